@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Top-level build.  `make` builds the tools into build/bin/; `make check`
+# installs what the tests need, builds, and runs every test suite; `make grid`
+# runs the main job on the local grid.  Each part of the tree contributes a
+# fragment (stap/stap.mk, grid/grid.mk, ...) that adds to the variables below.
+#
+# Test convention: every check-* target writes DejaGnu-style summaries
+# (lines "PASS: ...", "FAIL: ...") into build/check/*.sum; `make check` tallies
+# them with harness/tally.sh and fails if anything failed.
+
+BUILD    := build
+BIN      := $(BUILD)/bin
+OBJ      := $(BUILD)/obj
+CHECKDIR := $(BUILD)/check
+
+CC       ?= gcc
+WARN     := -Wall -Wextra -Werror
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS)
+
+# Peer test data (SystemTap's own tests); see harness/README.md.
+PEER_DIR ?= $(abspath ../shared/peer/systemtap)
+
+# Each fragment appends to these.
+PROGRAMS    :=
+CHECKS      :=
+DEP_LISTS   := configs/packages/check.list
+
+all:
+
+include stap/stap.mk
+-include grid/grid.mk
+
+all: $(PROGRAMS)
+
+# Debian packages the tests need; quiet when everything is present.
+deps:
+	@harness/deps.sh $(DEP_LISTS)
+
+check: deps
+	@rm -rf $(CHECKDIR) && mkdir -p $(CHECKDIR)
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -k $(CHECKS) || true
+	@harness/tally.sh $(CHECKDIR)
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all deps check clean
