@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * diag.c - errors and warnings with their place in the source.
+ *
+ *   semantic error: type mismatch (string): 'noo' at t.stp:8:13
+ *           source: probe end { noo = "zoo" }
+ *                               ^
+ * followed, for tokens that came out of a macro or a $N argument, by the
+ * chain of expansions that produced them.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "stap.h"
+
+static void print_source_line(const Token *t)
+{
+	const char *text, *line, *end;
+	int n, col;
+
+	if (!t || !t->src || !t->src->text || t->line <= 0)
+		return;
+	text = t->src->text;
+	line = text;
+	for (n = 1; n < t->line; n++) {
+		line = strchr(line, '\n');
+		if (!line)
+			return;
+		line++;
+	}
+	end = strchr(line, '\n');
+	if (!end)
+		end = text + t->src->len;
+	fprintf(stderr, "        source: %.*s\n", (int)(end - line), line);
+	fputs("                ", stderr);
+	/* Copy tabs so the caret lines up under a tab-indented line. */
+	for (col = 1; col < t->col && line + col - 1 < end; col++)
+		fputc(line[col - 1] == '\t' ? '\t' : ' ', stderr);
+	fputs("^\n", stderr);
+}
+
+static void print_location(const Token *t)
+{
+	if (!t || !t->src)
+		return;
+	fprintf(stderr, " at %s:%d:%d", t->src->name, t->line, t->col);
+}
+
+static void print_origins(const Token *t)
+{
+	int depth = 0;
+
+	for (t = t ? t->origin : NULL; t && depth < 20; t = t->origin, depth++) {
+		if (t->kind == TK_ARG)
+			fprintf(stderr, "        from command line argument %s%d",
+				t->at_arg ? "@" : "$", t->arg);
+		else
+			fprintf(stderr, "        in expansion of %s", t->text);
+		print_location(t);
+		fputc('\n', stderr);
+		print_source_line(t);
+	}
+}
+
+/* Identical diagnostics (a macro expanded twice, say) are shown once. */
+static bool seen_before(const char *kind, const Token *t, const char *msg)
+{
+	char *key;
+
+	if (!t || !t->src)
+		return false;
+	key = arena_printf("%s|%s|%s:%d:%d", kind, msg, t->src->name, t->line,
+			   t->col);
+	if (table_get(&S->seen_diags, key))
+		return true;
+	table_put(&S->seen_diags, key, key);
+	return false;
+}
+
+static void report(const Token *t, const char *kind, const char *fmt,
+		   va_list ap)
+{
+	char *msg;
+	va_list copy;
+	int n;
+
+	va_copy(copy, ap);
+	n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	msg = arena_alloc((size_t)n + 1);
+	vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	if (seen_before(kind, t, msg))
+		return;
+	fprintf(stderr, "%s: %s", kind, msg);
+	print_location(t);
+	fputc('\n', stderr);
+	print_source_line(t);
+	print_origins(t);
+}
+
+void error_at(const Token *t, const char *kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	S->errors++;
+	if (S->errors > MAX_ERRORS) {
+		S->suppressed++;
+		return;
+	}
+	va_start(ap, fmt);
+	report(t, kind, fmt, ap);
+	va_end(ap);
+}
+
+void note_at(const Token *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (S->errors > MAX_ERRORS)
+		return;
+	va_start(ap, fmt);
+	report(t, "note", fmt, ap);
+	va_end(ap);
+}
+
+void warn_at(const Token *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (S->no_warnings)
+		return;
+	S->warnings++;
+	if (S->warn_error)
+		S->errors++;
+	va_start(ap, fmt);
+	report(t, S->warn_error ? "WARNING (error with -W)" : "WARNING", fmt,
+	       ap);
+	va_end(ap);
+}
+
+void fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("stap: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+void diag_summary(void)
+{
+	if (S->suppressed)
+		fprintf(stderr, "%d more errors not shown.\n", S->suppressed);
+}

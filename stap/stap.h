@@ -1,0 +1,498 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * stap.h - the translator's one header: tokens, the AST, the session and
+ * the entry point of every pass.
+ *
+ * Passes, one file each:
+ *   lex.c      source text -> tokens
+ *   pp.c       %( %) conditionals, @define macros, $N/@N arguments
+ *   parse.c    tokens -> AST (recursive descent; grammar over each function)
+ *   print.c    AST -> canonical script (-p1) and the resolved program (-p2)
+ *   tapset.c   the tapset library: files, macros, lookup by name
+ *   resolve.c  symbols, functions, probe points, aliases (pass 2a)
+ *   probes.c   the table of probe families
+ *   optim.c    elision of unused code (pass 2b, skipped with -u)
+ *   types.c    whole-program type inference (pass 2c)
+ *   check.c    the remaining semantic checks (pass 2d)
+ * Support: util.c (memory, strings, tables), diag.c (errors), main.c (CLI).
+ */
+#ifndef STAP_H
+#define STAP_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define STAP_VERSION "0.1"
+/* The SystemTap language level we implement, for systemtap_v. */
+#define STAP_COMPAT_VERSION "5.3"
+
+/* Limits that keep hostile input from exhausting the stack. */
+#define MAX_NESTING 1000	/* syntactic nesting: parens, blocks, statements */
+#define MAX_TREE_DEPTH 4000	/* depth of any expression tree (long chains) */
+#define MAX_MACRO_DEPTH 200	/* nested macro expansions */
+#define MAX_ERRORS 50		/* errors reported before giving up */
+#define MAX_KEYS 9		/* array arity */
+
+/* ---------------------------------------------------------------- util.c */
+
+void *xmalloc(size_t n);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *read_file(const char *path, size_t *len);
+
+/* One arena holds the whole program; it is freed once, at exit. */
+void *arena_alloc(size_t n);
+void *arena_zalloc(size_t n);
+char *arena_strndup(const char *s, size_t n);
+char *arena_strdup(const char *s);
+char *arena_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void arena_free_all(void);
+
+#define NEW(T) ((T *)arena_zalloc(sizeof(T)))
+
+/* Growable arrays in the arena: VEC(Node *) args; vec_push(&args, n). */
+#define VEC(T) struct { T *v; int len, cap; }
+#define vec_push(vp, x) do {						\
+		if ((vp)->len == (vp)->cap)				\
+			vec_grow((void **)&(vp)->v, &(vp)->cap,		\
+				 sizeof(*(vp)->v));			\
+		(vp)->v[(vp)->len++] = (x);				\
+	} while (0)
+void vec_grow(void **v, int *cap, size_t elem);
+
+/* String-keyed hash table (open addressing), values are pointers. */
+typedef struct Table {
+	const char **keys;
+	void **vals;
+	int cap, len;
+} Table;
+void *table_get(const Table *t, const char *key);
+void table_put(Table *t, const char *key, void *val);
+
+/* Growable text buffer on the heap. */
+typedef struct Buf {
+	char *s;
+	size_t len, cap;
+} Buf;
+void buf_putc(Buf *b, char c);
+void buf_puts(Buf *b, const char *s);
+void buf_putn(Buf *b, const char *s, size_t n);
+void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_free(Buf *b);
+
+bool is_glob(const char *s);
+int version_compare(const char *a, const char *b);
+const char *closest_names(const char *name, const char **cands, int n);
+
+/* ---------------------------------------------------------------- lex.c */
+
+typedef struct Source {
+	const char *name;	/* path as given, or "<input>" for -e */
+	char *text;
+	size_t len;
+	bool tapset;		/* library file: may use embedded C */
+	bool macro_file;	/* .stpm: its macros are visible everywhere */
+} Source;
+
+typedef enum {
+	TK_EOF,
+	TK_IDENT,		/* foo, $foo, $$vars, @foo */
+	TK_KEYWORD,
+	TK_NUM,			/* spelling only; parse.c converts it */
+	TK_STR,			/* text = contents with escapes normalised */
+	TK_OP,
+	TK_EMBEDDED,		/* %{ ... %}: text = contents */
+	TK_ARG,			/* $N, @N, $#, @#: substituted by pp.c */
+} TokKind;
+
+typedef struct Token Token;
+struct Token {
+	TokKind kind;
+	bool space;		/* whitespace or a comment precedes it */
+	bool at_arg;		/* TK_ARG: @N / @# (string) rather than $N / $# */
+	int len;
+	int arg;		/* TK_ARG: argument number, 0 for the count */
+	const char *text;	/* NUL-terminated spelling */
+	const Source *src;
+	int line, col;
+	const Token *origin;	/* the macro use or $N that produced it */
+};
+
+Source *source_from_file(const char *path, bool tapset);
+Source *source_from_string(const char *name, const char *text);
+/* Lex a whole source; the array ends with a TK_EOF token. */
+Token *lex_source(const Source *src, int *ntok);
+bool tok_is(const Token *t, TokKind kind, const char *text);
+bool tok_op(const Token *t, const char *op);
+bool tok_kw(const Token *t, const char *kw);
+const char *tok_describe(const Token *t);
+
+/* ---------------------------------------------------------------- main.c */
+
+void kconfig_load(void);
+
+/* ---------------------------------------------------------------- pp.c */
+
+typedef struct Macro Macro;
+/* Expand conditionals, macros and arguments; returns a NULL-less array
+ * of tokens ending with TK_EOF.  Global macros (.stpm) live in the
+ * session; file-local ones die with the file. */
+Token **pp_source(const Source *src, const Token *toks, int ntok, int *nout);
+
+/* ---------------------------------------------------------------- AST */
+
+typedef enum {
+	TY_UNKNOWN,
+	TY_LONG,
+	TY_STRING,
+	TY_STATS,
+	TY_VOID,		/* a function with no value */
+} Type;
+
+typedef struct TyVar TyVar;	/* a union-find type variable (types.c) */
+typedef struct Node Node;
+typedef struct Symbol Symbol;
+typedef struct Func Func;
+typedef struct File File;
+typedef struct ProbePoint ProbePoint;
+typedef struct Probe Probe;
+typedef struct Alias Alias;
+typedef struct Derived Derived;
+typedef struct Family Family;
+
+typedef enum {
+	/* expressions */
+	N_NUM,			/* num */
+	N_STR,			/* str */
+	N_VAR,			/* name, sym */
+	N_INDEX,		/* base[args] (base is N_VAR or N_HIST) */
+	N_CALL,			/* name(args), func */
+	N_PRINT,		/* print family: name, args (fmt first for printf) */
+	N_STATOP,		/* @count(lhs) ... name = "count" */
+	N_HIST,			/* @hist_linear(lhs, args) / @hist_log(lhs) */
+	N_TARGET,		/* $var / $$vars with components */
+	N_AUTOCAST,		/* lhs->field / (lhs)[i] */
+	N_CAST,			/* @cast(lhs, "type"[, "module"]) components */
+	N_ATOP,			/* other @ operators: @defined @entry @perf @var
+				   @kregister @uregister @kderef @uderef ... */
+	N_EMBEDDED,		/* %{ C %} in an expression (guru) */
+	N_ADDR,			/* &lhs */
+	N_UNARY,		/* op lhs: - ! ~ + */
+	N_BINARY,		/* lhs op rhs: arithmetic, bitwise, shift, . */
+	N_LOGICAL,		/* && || */
+	N_COMPARE,		/* < > <= >= == != */
+	N_REGEX,		/* lhs =~ rhs / !~ (rhs N_STR) */
+	N_TERNARY,		/* cond ? then : els */
+	N_ASSIGN,		/* lhs op rhs, op in = += ... <<< .= */
+	N_PREINC,		/* ++lhs --lhs */
+	N_POSTINC,		/* lhs++ lhs-- */
+	N_IN,			/* [args] in base; NULL args are '*' */
+	/* statements */
+	S_BLOCK,		/* { args } */
+	S_EXPR,			/* lhs; */
+	S_IF,
+	S_WHILE,
+	S_FOR,
+	S_FOREACH,
+	S_RETURN,		/* lhs may be NULL */
+	S_NEXT,
+	S_BREAK,
+	S_CONTINUE,
+	S_DELETE,		/* lhs */
+	S_TRY,			/* body, els = catch block, lhs = catch var */
+	S_NULL,
+	S_EMBEDDED,
+} NodeKind;
+
+/* Operators, kept as their spelling in Node.op ("+", "<<<", ...). */
+
+/* A component of a target expression: ->field or [index]. */
+typedef struct Comp {
+	const char *field;	/* NULL for an index */
+	Node *index;
+	const Token *tok;
+} Comp;
+
+struct Node {
+	NodeKind kind;
+	const Token *tok;	/* location; the operator for operators */
+	const char *op;
+	const char *name;
+	const char *str;	/* N_STR contents (escapes normalised) */
+	int64_t num;
+	int depth;		/* height of the tree below (bounded) */
+	Node *lhs, *rhs;
+	Node *cond, *then, *els;
+	Node *init, *inc, *body;
+	VEC(Node *) args;
+	VEC(Comp) comps;	/* N_TARGET, N_AUTOCAST, N_CAST */
+	const char *suffix;	/* "$" or "$$" pretty-printing suffix */
+	/* S_FOREACH: [keys] in lhs[args], value var, sort, limit */
+	VEC(Node *) keys;
+	Node *value;
+	int sort_key;		/* 0 none, k>0 key k, -1 the value */
+	int sort_dir;		/* +1 ascending, -1 descending */
+	const char *sort_op;	/* stat op of a value sort: "count", ... */
+	Node *limit;
+	/* resolution */
+	Symbol *sym;
+	Func *func;
+	/* inference */
+	TyVar *ty;
+	bool in_try;		/* inside a try block (division by zero ok) */
+};
+
+typedef enum {
+	SYM_LOCAL,
+	SYM_GLOBAL,
+	SYM_PARAM,
+} SymKind;
+
+struct Symbol {
+	const char *name;
+	SymKind kind;
+	const Token *tok;	/* declaration or first use */
+	File *file;		/* declaring file (private globals) */
+	bool private;
+	bool wrap;		/* global a% */
+	int maxsize;		/* global a[N]; 0 = MAXMAPENTRIES */
+	Type decl_type;		/* :long / :string annotation */
+	Node *init;		/* global initialiser (literal) */
+	int arity;		/* -1 unknown, 0 scalar, N array */
+	const Token *arity_tok;	/* where the arity was first seen */
+	TyVar *ty;		/* value type */
+	TyVar *key_ty[MAX_KEYS];
+	int reads, writes;	/* uses, counted by optim.c */
+	bool used;		/* survives elision */
+	bool autoprint;		/* written, never read: printed at exit */
+	bool from_cmdline;	/* set with -G */
+	const char *cmdline_value;
+};
+
+struct Func {
+	const char *name;
+	const Token *tok;
+	File *file;
+	bool private;
+	Type ret_decl;		/* :long / :string annotation */
+	VEC(Symbol *) params;
+	VEC(Symbol *) locals;
+	Node *body;		/* S_BLOCK, or NULL for embedded C */
+	const Token *embedded;	/* %{ C %} body */
+	bool pure;		/* no side effects (embedded: marked pure) */
+	bool has_next;		/* calls `next` (falls to the next overload) */
+	bool has_return_value;
+	Func *overload;		/* next definition of the same name/arity */
+	TyVar *ret;
+	bool used;
+	int mark;		/* scratch for graph walks */
+	VEC(Symbol *) writes;	/* globals written, transitively */
+	VEC(Func *) callees;
+};
+
+typedef struct Component {
+	const char *name;	/* may hold wildcards */
+	const Token *tok;
+	Node *param;		/* N_NUM or N_STR, or NULL */
+	bool has_param;
+} Component;
+
+typedef VEC(ProbePoint *) PointVec;
+
+struct ProbePoint {
+	VEC(Component) comps;
+	const Token *tok;
+	bool optional;		/* ? */
+	bool sufficient;	/* ! */
+	Node *cond;		/* if (expr) */
+};
+
+struct Probe {
+	const Token *tok;
+	File *file;
+	PointVec points;
+	Node *body;
+};
+
+struct Alias {
+	const Token *tok;
+	File *file;
+	ProbePoint *name;	/* alias name: no parameters, no wildcards */
+	PointVec targets;
+	Node *body;
+	bool epilogue;		/* += */
+	int mark;		/* expansion in progress (recursion check) */
+};
+
+/* A concrete probe after alias expansion and family resolution. */
+struct Derived {
+	Probe *probe;		/* the user's probe */
+	ProbePoint *point;	/* concrete point */
+	const Family *family;
+	const char *chain;	/* "<- alias = target <- point" for -p2 */
+	Node *body;
+	Node *cond;		/* conjunction of point conditions */
+	VEC(Symbol *) locals;
+	int64_t seq;		/* begin(N) / end(N) / error(N) */
+	bool used;
+};
+
+/* A top-level item of a file, in source order (for -p1). */
+typedef enum { IT_PROBE, IT_ALIAS, IT_FUNC, IT_GLOBAL, IT_EMBED } ItemKind;
+typedef struct Item {
+	ItemKind kind;
+	union {
+		Probe *probe;
+		Alias *alias;
+		Func *func;
+		Symbol *global;
+		const Token *embed;
+	};
+} Item;
+
+struct File {
+	const Source *src;
+	VEC(Item) items;
+	bool pulled;		/* tapset file taken into the program */
+};
+
+/* ---------------------------------------------------------------- session */
+
+typedef struct Define { const char *name, *value; } Define;
+
+typedef struct Session {
+	/* options */
+	int last_pass;		/* -p N, 5 by default */
+	bool guru;		/* -g */
+	bool unoptimized;	/* -u */
+	bool no_warnings;	/* -w */
+	bool warn_error;	/* -W */
+	int verbose;		/* -v */
+	bool keep_tmp;		/* -k */
+	const char *module_name;	/* -m */
+	const char *kernel;	/* -r as given */
+	const char *kernel_release;
+	const char *kernel_build;	/* kbuild dir if known */
+	const char *arch;
+	const char *runtime;	/* --runtime */
+	const char *compat;	/* --compatible */
+	const char *output;	/* -o */
+	const char *target_cmd;	/* -c */
+	long target_pid;	/* -x */
+	int timeout;		/* -T */
+	VEC(const char *) include_dirs;	/* -I */
+	VEC(Define) defines;	/* -D */
+	VEC(Define) set_globals;	/* -G */
+	VEC(const char *) args;	/* $1 ... */
+	const char *list_pattern;	/* -l / -L */
+	bool list_vars;		/* -L */
+	const char *script_text;	/* -e */
+	const char *script_file;
+	VEC(const char *) extra_scripts;	/* -E */
+	bool suppress_time_limits;
+	bool suppress_handler_errors;
+	/* kernel configuration (CONFIG_*) of the target, if found */
+	Table kconfig;
+	bool kconfig_loaded;
+	/* program */
+	VEC(File *) files;	/* user files, then pulled tapset files */
+	VEC(File *) user_files;
+	VEC(File *) tapset_files;
+	Table global_macros;
+	Table globals;		/* name -> Symbol */
+	Table functions;	/* name -> Func (first definition) */
+	VEC(Symbol *) global_list;
+	VEC(Func *) func_list;
+	VEC(Alias *) aliases;
+	VEC(Probe *) probes;
+	VEC(Derived *) derived;
+	VEC(const Token *) embeds;
+	/* diagnostics */
+	int errors;
+	int warnings;
+	int suppressed;
+	Table seen_diags;
+} Session;
+
+extern Session *S;
+
+/* ---------------------------------------------------------------- diag.c */
+
+/* "KIND: MESSAGE at FILE:LINE:COL", the source line, a caret, and the
+ * chain of macro expansions.  Errors beyond MAX_ERRORS are counted. */
+void error_at(const Token *t, const char *kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void note_at(const Token *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void warn_at(const Token *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void diag_summary(void);
+
+#define parse_error(t, ...) error_at(t, "parse error", __VA_ARGS__)
+#define sem_error(t, ...) error_at(t, "semantic error", __VA_ARGS__)
+
+/* ---------------------------------------------------------------- parse.c */
+
+File *parse_source(const Source *src);
+Node *new_node(NodeKind kind, const Token *tok);
+Node *clone_node(const Node *n);
+bool parse_number(const Token *t, int64_t *val);
+bool is_print_function(const char *name);
+
+/* ---------------------------------------------------------------- print.c */
+
+void print_file(FILE *out, const File *f);
+void print_expr(Buf *b, const Node *n);
+void print_point(Buf *b, const ProbePoint *pp);
+void print_program(FILE *out);
+const char *type_name(Type t);
+
+/* ---------------------------------------------------------------- tapset.c */
+
+void tapset_load_macros(void);
+void tapset_index(void);
+File *tapset_file_for_function(const char *name);
+void tapset_each_file(void (*fn)(File *f));
+
+/* ---------------------------------------------------------------- probes.c */
+
+struct Family {
+	const char *pattern;	/* e.g. "timer.ms(N)" */
+	const char *name;	/* family name for messages */
+	bool supported;		/* false: parses, "not supported yet" in pass 2 */
+	const char *issue;	/* which piece of work brings it */
+	/* Validate a concrete point; returns false after reporting. */
+	bool (*check)(const ProbePoint *pp, int64_t *seq);
+};
+/* Find the family a concrete point belongs to; NULL if none. */
+const Family *family_match(const ProbePoint *pp, const Component **bad);
+bool family_root(const char *name);
+void family_list(const char *pattern, bool vars);
+
+/* ---------------------------------------------------------------- resolve.c */
+
+bool resolve_program(void);
+Symbol *new_symbol(const char *name, SymKind kind, const Token *tok);
+bool point_matches(const ProbePoint *pattern, const ProbePoint *name, int *used);
+
+/* ---------------------------------------------------------------- optim.c */
+
+void optimize_program(void);
+bool has_side_effects(const Node *n);
+
+/* ---------------------------------------------------------------- types.c */
+
+bool infer_types(void);
+Type tyvar_type(TyVar *v);
+TyVar *new_tyvar(void);
+
+/* ---------------------------------------------------------------- check.c */
+
+bool check_program(void);
+bool check_format(const Node *call, const char *fmt, int nargs, Type *types);
+
+#endif /* STAP_H */
