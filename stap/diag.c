@@ -133,8 +133,9 @@ void warn_at(const Token *t, const char *fmt, ...)
 	if (S->warn_error)
 		S->errors++;
 	va_start(ap, fmt);
-	report(t, S->warn_error ? "WARNING (error with -W)" : "WARNING", fmt,
-	       ap);
+	/* -W: the warning is an error, and says which. */
+	report(t, S->warn_error ? "semantic error: (warning, -W)" : "WARNING",
+	       fmt, ap);
 	va_end(ap);
 }
 

@@ -431,10 +431,6 @@ static int run_passes(void)
 	}
 
 	t0 = now_ms();
-	if (S->list_pattern) {
-		family_list(S->list_pattern, S->list_vars);
-		return S->errors ? 1 : 0;
-	}
 	if (resolve_program()) {
 		if (!S->unoptimized)
 			optimize_program();

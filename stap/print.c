@@ -574,6 +574,8 @@ const char *type_name(Type t)
 	case TY_LONG: return "long";
 	case TY_STRING: return "string";
 	case TY_STATS: return "stats";
+	case TY_VOID: return "no value";
+	case TY_HIST: return "histogram";
 	default: return "unknown";
 	}
 }
@@ -641,8 +643,8 @@ void print_program(FILE *out)
 		if (!shown++)
 			buf_puts(&b, "# functions\n");
 		buf_printf(&b, "%s:%s (", f->name,
-			   f->has_return_value || f->ret_decl ?
-			   type_name(tyvar_type(f->ret)) : "unknown");
+			   tyvar_type(f->ret) == TY_VOID ? "unknown" :
+			   type_name(tyvar_type(f->ret)));
 		for (j = 0; j < f->params.len; j++) {
 			buf_printf(&b, "%s%s:", j ? ", " : "",
 				   f->params.v[j]->name);

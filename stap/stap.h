@@ -84,6 +84,8 @@ void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3
 void buf_free(Buf *b);
 
 bool is_glob(const char *s);
+bool glob_match(const char *pattern, const char *name);
+char *decode_string(const char *raw, size_t *len);
 int version_compare(const char *a, const char *b);
 const char *closest_names(const char *name, const char **cands, int n);
 
@@ -150,11 +152,13 @@ typedef enum {
 	TY_STRING,
 	TY_STATS,
 	TY_VOID,		/* a function with no value */
+	TY_HIST,		/* @hist_linear / @hist_log: print or iterate */
 } Type;
 
 typedef struct TyVar TyVar;	/* a union-find type variable (types.c) */
-typedef struct Node Node;
 typedef struct Symbol Symbol;
+typedef VEC(Symbol *) SymVec;
+typedef struct Node Node;
 typedef struct Func Func;
 typedef struct File File;
 typedef struct ProbePoint ProbePoint;
@@ -278,8 +282,8 @@ struct Func {
 	File *file;
 	bool private;
 	Type ret_decl;		/* :long / :string annotation */
-	VEC(Symbol *) params;
-	VEC(Symbol *) locals;
+	SymVec params;
+	SymVec locals;
 	Node *body;		/* S_BLOCK, or NULL for embedded C */
 	const Token *embedded;	/* %{ C %} body */
 	bool pure;		/* no side effects (embedded: marked pure) */
@@ -289,7 +293,7 @@ struct Func {
 	TyVar *ret;
 	bool used;
 	int mark;		/* scratch for graph walks */
-	VEC(Symbol *) writes;	/* globals written, transitively */
+	SymVec writes;		/* globals written, transitively */
 	VEC(Func *) callees;
 };
 
@@ -335,7 +339,7 @@ struct Derived {
 	const char *chain;	/* "<- alias = target <- point" for -p2 */
 	Node *body;
 	Node *cond;		/* conjunction of point conditions */
-	VEC(Symbol *) locals;
+	SymVec locals;
 	int64_t seq;		/* begin(N) / end(N) / error(N) */
 	bool used;
 };
@@ -456,6 +460,7 @@ const char *type_name(Type t);
 void tapset_load_macros(void);
 void tapset_index(void);
 File *tapset_file_for_function(const char *name);
+File *tapset_file_for_global(const char *name);
 void tapset_each_file(void (*fn)(File *f));
 
 /* ---------------------------------------------------------------- probes.c */
@@ -470,8 +475,8 @@ struct Family {
 };
 /* Find the family a concrete point belongs to; NULL if none. */
 const Family *family_match(const ProbePoint *pp, const Component **bad);
+void family_expand(const ProbePoint *pp, PointVec *out);
 bool family_root(const char *name);
-void family_list(const char *pattern, bool vars);
 
 /* ---------------------------------------------------------------- resolve.c */
 
@@ -482,6 +487,7 @@ bool point_matches(const ProbePoint *pattern, const ProbePoint *name, int *used)
 /* ---------------------------------------------------------------- optim.c */
 
 void optimize_program(void);
+void count_uses(void);
 bool has_side_effects(const Node *n);
 
 /* ---------------------------------------------------------------- types.c */

@@ -16,6 +16,7 @@
 #include "stap.h"
 
 static Table function_files;	/* function name -> File */
+static Table global_files;	/* global name -> File */
 
 static int compare_names(const void *a, const void *b)
 {
@@ -98,9 +99,12 @@ static void index_file(const char *path)
 		Item *it = &f->items.v[i];
 
 		/* The first directory to define a name wins. */
-		if (it->kind == IT_FUNC &&
+		if (it->kind == IT_FUNC && !it->func->private &&
 		    !table_get(&function_files, it->func->name))
 			table_put(&function_files, it->func->name, f);
+		if (it->kind == IT_GLOBAL && !it->global->private &&
+		    !table_get(&global_files, it->global->name))
+			table_put(&global_files, it->global->name, f);
 	}
 }
 
@@ -112,6 +116,11 @@ void tapset_index(void)
 File *tapset_file_for_function(const char *name)
 {
 	return table_get(&function_files, name);
+}
+
+File *tapset_file_for_global(const char *name)
+{
+	return table_get(&global_files, name);
 }
 
 void tapset_each_file(void (*fn)(File *f))

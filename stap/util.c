@@ -7,6 +7,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -268,6 +269,11 @@ bool is_glob(const char *s)
 	return strpbrk(s, "*?[") != NULL;
 }
 
+bool glob_match(const char *pattern, const char *name)
+{
+	return fnmatch(pattern, name, 0) == 0;
+}
+
 /*
  * Compare version strings such as "6.1.0-56-amd64" and "2.6.30": runs of
  * digits compare as numbers, everything else as characters.
@@ -372,4 +378,59 @@ const char *closest_names(const char *name, const char **cands, int n)
 	res = arena_strdup(b.s);
 	buf_free(&b);
 	return res;
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)tolower((unsigned char)c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/*
+ * The bytes a string literal stands for, its C escapes decoded (the
+ * lexer kept them as written).  Returns a malloc'd buffer, NUL-terminated.
+ */
+char *decode_string(const char *raw, size_t *len)
+{
+	char *out = xmalloc(strlen(raw) + 1), *o = out;
+
+	while (*raw) {
+		int v, k;
+
+		if (*raw != '\\' || !raw[1]) {
+			*o++ = *raw++;
+			continue;
+		}
+		raw++;
+		switch (*raw) {
+		case 'a': *o++ = '\a'; raw++; break;
+		case 'b': *o++ = '\b'; raw++; break;
+		case 't': *o++ = '\t'; raw++; break;
+		case 'n': *o++ = '\n'; raw++; break;
+		case 'v': *o++ = '\v'; raw++; break;
+		case 'f': *o++ = '\f'; raw++; break;
+		case 'r': *o++ = '\r'; raw++; break;
+		case 'x':
+			raw++;
+			for (v = 0, k = 0; k < 2 && hex_value(*raw) >= 0; k++)
+				v = v * 16 + hex_value(*raw++);
+			*o++ = (char)v;
+			break;
+		default:
+			if (*raw >= '0' && *raw <= '7') {
+				for (v = 0, k = 0; k < 3 && *raw >= '0' &&
+				     *raw <= '7'; k++)
+					v = v * 8 + (*raw++ - '0');
+				*o++ = (char)v;
+			} else {
+				*o++ = *raw++;
+			}
+			break;
+		}
+	}
+	*o = '\0';
+	*len = (size_t)(o - out);
+	return out;
 }

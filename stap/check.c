@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * check.c - the semantic checks that need the whole typed program
+ * (pass 2, after types.c): printf formats against their arguments,
+ * arrays modified inside a foreach over them (also through the functions
+ * the loop calls), regular expressions, constant division by zero,
+ * statistics used where only numbers and strings may go, and histogram
+ * parameters.
+ */
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stap.h"
+
+/* ---- printf formats ---- */
+
+/*
+ * Parse a printf format: %[-+ #0]*[width|*][.precision|.*][l|ll|L|h]*conv
+ * with conv one of d i u x X o p c b m M s %.  Fills the type each
+ * argument must have; false (after an error) if the format is bad or the
+ * argument count is wrong.
+ */
+bool check_format(const Node *call, const char *fmt, int nargs, Type *types)
+{
+	size_t len;
+	char *s = decode_string(fmt, &len);
+	int n = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] != '%')
+			continue;
+		if (++i < len && s[i] == '%')
+			continue;
+		while (i < len && strchr("-+ #0", s[i]))
+			i++;
+		if (i < len && s[i] == '*') {
+			if (n < 256)
+				types[n] = TY_LONG;
+			n++;
+			i++;
+		}
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i < len && s[i] == '.') {
+			i++;
+			if (i < len && s[i] == '*') {
+				if (n < 256)
+					types[n] = TY_LONG;
+				n++;
+				i++;
+			}
+			while (i < len && s[i] >= '0' && s[i] <= '9')
+				i++;
+		}
+		while (i < len && strchr("lLhqjzt", s[i]))
+			i++;
+		if (i >= len || !strchr("diuxXopcbmMs", s[i])) {
+			sem_error(call->args.v[0]->tok, "invalid or missing"
+				  " conversion in the format of %s after"
+				  " \"%.*s\"", call->name, (int)i, s);
+			free(s);
+			return false;
+		}
+		if (n < 256)
+			types[n] = s[i] == 's' ? TY_STRING : TY_LONG;
+		n++;
+	}
+	free(s);
+	if (n != nargs) {
+		sem_error(call->tok, "%s's format takes %d argument%s, but %d"
+			  " %s given", call->name, n, n == 1 ? "" : "s", nargs,
+			  nargs == 1 ? "is" : "are");
+		return false;
+	}
+	return true;
+}
+
+/* ---- walking the program ---- */
+
+typedef void (*Visit)(Node *n, void *ctx);
+
+static void walk(Node *n, Visit fn, void *ctx)
+{
+	int i;
+
+	if (!n)
+		return;
+	fn(n, ctx);
+	walk(n->lhs, fn, ctx);
+	walk(n->rhs, fn, ctx);
+	walk(n->cond, fn, ctx);
+	walk(n->then, fn, ctx);
+	walk(n->els, fn, ctx);
+	walk(n->init, fn, ctx);
+	walk(n->inc, fn, ctx);
+	walk(n->body, fn, ctx);
+	walk(n->value, fn, ctx);
+	walk(n->limit, fn, ctx);
+	for (i = 0; i < n->args.len; i++)
+		walk(n->args.v[i], fn, ctx);
+	for (i = 0; i < n->keys.len; i++)
+		walk(n->keys.v[i], fn, ctx);
+	for (i = 0; i < n->comps.len; i++)
+		walk(n->comps.v[i].index, fn, ctx);
+}
+
+static void walk_program(Visit fn, void *ctx)
+{
+	int i;
+
+	for (i = 0; i < S->func_list.len; i++)
+		if (S->func_list.v[i]->used)
+			walk(S->func_list.v[i]->body, fn, ctx);
+	for (i = 0; i < S->derived.len; i++)
+		if (S->derived.v[i]->used) {
+			walk(S->derived.v[i]->body, fn, ctx);
+			walk(S->derived.v[i]->cond, fn, ctx);
+		}
+}
+
+/* ---- arrays modified during foreach ---- */
+
+/* The global array an assignment, increment or delete changes. */
+static Symbol *written_array(const Node *n)
+{
+	const Node *t;
+
+	switch (n->kind) {
+	case N_ASSIGN:
+	case N_PREINC:
+	case N_POSTINC:
+	case S_DELETE:
+		t = n->lhs;
+		break;
+	default:
+		return NULL;
+	}
+	if (t->kind == N_INDEX && t->lhs->kind == N_VAR)
+		return t->lhs->sym;
+	if (n->kind == S_DELETE && t->kind == N_VAR && t->sym &&
+	    t->sym->kind == SYM_GLOBAL)
+		return t->sym;
+	return NULL;
+}
+
+static bool in_set(SymVec *v, const Symbol *s)
+{
+	int i;
+
+	for (i = 0; i < v->len; i++)
+		if (v->v[i] == s)
+			return true;
+	return false;
+}
+
+static void collect_writes(Node *n, void *ctx)
+{
+	Func *f = ctx;
+	Symbol *s = written_array(n);
+	const Func *g;
+
+	if (s && !in_set(&f->writes, s))
+		vec_push(&f->writes, s);
+	if (n->kind == N_CALL)
+		for (g = n->func; g; g = g->overload)
+			if (g->params.len == n->args.len)
+				vec_push(&f->callees, (Func *)g);
+}
+
+/* Each function's written arrays, closed over the functions it calls. */
+static void compute_writes(void)
+{
+	bool again = true;
+	int i, k, j;
+
+	for (i = 0; i < S->func_list.len; i++) {
+		Func *f = S->func_list.v[i];
+
+		if (f->used)
+			walk(f->body, collect_writes, f);
+	}
+	while (again) {
+		again = false;
+		for (i = 0; i < S->func_list.len; i++) {
+			Func *f = S->func_list.v[i];
+
+			for (k = 0; k < f->callees.len; k++) {
+				Func *g = f->callees.v[k];
+
+				for (j = 0; j < g->writes.len; j++)
+					if (!in_set(&f->writes, g->writes.v[j])) {
+						vec_push(&f->writes,
+							 g->writes.v[j]);
+						again = true;
+					}
+			}
+		}
+	}
+}
+
+typedef struct Loop {
+	Symbol *array;
+	const Node *loop;
+} Loop;
+
+static void modified_in_loop(Node *n, void *ctx)
+{
+	Loop *l = ctx;
+	Symbol *s = written_array(n);
+	const Func *g;
+
+	if (s == l->array) {
+		sem_error(n->tok, "array '%s' is modified inside a foreach"
+			  " over it", s->name);
+		note_at(l->loop->tok, "the foreach is here");
+	}
+	if (n->kind != N_CALL)
+		return;
+	for (g = n->func; g; g = g->overload)
+		if (g->params.len == n->args.len &&
+		    in_set((SymVec *)&g->writes, l->array)) {
+			sem_error(n->tok, "calling '%s' modifies array '%s'"
+				  " inside a foreach over it", g->name,
+				  l->array->name);
+			note_at(l->loop->tok, "the foreach is here");
+			return;
+		}
+}
+
+static void check_foreach(Node *n, void *ctx)
+{
+	Loop l;
+
+	(void)ctx;
+	if (n->kind != S_FOREACH || n->lhs->kind != N_VAR || !n->lhs->sym)
+		return;
+	l.array = n->lhs->sym;
+	l.loop = n;
+	walk(n->body, modified_in_loop, &l);
+	walk(n->limit, modified_in_loop, &l);
+}
+
+/* ---- single nodes ---- */
+
+static bool constant(const Node *n, int64_t *v)
+{
+	if (n->kind == N_NUM) {
+		*v = n->num;
+		return true;
+	}
+	if (n->kind == N_UNARY && !strcmp(n->op, "-") && constant(n->lhs, v)) {
+		*v = (int64_t)(0 - (uint64_t)*v);
+		return true;
+	}
+	return false;
+}
+
+static void check_division(const Node *n)
+{
+	int64_t v;
+	const char *op = n->op;
+
+	if (!op || !(!strcmp(op, "/") || !strcmp(op, "%") ||
+		     !strcmp(op, "/=") || !strcmp(op, "%=")))
+		return;
+	if (constant(n->rhs, &v) && v == 0)
+		sem_error(n->tok, "division by zero: the divisor of '%s' is the"
+			  " constant 0", op);
+}
+
+static void check_regex(const Node *n)
+{
+	size_t len;
+	char *re = decode_string(n->rhs->str, &len);
+	regex_t rx;
+	int rc;
+
+	if (strlen(re) != len) {
+		sem_error(n->rhs->tok, "a regular expression cannot hold a NUL"
+			  " byte");
+	} else if ((rc = regcomp(&rx, re, REG_EXTENDED | REG_NOSUB)) != 0) {
+		char msg[256];
+
+		regerror(rc, &rx, msg, sizeof(msg));
+		sem_error(n->rhs->tok, "invalid regular expression \"%s\": %s",
+			  n->rhs->str, msg);
+	} else {
+		regfree(&rx);
+	}
+	free(re);
+}
+
+static void no_stats(const Node *n, const char *where)
+{
+	if (n && tyvar_type(n->ty) == TY_STATS)
+		sem_error(n->tok, "statistics cannot be %s: use @count, @sum,"
+			  " @min, @max, @avg, @variance or a histogram", where);
+}
+
+static void check_hist(const Node *n)
+{
+	int64_t v[3];
+	int i;
+
+	if (strcmp(n->name, "hist_linear"))
+		return;
+	for (i = 0; i < 3; i++)
+		if (!constant(n->args.v[i], &v[i])) {
+			sem_error(n->args.v[i]->tok, "@hist_linear's low, high"
+				  " and step must be constant numbers");
+			return;
+		}
+	if (v[2] <= 0)
+		sem_error(n->args.v[2]->tok, "@hist_linear's step must be"
+			  " positive");
+	else if (v[1] < v[0])
+		sem_error(n->args.v[1]->tok, "@hist_linear's high must not be"
+			  " below its low");
+	else if ((v[1] - v[0]) / v[2] > 100000)
+		sem_error(n->tok, "@hist_linear would have %lld buckets: at"
+			  " most 100000", (long long)((v[1] - v[0]) / v[2]));
+}
+
+static void check_node(Node *n, void *ctx)
+{
+	int i;
+
+	(void)ctx;
+	switch (n->kind) {
+	case N_BINARY:
+	case N_ASSIGN:
+		check_division(n);
+		if (n->kind == N_ASSIGN && !strcmp(n->op, "="))
+			no_stats(n->lhs, "assigned");
+		break;
+	case N_REGEX:
+		check_regex(n);
+		break;
+	case N_PRINT:
+		for (i = 0; i < n->args.len; i++)
+			no_stats(n->args.v[i], "printed directly");
+		break;
+	case N_CALL:
+		for (i = 0; i < n->args.len; i++)
+			no_stats(n->args.v[i], "passed to a function");
+		break;
+	case N_COMPARE:
+		no_stats(n->lhs, "compared");
+		break;
+	case N_TERNARY:
+		no_stats(n->then, "chosen by '?:'");
+		break;
+	case S_RETURN:
+		no_stats(n->lhs, "returned");
+		break;
+	case N_HIST:
+		check_hist(n);
+		break;
+	case N_STATOP:
+		if (n->args.len) {
+			int64_t v;
+
+			if (!constant(n->args.v[0], &v) || v < 0 || v > 62)
+				sem_error(n->args.v[0]->tok, "@variance's bit"
+					  " shift must be a constant from 0 to"
+					  " 62");
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+bool check_program(void)
+{
+	int errors = S->errors;
+
+	compute_writes();
+	walk_program(check_foreach, NULL);
+	walk_program(check_node, NULL);
+	return S->errors == errors;
+}

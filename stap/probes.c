@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * probes.c - the table of probe families.
+ *
+ * Each family is a row: its components, whether each takes a parameter,
+ * a checker for the parameter values, and whether this translator can
+ * build it yet.  Families that other pieces of work bring (kernel and
+ * user-space probes) parse and resolve to a row, then stop with a clear
+ * "not supported yet" naming the family.  Adding a family is adding a row.
+ */
+#include <string.h>
+
+#include "stap.h"
+
+/* A component of a family: its name and what its parameter must be. */
+typedef struct Part {
+	const char *name;
+	char param;		/* 0 none, 'N' number, 'S' string, '?' optional N,
+				   '*' anything (unsupported families) */
+} Part;
+
+typedef struct Row {
+	Family fam;
+	Part parts[4];
+	bool open_tail;		/* more components may follow (unsupported) */
+} Row;
+
+static bool check_seq(const ProbePoint *pp, int64_t *seq)
+{
+	const Component *c = &pp->comps.v[0];
+
+	*seq = c->param ? c->param->num : 0;
+	return true;
+}
+
+static bool positive(const Component *c, const char *what)
+{
+	if (c->param->num <= 0) {
+		sem_error(c->param->tok, "the %s of %s must be positive, not"
+			  " %lld", what, c->name, (long long)c->param->num);
+		return false;
+	}
+	return true;
+}
+
+static bool check_timer(const ProbePoint *pp, int64_t *seq)
+{
+	const Component *period = &pp->comps.v[1];
+
+	(void)seq;
+	if (!positive(period, "period"))
+		return false;
+	if (pp->comps.len == 3) {
+		const Component *r = &pp->comps.v[2];
+
+		if (r->param->num < 0 || r->param->num > period->param->num) {
+			sem_error(r->param->tok, "randomize(%lld) must lie"
+				  " between 0 and the period %lld",
+				  (long long)r->param->num,
+				  (long long)period->param->num);
+			return false;
+		}
+	}
+	return true;
+}
+
+#define TIMER(unit)							\
+	{ { "timer." unit "(N)", "timer", true, NULL, check_timer },	\
+	  { { "timer", 0 }, { unit, 'N' } }, false },			\
+	{ { "timer." unit "(N).randomize(N)", "timer", true, NULL,	\
+	    check_timer },						\
+	  { { "timer", 0 }, { unit, 'N' }, { "randomize", 'N' } }, false }
+
+#define KERNEL_ISSUE "they come with the kernel runtime"
+#define USER_ISSUE "they come with user-space probing"
+#define UNSUPPORTED(root, what, issue)					\
+	{ { root, what, false, issue, NULL }, { { root, '*' } }, true }
+
+static const Row rows[] = {
+	{ { "begin", "begin", true, NULL, check_seq }, { { "begin", '?' } },
+	  false },
+	{ { "end", "end", true, NULL, check_seq }, { { "end", '?' } }, false },
+	{ { "error", "error", true, NULL, check_seq }, { { "error", '?' } },
+	  false },
+	{ { "never", "never", true, NULL, NULL }, { { "never", 0 } }, false },
+	TIMER("s"), TIMER("sec"), TIMER("ms"), TIMER("msec"), TIMER("us"),
+	TIMER("usec"), TIMER("ns"), TIMER("nsec"), TIMER("jiffies"),
+	{ { "timer.hz(N)", "timer", true, NULL, check_timer },
+	  { { "timer", 0 }, { "hz", 'N' } }, false },
+	{ { "timer.profile", "timer.profile", false, KERNEL_ISSUE, NULL },
+	  { { "timer", 0 }, { "profile", 0 } }, false },
+	UNSUPPORTED("kernel", "kernel", KERNEL_ISSUE),
+	UNSUPPORTED("module", "kernel module", KERNEL_ISSUE),
+	UNSUPPORTED("kprobe", "kprobe", KERNEL_ISSUE),
+	UNSUPPORTED("perf", "perf counter", KERNEL_ISSUE),
+	UNSUPPORTED("procfs", "procfs", KERNEL_ISSUE),
+	UNSUPPORTED("netfilter", "netfilter", KERNEL_ISSUE),
+	UNSUPPORTED("hrtimer", "hrtimer", KERNEL_ISSUE),
+	UNSUPPORTED("process", "user-space process", USER_ISSUE),
+	UNSUPPORTED("java", "java", USER_ISSUE),
+	UNSUPPORTED("python2", "python", USER_ISSUE),
+	UNSUPPORTED("python3", "python", USER_ISSUE),
+	UNSUPPORTED("input", "input", USER_ISSUE),
+};
+
+/* Tapset alias families: until their tapsets exist, name them clearly. */
+static const char *const tapset_roots[] = {
+	"syscall", "nd_syscall", "syscall_any", "nd_syscall_any",
+	"scheduler", "vfs", "_vfs", "ioblock", "ioscheduler", "signal",
+	"tcp", "udp", "socket", "netdev", "vm", "kprocess", "nfs", "nfsd",
+	"sunrpc", "irq_handler", "softirq", "workqueue", "scsi", "tty",
+	"ipmib", "tcpmib", "linuxmib", "memory", "generic", "sock", "nfs3",
+	"nfs4", "kernel_nfs", "stap", "rpc", "json_data", "prometheus",
+	NULL,
+};
+
+static const Family tapset_family = {
+	"tapset alias", "tapset alias", false,
+	"their tapsets come with the kernel runtime", NULL,
+};
+
+static int nrows(void)
+{
+	return (int)(sizeof(rows) / sizeof(rows[0]));
+}
+
+static bool is_tapset_root(const char *name)
+{
+	int i;
+
+	for (i = 0; tapset_roots[i]; i++)
+		if (!strcmp(name, tapset_roots[i]))
+			return true;
+	return false;
+}
+
+bool family_root(const char *name)
+{
+	int i;
+
+	for (i = 0; i < nrows(); i++)
+		if (!strcmp(rows[i].parts[0].name, name))
+			return true;
+	return is_tapset_root(name);
+}
+
+static bool param_fits(char want, const Component *c)
+{
+	switch (want) {
+	case 0:
+		return !c->has_param;
+	case 'N':
+		return c->param && c->param->kind == N_NUM;
+	case 'S':
+		return c->param && c->param->kind == N_STR;
+	case '?':
+		return !c->has_param || c->param->kind == N_NUM;
+	default:
+		return true;
+	}
+}
+
+/* How many leading components of PP fit row R. */
+static int row_fit(const Row *r, const ProbePoint *pp)
+{
+	int i;
+
+	for (i = 0; i < 4 && r->parts[i].name && i < pp->comps.len; i++) {
+		const Component *c = &pp->comps.v[i];
+
+		if (strcmp(c->name, r->parts[i].name) ||
+		    !param_fits(r->parts[i].param, c))
+			return i;
+	}
+	return i;
+}
+
+static int row_len(const Row *r)
+{
+	int n = 0;
+
+	while (n < 4 && r->parts[n].name)
+		n++;
+	return n;
+}
+
+const Family *family_match(const ProbePoint *pp, const Component **bad)
+{
+	int i, best = 0;
+
+	*bad = NULL;
+	if (is_tapset_root(pp->comps.v[0].name))
+		return &tapset_family;
+	for (i = 0; i < nrows(); i++) {
+		const Row *r = &rows[i];
+		int fit = row_fit(r, pp), len = row_len(r);
+
+		if (fit == len && (fit == pp->comps.len || r->open_tail))
+			return &r->fam;
+		if (fit > best) {
+			best = fit;
+			*bad = &pp->comps.v[fit < pp->comps.len ? fit :
+					    pp->comps.len - 1];
+		}
+	}
+	return NULL;
+}
+
+/* The concrete points of the core families that a wildcard matches. */
+void family_expand(const ProbePoint *pp, PointVec *out)
+{
+	int i, k;
+
+	for (i = 0; i < nrows(); i++) {
+		const Row *r = &rows[i];
+		ProbePoint *np;
+
+		if (r->open_tail || row_len(r) != pp->comps.len)
+			continue;
+		for (k = 0; k < pp->comps.len; k++)
+			if (!glob_match(pp->comps.v[k].name, r->parts[k].name) ||
+			    !param_fits(r->parts[k].param, &pp->comps.v[k]))
+				break;
+		if (k < pp->comps.len)
+			continue;
+		np = NEW(ProbePoint);
+		*np = *pp;
+		np->comps.v = NULL;
+		np->comps.len = np->comps.cap = 0;
+		for (k = 0; k < pp->comps.len; k++) {
+			Component c = pp->comps.v[k];
+
+			c.name = r->parts[k].name;
+			vec_push(&np->comps, c);
+		}
+		vec_push(out, np);
+	}
+}

@@ -1,0 +1,902 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * resolve.c - elaboration, the first part of pass 2.
+ *
+ * Registers the user's files, expands every probe point through aliases
+ * (with suffixes, wildcards, '?', '!' and conditions) down to the probe
+ * families of probes.c, gives every derived probe its own copy of the
+ * body, and binds each name: locals, parameters, private and public
+ * globals, functions (pulling tapset files on demand).  Functions are
+ * resolved from a worklist as they are first called, so only what the
+ * script reaches is ever analysed.
+ */
+#include <string.h>
+
+#include "stap.h"
+
+typedef struct Scope {
+	File *file;
+	Func *func;		/* NULL in a probe */
+	Table *locals;
+	SymVec *list;		/* where new locals go */
+	bool globals_only;	/* probe conditions */
+	const char *what;	/* "probe begin", "function f" for messages */
+} Scope;
+
+static VEC(Func *) worklist;
+static Table private_globals;	/* "file\1name" -> Symbol */
+static Table private_funcs;	/* "file\1name" -> Func */
+
+Symbol *new_symbol(const char *name, SymKind kind, const Token *tok)
+{
+	Symbol *s = NEW(Symbol);
+
+	s->name = name;
+	s->kind = kind;
+	s->tok = tok;
+	s->arity = -1;
+	return s;
+}
+
+static const char *private_key(const File *f, const char *name)
+{
+	return arena_printf("%s\1%s", f->src->name, name);
+}
+
+/* ---- functions ---- */
+
+static Func *lookup_function(const File *from, const char *name)
+{
+	Func *f = from ? table_get(&private_funcs, private_key(from, name))
+		       : NULL;
+
+	return f ? f : table_get(&S->functions, name);
+}
+
+/* The function body's own statements decide a few properties. */
+static void scan_body(Func *f, const Node *n)
+{
+	int i;
+
+	if (!n)
+		return;
+	if (n->kind == S_RETURN && n->lhs)
+		f->has_return_value = true;
+	if (n->kind == S_NEXT)
+		f->has_next = true;
+	if (n->kind >= S_BLOCK) {
+		scan_body(f, n->then);
+		scan_body(f, n->els);
+		scan_body(f, n->body);
+		for (i = 0; i < n->args.len; i++)
+			scan_body(f, n->args.v[i]);
+	}
+}
+
+static void register_function(Func *f)
+{
+	Table *table = &S->functions;
+	const char *key = f->name;
+	Func *first, *last;
+
+	if (f->private) {
+		table = &private_funcs;
+		key = private_key(f->file, f->name);
+	}
+	scan_body(f, f->body);
+	f->ret = new_tyvar();
+	vec_push(&S->func_list, f);
+	first = table_get(table, key);
+	if (!first) {
+		table_put(table, key, f);
+		return;
+	}
+	for (last = first; last->overload; last = last->overload)
+		;
+	last->overload = f;
+	/* An earlier definition of the same arity that never says 'next'
+	 * always returns: this one can never run. */
+	for (; first; first = first->overload)
+		if (first != f && first->params.len == f->params.len &&
+		    !first->has_next && !first->embedded)
+			warn_at(f->tok, "function '%s' is unreachable: the"
+				" overload at %s:%d never falls through with"
+				" 'next'", f->name, first->tok->src->name,
+				first->tok->line);
+}
+
+/* ---- globals ---- */
+
+static void register_global(Symbol *g)
+{
+	Table *table = &S->globals;
+	const char *key = g->name;
+	Symbol *old;
+
+	if (g->private) {
+		table = &private_globals;
+		key = private_key(g->file, g->name);
+	}
+	old = table_get(table, key);
+	if (old) {
+		sem_error(g->tok, "duplicate global '%s'", g->name);
+		note_at(old->tok, "'%s' was first declared here", g->name);
+		return;
+	}
+	g->ty = new_tyvar();
+	if (g->maxsize || g->wrap)
+		g->arity_tok = g->tok;
+	table_put(table, key, g);
+	vec_push(&S->global_list, g);
+}
+
+static void pull_file(File *f);
+
+/* A global of the file, of the program, or of a tapset file (pulled). */
+static Symbol *lookup_global(const File *from, const char *name)
+{
+	Symbol *g = from ? table_get(&private_globals,
+				     private_key(from, name)) : NULL;
+	File *f;
+
+	if (g)
+		return g;
+	g = table_get(&S->globals, name);
+	if (g)
+		return g;
+	f = tapset_file_for_global(name);
+	if (!f || f->pulled)
+		return NULL;
+	pull_file(f);
+	return table_get(&S->globals, name);
+}
+
+/* ---- files ---- */
+
+static void register_file(File *f)
+{
+	int i;
+
+	for (i = 0; i < f->items.len; i++) {
+		Item *it = &f->items.v[i];
+
+		switch (it->kind) {
+		case IT_GLOBAL:
+			register_global(it->global);
+			break;
+		case IT_FUNC:
+			register_function(it->func);
+			break;
+		case IT_PROBE:
+			vec_push(&S->probes, it->probe);
+			break;
+		case IT_ALIAS:
+			if (!f->src->tapset)
+				vec_push(&S->aliases, it->alias);
+			break;
+		case IT_EMBED:
+			vec_push(&S->embeds, it->embed);
+			break;
+		}
+	}
+}
+
+static void pull_file(File *f)
+{
+	if (f->pulled || !f->src->tapset)
+		return;
+	f->pulled = true;
+	vec_push(&S->files, f);
+	register_file(f);
+}
+
+static void index_aliases(File *f)
+{
+	int i;
+
+	for (i = 0; i < f->items.len; i++)
+		if (f->items.v[i].kind == IT_ALIAS)
+			vec_push(&S->aliases, f->items.v[i].alias);
+}
+
+/* ---- names in bodies ---- */
+
+static void expr(Scope *sc, Node *n);
+static void stmt(Scope *sc, Node *n);
+
+static Symbol *new_local(Scope *sc, const char *name, const Token *tok)
+{
+	Symbol *s = new_symbol(name, SYM_LOCAL, tok);
+
+	s->ty = new_tyvar();
+	table_put(sc->locals, name, s);
+	vec_push(sc->list, s);
+	return s;
+}
+
+/* The number of indexes of S (0: a scalar) must agree everywhere. */
+static void use_arity(Symbol *s, int arity, const Token *at)
+{
+	int i;
+
+	if (!s)
+		return;
+	if (s->arity == -1) {
+		if (arity == 0 && (s->maxsize || s->wrap)) {
+			sem_error(at, "'%s' is declared as an array but used"
+				  " as a scalar", s->name);
+			note_at(s->tok, "'%s' is declared here", s->name);
+			return;
+		}
+		s->arity = arity;
+		if (!s->arity_tok || arity == 0)
+			s->arity_tok = at;
+		for (i = 0; i < arity; i++)
+			s->key_ty[i] = new_tyvar();
+		return;
+	}
+	if (s->arity == arity)
+		return;
+	if (arity == 0 || s->arity == 0)
+		sem_error(at, "'%s' is used as %s here, but as %s elsewhere",
+			  s->name, arity ? "an array" : "a scalar",
+			  s->arity ? "an array" : "a scalar");
+	else
+		sem_error(at, "inconsistent arity: '%s' has %d index%s here,"
+			  " %d elsewhere", s->name, arity,
+			  arity == 1 ? "" : "es", s->arity);
+	note_at(s->arity_tok, "'%s' was first used here with %d index%s",
+		s->name, s->arity, s->arity == 1 ? "" : "es");
+}
+
+/* A plain name: local or parameter, else global, else a new local. */
+static Symbol *bind_name(Scope *sc, const Node *n)
+{
+	Symbol *s = sc->locals ? table_get(sc->locals, n->name) : NULL;
+
+	if (s)
+		return s;
+	s = lookup_global(sc->file, n->name);
+	if (s)
+		return s;
+	if (sc->globals_only) {
+		sem_error(n->tok, "a probe condition may only use global"
+			  " variables, and '%s' is not one", n->name);
+		return NULL;
+	}
+	return new_local(sc, n->name, n->tok);
+}
+
+/* The array of a[...], k in a, foreach (... in a), delete a[...]. */
+static void bind_array(Scope *sc, Node *var, int arity)
+{
+	Symbol *s = sc->locals ? table_get(sc->locals, var->name) : NULL;
+
+	if (!s)
+		s = lookup_global(sc->file, var->name);
+	if (!s || s->kind != SYM_GLOBAL) {
+		sem_error(var->tok, "'%s' is used as an array of %d index%s"
+			  " but is not a global: arrays must be declared"
+			  " with 'global %s'", var->name, arity,
+			  arity == 1 ? "" : "es", var->name);
+		var->sym = NULL;
+		return;
+	}
+	var->sym = s;
+	use_arity(s, arity, var->tok);
+}
+
+static bool is_lvalue(const Node *n)
+{
+	return n->kind == N_VAR ||
+	       (n->kind == N_INDEX && n->lhs->kind == N_VAR) ||
+	       n->kind == N_TARGET || n->kind == N_AUTOCAST ||
+	       n->kind == N_CAST;
+}
+
+static void need_lvalue(const Node *op, const Node *target)
+{
+	if (!is_lvalue(target)) {
+		sem_error(target->tok, "the target of '%s' must be a variable"
+			  " or an array element", op->op);
+	} else if ((target->kind == N_TARGET || target->kind == N_AUTOCAST ||
+		    target->kind == N_CAST) && !S->guru) {
+		sem_error(target->tok, "writing to a target variable needs"
+			  " guru mode (-g)");
+	}
+}
+
+static void resolve_call(Scope *sc, Node *n)
+{
+	Func *f = lookup_function(sc->file, n->name);
+	Func *match = NULL, *g;
+
+	if (!f) {
+		File *file = tapset_file_for_function(n->name);
+
+		if (file) {
+			pull_file(file);
+			f = lookup_function(sc->file, n->name);
+		}
+	}
+	if (!f) {
+		VEC(const char *) names = { 0 };
+		int i;
+
+		for (i = 0; i < S->func_list.len; i++)
+			vec_push(&names, S->func_list.v[i]->name);
+		sem_error(n->tok, "unresolved function '%s'%s", n->name,
+			  closest_names(n->name, names.v, names.len));
+		return;
+	}
+	for (g = f; g; g = g->overload) {
+		if (g->params.len != n->args.len)
+			continue;
+		if (!match)
+			match = g;
+		if (!g->used) {
+			g->used = true;
+			vec_push(&worklist, g);
+		}
+	}
+	if (!match) {
+		sem_error(n->tok, "function '%s' takes %d argument%s, not %d",
+			  n->name, f->params.len, f->params.len == 1 ? "" : "s",
+			  n->args.len);
+		note_at(f->tok, "'%s' is defined here", f->name);
+		return;
+	}
+	n->func = match;
+}
+
+static void exprs(Scope *sc, Node **v, int len)
+{
+	int i;
+
+	for (i = 0; i < len; i++)
+		if (v[i])
+			expr(sc, v[i]);
+}
+
+static void expr(Scope *sc, Node *n)
+{
+	int i;
+
+	switch (n->kind) {
+	case N_VAR:
+		n->sym = bind_name(sc, n);
+		use_arity(n->sym, 0, n->tok);
+		break;
+	case N_INDEX:
+		if (n->lhs->kind == N_VAR)
+			bind_array(sc, n->lhs, n->args.len);
+		else
+			expr(sc, n->lhs);
+		exprs(sc, n->args.v, n->args.len);
+		break;
+	case N_IN:
+		if (n->lhs->kind == N_VAR)
+			bind_array(sc, n->lhs, n->args.len);
+		else
+			expr(sc, n->lhs);
+		exprs(sc, n->args.v, n->args.len);
+		break;
+	case N_CALL:
+		exprs(sc, n->args.v, n->args.len);
+		resolve_call(sc, n);
+		break;
+	case N_ASSIGN:
+		need_lvalue(n, n->lhs);
+		expr(sc, n->lhs);
+		expr(sc, n->rhs);
+		break;
+	case N_PREINC:
+	case N_POSTINC:
+		need_lvalue(n, n->lhs);
+		expr(sc, n->lhs);
+		break;
+	case N_TARGET:
+	case N_AUTOCAST:
+	case N_CAST:
+		for (i = 0; i < n->comps.len; i++)
+			if (n->comps.v[i].index)
+				expr(sc, n->comps.v[i].index);
+		if (n->lhs)
+			expr(sc, n->lhs);
+		break;
+	case N_ATOP:
+		if (!strcmp(n->name, "defined")) {
+			/* Only target expressions can be undefined, and
+			 * core probes have none. */
+			const Node *e = n->lhs;
+			bool target = e->kind == N_TARGET || e->kind == N_CAST ||
+				      e->kind == N_AUTOCAST ||
+				      (e->kind == N_ATOP &&
+				       strcmp(e->name, "defined"));
+
+			if (!target)
+				expr(sc, n->lhs);
+			n->kind = N_NUM;
+			n->num = !target;
+			n->lhs = NULL;
+			break;
+		}
+		if (n->lhs)
+			expr(sc, n->lhs);
+		exprs(sc, n->args.v, n->args.len);
+		break;
+	default:
+		if (n->lhs)
+			expr(sc, n->lhs);
+		if (n->rhs)
+			expr(sc, n->rhs);
+		if (n->cond)
+			expr(sc, n->cond);
+		if (n->then)
+			expr(sc, n->then);
+		if (n->els)
+			expr(sc, n->els);
+		exprs(sc, n->args.v, n->args.len);
+		break;
+	}
+}
+
+static void foreach_stmt(Scope *sc, Node *n)
+{
+	int i;
+
+	if (n->lhs->kind == N_VAR) {
+		bind_array(sc, n->lhs, n->keys.len);
+		if (n->args.len)
+			use_arity(n->lhs->sym, n->args.len, n->lhs->tok);
+	} else {
+		expr(sc, n->lhs);
+	}
+	exprs(sc, n->args.v, n->args.len);
+	for (i = 0; i < n->keys.len; i++)
+		expr(sc, n->keys.v[i]);
+	if (n->value)
+		expr(sc, n->value);
+	if (n->limit)
+		expr(sc, n->limit);
+	stmt(sc, n->body);
+}
+
+static void delete_stmt(Scope *sc, Node *n)
+{
+	Node *e = n->lhs;
+
+	if (e->kind == N_INDEX && e->lhs->kind == N_VAR) {
+		bind_array(sc, e->lhs, e->args.len);
+		exprs(sc, e->args.v, e->args.len);
+	} else if (e->kind == N_VAR) {
+		e->sym = bind_name(sc, e);
+	} else {
+		sem_error(e->tok, "delete needs a variable, an array or an"
+			  " array element");
+	}
+}
+
+static void stmt(Scope *sc, Node *n)
+{
+	int i;
+
+	switch (n->kind) {
+	case S_BLOCK:
+		for (i = 0; i < n->args.len; i++)
+			stmt(sc, n->args.v[i]);
+		break;
+	case S_EXPR:
+	case S_RETURN:
+		if (n->lhs)
+			expr(sc, n->lhs);
+		break;
+	case S_IF:
+		expr(sc, n->cond);
+		stmt(sc, n->then);
+		if (n->els)
+			stmt(sc, n->els);
+		break;
+	case S_WHILE:
+	case S_FOR:
+		if (n->init)
+			expr(sc, n->init);
+		if (n->cond)
+			expr(sc, n->cond);
+		if (n->inc)
+			expr(sc, n->inc);
+		stmt(sc, n->body);
+		break;
+	case S_FOREACH:
+		foreach_stmt(sc, n);
+		break;
+	case S_DELETE:
+		delete_stmt(sc, n);
+		break;
+	case S_TRY:
+		stmt(sc, n->body);
+		if (n->lhs)
+			expr(sc, n->lhs);
+		stmt(sc, n->els);
+		break;
+	default:
+		break;
+	}
+}
+
+static void resolve_function(Func *f)
+{
+	Table locals = { 0 };
+	Scope sc = { 0 };
+	int i;
+
+	sc.file = f->file;
+	sc.func = f;
+	sc.locals = &locals;
+	sc.list = &f->locals;
+	sc.what = f->name;
+	for (i = 0; i < f->params.len; i++) {
+		Symbol *p = f->params.v[i];
+
+		p->ty = new_tyvar();
+		p->arity = 0;
+		table_put(&locals, p->name, p);
+	}
+	if (f->body)
+		stmt(&sc, f->body);
+}
+
+/* ---- probe points ---- */
+
+static void expand_point(Probe *probe, ProbePoint *pp, Node *body,
+			 Node *cond, const char *chain, int depth,
+			 bool *resolved);
+
+/* Does alias NAME match the first components of point PP? */
+bool point_matches(const ProbePoint *pp, const ProbePoint *name, int *used)
+{
+	int i;
+
+	if (pp->comps.len < name->comps.len)
+		return false;
+	for (i = 0; i < name->comps.len; i++) {
+		const Component *a = &pp->comps.v[i], *b = &name->comps.v[i];
+
+		if (!glob_match(a->name, b->name) || a->has_param)
+			return false;
+	}
+	*used = name->comps.len;
+	return true;
+}
+
+static Node *join_bodies(Node *first, Node *second)
+{
+	Node *b = new_node(S_BLOCK, first->tok);
+
+	vec_push(&b->args, first);
+	vec_push(&b->args, second);
+	return b;
+}
+
+static Node *and_conditions(Node *a, Node *b)
+{
+	static Token and_tok = { .kind = TK_OP, .text = "&&", .len = 2 };
+	Node *n;
+
+	if (!a)
+		return b;
+	if (!b)
+		return a;
+	n = new_node(N_LOGICAL, a->tok);
+	n->op = and_tok.text;
+	n->lhs = a;
+	n->rhs = b;
+	return n;
+}
+
+/* Expand PP through alias A: each target, plus PP's leftover suffix. */
+static void expand_alias(Probe *probe, ProbePoint *pp, Alias *a, int used,
+			 Node *body, Node *cond, const char *chain, int depth,
+			 bool *resolved)
+{
+	Buf b = { 0 };
+	const char *sub;
+	Node *combined;
+	int i, k;
+
+	if (a->mark) {
+		sem_error(pp->tok, "probe alias '%s' expands into itself",
+			  a->name->comps.v[0].name);
+		note_at(a->tok, "the alias is defined here");
+		return;
+	}
+	pull_file(a->file);
+	print_point(&b, a->name);
+	buf_printf(&b, " %s ", a->epilogue ? "+=" : "=");
+	for (i = 0; i < a->targets.len; i++) {
+		if (i)
+			buf_puts(&b, ", ");
+		print_point(&b, a->targets.v[i]);
+	}
+	buf_printf(&b, " <- %s", chain);
+	sub = arena_strdup(b.s);
+	buf_free(&b);
+	combined = a->epilogue ? join_bodies(body, a->body)
+			       : join_bodies(a->body, body);
+	a->mark = 1;
+	for (i = 0; i < a->targets.len; i++) {
+		ProbePoint *t = a->targets.v[i], *np = NEW(ProbePoint);
+
+		*np = *t;
+		np->comps.v = NULL;
+		np->comps.len = np->comps.cap = 0;
+		for (k = 0; k < t->comps.len; k++)
+			vec_push(&np->comps, t->comps.v[k]);
+		for (k = used; k < pp->comps.len; k++)
+			vec_push(&np->comps, pp->comps.v[k]);
+		np->optional = t->optional || pp->optional;
+		np->cond = NULL;
+		expand_point(probe, np, combined,
+			     and_conditions(cond, clone_node(t->cond)), sub,
+			     depth + 1, resolved);
+	}
+	a->mark = 0;
+}
+
+static void add_derived(Probe *probe, ProbePoint *pp, const Family *fam,
+			Node *body, Node *cond, const char *chain,
+			int64_t seq)
+{
+	Derived *d = NEW(Derived);
+
+	d->probe = probe;
+	d->point = pp;
+	d->family = fam;
+	d->chain = chain;
+	d->body = clone_node(body);
+	d->cond = clone_node(cond);
+	d->seq = seq;
+	d->used = true;
+	vec_push(&S->derived, d);
+}
+
+/* A concrete point of a family: check it and derive a probe.  Returns
+ * false if no family fits; errors are reported only when REPORT. */
+static bool expand_family(Probe *probe, ProbePoint *pp, Node *body,
+			  Node *cond, const char *chain, bool report)
+{
+	const Component *bad = NULL;
+	const Family *fam = family_match(pp, &bad);
+	int64_t seq = 0;
+	Buf b = { 0 };
+
+	print_point(&b, pp);
+	if (!fam) {
+		if (report && bad)
+			sem_error(bad->tok, "probe point '%s': '%s' is not"
+				  " valid here", b.s, bad->name);
+		else if (report)
+			sem_error(pp->tok, "probe point '%s' matches no probe"
+				  " alias or probe family", b.s);
+	} else if (!fam->supported) {
+		if (report)
+			sem_error(pp->tok, "probe point '%s': %s probes are not"
+				  " supported yet (%s)", b.s, fam->name,
+				  fam->issue);
+		fam = NULL;
+	} else if (fam->check && !fam->check(pp, &seq)) {
+		fam = NULL;
+	} else {
+		add_derived(probe, pp, fam, body, cond, chain, seq);
+	}
+	buf_free(&b);
+	return fam != NULL;
+}
+
+/* PP with its first N component names replaced by NAMES. */
+static ProbePoint *concrete_point(const ProbePoint *pp, const char **names,
+				  int n)
+{
+	ProbePoint *np = NEW(ProbePoint);
+	int i;
+
+	*np = *pp;
+	np->comps.v = NULL;
+	np->comps.len = np->comps.cap = 0;
+	for (i = 0; i < pp->comps.len; i++) {
+		Component c = pp->comps.v[i];
+
+		if (i < n)
+			c.name = names[i];
+		vec_push(&np->comps, c);
+	}
+	return np;
+}
+
+static void expand_point(Probe *probe, ProbePoint *pp, Node *body,
+			 Node *cond, const char *chain, int depth,
+			 bool *resolved)
+{
+	bool wild = false, matched = false, report = !pp->optional;
+	int i, used;
+
+	if (depth > 100) {
+		sem_error(pp->tok, "probe aliases nested more than 100 deep");
+		return;
+	}
+	for (i = 0; i < pp->comps.len; i++)
+		if (is_glob(pp->comps.v[i].name))
+			wild = true;
+	cond = and_conditions(cond, pp->cond);
+	for (i = 0; i < S->aliases.len; i++) {
+		Alias *a = S->aliases.v[i];
+		ProbePoint *np = pp;
+
+		if (!point_matches(pp, a->name, &used))
+			continue;
+		if (wild) {
+			const char *names[64];
+			int k;
+
+			for (k = 0; k < used && k < 64; k++)
+				names[k] = a->name->comps.v[k].name;
+			np = concrete_point(pp, names, used);
+		}
+		expand_alias(probe, np, a, used, body, cond, chain, depth,
+			     resolved);
+		matched = true;
+		if (!wild)
+			break;
+	}
+	if (wild) {
+		PointVec found = { 0 };
+
+		family_expand(pp, &found);
+		for (i = 0; i < found.len; i++)
+			if (expand_family(probe, found.v[i], body, cond, chain,
+					  report))
+				matched = true;
+		if (!matched && report) {
+			Buf b = { 0 };
+
+			print_point(&b, pp);
+			sem_error(pp->tok, "wildcard probe point '%s' matches"
+				  " nothing", b.s);
+			buf_free(&b);
+		}
+	} else if (!matched) {
+		matched = expand_family(probe, pp, body, cond, chain, report);
+	}
+	if (matched)
+		*resolved = true;
+}
+
+static void expand_probe(Probe *probe)
+{
+	int i;
+
+	for (i = 0; i < probe->points.len; i++) {
+		ProbePoint *pp = probe->points.v[i];
+		bool resolved = false;
+		Buf b = { 0 };
+
+		print_point(&b, pp);
+		expand_point(probe, pp, probe->body, NULL, arena_strdup(b.s), 0,
+			     &resolved);
+		buf_free(&b);
+		if (resolved && pp->sufficient)
+			break;
+	}
+}
+
+static void check_alias(Alias *a)
+{
+	int i;
+
+	for (i = 0; i < a->name->comps.len; i++) {
+		const Component *c = &a->name->comps.v[i];
+
+		if (is_glob(c->name))
+			sem_error(c->tok, "an alias name cannot hold a"
+				  " wildcard ('%s')", c->name);
+		if (c->has_param)
+			sem_error(c->tok, "an alias name cannot take a"
+				  " parameter");
+	}
+}
+
+static void resolve_derived(Derived *d)
+{
+	Table locals = { 0 };
+	Scope sc = { 0 };
+
+	sc.file = d->probe->file;
+	sc.locals = &locals;
+	sc.list = &d->locals;
+	stmt(&sc, d->body);
+	if (d->cond) {
+		Scope cs = { 0 };
+
+		cs.file = d->probe->file;
+		cs.globals_only = true;
+		expr(&cs, d->cond);
+	}
+}
+
+/* -G NAME=VALUE: an initial value for a global of the script. */
+static void set_globals(void)
+{
+	int i;
+
+	for (i = 0; i < S->set_globals.len; i++) {
+		Define *d = &S->set_globals.v[i];
+		Symbol *g = table_get(&S->globals, d->name);
+		Node *lit;
+		int64_t v;
+		Token *t;
+
+		if (!g) {
+			fprintf(stderr, "stap: -G %s: the script has no global"
+				" '%s'\n", d->name, d->name);
+			S->errors++;
+			continue;
+		}
+		t = arena_zalloc(sizeof(*t));
+		*t = *g->tok;
+		t->kind = TK_NUM;
+		t->text = d->value + (d->value[0] == '-');
+		if (parse_number(t, &v)) {
+			lit = new_node(N_NUM, t);
+			lit->num = d->value[0] == '-' ? (int64_t)(0 - (uint64_t)v)
+						      : v;
+		} else {
+			t->kind = TK_STR;
+			t->text = d->value;
+			lit = new_node(N_STR, t);
+			lit->str = d->value;
+		}
+		g->init = lit;
+		g->from_cmdline = true;
+	}
+}
+
+bool resolve_program(void)
+{
+	int i, nprobes = 0, nderived = 0, nwork = 0;
+
+	tapset_index();
+	for (i = 0; i < S->user_files.len; i++)
+		register_file(S->user_files.v[i]);
+	tapset_each_file(index_aliases);
+	for (i = 0; i < S->aliases.len; i++)
+		check_alias(S->aliases.v[i]);
+	set_globals();
+	/* Pulling a tapset file adds its probes and functions: go on
+	 * until nothing new appears. */
+	while (nprobes < S->probes.len || nderived < S->derived.len ||
+	       nwork < worklist.len) {
+		if (nprobes < S->probes.len)
+			expand_probe(S->probes.v[nprobes++]);
+		else if (nderived < S->derived.len)
+			resolve_derived(S->derived.v[nderived++]);
+		else
+			resolve_function(worklist.v[nwork++]);
+		if (nprobes == S->probes.len && nderived == S->derived.len &&
+		    nwork == worklist.len && S->unoptimized) {
+			/* -u: every function of the program is checked. */
+			for (i = 0; i < S->func_list.len; i++) {
+				Func *f = S->func_list.v[i];
+
+				if (!f->used) {
+					f->used = true;
+					vec_push(&worklist, f);
+				}
+			}
+		}
+	}
+	for (i = 0; i < S->global_list.len; i++)
+		S->global_list.v[i]->used = true;
+	if (!S->derived.len && !S->errors)
+		sem_error(NULL, "no probes found");
+	return S->errors == 0;
+}
