@@ -1,0 +1,584 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Configuration files: configs/kernels/ID.conf, configs/hosts.conf and the
+ * suite manifests (grid/suites/NAME/manifest).  Every mistake is reported as
+ * FILE:LINE: message, and nothing is half-loaded: a bad file fails the load.
+ */
+#include "grid.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct g_paths G;
+
+/* Split "key = value  # comment" lines; call fn for each.  A '#' starts a
+ * comment at the start of a line or after white space. */
+typedef int (*kv_fn)(void *ctx, const char *file, int line, const char *key, char *val);
+
+static int parse_kv(const char *file, kv_fn fn, void *ctx)
+{
+	char *text = g_readfile(file, NULL), *save = NULL, *ln;
+	int lineno = 0, rc = 0;
+
+	if (!text) {
+		g_err("cannot read %s: %s", file, strerror(errno));
+		return -1;
+	}
+	for (char *p = text; p; p = save) {
+		char *eq, *key, *val, *hash;
+
+		ln = p;
+		save = strchr(p, '\n');
+		if (save)
+			*save++ = 0;
+		lineno++;
+		for (hash = ln; (hash = strchr(hash, '#')); hash++)
+			if (hash == ln || isspace((unsigned char)hash[-1])) {
+				*hash = 0;
+				break;
+			}
+		ln = g_trim(ln);
+		if (!*ln)
+			continue;
+		eq = strchr(ln, '=');
+		if (!eq) {
+			g_err("%s:%d: expected 'key = value', got '%s'", file, lineno, ln);
+			rc = -1;
+			continue;
+		}
+		*eq = 0;
+		key = g_trim(ln);
+		val = g_trim(eq + 1);
+		if (!*key) {
+			g_err("%s:%d: missing key before '='", file, lineno);
+			rc = -1;
+			continue;
+		}
+		if (fn(ctx, file, lineno, key, val) < 0)
+			rc = -1;
+	}
+	free(text);
+	return rc;
+}
+
+static int parse_int(const char *file, int line, const char *key, const char *val,
+		     int lo, int hi, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(val, &end, 10);
+	if (errno || end == val || *end || v < lo || v > hi) {
+		g_err("%s:%d: %s must be an integer from %d to %d, got '%s'", file, line, key,
+		      lo, hi, val);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+static int parse_choice(const char *file, int line, const char *key, const char *val,
+			const char *const *choices, char **out)
+{
+	for (int i = 0; choices[i]; i++)
+		if (!strcmp(val, choices[i])) {
+			free(*out);
+			*out = xstrdup(val);
+			return 0;
+		}
+	{
+		sbuf b = {0};
+		for (int i = 0; choices[i]; i++)
+			sb_addf(&b, "%s%s", i ? ", " : "", choices[i]);
+		g_err("%s:%d: %s must be one of %s, got '%s'", file, line, key, sb_str(&b), val);
+		sb_free(&b);
+	}
+	return -1;
+}
+
+static void setstr(char **dst, const char *val)
+{
+	free(*dst);
+	*dst = xstrdup(val);
+}
+
+/* ---- kernels --------------------------------------------------------- */
+
+static const char *const sources[] = {"debian", "linux-source", NULL};
+static const char *const shares[] = {"9p", "virtiofs", NULL};
+
+static int kernel_kv(void *ctx, const char *file, int line, const char *key, char *val)
+{
+	struct g_kernel *k = ctx;
+
+	if (!strcmp(key, "id")) {
+		if (!g_valid_id(val)) {
+			g_err("%s:%d: id '%s' may use only letters, digits, '.', '_' and '-'",
+			      file, line, val);
+			return -1;
+		}
+		setstr(&k->id, val);
+	} else if (!strcmp(key, "description")) {
+		setstr(&k->description, val);
+	} else if (!strcmp(key, "source")) {
+		return parse_choice(file, line, key, val, sources, &k->source);
+	} else if (!strcmp(key, "package")) {
+		if (!g_valid_id(val)) {
+			g_err("%s:%d: package '%s' is not a Debian package name", file, line, val);
+			return -1;
+		}
+		setstr(&k->package, val);
+	} else if (!strcmp(key, "base")) {
+		setstr(&k->base, val);
+	} else if (!strcmp(key, "fragments")) {
+		sv_free(&k->fragments);
+		sv_split(&k->fragments, val, " \t");
+		for (size_t i = 0; i < k->fragments.n; i++) {
+			char *rel = xasprintf("configs/fragments/%s", k->fragments.v[i]);
+			char *p = g_path(G.src, rel);
+			bool ok = g_valid_id(k->fragments.v[i]) && g_exists(p);
+
+			if (!ok)
+				g_err("%s:%d: no fragment %s", file, line, rel);
+			free(rel);
+			free(p);
+			if (!ok)
+				return -1;
+		}
+	} else if (!strcmp(key, "vcpus")) {
+		return parse_int(file, line, key, val, 1, 64, &k->vcpus);
+	} else if (!strcmp(key, "memory")) {
+		return parse_int(file, line, key, val, 128, 65536, &k->memory_mb);
+	} else if (!strcmp(key, "cmdline")) {
+		setstr(&k->cmdline, val);
+	} else if (!strcmp(key, "share")) {
+		return parse_choice(file, line, key, val, shares, &k->share);
+	} else if (!strcmp(key, "features")) {
+		sv_free(&k->features);
+		sv_split(&k->features, val, " \t");
+	} else {
+		g_err("%s:%d: unknown key '%s' (known: id, description, source, package, base, "
+		      "fragments, vcpus, memory, cmdline, share, features)", file, line, key);
+		return -1;
+	}
+	return 0;
+}
+
+void g_kernel_free(struct g_kernel *k)
+{
+	free(k->id);
+	free(k->file);
+	free(k->description);
+	free(k->source);
+	free(k->package);
+	free(k->base);
+	sv_free(&k->fragments);
+	free(k->cmdline);
+	free(k->share);
+	sv_free(&k->features);
+	memset(k, 0, sizeof(*k));
+}
+
+static int load_kernel(const char *file, struct g_kernel *k)
+{
+	const char *base = g_basename(file);
+	int rc;
+
+	memset(k, 0, sizeof(*k));
+	k->file = xstrdup(file);
+	k->vcpus = 1;
+	k->memory_mb = 512;
+	k->share = xstrdup("9p");
+	rc = parse_kv(file, kernel_kv, k);
+	if (rc == 0) {
+		const char *missing = !k->id ? "id" : !k->source ? "source" : !k->package ? "package" : NULL;
+
+		if (missing) {
+			g_err("%s:1: missing required key '%s'", file, missing);
+			rc = -1;
+		} else if (strncmp(base, k->id, strlen(k->id)) || strcmp(base + strlen(k->id), ".conf")) {
+			g_err("%s:1: id '%s' must match the file name", file, k->id);
+			rc = -1;
+		} else if (!strcmp(k->source, "linux-source") && !k->fragments.n) {
+			g_err("%s:1: a linux-source kernel needs 'fragments'", file);
+			rc = -1;
+		} else if (!strcmp(k->source, "linux-source") && !k->base) {
+			k->base = xstrdup("defconfig");
+		}
+	}
+	return rc;
+}
+
+static int cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted names in dir ending with suffix (or folders when suffix is NULL). */
+static int list_dir(const char *dir, const char *suffix, strv *out)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d) {
+		g_err("cannot read %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name), m = suffix ? strlen(suffix) : 0;
+
+		if (e->d_name[0] == '.')
+			continue;
+		if (suffix ? n > m && !strcmp(e->d_name + n - m, suffix) : true) {
+			char *p = g_path(dir, e->d_name);
+
+			if (suffix || g_isdir(p))
+				sv_push(out, e->d_name);
+			free(p);
+		}
+	}
+	closedir(d);
+	qsort(out->v, out->n, sizeof(char *), cmpstr);
+	return 0;
+}
+
+int g_conf_kernels(struct g_kernel **out, int *n)
+{
+	char *dir = g_path(G.src, "configs/kernels");
+	strv names = {0};
+	struct g_kernel *ks;
+	int rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (list_dir(dir, ".conf", &names) < 0) {
+		free(dir);
+		return -1;
+	}
+	ks = xcalloc(names.n, sizeof(*ks));
+	for (size_t i = 0; i < names.n; i++) {
+		char *p = g_path(dir, names.v[i]);
+
+		if (load_kernel(p, &ks[i]) < 0)
+			rc = -1;
+		free(p);
+	}
+	if (rc == 0 && names.n == 0) {
+		g_err("%s: no kernel configurations", dir);
+		rc = -1;
+	}
+	if (rc < 0) {
+		for (size_t i = 0; i < names.n; i++)
+			g_kernel_free(&ks[i]);
+		free(ks);
+	} else {
+		*out = ks;
+		*n = (int)names.n;
+	}
+	sv_free(&names);
+	free(dir);
+	return rc;
+}
+
+struct g_kernel *g_kernel_find(struct g_kernel *ks, int n, const char *id)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(ks[i].id, id))
+			return &ks[i];
+	return NULL;
+}
+
+/* ---- hosts --------------------------------------------------------------- */
+
+static const char *const accels[] = {"auto", "tcg", "kvm", NULL};
+static const char *const transfers[] = {"local", "volumes", NULL};
+
+/* hosts.conf: one host a line, "NAME URI CAPACITY [key=value ...]". */
+int g_conf_hosts(const char *file, struct g_host **out, int *n)
+{
+	char *text = g_readfile(file, NULL), *save, *ln;
+	struct g_host *hs = NULL;
+	int nh = 0, lineno = 0, rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!text) {
+		g_err("cannot read %s: %s", file, strerror(errno));
+		return -1;
+	}
+	for (char *p = text; p; p = save) {
+		strv w = {0};
+		struct g_host h = {0};
+		char *hash;
+
+		ln = p;
+		save = strchr(p, '\n');
+		if (save)
+			*save++ = 0;
+		lineno++;
+		if ((hash = strchr(ln, '#')))
+			*hash = 0;
+		sv_split(&w, ln, " \t\r");
+		if (!w.n) {
+			sv_free(&w);
+			continue;
+		}
+		h.file = xstrdup(file);
+		h.line = lineno;
+		h.accel = xstrdup("auto");
+		h.basedir = xstrdup("/var/lib/libvirt/stapgrid");
+		if (w.n < 3) {
+			g_err("%s:%d: expected 'NAME URI CAPACITY [key=value ...]'", file, lineno);
+			rc = -1;
+		} else if (!g_valid_id(w.v[0])) {
+			g_err("%s:%d: host name '%s' may use only letters, digits, '.', '_' and '-'",
+			      file, lineno, w.v[0]);
+			rc = -1;
+		} else if (!strstr(w.v[1], "://")) {
+			g_err("%s:%d: '%s' is not a libvirt URI (e.g. qemu:///system)", file, lineno,
+			      w.v[1]);
+			rc = -1;
+		} else if (parse_int(file, lineno, "capacity", w.v[2], 1, 256, &h.capacity) < 0) {
+			rc = -1;
+		} else {
+			h.name = xstrdup(w.v[0]);
+			h.uri = xstrdup(w.v[1]);
+			/* Only the local system daemon shares our file system. */
+			h.transfer = xstrdup(strncmp(h.uri, "qemu:///", 8) ? "volumes" : "local");
+			for (size_t i = 3; i < w.n; i++) {
+				char *eq = strchr(w.v[i], '=');
+
+				if (!eq) {
+					g_err("%s:%d: expected key=value, got '%s'", file, lineno, w.v[i]);
+					rc = -1;
+					continue;
+				}
+				*eq++ = 0;
+				if (!strcmp(w.v[i], "accel")) {
+					if (parse_choice(file, lineno, "accel", eq, accels, &h.accel) < 0)
+						rc = -1;
+				} else if (!strcmp(w.v[i], "transfer")) {
+					if (parse_choice(file, lineno, "transfer", eq, transfers, &h.transfer) < 0)
+						rc = -1;
+				} else if (!strcmp(w.v[i], "basedir")) {
+					if (eq[0] != '/') {
+						g_err("%s:%d: basedir must be an absolute path", file, lineno);
+						rc = -1;
+					}
+					setstr(&h.basedir, eq);
+				} else {
+					g_err("%s:%d: unknown host option '%s' (known: accel, transfer, basedir)",
+					      file, lineno, w.v[i]);
+					rc = -1;
+				}
+			}
+			for (int i = 0; i < nh && h.name; i++)
+				if (!strcmp(hs[i].name, h.name)) {
+					g_err("%s:%d: host '%s' is already defined on line %d", file, lineno,
+					      h.name, hs[i].line);
+					rc = -1;
+				}
+		}
+		sv_free(&w);
+		if (h.name && rc == 0) {
+			hs = xrealloc(hs, (size_t)(nh + 1) * sizeof(*hs));
+			hs[nh++] = h;
+		} else {
+			g_host_free(&h);
+		}
+	}
+	free(text);
+	if (rc == 0 && nh == 0) {
+		g_err("%s: no hosts", file);
+		rc = -1;
+	}
+	if (rc < 0) {
+		for (int i = 0; i < nh; i++)
+			g_host_free(&hs[i]);
+		free(hs);
+		return -1;
+	}
+	*out = hs;
+	*n = nh;
+	return 0;
+}
+
+void g_host_free(struct g_host *h)
+{
+	free(h->name);
+	free(h->uri);
+	free(h->accel);
+	free(h->transfer);
+	free(h->basedir);
+	free(h->file);
+	memset(h, 0, sizeof(*h));
+}
+
+/* ---- suites --------------------------------------------------------------- */
+
+static const char *const tcgmodes[] = {"multi", "single", NULL};
+
+static int suite_kv(void *ctx, const char *file, int line, const char *key, char *val)
+{
+	struct g_suite *s = ctx;
+
+	if (!strcmp(key, "description")) {
+		setstr(&s->description, val);
+	} else if (!strcmp(key, "timeout")) {
+		return parse_int(file, line, key, val, 5, 86400, &s->timeout);
+	} else if (!strcmp(key, "tcg")) {
+		return parse_choice(file, line, key, val, tcgmodes, &s->tcg);
+	} else if (!strcmp(key, "hostroot")) {
+		if (strcmp(val, "yes") && strcmp(val, "no")) {
+			g_err("%s:%d: hostroot must be yes or no, got '%s'", file, line, val);
+			return -1;
+		}
+		s->hostroot = !strcmp(val, "yes");
+	} else if (!strcmp(key, "expect")) {
+		if (g_verdict_parse(val) < 0 || g_verdict_parse(val) == V_NOTRUN) {
+			g_err("%s:%d: expect must be a verdict (pass, fail, warning, hang, oops, panic, "
+			      "infra), got '%s'", file, line, val);
+			return -1;
+		}
+		setstr(&s->expect, val);
+	} else if (!strcmp(key, "module")) {
+		char *src = xasprintf("%s/grid/modules/%s/%s.c", G.src, val, val);
+		bool ok = g_valid_id(val) && g_exists(src);
+
+		free(src);
+		if (!ok) {
+			g_err("%s:%d: no module grid/modules/%s/%s.c", file, line, val, val);
+			return -1;
+		}
+		sv_push(&s->modules, val);
+	} else if (!strcmp(key, "kernel")) {
+		if (strcmp(val, "bogus")) {
+			g_err("%s:%d: kernel may only be 'bogus' (boot a file that is not a kernel)",
+			      file, line);
+			return -1;
+		}
+		s->bogus_kernel = true;
+	} else if (!strcmp(key, "test")) {
+		strv w = {0};
+		int rc = 0;
+
+		sv_split(&w, val, " \t");
+		if (w.n != 2 || !g_valid_id(w.v[0]) || !g_valid_id(w.v[1])) {
+			g_err("%s:%d: expected 'test = NAME SCRIPT'", file, line);
+			rc = -1;
+		} else if (!sv_has(&s->files, w.v[1])) {
+			g_err("%s:%d: no script '%s' in %s", file, line, w.v[1], s->dir);
+			rc = -1;
+		} else {
+			for (int i = 0; i < s->ntests; i++)
+				if (!strcmp(s->tests[i].name, w.v[0])) {
+					g_err("%s:%d: duplicate test '%s'", file, line, w.v[0]);
+					rc = -1;
+				}
+		}
+		if (rc == 0) {
+			s->tests = xrealloc(s->tests, (size_t)(s->ntests + 1) * sizeof(*s->tests));
+			s->tests[s->ntests].name = xstrdup(w.v[0]);
+			s->tests[s->ntests].script = xstrdup(w.v[1]);
+			s->ntests++;
+		}
+		sv_free(&w);
+		return rc;
+	} else {
+		g_err("%s:%d: unknown key '%s' (known: description, timeout, tcg, hostroot, test, "
+		      "module, expect, kernel)",
+		      file, line, key);
+		return -1;
+	}
+	return 0;
+}
+
+int g_conf_suite(const char *base, const char *name, struct g_suite *s)
+{
+	char *dir, *file;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	if (!g_valid_id(name)) {
+		g_err("unknown suite '%s'", name);
+		return -1;
+	}
+	dir = g_path(G.src, base);
+	s->dir = g_path(dir, name);
+	free(dir);
+	file = g_path(s->dir, "manifest");
+	if (!g_exists(file)) {
+		strv names = {0};
+		char *all;
+
+		g_conf_suite_names(base, &names);
+		all = sv_join(&names, ", ");
+		g_err("unknown suite '%s' (known: %s)", name, all);
+		free(all);
+		sv_free(&names);
+		free(file);
+		g_suite_free(s);
+		return -1;
+	}
+	s->name = xstrdup(name);
+	s->timeout = 60;
+	s->tcg = xstrdup("multi");
+	rc = list_dir(s->dir, "", &s->files);
+	/* Suites travel as flat folders: the share carries files, not trees. */
+	for (size_t i = 0; rc == 0 && i < s->files.n; i++) {
+		char *p = g_path(s->dir, s->files.v[i]);
+		if (g_isdir(p)) {
+			g_err("%s: suite folders must be flat (found folder %s)", s->dir, s->files.v[i]);
+			rc = -1;
+		}
+		free(p);
+	}
+	if (rc == 0)
+		rc = parse_kv(file, suite_kv, s);
+	if (rc == 0 && !s->ntests) {
+		g_err("%s:1: a suite needs at least one 'test = NAME SCRIPT'", file);
+		rc = -1;
+	}
+	free(file);
+	if (rc < 0)
+		g_suite_free(s);
+	return rc;
+}
+
+int g_conf_suite_names(const char *base, strv *names)
+{
+	char *dir = g_path(G.src, base);
+	strv all = {0};
+	int rc = list_dir(dir, NULL, &all);
+
+	for (size_t i = 0; i < all.n; i++) {
+		char *m = xasprintf("%s/%s/manifest", dir, all.v[i]);
+		if (g_exists(m))
+			sv_push(names, all.v[i]);
+		free(m);
+	}
+	sv_free(&all);
+	free(dir);
+	return rc;
+}
+
+void g_suite_free(struct g_suite *s)
+{
+	free(s->name);
+	free(s->dir);
+	free(s->description);
+	free(s->tcg);
+	free(s->expect);
+	sv_free(&s->modules);
+	for (int i = 0; i < s->ntests; i++) {
+		free(s->tests[i].name);
+		free(s->tests[i].script);
+	}
+	free(s->tests);
+	sv_free(&s->files);
+	memset(s, 0, sizeof(*s));
+}

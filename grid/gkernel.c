@@ -1,0 +1,849 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The kernel cache: G.cache/kernels/ID/ holds, per configured kernel, an
+ * uncompressed vmlinux (direct PVH boot is ~2x faster than a bzImage under
+ * TCG), the module tree with modules.dep, the kbuild tree that out-of-tree
+ * modules build against, the raw BTF blob, and kernel.json (release, build
+ * id, where it came from, how long preparing took).  kernel.json is written
+ * last: a folder without it is an interrupted prepare and is thrown away.
+ */
+#include "grid.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <lzma.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+char *g_kernel_dir(const struct g_kernel *k)
+{
+	return xasprintf("%s/kernels/%s", G.cache, k->id);
+}
+
+/* What the prepared kernel depends on: its conf file and its fragments. */
+char *g_kernel_conf_hash(const struct g_kernel *k)
+{
+	strv files = {0};
+	char *h;
+
+	sv_push(&files, k->file);
+	for (size_t i = 0; i < k->fragments.n; i++)
+		sv_pushown(&files, xasprintf("%s/configs/fragments/%s", G.src, k->fragments.v[i]));
+	h = g_hash_files(&files);
+	sv_free(&files);
+	return h;
+}
+
+void g_kinfo_free(struct g_kinfo *i)
+{
+	free(i->release);
+	free(i->version);
+	free(i->package);
+	free(i->build_id);
+	free(i->conf_hash);
+	free(i->vmlinux);
+	free(i->kbuild);
+	free(i->modules);
+	free(i->btf);
+	free(i->prepared_at);
+	memset(i, 0, sizeof(*i));
+}
+
+static char *jstr(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? xstrdup(s) : NULL;
+}
+
+int g_kernel_info(const struct g_kernel *k, struct g_kinfo *info)
+{
+	char *dir = g_kernel_dir(k), *path = g_path(dir, "kernel.json"), *hash;
+	json_t *j;
+	int rc = 0;
+
+	memset(info, 0, sizeof(*info));
+	j = json_load_file(path, 0, NULL);
+	if (j) {
+		info->release = jstr(j, "release");
+		info->version = jstr(j, "version");
+		info->package = jstr(j, "package");
+		info->build_id = jstr(j, "build_id");
+		info->conf_hash = jstr(j, "conf_hash");
+		info->prepared_at = jstr(j, "prepared_at");
+		info->has_btf = json_is_true(json_object_get(j, "btf"));
+		info->prepare_seconds = json_number_value(json_object_get(j, "prepare_seconds"));
+		info->vmlinux = g_path(dir, "vmlinux");
+		info->btf = g_path(dir, "vmlinux.btf");
+		info->kbuild = g_path(dir, "build");
+		info->modules = xasprintf("%s/root/lib/modules/%s", dir, info->release ? info->release : "");
+		hash = g_kernel_conf_hash(k);
+		rc = info->release && info->conf_hash && !strcmp(hash, info->conf_hash) &&
+		     g_exists(info->vmlinux);
+		free(hash);
+		json_decref(j);
+	}
+	free(dir);
+	free(path);
+	return rc;
+}
+
+/* ---- ELF: build id and the .BTF section ------------------------------------ */
+
+struct elfmap {
+	const unsigned char *p;
+	size_t len;
+};
+
+static const Elf64_Shdr *elf_sections(const struct elfmap *m, int *n)
+{
+	const Elf64_Ehdr *eh = (const void *)m->p;
+
+	if (m->len < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
+	    eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_shoff + (size_t)eh->e_shnum * sizeof(Elf64_Shdr) > m->len)
+		return NULL;
+	*n = eh->e_shnum;
+	return (const void *)(m->p + eh->e_shoff);
+}
+
+static const char *elf_secname(const struct elfmap *m, const Elf64_Shdr *sh, int i)
+{
+	const Elf64_Ehdr *eh = (const void *)m->p;
+	const Elf64_Shdr *str = &sh[eh->e_shstrndx];
+
+	if (str->sh_offset + sh[i].sh_name >= m->len)
+		return "";
+	return (const char *)m->p + str->sh_offset + sh[i].sh_name;
+}
+
+static char *elf_build_id(const struct elfmap *m)
+{
+	int n;
+	const Elf64_Shdr *sh = elf_sections(m, &n);
+
+	for (int i = 0; sh && i < n; i++) {
+		size_t off = sh[i].sh_offset, end = off + sh[i].sh_size;
+
+		if (sh[i].sh_type != SHT_NOTE || end > m->len)
+			continue;
+		while (off + sizeof(Elf64_Nhdr) <= end) {
+			const Elf64_Nhdr *nh = (const void *)(m->p + off);
+			size_t name = off + sizeof(*nh), desc = name + ((nh->n_namesz + 3) & ~3u);
+
+			if (desc + nh->n_descsz > end)
+				break;
+			if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 &&
+			    !memcmp(m->p + name, "GNU", 4)) {
+				char *hex = xmalloc(2 * nh->n_descsz + 1);
+				for (size_t b = 0; b < nh->n_descsz; b++)
+					sprintf(hex + 2 * b, "%02x", m->p[desc + b]);
+				return hex;
+			}
+			off = desc + ((nh->n_descsz + 3) & ~3u);
+		}
+	}
+	return NULL;
+}
+
+static int map_file(const char *path, struct elfmap *m, int *fdp)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		g_err("cannot read %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	m->len = (size_t)st.st_size;
+	m->p = mmap(NULL, m->len ? m->len : 1, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (m->p == MAP_FAILED) {
+		g_err("cannot map %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	*fdp = fd;
+	return 0;
+}
+
+static void unmap_file(struct elfmap *m, int fd)
+{
+	munmap((void *)m->p, m->len ? m->len : 1);
+	close(fd);
+}
+
+/* Build id and BTF of vmlinux: the tracer keys its caches on the first and
+ * resolves symbols and types from the second. */
+static int vmlinux_facts(const char *vmlinux, const char *btfpath, char **build_id, bool *has_btf)
+{
+	struct elfmap m;
+	int fd, n, rc = 0;
+	const Elf64_Shdr *sh;
+
+	*has_btf = false;
+	if (map_file(vmlinux, &m, &fd) < 0)
+		return -1;
+	sh = elf_sections(&m, &n);
+	if (!sh) {
+		g_err("%s: not an ELF64 kernel image", vmlinux);
+		unmap_file(&m, fd);
+		return -1;
+	}
+	*build_id = elf_build_id(&m);
+	for (int i = 0; i < n; i++)
+		if (!strcmp(elf_secname(&m, sh, i), ".BTF") && sh[i].sh_offset + sh[i].sh_size <= m.len) {
+			rc = g_writefile(btfpath, m.p + sh[i].sh_offset, sh[i].sh_size, 0644);
+			*has_btf = rc == 0;
+		}
+	unmap_file(&m, fd);
+	return rc;
+}
+
+/* ---- decompression: vmlinux out of a bzImage, .ko.xz modules ---------------- */
+
+static int xz_decode(const unsigned char *in, size_t len, sbuf *out)
+{
+	lzma_stream s = LZMA_STREAM_INIT;
+	unsigned char buf[1 << 16];
+	lzma_ret r;
+
+	if (lzma_stream_decoder(&s, UINT64_MAX, 0) != LZMA_OK)
+		return -1;
+	s.next_in = in;
+	s.avail_in = len;
+	do {
+		s.next_out = buf;
+		s.avail_out = sizeof(buf);
+		r = lzma_code(&s, LZMA_FINISH);
+		sb_addn(out, (const char *)buf, sizeof(buf) - s.avail_out);
+	} while (r == LZMA_OK);
+	lzma_end(&s);
+	/* The kernel appends the decompressed size after the stream: stopping at
+	 * LZMA_STREAM_END ignores it. */
+	return r == LZMA_STREAM_END ? 0 : -1;
+}
+
+static int gz_decode(const unsigned char *in, size_t len, sbuf *out)
+{
+	z_stream z;
+	unsigned char buf[1 << 16];
+	int r;
+
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+		return -1;
+	z.next_in = (unsigned char *)in;
+	z.avail_in = (uInt)len;
+	do {
+		z.next_out = buf;
+		z.avail_out = sizeof(buf);
+		r = inflate(&z, Z_NO_FLUSH);
+		sb_addn(out, (const char *)buf, sizeof(buf) - z.avail_out);
+	} while (r == Z_OK);
+	inflateEnd(&z);
+	return r == Z_STREAM_END ? 0 : -1;
+}
+
+/* The x86 boot protocol: setup_sects at 0x1f1, payload_offset/length at
+ * 0x248/0x24c, relative to the protected-mode code after the setup sectors. */
+static int extract_vmlinux(const char *bzimage, const char *out)
+{
+	struct elfmap m;
+	sbuf b = {0};
+	int fd, rc = -1;
+
+	if (map_file(bzimage, &m, &fd) < 0)
+		return -1;
+	if (m.len > 0x250 && !memcmp(m.p + 0x202, "HdrS", 4)) {
+		unsigned setup = m.p[0x1f1] ? m.p[0x1f1] : 4;
+		uint32_t off, plen;
+		size_t start;
+
+		memcpy(&off, m.p + 0x248, 4);
+		memcpy(&plen, m.p + 0x24c, 4);
+		start = (size_t)(setup + 1) * 512 + off;
+		if (start + plen <= m.len) {
+			const unsigned char *p = m.p + start;
+
+			if (plen > 6 && !memcmp(p, "\xfd" "7zXZ", 6))
+				rc = xz_decode(p, plen, &b);
+			else if (plen > 2 && p[0] == 0x1f && p[1] == 0x8b)
+				rc = gz_decode(p, plen, &b);
+			else
+				g_err("%s: kernel payload is neither xz nor gzip", bzimage);
+		}
+	} else {
+		g_err("%s: not a bzImage", bzimage);
+	}
+	unmap_file(&m, fd);
+	if (rc == 0 && (b.len < 4 || memcmp(b.s, ELFMAG, SELFMAG))) {
+		g_err("%s: the decompressed payload is not ELF", bzimage);
+		rc = -1;
+	} else if (rc < 0) {
+		g_err("%s: cannot decompress the kernel payload", bzimage);
+	}
+	if (rc == 0)
+		rc = g_writefile(out, b.s, b.len, 0644);
+	sb_free(&b);
+	return rc;
+}
+
+/* Module bytes, decompressed when Debian ships them as .ko.xz: busybox insmod
+ * hands the buffer to init_module(), which wants a plain ELF. */
+int g_module_read(const char *path, sbuf *out);
+int g_module_read(const char *path, sbuf *out)
+{
+	size_t len;
+	char *data = g_readfile(path, &len);
+	size_t n = strlen(path);
+	int rc = 0;
+
+	if (!data) {
+		g_err("cannot read %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (n > 3 && !strcmp(path + n - 3, ".xz"))
+		rc = xz_decode((const unsigned char *)data, len, out);
+	else if (n > 3 && !strcmp(path + n - 3, ".gz"))
+		rc = gz_decode((const unsigned char *)data, len, out);
+	else
+		sb_addn(out, data, len);
+	if (rc < 0)
+		g_err("%s: cannot decompress", path);
+	free(data);
+	return rc;
+}
+
+/* ---- Debian packages --------------------------------------------------------- */
+
+static int apt_depends(const char *pkg, strv *deps)
+{
+	char *argv[] = {"apt-cache", "depends", "--no-recommends", "--no-suggests",
+			"--no-conflicts", "--no-breaks", "--no-replaces", "--no-enhances",
+			(char *)pkg, NULL};
+	char *out = NULL;
+	int rc = g_run(argv, NULL, &out, NULL);
+
+	if (rc != 0 || !out || !strstr(out, "Depends") ) {
+		/* apt-cache prints the package name alone when it knows it and it has
+		 * no dependencies; nothing or an error when it does not know it. */
+		if (rc != 0 || !out || strncmp(out, pkg, strlen(pkg))) {
+			g_err("package %s is not known to apt (run apt-get update?)%s%s", pkg,
+			      out && *out ? ": " : "", out ? g_trim(out) : "");
+			free(out);
+			return -1;
+		}
+	}
+	for (char *l = out; l && *l;) {
+		char *nl = strchr(l, '\n'), *d;
+
+		if (nl)
+			*nl = 0;
+		d = strstr(l, "Depends: ");
+		if (d) {
+			d = g_trim(d + 9);
+			if (*d != '<')
+				sv_push(deps, d);
+		}
+		l = nl ? nl + 1 : NULL;
+	}
+	free(out);
+	return 0;
+}
+
+/* Follow meta packages (linux-image-amd64 -> linux-image-6.1.0-56-amd64)
+ * until a package that carries /boot/vmlinuz itself. */
+static char *resolve_image(const char *pkg)
+{
+	char *cur = xstrdup(pkg);
+
+	for (int depth = 0; depth < 4; depth++) {
+		strv deps = {0};
+		char *next = NULL;
+
+		if (apt_depends(cur, &deps) < 0) {
+			free(cur);
+			return NULL;
+		}
+		for (size_t i = 0; i < deps.n; i++)
+			if (!strncmp(deps.v[i], "linux-image-", 12) && !strstr(deps.v[i], "-dbg")) {
+				free(next);
+				next = xstrdup(deps.v[i]);
+			}
+		sv_free(&deps);
+		if (!next)
+			return cur;
+		free(cur);
+		cur = next;
+	}
+	return cur;
+}
+
+static char *apt_version(const char *pkg)
+{
+	char *argv[] = {"apt-cache", "show", "--no-all-versions", (char *)pkg, NULL};
+	char *out = NULL, *v = NULL, *p;
+
+	if (g_run(argv, NULL, &out, NULL) == 0 && (p = strstr(out, "\nVersion: "))) {
+		p += 10;
+		v = xstrdup(p);
+		v[strcspn(v, "\n")] = 0;
+	}
+	free(out);
+	return v ? v : xstrdup("unknown");
+}
+
+static int apt_fetch(strv *pkgs, const char *dir, const char *root, const char *log)
+{
+	strv argv = {0};
+	int rc;
+
+	sv_push(&argv, "apt-get");
+	sv_push(&argv, "download");
+	sv_push(&argv, "-q");
+	/* apt drops to _apt for downloads, which cannot write our cache. */
+	sv_push(&argv, "-o");
+	sv_push(&argv, "APT::Sandbox::User=root");
+	for (size_t i = 0; i < pkgs->n; i++)
+		sv_push(&argv, pkgs->v[i]);
+	rc = g_run(argv.v, dir, NULL, log);
+	sv_free(&argv);
+	if (rc != 0) {
+		char *tail = g_readfile(log, NULL);
+		char *last = tail ? strstr(tail, "E: ") : NULL;
+
+		g_err("download failed (apt-get download exit %d)%s%s; log: %s", rc,
+		      last ? ": " : "", last ? g_trim(last) : "", log);
+		free(tail);
+		return -1;
+	}
+	for (size_t i = 0; i < pkgs->n; i++) {
+		char *glob = NULL, *cmd;
+		strv dargv = {0};
+		/* apt-get names files PKG_VERSION_ARCH.deb; find ours by prefix. */
+		char *out = NULL;
+		char *lsargv[] = {"sh", "-c", "ls -1 -- \"$0\"_*.deb", pkgs->v[i], NULL};
+
+		if (g_run(lsargv, dir, &out, NULL) != 0 || !out || !*out) {
+			g_err("download of %s produced no .deb", pkgs->v[i]);
+			free(out);
+			return -1;
+		}
+		out[strcspn(out, "\n")] = 0;
+		glob = g_path(dir, out);
+		cmd = xstrdup(glob);
+		sv_push(&dargv, "dpkg-deb");
+		sv_push(&dargv, "-x");
+		sv_push(&dargv, cmd);
+		sv_push(&dargv, root);
+		rc = g_run(dargv.v, NULL, NULL, log);
+		sv_free(&dargv);
+		if (rc != 0)
+			g_err("cannot unpack %s (dpkg-deb exit %d; full disk?); log: %s", glob, rc, log);
+		unlink(glob);
+		free(glob);
+		free(cmd);
+		free(out);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The headers' Makefile includes the common tree by absolute path and
+ * lib/modules/R/build points into /usr/src: aim both at our copy. */
+static int fix_kbuild(const char *kdir, const char *release)
+{
+	char *hdr = xasprintf("%s/root/usr/src/linux-headers-%s", kdir, release);
+	char *mk = g_path(hdr, "Makefile"), *text = g_readfile(mk, NULL);
+	char *link = xasprintf("%s/root/lib/modules/%s/build", kdir, release);
+	char *top = g_path(kdir, "build");
+	int rc = -1;
+
+	if (!text) {
+		g_err("no kbuild tree in %s", hdr);
+		goto out;
+	}
+	{
+		sbuf b = {0};
+		const char *inc = "include /usr/src/";
+		char *p = strstr(text, inc);
+
+		if (p) {
+			sb_addn(&b, text, (size_t)(p - text));
+			sb_addf(&b, "include %s/root/usr/src/", kdir);
+			sb_add(&b, p + strlen(inc));
+		} else {
+			sb_add(&b, text);
+		}
+		rc = g_writefile(mk, b.s, b.len, 0644);
+		sb_free(&b);
+	}
+	unlink(link);
+	unlink(top);
+	if (rc == 0 && (symlink(hdr, link) < 0 || symlink(hdr, top) < 0)) {
+		g_err("cannot link %s: %s", top, strerror(errno));
+		rc = -1;
+	}
+out:
+	free(hdr);
+	free(mk);
+	free(text);
+	free(link);
+	free(top);
+	return rc;
+}
+
+static int prepare_debian(const struct g_kernel *k, const char *kdir, const char *log,
+			  json_t *j)
+{
+	char *image = NULL, *release = NULL, *root = g_path(kdir, "root");
+	char *debs = g_path(kdir, "debs"), *vmlinuz = NULL, *vmlinux = g_path(kdir, "vmlinux");
+	strv pkgs = {0}, hdeps = {0};
+	int rc = -1;
+
+	image = resolve_image(k->package);
+	if (!image)
+		goto out;
+	release = xstrdup(image + strlen("linux-image-"));
+	if (strlen(release) > 9 && !strcmp(release + strlen(release) - 9, "-unsigned"))
+		release[strlen(release) - 9] = 0;
+	sv_push(&pkgs, image);
+	/* Headers: linux-headers-R plus its -common tree and linux-kbuild. */
+	{
+		char *hdr = xasprintf("linux-headers-%s", release);
+
+		if (apt_depends(hdr, &hdeps) < 0) {
+			free(hdr);
+			goto out;
+		}
+		sv_pushown(&pkgs, hdr);
+		for (size_t i = 0; i < hdeps.n; i++)
+			if ((!strncmp(hdeps.v[i], "linux-headers-", 14) ||
+			     !strncmp(hdeps.v[i], "linux-kbuild-", 13)) &&
+			    !sv_has(&pkgs, hdeps.v[i]))
+				sv_push(&pkgs, hdeps.v[i]);
+	}
+	if (g_mkdirs(debs, 0755) < 0 || g_mkdirs(root, 0755) < 0)
+		goto out;
+	g_info("%s: fetching %s", k->id, image);
+	if (apt_fetch(&pkgs, debs, root, log) < 0)
+		goto out;
+	rmdir(debs);
+	vmlinuz = xasprintf("%s/boot/vmlinuz-%s", root, release);
+	if (extract_vmlinux(vmlinuz, vmlinux) < 0)
+		goto out;
+	if (fix_kbuild(kdir, release) < 0)
+		goto out;
+	{
+		char *argv[] = {"depmod", "-b", root, release, NULL};
+		if (g_run(argv, NULL, NULL, log) != 0) {
+			g_err("depmod failed for %s; log: %s", release, log);
+			goto out;
+		}
+	}
+	json_object_set_new(j, "release", json_string(release));
+	json_object_set_new(j, "package", json_string(image));
+	{
+		char *v = apt_version(image);
+		json_object_set_new(j, "version", json_string(v));
+		free(v);
+	}
+	json_object_set_new(j, "source", json_string("debian"));
+	rc = 0;
+out:
+	free(image);
+	free(release);
+	free(root);
+	free(debs);
+	free(vmlinuz);
+	free(vmlinux);
+	sv_free(&pkgs);
+	sv_free(&hdeps);
+	return rc;
+}
+
+static int make_in(const char *dir, const char *log, const char *a, const char *b, const char *c)
+{
+	char *jobs = xasprintf("-j%ld", sysconf(_SC_NPROCESSORS_ONLN));
+	char *argv[] = {"make", "-s", jobs, (char *)a, (char *)b, (char *)c, NULL};
+	int rc = g_run(argv, dir, NULL, log);
+
+	free(jobs);
+	if (rc != 0)
+		g_err("make %s %s %s failed in %s (exit %d); log: %s", a, b ? b : "", c ? c : "",
+		      dir, rc, log);
+	return rc == 0 ? 0 : -1;
+}
+
+/* linux-source-X plus fragments: unpack, base config, merge the fragments,
+ * build vmlinux and modules, install modules into root/.  The build tree
+ * stays: it is the kbuild tree for out-of-tree modules. */
+static int prepare_source(const struct g_kernel *k, const char *kdir, const char *log,
+			  json_t *j)
+{
+	char *debs = g_path(kdir, "debs"), *root = g_path(kdir, "root"), *src = g_path(kdir, "src");
+	char *build = g_path(kdir, "build"), *tarball = NULL, *out = NULL, *release = NULL;
+	char *ver = NULL, *ocfg = NULL, *mpath = NULL;
+	strv pkgs = {0};
+	int rc = -1;
+
+	sv_push(&pkgs, k->package);
+	if (g_mkdirs(debs, 0755) < 0 || g_mkdirs(root, 0755) < 0 || g_mkdirs(src, 0755) < 0 ||
+	    g_mkdirs(build, 0755) < 0)
+		goto out;
+	g_info("%s: fetching %s", k->id, k->package);
+	if (apt_fetch(&pkgs, debs, debs, log) < 0)
+		goto out;
+	{
+		char *lsargv[] = {"sh", "-c", "ls -1 usr/src/linux-source-*.tar.xz", NULL};
+		if (g_run(lsargv, debs, &out, NULL) != 0 || !out || !*out) {
+			g_err("%s carries no linux-source tarball", k->package);
+			goto out;
+		}
+		out[strcspn(out, "\n")] = 0;
+		tarball = g_path(debs, out);
+	}
+	g_info("%s: unpacking %s", k->id, g_basename(tarball));
+	{
+		char *argv[] = {"tar", "-xJf", tarball, "-C", src, "--strip-components=1", NULL};
+		if (g_run(argv, NULL, NULL, log) != 0) {
+			g_err("cannot unpack %s (full disk?); log: %s", tarball, log);
+			goto out;
+		}
+	}
+	g_rmtree(debs);
+	ocfg = xasprintf("O=%s", build);
+	g_info("%s: configuring (%s + %s)", k->id, k->base, k->fragments.v[0]);
+	if (make_in(src, log, ocfg, k->base, NULL) < 0)
+		goto out;
+	{
+		strv argv = {0};
+		char *cfg = g_path(build, ".config");
+
+		sv_push(&argv, "scripts/kconfig/merge_config.sh");
+		sv_push(&argv, "-m");
+		sv_push(&argv, "-O");
+		sv_push(&argv, build);
+		sv_push(&argv, cfg);
+		for (size_t i = 0; i < k->fragments.n; i++)
+			sv_pushown(&argv, xasprintf("%s/configs/fragments/%s", G.src, k->fragments.v[i]));
+		rc = g_run(argv.v, src, NULL, log);
+		sv_free(&argv);
+		free(cfg);
+		if (rc != 0) {
+			g_err("merge_config.sh failed; log: %s", log);
+			rc = -1;
+			goto out;
+		}
+		rc = -1;
+	}
+	if (make_in(src, log, ocfg, "olddefconfig", NULL) < 0)
+		goto out;
+	g_info("%s: building (log: %s)", k->id, log);
+	if (make_in(build, log, "vmlinux", "modules", NULL) < 0)
+		goto out;
+	mpath = xasprintf("INSTALL_MOD_PATH=%s", root);
+	if (make_in(build, log, "modules_install", mpath, "INSTALL_MOD_STRIP=1") < 0)
+		goto out;
+	{
+		char *argv[] = {"make", "-s", "kernelrelease", NULL};
+		free(out);
+		out = NULL;
+		if (g_run(argv, build, &out, NULL) != 0 || !out || !*out) {
+			g_err("cannot read the kernel release in %s", build);
+			goto out;
+		}
+		release = xstrdup(g_trim(out));
+	}
+	{
+		char *from = g_path(build, "vmlinux"), *to = g_path(kdir, "vmlinux");
+		int lrc = g_copyfile(from, to, 0644);
+
+		free(from);
+		free(to);
+		if (lrc < 0)
+			goto out;
+	}
+	ver = apt_version(k->package);
+	json_object_set_new(j, "release", json_string(release));
+	json_object_set_new(j, "package", json_string(k->package));
+	json_object_set_new(j, "version", json_string(ver));
+	json_object_set_new(j, "source", json_string("linux-source"));
+	rc = 0;
+out:
+	free(debs);
+	free(root);
+	free(src);
+	free(build);
+	free(tarball);
+	free(out);
+	free(release);
+	free(ver);
+	free(ocfg);
+	free(mpath);
+	sv_free(&pkgs);
+	return rc;
+}
+
+int g_kernel_prepare(const struct g_kernel *k, bool force)
+{
+	char *kdir = g_kernel_dir(k), *log = NULL, *kjson = NULL, *hash = NULL, *tmplog = NULL;
+	struct g_kinfo info;
+	double t0 = g_now();
+	json_t *j = NULL;
+	int rc = -1;
+
+	if (!force && g_kernel_info(k, &info) == 1) {
+		g_info("%s: prepared (%s, %.0f s to prepare)", k->id, info.release, info.prepare_seconds);
+		g_kinfo_free(&info);
+		free(kdir);
+		return 0;
+	}
+	g_kinfo_free(&info);
+	if (g_rmtree(kdir) < 0) {
+		g_err("cannot remove the stale %s", kdir);
+		free(kdir);
+		return -1;
+	}
+	if (g_mkdirs(kdir, 0755) < 0) {
+		free(kdir);
+		return -1;
+	}
+	/* The log lives beside the cache folder so a failed prepare can remove
+	 * the folder and still point at what went wrong. */
+	tmplog = xasprintf("%s/kernels/%s.prepare.log", G.cache, k->id);
+	unlink(tmplog);
+	log = tmplog;
+	j = json_object();
+	json_object_set_new(j, "id", json_string(k->id));
+	if (!strcmp(k->source, "debian"))
+		rc = prepare_debian(k, kdir, log, j);
+	else
+		rc = prepare_source(k, kdir, log, j);
+	if (rc == 0 && g_interrupted) {
+		g_err("interrupted");
+		rc = -1;
+	}
+	if (rc == 0) {
+		char *vmlinux = g_path(kdir, "vmlinux"), *btf = g_path(kdir, "vmlinux.btf");
+		char *bid = NULL, *when = g_iso8601(g_epoch());
+		bool has_btf = false;
+
+		rc = vmlinux_facts(vmlinux, btf, &bid, &has_btf);
+		hash = g_kernel_conf_hash(k);
+		json_object_set_new(j, "build_id", bid ? json_string(bid) : json_null());
+		json_object_set_new(j, "btf", json_boolean(has_btf));
+		json_object_set_new(j, "conf_hash", json_string(hash));
+		json_object_set_new(j, "prepared_at", json_string(when));
+		json_object_set_new(j, "prepare_seconds", json_real(g_now() - t0));
+		kjson = g_path(kdir, "kernel.json");
+		if (rc == 0) {
+			char *text = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
+			rc = g_writefile(kjson, text, strlen(text), 0644);
+			free(text);
+		}
+		if (rc == 0)
+			g_info("%s: prepared %s in %.1f s (build id %s%s)", k->id,
+			       json_string_value(json_object_get(j, "release")), g_now() - t0,
+			       bid ? bid : "none", has_btf ? ", BTF" : ", no BTF");
+		free(vmlinux);
+		free(btf);
+		free(bid);
+		free(when);
+	}
+	if (rc < 0) {
+		g_rmtree(kdir);
+		g_err("%s: prepare failed; nothing was kept in %s", k->id, G.cache);
+	} else {
+		char *keep = g_path(kdir, "prepare.log");
+		rename(log, keep);
+		free(keep);
+	}
+	json_decref(j);
+	free(kdir);
+	free(tmplog);
+	free(kjson);
+	free(hash);
+	return rc;
+}
+
+/* ---- guest artefacts built on demand ------------------------------------------ */
+
+char *g_kernel_initrd(const struct g_kernel *k, const struct g_kinfo *ki)
+{
+	char *kdir = g_kernel_dir(k), *init = g_path(G.src, "grid/guest/init.sh");
+	strv deps = {0};
+	char *hash, *path;
+
+	/* Keyed by what goes in: rebuilt when the init script changes. */
+	sv_push(&deps, init);
+	sv_push(&deps, "/bin/busybox");
+	sv_pushown(&deps, g_path(kdir, "kernel.json"));
+	hash = g_hash_files(&deps);
+	path = xasprintf("%s/initrd-%s-%s.cpio", kdir, k->share, hash);
+	if (!g_exists(path) && g_initrd_build(path, ki->release, ki->modules, k->share) < 0) {
+		free(path);
+		path = NULL;
+	}
+	sv_free(&deps);
+	free(hash);
+	free(kdir);
+	free(init);
+	return path;
+}
+
+char *g_kernel_build_module(const struct g_kernel *k, const struct g_kinfo *ki,
+			    const char *srcdir, const char *name)
+{
+	char *kdir = g_kernel_dir(k), *c = xasprintf("%s/%s.c", srcdir, name);
+	char *kb = xasprintf("%s/Kbuild", srcdir);
+	strv deps = {0};
+	char *hash, *dir, *ko, *log, *mdir;
+	int rc;
+
+	sv_push(&deps, c);
+	sv_push(&deps, kb);
+	hash = g_hash_files(&deps);
+	dir = xasprintf("%s/mod-%s-%s", kdir, name, hash);
+	ko = xasprintf("%s/%s.ko", dir, name);
+	if (g_exists(ko))
+		goto done;
+	log = g_path(kdir, "module-build.log");
+	g_rmtree(dir);
+	rc = g_mkdirs(dir, 0755);
+	if (rc == 0) {
+		char *dc = xasprintf("%s/%s.c", dir, name), *dk = g_path(dir, "Kbuild");
+		rc = g_copyfile(c, dc, 0644) < 0 || g_copyfile(kb, dk, 0644) < 0 ? -1 : 0;
+		free(dc);
+		free(dk);
+	}
+	mdir = xasprintf("M=%s", dir);
+	if (rc == 0) {
+		char *argv[] = {"make", "-s", "-C", ki->kbuild, mdir, "modules", NULL};
+		rc = g_run(argv, NULL, NULL, log);
+		if (rc != 0)
+			g_err("building %s against %s failed (exit %d); log: %s", name, ki->release, rc, log);
+	}
+	if (rc != 0 || !g_exists(ko)) {
+		g_rmtree(dir);
+		free(ko);
+		ko = NULL;
+	}
+	free(mdir);
+	free(log);
+done:
+	sv_free(&deps);
+	free(hash);
+	free(dir);
+	free(kdir);
+	free(c);
+	free(kb);
+	return ko;
+}

@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A run's records: run.json (schema in docs/grid.md), jobs/ID/job.json,
+ * grid.sum (DejaGnu style, one line per test) and kcidb.json, a KCIDB v4.5
+ * submission: one checkout and one build per kernel, one test per job (path
+ * SUITE) and per test (path SUITE.TEST), ids prefixed with the origin.
+ */
+#include "grid.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define ORIGIN "stapgrid"
+
+static json_t *jiso(double t)
+{
+	char *s = g_iso8601(t);
+	json_t *j = json_string(s);
+
+	free(s);
+	return j;
+}
+
+static const char *rel(const char *path, const char *base)
+{
+	size_t n = strlen(base);
+
+	return !strncmp(path, base, n) && path[n] == '/' ? path + n + 1 : path;
+}
+
+static json_t *job_json(const struct g_jobres *r, const char *rundir)
+{
+	json_t *j = json_object(), *counts = json_object(), *tests = json_array();
+	char *console = g_path(r->dir, "console.log");
+
+	json_object_set_new(j, "id", json_sprintf("%s.%s", r->kernel, r->suite));
+	json_object_set_new(j, "kernel", json_string(r->kernel));
+	json_object_set_new(j, "release", json_string(r->release ? r->release : ""));
+	json_object_set_new(j, "build_id", json_string(r->build_id ? r->build_id : ""));
+	json_object_set_new(j, "suite", json_string(r->suite));
+	json_object_set_new(j, "host", json_string(r->host ? r->host : ""));
+	json_object_set_new(j, "accel", json_string(r->accel ? r->accel : ""));
+	json_object_set_new(j, "tcg", r->tcg ? json_string(r->tcg) : json_null());
+	json_object_set_new(j, "verdict", json_string(g_verdict_name(r->verdict)));
+	json_object_set_new(j, "reason", r->reason ? json_string(r->reason) : json_null());
+	json_object_set_new(j, "attempts", json_integer(r->attempts));
+	json_object_set_new(j, "start", jiso(r->start));
+	json_object_set_new(j, "end", jiso(r->end));
+	json_object_set_new(j, "duration", json_real(r->end - r->start));
+	json_object_set_new(j, "boot_seconds", json_real(r->boot_seconds));
+	for (int v = 0; v < V__N; v++)
+		json_object_set_new(counts, g_verdict_name((enum g_verdict)v), json_integer(r->counts[v]));
+	json_object_set_new(j, "counts", counts);
+	for (int i = 0; i < r->ntests; i++) {
+		const struct g_testres *t = &r->tests[i];
+		json_t *o = json_object();
+		char *log = t->log ? g_path(r->dir, t->log) : NULL;
+
+		json_object_set_new(o, "name", json_string(t->name));
+		json_object_set_new(o, "verdict", json_string(g_verdict_name(t->verdict)));
+		json_object_set_new(o, "duration", json_real(t->duration));
+		json_object_set_new(o, "log", log ? json_string(rel(log, rundir)) : json_null());
+		json_object_set_new(o, "excerpt", t->excerpt ? json_string(t->excerpt) : json_null());
+		json_array_append_new(tests, o);
+		free(log);
+	}
+	json_object_set_new(j, "tests", tests);
+	json_object_set_new(j, "dir", json_string(rel(r->dir, rundir)));
+	json_object_set_new(j, "console", g_exists(console) ? json_string(rel(console, rundir)) : json_null());
+	json_object_set_new(j, "excerpt", r->excerpt ? json_string(r->excerpt) : json_null());
+	free(console);
+	return j;
+}
+
+/* KCIDB v4.5 statuses: FAIL (the code is faulty), MISS (the harness failed),
+ * SKIP (did not run), PASS. */
+static const char *kcidb_status(enum g_verdict v)
+{
+	switch (v) {
+	case V_PASS: return "PASS";
+	case V_INFRA: return "MISS";
+	case V_NOTRUN: return "SKIP";
+	default: return "FAIL";
+	}
+}
+
+static char *file_url(const char *path)
+{
+	char *abs = realpath(path, NULL);
+	char *u = xasprintf("file://%s", abs ? abs : path);
+
+	free(abs);
+	return u;
+}
+
+/* KCIDB ids allow anything after "origin:"; keep to a plain alphabet. */
+static char *kid(const char *kind, const char *a, const char *b)
+{
+	char *s = xasprintf("%s:%s%s%s%s", ORIGIN, kind, a, b ? "-" : "", b ? b : "");
+
+	for (char *p = s + strlen(ORIGIN) + 1; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", *p))
+			*p = '_';
+	return s;
+}
+
+static json_t *kcidb(const struct g_run *run)
+{
+	json_t *root = json_object(), *ver = json_object(), *checkouts = json_array();
+	json_t *builds = json_array(), *tests = json_array();
+	strv seen = {0};
+
+	json_object_set_new(ver, "major", json_integer(4));
+	json_object_set_new(ver, "minor", json_integer(5));
+	json_object_set_new(root, "version", ver);
+	for (int i = 0; i < run->njobs; i++) {
+		const struct g_jobres *r = &run->jobs[i];
+		char *co = kid("checkout-", r->kernel, r->release);
+		char *bu = kid("build-", r->kernel, r->build_id && *r->build_id ? r->build_id : r->release);
+		char *env = xasprintf("host %s, %s%s%s", r->host ? r->host : "?", r->accel ? r->accel : "?",
+				      r->tcg ? " " : "", r->tcg ? r->tcg : "");
+		char *console = g_path(r->dir, "console.log");
+		char *curl = g_exists(console) ? file_url(console) : NULL;
+
+		if (!sv_has(&seen, co)) {
+			json_t *c = json_object(), *b = json_object(), *misc = json_object();
+
+			sv_push(&seen, co);
+			json_object_set_new(c, "id", json_string(co));
+			json_object_set_new(c, "origin", json_string(ORIGIN));
+			json_object_set_new(c, "tree_name", json_string(r->kernel));
+			json_object_set_new(c, "valid", json_true());
+			json_object_set_new(c, "comment", json_sprintf("kernel %s (%s)", r->kernel, r->release));
+			json_array_append_new(checkouts, c);
+			json_object_set_new(b, "id", json_string(bu));
+			json_object_set_new(b, "checkout_id", json_string(co));
+			json_object_set_new(b, "origin", json_string(ORIGIN));
+			json_object_set_new(b, "architecture", json_string("x86_64"));
+			json_object_set_new(b, "config_name", json_string(r->kernel));
+			json_object_set_new(b, "valid", json_true());
+			json_object_set_new(misc, "release", json_string(r->release));
+			json_object_set_new(misc, "build_id", json_string(r->build_id ? r->build_id : ""));
+			json_object_set_new(b, "misc", misc);
+			json_array_append_new(builds, b);
+		}
+		for (int t = -1; t < r->ntests; t++) {
+			json_t *o = json_object(), *e = json_object(), *misc = json_object();
+			const struct g_testres *tr = t >= 0 ? &r->tests[t] : NULL;
+			enum g_verdict v = tr ? tr->verdict : r->verdict;
+			char *tid = tr ? xasprintf("%s:%s.%s.%s.%s", ORIGIN, run->id, r->kernel, r->suite, tr->name)
+				 : xasprintf("%s:%s.%s.%s", ORIGIN, run->id, r->kernel, r->suite);
+			json_object_set_new(o, "id", json_string(tid));
+			json_object_set_new(o, "build_id", json_string(bu));
+			json_object_set_new(o, "origin", json_string(ORIGIN));
+			json_object_set_new(o, "path", tr ? json_sprintf("%s.%s", r->suite, tr->name)
+							  : json_string(r->suite));
+			json_object_set_new(o, "status", json_string(kcidb_status(v)));
+			json_object_set_new(o, "start_time", jiso(r->start));
+			json_object_set_new(o, "duration", json_real(tr ? tr->duration : r->end - r->start));
+			json_object_set_new(e, "comment", json_string(env));
+			json_object_set_new(o, "environment", e);
+			if (tr && tr->log) {
+				char *lp = g_path(r->dir, tr->log), *u = file_url(lp);
+				json_object_set_new(o, "log_url", json_string(u));
+				free(lp);
+				free(u);
+			} else if (curl) {
+				json_object_set_new(o, "log_url", json_string(curl));
+			}
+			if ((tr ? tr->excerpt : r->excerpt) != NULL) {
+				const char *x = tr ? tr->excerpt : r->excerpt;
+				/* KCIDB caps log_excerpt at 16 KiB. */
+				json_object_set_new(o, "log_excerpt", json_stringn(x, strlen(x) > 16384 ? 16384 : strlen(x)));
+			}
+			json_object_set_new(misc, "verdict", json_string(g_verdict_name(v)));
+			json_object_set_new(misc, "run_id", json_string(run->id));
+			json_object_set_new(misc, "host", json_string(r->host ? r->host : ""));
+			json_object_set_new(o, "misc", misc);
+			json_array_append_new(tests, o);
+			free(tid);
+		}
+		free(co);
+		free(bu);
+		free(env);
+		free(console);
+		free(curl);
+	}
+	json_object_set_new(root, "checkouts", checkouts);
+	json_object_set_new(root, "builds", builds);
+	json_object_set_new(root, "tests", tests);
+	sv_free(&seen);
+	return root;
+}
+
+static int dump(json_t *j, const char *path)
+{
+	char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	int rc = text ? g_writefile(path, text, strlen(text), 0644) : -1;
+
+	free(text);
+	return rc;
+}
+
+int g_result_write(const struct g_run *r)
+{
+	json_t *run = json_object(), *jobs = json_array(), *sum = json_object();
+	char host[256] = "";
+	int counts[V__N] = {0}, rc = 0;
+	char *path;
+	sbuf dg = {0};
+
+	gethostname(host, sizeof(host) - 1);
+	json_object_set_new(run, "schema", json_string("stapgrid-run/1"));
+	json_object_set_new(run, "run_id", json_string(r->id));
+	json_object_set_new(run, "start", jiso(r->start));
+	json_object_set_new(run, "end", jiso(r->end));
+	json_object_set_new(run, "duration", json_real(r->end - r->start));
+	json_object_set_new(run, "host", json_string(host));
+	sb_addf(&dg, "Test run by stapgrid on %s\nRunning run %s ...\n", host, r->id);
+	for (int i = 0; i < r->njobs; i++) {
+		const struct g_jobres *jr = &r->jobs[i];
+		json_t *j = job_json(jr, r->dir);
+		char *jp = g_path(jr->dir, "job.json");
+
+		if (dump(j, jp) < 0)
+			rc = -1;
+		free(jp);
+		json_array_append(jobs, j);
+		json_decref(j);
+		counts[jr->verdict]++;
+		for (int t = 0; t < jr->ntests; t++) {
+			enum g_verdict v = jr->tests[t].verdict;
+			sb_addf(&dg, "%s: %s/%s/%s%s%s\n",
+				v == V_PASS ? "PASS" : v == V_NOTRUN ? "UNTESTED" : v == V_INFRA ? "UNRESOLVED" : "FAIL",
+				jr->kernel, jr->suite, jr->tests[t].name, v == V_PASS ? "" : " ",
+				v == V_PASS ? "" : g_verdict_name(v));
+		}
+	}
+	json_object_set_new(run, "jobs", jobs);
+	json_object_set_new(sum, "jobs", json_integer(r->njobs));
+	for (int v = 0; v < V__N; v++)
+		json_object_set_new(sum, g_verdict_name((enum g_verdict)v), json_integer(counts[v]));
+	json_object_set_new(run, "summary", sum);
+	path = g_path(r->dir, "run.json");
+	if (dump(run, path) < 0)
+		rc = -1;
+	free(path);
+	{
+		json_t *k = kcidb(r);
+		path = g_path(r->dir, "kcidb.json");
+		if (dump(k, path) < 0)
+			rc = -1;
+		free(path);
+		json_decref(k);
+	}
+	sb_addf(&dg, "\n\t\t=== stapgrid Summary ===\n\n# of jobs\t\t%d\n", r->njobs);
+	path = g_path(r->dir, "grid.sum");
+	if (g_writefile(path, dg.s, dg.len, 0644) < 0)
+		rc = -1;
+	free(path);
+	sb_free(&dg);
+	json_decref(run);
+	if (rc < 0)
+		g_err("cannot write the results of run %s (full disk?)", r->id);
+	return rc;
+}

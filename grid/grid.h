@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * stapgrid: boots a matrix of kernels under libvirt, runs test suites in the
+ * guests, judges them and publishes the results.  One header for the whole
+ * controller; each section belongs to one source file (g<concern>.c).
+ */
+#ifndef STAPGRID_GRID_H
+#define STAPGRID_GRID_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <time.h>
+
+#define G_PRINTF(a, b) __attribute__((format(printf, a, b)))
+
+/* ---- gutil.c: memory, strings, files, time ---------------------------- */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) G_PRINTF(1, 2);
+
+typedef struct {
+	char *s;
+	size_t len, cap;
+} sbuf;
+void sb_addn(sbuf *b, const char *s, size_t n);
+void sb_add(sbuf *b, const char *s);
+void sb_addf(sbuf *b, const char *fmt, ...) G_PRINTF(2, 3);
+void sb_addxml(sbuf *b, const char *s); /* XML/HTML-escaped */
+const char *sb_str(sbuf *b);             /* never NULL */
+char *sb_steal(sbuf *b);
+void sb_free(sbuf *b);
+
+typedef struct {
+	char **v;
+	size_t n, cap;
+} strv;
+void sv_push(strv *sv, const char *s);
+void sv_pushown(strv *sv, char *s);
+void sv_split(strv *sv, const char *s, const char *seps);
+bool sv_has(const strv *sv, const char *s);
+char *sv_join(const strv *sv, const char *sep);
+void sv_free(strv *sv);
+
+void g_err(const char *fmt, ...) G_PRINTF(1, 2);
+void g_warn(const char *fmt, ...) G_PRINTF(1, 2);
+void g_info(const char *fmt, ...) G_PRINTF(1, 2);
+extern int g_verbose;
+
+int g_mkdirs(const char *path, mode_t mode);
+int g_rmtree(const char *path);
+bool g_exists(const char *path);
+bool g_isdir(const char *path);
+char *g_readfile(const char *path, size_t *len);
+int g_writefile(const char *path, const void *data, size_t len, mode_t mode);
+int g_copyfile(const char *src, const char *dst, mode_t mode);
+char *g_path(const char *dir, const char *name);
+const char *g_basename(const char *path);
+bool g_valid_id(const char *s);
+char *g_trim(char *s);
+double g_now(void);           /* monotonic seconds */
+char *g_iso8601(double epoch); /* UTC, with microseconds and +00:00 */
+double g_epoch(void);
+char *g_digest(const void *data, size_t len); /* 16 hex digits */
+char *g_hash_files(const strv *paths); /* short digest of file contents */
+
+/* ---- gproc.c: child processes, the reaper, signals --------------------- */
+extern volatile int g_interrupted; /* SIGINT/SIGTERM seen */
+void g_proc_init(void);             /* subreaper, signal set-up, reaper thread */
+void g_proc_fini(void);
+/* Run argv, wait; stdout+stderr go to *out when out is non-NULL, to logpath
+ * when that is non-NULL, else to ours.  Returns exit status, 128+signal, or
+ * -1 when it could not start (error printed). */
+int g_run(char *const argv[], const char *cwd, char **out, const char *logpath);
+/* Start argv in its own session (so a terminal's Ctrl-C reaches only us),
+ * output appended to logpath, pre() run in the child before exec.  Returns
+ * pid or -1. */
+pid_t g_spawn_daemon(char *const argv[], const char *logpath, void (*pre)(void));
+int g_wait(pid_t pid, double timeout);  /* status, or -2 on timeout */
+bool g_alive(pid_t pid);
+bool g_tool_exists(const char *name);
+
+/* ---- gconf.c: configuration files ------------------------------------ */
+struct g_kernel {
+	char *id, *file, *description;
+	char *source;   /* "debian" or "linux-source" */
+	char *package;  /* Debian image package (or meta), or linux-source-X */
+	char *base;     /* linux-source: base config target, e.g. defconfig */
+	strv fragments; /* linux-source: configs/fragments/NAME */
+	int vcpus, memory_mb;
+	char *cmdline;  /* appended to the common guest command line */
+	char *share;    /* "9p" or "virtiofs" */
+	strv features;  /* expected, checked by the smoke suite */
+};
+struct g_host {
+	char *name, *uri;
+	int capacity;
+	char *accel;    /* auto, tcg or kvm */
+	char *transfer; /* local or volumes */
+	char *basedir;  /* volumes: where the partner keeps our files */
+	char *file;
+	int line;
+};
+struct g_test {
+	char *name, *script;
+};
+struct g_suite {
+	char *name, *dir, *description;
+	int timeout;   /* host-side watchdog, seconds, plus --duration */
+	char *tcg;     /* multi or single */
+	bool hostroot; /* share the host's / read-only, chroot the tests */
+	struct g_test *tests;
+	int ntests;
+	strv files;   /* everything in the folder, copied into the share */
+	strv modules; /* grid/modules/NAME built against the kernel, NAME.ko in the share */
+	char *expect; /* selftest suites: the verdict the job must get */
+	bool bogus_kernel; /* selftest: boot a file that is not a kernel */
+};
+struct g_paths {
+	char *src;     /* the source tree: configs/, grid/suites, grid/guest */
+	char *cache;   /* kernel cache, work area */
+	char *results; /* results/ (runs/, site/) */
+};
+extern struct g_paths G;
+
+int g_conf_kernels(struct g_kernel **out, int *n);
+int g_conf_hosts(const char *file, struct g_host **out, int *n);
+/* Suites live in G.src/grid/suites; selftest guests in G.src/grid/selftest. */
+int g_conf_suite(const char *base, const char *name, struct g_suite *s);
+int g_conf_suite_names(const char *base, strv *names);
+struct g_kernel *g_kernel_find(struct g_kernel *ks, int n, const char *id);
+void g_kernel_free(struct g_kernel *k);
+void g_host_free(struct g_host *h);
+void g_suite_free(struct g_suite *s);
+
+/* ---- gkernel.c: the kernel cache -------------------------------------- */
+struct g_kinfo {
+	char *release, *version, *package, *build_id, *conf_hash;
+	char *vmlinux, *kbuild, *modules, *btf; /* absolute paths in the cache */
+	bool has_btf;
+	double prepare_seconds;
+	char *prepared_at;
+};
+char *g_kernel_dir(const struct g_kernel *k);
+char *g_kernel_conf_hash(const struct g_kernel *k);
+/* 1 prepared and current, 0 not (or stale), fills info when prepared. */
+int g_kernel_info(const struct g_kernel *k, struct g_kinfo *info);
+int g_kernel_prepare(const struct g_kernel *k, bool force);
+void g_kinfo_free(struct g_kinfo *i);
+/* The base initramfs for this kernel and share type; built on demand. */
+char *g_kernel_initrd(const struct g_kernel *k, const struct g_kinfo *ki);
+/* Build a module from a source folder against the kernel's kbuild tree. */
+char *g_kernel_build_module(const struct g_kernel *k, const struct g_kinfo *ki,
+			    const char *srcdir, const char *name);
+
+/* ---- ginitrd.c: newc cpio archives, the guest's initramfs ------------- */
+struct g_cpio;
+struct g_cpio *g_cpio_open(const char *path);
+int g_cpio_dir(struct g_cpio *c, const char *name, unsigned mode);
+int g_cpio_file(struct g_cpio *c, const char *name, unsigned mode, const void *data, size_t len);
+int g_cpio_symlink(struct g_cpio *c, const char *name, const char *target);
+int g_cpio_chardev(struct g_cpio *c, const char *name, unsigned mode, unsigned maj, unsigned min);
+int g_cpio_close(struct g_cpio *c); /* writes the trailer; -1 on any error */
+int g_initrd_build(const char *path, const char *release, const char *modroot,
+		   const char *share);
+
+/* ---- gxml.c: domain XML -------------------------------------------------- */
+struct g_domspec {
+	const char *name, *type; /* "qemu" or "kvm" */
+	const char *kernel, *initrd, *cmdline, *emulator;
+	const char *share, *sharetype; /* dir, "9p" or "virtiofs" */
+	const char *console;
+	bool hostroot;
+	int memory_mb, vcpus;
+};
+char *g_domain_xml(const struct g_domspec *d);
+
+/* ---- gvirt.c: libvirt daemons, connections, events ------------------- */
+struct g_conn;
+int g_virt_init(void);
+void g_virt_fini(void); /* stops daemons we started */
+struct g_conn *g_connect(const struct g_host *h);
+void g_disconnect(struct g_conn *c);
+const struct g_host *g_conn_host(struct g_conn *c);
+const char *g_conn_accel(struct g_conn *c); /* "kvm" or "tcg" */
+const char *g_virt_lasterr(void);
+
+enum g_domend {
+	G_END_NONE, G_END_SHUTDOWN, G_END_CRASHED, G_END_WATCHDOG,
+	G_END_TIMEOUT, G_END_INTERRUPTED, G_END_LOST, G_END_FAILED
+};
+struct g_dom;
+/* Create a transient domain that dies with our connection. */
+struct g_dom *g_dom_start(struct g_conn *c, const char *xml, const char *name, char **err);
+enum g_domend g_dom_wait(struct g_dom *d, double timeout);
+int g_dom_tcg_mode(struct g_dom *d, char **mode); /* "single" / "multi" */
+void g_dom_destroy(struct g_dom *d); /* destroys if running, frees */
+const char *g_emulator_path(struct g_conn *c, const char *tcg);
+
+/* ---- gxfer.c: moving files to and from a host ------------------------- */
+struct g_share;
+/* A fresh share folder for one job on the host of c, plus a console path. */
+struct g_share *g_share_new(struct g_conn *c, const char *tag);
+const char *g_share_dir(struct g_share *s);      /* path on the host */
+const char *g_share_console(struct g_share *s);  /* path on the host */
+int g_share_put(struct g_share *s, const char *name, const char *localpath, mode_t mode);
+int g_share_putdata(struct g_share *s, const char *name, const char *data, size_t len, mode_t mode);
+int g_share_fetch(struct g_share *s, const char *localdir); /* all files + console.log */
+void g_share_free(struct g_share *s);                        /* removes it */
+/* Path of a cached file (kernel, initrd, wrapper) on the host of c. */
+char *g_host_file(struct g_conn *c, const char *localpath, const char *key, mode_t mode);
+
+/* ---- gverdict.c: verdicts -------------------------------------------- */
+enum g_verdict { V_PASS, V_FAIL, V_WARNING, V_HANG, V_OOPS, V_PANIC, V_INFRA, V_NOTRUN, V__N };
+const char *g_verdict_name(enum g_verdict v);
+int g_verdict_parse(const char *s);
+enum g_verdict g_verdict_worse(enum g_verdict a, enum g_verdict b);
+/* The worst console signature in text[from, to): V_PASS when none; *hit
+ * points at the matching line. */
+enum g_verdict g_console_scan(const char *text, size_t from, size_t to, const char **hit);
+char *g_console_excerpt(const char *text, size_t len, const char *hit);
+
+/* ---- gjob.c: one guest ------------------------------------------------- */
+struct g_testres {
+	char *name;
+	enum g_verdict verdict;
+	double duration;
+	char *log;     /* file name in the job folder, or NULL */
+	char *excerpt; /* console excerpt for non-pass */
+};
+struct g_jobres {
+	char *kernel, *suite, *host, *accel, *tcg, *dir;
+	char *release, *build_id;
+	enum g_verdict verdict;
+	int counts[V__N];
+	struct g_testres *tests;
+	int ntests;
+	char *excerpt, *reason;
+	double start, end, boot_seconds;
+	int attempts;
+};
+struct g_jobopt {
+	int duration;
+	const char *command; /* shell: run this instead of a suite's tests */
+	bool no_tcg_check;
+};
+int g_job_run(struct g_conn *c, const struct g_kernel *k, const struct g_kinfo *ki,
+	      const struct g_suite *s, const struct g_jobopt *o, const char *jobdir,
+	      struct g_jobres *r);
+void g_jobres_free(struct g_jobres *r);
+
+/* ---- gsched.c: a run: jobs over hosts ------------------------------------ */
+struct g_runopt {
+	strv kernels, suites;
+	int duration, jobs;
+	const char *hosts_file;
+	bool progress, publish;
+};
+int g_run_grid(const struct g_runopt *o);
+int g_shell(const char *kernel, const char *cmd, const char *hosts_file);
+int g_selftest(const char *kernel, const char *hosts_file);
+
+/* ---- gresult.c: run.json, kcidb.json, .sum -------------------------------- */
+struct g_run {
+	char *id, *dir, *host;
+	double start, end;
+	struct g_jobres *jobs;
+	int njobs;
+	bool selftest;
+};
+int g_result_write(const struct g_run *r);
+
+/* ---- gsite.c: the static site ------------------------------------------ */
+int g_publish(const char *results);
+
+#endif

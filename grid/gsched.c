@@ -1,0 +1,621 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A run: every (kernel, suite) job scheduled over the hosts' slots.  One
+ * worker thread per slot takes the next pending job; an infra verdict
+ * (could not boot, libvirt error) puts the job back, to run on another host
+ * when one is left, at most three attempts.  The main thread draws the
+ * progress line and waits; Ctrl-C stops the workers, whose guests are
+ * destroyed on the spot, and nothing of the run is kept.
+ */
+#include "grid.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_ATTEMPTS 3
+
+void g_conn_set_accel(struct g_conn *c, const char *accel);
+
+struct job {
+	struct g_kernel *k;
+	struct g_kinfo ki;
+	struct g_suite *s;
+	char *dir;
+	int state; /* 0 pending, 1 running, 2 done */
+	int avoid; /* host index that failed it last, or -1 */
+	struct g_jobres r;
+	double t0;
+};
+
+struct sched {
+	struct job *jobs;
+	int njobs, done, running, limit;
+	struct g_conn **conns;
+	struct g_host *hosts;
+	int nhosts, alive;
+	const struct g_runopt *o;
+	pthread_mutex_t mu;
+	pthread_cond_t cond;
+	bool tty;
+	double t0, busy; /* seconds of finished jobs, for the ETA */
+	char *rundir;
+};
+
+struct worker {
+	struct sched *S;
+	int host;
+	pthread_t th;
+};
+
+static struct job *next_job(struct sched *S, int host)
+{
+	struct job *fallback = NULL;
+
+	for (int i = 0; i < S->njobs; i++) {
+		struct job *j = &S->jobs[i];
+
+		if (j->state != 0)
+			continue;
+		if (j->avoid != host || S->alive < 2)
+			return j;
+		fallback = j;
+	}
+	/* Only jobs that failed here are left and other hosts could take them:
+	 * leave them unless we are the last one alive. */
+	(void)fallback;
+	return NULL;
+}
+
+static void progress(struct sched *S, const char *line)
+{
+	char eta[32] = "--:--";
+	double elapsed = g_now() - S->t0;
+	int left = S->njobs - S->done;
+
+	if (!S->o->progress)
+		return;
+	if (S->done > 0) {
+		double per = elapsed / S->done;
+		int secs = (int)(per * left);
+		snprintf(eta, sizeof(eta), "%d:%02d", secs / 60, secs % 60);
+	}
+	if (S->tty) {
+		sbuf b = {0};
+		sb_add(&b, "\r\033[K");
+		if (line)
+			sb_addf(&b, "%s\n", line);
+		if (S->done < S->njobs)
+			sb_addf(&b, "[%d/%d] %d running, %d:%02d elapsed, ETA %s", S->done, S->njobs,
+				S->running, (int)elapsed / 60, (int)elapsed % 60, eta);
+		fputs(b.s, stderr);
+		fflush(stderr);
+		sb_free(&b);
+	} else if (line) {
+		fprintf(stderr, "%s\n", line);
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct sched *S = w->S;
+
+	for (;;) {
+		struct job *j;
+		struct g_jobopt o = {.duration = S->o->duration};
+		struct g_jobres r = {0};
+		int rc;
+
+		pthread_mutex_lock(&S->mu);
+		for (;;) {
+			j = NULL;
+			if (g_interrupted || S->done == S->njobs || !S->conns[w->host])
+				break;
+			if (S->running < S->limit)
+				j = next_job(S, w->host);
+			if (j)
+				break;
+			{
+				struct timespec ts;
+				clock_gettime(CLOCK_REALTIME, &ts);
+				ts.tv_sec += 1;
+				pthread_cond_timedwait(&S->cond, &S->mu, &ts);
+			}
+		}
+		if (!j) {
+			pthread_mutex_unlock(&S->mu);
+			break;
+		}
+		j->state = 1;
+		S->running++;
+		r.attempts = j->r.attempts;
+		pthread_mutex_unlock(&S->mu);
+
+		g_rmtree(j->dir);
+		rc = g_job_run(S->conns[w->host], j->k, &j->ki, j->s, &o, j->dir, &r);
+
+		pthread_mutex_lock(&S->mu);
+		S->running--;
+		if (rc < 0 && !g_interrupted && r.attempts < MAX_ATTEMPTS) {
+			/* infra: try again, elsewhere when another host is alive */
+			char *line = xasprintf("stapgrid: %s/%s on %s: infra (%s), retrying", j->k->id,
+					       j->s->name, r.host, r.reason ? r.reason : "?");
+			j->state = 0;
+			j->avoid = w->host;
+			g_jobres_free(&j->r);
+			j->r = r;
+			progress(S, line);
+			free(line);
+		} else {
+			char *line;
+
+			g_jobres_free(&j->r);
+			j->r = r;
+			j->state = 2;
+			S->done++;
+			S->busy += r.end - r.start;
+			line = xasprintf("stapgrid: [%d/%d] %s/%s on %s: %s (%.1f s)%s%s", S->done,
+					 S->njobs, j->k->id, j->s->name, r.host, g_verdict_name(r.verdict),
+					 r.end - r.start, r.reason ? ": " : "", r.reason ? r.reason : "");
+			progress(S, line);
+			free(line);
+		}
+		pthread_cond_broadcast(&S->cond);
+		pthread_mutex_unlock(&S->mu);
+	}
+	return NULL;
+}
+
+static char *run_id(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	char buf[32];
+
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%Y%m%dT%H%M%SZ", &tm);
+	return xasprintf("%s-%04x", buf, (unsigned)getpid() & 0xffff);
+}
+
+/* KVM is used only after a guest has booted with it once on that host:
+ * /dev/kvm can exist and still hang (nested setups).  Remembered per host. */
+static void settle_accel(struct g_conn *c, struct g_kernel *k, struct g_kinfo *ki)
+{
+	const struct g_host *h = g_conn_host(c);
+	char *path = xasprintf("%s/hosts/%s.accel", G.cache, h->name);
+	char *known = g_readfile(path, NULL);
+
+	if (strcmp(g_conn_accel(c), "kvm?")) {
+		free(path);
+		free(known);
+		return;
+	}
+	if (known && (!strncmp(known, "kvm", 3) || !strncmp(known, "tcg", 3))) {
+		g_conn_set_accel(c, !strncmp(known, "kvm", 3) ? "kvm" : "tcg");
+	} else {
+		struct g_jobopt o = {.command = "true"};
+		struct g_jobres r = {0};
+		char *dir = xasprintf("%s/work/accel-probe-%d", G.cache, (int)getpid());
+		char *hd = g_path(G.cache, "hosts");
+
+		g_info("%s: KVM is offered; probing it with one boot", h->name);
+		g_conn_set_accel(c, "kvm");
+		g_job_run(c, k, ki, NULL, &o, dir, &r);
+		g_conn_set_accel(c, r.verdict == V_PASS ? "kvm" : "tcg");
+		g_info("%s: %s", h->name, r.verdict == V_PASS ? "KVM works" : "KVM does not work here; using TCG");
+		if (g_mkdirs(hd, 0755) == 0)
+			g_writefile(path, g_conn_accel(c), 3, 0644);
+		g_rmtree(dir);
+		g_jobres_free(&r);
+		free(dir);
+		free(hd);
+	}
+	free(path);
+	free(known);
+}
+
+static int load_hosts(const char *file, struct g_host **hosts, int *n)
+{
+	char *def = NULL;
+	int rc;
+
+	if (!file)
+		file = def = g_path(G.src, "configs/hosts.conf");
+	rc = g_conf_hosts(file, hosts, n);
+	free(def);
+	return rc;
+}
+
+/* Kernels to use: prepared ones, Debian ones prepared on the way. */
+static int ready_kernel(struct g_kernel *k, struct g_kinfo *ki)
+{
+	if (g_kernel_info(k, ki) == 1)
+		return 0;
+	g_kinfo_free(ki);
+	if (!strcmp(k->source, "debian")) {
+		g_info("%s is not prepared yet: preparing it now", k->id);
+		if (g_kernel_prepare(k, false) == 0 && g_kernel_info(k, ki) == 1)
+			return 0;
+		g_kinfo_free(ki);
+		return -1;
+	}
+	g_err("kernel %s is not prepared: run 'stapgrid prepare --kernels %s' (a kernel build, "
+	      "part of make certify)", k->id, k->id);
+	return -1;
+}
+
+static int select_kernels(const strv *ids, struct g_kernel *ks, int nk, strv *out)
+{
+	int rc = 0;
+
+	if (ids->n == 1 && !strcmp(ids->v[0], "all")) {
+		for (int i = 0; i < nk; i++)
+			sv_push(out, ks[i].id);
+		return 0;
+	}
+	for (size_t i = 0; i < ids->n; i++) {
+		if (!g_kernel_find(ks, nk, ids->v[i])) {
+			strv all = {0};
+			char *list;
+
+			for (int j = 0; j < nk; j++)
+				sv_push(&all, ks[j].id);
+			list = sv_join(&all, ", ");
+			g_err("unknown kernel '%s' (known: %s)", ids->v[i], list);
+			free(list);
+			sv_free(&all);
+			rc = -1;
+		} else if (!sv_has(out, ids->v[i])) {
+			sv_push(out, ids->v[i]);
+		}
+	}
+	if (!ids->n) {
+		g_err("no kernels given (--kernels LIST or all)");
+		rc = -1;
+	}
+	return rc;
+}
+
+/* The scheduler proper, shared by run and selftest. */
+static int schedule(struct sched *S)
+{
+	struct worker *ws;
+	int nw = 0, slots = 0;
+
+	for (int h = 0; h < S->nhosts; h++)
+		if (S->conns[h])
+			slots += S->hosts[h].capacity;
+	if (S->limit <= 0 || S->limit > slots) {
+		if (S->limit > slots)
+			g_info("note: --jobs %d exceeds the hosts' capacity %d; running %d at a time",
+			       S->limit, slots, slots);
+		S->limit = slots;
+	}
+	ws = xcalloc((size_t)slots, sizeof(*ws));
+	S->t0 = g_now();
+	for (int h = 0; h < S->nhosts; h++)
+		for (int i = 0; S->conns[h] && i < S->hosts[h].capacity; i++) {
+			ws[nw].S = S;
+			ws[nw].host = h;
+			if (pthread_create(&ws[nw].th, NULL, worker_main, &ws[nw]) == 0)
+				nw++;
+		}
+	pthread_mutex_lock(&S->mu);
+	while (S->done < S->njobs && !g_interrupted) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 500 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&S->cond, &S->mu, &ts);
+		if (S->tty)
+			progress(S, NULL);
+	}
+	pthread_cond_broadcast(&S->cond);
+	pthread_mutex_unlock(&S->mu);
+	for (int i = 0; i < nw; i++)
+		pthread_join(ws[i].th, NULL);
+	free(ws);
+	if (S->tty && S->o->progress) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+	}
+	return g_interrupted ? -1 : 0;
+}
+
+static void sched_free(struct sched *S)
+{
+	for (int i = 0; i < S->njobs; i++) {
+		g_kinfo_free(&S->jobs[i].ki);
+		g_jobres_free(&S->jobs[i].r);
+		free(S->jobs[i].dir);
+	}
+	free(S->jobs);
+	for (int h = 0; h < S->nhosts; h++) {
+		g_disconnect(S->conns[h]);
+		g_host_free(&S->hosts[h]);
+	}
+	free(S->conns);
+	free(S->hosts);
+	free(S->rundir);
+	pthread_mutex_destroy(&S->mu);
+	pthread_cond_destroy(&S->cond);
+}
+
+static int connect_hosts(struct sched *S)
+{
+	S->conns = xcalloc((size_t)S->nhosts, sizeof(*S->conns));
+	for (int h = 0; h < S->nhosts && !g_interrupted; h++) {
+		S->conns[h] = g_connect(&S->hosts[h]);
+		if (S->conns[h])
+			S->alive++;
+		else if (S->nhosts > 1)
+			g_warn("host %s is unreachable; its jobs go to the others", S->hosts[h].name);
+	}
+	if (!S->alive) {
+		g_err("no host is reachable");
+		return -1;
+	}
+	return 0;
+}
+
+int g_run_grid(const struct g_runopt *o)
+{
+	struct sched S = {.o = o, .mu = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
+	struct g_kernel *ks = NULL;
+	struct g_suite *suites = NULL;
+	strv kids = {0}, sids = {0};
+	int nk = 0, ns = 0, rc = 1;
+	char *id = NULL;
+	struct g_run run = {0};
+
+	S.tty = isatty(2);
+	S.limit = o->jobs;
+	if (g_conf_kernels(&ks, &nk) < 0 || select_kernels(&o->kernels, ks, nk, &kids) < 0)
+		goto out;
+	if (o->suites.n == 1 && !strcmp(o->suites.v[0], "all"))
+		g_conf_suite_names("grid/suites", &sids);
+	else
+		for (size_t i = 0; i < o->suites.n; i++)
+			sv_push(&sids, o->suites.v[i]);
+	if (!sids.n) {
+		g_err("no suites given (--suite NAME[,NAME...] or all)");
+		goto out;
+	}
+	suites = xcalloc(sids.n, sizeof(*suites));
+	for (size_t i = 0; i < sids.n; i++, ns++)
+		if (g_conf_suite("grid/suites", sids.v[i], &suites[i]) < 0)
+			goto out;
+	if (load_hosts(o->hosts_file, &S.hosts, &S.nhosts) < 0)
+		goto out;
+
+	id = run_id();
+	S.rundir = xasprintf("%s/runs/%s", G.results, id);
+	S.jobs = xcalloc(kids.n * sids.n, sizeof(*S.jobs));
+	for (size_t i = 0; i < kids.n; i++) {
+		struct g_kernel *k = g_kernel_find(ks, nk, kids.v[i]);
+		struct g_kinfo ki;
+
+		if (ready_kernel(k, &ki) < 0 || g_interrupted)
+			goto out;
+		for (size_t s = 0; s < sids.n; s++) {
+			struct job *j = &S.jobs[S.njobs++];
+
+			j->k = k;
+			j->s = &suites[s];
+			j->avoid = -1;
+			j->dir = xasprintf("%s/jobs/%s.%s", S.rundir, k->id, suites[s].name);
+			if (s == 0)
+				j->ki = ki;
+			else if (g_kernel_info(k, &j->ki) != 1)
+				goto out;
+		}
+	}
+	if (connect_hosts(&S) < 0)
+		goto out;
+	for (int h = 0; h < S.nhosts; h++)
+		if (S.conns[h])
+			settle_accel(S.conns[h], S.jobs[0].k, &S.jobs[0].ki);
+	if (g_mkdirs(S.rundir, 0755) < 0)
+		goto out;
+	g_info("run %s: %d jobs (%zu kernels x %zu suites) on %d host(s)", id, S.njobs, kids.n,
+	       sids.n, S.alive);
+	run.start = g_epoch();
+	if (schedule(&S) < 0) {
+		g_err("interrupted: guests destroyed, run %s discarded", id);
+		g_rmtree(S.rundir);
+		rc = 130;
+		goto out;
+	}
+	run.end = g_epoch();
+	run.id = id;
+	run.dir = S.rundir;
+	run.njobs = S.njobs;
+	run.jobs = xcalloc((size_t)S.njobs, sizeof(*run.jobs));
+	rc = 0;
+	for (int i = 0; i < S.njobs; i++) {
+		run.jobs[i] = S.jobs[i].r;
+		if (S.jobs[i].r.verdict != V_PASS)
+			rc = 1;
+	}
+	if (g_result_write(&run) < 0) {
+		rc = 1;
+	} else {
+		printf("run %s: results in %s\n", id, S.rundir);
+		for (int i = 0; i < S.njobs; i++)
+			printf("  %-28s %-10s %-8s %s\n", S.jobs[i].k->id, S.jobs[i].s->name,
+			       g_verdict_name(S.jobs[i].r.verdict), S.jobs[i].r.host);
+		if (o->publish && g_publish(G.results) < 0)
+			rc = 1;
+	}
+	free(run.jobs);
+out:
+	sched_free(&S);
+	for (int i = 0; i < ns; i++)
+		g_suite_free(&suites[i]);
+	free(suites);
+	for (int i = 0; i < nk; i++)
+		g_kernel_free(&ks[i]);
+	free(ks);
+	sv_free(&kids);
+	sv_free(&sids);
+	free(id);
+	return g_interrupted ? 130 : rc;
+}
+
+int g_shell(const char *kernel, const char *cmd, const char *hosts_file)
+{
+	struct g_kernel *ks = NULL, *k;
+	struct g_host *hosts = NULL;
+	struct g_conn *c = NULL;
+	struct g_kinfo ki = {0};
+	struct g_jobres r = {0};
+	struct g_jobopt o = {.command = cmd};
+	int nk = 0, nh = 0, rc = 1, ok = -1;
+	char *dir = NULL, *log = NULL, *out = NULL;
+
+	if (g_conf_kernels(&ks, &nk) < 0)
+		goto out;
+	k = g_kernel_find(ks, nk, kernel);
+	if (!k) {
+		strv one = {0};
+		strv sel = {0};
+		sv_push(&one, kernel);
+		select_kernels(&one, ks, nk, &sel);
+		sv_free(&one);
+		sv_free(&sel);
+		goto out;
+	}
+	if (ready_kernel(k, &ki) < 0 || load_hosts(hosts_file, &hosts, &nh) < 0)
+		goto out;
+	for (int h = 0; h < nh && !c && !g_interrupted; h++)
+		c = g_connect(&hosts[h]);
+	if (!c)
+		goto out;
+	settle_accel(c, k, &ki);
+	dir = xasprintf("%s/work/shell-%d", G.cache, (int)getpid());
+	for (int attempt = 0; attempt < MAX_ATTEMPTS && ok < 0 && !g_interrupted; attempt++) {
+		g_jobres_free(&r);
+		g_rmtree(dir);
+		ok = g_job_run(c, k, &ki, NULL, &o, dir, &r);
+	}
+	log = g_path(dir, "test-shell.log");
+	out = g_readfile(log, NULL);
+	if (out)
+		fputs(out, stdout);
+	fflush(stdout);
+	if (r.verdict == V_PASS) {
+		rc = 0;
+	} else if (r.ntests && r.tests[0].verdict == V_FAIL && r.verdict == V_FAIL) {
+		rc = 1; /* the command failed; its output says why */
+	} else {
+		g_err("guest %s: %s%s%s", k->id, g_verdict_name(r.verdict), r.reason ? ": " : "",
+		      r.reason ? r.reason : "");
+		if (r.excerpt)
+			fprintf(stderr, "%s\n", r.excerpt);
+		rc = 2;
+	}
+out:
+	if (dir)
+		g_rmtree(dir);
+	g_jobres_free(&r);
+	g_kinfo_free(&ki);
+	g_disconnect(c);
+	for (int i = 0; i < nh; i++)
+		g_host_free(&hosts[i]);
+	free(hosts);
+	for (int i = 0; i < nk; i++)
+		g_kernel_free(&ks[i]);
+	free(ks);
+	free(dir);
+	free(log);
+	free(out);
+	return g_interrupted ? 130 : rc;
+}
+
+int g_selftest(const char *kernel, const char *hosts_file)
+{
+	struct g_runopt o = {.progress = true};
+	struct sched S = {.o = &o, .mu = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
+	struct g_kernel *ks = NULL, *k;
+	struct g_suite *suites = NULL;
+	strv names = {0};
+	struct g_kinfo ki = {0};
+	int nk = 0, ns = 0, rc = 1, good = 0;
+
+	S.tty = isatty(2);
+	if (g_conf_kernels(&ks, &nk) < 0)
+		goto out;
+	k = g_kernel_find(ks, nk, kernel);
+	if (!k) {
+		g_err("unknown kernel '%s'", kernel);
+		goto out;
+	}
+	if (g_conf_suite_names("grid/selftest", &names) < 0 || !names.n) {
+		g_err("no selftest guests in grid/selftest");
+		goto out;
+	}
+	suites = xcalloc(names.n, sizeof(*suites));
+	for (size_t i = 0; i < names.n; i++, ns++)
+		if (g_conf_suite("grid/selftest", names.v[i], &suites[i]) < 0)
+			goto out;
+	if (ready_kernel(k, &ki) < 0 || load_hosts(hosts_file, &S.hosts, &S.nhosts) < 0)
+		goto out;
+	S.rundir = xasprintf("%s/work/selftest-%d", G.cache, (int)getpid());
+	S.jobs = xcalloc(names.n, sizeof(*S.jobs));
+	for (size_t i = 0; i < names.n; i++) {
+		struct job *j = &S.jobs[S.njobs++];
+
+		j->k = k;
+		j->s = &suites[i];
+		j->avoid = -1;
+		j->dir = xasprintf("%s/%s", S.rundir, suites[i].name);
+		if (g_kernel_info(k, &j->ki) != 1)
+			goto out;
+	}
+	if (connect_hosts(&S) < 0)
+		goto out;
+	for (int h = 0; h < S.nhosts; h++)
+		if (S.conns[h])
+			settle_accel(S.conns[h], k, &ki);
+	if (schedule(&S) < 0) {
+		g_err("interrupted");
+		rc = 130;
+		goto out;
+	}
+	for (int i = 0; i < S.njobs; i++) {
+		struct job *j = &S.jobs[i];
+		const char *want = j->s->expect ? j->s->expect : "pass";
+		bool ok = !strcmp(want, g_verdict_name(j->r.verdict));
+
+		good += ok;
+		printf("selftest: %-10s expected %-8s got %-8s %s\n", j->s->name, want,
+		       g_verdict_name(j->r.verdict), ok ? "ok" : "MISMATCH");
+		if (!ok && j->r.reason)
+			printf("    reason: %s\n", j->r.reason);
+		if (!ok && j->r.excerpt)
+			printf("    console:\n%s\n", j->r.excerpt);
+	}
+	printf("selftest: %d/%d verdicts as expected\n", good, S.njobs);
+	rc = good == S.njobs ? 0 : 1;
+out:
+	if (S.rundir)
+		g_rmtree(S.rundir);
+	sched_free(&S);
+	g_kinfo_free(&ki);
+	for (int i = 0; i < ns; i++)
+		g_suite_free(&suites[i]);
+	free(suites);
+	sv_free(&names);
+	for (int i = 0; i < nk; i++)
+		g_kernel_free(&ks[i]);
+	free(ks);
+	return g_interrupted ? 130 : rc;
+}

@@ -1,0 +1,463 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * results/site/: static HTML built from results/runs/ * /run.json, readable
+ * from file:// with no server and publishable as is (logs are copied in):
+ *   index.html            kernels x suites matrix of the latest run, the
+ *                         history of every run, links to benchmarks
+ *   runs/ID/index.html    one run: its jobs
+ *   runs/ID/JOB.html      one job: tests, verdicts, console excerpt, logs
+ *   bench.html            tables (results/bench/ *.json) and plots (*.svg)
+ *                         written by perf-bench/
+ */
+#include "grid.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *css =
+	"body{font-family:sans-serif;margin:1.5em;color:#222}"
+	"table{border-collapse:collapse;margin:.5em 0 1.5em}"
+	"th,td{border:1px solid #bbb;padding:.25em .6em;text-align:left}"
+	"th{background:#eee}td.v{font-weight:bold;text-align:center}"
+	".pass{background:#c8f0c8}.fail{background:#f6c6c6}.panic,.oops{background:#e88;color:#fff}"
+	".warning{background:#fde7a9}.hang{background:#d7b5f0}.infra{background:#ccc}"
+	".notrun{background:#f4f4f4;color:#888}pre{background:#f6f6f6;padding:.6em;overflow:auto}"
+	"a{color:#0645ad}";
+
+static void head(sbuf *b, const char *title, const char *up)
+{
+	sb_add(b, "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>");
+	sb_addxml(b, title);
+	sb_addf(b, "</title><style>%s</style></head><body>\n", css);
+	if (up)
+		sb_addf(b, "<p><a href='%sindex.html'>stapgrid results</a></p>\n", up);
+	sb_add(b, "<h1>");
+	sb_addxml(b, title);
+	sb_add(b, "</h1>\n");
+}
+
+static void cell(sbuf *b, const char *verdict, const char *href)
+{
+	sb_addf(b, "<td class='v %s'>", verdict);
+	if (href)
+		sb_addf(b, "<a href='%s'>%s</a>", href, verdict);
+	else
+		sb_add(b, verdict);
+	sb_add(b, "</td>");
+}
+
+static const char *js(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)b, *(char *const *)a);
+}
+
+static int writepage(const char *path, sbuf *b)
+{
+	int rc;
+
+	sb_add(b, "</body></html>\n");
+	rc = g_writefile(path, b->s, b->len, 0644);
+	sb_free(b);
+	return rc;
+}
+
+/* A copy of a run's file inside the site, so the site stands alone. */
+static char *copy_in(const char *runsrc, const char *relpath, const char *sitedir, const char *name)
+{
+	char *src = g_path(runsrc, relpath), *dst = g_path(sitedir, name);
+	char *ret = NULL;
+
+	if (g_exists(src) && g_copyfile(src, dst, 0644) == 0)
+		ret = xstrdup(name);
+	free(src);
+	free(dst);
+	return ret;
+}
+
+static int job_page(json_t *job, const char *runid, const char *runsrc, const char *rundst)
+{
+	const char *id = js(job, "id");
+	char *title = xasprintf("%s / %s (run %s)", js(job, "kernel"), js(job, "suite"), runid);
+	char *logdir = g_path(rundst, id), *path = xasprintf("%s/%s.html", rundst, id);
+	json_t *tests = json_object_get(job, "tests"), *t;
+	size_t i;
+	sbuf b = {0};
+	char *console;
+
+	g_mkdirs(logdir, 0755);
+	head(&b, title, "../../");
+	sb_addf(&b, "<p><a href='index.html'>run %s</a></p>\n<table>", runid);
+	sb_add(&b, "<tr><th>verdict</th>");
+	cell(&b, js(job, "verdict"), NULL);
+	sb_add(&b, "</tr>\n");
+	{
+		const char *keys[] = {"kernel", "release", "build_id", "suite", "host", "accel", "tcg",
+				      "reason", "start", "end", NULL};
+		for (const char **k = keys; *k; k++) {
+			sb_addf(&b, "<tr><th>%s</th><td>", *k);
+			sb_addxml(&b, js(job, *k));
+			sb_add(&b, "</td></tr>\n");
+		}
+		sb_addf(&b, "<tr><th>duration</th><td>%.1f s (boot %.1f s), %d attempt(s)</td></tr>\n",
+			json_number_value(json_object_get(job, "duration")),
+			json_number_value(json_object_get(job, "boot_seconds")),
+			(int)json_integer_value(json_object_get(job, "attempts")));
+	}
+	sb_add(&b, "</table>\n<h2>Tests</h2>\n<table><tr><th>test</th><th>verdict</th><th>duration</th><th>log</th></tr>\n");
+	json_array_foreach(tests, i, t) {
+		const char *log = json_string_value(json_object_get(t, "log"));
+		char *copied = NULL;
+
+		if (log) {
+			char *name = xasprintf("%s/%s", id, g_basename(log));
+			copied = copy_in(runsrc, log, rundst, name);
+			free(name);
+		}
+		sb_add(&b, "<tr><td>");
+		sb_addxml(&b, js(t, "name"));
+		sb_add(&b, "</td>");
+		cell(&b, js(t, "verdict"), NULL);
+		sb_addf(&b, "<td>%.2f s</td><td>", json_number_value(json_object_get(t, "duration")));
+		if (copied)
+			sb_addf(&b, "<a href='%s'>log</a>", copied);
+		sb_add(&b, "</td></tr>\n");
+		free(copied);
+	}
+	sb_add(&b, "</table>\n");
+	if (json_string_value(json_object_get(job, "excerpt"))) {
+		sb_add(&b, "<h2>Console excerpt</h2>\n<pre>");
+		sb_addxml(&b, js(job, "excerpt"));
+		sb_add(&b, "</pre>\n");
+	}
+	{
+		char *name = xasprintf("%s/console.log", id);
+		console = json_string_value(json_object_get(job, "console"))
+				  ? copy_in(runsrc, js(job, "console"), rundst, name)
+				  : NULL;
+		free(name);
+	}
+	if (console)
+		sb_addf(&b, "<p><a href='%s'>full console log</a></p>\n", console);
+	free(console);
+	free(title);
+	free(logdir);
+	{
+		int rc = writepage(path, &b);
+		free(path);
+		return rc;
+	}
+}
+
+static int run_page(json_t *run, const char *runsrc, const char *sitedir)
+{
+	const char *id = js(run, "run_id");
+	char *dst = xasprintf("%s/runs/%s", sitedir, id), *path = g_path(dst, "index.html");
+	char *title = xasprintf("run %s", id);
+	json_t *jobs = json_object_get(run, "jobs"), *j;
+	size_t i;
+	sbuf b = {0};
+	int rc = 0;
+
+	if (g_mkdirs(dst, 0755) < 0) {
+		free(dst);
+		free(path);
+		free(title);
+		return -1;
+	}
+	head(&b, title, "../../");
+	sb_addf(&b, "<p>%s to %s on ", js(run, "start"), js(run, "end"));
+	sb_addxml(&b, js(run, "host"));
+	sb_add(&b, "; <a href='../../kcidb/");
+	sb_addxml(&b, id);
+	sb_add(&b, ".json'>KCIDB submission</a></p>\n");
+	sb_add(&b, "<table><tr><th>kernel</th><th>suite</th><th>verdict</th><th>host</th><th>accel</th>"
+		   "<th>tests passed</th><th>duration</th><th>reason</th></tr>\n");
+	json_array_foreach(jobs, i, j) {
+		json_t *c = json_object_get(j, "counts");
+		char *href = xasprintf("%s.html", js(j, "id"));
+		long total = 0;
+		const char *k;
+		json_t *v;
+
+		json_object_foreach(c, k, v)
+			if (strcmp(k, "notrun"))
+				total += (long)json_integer_value(v);
+		sb_add(&b, "<tr><td>");
+		sb_addxml(&b, js(j, "kernel"));
+		sb_add(&b, "</td><td>");
+		sb_addxml(&b, js(j, "suite"));
+		sb_add(&b, "</td>");
+		cell(&b, js(j, "verdict"), href);
+		sb_add(&b, "<td>");
+		sb_addxml(&b, js(j, "host"));
+		sb_add(&b, "</td><td>");
+		sb_addxml(&b, js(j, "accel"));
+		if (json_string_value(json_object_get(j, "tcg"))) {
+			sb_add(&b, " (");
+			sb_addxml(&b, js(j, "tcg"));
+			sb_add(&b, ")");
+		}
+		sb_addf(&b, "</td><td>%ld/%ld</td><td>%.1f s</td><td>",
+			(long)json_integer_value(json_object_get(c, "pass")), total,
+			json_number_value(json_object_get(j, "duration")));
+		sb_addxml(&b, js(j, "reason"));
+		sb_add(&b, "</td></tr>\n");
+		free(href);
+		if (job_page(j, id, runsrc, dst) < 0)
+			rc = -1;
+	}
+	sb_add(&b, "</table>\n");
+	if (writepage(path, &b) < 0)
+		rc = -1;
+	{
+		char *kd = g_path(sitedir, "kcidb"), *kn = xasprintf("%s.json", id);
+		if (g_mkdirs(kd, 0755) == 0) {
+			char *c = copy_in(runsrc, "kcidb.json", kd, kn);
+			free(c);
+		}
+		free(kd);
+		free(kn);
+	}
+	free(dst);
+	free(path);
+	free(title);
+	return rc;
+}
+
+/* Benchmarks: each results/bench/NAME.json is {"title", "note", "columns":
+ * [...], "rows": [[...]...]}; each NAME.svg is shown as a plot. */
+static int bench_page(const char *results, const char *sitedir)
+{
+	char *dir = g_path(results, "bench"), *path = g_path(sitedir, "bench.html");
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	strv names = {0};
+	sbuf b = {0};
+
+	head(&b, "stapgrid benchmarks", "");
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.')
+			sv_push(&names, e->d_name);
+	if (d)
+		closedir(d);
+	qsort(names.v, names.n, sizeof(char *), cmp_desc);
+	if (!names.n)
+		sb_add(&b, "<p>No benchmark results yet: perf-bench/ writes them into results/bench/.</p>\n");
+	for (size_t i = 0; i < names.n; i++) {
+		char *src = g_path(dir, names.v[i]);
+		size_t n = strlen(names.v[i]);
+
+		if (n > 5 && !strcmp(names.v[i] + n - 5, ".json")) {
+			json_t *j = json_load_file(src, 0, NULL), *row, *x;
+			size_t r, c;
+
+			if (j) {
+				sb_add(&b, "<h2>");
+				sb_addxml(&b, js(j, "title"));
+				sb_add(&b, "</h2>\n<p>");
+				sb_addxml(&b, js(j, "note"));
+				sb_add(&b, "</p>\n<table><tr>");
+				json_array_foreach(json_object_get(j, "columns"), c, x) {
+					sb_add(&b, "<th>");
+					sb_addxml(&b, json_string_value(x));
+					sb_add(&b, "</th>");
+				}
+				sb_add(&b, "</tr>\n");
+				json_array_foreach(json_object_get(j, "rows"), r, row) {
+					sb_add(&b, "<tr>");
+					json_array_foreach(row, c, x) {
+						char *t = json_is_string(x) ? xstrdup(json_string_value(x))
+									    : json_dumps(x, JSON_ENCODE_ANY | JSON_REAL_PRECISION(4));
+						sb_add(&b, "<td>");
+						sb_addxml(&b, t);
+						sb_add(&b, "</td>");
+						free(t);
+					}
+					sb_add(&b, "</tr>\n");
+				}
+				sb_add(&b, "</table>\n");
+				json_decref(j);
+			}
+		} else if (n > 4 && !strcmp(names.v[i] + n - 4, ".svg")) {
+			char *c = copy_in(dir, names.v[i], sitedir, names.v[i]);
+			if (c) {
+				sb_add(&b, "<p><img src='");
+				sb_addxml(&b, c);
+				sb_add(&b, "' alt='");
+				sb_addxml(&b, c);
+				sb_add(&b, "'></p>\n");
+			}
+			free(c);
+		}
+		free(src);
+	}
+	sv_free(&names);
+	free(dir);
+	{
+		int rc = writepage(path, &b);
+		free(path);
+		return rc;
+	}
+}
+
+int g_publish(const char *results)
+{
+	char *runs = g_path(results, "runs"), *site = g_path(results, "site");
+	char *tmp = xasprintf("%s.tmp%d", site, (int)getpid()), *old = xasprintf("%s.old%d", site, (int)getpid());
+	DIR *d;
+	struct dirent *e;
+	strv ids = {0};
+	json_t **all = NULL;
+	sbuf b = {0};
+	int rc = 0;
+	size_t n = 0;
+
+	/* Built aside and swapped in, so a failed publish keeps the old site. */
+	g_rmtree(tmp);
+	if (g_mkdirs(tmp, 0755) < 0) {
+		rc = -1;
+		goto out;
+	}
+	d = opendir(runs);
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.')
+			sv_push(&ids, e->d_name);
+	if (d)
+		closedir(d);
+	qsort(ids.v, ids.n, sizeof(char *), cmp_desc);
+	all = xcalloc(ids.n + 1, sizeof(*all));
+	for (size_t i = 0; i < ids.n; i++) {
+		char *src = g_path(runs, ids.v[i]), *rj = g_path(src, "run.json");
+		json_t *j = json_load_file(rj, 0, NULL);
+
+		if (j) {
+			all[n++] = j;
+			if (run_page(j, src, tmp) < 0)
+				rc = -1;
+		}
+		free(src);
+		free(rj);
+	}
+	head(&b, "stapgrid results", NULL);
+	if (!n) {
+		sb_add(&b, "<p>No runs yet.</p>\n");
+	} else {
+		json_t *latest = all[0], *jobs = json_object_get(latest, "jobs"), *j;
+		strv kernels = {0}, suites = {0};
+		size_t i;
+
+		sb_addf(&b, "<h2>Latest run: <a href='runs/%s/index.html'>%s</a></h2>\n",
+			js(latest, "run_id"), js(latest, "run_id"));
+		json_array_foreach(jobs, i, j) {
+			if (!sv_has(&kernels, js(j, "kernel")))
+				sv_push(&kernels, js(j, "kernel"));
+			if (!sv_has(&suites, js(j, "suite")))
+				sv_push(&suites, js(j, "suite"));
+		}
+		sb_add(&b, "<table id='matrix'><tr><th>kernel</th>");
+		for (size_t s = 0; s < suites.n; s++) {
+			sb_add(&b, "<th>");
+			sb_addxml(&b, suites.v[s]);
+			sb_add(&b, "</th>");
+		}
+		sb_add(&b, "</tr>\n");
+		for (size_t k = 0; k < kernels.n; k++) {
+			sb_add(&b, "<tr><th>");
+			sb_addxml(&b, kernels.v[k]);
+			sb_add(&b, "</th>");
+			for (size_t s = 0; s < suites.n; s++) {
+				json_t *hit = NULL;
+				json_array_foreach(jobs, i, j)
+					if (!strcmp(js(j, "kernel"), kernels.v[k]) && !strcmp(js(j, "suite"), suites.v[s]))
+						hit = j;
+				if (hit) {
+					char *href = xasprintf("runs/%s/%s.html", js(latest, "run_id"), js(hit, "id"));
+					cell(&b, js(hit, "verdict"), href);
+					free(href);
+				} else {
+					sb_add(&b, "<td></td>");
+				}
+			}
+			sb_add(&b, "</tr>\n");
+		}
+		sb_add(&b, "</table>\n<h2>History</h2>\n<table id='history'><tr><th>run</th><th>jobs</th>"
+			   "<th>pass</th><th>not pass</th><th>kernels</th><th>suites</th></tr>\n");
+		for (size_t r = 0; r < n; r++) {
+			json_t *sum = json_object_get(all[r], "summary");
+			long jobsn = (long)json_integer_value(json_object_get(sum, "jobs"));
+			long pass = (long)json_integer_value(json_object_get(sum, "pass"));
+			strv rk = {0}, rs = {0};
+			char *ks, *ss;
+
+			json_array_foreach(json_object_get(all[r], "jobs"), i, j) {
+				if (!sv_has(&rk, js(j, "kernel")))
+					sv_push(&rk, js(j, "kernel"));
+				if (!sv_has(&rs, js(j, "suite")))
+					sv_push(&rs, js(j, "suite"));
+			}
+			ks = sv_join(&rk, ", ");
+			ss = sv_join(&rs, ", ");
+			sb_addf(&b, "<tr><td><a href='runs/%s/index.html'>%s</a></td><td>%ld</td>",
+				js(all[r], "run_id"), js(all[r], "run_id"), jobsn);
+			sb_addf(&b, "<td class='v %s'>%ld</td><td class='v %s'>%ld</td><td>", pass ? "pass" : "",
+				pass, jobsn - pass ? "fail" : "", jobsn - pass);
+			sb_addxml(&b, ks);
+			sb_add(&b, "</td><td>");
+			sb_addxml(&b, ss);
+			sb_add(&b, "</td></tr>\n");
+			free(ks);
+			free(ss);
+			sv_free(&rk);
+			sv_free(&rs);
+		}
+		sb_add(&b, "</table>\n");
+		sv_free(&kernels);
+		sv_free(&suites);
+	}
+	sb_add(&b, "<p><a href='bench.html'>Benchmarks</a></p>\n");
+	{
+		char *idx = g_path(tmp, "index.html");
+		if (writepage(idx, &b) < 0)
+			rc = -1;
+		free(idx);
+	}
+	if (bench_page(results, tmp) < 0)
+		rc = -1;
+	if (rc == 0) {
+		g_rmtree(old);
+		if (g_exists(site) && rename(site, old) < 0) {
+			g_err("cannot replace %s: %s", site, strerror(errno));
+			rc = -1;
+		} else if (rename(tmp, site) < 0) {
+			g_err("cannot publish %s: %s", site, strerror(errno));
+			rc = -1;
+		}
+		g_rmtree(old);
+	}
+	if (rc == 0)
+		printf("site: %s/index.html\n", site);
+	else
+		g_err("publishing failed; the previous site is unchanged");
+out:
+	g_rmtree(tmp);
+	for (size_t i = 0; i < n; i++)
+		json_decref(all[i]);
+	free(all);
+	sv_free(&ids);
+	free(runs);
+	free(site);
+	free(tmp);
+	free(old);
+	return rc;
+}

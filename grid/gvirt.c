@@ -1,0 +1,623 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * libvirt: the daemons (started when none runs, stopped when we started
+ * them), connections, the event loop thread and domain lifecycles.
+ *
+ * Each domain is transient and created with VIR_DOMAIN_START_AUTODESTROY:
+ * whatever happens to stapgrid, libvirt destroys its guests when the
+ * connection closes, so none is ever left behind.  Lifecycle and watchdog
+ * events arrive on the event thread and wake the job thread waiting on the
+ * domain; a one-second poll of virDomainIsActive backs them up.
+ */
+#include "grid.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <libvirt/libvirt-qemu.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define LIBVIRT_SOCK "/run/libvirt/libvirt-sock"
+#define VIRTLOGD_SOCK "/run/libvirt/virtlogd-sock"
+
+static struct {
+	pid_t libvirtd, virtlogd;
+	pthread_t loop;
+	bool loop_on;
+	volatile int loop_stop;
+	pthread_mutex_t mu;
+	char *nokvm, *qemuconf; /* for the private mount namespace */
+} V = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+struct g_dom {
+	struct g_conn *c;
+	virDomainPtr dom;
+	char *name;
+	bool stopped, crashed, watchdog;
+	int stop_detail;
+	struct g_dom *next;
+};
+
+struct g_conn {
+	const struct g_host *host;
+	virConnectPtr c;
+	bool local, closed;
+	char accel[8];
+	int cb_life, cb_dog;
+	pthread_mutex_t mu;
+	pthread_cond_t cond;
+	struct g_dom *doms;
+	char *single; /* the emulator wrapper's path on this host */
+};
+
+const char *g_virt_lasterr(void)
+{
+	virErrorPtr e = virGetLastError();
+
+	return e && e->message ? e->message : "unknown libvirt error";
+}
+
+static void quiet(void *data, virErrorPtr e)
+{
+	/* Errors are reported by the caller with context, not by libvirt. */
+	(void)data;
+	(void)e;
+}
+
+static void tick(int timer, void *opaque)
+{
+	(void)timer;
+	(void)opaque;
+}
+
+static void *loop_main(void *arg)
+{
+	(void)arg;
+	while (!V.loop_stop)
+		if (virEventRunDefaultImpl() < 0)
+			break;
+	return NULL;
+}
+
+int g_virt_init(void)
+{
+	if (V.loop_on)
+		return 0;
+	virSetErrorFunc(NULL, quiet);
+	if (virInitialize() < 0 || virEventRegisterDefaultImpl() < 0) {
+		g_err("cannot initialise libvirt: %s", g_virt_lasterr());
+		return -1;
+	}
+	/* A periodic timer makes the loop return so it can notice loop_stop. */
+	virEventAddTimeout(200, tick, NULL, NULL);
+	if (pthread_create(&V.loop, NULL, loop_main, NULL) != 0) {
+		g_err("cannot start the libvirt event thread");
+		return -1;
+	}
+	V.loop_on = true;
+	return 0;
+}
+
+static bool sock_alive(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool ok;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	ok = fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/* Can the user QEMU runs as open /dev/kvm? */
+static bool kvm_usable_by_qemu(void)
+{
+	struct passwd *pw = getpwnam("libvirt-qemu");
+	struct stat st;
+	gid_t groups[64];
+	int n = 64;
+
+	if (stat("/dev/kvm", &st) < 0)
+		return true; /* no device: nothing to hide */
+	if (!pw)
+		return (st.st_mode & 06) == 06;
+	if (st.st_uid == pw->pw_uid)
+		return (st.st_mode & 0600) == 0600;
+	if (getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) >= 0)
+		for (int i = 0; i < n; i++)
+			if (groups[i] == st.st_gid)
+				return (st.st_mode & 060) == 060;
+	return (st.st_mode & 06) == 06;
+}
+
+/*
+ * Run in the libvirtd child before exec.  When /dev/kvm exists but the
+ * QEMU user cannot open it (a host without udev's kvm group rule), libvirt
+ * 9.0 probes QEMU with KVM, then finds KVM unusable and throws its
+ * capabilities cache away: every domain start re-probes for ~44 s.  In a
+ * private mount namespace our libvirtd sees an unopenable regular file at
+ * /dev/kvm instead (consistent: no KVM), and a qemu.conf copy that turns
+ * off per-domain /dev namespaces, which cannot carry a file mount.
+ */
+static void hide_kvm(void)
+{
+	if (!V.nokvm)
+		return;
+	if (unshare(CLONE_NEWNS) < 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0 ||
+	    mount(V.nokvm, "/dev/kvm", NULL, MS_BIND, NULL) < 0 ||
+	    mount(V.qemuconf, "/etc/libvirt/qemu.conf", NULL, MS_BIND, NULL) < 0)
+		dprintf(2, "stapgrid: cannot hide /dev/kvm from libvirtd: %s\n", strerror(errno));
+}
+
+static int wait_sock(const char *path, pid_t pid, double secs)
+{
+	double end = g_now() + secs;
+
+	while (g_now() < end) {
+		if (sock_alive(path))
+			return 0;
+		if (!g_alive(pid))
+			return -1;
+		usleep(50 * 1000);
+	}
+	return -1;
+}
+
+static int start_daemons(void)
+{
+	char *dir = g_path(G.cache, "daemons"), *log = NULL;
+	int rc = -1;
+
+	pthread_mutex_lock(&V.mu);
+	if (sock_alive(LIBVIRT_SOCK)) {
+		rc = 0;
+		goto out;
+	}
+	if (g_mkdirs(dir, 0700) < 0)
+		goto out;
+	if (!g_tool_exists("libvirtd") && !g_tool_exists("/usr/sbin/libvirtd")) {
+		g_err("libvirtd is not installed (Debian: libvirt-daemon-system); see docs/grid.md");
+		goto out;
+	}
+	if (!sock_alive(VIRTLOGD_SOCK)) {
+		char *argv[] = {"/usr/sbin/virtlogd", NULL};
+
+		log = g_path(dir, "virtlogd.log");
+		V.virtlogd = g_spawn_daemon(argv, log, NULL);
+		if (V.virtlogd < 0 || wait_sock(VIRTLOGD_SOCK, V.virtlogd, 30) < 0) {
+			g_err("virtlogd did not start; log: %s", log);
+			goto out;
+		}
+		free(log);
+		log = NULL;
+	}
+	if (!kvm_usable_by_qemu()) {
+		char *conf = g_readfile("/etc/libvirt/qemu.conf", NULL);
+		char *text = xasprintf("%s\n# stapgrid: see grid/gvirt.c hide_kvm()\nnamespaces = []\n",
+				       conf ? conf : "");
+
+		V.nokvm = g_path(dir, "nokvm");
+		V.qemuconf = g_path(dir, "qemu.conf");
+		if (g_writefile(V.nokvm, "", 0, 0600) < 0 ||
+		    g_writefile(V.qemuconf, text, strlen(text), 0644) < 0) {
+			free(V.nokvm);
+			free(V.qemuconf);
+			V.nokvm = V.qemuconf = NULL;
+		}
+		free(conf);
+		free(text);
+	}
+	{
+		char *argv[] = {"/usr/sbin/libvirtd", NULL};
+
+		log = g_path(dir, "libvirtd.log");
+		V.libvirtd = g_spawn_daemon(argv, log, hide_kvm);
+		if (V.libvirtd < 0 || wait_sock(LIBVIRT_SOCK, V.libvirtd, 60) < 0) {
+			g_err("libvirtd did not start; log: %s", log);
+			goto out;
+		}
+	}
+	if (g_verbose)
+		g_info("started libvirtd (pid %d) and virtlogd (pid %d)", (int)V.libvirtd,
+		       (int)V.virtlogd);
+	rc = 0;
+out:
+	pthread_mutex_unlock(&V.mu);
+	free(dir);
+	free(log);
+	return rc;
+}
+
+static void stop(pid_t *pid, const char *name)
+{
+	if (*pid <= 0)
+		return;
+	kill(*pid, SIGTERM);
+	/* libvirtd finishes a running capabilities probe before it exits. */
+	if (g_wait(*pid, 60) == -2) {
+		g_warn("%s (pid %d) ignored SIGTERM; killing it", name, (int)*pid);
+		kill(*pid, SIGKILL);
+		g_wait(*pid, 10);
+	}
+	*pid = 0;
+}
+
+void g_virt_fini(void)
+{
+	stop(&V.libvirtd, "libvirtd");
+	stop(&V.virtlogd, "virtlogd");
+	if (V.loop_on) {
+		V.loop_stop = 1;
+		pthread_join(V.loop, NULL);
+		V.loop_on = false;
+	}
+	free(V.nokvm);
+	free(V.qemuconf);
+	V.nokvm = V.qemuconf = NULL;
+}
+
+/* ---- connections and events ---------------------------------------------------- */
+
+static struct g_dom *find_dom(struct g_conn *c, virDomainPtr dom)
+{
+	const char *name = virDomainGetName(dom);
+
+	for (struct g_dom *d = c->doms; d && name; d = d->next)
+		if (!strcmp(d->name, name))
+			return d;
+	return NULL;
+}
+
+static int on_life(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
+{
+	struct g_conn *c = opaque;
+	struct g_dom *d;
+
+	(void)conn;
+	pthread_mutex_lock(&c->mu);
+	d = find_dom(c, dom);
+	if (d) {
+		if (event == VIR_DOMAIN_EVENT_CRASHED)
+			d->crashed = true;
+		if (event == VIR_DOMAIN_EVENT_STOPPED) {
+			d->stopped = true;
+			d->stop_detail = detail;
+			if (detail == VIR_DOMAIN_EVENT_STOPPED_CRASHED)
+				d->crashed = true;
+		}
+		pthread_cond_broadcast(&c->cond);
+	}
+	pthread_mutex_unlock(&c->mu);
+	return 0;
+}
+
+static int on_dog(virConnectPtr conn, virDomainPtr dom, int action, void *opaque)
+{
+	struct g_conn *c = opaque;
+	struct g_dom *d;
+
+	(void)conn;
+	(void)action;
+	pthread_mutex_lock(&c->mu);
+	d = find_dom(c, dom);
+	if (d)
+		d->watchdog = true;
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->mu);
+	return 0;
+}
+
+static void on_close(virConnectPtr conn, int reason, void *opaque)
+{
+	struct g_conn *c = opaque;
+
+	(void)conn;
+	(void)reason;
+	pthread_mutex_lock(&c->mu);
+	c->closed = true;
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->mu);
+}
+
+struct g_conn *g_connect(const struct g_host *h)
+{
+	struct g_conn *c;
+
+	if (g_virt_init() < 0)
+		return NULL;
+	c = xcalloc(1, sizeof(*c));
+	c->host = h;
+	c->local = !strcmp(h->uri, "qemu:///system");
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->cond, NULL);
+	if (c->local && start_daemons() < 0)
+		goto fail;
+	c->c = virConnectOpen(h->uri);
+	if (!c->c) {
+		g_err("cannot connect to host %s (%s): %s", h->name, h->uri, g_virt_lasterr());
+		goto fail;
+	}
+	if (!c->local)
+		virConnectSetKeepAlive(c->c, 5, 3); /* notice a dead partner in ~20 s */
+	virConnectRegisterCloseCallback(c->c, on_close, c, NULL);
+	c->cb_life = virConnectDomainEventRegisterAny(c->c, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+						      VIR_DOMAIN_EVENT_CALLBACK(on_life), c, NULL);
+	c->cb_dog = virConnectDomainEventRegisterAny(c->c, NULL, VIR_DOMAIN_EVENT_ID_WATCHDOG,
+						     VIR_DOMAIN_EVENT_CALLBACK(on_dog), c, NULL);
+	if (c->cb_life < 0 || c->cb_dog < 0) {
+		g_err("host %s: cannot register for domain events: %s", h->name, g_virt_lasterr());
+		goto fail;
+	}
+	snprintf(c->accel, sizeof(c->accel), "%s", "tcg");
+	if (!strcmp(h->accel, "kvm")) {
+		snprintf(c->accel, sizeof(c->accel), "%s", "kvm");
+	} else if (!strcmp(h->accel, "auto")) {
+		/* KVM only when libvirt offers it for the guest type we boot;
+		 * the scheduler proves it with a probe boot before trusting it. */
+		char *caps = virConnectGetDomainCapabilities(c->c, NULL, "x86_64", "pc", "kvm", 0);
+		if (caps)
+			snprintf(c->accel, sizeof(c->accel), "%s", "kvm?");
+		free(caps);
+	}
+	return c;
+fail:
+	g_disconnect(c);
+	return NULL;
+}
+
+void g_conn_set_accel(struct g_conn *c, const char *accel);
+void g_conn_set_accel(struct g_conn *c, const char *accel)
+{
+	snprintf(c->accel, sizeof(c->accel), "%s", accel);
+}
+
+void g_disconnect(struct g_conn *c)
+{
+	if (!c)
+		return;
+	if (c->c) {
+		if (c->cb_life > 0)
+			virConnectDomainEventDeregisterAny(c->c, c->cb_life);
+		if (c->cb_dog > 0)
+			virConnectDomainEventDeregisterAny(c->c, c->cb_dog);
+		virConnectUnregisterCloseCallback(c->c, on_close);
+		virConnectClose(c->c);
+	}
+	pthread_mutex_destroy(&c->mu);
+	pthread_cond_destroy(&c->cond);
+	free(c->single);
+	free(c);
+}
+
+const struct g_host *g_conn_host(struct g_conn *c)
+{
+	return c->host;
+}
+
+const char *g_conn_accel(struct g_conn *c)
+{
+	return c->accel;
+}
+
+virConnectPtr g_conn_virt(struct g_conn *c);
+virConnectPtr g_conn_virt(struct g_conn *c)
+{
+	return c->c;
+}
+
+bool g_conn_local(struct g_conn *c);
+bool g_conn_local(struct g_conn *c)
+{
+	return c->local;
+}
+
+/* ---- domains ---------------------------------------------------------------- */
+
+struct g_dom *g_dom_start(struct g_conn *c, const char *xml, const char *name, char **err)
+{
+	struct g_dom *d = xcalloc(1, sizeof(*d));
+
+	d->c = c;
+	d->name = xstrdup(name);
+	/* Listed before it starts: an early crash event must find it. */
+	pthread_mutex_lock(&c->mu);
+	d->next = c->doms;
+	c->doms = d;
+	pthread_mutex_unlock(&c->mu);
+	d->dom = virDomainCreateXML(c->c, xml, VIR_DOMAIN_START_AUTODESTROY);
+	if (!d->dom) {
+		*err = xstrdup(g_virt_lasterr());
+		g_dom_destroy(d);
+		return NULL;
+	}
+	return d;
+}
+
+enum g_domend g_dom_wait(struct g_dom *d, double timeout)
+{
+	struct g_conn *c = d->c;
+	double end = g_now() + timeout, lastpoll = g_now();
+	enum g_domend r = G_END_NONE;
+
+	pthread_mutex_lock(&c->mu);
+	while (r == G_END_NONE) {
+		struct timespec ts;
+
+		if (d->stopped) {
+			r = d->crashed ? G_END_CRASHED
+			    : d->watchdog ? G_END_WATCHDOG
+			    : d->stop_detail == VIR_DOMAIN_EVENT_STOPPED_FAILED ? G_END_FAILED
+										: G_END_SHUTDOWN;
+			break;
+		}
+		if (c->closed) {
+			r = G_END_LOST;
+			break;
+		}
+		if (g_interrupted) {
+			r = G_END_INTERRUPTED;
+			break;
+		}
+		if (g_now() >= end) {
+			r = G_END_TIMEOUT;
+			break;
+		}
+		if (g_now() - lastpoll >= 1.0) {
+			int active;
+
+			pthread_mutex_unlock(&c->mu);
+			active = virDomainIsActive(d->dom);
+			pthread_mutex_lock(&c->mu);
+			lastpoll = g_now();
+			if (active == 0 && !d->stopped) {
+				d->stopped = true;
+				d->stop_detail = VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN;
+			}
+			continue;
+		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&c->cond, &c->mu, &ts);
+	}
+	pthread_mutex_unlock(&c->mu);
+	if (r == G_END_TIMEOUT || r == G_END_INTERRUPTED)
+		virDomainDestroy(d->dom);
+	return r;
+}
+
+/* Which TCG mode the running QEMU really uses.  QEMU names its vCPU threads
+ * "CPU N/TCG" (one per vCPU, multi-threaded) or "ALL CPUs/TCG" (single);
+ * query-cpus-fast gives their host thread ids.  Remotely, where /proc is not
+ * ours, equal thread ids for two or more vCPUs mean single-threaded. */
+int g_dom_tcg_mode(struct g_dom *d, char **mode)
+{
+	char *reply = NULL;
+	strv tids = {0};
+	int rc = -1;
+
+	*mode = NULL;
+	if (virDomainQemuMonitorCommand(d->dom, "{\"execute\":\"query-cpus-fast\"}", &reply, 0) < 0)
+		return -1;
+	for (char *p = reply; (p = strstr(p, "{\"thread-id\":"));) {
+		p += 13;
+		sv_pushown(&tids, xasprintf("%ld", strtol(p, NULL, 10)));
+	}
+	free(reply);
+	if (!tids.n)
+		goto out;
+	if (d->c->local) {
+		char *path = xasprintf("/proc/%s/comm", tids.v[0]);
+		char *comm = g_readfile(path, NULL);
+
+		if (comm) {
+			if (strstr(comm, "ALL CPUs/TCG"))
+				*mode = xstrdup("single");
+			else if (strstr(comm, "/TCG"))
+				*mode = xstrdup("multi");
+			else if (strstr(comm, "/KVM"))
+				*mode = xstrdup("kvm");
+		}
+		free(comm);
+		free(path);
+	}
+	if (!*mode && tids.n >= 2) {
+		bool same = true;
+		for (size_t i = 1; i < tids.n; i++)
+			same = same && !strcmp(tids.v[i], tids.v[0]);
+		*mode = xstrdup(same ? "single" : "multi");
+	}
+	rc = *mode ? 0 : -1;
+out:
+	sv_free(&tids);
+	return rc;
+}
+
+void g_dom_destroy(struct g_dom *d)
+{
+	struct g_conn *c = d->c;
+
+	if (d->dom) {
+		if (virDomainIsActive(d->dom) == 1)
+			virDomainDestroy(d->dom);
+		virDomainFree(d->dom);
+	}
+	pthread_mutex_lock(&c->mu);
+	for (struct g_dom **p = &c->doms; *p; p = &(*p)->next)
+		if (*p == d) {
+			*p = d->next;
+			break;
+		}
+	pthread_mutex_unlock(&c->mu);
+	free(d->name);
+	free(d);
+}
+
+/* Single-threaded TCG: libvirt 9.0 has no element for it and puts its own
+ * "-accel tcg" first, so an <emulator> wrapper rewrites that argument. */
+const char *g_emulator_path(struct g_conn *c, const char *tcg)
+{
+	char *src, *local;
+
+	if (strncmp(c->accel, "tcg", 3) || !tcg || strcmp(tcg, "single"))
+		return NULL;
+	pthread_mutex_lock(&c->mu);
+	if (c->single)
+		goto out;
+	src = g_path(G.src, "grid/qemu-tcg-single.sh");
+	local = xasprintf("%s/bin/qemu-tcg-single", G.cache);
+	{
+		size_t a = 0, b = 0;
+		char *want = g_readfile(src, &a), *have = g_readfile(local, &b);
+		char *bindir = g_path(G.cache, "bin");
+
+		/* Rewritten only when it changed: libvirt re-probes a new binary. */
+		if (want && (!have || a != b || memcmp(want, have, a))) {
+			if (g_mkdirs(bindir, 0755) == 0)
+				g_writefile(local, want, a, 0755);
+		}
+		if (!want)
+			g_err("cannot read %s", src);
+		free(want);
+		free(have);
+		free(bindir);
+	}
+	pthread_mutex_unlock(&c->mu);
+	{
+		size_t n = 0;
+		char *text = g_readfile(local, &n);
+		char *key = text ? g_digest(text, n) : NULL;
+		char *name = xasprintf("qemu-tcg-single-%s", key ? key : "");
+		/* Keyed by content: a partner keeps every version it was sent. */
+		char *p = text ? g_host_file(c, local, name, 0755) : NULL;
+
+		pthread_mutex_lock(&c->mu);
+		c->single = p;
+		free(text);
+		free(key);
+		free(name);
+	}
+	free(src);
+	free(local);
+out:
+	pthread_mutex_unlock(&c->mu);
+	return c->single;
+}

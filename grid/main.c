@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* stapgrid: the command line.  See docs/grid.md. */
+#include "grid.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef STAPGRID_SRCDIR
+#define STAPGRID_SRCDIR "."
+#endif
+
+static const char *usage =
+	"usage: stapgrid [OPTIONS] COMMAND [ARGS]\n"
+	"commands:\n"
+	"  list                         configured kernels: id, source, prepared or not\n"
+	"  prepare [--kernels LIST|all] [--force]\n"
+	"                               fetch or build kernels into the cache (default: the\n"
+	"                               Debian kernels)\n"
+	"  run --kernels LIST|all --suite NAME[,NAME]|all [--duration S] [--jobs N]\n"
+	"      [--hosts FILE] [--no-publish]\n"
+	"                               a job per (kernel, suite); results in results/runs/\n"
+	"  shell --kernel K -c CMD      run CMD in a fresh guest of kernel K, print its output\n"
+	"  selftest [--kernel K]        deliberate guests that must pass, fail, panic, oops,\n"
+	"                               warn, hang and fail to boot\n"
+	"  publish                      rebuild results/site/ from results/runs/\n"
+	"options:\n"
+	"  --cache DIR     kernel cache and work area (env STAPGRID_CACHE; /var/cache/stapgrid)\n"
+	"  --results DIR   results folder (env STAPGRID_RESULTS; SRC/results)\n"
+	"  --src DIR       source tree with configs/ and grid/ (env STAPGRID_SRC)\n"
+	"  -v, --verbose   say more\n";
+
+static char *env_or(const char *name, const char *def)
+{
+	const char *v = getenv(name);
+	return xstrdup(v && *v ? v : def);
+}
+
+static int cmd_list(void)
+{
+	struct g_kernel *ks;
+	int n;
+
+	if (g_conf_kernels(&ks, &n) < 0)
+		return 1;
+	for (int i = 0; i < n; i++) {
+		struct g_kinfo ki;
+		int st = g_kernel_info(&ks[i], &ki);
+		char *dir = g_kernel_dir(&ks[i]);
+		const char *state = st == 1 ? "prepared" : g_exists(dir) && ki.release ? "stale" : "not-prepared";
+
+		printf("%-26s %-13s %-28s %-12s", ks[i].id, ks[i].source, ks[i].package, state);
+		if (st == 1)
+			printf(" %s (%.0f s to prepare)", ki.release, ki.prepare_seconds);
+		printf("\n");
+		g_kinfo_free(&ki);
+		free(dir);
+		g_kernel_free(&ks[i]);
+	}
+	free(ks);
+	return 0;
+}
+
+static int cmd_prepare(const strv *ids, bool force)
+{
+	struct g_kernel *ks;
+	int n, rc = 0;
+	strv sel = {0};
+
+	if (g_conf_kernels(&ks, &n) < 0)
+		return 1;
+	if (!ids->n) {
+		for (int i = 0; i < n; i++)
+			if (!strcmp(ks[i].source, "debian"))
+				sv_push(&sel, ks[i].id);
+	} else if (ids->n == 1 && !strcmp(ids->v[0], "all")) {
+		for (int i = 0; i < n; i++)
+			sv_push(&sel, ks[i].id);
+	} else {
+		for (size_t i = 0; i < ids->n; i++) {
+			if (!g_kernel_find(ks, n, ids->v[i])) {
+				g_err("unknown kernel '%s' (see 'stapgrid list')", ids->v[i]);
+				rc = 1;
+			}
+			sv_push(&sel, ids->v[i]);
+		}
+	}
+	if (rc == 0 && g_mkdirs(G.cache, 0755) < 0)
+		rc = 1;
+	for (size_t i = 0; rc == 0 && i < sel.n && !g_interrupted; i++)
+		if (g_kernel_prepare(g_kernel_find(ks, n, sel.v[i]), force) < 0)
+			rc = 1;
+	if (g_interrupted)
+		rc = 130;
+	for (int i = 0; i < n; i++)
+		g_kernel_free(&ks[i]);
+	free(ks);
+	sv_free(&sel);
+	return rc;
+}
+
+struct cli {
+	struct g_runopt ro;
+	const char *kernel, *command;
+	strv kernels;
+	bool force;
+};
+
+/* One option: 0 taken, 1 help asked, -1 bad. */
+static int take(struct cli *a, int c)
+{
+	char *end;
+	long v;
+
+	switch (c) {
+	case 'C': free(G.cache); G.cache = xstrdup(optarg); break;
+	case 'R': free(G.results); G.results = xstrdup(optarg); break;
+	case 'S': free(G.src); G.src = xstrdup(optarg); break;
+	case 'v': g_verbose++; break;
+	case 'k': sv_split(&a->kernels, optarg, ","); break;
+	case 'K': a->kernel = optarg; break;
+	case 's': sv_split(&a->ro.suites, optarg, ","); break;
+	case 'c': a->command = optarg; break;
+	case 'H': a->ro.hosts_file = optarg; break;
+	case 'f': a->force = true; break;
+	case 'N': a->ro.publish = false; break;
+	case 'd':
+	case 'j':
+		v = strtol(optarg, &end, 10);
+		if (*end || v < (c == 'd' ? 0 : 1) || v > 1000000) {
+			fprintf(stderr, "stapgrid: error: --%s needs a %s number, got '%s'\n",
+				c == 'd' ? "duration" : "jobs", c == 'd' ? "non-negative" : "positive", optarg);
+			return -1;
+		}
+		if (c == 'd')
+			a->ro.duration = (int)v;
+		else
+			a->ro.jobs = (int)v;
+		break;
+	case 'h': fputs(usage, stdout); return 1;
+	default: fputs(usage, stderr); return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"cache", required_argument, 0, 'C'},   {"results", required_argument, 0, 'R'},
+		{"src", required_argument, 0, 'S'},     {"verbose", no_argument, 0, 'v'},
+		{"kernels", required_argument, 0, 'k'}, {"kernel", required_argument, 0, 'K'},
+		{"suite", required_argument, 0, 's'},   {"suites", required_argument, 0, 's'},
+		{"duration", required_argument, 0, 'd'}, {"jobs", required_argument, 0, 'j'},
+		{"hosts", required_argument, 0, 'H'},   {"force", no_argument, 0, 'f'},
+		{"no-publish", no_argument, 0, 'N'},    {"help", no_argument, 0, 'h'},
+		{0, 0, 0, 0}};
+	struct cli a = {.ro = {.progress = true, .publish = true}};
+	int c, t, rc = 2;
+	const char *cmd;
+
+	G.src = env_or("STAPGRID_SRC", STAPGRID_SRCDIR);
+	G.cache = env_or("STAPGRID_CACHE", "/var/cache/stapgrid");
+	/* Global options may come before the command, the command's after it. */
+	while ((c = getopt_long(argc, argv, "+vhk:K:s:d:j:H:c:", opts, NULL)) != -1)
+		if ((t = take(&a, c)) != 0) {
+			rc = t > 0 ? 0 : 2;
+			goto out;
+		}
+	if (optind >= argc) {
+		fputs(usage, stderr);
+		goto out;
+	}
+	cmd = argv[optind++];
+	while ((c = getopt_long(argc, argv, "vhk:K:s:d:j:H:c:", opts, NULL)) != -1)
+		if ((t = take(&a, c)) != 0) {
+			rc = t > 0 ? 0 : 2;
+			goto out;
+		}
+	if (optind < argc) {
+		fprintf(stderr, "stapgrid: error: unexpected argument '%s'\n%s", argv[optind], usage);
+		goto out;
+	}
+	if (!G.results) {
+		char *def = g_path(G.src, "results");
+		G.results = env_or("STAPGRID_RESULTS", def);
+		free(def);
+	}
+	g_proc_init();
+	if (!strcmp(cmd, "list")) {
+		rc = cmd_list();
+	} else if (!strcmp(cmd, "prepare")) {
+		rc = cmd_prepare(&a.kernels, a.force);
+	} else if (!strcmp(cmd, "run")) {
+		a.ro.kernels = a.kernels;
+		rc = g_run_grid(&a.ro);
+	} else if (!strcmp(cmd, "shell")) {
+		if (!a.kernel || !a.command)
+			fprintf(stderr, "stapgrid: error: shell needs --kernel K and -c CMD\n");
+		else
+			rc = g_shell(a.kernel, a.command, a.ro.hosts_file);
+	} else if (!strcmp(cmd, "selftest")) {
+		rc = g_selftest(a.kernel ? a.kernel : "debian-6.1-amd64", a.ro.hosts_file);
+	} else if (!strcmp(cmd, "publish")) {
+		rc = g_publish(G.results) < 0 ? 1 : 0;
+	} else {
+		fprintf(stderr, "stapgrid: error: unknown command '%s'\n%s", cmd, usage);
+	}
+	g_virt_fini();
+	g_proc_fini();
+out:
+	sv_free(&a.kernels);
+	sv_free(&a.ro.suites);
+	free(G.src);
+	free(G.cache);
+	free(G.results);
+	return rc;
+}

@@ -1,0 +1,1 @@
+echo "this test fails on purpose"; exit 1

@@ -1,0 +1,1 @@
+insmod ./gridbait.ko mode=hang
