@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <lz4.h>
 #include <lzma.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+#include <zstd.h>
 
 char *g_kernel_dir(const struct g_kernel *k)
 {
@@ -250,6 +252,59 @@ static int gz_decode(const unsigned char *in, size_t len, sbuf *out)
 	return r == Z_STREAM_END ? 0 : -1;
 }
 
+static int zstd_decode(const unsigned char *in, size_t len, sbuf *out)
+{
+	ZSTD_DStream *z = ZSTD_createDStream();
+	ZSTD_inBuffer ib = {in, len, 0};
+	unsigned char buf[1 << 16];
+	size_t r = 1;
+
+	if (!z)
+		return -1;
+	ZSTD_initDStream(z);
+	/* r == 0 marks the end of the frame; the kernel's size trailer follows. */
+	while (r != 0 && ib.pos < ib.size) {
+		ZSTD_outBuffer ob = {buf, sizeof(buf), 0};
+
+		r = ZSTD_decompressStream(z, &ob, &ib);
+		if (ZSTD_isError(r))
+			break;
+		sb_addn(out, (const char *)buf, ob.pos);
+	}
+	ZSTD_freeDStream(z);
+	return r == 0 ? 0 : -1;
+}
+
+/* LZ4 "legacy" frames, as the kernel's lz4 payload uses: a magic, then
+ * blocks of at most 8 MiB, each preceded by its compressed size. */
+static int lz4_legacy_decode(const unsigned char *in, size_t len, sbuf *out)
+{
+	const size_t blk = 8 << 20;
+	char *buf = xmalloc(blk);
+	size_t pos = 4;
+	int rc = 0, blocks = 0;
+
+	while (pos + 4 <= len) {
+		uint32_t csize;
+		int n;
+
+		memcpy(&csize, in + pos, 4);
+		/* The trailer (decompressed size) or another magic ends the data. */
+		if (csize == 0x184c2102 || csize > len - pos - 4 || csize > (uint32_t)LZ4_compressBound((int)blk))
+			break;
+		n = LZ4_decompress_safe((const char *)in + pos + 4, buf, (int)csize, (int)blk);
+		if (n < 0) {
+			rc = -1;
+			break;
+		}
+		sb_addn(out, buf, (size_t)n);
+		pos += 4 + csize;
+		blocks++;
+	}
+	free(buf);
+	return rc == 0 && blocks ? 0 : -1;
+}
+
 /* The x86 boot protocol: setup_sects at 0x1f1, payload_offset/length at
  * 0x248/0x24c, relative to the protected-mode code after the setup sectors. */
 static int extract_vmlinux(const char *bzimage, const char *out)
@@ -275,8 +330,12 @@ static int extract_vmlinux(const char *bzimage, const char *out)
 				rc = xz_decode(p, plen, &b);
 			else if (plen > 2 && p[0] == 0x1f && p[1] == 0x8b)
 				rc = gz_decode(p, plen, &b);
+			else if (plen > 4 && !memcmp(p, "\x28\xb5\x2f\xfd", 4))
+				rc = zstd_decode(p, plen, &b);
+			else if (plen > 4 && !memcmp(p, "\x02\x21\x4c\x18", 4))
+				rc = lz4_legacy_decode(p, plen, &b);
 			else
-				g_err("%s: kernel payload is neither xz nor gzip", bzimage);
+				g_err("%s: kernel payload is not xz, gzip, zstd or lz4", bzimage);
 		}
 	} else {
 		g_err("%s: not a bzImage", bzimage);
@@ -312,6 +371,8 @@ int g_module_read(const char *path, sbuf *out)
 		rc = xz_decode((const unsigned char *)data, len, out);
 	else if (n > 3 && !strcmp(path + n - 3, ".gz"))
 		rc = gz_decode((const unsigned char *)data, len, out);
+	else if (n > 4 && !strcmp(path + n - 4, ".zst"))
+		rc = zstd_decode((const unsigned char *)data, len, out);
 	else
 		sb_addn(out, data, len);
 	if (rc < 0)
@@ -582,6 +643,53 @@ static int make_in(const char *dir, const char *log, const char *a, const char *
 	return rc == 0 ? 0 : -1;
 }
 
+/* Kconfig drops what a dependency forbids without a word; a fragment line
+ * that did not make it into .config is an error at FILE:LINE. */
+static int check_fragments(const struct g_kernel *k, const char *build)
+{
+	char *cfgpath = g_path(build, ".config"), *cfg = g_readfile(cfgpath, NULL);
+	int rc = 0;
+
+	for (size_t f = 0; cfg && f < k->fragments.n; f++) {
+		char *path = xasprintf("%s/configs/fragments/%s", G.src, k->fragments.v[f]);
+		char *text = g_readfile(path, NULL), *next;
+		int lineno = 0;
+
+		for (char *l = text; l; l = next) {
+			char want[256], *found, name[200];
+			bool unset;
+
+			next = strchr(l, '\n');
+			if (next)
+				*next++ = 0;
+			lineno++;
+			unset = sscanf(l, "# %199[A-Za-z0-9_] is not set", name) == 1;
+			if (!unset && sscanf(l, "%199[A-Za-z0-9_]=", name) != 1)
+				continue;
+			if (unset) {
+				snprintf(want, sizeof(want), "\n%s=", name);
+				found = strstr(cfg, want);
+				if (found) {
+					g_err("%s:%d: %s is still set in the final .config", path, lineno, name);
+					rc = -1;
+				}
+				continue;
+			}
+			snprintf(want, sizeof(want), "\n%s\n", g_trim(l));
+			if (!strstr(cfg, want)) {
+				g_err("%s:%d: '%s' did not survive olddefconfig (a dependency is missing)",
+				      path, lineno, g_trim(l));
+				rc = -1;
+			}
+		}
+		free(text);
+		free(path);
+	}
+	free(cfg);
+	free(cfgpath);
+	return rc;
+}
+
 /* linux-source-X plus fragments: unpack, base config, merge the fragments,
  * build vmlinux and modules, install modules into root/.  The build tree
  * stays: it is the kbuild tree for out-of-tree modules. */
@@ -644,7 +752,7 @@ static int prepare_source(const struct g_kernel *k, const char *kdir, const char
 		}
 		rc = -1;
 	}
-	if (make_in(src, log, ocfg, "olddefconfig", NULL) < 0)
+	if (make_in(src, log, ocfg, "olddefconfig", NULL) < 0 || check_fragments(k, build) < 0)
 		goto out;
 	g_info("%s: building (log: %s)", k->id, log);
 	if (make_in(build, log, "vmlinux", "modules", NULL) < 0)
@@ -760,7 +868,12 @@ int g_kernel_prepare(const struct g_kernel *k, bool force)
 	}
 	if (rc < 0) {
 		g_rmtree(kdir);
-		g_err("%s: prepare failed; nothing was kept in %s", k->id, G.cache);
+		if (!strcmp(k->source, "debian")) {
+			unlink(log);
+			g_err("%s: prepare failed; nothing was kept in %s", k->id, G.cache);
+		} else {
+			g_err("%s: prepare failed; only its log was kept: %s", k->id, log);
+		}
 	} else {
 		char *keep = g_path(kdir, "prepare.log");
 		rename(log, keep);

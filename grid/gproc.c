@@ -123,6 +123,8 @@ static void child_exec(char *const argv[], const char *cwd, int outfd, bool sess
 	signal(SIGPIPE, SIG_DFL);
 	if (session)
 		setsid();
+	else
+		setpgid(0, 0); /* its own group: we forward Ctrl-C to all of it */
 	if (outfd >= 0) {
 		dup2(outfd, 1);
 		dup2(outfd, 2);
@@ -253,7 +255,17 @@ int g_run(char *const argv[], const char *cwd, char **out, const char *logpath)
 	}
 	if (pid < 0)
 		return -1;
-	rc = g_wait(pid, -1);
+	/* A long child (apt-get, a kernel build) is told when we are
+	 * interrupted; its process group includes what it started. */
+	{
+		bool told = false;
+
+		while ((rc = g_wait(pid, 0.2)) == -2)
+			if (g_interrupted && !told) {
+				kill(-pid, SIGTERM);
+				told = true;
+			}
+	}
 	if (rc == 127 && out && strstr(*out, "stapgrid: cannot run"))
 		return -1;
 	return rc;

@@ -262,6 +262,8 @@ struct g_runopt {
 	bool progress, publish;
 };
 int g_run_grid(const struct g_runopt *o);
+/* ids, or the keywords "all" / "debian", to kernel ids; errors name the known ids. */
+int g_select_kernels(const strv *ids, struct g_kernel *ks, int nk, strv *out);
 int g_shell(const char *kernel, const char *cmd, const char *hosts_file);
 int g_selftest(const char *kernel, const char *hosts_file);
 

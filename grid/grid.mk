@@ -4,7 +4,7 @@
 
 GRID_SRCS := $(wildcard grid/*.c)
 GRID_OBJS := $(GRID_SRCS:grid/%.c=$(OBJ)/grid/%.o)
-GRID_PKGS := libvirt libvirt-qemu jansson liblzma zlib
+GRID_PKGS := libvirt libvirt-qemu jansson liblzma zlib libzstd liblz4
 
 PROGRAMS  += $(BIN)/stapgrid
 CHECKS    += check-grid

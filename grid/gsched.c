@@ -248,13 +248,15 @@ static int ready_kernel(struct g_kernel *k, struct g_kinfo *ki)
 	return -1;
 }
 
-static int select_kernels(const strv *ids, struct g_kernel *ks, int nk, strv *out)
+int g_select_kernels(const strv *ids, struct g_kernel *ks, int nk, strv *out)
 {
 	int rc = 0;
 
-	if (ids->n == 1 && !strcmp(ids->v[0], "all")) {
+	/* Keywords: all kernels, or the Debian packaged ones (the default matrix). */
+	if (ids->n == 1 && (!strcmp(ids->v[0], "all") || !strcmp(ids->v[0], "debian"))) {
 		for (int i = 0; i < nk; i++)
-			sv_push(out, ks[i].id);
+			if (!strcmp(ids->v[0], "all") || !strcmp(ks[i].source, "debian"))
+				sv_push(out, ks[i].id);
 		return 0;
 	}
 	for (size_t i = 0; i < ids->n; i++) {
@@ -378,7 +380,7 @@ int g_run_grid(const struct g_runopt *o)
 
 	S.tty = isatty(2);
 	S.limit = o->jobs;
-	if (g_conf_kernels(&ks, &nk) < 0 || select_kernels(&o->kernels, ks, nk, &kids) < 0)
+	if (g_conf_kernels(&ks, &nk) < 0 || g_select_kernels(&o->kernels, ks, nk, &kids) < 0)
 		goto out;
 	if (o->suites.n == 1 && !strcmp(o->suites.v[0], "all"))
 		g_conf_suite_names("grid/suites", &sids);
@@ -488,7 +490,7 @@ int g_shell(const char *kernel, const char *cmd, const char *hosts_file)
 		strv one = {0};
 		strv sel = {0};
 		sv_push(&one, kernel);
-		select_kernels(&one, ks, nk, &sel);
+		g_select_kernels(&one, ks, nk, &sel);
 		sv_free(&one);
 		sv_free(&sel);
 		goto out;

@@ -71,24 +71,17 @@ static int cmd_prepare(const strv *ids, bool force)
 	if (g_conf_kernels(&ks, &n) < 0)
 		return 1;
 	if (!ids->n) {
-		for (int i = 0; i < n; i++)
-			if (!strcmp(ks[i].source, "debian"))
-				sv_push(&sel, ks[i].id);
-	} else if (ids->n == 1 && !strcmp(ids->v[0], "all")) {
-		for (int i = 0; i < n; i++)
-			sv_push(&sel, ks[i].id);
+		strv deb = {0};
+		sv_push(&deb, "debian");
+		rc = g_select_kernels(&deb, ks, n, &sel) < 0;
+		sv_free(&deb);
 	} else {
-		for (size_t i = 0; i < ids->n; i++) {
-			if (!g_kernel_find(ks, n, ids->v[i])) {
-				g_err("unknown kernel '%s' (see 'stapgrid list')", ids->v[i]);
-				rc = 1;
-			}
-			sv_push(&sel, ids->v[i]);
-		}
+		rc = g_select_kernels(ids, ks, n, &sel) < 0;
 	}
 	if (rc == 0 && g_mkdirs(G.cache, 0755) < 0)
 		rc = 1;
-	for (size_t i = 0; rc == 0 && i < sel.n && !g_interrupted; i++)
+	/* One failure does not stop the others; the exit status tells. */
+	for (size_t i = 0; i < sel.n && !g_interrupted && g_kernel_find(ks, n, sel.v[i]); i++)
 		if (g_kernel_prepare(g_kernel_find(ks, n, sel.v[i]), force) < 0)
 			rc = 1;
 	if (g_interrupted)
