@@ -5,11 +5,10 @@
 dir=${1:-build/check}
 passed=0
 failed=0
-for sum in "$dir"/*.sum; do
-	[ -e "$sum" ] || continue
+for sum in $(find "$dir" -name '*.sum' | sort); do
 	p=$(grep -c '^PASS: ' "$sum")
 	f=$(grep -cE '^(FAIL|XPASS|UNRESOLVED|ERROR): ' "$sum")
-	printf '%-28s %5d passed, %d failed\n' "$(basename "$sum" .sum)" "$p" "$f"
+	printf '%-40s %5d passed, %d failed\n' "${sum#"$dir"/}" "$p" "$f"
 	grep -E '^(FAIL|XPASS|UNRESOLVED|ERROR): ' "$sum" | head -20 | sed 's/^/    /'
 	passed=$((passed + p))
 	failed=$((failed + f))

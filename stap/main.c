@@ -403,12 +403,52 @@ static Source *load_script(const char *path)
 	return src;
 }
 
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* -l / -L: elaborate "probe PATTERN {}" and list the points it gives,
+ * with -L the variables its aliases set, sorted and without repeats. */
+static int list_probes(void)
+{
+	VEC(char *) lines = { 0 };
+	int i, k;
+
+	S->unoptimized = true;
+	add_user_source(source_from_string(
+		"<probe pattern>", arena_printf("probe %s {}\n",
+						S->list_pattern)));
+	if (S->errors || !resolve_program() || !infer_types())
+		return 1;
+	for (i = 0; i < S->derived.len; i++) {
+		Derived *d = S->derived.v[i];
+		Buf b = { 0 };
+
+		print_point(&b, d->user_point);
+		for (k = 0; S->list_vars && k < d->locals.len; k++)
+			buf_printf(&b, " %s:%s", d->locals.v[k]->name,
+				   type_name(tyvar_type(d->locals.v[k]->ty)));
+		vec_push(&lines, arena_strdup(b.s));
+		buf_free(&b);
+	}
+	if (lines.len)
+		qsort(lines.v, (size_t)lines.len, sizeof(char *),
+		      compare_strings);
+	for (i = 0; i < lines.len; i++)
+		if (i == 0 || strcmp(lines.v[i], lines.v[i - 1]))
+			puts(lines.v[i]);
+	return 0;
+}
+
 static int run_passes(void)
 {
 	double t0 = now_ms();
 	int i;
 
 	tapset_load_macros();
+	if (S->list_pattern)
+		return list_probes();
 	if (S->script_file)
 		add_user_source(load_script(S->script_file));
 	if (S->script_text)

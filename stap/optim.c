@@ -543,6 +543,14 @@ void optimize_program(void)
 {
 	int rounds = 0, i;
 
+	for (i = 0; i < S->func_list.len; i++) {
+		Func *f = S->func_list.v[i];
+
+		if (!f->used && !f->file->src->tapset)
+			warn_at(f->tok, "eliding unused function '%s'",
+				f->name);
+	}
+
 	do {
 		changed = false;
 		compute_purity();

@@ -1559,9 +1559,15 @@ File *parse_source(const Source *src)
 	Token *toks = lex_source(src, &ntok);
 
 	p->src = src;
-	p->toks = pp_source(src, toks, ntok, &p->n);
 	p->file = NEW(File);
 	p->file->src = src;
+	/* After a lexical or preprocessor error, parse errors would only
+	 * be echoes of it: stop at those. */
+	if (S->errors > errors)
+		return p->file;
+	p->toks = pp_source(src, toks, ntok, &p->n);
+	if (S->errors > errors)
+		return p->file;
 	if (src->macro_file) {
 		if (p->n > 1)
 			parse_error(p->toks[0], "a macro file (.stpm) may only"

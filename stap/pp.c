@@ -486,6 +486,7 @@ static void define_macro(Pp *pp, const Token *def)
 	Macro *m;
 	Table *scope;
 	int depth = 0;
+	bool bad = false;
 
 	if (name->kind != TK_IDENT && name->kind != TK_KEYWORD) {
 		parse_error(name, "expected a macro name after @define, not %s",
@@ -493,8 +494,9 @@ static void define_macro(Pp *pp, const Token *def)
 		return;
 	}
 	if (!strcmp(name->text, "define")) {
+		/* Read the rest of the definition all the same. */
 		parse_error(name, "'@define' cannot be redefined");
-		return;
+		bad = true;
 	}
 	m = NEW(Macro);
 	m->name = name->text;
@@ -546,6 +548,8 @@ static void define_macro(Pp *pp, const Token *def)
 			break;
 		vec_push(&m->body, t);
 	}
+	if (bad)
+		return;
 	if (is_builtin_op(m->name))
 		warn_at(name, "macro redefines built-in operator '@%s'",
 			m->name);

@@ -36,8 +36,9 @@ static bool check_seq(const ProbePoint *pp, int64_t *seq)
 static bool positive(const Component *c, const char *what)
 {
 	if (c->param->num <= 0) {
-		sem_error(c->param->tok, "the %s of %s must be positive, not"
-			  " %lld", what, c->name, (long long)c->param->num);
+		sem_error(c->param->tok, "the %s of timer.%s must be positive,"
+			  " not %lld", what, c->name,
+			  (long long)c->param->num);
 		return false;
 	}
 	return true;
@@ -160,18 +161,14 @@ static bool param_fits(char want, const Component *c)
 	}
 }
 
-/* How many leading components of PP fit row R. */
-static int row_fit(const Row *r, const ProbePoint *pp)
+/* How many leading components of PP have the names of row R. */
+static int names_fit(const Row *r, const ProbePoint *pp)
 {
 	int i;
 
-	for (i = 0; i < 4 && r->parts[i].name && i < pp->comps.len; i++) {
-		const Component *c = &pp->comps.v[i];
-
-		if (strcmp(c->name, r->parts[i].name) ||
-		    !param_fits(r->parts[i].param, c))
-			return i;
-	}
+	for (i = 0; i < 4 && r->parts[i].name && i < pp->comps.len; i++)
+		if (strcmp(pp->comps.v[i].name, r->parts[i].name))
+			break;
 	return i;
 }
 
@@ -184,25 +181,75 @@ static int row_len(const Row *r)
 	return n;
 }
 
-const Family *family_match(const ProbePoint *pp, const Component **bad)
+static const char *param_problem(char want, const Component *c)
 {
-	int i, best = 0;
+	switch (want) {
+	case 0:
+		return arena_printf("'%s' takes no parameter", c->name);
+	case 'S':
+		return arena_printf("'%s' needs a string parameter", c->name);
+	case '?':
+		return arena_printf("'%s' takes only a number parameter",
+				    c->name);
+	default:
+		return arena_printf("'%s' needs a number parameter", c->name);
+	}
+}
 
-	*bad = NULL;
+/* Why the point fits no row, judged against the closest row. */
+static const char *mismatch_reason(const ProbePoint *pp,
+				   const Component **where)
+{
+	const Row *best = NULL;
+	int best_fit = 0, i, k;
+
+	for (i = 0; i < nrows(); i++) {
+		int fit = names_fit(&rows[i], pp);
+
+		if (fit > best_fit) {
+			best = &rows[i];
+			best_fit = fit;
+		}
+	}
+	*where = &pp->comps.v[0];
+	if (!best)
+		return NULL;
+	for (k = 0; k < best_fit; k++)
+		if (!param_fits(best->parts[k].param, &pp->comps.v[k])) {
+			*where = &pp->comps.v[k];
+			return param_problem(best->parts[k].param, *where);
+		}
+	if (best_fit < pp->comps.len) {
+		*where = &pp->comps.v[best_fit];
+		return arena_printf("'%s' is not valid here", (*where)->name);
+	}
+	*where = &pp->comps.v[pp->comps.len - 1];
+	return arena_printf("it is incomplete after '%s'", (*where)->name);
+}
+
+const Family *family_match(const ProbePoint *pp, const char **why,
+			   const Component **where)
+{
+	int i, k;
+
+	*why = NULL;
+	*where = &pp->comps.v[0];
 	if (is_tapset_root(pp->comps.v[0].name))
 		return &tapset_family;
 	for (i = 0; i < nrows(); i++) {
 		const Row *r = &rows[i];
-		int fit = row_fit(r, pp), len = row_len(r);
+		int len = row_len(r);
 
-		if (fit == len && (fit == pp->comps.len || r->open_tail))
+		if (names_fit(r, pp) != len ||
+		    !(len == pp->comps.len || r->open_tail))
+			continue;
+		for (k = 0; k < len; k++)
+			if (!param_fits(r->parts[k].param, &pp->comps.v[k]))
+				break;
+		if (k == len)
 			return &r->fam;
-		if (fit > best) {
-			best = fit;
-			*bad = &pp->comps.v[fit < pp->comps.len ? fit :
-					    pp->comps.len - 1];
-		}
 	}
+	*why = mismatch_reason(pp, where);
 	return NULL;
 }
 

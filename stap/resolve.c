@@ -24,6 +24,7 @@ typedef struct Scope {
 } Scope;
 
 static VEC(Func *) worklist;
+static ProbePoint *top_point;	/* the user's point, wildcards resolved */
 static Table private_globals;	/* "file\1name" -> Symbol */
 static Table private_funcs;	/* "file\1name" -> Func */
 
@@ -320,11 +321,19 @@ static void resolve_call(Scope *sc, Node *n)
 		}
 	}
 	if (!f) {
+		static const char *const builtins[] = {
+			"print", "println", "printf", "printd", "printdln",
+			"sprint", "sprintln", "sprintf", "sprintd",
+			"sprintdln", NULL,
+		};
 		VEC(const char *) names = { 0 };
 		int i;
 
 		for (i = 0; i < S->func_list.len; i++)
 			vec_push(&names, S->func_list.v[i]->name);
+		for (i = 0; builtins[i]; i++)
+			vec_push(&names, builtins[i]);
+		tapset_function_names((void *)&names);
 		sem_error(n->tok, "unresolved function '%s'%s", n->name,
 			  closest_names(n->name, names.v, names.len));
 		return;
@@ -651,6 +660,7 @@ static void add_derived(Probe *probe, ProbePoint *pp, const Family *fam,
 
 	d->probe = probe;
 	d->point = pp;
+	d->user_point = top_point ? top_point : pp;
 	d->family = fam;
 	d->chain = chain;
 	d->body = clone_node(body);
@@ -665,16 +675,16 @@ static void add_derived(Probe *probe, ProbePoint *pp, const Family *fam,
 static bool expand_family(Probe *probe, ProbePoint *pp, Node *body,
 			  Node *cond, const char *chain, bool report)
 {
-	const Component *bad = NULL;
-	const Family *fam = family_match(pp, &bad);
+	const Component *where;
+	const char *why;
+	const Family *fam = family_match(pp, &why, &where);
 	int64_t seq = 0;
 	Buf b = { 0 };
 
 	print_point(&b, pp);
 	if (!fam) {
-		if (report && bad)
-			sem_error(bad->tok, "probe point '%s': '%s' is not"
-				  " valid here", b.s, bad->name);
+		if (report && why)
+			sem_error(where->tok, "probe point '%s': %s", b.s, why);
 		else if (report)
 			sem_error(pp->tok, "probe point '%s' matches no probe"
 				  " alias or probe family", b.s);
@@ -728,13 +738,34 @@ static void expand_point(Probe *probe, ProbePoint *pp, Node *body,
 		if (is_glob(pp->comps.v[i].name))
 			wild = true;
 	cond = and_conditions(cond, pp->cond);
-	for (i = 0; i < S->aliases.len; i++) {
+	if (!wild) {
+		/* The alias naming most of the point wins: "a.b" over "a"
+		 * with suffix "b". */
+		Alias *best = NULL;
+		int best_used = 0;
+
+		for (i = 0; i < S->aliases.len; i++)
+			if (point_matches(pp, S->aliases.v[i]->name, &used) &&
+			    used > best_used) {
+				best = S->aliases.v[i];
+				best_used = used;
+			}
+		if (best) {
+			if (depth == 0)
+				top_point = pp;
+			expand_alias(probe, pp, best, best_used, body, cond,
+				     chain, depth, resolved);
+			matched = true;
+		}
+	}
+	for (i = 0; wild && i < S->aliases.len; i++) {
 		Alias *a = S->aliases.v[i];
 		ProbePoint *np = pp;
 
-		if (!point_matches(pp, a->name, &used))
+		if (!point_matches(pp, a->name, &used) ||
+		    used != pp->comps.len)
 			continue;
-		if (wild) {
+		{
 			const char *names[64];
 			int k;
 
@@ -742,20 +773,23 @@ static void expand_point(Probe *probe, ProbePoint *pp, Node *body,
 				names[k] = a->name->comps.v[k].name;
 			np = concrete_point(pp, names, used);
 		}
+		if (depth == 0)
+			top_point = np;
 		expand_alias(probe, np, a, used, body, cond, chain, depth,
 			     resolved);
 		matched = true;
-		if (!wild)
-			break;
 	}
 	if (wild) {
 		PointVec found = { 0 };
 
 		family_expand(pp, &found);
-		for (i = 0; i < found.len; i++)
+		for (i = 0; i < found.len; i++) {
+			if (depth == 0)
+				top_point = found.v[i];
 			if (expand_family(probe, found.v[i], body, cond, chain,
 					  report))
 				matched = true;
+		}
 		if (!matched && report) {
 			Buf b = { 0 };
 
@@ -765,6 +799,8 @@ static void expand_point(Probe *probe, ProbePoint *pp, Node *body,
 			buf_free(&b);
 		}
 	} else if (!matched) {
+		if (depth == 0)
+			top_point = pp;
 		matched = expand_family(probe, pp, body, cond, chain, report);
 	}
 	if (matched)
@@ -836,9 +872,8 @@ static void set_globals(void)
 		Token *t;
 
 		if (!g) {
-			fprintf(stderr, "stap: -G %s: the script has no global"
-				" '%s'\n", d->name, d->name);
-			S->errors++;
+			sem_error(NULL, "-G %s=%s: the script has no global '%s'",
+				  d->name, d->value, d->name);
 			continue;
 		}
 		t = arena_zalloc(sizeof(*t));

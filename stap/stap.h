@@ -335,6 +335,8 @@ struct Alias {
 struct Derived {
 	Probe *probe;		/* the user's probe */
 	ProbePoint *point;	/* concrete point */
+	ProbePoint *user_point;	/* the user's point it came from, with
+				   wildcards resolved (for -l) */
 	const Family *family;
 	const char *chain;	/* "<- alias = target <- point" for -p2 */
 	Node *body;
@@ -461,6 +463,7 @@ void tapset_load_macros(void);
 void tapset_index(void);
 File *tapset_file_for_function(const char *name);
 File *tapset_file_for_global(const char *name);
+void tapset_function_names(void *names);
 void tapset_each_file(void (*fn)(File *f));
 
 /* ---------------------------------------------------------------- probes.c */
@@ -474,7 +477,8 @@ struct Family {
 	bool (*check)(const ProbePoint *pp, int64_t *seq);
 };
 /* Find the family a concrete point belongs to; NULL if none. */
-const Family *family_match(const ProbePoint *pp, const Component **bad);
+const Family *family_match(const ProbePoint *pp, const char **why,
+			   const Component **where);
 void family_expand(const ProbePoint *pp, PointVec *out);
 bool family_root(const char *name);
 

@@ -1,15 +1,59 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The translator: build/bin/stap from stap/*.c.
+# The translator: build/bin/stap from stap/*.c, and its tests.
 
 STAP_SRCS := $(wildcard stap/*.c)
 STAP_OBJS := $(STAP_SRCS:stap/%.c=$(OBJ)/stap/%.o)
+STAP_DEFS := -DSTAP_TAPSET_DIR='"$(abspath stap/tapset)"'
+STAP_LIBS := -lpthread
+STAP_ASAN := $(BUILD)/asan/bin/stap
+SANITIZE  := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	     -fno-omit-frame-pointer
 
 PROGRAMS += $(BIN)/stap
+CHECKS   += check-stap check-stap-asan check-stap-valgrind
 
 $(BIN)/stap: $(STAP_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(STAP_LIBS)
 
-$(OBJ)/stap/%.o: stap/%.c stap/*.h
+$(OBJ)/stap/%.o: stap/%.c stap/stap.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -DSTAP_TAPSET_DIR='"$(abspath stap/tapset)"' -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(STAP_DEFS) -c -o $@ $<
+
+# The same translator under AddressSanitizer and UBSan, for the tests.
+$(STAP_ASAN): $(STAP_SRCS) stap/stap.h
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g $(SANITIZE) $(STAP_DEFS) \
+		-o $@ $(STAP_SRCS) $(STAP_LIBS)
+
+# runtest --tool stap: the DejaGnu suites in harness/ (all of them, with
+# SystemTap's own tests from PEER_DIR), then the peer verdicts.
+STAP_RUNTEST = runtest --tool stap --srcdir harness PEER_DIR=$(PEER_DIR)
+
+check-stap: $(BIN)/stap
+	@mkdir -p $(CHECKDIR)/stap
+	@echo "check-stap: DejaGnu suites and SystemTap's parse/sem tests"
+	@$(STAP_RUNTEST) --outdir $(CHECKDIR)/stap \
+		STAP=$(abspath $(BIN)/stap) >/dev/null 2>&1 || true
+	@if [ -d "$(PEER_DIR)/parse" ]; then \
+		harness/peer-verdicts.sh -s $(CHECKDIR)/stap/peer.sum \
+			$(PEER_DIR); \
+	else \
+		echo "UNTESTED: SystemTap's tests: PEER_DIR=$(PEER_DIR) not found" \
+			| tee $(CHECKDIR)/stap/peer.sum; \
+	fi
+
+check-stap-asan: $(STAP_ASAN)
+	@mkdir -p $(CHECKDIR)/stap-asan
+	@echo "check-stap-asan: the same suites under ASan+UBSan"
+	@$(STAP_RUNTEST) --outdir $(CHECKDIR)/stap-asan \
+		STAP=$(abspath $(STAP_ASAN)) >/dev/null 2>&1 || true
+
+check-stap-valgrind: $(BIN)/stap
+	@mkdir -p $(CHECKDIR)/stap-valgrind
+	@echo "check-stap-valgrind: pass 1 and 2 suites under valgrind"
+	@$(STAP_RUNTEST) --outdir $(CHECKDIR)/stap-valgrind \
+		STAP=$(abspath harness/valgrind-stap) \
+		parse.exp sem.exp cli.exp >/dev/null 2>&1 || true
+
+.PHONY: check-stap check-stap-asan check-stap-valgrind

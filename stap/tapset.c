@@ -130,3 +130,20 @@ void tapset_each_file(void (*fn)(File *f))
 	for (i = 0; i < S->tapset_files.len; i++)
 		fn(S->tapset_files.v[i]);
 }
+
+static void add_name(const char *name, void *v)
+{
+	VEC(const char *) *names = v;
+
+	vec_push(names, name);
+}
+
+/* Every function the tapsets define, for "similar names" hints. */
+void tapset_function_names(void *names)
+{
+	int i;
+
+	for (i = 0; i < function_files.cap; i++)
+		if (function_files.keys[i])
+			add_name(function_files.keys[i], names);
+}

@@ -49,16 +49,34 @@ static TyVar *typed(Type t, const Token *where)
 	return v;
 }
 
+/* "'a + b'" for messages, cut short if long. */
+static const char *describe(const Node *n)
+{
+	Buf b = { 0 };
+	const char *d;
+
+	if (n->kind > N_IN)
+		return "this";
+	print_expr(&b, n);
+	if (b.len > 40)
+		d = arena_printf("'%.37s...'", b.s);
+	else
+		d = arena_printf("'%s'", b.s);
+	buf_free(&b);
+	return d;
+}
+
 static void mismatch(const Node *at, Type expected, Type found,
 		     const Token *first, Type first_type)
 {
 	if (expected == TY_VOID || found == TY_VOID) {
-		sem_error(at->tok, "type mismatch: a function without a"
-			  " return value is used as a %s",
+		sem_error(at->tok, "type mismatch for %s: a function that"
+			  " returns no value is used as a %s", describe(at),
 			  type_name(expected == TY_VOID ? found : expected));
 	} else {
-		sem_error(at->tok, "type mismatch: expected %s, found %s",
-			  type_name(expected), type_name(found));
+		sem_error(at->tok, "type mismatch for %s: expected %s, found"
+			  " %s", describe(at), type_name(expected),
+			  type_name(found));
 	}
 	if (first)
 		note_at(first, "the type %s was first inferred here",
@@ -513,6 +531,7 @@ static void function(Func *f)
 bool infer_types(void)
 {
 	int errors = S->errors, i;
+	bool walk_ok;
 
 
 	for (i = 0; i < S->global_list.len; i++) {
@@ -543,12 +562,14 @@ bool infer_types(void)
 		if (d->cond)
 			want(infer(d->cond), TY_LONG, d->cond);
 	}
-	for (i = 0; i < S->global_list.len; i++)
+	/* After a type error, "unresolved" would mostly echo it. */
+	walk_ok = S->errors == errors;
+	for (i = 0; walk_ok && i < S->global_list.len; i++)
 		check_symbol(S->global_list.v[i]);
 	for (i = 0; i < S->func_list.len; i++) {
 		Func *f = S->func_list.v[i];
 
-		if (!f->used)
+		if (!f->used || !walk_ok)
 			continue;
 		check_symbols(&f->params);
 		check_symbols(&f->locals);
@@ -559,7 +580,7 @@ bool infer_types(void)
 			sem_error(f->tok, "function '%s' returns statistics,"
 				  " which only globals can hold", f->name);
 	}
-	for (i = 0; i < S->derived.len; i++)
+	for (i = 0; walk_ok && i < S->derived.len; i++)
 		if (S->derived.v[i]->used)
 			check_symbols(&S->derived.v[i]->locals);
 	if (S->errors == errors)
