@@ -169,34 +169,48 @@ static void collect_writes(Node *n, void *ctx)
 				vec_push(&f->callees, (Func *)g);
 }
 
+static void add_write(Func *f, Symbol *s);
+
+/* F now writes S: so does every function that calls F. */
+static void add_write(Func *f, Symbol *s)
+{
+	int i;
+
+	if (in_set(&f->writes, s))
+		return;
+	vec_push(&f->writes, s);
+	for (i = 0; i < f->callers.len; i++)
+		add_write(f->callers.v[i], s);
+}
+
 /* Each function's written arrays, closed over the functions it calls. */
 static void compute_writes(void)
 {
-	bool again = true;
-	int i, k, j;
+	int i, k;
 
 	for (i = 0; i < S->func_list.len; i++) {
 		Func *f = S->func_list.v[i];
 
-		if (f->used)
-			walk(f->body, collect_writes, f);
+		memset(&f->callers, 0, sizeof(f->callers));
+		memset(&f->writes, 0, sizeof(f->writes));
+		memset(&f->callees, 0, sizeof(f->callees));
 	}
-	while (again) {
-		again = false;
-		for (i = 0; i < S->func_list.len; i++) {
-			Func *f = S->func_list.v[i];
+	for (i = 0; i < S->func_list.len; i++) {
+		Func *f = S->func_list.v[i];
 
-			for (k = 0; k < f->callees.len; k++) {
-				Func *g = f->callees.v[k];
+		if (!f->used)
+			continue;
+		walk(f->body, collect_writes, f);
+		for (k = 0; k < f->callees.len; k++)
+			vec_push(&f->callees.v[k]->callers, f);
+	}
+	for (i = 0; i < S->func_list.len; i++) {
+		Func *f = S->func_list.v[i];
+		SymVec direct = f->writes;
 
-				for (j = 0; j < g->writes.len; j++)
-					if (!in_set(&f->writes, g->writes.v[j])) {
-						vec_push(&f->writes,
-							 g->writes.v[j]);
-						again = true;
-					}
-			}
-		}
+		memset(&f->writes, 0, sizeof(f->writes));
+		for (k = 0; k < direct.len; k++)
+			add_write(f, direct.v[k]);
 	}
 }
 

@@ -89,7 +89,7 @@ static void report(const Token *t, const char *kind, const char *fmt,
 	va_end(copy);
 	msg = arena_alloc((size_t)n + 1);
 	vsnprintf(msg, (size_t)n + 1, fmt, ap);
-	if (seen_before(kind, t, msg))
+	if (seen_before(kind, t, msg) || S->quiet)
 		return;
 	fprintf(stderr, "%s: %s", kind, msg);
 	print_location(t);

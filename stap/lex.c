@@ -257,7 +257,13 @@ static void lex_string(Lexer *lx, bool space)
 
 	advance(lx, 1);
 	while (lx->p < lx->end && *lx->p != '"') {
-		if (*lx->p == '\\' && lx->p + 1 < lx->end) {
+		if (*lx->p == '\0' || (*lx->p == '\\' && lx->p + 1 < lx->end &&
+					lx->p[1] == '\0')) {
+			/* Strings become C strings: a NUL would cut them. */
+			lex_error(lx, lx->line, lx->col, "a NUL byte in a string"
+				  " literal%s", "");
+			advance(lx, 1);
+		} else if (*lx->p == '\\' && lx->p + 1 < lx->end) {
 			char c = lx->p[1];
 
 			if (strchr("abtnvfr01234567x\\'\"", c))
@@ -288,8 +294,12 @@ static void lex_embedded(Lexer *lx, bool space)
 
 	advance(lx, 2);
 	body = lx->p;
-	while (lx->p < lx->end && !starts(lx, "%}"))
+	while (lx->p < lx->end && !starts(lx, "%}")) {
+		if (*lx->p == '\0')
+			lex_error(lx, lx->line, lx->col, "a NUL byte in embedded"
+				  " code%s", "");
 		advance(lx, 1);
+	}
 	if (lx->p >= lx->end) {
 		lex_error(lx, line, col,
 			  "unterminated embedded code: missing '%%}'%s", "");

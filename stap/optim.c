@@ -203,9 +203,11 @@ bool has_side_effects(const Node *n)
 	return false;
 }
 
-/* A function is pure if its body changes nothing outside itself. */
-static bool body_pure(const Node *n)
+/* A function is pure if its body changes nothing outside itself.
+ * Calls are not judged here: impurity spreads to callers below. */
+static bool body_pure(const Node *n, Func *caller)
 {
+	const Func *g;
 	int i;
 
 	if (!n)
@@ -214,18 +216,6 @@ static bool body_pure(const Node *n)
 	case N_ASSIGN:
 	case N_PREINC:
 	case N_POSTINC:
-		if (n->lhs->kind != N_VAR || !n->lhs->sym ||
-		    n->lhs->sym->kind == SYM_GLOBAL)
-			return false;
-		break;
-	case S_FOREACH:
-	case S_TRY:
-		break;
-	case S_RETURN:
-	case S_NEXT:
-	case S_BREAK:
-	case S_CONTINUE:
-		break;
 	case S_DELETE:
 		if (n->lhs->kind != N_VAR || !n->lhs->sym ||
 		    n->lhs->sym->kind == SYM_GLOBAL)
@@ -235,8 +225,11 @@ static bool body_pure(const Node *n)
 	case S_EMBEDDED:
 		return false;
 	case N_CALL:
-		if (!pure_call(n))
+		if (!n->func)
 			return false;
+		for (g = n->func; g; g = g->overload)
+			if (g->params.len == n->args.len)
+				vec_push(&((Func *)g)->callers, caller);
 		break;
 	case N_PRINT:
 		if (n->name[0] != 's')
@@ -245,38 +238,59 @@ static bool body_pure(const Node *n)
 	default:
 		break;
 	}
-	if (!body_pure(n->lhs) || !body_pure(n->rhs) || !body_pure(n->cond) ||
-	    !body_pure(n->then) || !body_pure(n->els) || !body_pure(n->init) ||
-	    !body_pure(n->inc) || !body_pure(n->body) || !body_pure(n->limit))
+	if (!body_pure(n->lhs, caller) || !body_pure(n->rhs, caller) ||
+	    !body_pure(n->cond, caller) || !body_pure(n->then, caller) ||
+	    !body_pure(n->els, caller) || !body_pure(n->init, caller) ||
+	    !body_pure(n->inc, caller) || !body_pure(n->body, caller) ||
+	    !body_pure(n->limit, caller))
 		return false;
 	for (i = 0; i < n->args.len; i++)
-		if (!body_pure(n->args.v[i]))
+		if (!body_pure(n->args.v[i], caller))
 			return false;
 	return true;
 }
 
-/* Assume every script function pure, then refute until stable. */
-static void compute_purity(void)
+static void make_impure(Func *f)
 {
-	bool again = true;
 	int i;
 
+	if (!f->pure)
+		return;
+	f->pure = false;
+	for (i = 0; i < f->callers.len; i++)
+		make_impure(f->callers.v[i]);
+}
+
+/* Judge each script function on its own statements, then let impurity
+ * flow from callees to callers: linear in the program. */
+static void compute_purity(void)
+{
+	VEC(Func *) impure = { 0 };
+	int i;
+
+	for (i = 0; i < S->func_list.len; i++)
+		memset(&S->func_list.v[i]->callers, 0,
+		       sizeof(S->func_list.v[i]->callers));
 	for (i = 0; i < S->func_list.len; i++) {
 		Func *f = S->func_list.v[i];
 
-		if (f->body)
-			f->pure = true;
+		if (!f->body)
+			continue;
+		f->pure = true;
+		if (!body_pure(f->body, f))
+			vec_push(&impure, f);
 	}
-	while (again) {
-		again = false;
-		for (i = 0; i < S->func_list.len; i++) {
-			Func *f = S->func_list.v[i];
+	for (i = 0; i < S->func_list.len; i++) {
+		Func *f = S->func_list.v[i];
 
-			if (f->body && f->pure && !body_pure(f->body)) {
-				f->pure = false;
-				again = true;
-			}
-		}
+		if (!f->body && !f->pure)
+			vec_push(&impure, f);
+	}
+	for (i = 0; i < impure.len; i++) {
+		Func *f = impure.v[i];
+
+		f->pure = true;
+		make_impure(f);
 	}
 }
 

@@ -56,6 +56,7 @@ typedef struct Pp {
 	VEC(Token *) out;
 	const Token *eof;
 	const Token *last;	/* last token of a condition */
+	long expanded;		/* tokens copied out of macros */
 } Pp;
 
 static const char *const builtin_ops[] = {
@@ -94,6 +95,15 @@ static const Token *get_raw(Pp *pp)
 
 			if (!s->origin)
 				return t;
+			/* Macros that use each other twice per level grow
+			 * exponentially: stop them. */
+			if (++pp->expanded > MAX_EXPANSION) {
+				parse_error(s->origin, "macro expansion gives"
+					    " more than %d tokens", MAX_EXPANSION);
+				pp->streams.len = 1;
+				pp->streams.v[0].pos = pp->streams.v[0].n;
+				return pp->eof;
+			}
 			copy = arena_alloc(sizeof(*copy));
 			*copy = *t;
 			copy->origin = s->origin;

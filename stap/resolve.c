@@ -25,8 +25,19 @@ typedef struct Scope {
 
 static VEC(Func *) worklist;
 static ProbePoint *top_point;	/* the user's point, wildcards resolved */
+static bool too_many;		/* MAX_DERIVED reached, and said */
 static Table private_globals;	/* "file\1name" -> Symbol */
 static Table private_funcs;	/* "file\1name" -> Func */
+
+/* Forget the previous program (the arena that held it is gone). */
+void resolve_reset(void)
+{
+	memset(&worklist, 0, sizeof(worklist));
+	memset(&private_globals, 0, sizeof(private_globals));
+	memset(&private_funcs, 0, sizeof(private_funcs));
+	top_point = NULL;
+	too_many = false;
+}
 
 Symbol *new_symbol(const char *name, SymKind kind, const Token *tok)
 {
@@ -656,8 +667,16 @@ static void add_derived(Probe *probe, ProbePoint *pp, const Family *fam,
 			Node *body, Node *cond, const char *chain,
 			int64_t seq)
 {
-	Derived *d = NEW(Derived);
+	Derived *d;
 
+	if (S->derived.len >= MAX_DERIVED) {
+		if (!too_many)
+			sem_error(probe->tok, "the program has more than %d"
+				  " concrete probes", MAX_DERIVED);
+		too_many = true;
+		return;
+	}
+	d = NEW(Derived);
 	d->probe = probe;
 	d->point = pp;
 	d->user_point = top_point ? top_point : pp;
@@ -730,6 +749,8 @@ static void expand_point(Probe *probe, ProbePoint *pp, Node *body,
 	bool wild = false, matched = false, report = !pp->optional;
 	int i, used;
 
+	if (too_many)
+		return;
 	if (depth > 100) {
 		sem_error(pp->tok, "probe aliases nested more than 100 deep");
 		return;

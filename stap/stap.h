@@ -33,6 +33,8 @@
 #define MAX_NESTING 1000	/* syntactic nesting: parens, blocks, statements */
 #define MAX_TREE_DEPTH 4000	/* depth of any expression tree (long chains) */
 #define MAX_MACRO_DEPTH 200	/* nested macro expansions */
+#define MAX_EXPANSION 4000000	/* tokens produced by macros in one file */
+#define MAX_DERIVED 100000	/* concrete probes of a program */
 #define MAX_ERRORS 50		/* errors reported before giving up */
 #define MAX_KEYS 9		/* array arity */
 
@@ -91,6 +93,8 @@ const char *closest_names(const char *name, const char **cands, int n);
 
 /* ---------------------------------------------------------------- lex.c */
 
+typedef struct Session Session;
+
 typedef struct Source {
 	const char *name;	/* path as given, or "<input>" for -e */
 	char *text;
@@ -132,9 +136,13 @@ bool tok_op(const Token *t, const char *op);
 bool tok_kw(const Token *t, const char *kw);
 const char *tok_describe(const Token *t);
 
-/* ---------------------------------------------------------------- main.c */
+/* ---------------------------------------------------------------- driver.c */
 
+void session_init(Session *s);
+bool set_kernel(const char *k);
+const char *host_arch(void);
 void kconfig_load(void);
+int run_passes(void);
 
 /* ---------------------------------------------------------------- pp.c */
 
@@ -295,6 +303,7 @@ struct Func {
 	int mark;		/* scratch for graph walks */
 	SymVec writes;		/* globals written, transitively */
 	VEC(Func *) callees;
+	VEC(Func *) callers;
 };
 
 typedef struct Component {
@@ -369,7 +378,7 @@ struct File {
 
 typedef struct Define { const char *name, *value; } Define;
 
-typedef struct Session {
+struct Session {
 	/* options */
 	int last_pass;		/* -p N, 5 by default */
 	bool guru;		/* -g */
@@ -421,7 +430,8 @@ typedef struct Session {
 	int warnings;
 	int suppressed;
 	Table seen_diags;
-} Session;
+	bool quiet;		/* count diagnostics, print none (fuzzing) */
+};
 
 extern Session *S;
 
@@ -464,6 +474,7 @@ void tapset_index(void);
 File *tapset_file_for_function(const char *name);
 File *tapset_file_for_global(const char *name);
 void tapset_function_names(void *names);
+void tapset_reset(void);
 void tapset_each_file(void (*fn)(File *f));
 
 /* ---------------------------------------------------------------- probes.c */
@@ -485,6 +496,7 @@ bool family_root(const char *name);
 /* ---------------------------------------------------------------- resolve.c */
 
 bool resolve_program(void);
+void resolve_reset(void);
 Symbol *new_symbol(const char *name, SymKind kind, const Token *tok);
 bool point_matches(const ProbePoint *pattern, const ProbePoint *name, int *used);
 

@@ -26,15 +26,17 @@ $(STAP_ASAN): $(STAP_SRCS) stap/stap.h
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g $(SANITIZE) $(STAP_DEFS) \
 		-o $@ $(STAP_SRCS) $(STAP_LIBS)
 
-# runtest --tool stap: the DejaGnu suites in harness/ (all of them, with
-# SystemTap's own tests from PEER_DIR), then the peer verdicts.
+# runtest --tool stap: the DejaGnu suites of harness/stap.* (with
+# SystemTap's own tests from PEER_DIR), then the peer verdicts.  The test
+# files are named, as runtest would also enter the stapgrid.* folders.
+STAP_SUITES  = parse.exp limits.exp sem.exp cli.exp roundtrip.exp fuzz.exp
 STAP_RUNTEST = runtest --tool stap --srcdir harness PEER_DIR=$(PEER_DIR)
 
 check-stap: $(BIN)/stap
 	@mkdir -p $(CHECKDIR)/stap
 	@echo "check-stap: DejaGnu suites and SystemTap's parse/sem tests"
 	@$(STAP_RUNTEST) --outdir $(CHECKDIR)/stap \
-		STAP=$(abspath $(BIN)/stap) >/dev/null 2>&1 || true
+		STAP=$(abspath $(BIN)/stap) $(STAP_SUITES) >/dev/null 2>&1 || true
 	@if [ -d "$(PEER_DIR)/parse" ]; then \
 		harness/peer-verdicts.sh -s $(CHECKDIR)/stap/peer.sum \
 			$(PEER_DIR); \
@@ -47,13 +49,35 @@ check-stap-asan: $(STAP_ASAN)
 	@mkdir -p $(CHECKDIR)/stap-asan
 	@echo "check-stap-asan: the same suites under ASan+UBSan"
 	@$(STAP_RUNTEST) --outdir $(CHECKDIR)/stap-asan \
-		STAP=$(abspath $(STAP_ASAN)) >/dev/null 2>&1 || true
+		STAP=$(abspath $(STAP_ASAN)) $(STAP_SUITES) >/dev/null 2>&1 || true
 
 check-stap-valgrind: $(BIN)/stap
 	@mkdir -p $(CHECKDIR)/stap-valgrind
 	@echo "check-stap-valgrind: pass 1 and 2 suites under valgrind"
 	@$(STAP_RUNTEST) --outdir $(CHECKDIR)/stap-valgrind \
 		STAP=$(abspath harness/valgrind-stap) \
-		parse.exp sem.exp cli.exp >/dev/null 2>&1 || true
+		parse.exp sem.exp cli.exp fuzz.exp >/dev/null 2>&1 || true
 
 .PHONY: check-stap check-stap-asan check-stap-valgrind
+
+# make fuzz: libFuzzer (clang, ASan+UBSan) over passes 1 and 2.
+FUZZ_BIN  := $(BUILD)/fuzz/fuzz_stap
+FUZZ_TIME ?= 600
+
+$(FUZZ_BIN): harness/fuzz/fuzz_stap.c $(filter-out stap/main.c,$(STAP_SRCS)) stap/stap.h
+	@mkdir -p $(@D)
+	clang -std=c11 -D_GNU_SOURCE $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all $(STAP_DEFS) -o $@ \
+		harness/fuzz/fuzz_stap.c $(filter-out stap/main.c,$(STAP_SRCS)) $(STAP_LIBS)
+
+fuzz: deps $(FUZZ_BIN)
+	harness/fuzz/run.sh $(FUZZ_BIN) $(FUZZ_TIME) $(PEER_DIR)
+
+.PHONY: fuzz
+
+# make bench-translator: passes 1-2 against SystemTap 4.8 (not a test).
+bench-translator: $(BIN)/stap
+	@harness/deps.sh configs/packages/bench.list
+	perf-bench/translator/run.sh $(PEER_DIR)
+
+.PHONY: bench-translator

@@ -18,6 +18,12 @@
 static Table function_files;	/* function name -> File */
 static Table global_files;	/* global name -> File */
 
+void tapset_reset(void)
+{
+	memset(&function_files, 0, sizeof(function_files));
+	memset(&global_files, 0, sizeof(global_files));
+}
+
 static int compare_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);

@@ -533,6 +533,8 @@ bool infer_types(void)
 	int errors = S->errors, i;
 	bool walk_ok;
 
+	memset(&needs_type, 0, sizeof(needs_type));
+	current = NULL;
 
 	for (i = 0; i < S->global_list.len; i++) {
 		Symbol *g = S->global_list.v[i];

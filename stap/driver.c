@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * driver.c - the session and the passes in order: parse the tapset macros
+ * and the user's scripts, stop after -p1 with the canonical form, else
+ * elaborate, elide, infer types and check, and stop after -p2 with the
+ * resolved program.  main.c fills the session from the command line.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <sys/utsname.h>
+
+#include "stap.h"
+
+Session *S;
+
+void session_init(Session *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->last_pass = 5;
+	s->runtime = "kernel";
+	S = s;
+	resolve_reset();
+	tapset_reset();
+}
+
+const char *host_arch(void)
+{
+	struct utsname u;
+
+	if (uname(&u) != 0)
+		return "x86_64";
+	if (!strcmp(u.machine, "aarch64"))
+		return "arm64";
+	if (u.machine[0] == 'i' && !strcmp(u.machine + 2, "86"))
+		return "i386";
+	return arena_strdup(u.machine);
+}
+
+/* -r: a release name or a kbuild directory. */
+bool set_kernel(const char *k)
+{
+	struct utsname u;
+
+	if (!k) {
+		if (uname(&u) != 0) {
+			fprintf(stderr, "stap: cannot read the running kernel's"
+				" release: %s\n", strerror(errno));
+			return false;
+		}
+		S->kernel_release = arena_strdup(u.release);
+	} else if (strchr(k, '/')) {
+		char *path = arena_printf("%s/include/config/kernel.release",
+					  k);
+		size_t len;
+		char *rel = read_file(path, &len);
+
+		if (!rel) {
+			fprintf(stderr, "stap: -r %s: not a kernel build"
+				" directory (cannot read %s: %s)\n", k, path,
+				strerror(errno));
+			return false;
+		}
+		while (len && isspace((unsigned char)rel[len - 1]))
+			rel[--len] = '\0';
+		S->kernel_release = arena_strdup(rel);
+		S->kernel_build = k;
+		free(rel);
+		return true;
+	} else {
+		S->kernel_release = k;
+	}
+	S->kernel_build = arena_printf("/lib/modules/%s/build",
+				       S->kernel_release);
+	return true;
+}
+
+/* CONFIG_* of the target, read on the first %( CONFIG_... %). */
+void kconfig_load(void)
+{
+	char *path, *text, *line, *save = NULL;
+	size_t len;
+
+	if (S->kconfig_loaded)
+		return;
+	S->kconfig_loaded = true;
+	if (!S->kernel_build)
+		return;
+	path = arena_printf("%s/.config", S->kernel_build);
+	text = read_file(path, &len);
+	if (!text) {
+		if (S->verbose)
+			fprintf(stderr, "stap: no kernel configuration at %s;"
+				" every CONFIG_ option reads as unset\n", path);
+		return;
+	}
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *eq = strchr(line, '='), *v;
+
+		if (strncmp(line, "CONFIG_", 7) || !eq)
+			continue;
+		v = eq + 1;
+		if (*v == '"' && strlen(v) >= 2 && v[strlen(v) - 1] == '"')
+			v = arena_strndup(v + 1, strlen(v) - 2);
+		else
+			v = arena_strdup(v);
+		table_put(&S->kconfig, arena_strndup(line, (size_t)(eq - line)),
+			  v);
+	}
+	free(text);
+}
+
+static double now_ms(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return tv.tv_sec * 1e3 + tv.tv_usec / 1e3;
+}
+
+static void add_user_source(Source *src)
+{
+	File *f = parse_source(src);
+
+	vec_push(&S->user_files, f);
+	vec_push(&S->files, f);
+}
+
+static Source *load_script(const char *path)
+{
+	Source *src;
+
+	if (!strcmp(path, "-")) {
+		Buf b = { 0 };
+		char chunk[65536];
+		size_t n;
+
+		while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
+			buf_putn(&b, chunk, n);
+		src = source_from_string("<stdin>", b.s ? b.s : "");
+		if (b.s && strlen(b.s) != b.len)
+			src->len = b.len, src->text = arena_strndup(b.s, b.len);
+		buf_free(&b);
+		return src;
+	}
+	src = source_from_file(path, false);
+	if (!src)
+		fatal("cannot read script '%s': %s", path, strerror(errno));
+	return src;
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* -l / -L: elaborate "probe PATTERN {}" and list the points it gives,
+ * with -L the variables its aliases set, sorted and without repeats. */
+static int list_probes(void)
+{
+	VEC(char *) lines = { 0 };
+	int i, k;
+
+	S->unoptimized = true;
+	add_user_source(source_from_string(
+		"<probe pattern>", arena_printf("probe %s {}\n",
+						S->list_pattern)));
+	if (S->errors || !resolve_program() || !infer_types())
+		return 1;
+	for (i = 0; i < S->derived.len; i++) {
+		Derived *d = S->derived.v[i];
+		Buf b = { 0 };
+
+		print_point(&b, d->user_point);
+		for (k = 0; S->list_vars && k < d->locals.len; k++)
+			buf_printf(&b, " %s:%s", d->locals.v[k]->name,
+				   type_name(tyvar_type(d->locals.v[k]->ty)));
+		vec_push(&lines, arena_strdup(b.s));
+		buf_free(&b);
+	}
+	if (lines.len)
+		qsort(lines.v, (size_t)lines.len, sizeof(char *),
+		      compare_strings);
+	for (i = 0; i < lines.len; i++)
+		if (i == 0 || strcmp(lines.v[i], lines.v[i - 1]))
+			puts(lines.v[i]);
+	return 0;
+}
+
+int run_passes(void)
+{
+	double t0 = now_ms();
+	int i;
+
+	tapset_load_macros();
+	if (S->list_pattern)
+		return list_probes();
+	if (S->script_file)
+		add_user_source(load_script(S->script_file));
+	if (S->script_text)
+		add_user_source(source_from_string("<input>", S->script_text));
+	for (i = 0; i < S->extra_scripts.len; i++)
+		add_user_source(source_from_string(
+			arena_printf("<-E %d>", i + 1), S->extra_scripts.v[i]));
+	if (S->verbose)
+		fprintf(stderr, "Pass 1: parsed user script in %.1f ms.\n",
+			now_ms() - t0);
+	if (S->errors) {
+		diag_summary();
+		fprintf(stderr, "Pass 1: parse failed.\n");
+		return 1;
+	}
+	if (S->last_pass == 1 && !S->list_pattern) {
+		for (i = 0; i < S->user_files.len; i++)
+			print_file(stdout, S->user_files.v[i]);
+		return 0;
+	}
+
+	t0 = now_ms();
+	if (resolve_program()) {
+		if (!S->unoptimized)
+			optimize_program();
+		if (infer_types())
+			check_program();
+	}
+	if (S->verbose)
+		fprintf(stderr, "Pass 2: analyzed script in %.1f ms.\n",
+			now_ms() - t0);
+	if (S->errors) {
+		diag_summary();
+		fprintf(stderr, "Pass 2: analysis failed.\n");
+		return 1;
+	}
+	if (S->last_pass == 2) {
+		print_program(stdout);
+		return 0;
+	}
+	fprintf(stderr, "stap: pass 3 (translation to C) is not implemented"
+		" yet: stop with -p1 or -p2\n");
+	return 1;
+}
+
