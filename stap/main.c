@@ -180,8 +180,11 @@ static void parse_options(int argc, char **argv)
 		case 'W': S->warn_error = true; break;
 		case 'v': S->verbose++; break;
 		case 'k': S->keep_tmp = true; break;
-		case 'q': break;
-		case 'b': case 't': case 'F': case 'P': break;
+		case 'q': S->quiet_run = true; break;
+		case 'b': S->bulk = true; break;
+		case 't': S->timing = true; break;
+		case 'F': S->flight = true; break;
+		case 'P': break;	/* prologue search: always on here */
 		case 'm':
 			if (!c_identifier(optarg, strlen(optarg)) ||
 			    strlen(optarg) > 55)
@@ -214,9 +217,22 @@ static void parse_options(int argc, char **argv)
 							 86400 * 365);
 			break;
 		case 's':
-			number_option("-s", optarg, 1, 4095);
+			S->buffer_mb = (int)number_option("-s", optarg, 1, 4095);
 			break;
-		case 'S': case 'R': case 'B':
+		case 'S':
+			S->output_size = optarg;
+			break;
+		case 'R': {
+			struct stat st;
+
+			if (stat(optarg, &st) != 0 || !S_ISDIR(st.st_mode))
+				usage_error("-R %s: not a directory", optarg);
+			S->runtime_dir = optarg;
+			break;
+		}
+		case 'B':
+			name_value("-B", optarg, true);
+			vec_push(&S->kbuild_opts, optarg);
 			break;
 		case 'l':
 		case 'L':

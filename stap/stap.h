@@ -409,6 +409,15 @@ struct Session {
 	VEC(const char *) extra_scripts;	/* -E */
 	bool suppress_time_limits;
 	bool suppress_handler_errors;
+	/* options of passes 3-5, kept for them */
+	bool bulk;		/* -b */
+	bool timing;		/* -t */
+	bool quiet_run;		/* -q */
+	bool flight;		/* -F */
+	int buffer_mb;		/* -s */
+	const char *output_size;	/* -S size[,N] */
+	const char *runtime_dir;	/* -R */
+	VEC(const char *) kbuild_opts;	/* -B NAME=VALUE */
 	/* kernel configuration (CONFIG_*) of the target, if found */
 	Table kconfig;
 	bool kconfig_loaded;

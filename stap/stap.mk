@@ -81,3 +81,19 @@ bench-translator: $(BIN)/stap
 	perf-bench/translator/run.sh $(PEER_DIR)
 
 .PHONY: bench-translator
+
+# Unit tests of the translator's helpers (C), plainly and under ASan.
+STAP_UNIT := $(BUILD)/tests/stap-unit
+CHECKS    += check-stap-unit
+
+$(STAP_UNIT): harness/unit/stap_unit.c $(filter-out stap/main.c,$(STAP_SRCS)) stap/stap.h
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g $(SANITIZE) $(STAP_DEFS) -o $@ \
+		harness/unit/stap_unit.c $(filter-out stap/main.c,$(STAP_SRCS)) $(STAP_LIBS)
+
+check-stap-unit: $(STAP_UNIT)
+	@mkdir -p $(CHECKDIR)
+	@$(STAP_UNIT) > $(CHECKDIR)/stap-unit.sum 2>&1 || \
+		echo "FAIL: stap-unit exited with an error" >> $(CHECKDIR)/stap-unit.sum
+
+.PHONY: check-stap-unit

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * stap_unit.c - unit tests of the translator's helpers, where a direct
+ * test says more than a script: version ordering, escapes, globs, hash
+ * tables, number spelling, the lexer's tokens.  Prints DejaGnu-style
+ * PASS:/FAIL: lines; exits 1 if anything failed.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../stap/stap.h"
+
+static int failures;
+
+static void check(bool ok, const char *what)
+{
+	printf("%s: stap-unit %s\n", ok ? "PASS" : "FAIL", what);
+	if (!ok)
+		failures++;
+}
+
+static void test_versions(void)
+{
+	check(version_compare("6.1.0-56-amd64", "6.1") > 0, "version 6.1.0 > 6.1");
+	check(version_compare("2.6.30", "2.6.9") > 0, "version numeric parts");
+	check(version_compare("6.12", "6.1.99") > 0, "version 6.12 > 6.1.99");
+	check(version_compare("3.5", "3.5") == 0, "version equal");
+	check(version_compare("007", "7") == 0, "version leading zeros");
+	check(version_compare("1.2a", "1.2b") < 0, "version letters");
+}
+
+static void test_decode(void)
+{
+	size_t len;
+	char *s = decode_string("a\\n\\t\\101\\x42\\\\\\\"z", &len);
+
+	check(len == 8 && !memcmp(s, "a\n\tAB\\\"z", 8), "decode escapes");
+	free(s);
+	s = decode_string("\\0end", &len);
+	check(len == 4 && s[0] == '\0' && !strcmp(s + 1, "end"), "decode NUL");
+	free(s);
+	s = decode_string("\\x4g", &len);
+	check(len == 2 && s[0] == 4 && s[1] == 'g', "decode short hex");
+	free(s);
+}
+
+static void test_glob_table(void)
+{
+	Table t = { 0 };
+	char key[32];
+	int i, ok = 1;
+
+	check(glob_match("vfs_*", "vfs_read") && !glob_match("vfs_*", "sys_read"),
+	      "glob match");
+	for (i = 0; i < 5000; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		table_put(&t, arena_strdup(key), (void *)(long)(i + 1));
+	}
+	for (i = 0; i < 5000; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		if (table_get(&t, key) != (void *)(long)(i + 1))
+			ok = 0;
+	}
+	check(ok && t.len == 5000 && !table_get(&t, "missing"), "table grows");
+}
+
+static void test_similar(void)
+{
+	const char *names[] = { "println", "print", "printf", "exit", "strlen" };
+	const char *s = closest_names("pritnln", names, 5);
+
+	check(strstr(s, "println") != NULL && !strstr(s, "exit"),
+	      "similar names");
+	check(!strcmp(closest_names("zzzzzz", names, 5), ""), "no similar names");
+}
+
+static void test_numbers(void)
+{
+	Token t = { .kind = TK_NUM };
+	int64_t v;
+
+	t.text = "0x7fffffffffffffff";
+	check(parse_number(&t, &v) && v == INT64_MAX, "number hex max");
+	t.text = "18446744073709551615";
+	check(parse_number(&t, &v) && v == -1, "number wraps to -1");
+	t.text = "18446744073709551616";
+	check(!parse_number(&t, &v), "number out of range");
+	t.text = "0789";
+	check(!parse_number(&t, &v), "number bad octal");
+	t.text = "12ab";
+	check(!parse_number(&t, &v), "number trailing letters");
+}
+
+static void test_lexer(void)
+{
+	Source *src = source_from_string("<unit>",
+		"#! stap\nprobe a.b { x <<<= 1 %( $1 @# \"s\\q\" %{ c %} }");
+	int n, i;
+	Token *t = lex_source(src, &n);
+	const char *want[] = { "probe", "a", ".", "b", "{", "x", "<<<", "=",
+			       "1", "%(", "$1", "@#", "sq", " c ", "}", "" };
+	int ok = n == 16;
+
+	for (i = 0; ok && i < n; i++)
+		ok = !strcmp(t[i].text, want[i]);
+	check(ok, "lexer tokens");
+	check(t[0].kind == TK_KEYWORD && t[1].kind == TK_IDENT &&
+	      t[10].kind == TK_ARG && t[10].arg == 1 && t[11].at_arg &&
+	      t[12].kind == TK_STR && t[13].kind == TK_EMBEDDED &&
+	      t[15].kind == TK_EOF, "lexer kinds");
+	check(t[0].line == 2 && t[0].col == 1 && t[6].col == 15, "lexer places");
+}
+
+int main(void)
+{
+	Session s;
+
+	session_init(&s);
+	s.quiet = true;
+	test_versions();
+	test_decode();
+	test_glob_table();
+	test_similar();
+	test_numbers();
+	test_lexer();
+	arena_free_all();
+	return failures ? 1 : 0;
+}
