@@ -424,6 +424,18 @@ static void expr(Scope *sc, Node *n)
 		if (n->lhs)
 			expr(sc, n->lhs);
 		break;
+	case N_TERNARY:
+		/* @defined(...) ? a : b, as @choose_defined writes it: only
+		 * the branch a constant condition picks is resolved. */
+		expr(sc, n->cond);
+		if (n->cond->kind == N_NUM) {
+			*n = *(n->cond->num ? n->then : n->els);
+			expr(sc, n);
+		} else {
+			expr(sc, n->then);
+			expr(sc, n->els);
+		}
+		break;
 	case N_ATOP:
 		if (!strcmp(n->name, "defined")) {
 			/* Only target expressions can be undefined, and
@@ -513,6 +525,19 @@ static void stmt(Scope *sc, Node *n)
 		break;
 	case S_IF:
 		expr(sc, n->cond);
+		if (n->cond->kind == N_NUM) {
+			/* A constant condition keeps one branch. */
+			Node *keep = n->cond->num ? n->then : n->els;
+
+			if (keep) {
+				*n = *keep;
+			} else {
+				n->kind = S_BLOCK;
+				n->args.len = 0;
+			}
+			stmt(sc, n);
+			break;
+		}
 		stmt(sc, n->then);
 		if (n->els)
 			stmt(sc, n->els);
