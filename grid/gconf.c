@@ -242,7 +242,8 @@ static int list_dir(const char *dir, const char *suffix, strv *out)
 		}
 	}
 	closedir(d);
-	qsort(out->v, out->n, sizeof(char *), cmpstr);
+	if (out->n)
+		qsort(out->v, out->n, sizeof(char *), cmpstr);
 	return 0;
 }
 

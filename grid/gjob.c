@@ -307,6 +307,7 @@ int g_job_run(struct g_conn *c, const struct g_kernel *k, const struct g_kinfo *
 		key = xasprintf("%s-%s.vmlinux", k->id, ki->build_id ? ki->build_id : "x");
 		rkernel = g_host_file(c, ki->vmlinux, key, 0644);
 	}
+	free(key);
 	sh = g_share_new(c, tag);
 	if (!rinitrd || !rkernel || !sh) {
 		r->reason = xstrdup("cannot place the kernel, initramfs or share on the host");
@@ -408,8 +409,13 @@ int g_job_run(struct g_conn *c, const struct g_kernel *k, const struct g_kinfo *
 	end = g_dom_wait(d, timeout);
 	g_dom_destroy(d);
 	d = NULL;
-	if (g_share_fetch(sh, jobdir) < 0 && !g_interrupted)
-		g_warn("%s/%s on %s: some results could not be fetched", k->id, r->suite, h->name);
+	if (g_share_fetch(sh, jobdir) < 0 && !g_interrupted) {
+		/* Without its results the job says nothing; trying again would
+		 * not help where the disk is full. */
+		r->reason = xasprintf("cannot store the job's results in %s", jobdir);
+		r->final = true;
+		goto infra;
+	}
 	if (end == G_END_FAILED && !r->reason)
 		r->reason = xstrdup("QEMU failed while the guest ran");
 	judge(r, s, o, end, jobdir);
@@ -429,7 +435,7 @@ infra:
 			add_test(r, s->tests[i].name, V_NOTRUN, 0);
 			r->counts[V_NOTRUN]++;
 		}
-	if (sh)
+	if (sh && !r->final)
 		g_share_fetch(sh, jobdir);
 done:
 	r->end = g_epoch();

@@ -479,8 +479,8 @@ static int apt_fetch(strv *pkgs, const char *dir, const char *root, const char *
 		char *tail = g_readfile(log, NULL);
 		char *last = tail ? strstr(tail, "E: ") : NULL;
 
-		g_err("download failed (apt-get download exit %d)%s%s; log: %s", rc,
-		      last ? ": " : "", last ? g_trim(last) : "", log);
+		g_err("download failed (apt-get download exit %d)%s%s", rc, last ? ": " : "",
+		      last ? g_trim(last) : "");
 		free(tail);
 		return -1;
 	}
@@ -506,7 +506,7 @@ static int apt_fetch(strv *pkgs, const char *dir, const char *root, const char *
 		rc = g_run(dargv.v, NULL, NULL, log);
 		sv_free(&dargv);
 		if (rc != 0)
-			g_err("cannot unpack %s (dpkg-deb exit %d; full disk?); log: %s", glob, rc, log);
+			g_err("cannot unpack %s (dpkg-deb exit %d; full disk?)", glob, rc);
 		unlink(glob);
 		free(glob);
 		free(cmd);

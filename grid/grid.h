@@ -189,6 +189,7 @@ void g_disconnect(struct g_conn *c);
 const struct g_host *g_conn_host(struct g_conn *c);
 const char *g_conn_accel(struct g_conn *c); /* "kvm" or "tcg" */
 const char *g_virt_lasterr(void);
+void g_virt_thread_done(void); /* before a thread that used libvirt ends */
 
 enum g_domend {
 	G_END_NONE, G_END_SHUTDOWN, G_END_CRASHED, G_END_WATCHDOG,
@@ -243,6 +244,7 @@ struct g_jobres {
 	char *excerpt, *reason;
 	double start, end, boot_seconds;
 	int attempts;
+	bool final; /* an infra verdict that another attempt cannot mend */
 };
 struct g_jobopt {
 	int duration;

@@ -1,13 +1,19 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The grid: build/bin/stapgrid from grid/*.c, its tests (check-grid), the
-# main job (make grid) and the kernel builds of a certification run.
+# The grid: build/bin/stapgrid from grid/*.c, its tests (check-grid*), the
+# main job (make grid) and the kernel builds of a certification run
+# (make certify).  See docs/grid.md.
 
 GRID_SRCS := $(wildcard grid/*.c)
 GRID_OBJS := $(GRID_SRCS:grid/%.c=$(OBJ)/grid/%.o)
 GRID_PKGS := libvirt libvirt-qemu jansson liblzma zlib libzstd liblz4
+GRID_DEFS := -DSTAPGRID_SRCDIR='"$(abspath .)"'
+GRID_ASAN := $(BUILD)/asan/stapgrid
+# The shared folder beside the clone: KCIDB schemas for the kcidb.json test.
+GRID_SHARED ?= $(abspath ../shared)
+GRID_WORK   := $(abspath $(BUILD)/grid-work)
 
 PROGRAMS  += $(BIN)/stapgrid
-CHECKS    += check-grid
+CHECKS    += check-grid check-grid-asan check-grid-valgrind
 DEP_LISTS += configs/packages/grid.list
 
 $(BIN)/stapgrid: $(GRID_OBJS)
@@ -16,5 +22,59 @@ $(BIN)/stapgrid: $(GRID_OBJS)
 
 $(OBJ)/grid/%.o: grid/%.c grid/grid.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $$(pkg-config --cflags $(GRID_PKGS)) \
-		-DSTAPGRID_SRCDIR='"$(abspath .)"' -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $$(pkg-config --cflags $(GRID_PKGS)) $(GRID_DEFS) -c -o $@ $<
+
+# The same program under ASan+UBSan.
+$(GRID_ASAN): $(GRID_SRCS) grid/grid.h
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g -fsanitize=address,undefined \
+		-fno-omit-frame-pointer -fno-sanitize-recover=undefined \
+		$$(pkg-config --cflags $(GRID_PKGS)) $(GRID_DEFS) \
+		-o $@ $(GRID_SRCS) $$(pkg-config --libs $(GRID_PKGS)) -lpthread
+
+GRID_RUNTEST = runtest --tool stapgrid --srcdir harness SHARED=$(GRID_SHARED) WORK=$(GRID_WORK)
+
+# Every grid test: configuration and bad input, kernel preparation (the two
+# Debian kernel lines are fetched on a fresh machine), guests (smoke run,
+# kcidb.json, the site in Chromium, selftest, shell, Ctrl-C) and the
+# loopback partner.  stapgrid starts and stops libvirtd itself.
+check-grid: $(BIN)/stapgrid
+	@harness/deps.sh configs/packages/grid.list
+	@mkdir -p $(CHECKDIR)/grid
+	@echo "check-grid: stapgrid with real guests (libvirt, QEMU TCG)"
+	@$(GRID_RUNTEST) --outdir $(CHECKDIR)/grid STAPGRID=$(abspath $(BIN)/stapgrid) \
+		prepare.exp conf.exp run.exp selftest.exp shell.exp partner.exp \
+		>/dev/null 2>&1 || true
+
+# Configuration errors, a smoke run and the selftest under ASan+UBSan: any
+# report exits 99 and fails the test that ran it.
+check-grid-asan: $(GRID_ASAN) check-grid
+	@mkdir -p $(CHECKDIR)/grid-asan
+	@echo "check-grid-asan: stapgrid under ASan+UBSan"
+	@ASAN_OPTIONS=exitcode=99:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:exitcode=99 \
+		$(GRID_RUNTEST) --outdir $(CHECKDIR)/grid-asan STAPGRID=$(abspath $(GRID_ASAN)) \
+		conf.exp run.exp selftest.exp >/dev/null 2>&1 || true
+
+check-grid-valgrind: $(BIN)/stapgrid check-grid
+	@mkdir -p $(CHECKDIR)/grid-valgrind
+	@echo "check-grid-valgrind: stapgrid under valgrind"
+	@$(GRID_RUNTEST) --outdir $(CHECKDIR)/grid-valgrind \
+		STAPGRID=$(abspath harness/valgrind-stapgrid) \
+		conf.exp run.exp >/dev/null 2>&1 || true
+
+# The main job: the Debian kernels, every suite, the site.
+grid: deps all
+	@$(BIN)/stapgrid prepare
+	@$(BIN)/stapgrid run --kernels debian --suite all; status=$$?; \
+		echo "grid: site at $(abspath results/site/index.html)"; exit $$status
+
+# Certification: also the kernels built from linux-source (long builds),
+# then every suite on every kernel.
+certify: certify-grid
+certify-grid: deps all
+	@harness/deps.sh configs/packages/grid-build.list
+	@$(BIN)/stapgrid prepare --kernels all
+	@$(BIN)/stapgrid run --kernels all --suite all; status=$$?; \
+		echo "certify: site at $(abspath results/site/index.html)"; exit $$status
+
+.PHONY: check-grid check-grid-asan check-grid-valgrind grid certify certify-grid

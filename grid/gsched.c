@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #define MAX_ATTEMPTS 3
@@ -140,7 +141,7 @@ static void *worker_main(void *arg)
 
 		pthread_mutex_lock(&S->mu);
 		S->running--;
-		if (rc < 0 && !g_interrupted && r.attempts < MAX_ATTEMPTS) {
+		if (rc < 0 && !g_interrupted && !r.final && r.attempts < MAX_ATTEMPTS) {
 			/* infra: try again, elsewhere when another host is alive */
 			char *line = xasprintf("stapgrid: %s/%s on %s: infra (%s), retrying", j->k->id,
 					       j->s->name, r.host, r.reason ? r.reason : "?");
@@ -167,6 +168,7 @@ static void *worker_main(void *arg)
 		pthread_cond_broadcast(&S->cond);
 		pthread_mutex_unlock(&S->mu);
 	}
+	g_virt_thread_done();
 	return NULL;
 }
 
@@ -216,6 +218,26 @@ static void settle_accel(struct g_conn *c, struct g_kernel *k, struct g_kinfo *k
 	}
 	free(path);
 	free(known);
+}
+
+/* Free space where the results go (or its nearest existing parent). */
+static int room_for(const char *dir, int njobs)
+{
+	char *p = xstrdup(dir);
+	struct statvfs st;
+	unsigned long long need = (2ull + (unsigned long long)njobs) << 20, have;
+	int rc = 0;
+
+	while (statvfs(p, &st) < 0 && strrchr(p, '/') && strrchr(p, '/') != p)
+		*strrchr(p, '/') = 0;
+	have = (unsigned long long)st.f_bavail * st.f_frsize;
+	if (have < need) {
+		g_err("no room for results in %s: %llu KiB free, a run of %d job(s) needs about "
+		      "%llu KiB (No space left on device)", dir, have >> 10, njobs, need >> 10);
+		rc = -1;
+	}
+	free(p);
+	return rc;
 }
 
 static int load_hosts(const char *file, struct g_host **hosts, int *n)
@@ -341,7 +363,8 @@ static void sched_free(struct sched *S)
 	}
 	free(S->jobs);
 	for (int h = 0; h < S->nhosts; h++) {
-		g_disconnect(S->conns[h]);
+		if (S->conns)
+			g_disconnect(S->conns[h]);
 		g_host_free(&S->hosts[h]);
 	}
 	free(S->conns);
@@ -420,7 +443,7 @@ int g_run_grid(const struct g_runopt *o)
 				goto out;
 		}
 	}
-	if (connect_hosts(&S) < 0)
+	if (room_for(G.results, S.njobs) < 0 || connect_hosts(&S) < 0)
 		goto out;
 	for (int h = 0; h < S.nhosts; h++)
 		if (S.conns[h])
@@ -448,6 +471,8 @@ int g_run_grid(const struct g_runopt *o)
 			rc = 1;
 	}
 	if (g_result_write(&run) < 0) {
+		/* Half a run is worse than none: the site would show it. */
+		g_rmtree(S.rundir);
 		rc = 1;
 	} else {
 		printf("run %s: results in %s\n", id, S.rundir);

@@ -251,7 +251,8 @@ static int bench_page(const char *results, const char *sitedir)
 			sv_push(&names, e->d_name);
 	if (d)
 		closedir(d);
-	qsort(names.v, names.n, sizeof(char *), cmp_desc);
+	if (names.n)
+		qsort(names.v, names.n, sizeof(char *), cmp_desc);
 	if (!names.n)
 		sb_add(&b, "<p>No benchmark results yet: perf-bench/ writes them into results/bench/.</p>\n");
 	for (size_t i = 0; i < names.n; i++) {
@@ -335,7 +336,8 @@ int g_publish(const char *results)
 			sv_push(&ids, e->d_name);
 	if (d)
 		closedir(d);
-	qsort(ids.v, ids.n, sizeof(char *), cmp_desc);
+	if (ids.n)
+		qsort(ids.v, ids.n, sizeof(char *), cmp_desc);
 	all = xcalloc(ids.n + 1, sizeof(*all));
 	for (size_t i = 0; i < ids.n; i++) {
 		char *src = g_path(runs, ids.v[i]), *rj = g_path(src, "run.json");

@@ -62,6 +62,13 @@ struct g_conn {
 	char *single; /* the emulator wrapper's path on this host */
 };
 
+/* libvirt keeps each thread's last error until reset: a thread that ends
+ * without this leaks it. */
+void g_virt_thread_done(void)
+{
+	virResetLastError();
+}
+
 const char *g_virt_lasterr(void)
 {
 	virErrorPtr e = virGetLastError();
@@ -88,6 +95,7 @@ static void *loop_main(void *arg)
 	while (!V.loop_stop)
 		if (virEventRunDefaultImpl() < 0)
 			break;
+	g_virt_thread_done();
 	return NULL;
 }
 
@@ -158,9 +166,9 @@ static void hide_kvm(void)
 	if (!V.nokvm)
 		return;
 	if (unshare(CLONE_NEWNS) < 0 ||
-	    mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0 ||
-	    mount(V.nokvm, "/dev/kvm", NULL, MS_BIND, NULL) < 0 ||
-	    mount(V.qemuconf, "/etc/libvirt/qemu.conf", NULL, MS_BIND, NULL) < 0)
+	    mount("none", "/", "none", MS_REC | MS_SLAVE, NULL) < 0 ||
+	    mount(V.nokvm, "/dev/kvm", "none", MS_BIND, NULL) < 0 ||
+	    mount(V.qemuconf, "/etc/libvirt/qemu.conf", "none", MS_BIND, NULL) < 0)
 		dprintf(2, "stapgrid: cannot hide /dev/kvm from libvirtd: %s\n", strerror(errno));
 }
 
@@ -265,6 +273,7 @@ void g_virt_fini(void)
 		V.loop_stop = 1;
 		pthread_join(V.loop, NULL);
 		V.loop_on = false;
+		g_virt_thread_done(); /* the main thread's own error slot */
 	}
 	free(V.nokvm);
 	free(V.qemuconf);

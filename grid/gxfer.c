@@ -186,11 +186,25 @@ static int vol_download(virStorageVolPtr vol, const char *localpath)
 	return rc;
 }
 
-static virStoragePoolPtr base_pool(struct g_conn *c)
+/* Pool names carry a digest of the basedir: two host lines for one
+ * partner with different basedirs must not share a pool. */
+static char *pool_name(struct g_conn *c, const char *what)
 {
 	const struct g_host *h = g_conn_host(c);
+	char *d = g_digest(h->basedir, strlen(h->basedir));
+	char *n = xasprintf("stapgrid-%s%.8s", what, d);
 
-	return pool_get(g_conn_virt(c), "stapgrid", h->basedir, true);
+	free(d);
+	return n;
+}
+
+static virStoragePoolPtr base_pool(struct g_conn *c)
+{
+	char *name = pool_name(c, "");
+	virStoragePoolPtr p = pool_get(g_conn_virt(c), name, g_conn_host(c)->basedir, true);
+
+	free(name);
+	return p;
 }
 
 /* A directory volume in pool p, and a pool of its own on it. */
@@ -220,8 +234,11 @@ char *g_host_file(struct g_conn *c, const char *localpath, const char *key, mode
 		return xstrdup(localpath);
 	pthread_mutex_lock(&pool_mu);
 	base = base_pool(c);
-	if (base)
-		files = subdir_pool(c, base, "files", "stapgrid-files", 0755, &dir);
+	if (base) {
+		char *name = pool_name(c, "files-");
+		files = subdir_pool(c, base, "files", name, 0755, &dir);
+		free(name);
+	}
 	if (!files)
 		goto out;
 	ok = xasprintf("%s.ok", key);
@@ -367,8 +384,8 @@ static int fetch_pool(virStoragePoolPtr p, const char *localdir, const char *onl
 		const char *name = virStorageVolGetName(vols[i]);
 		virStorageVolInfo info;
 
-		if (virStorageVolGetInfo(vols[i], &info) == 0 && info.type == VIR_STORAGE_VOL_FILE &&
-		    (!only || !strcmp(name, only))) {
+		if (rc == 0 && virStorageVolGetInfo(vols[i], &info) == 0 &&
+		    info.type == VIR_STORAGE_VOL_FILE && (!only || !strcmp(name, only))) {
 			char *dst = g_path(localdir, name);
 			if (vol_download(vols[i], dst) < 0)
 				rc = -1;
@@ -388,12 +405,13 @@ int g_share_fetch(struct g_share *s, const char *localdir)
 
 	if (s->sharepool) {
 		rc = fetch_pool(s->sharepool, localdir, NULL);
-		if (fetch_pool(s->jobpool, localdir, "console.log") < 0)
-			rc = -1;
+		if (rc == 0)
+			rc = fetch_pool(s->jobpool, localdir, "console.log");
 		return rc;
 	}
 	d = opendir(s->share);
-	while (d && (e = readdir(d))) {
+	/* The first failure (a full disk, typically) ends the fetch: one error. */
+	while (d && rc == 0 && (e = readdir(d))) {
 		char *src = g_path(s->share, e->d_name), *dst = g_path(localdir, e->d_name);
 		struct stat st;
 
@@ -405,7 +423,7 @@ int g_share_fetch(struct g_share *s, const char *localdir)
 	}
 	if (d)
 		closedir(d);
-	if (g_exists(s->console)) {
+	if (rc == 0 && g_exists(s->console)) {
 		char *dst = g_path(localdir, "console.log");
 		if (g_copyfile(s->console, dst, 0644) < 0)
 			rc = -1;
