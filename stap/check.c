@@ -15,6 +15,20 @@
 
 /* ---- printf formats ---- */
 
+/* A width or precision at S[I]: digits, or '*' taking a long argument. */
+static size_t width(const char *s, size_t len, size_t i, Type *types, int *n)
+{
+	if (i < len && s[i] == '*') {
+		if (*n < 256)
+			types[*n] = TY_LONG;
+		(*n)++;
+		return i + 1;
+	}
+	while (i < len && s[i] >= '0' && s[i] <= '9')
+		i++;
+	return i;
+}
+
 /*
  * Parse a printf format: %[-+ #0]*[width|*][.precision|.*][l|ll|L|h]*conv
  * with conv one of d i u x X o p c b m M s %.  Fills the type each
@@ -35,25 +49,9 @@ bool check_format(const Node *call, const char *fmt, int nargs, Type *types)
 			continue;
 		while (i < len && strchr("-+ #0", s[i]))
 			i++;
-		if (i < len && s[i] == '*') {
-			if (n < 256)
-				types[n] = TY_LONG;
-			n++;
-			i++;
-		}
-		while (i < len && s[i] >= '0' && s[i] <= '9')
-			i++;
-		if (i < len && s[i] == '.') {
-			i++;
-			if (i < len && s[i] == '*') {
-				if (n < 256)
-					types[n] = TY_LONG;
-				n++;
-				i++;
-			}
-			while (i < len && s[i] >= '0' && s[i] <= '9')
-				i++;
-		}
+		i = width(s, len, i, types, &n);
+		if (i < len && s[i] == '.')
+			i = width(s, len, i + 1, types, &n);
 		while (i < len && strchr("lLhqjzt", s[i]))
 			i++;
 		if (i >= len || !strchr("diuxXopcbmMs", s[i])) {

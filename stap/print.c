@@ -164,14 +164,6 @@ static void expr_body(Buf *b, const Node *n)
 		buf_putc(b, ')');
 		break;
 	case N_STATOP:
-		buf_printf(b, "@%s(", n->name);
-		expr_prec(b, n->lhs, 1);
-		if (n->args.len) {
-			buf_puts(b, ", ");
-			args(b, n->args.v, n->args.len);
-		}
-		buf_putc(b, ')');
-		break;
 	case N_HIST:
 		buf_printf(b, "@%s(", n->name);
 		expr_prec(b, n->lhs, 1);

@@ -388,12 +388,6 @@ static void expr(Scope *sc, Node *n)
 		use_arity(n->sym, 0, n->tok);
 		break;
 	case N_INDEX:
-		if (n->lhs->kind == N_VAR)
-			bind_array(sc, n->lhs, n->args.len);
-		else
-			expr(sc, n->lhs);
-		exprs(sc, n->args.v, n->args.len);
-		break;
 	case N_IN:
 		if (n->lhs->kind == N_VAR)
 			bind_array(sc, n->lhs, n->args.len);
