@@ -439,6 +439,8 @@ static int suite_kv(void *ctx, const char *file, int line, const char *key, char
 			return -1;
 		}
 		s->hostroot = !strcmp(val, "yes");
+	} else if (!strcmp(key, "vcpus")) {
+		return parse_int(file, line, key, val, 1, 64, &s->vcpus);
 	} else if (!strcmp(key, "expect")) {
 		if (g_verdict_parse(val) < 0 || g_verdict_parse(val) == V_NOTRUN) {
 			g_err("%s:%d: expect must be a verdict (pass, fail, warning, hang, oops, panic, "
@@ -490,8 +492,8 @@ static int suite_kv(void *ctx, const char *file, int line, const char *key, char
 		sv_free(&w);
 		return rc;
 	} else {
-		g_err("%s:%d: unknown key '%s' (known: description, timeout, tcg, hostroot, test, "
-		      "module, expect, kernel)",
+		g_err("%s:%d: unknown key '%s' (known: description, timeout, tcg, hostroot, vcpus, "
+		      "test, module, expect, kernel)",
 		      file, line, key);
 		return -1;
 	}

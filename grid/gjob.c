@@ -283,6 +283,7 @@ int g_job_run(struct g_conn *c, const struct g_kernel *k, const struct g_kinfo *
 	r->build_id = xstrdup(ki->build_id ? ki->build_id : "");
 	r->dir = xstrdup(jobdir);
 	r->start = g_epoch();
+	r->t0 = g_now();
 	r->attempts++;
 	if (g_mkdirs(jobdir, 0755) < 0) {
 		r->reason = xstrdup("cannot create the job folder");
@@ -365,7 +366,7 @@ int g_job_run(struct g_conn *c, const struct g_kernel *k, const struct g_kinfo *
 			.kernel = rkernel, .initrd = rinitrd, .cmdline = cmdline,
 			.emulator = g_emulator_path(c, tcg), .share = g_share_dir(sh),
 			.sharetype = k->share, .console = g_share_console(sh), .hostroot = hostroot,
-			.memory_mb = k->memory_mb, .vcpus = k->vcpus,
+			.memory_mb = k->memory_mb, .vcpus = s && s->vcpus ? s->vcpus : k->vcpus,
 		};
 		char *name = xasprintf("stapgrid-%s", tag);
 
@@ -381,7 +382,9 @@ int g_job_run(struct g_conn *c, const struct g_kernel *k, const struct g_kinfo *
 			g_writefile(xp, xml, strlen(xml), 0644);
 			free(xp);
 		}
+		r->t_create = g_now();
 		d = g_dom_start(c, xml, name, &err);
+		r->t_created = g_now();
 		free(name);
 	}
 	if (!d) {
@@ -407,6 +410,7 @@ int g_job_run(struct g_conn *c, const struct g_kernel *k, const struct g_kinfo *
 		r->tcg = xstrdup(tcg);
 	}
 	end = g_dom_wait(d, timeout);
+	r->t_ended = g_now();
 	g_dom_destroy(d);
 	d = NULL;
 	if (g_share_fetch(sh, jobdir) < 0 && !g_interrupted) {
@@ -439,6 +443,10 @@ infra:
 		g_share_fetch(sh, jobdir);
 done:
 	r->end = g_epoch();
+	if (g_verbose > 1 && r->t_create > 0)
+		g_info("%s/%s timing: set-up %.2f s, create %.2f s, guest %.2f s, collect %.2f s",
+		       k->id, r->suite, r->t_create - r->t0, r->t_created - r->t_create,
+		       r->t_ended - r->t_created, g_now() - r->t_ended);
 	if (g_verbose)
 		g_info("%s/%s on %s: %s (%s)%s%s", k->id, r->suite, h->name,
 		       g_verdict_name(r->verdict), endname(end), r->reason ? ": " : "",

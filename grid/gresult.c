@@ -30,12 +30,23 @@ static const char *rel(const char *path, const char *base)
 	return !strncmp(path, base, n) && path[n] == '/' ? path + n + 1 : path;
 }
 
+char *g_job_id(const struct g_jobres *r)
+{
+	return r->rep ? xasprintf("%s.%s.%d", r->kernel, r->suite, r->rep)
+		      : xasprintf("%s.%s", r->kernel, r->suite);
+}
+
 static json_t *job_json(const struct g_jobres *r, const char *rundir)
 {
 	json_t *j = json_object(), *counts = json_object(), *tests = json_array();
 	char *console = g_path(r->dir, "console.log");
 
-	json_object_set_new(j, "id", json_sprintf("%s.%s", r->kernel, r->suite));
+	{
+		char *id = g_job_id(r);
+		json_object_set_new(j, "id", json_string(id));
+		free(id);
+	}
+	json_object_set_new(j, "repeat", json_integer(r->rep));
 	json_object_set_new(j, "kernel", json_string(r->kernel));
 	json_object_set_new(j, "release", json_string(r->release ? r->release : ""));
 	json_object_set_new(j, "build_id", json_string(r->build_id ? r->build_id : ""));
@@ -149,8 +160,11 @@ static json_t *kcidb(const struct g_run *run)
 			json_t *o = json_object(), *e = json_object(), *misc = json_object();
 			const struct g_testres *tr = t >= 0 ? &r->tests[t] : NULL;
 			enum g_verdict v = tr ? tr->verdict : r->verdict;
-			char *tid = tr ? xasprintf("%s:%s.%s.%s.%s", ORIGIN, run->id, r->kernel, r->suite, tr->name)
-				 : xasprintf("%s:%s.%s.%s", ORIGIN, run->id, r->kernel, r->suite);
+			char *jid = g_job_id(r);
+			char *tid = tr ? xasprintf("%s:%s.%s.%s", ORIGIN, run->id, jid, tr->name)
+				 : xasprintf("%s:%s.%s", ORIGIN, run->id, jid);
+
+			free(jid);
 			json_object_set_new(o, "id", json_string(tid));
 			json_object_set_new(o, "build_id", json_string(bu));
 			json_object_set_new(o, "origin", json_string(ORIGIN));
@@ -232,10 +246,13 @@ int g_result_write(const struct g_run *r)
 		counts[jr->verdict]++;
 		for (int t = 0; t < jr->ntests; t++) {
 			enum g_verdict v = jr->tests[t].verdict;
-			sb_addf(&dg, "%s: %s/%s/%s%s%s\n",
+			char *jid = g_job_id(jr);
+
+			sb_addf(&dg, "%s: %s/%s%s%s\n",
 				v == V_PASS ? "PASS" : v == V_NOTRUN ? "UNTESTED" : v == V_INFRA ? "UNRESOLVED" : "FAIL",
-				jr->kernel, jr->suite, jr->tests[t].name, v == V_PASS ? "" : " ",
+				jid, jr->tests[t].name, v == V_PASS ? "" : " ",
 				v == V_PASS ? "" : g_verdict_name(v));
+			free(jid);
 		}
 	}
 	json_object_set_new(run, "jobs", jobs);

@@ -114,6 +114,7 @@ struct g_suite {
 	int timeout;   /* host-side watchdog, seconds, plus --duration */
 	char *tcg;     /* multi or single */
 	bool hostroot; /* share the host's / read-only, chroot the tests */
+	int vcpus;     /* 0: the kernel configuration's */
 	struct g_test *tests;
 	int ntests;
 	strv files;   /* everything in the folder, copied into the share */
@@ -243,7 +244,8 @@ struct g_jobres {
 	int ntests;
 	char *excerpt, *reason;
 	double start, end, boot_seconds;
-	int attempts;
+	int attempts, rep; /* rep: 1..N under --repeat N, else 0 */
+	double t0, t_create, t_created, t_ended; /* phases, for -vv */
 	bool final; /* an infra verdict that another attempt cannot mend */
 };
 struct g_jobopt {
@@ -259,7 +261,7 @@ void g_jobres_free(struct g_jobres *r);
 /* ---- gsched.c: a run: jobs over hosts ------------------------------------ */
 struct g_runopt {
 	strv kernels, suites;
-	int duration, jobs;
+	int duration, jobs, repeat;
 	const char *hosts_file;
 	bool progress, publish;
 };
@@ -268,6 +270,9 @@ int g_run_grid(const struct g_runopt *o);
 int g_select_kernels(const strv *ids, struct g_kernel *ks, int nk, strv *out);
 int g_shell(const char *kernel, const char *cmd, const char *hosts_file);
 int g_selftest(const char *kernel, const char *hosts_file);
+/* Run argv while the local libvirt daemons are up (started if none runs). */
+int g_with_libvirt(char *const argv[]);
+char *g_job_id(const struct g_jobres *r);
 
 /* ---- gresult.c: run.json, kcidb.json, .sum -------------------------------- */
 struct g_run {

@@ -26,6 +26,7 @@ struct job {
 	struct g_kinfo ki;
 	struct g_suite *s;
 	char *dir;
+	int rep;
 	int state; /* 0 pending, 1 running, 2 done */
 	int avoid; /* host index that failed it last, or -1 */
 	struct g_jobres r;
@@ -134,6 +135,7 @@ static void *worker_main(void *arg)
 		j->state = 1;
 		S->running++;
 		r.attempts = j->r.attempts;
+		r.rep = j->rep;
 		pthread_mutex_unlock(&S->mu);
 
 		g_rmtree(j->dir);
@@ -397,7 +399,7 @@ int g_run_grid(const struct g_runopt *o)
 	struct g_kernel *ks = NULL;
 	struct g_suite *suites = NULL;
 	strv kids = {0}, sids = {0};
-	int nk = 0, ns = 0, rc = 1;
+	int nk = 0, ns = 0, rc = 1, reps;
 	char *id = NULL;
 	struct g_run run = {0};
 
@@ -423,25 +425,29 @@ int g_run_grid(const struct g_runopt *o)
 
 	id = run_id();
 	S.rundir = xasprintf("%s/runs/%s", G.results, id);
-	S.jobs = xcalloc(kids.n * sids.n, sizeof(*S.jobs));
+	reps = o->repeat > 1 ? o->repeat : 1;
+	S.jobs = xcalloc(kids.n * sids.n * (size_t)reps, sizeof(*S.jobs));
 	for (size_t i = 0; i < kids.n; i++) {
 		struct g_kernel *k = g_kernel_find(ks, nk, kids.v[i]);
 		struct g_kinfo ki;
 
 		if (ready_kernel(k, &ki) < 0 || g_interrupted)
 			goto out;
-		for (size_t s = 0; s < sids.n; s++) {
-			struct job *j = &S.jobs[S.njobs++];
+		g_kinfo_free(&ki);
+		for (size_t s = 0; s < sids.n; s++)
+			for (int n = 1; n <= reps; n++) {
+				struct job *j = &S.jobs[S.njobs++];
 
-			j->k = k;
-			j->s = &suites[s];
-			j->avoid = -1;
-			j->dir = xasprintf("%s/jobs/%s.%s", S.rundir, k->id, suites[s].name);
-			if (s == 0)
-				j->ki = ki;
-			else if (g_kernel_info(k, &j->ki) != 1)
-				goto out;
-		}
+				j->k = k;
+				j->s = &suites[s];
+				j->avoid = -1;
+				/* --repeat N: the same job N times, numbered */
+				j->rep = o->repeat > 1 ? n : 0;
+				j->dir = j->rep ? xasprintf("%s/jobs/%s.%s.%d", S.rundir, k->id, suites[s].name, n)
+						: xasprintf("%s/jobs/%s.%s", S.rundir, k->id, suites[s].name);
+				if (g_kernel_info(k, &j->ki) != 1)
+					goto out;
+			}
 	}
 	if (room_for(G.results, S.njobs) < 0 || connect_hosts(&S) < 0)
 		goto out;
@@ -450,8 +456,8 @@ int g_run_grid(const struct g_runopt *o)
 			settle_accel(S.conns[h], S.jobs[0].k, &S.jobs[0].ki);
 	if (g_mkdirs(S.rundir, 0755) < 0)
 		goto out;
-	g_info("run %s: %d jobs (%zu kernels x %zu suites) on %d host(s)", id, S.njobs, kids.n,
-	       sids.n, S.alive);
+	g_info("run %s: %d jobs (%zu kernels x %zu suites%s) on %d host(s)", id, S.njobs, kids.n,
+	       sids.n, reps > 1 ? " x repeats" : "", S.alive);
 	run.start = g_epoch();
 	if (schedule(&S) < 0) {
 		g_err("interrupted: guests destroyed, run %s discarded", id);
@@ -476,9 +482,11 @@ int g_run_grid(const struct g_runopt *o)
 		rc = 1;
 	} else {
 		printf("run %s: results in %s\n", id, S.rundir);
-		for (int i = 0; i < S.njobs; i++)
-			printf("  %-28s %-10s %-8s %s\n", S.jobs[i].k->id, S.jobs[i].s->name,
-			       g_verdict_name(S.jobs[i].r.verdict), S.jobs[i].r.host);
+		for (int i = 0; i < S.njobs; i++) {
+			char *jid = g_job_id(&S.jobs[i].r);
+			printf("  %-40s %-8s %s\n", jid, g_verdict_name(S.jobs[i].r.verdict), S.jobs[i].r.host);
+			free(jid);
+		}
 		if (o->publish && g_publish(G.results) < 0)
 			rc = 1;
 	}
@@ -645,4 +653,23 @@ out:
 		g_kernel_free(&ks[i]);
 	free(ks);
 	return g_interrupted ? 130 : rc;
+}
+
+int g_with_libvirt(char *const argv[])
+{
+	struct g_host h = {.name = "local", .uri = "qemu:///system", .capacity = 1,
+			   .accel = "tcg", .transfer = "local", .basedir = "/var/lib/libvirt/stapgrid"};
+	struct g_conn *c;
+	int rc;
+
+	if (!argv[0]) {
+		g_err("with-libvirt needs a command: stapgrid with-libvirt -- CMD [ARGS]");
+		return 2;
+	}
+	c = g_connect(&h);
+	if (!c)
+		return 1;
+	rc = g_run(argv, NULL, NULL, NULL);
+	g_disconnect(c);
+	return g_interrupted ? 130 : rc < 0 ? 127 : rc;
 }

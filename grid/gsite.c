@@ -57,9 +57,35 @@ static const char *js(json_t *o, const char *k)
 	return s ? s : "";
 }
 
+/* The job of (kernel, suite) with the worst verdict: under --repeat a
+ * cell stands for several jobs, and one failure must show. */
+static json_t *worst_job(json_t *jobs, const char *kernel, const char *suite)
+{
+	json_t *hit = NULL, *j;
+	size_t i;
+	int worst = -1;
+
+	json_array_foreach(jobs, i, j) {
+		int v = g_verdict_parse(js(j, "verdict"));
+
+		if (strcmp(js(j, "kernel"), kernel) || strcmp(js(j, "suite"), suite))
+			continue;
+		if (!hit || (int)g_verdict_worse((enum g_verdict)worst, (enum g_verdict)v) == v) {
+			hit = j;
+			worst = v;
+		}
+	}
+	return hit;
+}
+
 static int cmp_desc(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)b, *(char *const *)a);
+}
+
+static int cmp_asc(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static int writepage(const char *path, sbuf *b)
@@ -312,6 +338,54 @@ static int bench_page(const char *results, const char *sitedir)
 	}
 }
 
+/* Each (kernel, suite) across the last runs, newest first. */
+static void history_matrix(sbuf *b, json_t **runs, size_t n)
+{
+	strv rows = {0};
+	size_t cols = n < 12 ? n : 12, i;
+	json_t *j;
+
+	for (size_t r = 0; r < cols; r++)
+		json_array_foreach(json_object_get(runs[r], "jobs"), i, j) {
+			char *key = xasprintf("%s %s", js(j, "kernel"), js(j, "suite"));
+			if (!sv_has(&rows, key))
+				sv_push(&rows, key);
+			free(key);
+		}
+	if (rows.n)
+		qsort(rows.v, rows.n, sizeof(char *), cmp_asc);
+	sb_add(b, "<h2>History by job</h2>\n<table id='jobhistory'><tr><th>kernel</th><th>suite</th>");
+	for (size_t r = 0; r < cols; r++)
+		sb_addf(b, "<th><a href='runs/%s/index.html'>%.15s</a></th>", js(runs[r], "run_id"),
+			js(runs[r], "run_id"));
+	sb_add(b, "</tr>\n");
+	for (size_t k = 0; k < rows.n; k++) {
+		char *sp = strchr(rows.v[k], ' ');
+
+		*sp = 0;
+		sb_add(b, "<tr><td>");
+		sb_addxml(b, rows.v[k]);
+		sb_add(b, "</td><td>");
+		sb_addxml(b, sp + 1);
+		sb_add(b, "</td>");
+		for (size_t r = 0; r < cols; r++) {
+			json_t *hit = worst_job(json_object_get(runs[r], "jobs"), rows.v[k], sp + 1);
+
+			if (hit) {
+				char *href = xasprintf("runs/%s/%s.html", js(runs[r], "run_id"), js(hit, "id"));
+				cell(b, js(hit, "verdict"), href);
+				free(href);
+			} else {
+				sb_add(b, "<td></td>");
+			}
+		}
+		sb_add(b, "</tr>\n");
+		*sp = ' ';
+	}
+	sb_add(b, "</table>\n");
+	sv_free(&rows);
+}
+
 int g_publish(const char *results)
 {
 	char *runs = g_path(results, "runs"), *site = g_path(results, "site");
@@ -379,10 +453,8 @@ int g_publish(const char *results)
 			sb_addxml(&b, kernels.v[k]);
 			sb_add(&b, "</th>");
 			for (size_t s = 0; s < suites.n; s++) {
-				json_t *hit = NULL;
-				json_array_foreach(jobs, i, j)
-					if (!strcmp(js(j, "kernel"), kernels.v[k]) && !strcmp(js(j, "suite"), suites.v[s]))
-						hit = j;
+				json_t *hit = worst_job(jobs, kernels.v[k], suites.v[s]);
+
 				if (hit) {
 					char *href = xasprintf("runs/%s/%s.html", js(latest, "run_id"), js(hit, "id"));
 					cell(&b, js(hit, "verdict"), href);
@@ -424,6 +496,7 @@ int g_publish(const char *results)
 			sv_free(&rs);
 		}
 		sb_add(&b, "</table>\n");
+		history_matrix(&b, all, n);
 		sv_free(&kernels);
 		sv_free(&suites);
 	}

@@ -18,13 +18,15 @@ static const char *usage =
 	"  prepare [--kernels LIST|all] [--force]\n"
 	"                               fetch or build kernels into the cache (default: the\n"
 	"                               Debian kernels)\n"
-	"  run --kernels LIST|all --suite NAME[,NAME]|all [--duration S] [--jobs N]\n"
-	"      [--hosts FILE] [--no-publish]\n"
+	"  run --kernels LIST|debian|all --suite NAME[,NAME]|all [--duration S] [--jobs N]\n"
+	"      [--repeat N] [--hosts FILE] [--no-publish]\n"
 	"                               a job per (kernel, suite); results in results/runs/\n"
 	"  shell --kernel K -c CMD      run CMD in a fresh guest of kernel K, print its output\n"
 	"  selftest [--kernel K]        deliberate guests that must pass, fail, panic, oops,\n"
 	"                               warn, hang and fail to boot\n"
 	"  publish                      rebuild results/site/ from results/runs/\n"
+	"  with-libvirt -- CMD [ARGS]   run CMD with the local libvirt daemons up (started\n"
+	"                               and stopped around it when none runs)\n"
 	"options:\n"
 	"  --cache DIR     kernel cache and work area (env STAPGRID_CACHE; /var/cache/stapgrid)\n"
 	"  --results DIR   results folder (env STAPGRID_RESULTS; SRC/results)\n"
@@ -118,18 +120,22 @@ static int take(struct cli *a, int c)
 	case 'H': a->ro.hosts_file = optarg; break;
 	case 'f': a->force = true; break;
 	case 'N': a->ro.publish = false; break;
+	case 'r':
 	case 'd':
 	case 'j':
 		v = strtol(optarg, &end, 10);
 		if (*end || v < (c == 'd' ? 0 : 1) || v > 1000000) {
 			fprintf(stderr, "stapgrid: error: --%s needs a %s number, got '%s'\n",
-				c == 'd' ? "duration" : "jobs", c == 'd' ? "non-negative" : "positive", optarg);
+				c == 'd' ? "duration" : c == 'j' ? "jobs" : "repeat",
+				c == 'd' ? "non-negative" : "positive", optarg);
 			return -1;
 		}
 		if (c == 'd')
 			a->ro.duration = (int)v;
-		else
+		else if (c == 'j')
 			a->ro.jobs = (int)v;
+		else
+			a->ro.repeat = (int)v;
 		break;
 	case 'h': fputs(usage, stdout); return 1;
 	default: fputs(usage, stderr); return -1;
@@ -147,6 +153,7 @@ int main(int argc, char **argv)
 		{"duration", required_argument, 0, 'd'}, {"jobs", required_argument, 0, 'j'},
 		{"hosts", required_argument, 0, 'H'},   {"force", no_argument, 0, 'f'},
 		{"no-publish", no_argument, 0, 'N'},    {"help", no_argument, 0, 'h'},
+		{"repeat", required_argument, 0, 'r'},
 		{0, 0, 0, 0}};
 	struct cli a = {.ro = {.progress = true, .publish = true}};
 	int c, t, rc = 2;
@@ -165,6 +172,18 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	cmd = argv[optind++];
+	if (!strcmp(cmd, "with-libvirt")) {
+		/* Everything after the command (and an optional --) is CMD. */
+		if (optind < argc && !strcmp(argv[optind], "--"))
+			optind++;
+		if (!G.results)
+			G.results = g_path(G.src, "results");
+		g_proc_init();
+		rc = g_with_libvirt(argv + optind);
+		g_virt_fini();
+		g_proc_fini();
+		goto out;
+	}
 	while ((c = getopt_long(argc, argv, "vhk:K:s:d:j:H:c:", opts, NULL)) != -1)
 		if ((t = take(&a, c)) != 0) {
 			rc = t > 0 ? 0 : 2;

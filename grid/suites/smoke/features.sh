@@ -13,7 +13,7 @@ have() {
 	preempt_rt) [ "$(cat /sys/kernel/realtime 2>/dev/null)" = 1 ] ;;
 	kasan) dmesg | grep -q 'KernelAddressSanitizer initialized' ;;
 	lockdep) [ -e /proc/lockdep ] ;;
-	uniprocessor) [ "$(nproc)" = 1 ] && ! grep -q '^processor.*: 1$' /proc/cpuinfo ;;
+	uniprocessor) ! grep -q ' SMP ' /proc/version ;;
 	*) echo "unknown feature $1"; return 1 ;;
 	esac
 }
