@@ -383,7 +383,26 @@ int g_module_read(const char *path, sbuf *out)
 
 /* ---- Debian packages --------------------------------------------------------- */
 
+static int apt_depends_once(const char *pkg, strv *deps, bool quiet);
+
+/* A fresh machine may have empty or stale package lists: one apt-get
+ * update, then one more try. */
 static int apt_depends(const char *pkg, strv *deps)
+{
+	static bool updated;
+	char *argv[] = {"apt-get", "update", "-qq", NULL};
+
+	if (apt_depends_once(pkg, deps, true) == 0)
+		return 0;
+	if (!updated) {
+		updated = true;
+		g_info("package %s not known to apt: updating the package lists", pkg);
+		g_run(argv, NULL, NULL, "/dev/null");
+	}
+	return apt_depends_once(pkg, deps, false);
+}
+
+static int apt_depends_once(const char *pkg, strv *deps, bool quiet)
 {
 	char *argv[] = {"apt-cache", "depends", "--no-recommends", "--no-suggests",
 			"--no-conflicts", "--no-breaks", "--no-replaces", "--no-enhances",
@@ -395,8 +414,9 @@ static int apt_depends(const char *pkg, strv *deps)
 		/* apt-cache prints the package name alone when it knows it and it has
 		 * no dependencies; nothing or an error when it does not know it. */
 		if (rc != 0 || !out || strncmp(out, pkg, strlen(pkg))) {
-			g_err("package %s is not known to apt (run apt-get update?)%s%s", pkg,
-			      out && *out ? ": " : "", out ? g_trim(out) : "");
+			if (!quiet)
+				g_err("package %s is not known to apt%s%s", pkg, out && *out ? ": " : "",
+				      out ? g_trim(out) : "");
 			free(out);
 			return -1;
 		}
