@@ -107,8 +107,6 @@ int g_cpio_close(struct g_cpio *c)
 
 /* ---- modules ------------------------------------------------------------------ */
 
-int g_module_read(const char *path, sbuf *out);
-
 struct moddep {
 	strv names; /* kernel/fs/9p/9p.ko */
 	strv deps;  /* space separated */

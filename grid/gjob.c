@@ -144,7 +144,7 @@ static void judge(struct g_jobres *r, const struct g_suite *s, const struct g_jo
 	size_t clen = 0;
 	char *con = g_readfile(cpath, &clen), *res = g_readfile(rpath, NULL);
 	const char *hit = NULL;
-	long init = -1, jobstart = -1, covered_to = 0;
+	long init = -1, jobstart = -1;
 	enum g_verdict jobv = V_PASS, v;
 	int ntests = o->command ? 1 : s->ntests;
 
@@ -193,8 +193,6 @@ static void judge(struct g_jobres *r, const struct g_suite *s, const struct g_jo
 					dur = 0;
 			}
 			tv = g_verdict_worse(tv, v);
-			if (to > (size_t)covered_to)
-				covered_to = (long)to;
 		}
 		add_test(r, name, tv, dur);
 		if (tv != V_NOTRUN) {
@@ -241,7 +239,6 @@ static void judge(struct g_jobres *r, const struct g_suite *s, const struct g_jo
 			r->excerpt = g_console_excerpt(con, clen,
 						       con + (clen > 3000 ? clen - 3000 : 0));
 	}
-	(void)covered_to;
 	free(cpath);
 	free(rpath);
 	free(con);

@@ -355,7 +355,6 @@ static int extract_vmlinux(const char *bzimage, const char *out)
 
 /* Module bytes, decompressed when Debian ships them as .ko.xz: busybox insmod
  * hands the buffer to init_module(), which wants a plain ELF. */
-int g_module_read(const char *path, sbuf *out);
 int g_module_read(const char *path, sbuf *out)
 {
 	size_t len;

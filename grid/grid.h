@@ -153,6 +153,8 @@ char *g_kernel_conf_hash(const struct g_kernel *k);
 int g_kernel_info(const struct g_kernel *k, struct g_kinfo *info);
 int g_kernel_prepare(const struct g_kernel *k, bool force);
 void g_kinfo_free(struct g_kinfo *i);
+/* A module file's bytes, decompressed (.ko.xz, .ko.gz, .ko.zst). */
+int g_module_read(const char *path, sbuf *out);
 /* The base initramfs for this kernel and share type; built on demand. */
 char *g_kernel_initrd(const struct g_kernel *k, const struct g_kinfo *ki);
 /* Build a module from a source folder against the kernel's kbuild tree. */
@@ -188,7 +190,9 @@ void g_virt_fini(void); /* stops daemons we started */
 struct g_conn *g_connect(const struct g_host *h);
 void g_disconnect(struct g_conn *c);
 const struct g_host *g_conn_host(struct g_conn *c);
-const char *g_conn_accel(struct g_conn *c); /* "kvm" or "tcg" */
+const char *g_conn_accel(struct g_conn *c); /* "kvm", "tcg", or "kvm?" before the probe */
+void g_conn_set_accel(struct g_conn *c, const char *accel);
+bool g_conn_local(struct g_conn *c); /* shares our file system */
 const char *g_virt_lasterr(void);
 void g_virt_thread_done(void); /* before a thread that used libvirt ends */
 

@@ -19,8 +19,6 @@
 
 #define MAX_ATTEMPTS 3
 
-void g_conn_set_accel(struct g_conn *c, const char *accel);
-
 struct job {
 	struct g_kernel *k;
 	struct g_kinfo ki;
@@ -53,22 +51,16 @@ struct worker {
 	pthread_t th;
 };
 
+/* The next pending job for a worker of this host.  A job that failed here
+ * waits for another host, unless this is the only one alive. */
 static struct job *next_job(struct sched *S, int host)
 {
-	struct job *fallback = NULL;
-
 	for (int i = 0; i < S->njobs; i++) {
 		struct job *j = &S->jobs[i];
 
-		if (j->state != 0)
-			continue;
-		if (j->avoid != host || S->alive < 2)
+		if (j->state == 0 && (j->avoid != host || S->alive < 2))
 			return j;
-		fallback = j;
 	}
-	/* Only jobs that failed here are left and other hosts could take them:
-	 * leave them unless we are the last one alive. */
-	(void)fallback;
 	return NULL;
 }
 

@@ -389,7 +389,6 @@ fail:
 	return NULL;
 }
 
-void g_conn_set_accel(struct g_conn *c, const char *accel);
 void g_conn_set_accel(struct g_conn *c, const char *accel)
 {
 	snprintf(c->accel, sizeof(c->accel), "%s", accel);
@@ -429,7 +428,6 @@ virConnectPtr g_conn_virt(struct g_conn *c)
 	return c->c;
 }
 
-bool g_conn_local(struct g_conn *c);
 bool g_conn_local(struct g_conn *c)
 {
 	return c->local;
@@ -584,49 +582,42 @@ void g_dom_destroy(struct g_dom *d)
  * "-accel tcg" first, so an <emulator> wrapper rewrites that argument. */
 const char *g_emulator_path(struct g_conn *c, const char *tcg)
 {
-	char *src, *local;
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	char *src, *local, *want, *have, *key, *name;
+	size_t a = 0, b = 0;
 
 	if (strncmp(c->accel, "tcg", 3) || !tcg || strcmp(tcg, "single"))
 		return NULL;
-	pthread_mutex_lock(&c->mu);
+	/* Its own lock: placing the file on a partner is slow, and c->mu is
+	 * what the event thread needs. */
+	pthread_mutex_lock(&mu);
 	if (c->single)
 		goto out;
 	src = g_path(G.src, "grid/qemu-tcg-single.sh");
 	local = xasprintf("%s/bin/qemu-tcg-single", G.cache);
-	{
-		size_t a = 0, b = 0;
-		char *want = g_readfile(src, &a), *have = g_readfile(local, &b);
+	want = g_readfile(src, &a);
+	have = g_readfile(local, &b);
+	if (!want) {
+		g_err("cannot read %s", src);
+	} else {
 		char *bindir = g_path(G.cache, "bin");
 
 		/* Rewritten only when it changed: libvirt re-probes a new binary. */
-		if (want && (!have || a != b || memcmp(want, have, a))) {
-			if (g_mkdirs(bindir, 0755) == 0)
-				g_writefile(local, want, a, 0755);
-		}
-		if (!want)
-			g_err("cannot read %s", src);
-		free(want);
-		free(have);
+		if ((!have || a != b || memcmp(want, have, a)) && g_mkdirs(bindir, 0755) == 0)
+			g_writefile(local, want, a, 0755);
 		free(bindir);
-	}
-	pthread_mutex_unlock(&c->mu);
-	{
-		size_t n = 0;
-		char *text = g_readfile(local, &n);
-		char *key = text ? g_digest(text, n) : NULL;
-		char *name = xasprintf("qemu-tcg-single-%s", key ? key : "");
 		/* Keyed by content: a partner keeps every version it was sent. */
-		char *p = text ? g_host_file(c, local, name, 0755) : NULL;
-
-		pthread_mutex_lock(&c->mu);
-		c->single = p;
-		free(text);
+		key = g_digest(want, a);
+		name = xasprintf("qemu-tcg-single-%s", key);
+		c->single = g_host_file(c, local, name, 0755);
 		free(key);
 		free(name);
 	}
+	free(want);
+	free(have);
 	free(src);
 	free(local);
 out:
-	pthread_mutex_unlock(&c->mu);
+	pthread_mutex_unlock(&mu);
 	return c->single;
 }

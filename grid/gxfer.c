@@ -23,7 +23,6 @@
 #include <unistd.h>
 
 virConnectPtr g_conn_virt(struct g_conn *c);
-bool g_conn_local(struct g_conn *c);
 
 struct g_share {
 	struct g_conn *c;
@@ -285,9 +284,16 @@ out:
 struct g_share *g_share_new(struct g_conn *c, const char *tag)
 {
 	struct g_share *s = xcalloc(1, sizeof(*s));
+	char *work = g_path(G.cache, "work");
+	int ok = g_mkdirs(work, 0755); /* staging for uploads, too */
 
+	free(work);
 	s->c = c;
 	s->tag = xstrdup(tag);
+	if (ok < 0) {
+		g_share_free(s);
+		return NULL;
+	}
 	if (g_conn_local(c)) {
 		s->dir = xasprintf("%s/work/%s", G.cache, tag);
 		s->share = g_path(s->dir, "share");
