@@ -30,6 +30,7 @@ DEP_LISTS   := configs/packages/check.list
 all:
 
 include stap/stap.mk
+-include runtime/runtime.mk
 -include grid/grid.mk
 
 all: $(PROGRAMS)
