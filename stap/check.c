@@ -311,11 +311,52 @@ static void no_stats(const Node *n, const char *where)
 			  " @min, @max, @avg, @variance or a histogram", where);
 }
 
+/* The statistic a histogram reads: its variable, or its array. */
+static Symbol *hist_symbol(const Node *n)
+{
+	const Node *s = n->lhs;
+
+	if (s->kind == N_INDEX && s->lhs->kind == N_VAR)
+		s = s->lhs;
+	return s->kind == N_VAR ? s->sym : NULL;
+}
+
+static bool same_hist(const Node *a, const Node *b)
+{
+	int64_t x, y;
+	int i;
+
+	if (strcmp(a->name, b->name))
+		return false;
+	for (i = 0; i < a->args.len; i++)
+		if (!constant(a->args.v[i], &x) || !constant(b->args.v[i], &y) ||
+		    x != y)
+			return false;
+	return true;
+}
+
+/* A statistic keeps one histogram: every @hist_* of it must agree. */
+static void check_hist_kind(const Node *n)
+{
+	Symbol *s = hist_symbol(n);
+
+	if (!s)
+		return;
+	if (!s->hist) {
+		s->hist = n;
+	} else if (!same_hist(s->hist, n)) {
+		sem_error(n->tok, "'%s' is used with two different histograms",
+			  s->name);
+		note_at(s->hist->tok, "the first is here");
+	}
+}
+
 static void check_hist(const Node *n)
 {
 	int64_t v[3];
 	int i;
 
+	check_hist_kind(n);
 	if (strcmp(n->name, "hist_linear"))
 		return;
 	for (i = 0; i < 3; i++)

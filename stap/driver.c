@@ -238,8 +238,6 @@ int run_passes(void)
 		print_program(stdout);
 		return 0;
 	}
-	fprintf(stderr, "stap: pass 3 (translation to C) is not implemented"
-		" yet: stop with -p1 or -p2\n");
-	return 1;
+	return build_and_run();
 }
 

@@ -88,6 +88,16 @@ void buf_free(Buf *b);
 bool is_glob(const char *s);
 bool glob_match(const char *pattern, const char *name);
 char *decode_string(const char *raw, size_t *len);
+
+typedef struct Sha256 {
+	uint32_t s[8];
+	uint64_t len;
+	unsigned char buf[64];
+	size_t fill;
+} Sha256;
+void sha256_init(Sha256 *h);
+void sha256_update(Sha256 *h, const void *data, size_t n);
+void sha256_hex(Sha256 *h, char *hex);
 int version_compare(const char *a, const char *b);
 const char *closest_names(const char *name, const char **cands, int n);
 
@@ -254,7 +264,7 @@ struct Node {
 	Func *func;
 	/* inference */
 	TyVar *ty;
-	bool in_try;		/* inside a try block (division by zero ok) */
+	int slot;		/* emit.c: string temporary, 0 if none yet */
 };
 
 typedef enum {
@@ -282,6 +292,8 @@ struct Symbol {
 	bool autoprint;		/* written, never read: printed at exit */
 	bool from_cmdline;	/* set with -G */
 	const char *cmdline_value;
+	const Node *hist;	/* the @hist_* all uses of a statistic share */
+	const char *cname;	/* emit.c: its name in C */
 };
 
 struct Func {
@@ -301,6 +313,7 @@ struct Func {
 	TyVar *ret;
 	bool used;
 	int mark;		/* scratch for graph walks */
+	const char *cname;	/* emit.c: its name in C */
 	SymVec writes;		/* globals written, transitively */
 	VEC(Func *) callees;
 	VEC(Func *) callers;
@@ -525,5 +538,13 @@ TyVar *new_tyvar(void);
 
 bool check_program(void);
 bool check_format(const Node *call, const char *fmt, int nargs, Type *types);
+
+/* ---------------------------------------------------------------- emit.c */
+
+void emit_program(FILE *out);
+
+/* ---------------------------------------------------------------- build.c */
+
+int build_and_run(void);
 
 #endif /* STAP_H */

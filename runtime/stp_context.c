@@ -1,0 +1,352 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * stp_context.c - the probe context: limits, errors, a handler's output,
+ * and the operations the generated code calls that may fail.  Portable:
+ * everything platform-specific goes through stp_runtime.h's platform
+ * functions.
+ */
+#include "stp_runtime.h"
+
+#ifdef __KERNEL__
+#include <linux/stdarg.h>
+#else
+#include <stdarg.h>
+#include <stdio.h>
+#include <regex.h>
+#endif
+
+struct stp_session stp_session;
+
+void stp_context_start(struct stp_context *c, const char *pp,
+		       int64_t actions)
+{
+	c->probe_point = pp;
+	c->loc = "";
+	c->actions = actions;
+	c->nesting = 0;
+	c->error = false;
+	c->fatal = false;
+	c->next_overload = false;
+	c->error_msg[0] = 0;
+	c->out_len = 0;
+}
+
+static void flush(struct stp_context *c)
+{
+	if (c->out_len)
+		stp_transport_write(c->out, c->out_len);
+	c->out_len = 0;
+}
+
+void stp_context_end(struct stp_context *c)
+{
+	char line[sizeof(c->error_msg) + 256];
+
+	flush(c);
+	if (!c->error)
+		return;
+	/* The message names where the script failed, as SystemTap does. */
+	snprintf(line, sizeof(line), "ERROR: %s near %s\n", c->error_msg,
+		 c->loc && *c->loc ? c->loc : c->probe_point);
+	stp_transport_error(line);
+	stp_session.errors++;
+	if (stp_session.errors > MAXERRORS || c->fatal) {
+		stp_session.exit_status = 1;
+		stp_session.exit_requested = 1;
+	}
+}
+
+void stp_error(struct stp_context *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->error)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(c->error_msg, sizeof(c->error_msg), fmt, ap);
+	va_end(ap);
+	c->error = true;
+}
+
+void stp_fatal(struct stp_context *c, const char *msg)
+{
+	if (c->error && c->fatal)
+		return;
+	c->error = false;
+	stp_error(c, "%s", msg);
+	c->fatal = true;
+}
+
+void stp_warn(struct stp_context *c, const char *fmt, ...)
+{
+	char msg[MAXSTRINGLEN + 16];
+	va_list ap;
+	int n;
+
+	(void)c;
+	n = snprintf(msg, sizeof(msg), "WARNING: ");
+	va_start(ap, fmt);
+	vsnprintf(msg + n, sizeof(msg) - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	stp_strlcat(msg, "\n", sizeof(msg));
+	stp_transport_error(msg);
+}
+
+void stp_request_exit(struct stp_context *c)
+{
+	(void)c;
+	stp_session.exit_requested = 1;
+}
+
+void stp_request_abort(struct stp_context *c)
+{
+	(void)c;
+	stp_session.aborted = 1;
+	stp_session.exit_requested = 1;
+}
+
+void stp_skip(const char *pp)
+{
+	(void)pp;
+	if (++stp_session.skipped > MAXSKIPPED) {
+		stp_transport_error("ERROR: Skipped too many probes, check "
+				    "MAXSKIPPED or try again with stap -t for "
+				    "more details.\n");
+		stp_session.exit_status = 1;
+		stp_session.exit_requested = 1;
+	}
+}
+
+/* ---- output ---- */
+
+void stp_print(struct stp_context *c, const char *s, size_t len)
+{
+	while (len) {
+		size_t room = sizeof(c->out) - c->out_len;
+		size_t n = len < room ? len : room;
+
+		memcpy(c->out + c->out_len, s, n);
+		c->out_len += n;
+		s += n;
+		len -= n;
+		/* A handler may print more than the buffer: pass it on. */
+		if (c->out_len == sizeof(c->out))
+			flush(c);
+	}
+}
+
+void stp_print_string(struct stp_context *c, const char *s)
+{
+	stp_print(c, s, strlen(s));
+}
+
+void stp_print_char(struct stp_context *c, char ch)
+{
+	stp_print(c, &ch, 1);
+}
+
+void stp_print_long(struct stp_context *c, int64_t v)
+{
+	char buf[32];
+
+	stp_long_str(buf, v);
+	stp_print_string(c, buf);
+}
+
+void stp_printf(struct stp_context *c, const char *fmt,
+		const union stp_arg *args, int nargs)
+{
+	int n = stp_format(c->fmt, sizeof(c->fmt), fmt, args, nargs);
+
+	if (n < 0) {
+		stp_error(c, "cannot read the memory %%m or %%M asks for");
+		return;
+	}
+	stp_print(c, c->fmt, (size_t)n);
+}
+
+void stp_sprintf(struct stp_context *c, char *out, const char *fmt,
+		 const union stp_arg *args, int nargs)
+{
+	int n = stp_format(out, MAXSTRINGLEN, fmt, args, nargs);
+
+	if (n < 0)
+		stp_error(c, "cannot read the memory %%m or %%M asks for");
+}
+
+void stp_print_hist(struct stp_context *c, const struct stp_stat *st,
+		    const struct stp_hist_spec *spec)
+{
+	size_t n;
+
+	if (!st)
+		return;
+	n = stp_hist_format(c->fmt, sizeof(c->fmt), st, spec);
+	if (n >= sizeof(c->fmt))
+		n = sizeof(c->fmt) - 1;
+	stp_print(c, c->fmt, n);
+}
+
+void stp_sprint_hist(char *out, const struct stp_stat *st,
+		     const struct stp_hist_spec *spec)
+{
+	out[0] = 0;
+	if (st)
+		stp_hist_format(out, MAXSTRINGLEN, st, spec);
+}
+
+void stp_ap(struct stp_context *c, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(c->fmt, sizeof(c->fmt), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(c->fmt))
+		n = sizeof(c->fmt) - 1;
+	stp_print(c, c->fmt, (size_t)n);
+}
+
+/* ---- operations that may fail ---- */
+
+int64_t stp_divide(struct stp_context *c, int64_t a, int64_t b, bool mod)
+{
+	if (b == 0) {
+		stp_error(c, "division by 0");
+		return 0;
+	}
+	/* INT64_MIN / -1 overflows: the result wraps, as two's complement. */
+	if (b == -1)
+		return mod ? 0 : (int64_t)(0 - (uint64_t)a);
+	return mod ? a % b : a / b;
+}
+
+struct stp_map_entry *stp_map_put(struct stp_context *c, struct stp_map *m,
+				  const union stp_arg *keys)
+{
+	int err = 0;
+	struct stp_map_entry *e = stp_map_insert(m, keys, &err);
+
+	if (!e)
+		stp_error(c, "Array overflow, check MAXMAPENTRIES");
+	return e;
+}
+
+int64_t stp_stat_op(struct stp_context *c, const struct stp_stat *st,
+		    enum stp_statop op, int shift)
+{
+	int err = 0;
+	int64_t v;
+
+	if (!st || !st->count) {
+		if (op == STP_COUNT || op == STP_SUM)
+			return 0;
+		stp_error(c, "empty aggregate");
+		return 0;
+	}
+	v = stp_stat_get(st, op, shift, &err);
+	if (err)
+		stp_error(c, "empty aggregate");
+	return v;
+}
+
+int64_t stp_hist_at(struct stp_context *c, const struct stp_stat *st,
+		    const struct stp_hist_spec *spec, int64_t bucket)
+{
+	int err = 0;
+	int64_t v;
+
+	if (bucket < 0 || bucket >= spec->buckets) {
+		stp_error(c, "histogram index %lld out of range",
+			  (long long)bucket);
+		return 0;
+	}
+	if (!st)
+		return 0;
+	v = stp_hist_bucket(st, spec, bucket, &err);
+	if (err)
+		stp_error(c, "histogram index %lld out of range",
+			  (long long)bucket);
+	return v;
+}
+
+#ifndef __KERNEL__
+/*
+ * User space matches with POSIX extended regular expressions, compiled
+ * once per expression (the program has few, all literals).
+ */
+bool stp_regex_match(struct stp_context *c, const char *s, const char *re)
+{
+	static struct {
+		const char *re;
+		regex_t rx;
+	} cache[64];
+	static int ncache;
+	int i;
+
+	for (i = 0; i < ncache; i++)
+		if (cache[i].re == re)
+			break;
+	if (i == ncache) {
+		if (ncache == 64 ||
+		    regcomp(&cache[i].rx, re, REG_EXTENDED | REG_NOSUB)) {
+			stp_error(c, "cannot compile the regular expression");
+			return false;
+		}
+		cache[i].re = re;
+		ncache++;
+	}
+	return regexec(&cache[i].rx, s, 0, NULL, 0) == 0;
+}
+#endif
+
+/* ---- for the tapset ---- */
+
+void stp_substr_fn(char *out, const char *s, int64_t start, int64_t len)
+{
+	stp_substr(out, s, start, len);
+}
+
+int64_t stp_stringat_fn(struct stp_context *c, const char *s, int64_t i)
+{
+	int err = 0;
+	int64_t v = stp_stringat(s, i, &err);
+
+	if (err)
+		stp_error(c, "index %lld is out of range", (long long)i);
+	return v;
+}
+
+int64_t stp_strtol_fn(struct stp_context *c, const char *s, int64_t base)
+{
+	int err = 0;
+	int64_t v = stp_strtol(s, base, &err);
+
+	if (err)
+		stp_error(c, "base %lld is not between 2 and 36",
+			  (long long)base);
+	return v;
+}
+
+void stp_tokenize_fn(struct stp_context *c, char *out, const char *s,
+		     const char *delim)
+{
+	stp_tokenize(&c->tok, out, s, delim);
+}
+
+int64_t stp_randint_fn(struct stp_context *c, int64_t n)
+{
+	if (n <= 0 || n > (1 << 20)) {
+		stp_error(c, "invalid range %lld for randint", (long long)n);
+		return 0;
+	}
+	return (int64_t)(stp_random() % (uint32_t)n);
+}
+
+void stp_probe_point(struct stp_context *c, char *out)
+{
+	stp_strlcpy(out, c->probe_point, MAXSTRINGLEN);
+}

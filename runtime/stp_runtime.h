@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * stp_runtime.h - what a generated program includes: the portable core
+ * (strings, statistics, maps, printf), the probe context with its limits
+ * and errors, the output of a handler, and the platform layer each
+ * flavour (runtime/user/, later runtime/kernel/) implements.
+ *
+ * The translator compiles this runtime with every program, after its
+ * -D NAME=VALUE limits, so every limit here is a default.
+ */
+#ifndef STP_RUNTIME_H
+#define STP_RUNTIME_H
+
+#include "stp_types.h"
+#include "stp_string.h"
+#include "stp_stat.h"
+#include "stp_map.h"
+#include "stp_printf.h"
+
+#ifndef MAXACTION
+#define MAXACTION 1000		/* statements per probe hit */
+#endif
+#ifndef MAXACTION_INTERRUPTIBLE
+#define MAXACTION_INTERRUPTIBLE (MAXACTION * 10)	/* begin, end, error */
+#endif
+#ifndef MAXNESTING
+#define MAXNESTING 10		/* nested function calls */
+#endif
+#ifndef MAXTRYLOCK
+#define MAXTRYLOCK 1000		/* tries for a global's lock, then skip */
+#endif
+#ifndef MAXSKIPPED
+#define MAXSKIPPED 100		/* skipped probes before the session ends */
+#endif
+#ifndef MAXERRORS
+#define MAXERRORS 0		/* errors tolerated; the next one ends it */
+#endif
+#ifndef STP_BUFFER_SIZE
+#define STP_BUFFER_SIZE 65536	/* output of one handler before a flush */
+#endif
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+/* ---- the platform layer (runtime/user/, runtime/kernel/) ---- */
+
+void *stp_alloc(size_t size);
+void stp_free(void *p);
+
+/* A global variable's lock: readers share, a writer excludes. */
+struct stp_lock;
+struct stp_lock *stp_lock_new(void);
+void stp_lock_free(struct stp_lock *l);
+bool stp_lock_try(struct stp_lock *l, bool write);
+void stp_unlock(struct stp_lock *l, bool write);
+
+int64_t stp_time_ns(void);		/* wall clock, ns since the epoch */
+int64_t stp_cycles(void);
+int64_t stp_jiffies(void);
+int64_t stp_hz(void);
+uint32_t stp_random(void);
+
+/* The task that fired the probe. */
+int64_t stp_task_pid(void);
+int64_t stp_task_tid(void);
+int64_t stp_task_ppid(void);
+int64_t stp_task_id(int which);		/* 0 uid, 1 euid, 2 gid, 3 egid */
+void stp_task_execname(char *out);	/* MAXSTRINGLEN */
+int64_t stp_task_cpu(void);
+
+/* Hand a handler's output to the transport; the error stream. */
+void stp_transport_write(const char *buf, size_t len);
+void stp_transport_error(const char *text);
+
+/* ---- the probe context ---- */
+
+struct stp_context {
+	const char *probe_point;	/* pp() */
+	const char *loc;		/* FILE:LINE:COL of what runs now */
+	int64_t actions;		/* statements left (MAXACTION) */
+	int nesting;			/* function calls in progress */
+	bool error;			/* an error is unwinding the handler */
+	bool fatal;			/* and try/catch may not catch it */
+	bool next_overload;		/* a function said 'next' */
+	char error_msg[MAXSTRINGLEN * 2];
+	int64_t ret_long;		/* a function's value, for its caller */
+	char ret_str[MAXSTRINGLEN];
+	struct stp_tokenizer tok;
+	char *frames;			/* MAXNESTING + 1 of stp_frame_size */
+	size_t out_len;
+	char out[STP_BUFFER_SIZE];
+	char fmt[STP_PRINT_SIZE];
+};
+
+/* The session, shared by the handlers and the platform's main loop. */
+struct stp_session {
+	volatile int exit_requested;	/* exit(), a signal, -T, -c ended */
+	volatile int aborted;		/* abort(): no end probes */
+	int64_t errors, skipped, overflows;
+	int64_t target_pid;		/* target() */
+	int exit_status;
+};
+extern struct stp_session stp_session;
+
+/* Start a handler: limits reset, output empty, P as pp(). */
+void stp_context_start(struct stp_context *c, const char *pp, int64_t actions);
+/* End a handler: flush its output, report its error, count it. */
+void stp_context_end(struct stp_context *c);
+
+/* Raise a runtime error at c->loc; try/catch may catch it. */
+void stp_error(struct stp_context *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* An error no catch may stop (MAXACTION, MAXNESTING). */
+void stp_fatal(struct stp_context *c, const char *msg);
+void stp_warn(struct stp_context *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void stp_request_exit(struct stp_context *c);
+void stp_request_abort(struct stp_context *c);
+/* A probe skipped (lock contention): counted against MAXSKIPPED. */
+void stp_skip(const char *pp);
+
+/* ---- output ---- */
+
+void stp_print(struct stp_context *c, const char *s, size_t len);
+void stp_print_string(struct stp_context *c, const char *s);
+void stp_print_char(struct stp_context *c, char ch);
+void stp_print_long(struct stp_context *c, int64_t v);
+void stp_printf(struct stp_context *c, const char *fmt,
+		const union stp_arg *args, int nargs);
+void stp_sprintf(struct stp_context *c, char *out, const char *fmt,
+		 const union stp_arg *args, int nargs);
+void stp_print_hist(struct stp_context *c, const struct stp_stat *st,
+		    const struct stp_hist_spec *spec);
+void stp_sprint_hist(char *out, const struct stp_stat *st,
+		     const struct stp_hist_spec *spec);
+/* Autoprint of globals at the end: printf-style, C formats. */
+void stp_ap(struct stp_context *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+#define STP_STATS(s) (long long)(s)->count, (long long)(s)->min,	\
+	(long long)(s)->max, (long long)(s)->sum,			\
+	(long long)((s)->count ? (s)->sum / (s)->count : 0)
+
+/* ---- operations the generated code calls ---- */
+
+int64_t stp_divide(struct stp_context *c, int64_t a, int64_t b, bool mod);
+struct stp_map_entry *stp_map_put(struct stp_context *c, struct stp_map *m,
+				  const union stp_arg *keys);
+int64_t stp_stat_op(struct stp_context *c, const struct stp_stat *st,
+		    enum stp_statop op, int shift);
+int64_t stp_hist_at(struct stp_context *c, const struct stp_stat *st,
+		    const struct stp_hist_spec *spec, int64_t bucket);
+bool stp_regex_match(struct stp_context *c, const char *s, const char *re);
+
+/* ---- what the tapset's embedded C calls ---- */
+
+void stp_substr_fn(char *out, const char *s, int64_t start, int64_t len);
+int64_t stp_stringat_fn(struct stp_context *c, const char *s, int64_t i);
+int64_t stp_strtol_fn(struct stp_context *c, const char *s, int64_t base);
+void stp_tokenize_fn(struct stp_context *c, char *out, const char *s,
+		     const char *delim);
+int64_t stp_randint_fn(struct stp_context *c, int64_t n);
+void stp_probe_point(struct stp_context *c, char *out);
+
+/* ---- the program's side (generated) ---- */
+
+enum stp_probe_kind {
+	STP_PROBE_BEGIN,
+	STP_PROBE_END,
+	STP_PROBE_ERROR,
+	STP_PROBE_NEVER,
+	STP_PROBE_TIMER,
+};
+
+struct stp_probe {
+	const char *pp;
+	enum stp_probe_kind kind;
+	int64_t seq;			/* begin(N) / end(N) / error(N) */
+	int64_t period_ns, random_ns;	/* timers */
+	void (*handler)(struct stp_context *c);
+};
+
+struct stp_global_param {
+	const char *name;		/* for -G NAME=VALUE at run time */
+	int64_t *l;
+	char *s;
+};
+
+extern const struct stp_probe stp_probes[];
+extern const int stp_nprobes;
+extern const struct stp_global_param stp_params[];
+extern const int stp_nparams;
+extern const size_t stp_frame_size;
+int stp_program_init(void);		/* maps, locks; 0 or an error */
+void stp_program_exit(void);
+
+#endif /* STP_RUNTIME_H */

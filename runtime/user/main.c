@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * main.c - the main loop of a program built for the user runtime
+ * (--runtime=user): begin probes, then timers until exit() or a signal or
+ * -T or the end of the -c command, then end probes (error probes instead
+ * when errors ended the session), then the counts of errors and skips.
+ *
+ * Probes run one at a time on one thread, so the global locks the
+ * generated code takes never contend here; they are real read-write
+ * locks all the same, as the kernel flavour needs them.
+ *
+ * Arguments (stap passes them): [-o FILE] [-T SECS] [-x PID] [-c CMD]
+ * [NAME=VALUE ...] for the script's globals (-G).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "stp_runtime.h"
+#include "user.h"
+
+/* ---- the session ---- */
+
+static struct stp_context context;
+static const char *target_cmd;
+static int timeout_s;
+static pid_t child;
+static int child_gate = -1;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stp_session.exit_requested = 1;
+}
+
+static void usage_error(const char *what, const char *arg)
+{
+	fprintf(stderr, "ERROR: %s: %s\n", what, arg);
+	exit(1);
+}
+
+/* NAME=VALUE: a global of the script, a number or a string. */
+static void set_param(const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	int i;
+
+	for (i = 0; eq && i < stp_nparams; i++) {
+		const struct stp_global_param *p = &stp_params[i];
+		char *end;
+
+		if (strlen(p->name) != (size_t)(eq - arg) ||
+		    strncmp(p->name, arg, (size_t)(eq - arg)))
+			continue;
+		if (p->s) {
+			stp_strlcpy(p->s, eq + 1, MAXSTRINGLEN);
+			return;
+		}
+		errno = 0;
+		*p->l = strtoll(eq + 1, &end, 0);
+		if (errno || *end || end == eq + 1)
+			usage_error("not a number for a numeric global", arg);
+		return;
+	}
+	usage_error("no such global in the script (or not a scalar)", arg);
+}
+
+static void parse_args(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-o") && i + 1 < argc) {
+			stp_out = fopen(argv[++i], "w");
+			if (!stp_out)
+				usage_error("cannot open the output file",
+					    argv[i]);
+		} else if (!strcmp(a, "-T") && i + 1 < argc) {
+			timeout_s = atoi(argv[++i]);
+		} else if (!strcmp(a, "-x") && i + 1 < argc) {
+			stp_session.target_pid = atoll(argv[++i]);
+		} else if (!strcmp(a, "-c") && i + 1 < argc) {
+			target_cmd = argv[++i];
+		} else {
+			set_param(a);
+		}
+	}
+}
+
+/* -c: the command starts now, held at a pipe until the probes are up,
+ * so target() is its pid from the first begin probe on. */
+static void start_target(void)
+{
+	int gate[2];
+
+	if (!target_cmd)
+		return;
+	if (pipe(gate) != 0)
+		usage_error("cannot start the target command", target_cmd);
+	child = fork();
+	if (child < 0)
+		usage_error("cannot start the target command", target_cmd);
+	if (child == 0) {
+		char go;
+
+		close(gate[1]);
+		if (read(gate[0], &go, 1) != 1)
+			_exit(127);
+		execl("/bin/sh", "sh", "-c", target_cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(gate[0]);
+	child_gate = gate[1];
+	stp_session.target_pid = child;
+}
+
+static void release_target(void)
+{
+	if (child_gate >= 0) {
+		if (write(child_gate, "g", 1) != 1)
+			stp_session.exit_requested = 1;
+		close(child_gate);
+		child_gate = -1;
+	}
+}
+
+static void run(const struct stp_probe *p, int64_t actions)
+{
+	stp_context_start(&context, p->pp, actions);
+	p->handler(&context);
+	stp_context_end(&context);
+	fflush(stp_out);
+}
+
+/* The probes of KIND, by sequence number, then in program order. */
+static void run_kind(enum stp_probe_kind kind)
+{
+	int64_t done = INT64_MIN;
+	bool started = false;
+
+	for (;;) {
+		int64_t next = INT64_MAX;
+		bool found = false;
+		int i;
+
+		for (i = 0; i < stp_nprobes; i++)
+			if (stp_probes[i].kind == kind &&
+			    (!started || stp_probes[i].seq > done) &&
+			    stp_probes[i].seq <= next) {
+				next = stp_probes[i].seq;
+				found = true;
+			}
+		if (!found)
+			break;
+		for (i = 0; i < stp_nprobes; i++)
+			if (stp_probes[i].kind == kind &&
+			    stp_probes[i].seq == next)
+				run(&stp_probes[i], MAXACTION_INTERRUPTIBLE);
+		if (next == INT64_MAX)
+			break;
+		done = next;
+		started = true;
+	}
+}
+
+static int64_t next_period(const struct stp_probe *p)
+{
+	int64_t r = p->random_ns;
+
+	if (!r)
+		return p->period_ns;
+	return p->period_ns - r + (int64_t)(stp_random() % (uint64_t)(2 * r + 1));
+}
+
+static void check_child(void)
+{
+	int status;
+
+	if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
+		child = 0;
+		stp_session.exit_requested = 1;
+	}
+}
+
+/* Timers until the session should end. */
+static void run_timers(void)
+{
+	int64_t *due = calloc((size_t)stp_nprobes + 1, sizeof(*due));
+	int64_t now = stp_clock_ns(CLOCK_MONOTONIC), stop = INT64_MAX;
+	int i;
+
+	if (!due) {
+		stp_transport_error("ERROR: out of memory\n");
+		stp_session.exit_status = 1;
+		return;
+	}
+	if (timeout_s > 0)
+		stop = now + (int64_t)timeout_s * 1000000000;
+	for (i = 0; i < stp_nprobes; i++)
+		due[i] = now + next_period(&stp_probes[i]);
+	while (!stp_session.exit_requested) {
+		int64_t next = stop;
+		struct timespec ts;
+
+		check_child();
+		now = stp_clock_ns(CLOCK_MONOTONIC);
+		if (now >= stop)
+			break;
+		for (i = 0; i < stp_nprobes && !stp_session.exit_requested;
+		     i++) {
+			if (stp_probes[i].kind != STP_PROBE_TIMER)
+				continue;
+			if (due[i] <= now) {
+				run(&stp_probes[i], MAXACTION);
+				due[i] += next_period(&stp_probes[i]);
+				if (due[i] < now)
+					due[i] = now + next_period(&stp_probes[i]);
+			}
+			if (due[i] < next)
+				next = due[i];
+		}
+		if (stp_session.exit_requested)
+			break;
+		/* Sleep until the next timer; a signal or the child's end
+		 * wakes us (EINTR), and we look at least every 100 ms. */
+		if (next - now > 100000000)
+			next = now + 100000000;
+		ts.tv_sec = next / 1000000000;
+		ts.tv_nsec = next % 1000000000;
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+	}
+	free(due);
+}
+
+int stp_main(int argc, char **argv)
+{
+	struct sigaction sa;
+
+	stp_out = stdout;
+	parse_args(argc, argv);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_DFL;
+	sa.sa_flags = SA_NOCLDSTOP;
+	sigaction(SIGCHLD, &sa, NULL);
+
+	context.frames = calloc(MAXNESTING + 1, stp_frame_size);
+	if (!context.frames || stp_program_init() != 0) {
+		fprintf(stderr, "ERROR: not enough memory to start the script\n");
+		return 1;
+	}
+	start_target();
+	run_kind(STP_PROBE_BEGIN);
+	release_target();
+	run_timers();
+	if (!stp_session.aborted) {
+		if (stp_session.errors > MAXERRORS)
+			run_kind(STP_PROBE_ERROR);
+		else
+			run_kind(STP_PROBE_END);
+	}
+	fflush(stp_out);
+	if (stp_session.errors || stp_session.skipped)
+		fprintf(stderr, "WARNING: Number of errors: %lld, skipped "
+			"probes: %lld\n", (long long)stp_session.errors,
+			(long long)stp_session.skipped);
+	if (stp_session.overflows)
+		fprintf(stderr, "WARNING: %lld writes of output failed\n",
+			(long long)stp_session.overflows);
+	if (child > 0) {
+		kill(child, SIGTERM);
+		waitpid(child, NULL, 0);
+	}
+	stp_program_exit();
+	free(context.frames);
+	if (stp_out != stdout && fclose(stp_out) != 0)
+		return 1;
+	return stp_session.errors ? 1 : stp_session.exit_status;
+}
+
+#ifndef STP_NO_MAIN
+int main(int argc, char **argv)
+{
+	return stp_main(argc, argv);
+}
+#endif

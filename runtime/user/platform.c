@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * platform.c - the platform layer of the user runtime (--runtime=user):
+ * memory, locks, clocks, the current task, fault-safe memory reads and
+ * the transport (stdout or -o FILE, and stderr).
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "stp_runtime.h"
+#include "user.h"
+
+FILE *stp_out;
+
+/* ---- platform ---- */
+
+void *stp_alloc(size_t size)
+{
+	return calloc(1, size);
+}
+
+void stp_free(void *p)
+{
+	free(p);
+}
+
+struct stp_lock {
+	pthread_rwlock_t rw;
+};
+
+struct stp_lock *stp_lock_new(void)
+{
+	struct stp_lock *l = stp_alloc(sizeof(*l));
+
+	if (l && pthread_rwlock_init(&l->rw, NULL) != 0) {
+		stp_free(l);
+		return NULL;
+	}
+	return l;
+}
+
+void stp_lock_free(struct stp_lock *l)
+{
+	if (!l)
+		return;
+	pthread_rwlock_destroy(&l->rw);
+	stp_free(l);
+}
+
+/* MAXTRYLOCK tries, then the caller skips the probe. */
+bool stp_lock_try(struct stp_lock *l, bool write)
+{
+	int i;
+
+	for (i = 0; i < MAXTRYLOCK; i++) {
+		int rc = write ? pthread_rwlock_trywrlock(&l->rw) :
+				 pthread_rwlock_tryrdlock(&l->rw);
+
+		if (rc == 0)
+			return true;
+		sched_yield();
+	}
+	return false;
+}
+
+void stp_unlock(struct stp_lock *l, bool write)
+{
+	(void)write;
+	pthread_rwlock_unlock(&l->rw);
+}
+
+int64_t stp_clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t stp_time_ns(void)
+{
+	return stp_clock_ns(CLOCK_REALTIME);
+}
+
+int64_t stp_cycles(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	return (int64_t)__builtin_ia32_rdtsc();
+#else
+	return stp_clock_ns(CLOCK_MONOTONIC_RAW);
+#endif
+}
+
+/* HZ as the Debian kernels have it: jiffies tick every 4 ms. */
+int64_t stp_hz(void)
+{
+	return 250;
+}
+
+int64_t stp_jiffies(void)
+{
+	return stp_clock_ns(CLOCK_MONOTONIC) / (1000000000 / 250);
+}
+
+uint32_t stp_random(void)
+{
+	static uint64_t state;
+
+	if (!state) {
+		if (getrandom(&state, sizeof(state), 0) != sizeof(state))
+			state = (uint64_t)stp_clock_ns(CLOCK_MONOTONIC);
+		state |= 1;
+	}
+	/* xorshift64*: fast, and plenty for randint(). */
+	state ^= state >> 12;
+	state ^= state << 25;
+	state ^= state >> 27;
+	return (uint32_t)((state * 2685821657736338717ull) >> 32);
+}
+
+int64_t stp_task_pid(void)
+{
+	return getpid();
+}
+
+int64_t stp_task_tid(void)
+{
+	return gettid();
+}
+
+int64_t stp_task_ppid(void)
+{
+	return getppid();
+}
+
+int64_t stp_task_id(int which)
+{
+	switch (which) {
+	case 0: return getuid();
+	case 1: return geteuid();
+	case 2: return getgid();
+	default: return getegid();
+	}
+}
+
+void stp_task_execname(char *name)
+{
+	char comm[17] = "";
+
+	prctl(PR_GET_NAME, comm, 0, 0, 0);
+	stp_strlcpy(name, comm, MAXSTRINGLEN);
+}
+
+int64_t stp_task_cpu(void)
+{
+	int cpu = sched_getcpu();
+
+	return cpu < 0 ? 0 : cpu;
+}
+
+/* Fault-safe: a bad address is an error, not a crash. */
+int stp_read_memory(void *dst, int64_t addr, size_t len)
+{
+	struct iovec local = { dst, len };
+	struct iovec remote = { (void *)(uintptr_t)addr, len };
+
+	if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) !=
+	    (ssize_t)len)
+		return STP_EFAULT;
+	return 0;
+}
+
+void stp_transport_write(const char *buf, size_t len)
+{
+	if (fwrite(buf, 1, len, stp_out) != len)
+		stp_session.overflows++;
+}
+
+void stp_transport_error(const char *text)
+{
+	fflush(stp_out);
+	fputs(text, stderr);
+}
+

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* user.h - what the user runtime's platform layer and main loop share. */
+#ifndef STP_USER_H
+#define STP_USER_H
+
+#include <stdio.h>
+#include <time.h>
+
+extern FILE *stp_out;			/* the script's output */
+int64_t stp_clock_ns(clockid_t id);
+int stp_main(int argc, char **argv);	/* main(), unless STP_NO_MAIN */
+
+#endif /* STP_USER_H */

@@ -1,0 +1,364 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * build.c - passes 3 to 5 for --runtime=user: the C of emit.c, compiled
+ * with the runtime into an executable, cached, and run.
+ *
+ * The cache key is a SHA-256 of everything that decides the executable:
+ * the script's files and the tapset files it pulled in (their text, so
+ * that error locations stay true), the tapset macro files, the runtime's
+ * sources, the options that change the program (-D, -g, -u, arguments,
+ * target kernel), the compiler and the translator's version.  A hit skips
+ * passes 3 and 4.  -G, -o, -T, -c and -x are not in the key: they are
+ * given to the program when it runs.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "stap.h"
+
+#ifndef STAP_RUNTIME_DIR
+#define STAP_RUNTIME_DIR "/usr/share/stap/runtime"
+#endif
+
+extern char **environ;
+
+static const char *runtime_dir(void)
+{
+	return S->runtime_dir ? S->runtime_dir : STAP_RUNTIME_DIR;
+}
+
+static const char *compiler(void)
+{
+	const char *cc = getenv("CC");
+
+	return cc && *cc ? cc : "cc";
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The files of DIR ending in one of SUFFIXES, sorted, with their paths. */
+static void list_files(const char *dir, const char *const *suffixes,
+		       void *vec)
+{
+	VEC(char *) *out = vec;
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int first = out->len;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		int i;
+
+		for (i = 0; suffixes[i]; i++) {
+			size_t ls = strlen(suffixes[i]);
+
+			if (n > ls && !strcmp(e->d_name + n - ls, suffixes[i])) {
+				vec_push(out, arena_printf("%s/%s", dir,
+							   e->d_name));
+				break;
+			}
+		}
+	}
+	closedir(d);
+	qsort(out->v + first, (size_t)(out->len - first), sizeof(char *),
+	      compare_strings);
+}
+
+static void hash_string(Sha256 *h, const char *s)
+{
+	sha256_update(h, s ? s : "", strlen(s ? s : "") + 1);
+}
+
+static void hash_file(Sha256 *h, const char *path)
+{
+	size_t len;
+	char *text = read_file(path, &len);
+
+	hash_string(h, path);
+	if (text) {
+		sha256_update(h, text, len);
+		free(text);
+	}
+}
+
+static const char *const c_files[] = { ".c", NULL };
+static const char *const source_files[] = { ".c", ".h", NULL };
+static const char *const tapset_files[] = { ".stp", ".stpm", NULL };
+
+static void cache_key(char *hex)
+{
+	VEC(char *) files = { 0 };
+	Sha256 h;
+	int i;
+
+	sha256_init(&h);
+	hash_string(&h, STAP_VERSION);
+	hash_string(&h, compiler());
+	hash_string(&h, S->runtime);
+	hash_string(&h, S->kernel_release);
+	hash_string(&h, S->arch);
+	hash_string(&h, S->compat);
+	hash_string(&h, S->guru ? "g" : "");
+	hash_string(&h, S->unoptimized ? "u" : "");
+	for (i = 0; i < S->defines.len; i++) {
+		hash_string(&h, S->defines.v[i].name);
+		hash_string(&h, S->defines.v[i].value);
+	}
+	for (i = 0; i < S->args.len; i++)
+		hash_string(&h, S->args.v[i]);
+	for (i = 0; i < S->files.len; i++) {
+		const Source *src = S->files.v[i]->src;
+
+		hash_string(&h, src->name);
+		sha256_update(&h, src->text, src->len);
+	}
+	list_files(runtime_dir(), source_files, &files);
+	list_files(arena_printf("%s/user", runtime_dir()), source_files, &files);
+	for (i = 0; i < S->include_dirs.len; i++)
+		list_files(S->include_dirs.v[i], tapset_files, &files);
+	for (i = 0; i < files.len; i++)
+		hash_file(&h, files.v[i]);
+	sha256_hex(&h, hex);
+}
+
+static const char *cache_dir(void)
+{
+	const char *dir = getenv("SYSTEMTAP_DIR");
+	const char *home = getenv("HOME");
+
+	if (dir && *dir)
+		return arena_printf("%s/cache", dir);
+	return arena_printf("%s/.systemtap/cache", home && *home ? home : "/tmp");
+}
+
+static bool make_dirs(const char *path)
+{
+	char *p = arena_strdup(path), *s;
+
+	for (s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = 0;
+		if (mkdir(p, 0755) != 0 && errno != EEXIST)
+			return false;
+		*s = '/';
+	}
+	return mkdir(p, 0755) == 0 || errno == EEXIST;
+}
+
+/* Run ARGV, its stderr into LOG; true if it exited 0. */
+static bool run_command(char **argv, const char *log)
+{
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int status;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 2, log, O_WRONLY | O_CREAT |
+					 O_TRUNC, 0644);
+	posix_spawn_file_actions_adddup2(&fa, 2, 1);
+	if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		fprintf(stderr, "stap: cannot run %s: %s\n", argv[0],
+			strerror(errno));
+		return false;
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+static void show_log(const char *log)
+{
+	size_t len;
+	char *text = read_file(log, &len);
+
+	if (text) {
+		fwrite(text, 1, len, stderr);
+		free(text);
+	}
+}
+
+/* Pass 4: the C and the runtime into EXE. */
+static bool compile(const char *dir, const char *csrc, const char *exe)
+{
+	VEC(char *) argv = { 0 };
+	VEC(char *) srcs = { 0 };
+	const char *rt = runtime_dir();
+	const char *log = arena_printf("%s/cc.log", dir);
+	int i;
+
+	vec_push(&argv, (char *)compiler());
+	vec_push(&argv, "-std=gnu11");
+	vec_push(&argv, "-O2");
+	vec_push(&argv, "-w");
+	vec_push(&argv, arena_printf("-I%s", rt));
+	vec_push(&argv, arena_printf("-I%s/user", rt));
+	for (i = 0; i < S->defines.len; i++) {
+		Define *d = &S->defines.v[i];
+
+		vec_push(&argv, d->value ? arena_printf("-D%s=%s", d->name,
+							d->value) :
+			 arena_printf("-D%s", d->name));
+	}
+	vec_push(&argv, "-o");
+	vec_push(&argv, (char *)exe);
+	vec_push(&argv, (char *)csrc);
+	list_files(rt, c_files, &srcs);
+	list_files(arena_printf("%s/user", rt), c_files, &srcs);
+	for (i = 0; i < srcs.len; i++)
+		vec_push(&argv, srcs.v[i]);
+	vec_push(&argv, "-lpthread");
+	vec_push(&argv, NULL);
+	if (S->verbose > 1) {
+		for (i = 0; argv.v[i]; i++)
+			fprintf(stderr, "%s%s", i ? " " : "", argv.v[i]);
+		fputc('\n', stderr);
+	}
+	if (run_command(argv.v, log))
+		return true;
+	fprintf(stderr, "stap: pass 4: compiling the generated C failed:\n");
+	show_log(log);
+	return false;
+}
+
+static bool write_c(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f) {
+		fprintf(stderr, "stap: cannot write %s: %s\n", path,
+			strerror(errno));
+		return false;
+	}
+	emit_program(f);
+	if (fclose(f) != 0) {
+		fprintf(stderr, "stap: cannot write %s: %s\n", path,
+			strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static void remove_dir(const char *dir)
+{
+	VEC(char *) files = { 0 };
+	static const char *const all[] = { "", NULL };
+	int i;
+
+	list_files(dir, all, &files);
+	for (i = 0; i < files.len; i++)
+		unlink(files.v[i]);
+	rmdir(dir);
+}
+
+/* Build into a temporary directory, then move into the cache. */
+static bool build(const char *cached, const char *exe)
+{
+	char tmpl[] = "/tmp/stapXXXXXX";
+	char *dir = mkdtemp(tmpl);
+	const char *csrc, *built;
+
+	if (!dir) {
+		fprintf(stderr, "stap: cannot make a temporary directory: %s\n",
+			strerror(errno));
+		return false;
+	}
+	dir = arena_strdup(dir);
+	csrc = arena_printf("%s/stap.c", dir);
+	built = arena_printf("%s/stap", dir);
+	if (!write_c(csrc) || !compile(dir, csrc, built)) {
+		fprintf(stderr, "stap: the generated files are kept in %s\n",
+			dir);
+		return false;
+	}
+	if (!make_dirs(cached) || rename(built, exe) != 0) {
+		fprintf(stderr, "stap: cannot store the program in the cache "
+			"%s: %s\n", cached, strerror(errno));
+		return false;
+	}
+	if (S->keep_tmp)
+		fprintf(stderr, "Keeping temporary directory \"%s\"\n", dir);
+	else
+		remove_dir(dir);
+	return true;
+}
+
+/* Pass 5: the program replaces stap, with the run-time options. */
+static int run(const char *exe)
+{
+	VEC(char *) argv = { 0 };
+	int i;
+
+	vec_push(&argv, (char *)exe);
+	if (S->output) {
+		vec_push(&argv, "-o");
+		vec_push(&argv, (char *)S->output);
+	}
+	if (S->timeout) {
+		vec_push(&argv, "-T");
+		vec_push(&argv, arena_printf("%d", S->timeout));
+	}
+	if (S->target_pid) {
+		vec_push(&argv, "-x");
+		vec_push(&argv, arena_printf("%ld", S->target_pid));
+	}
+	if (S->target_cmd) {
+		vec_push(&argv, "-c");
+		vec_push(&argv, (char *)S->target_cmd);
+	}
+	for (i = 0; i < S->set_globals.len; i++)
+		vec_push(&argv, arena_printf("%s=%s", S->set_globals.v[i].name,
+					     S->set_globals.v[i].value));
+	vec_push(&argv, NULL);
+	fflush(stdout);
+	fflush(stderr);
+	execv(exe, argv.v);
+	fprintf(stderr, "stap: cannot run %s: %s\n", exe, strerror(errno));
+	return 1;
+}
+
+int build_and_run(void)
+{
+	char key[65];
+	const char *cached, *exe;
+	struct stat st;
+
+	if (strcmp(S->runtime, "user")) {
+		fprintf(stderr, "stap: passes 3-5 for the kernel runtime are not "
+			"implemented yet: use --runtime=user, or stop with -p1 "
+			"or -p2\n");
+		return 1;
+	}
+	if (S->last_pass == 3) {
+		emit_program(stdout);
+		return 0;
+	}
+	cache_key(key);
+	cached = arena_printf("%s/user/%.2s/%s", cache_dir(), key, key);
+	exe = arena_printf("%s/stap_%.16s", cached, key);
+	if (stat(exe, &st) != 0 || !(st.st_mode & S_IXUSR)) {
+		if (!build(cached, exe))
+			return 1;
+	} else if (S->verbose) {
+		fprintf(stderr, "Pass 3-4: using the cached %s\n", exe);
+	}
+	if (S->last_pass == 4) {
+		printf("%s\n", exe);
+		return 0;
+	}
+	return run(exe);
+}

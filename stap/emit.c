@@ -1,0 +1,1560 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * emit.c - pass 3: the resolved program as C over the runtime
+ * (runtime/stp_runtime.h).
+ *
+ * Each probe and function becomes a C function whose locals live in a
+ * frame of the context, not on the stack: frames[0] for the probe,
+ * frames[d] for a call d deep.  Expressions become C expressions, using
+ * GNU statement expressions so that operands are evaluated left to right
+ * and an error can leave the handler: every operation that may fail sets
+ * c->error, and the code jumps to the current error label (the handler's
+ * end, or a catch block).  Every statement and loop iteration spends one
+ * of MAXACTION.  Strings are MAXSTRINGLEN buffers: a string expression is
+ * a pointer to one (a variable, or a temporary slot of the frame).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "stap.h"
+
+typedef struct Emit {
+	Buf body;		/* the C function being written */
+	Buf frame;		/* its frame's extra members (temporaries) */
+	int slots;		/* string temporaries in the frame */
+	int tmp;		/* unique names for C locals */
+	const char *label;	/* where an error jumps */
+	Func *func;		/* the function being written, or NULL */
+	int loops;
+} Emit;
+
+static Buf decls;		/* location strings, histogram specs */
+static Table locs;		/* "file:line:col" -> its C name */
+static int nlocs;
+
+static char *expr(Emit *e, Node *n);
+static void stmt(Emit *e, Node *n, int indent);
+
+static Type type_of(const Node *n)
+{
+	if (n->kind == N_VAR && n->sym)
+		return tyvar_type(n->sym->ty);
+	return tyvar_type(n->ty);
+}
+
+/* ---- names and constants ---- */
+
+static const char *loc(const Token *t)
+{
+	const char *key, *name;
+
+	if (!t || !t->src)
+		return "\"\"";
+	key = arena_printf("%s:%d:%d", t->src->name, t->line, t->col);
+	name = table_get(&locs, key);
+	if (name)
+		return name;
+	name = arena_printf("loc%d", nlocs++);
+	table_put(&locs, key, (void *)name);
+	buf_printf(&decls, "static const char %s[] = \"", name);
+	for (; *key; key++) {
+		if (*key == '"' || *key == '\\')
+			buf_putc(&decls, '\\');
+		buf_putc(&decls, *key);
+	}
+	buf_puts(&decls, "\";\n");
+	return name;
+}
+
+/* A C string literal holding exactly the bytes of S. */
+static char *c_string(const char *s, size_t len)
+{
+	Buf b = { 0 };
+	size_t i;
+	char *r;
+
+	buf_putc(&b, '"');
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch == '"' || ch == '\\')
+			buf_printf(&b, "\\%c", ch);
+		else if (ch < 32 || ch >= 127 || ch == '?')
+			buf_printf(&b, "\\%03o", ch);
+		else
+			buf_putc(&b, (char)ch);
+	}
+	buf_putc(&b, '"');
+	r = arena_strdup(b.s);
+	buf_free(&b);
+	return r;
+}
+
+static char *literal(const char *raw)
+{
+	size_t len;
+	char *s = decode_string(raw, &len), *r = c_string(s, len);
+
+	free(s);
+	return r;
+}
+
+static char *number(int64_t v)
+{
+	if (v == INT64_MIN)
+		return "((int64_t)(-9223372036854775807LL - 1))";
+	return arena_printf("((int64_t)%lldLL)", (long long)v);
+}
+
+static int new_tmp(Emit *e)
+{
+	return ++e->tmp;
+}
+
+/* A string temporary of the frame for node N (one per node). */
+static char *slot(Emit *e, Node *n)
+{
+	if (!n->slot) {
+		n->slot = ++e->slots;
+		buf_printf(&e->frame, "\tchar t%d[MAXSTRINGLEN];\n", n->slot);
+	}
+	return arena_printf("f->t%d", n->slot);
+}
+
+static char *check_error(Emit *e)
+{
+	return arena_printf("if (unlikely(c->error)) goto %s;", e->label);
+}
+
+/* ---- variables ---- */
+
+static char *var_ref(const Symbol *s)
+{
+	if (s->kind == SYM_GLOBAL)
+		return (char *)s->cname;
+	return arena_printf("f->%c_%s", s->kind == SYM_PARAM ? 'a' : 'l',
+			    s->name);
+}
+
+static const char *kind_of(Type t)
+{
+	return t == TY_STRING ? "STP_STRING" : t == TY_STATS ? "STP_STAT" :
+	       "STP_LONG";
+}
+
+/* The histogram spec a statistic variable uses (a C name). */
+static const char *hist_spec(const Symbol *s)
+{
+	return arena_printf("&%s_hist", s->cname);
+}
+
+/* "union stp_arg _kN[...]; _kN[0].l = ...;" filled left to right. */
+static char *keys(Emit *e, Node **args, int n, int *id, unsigned *wild)
+{
+	Buf b = { 0 };
+	int i, k = new_tmp(e);
+	char *r;
+
+	*wild = 0;
+	buf_printf(&b, "union stp_arg _k%d[%d] = { { 0 } }; ", k,
+		   n ? n : 1);
+	for (i = 0; i < n; i++) {
+		if (!args[i]) {
+			*wild |= 1u << i;
+			continue;
+		}
+		buf_printf(&b, "_k%d[%d].%c = %s; ", k, i,
+			   type_of(args[i]) == TY_STRING ? 's' : 'l',
+			   expr(e, args[i]));
+	}
+	*id = k;
+	r = arena_strdup(b.s);
+	buf_free(&b);
+	return r;
+}
+
+/* The statistic an expression names: a pointer, possibly NULL (a
+ * missing array element reads as empty). */
+static char *stat_ref(Emit *e, Node *n)
+{
+	int k;
+	unsigned wild;
+	char *ks;
+
+	if (n->kind == N_VAR)
+		return (char *)n->sym->cname;
+	ks = keys(e, n->args.v, n->args.len, &k, &wild);
+	return arena_printf("({ %s struct stp_map_entry *_e%d = stp_map_find"
+			    "(%s, _k%d); _e%d ? stp_map_stat(_e%d) : NULL; })",
+			    ks, k, n->lhs->sym->cname, k, k, k);
+}
+
+static Symbol *stat_symbol(const Node *n)
+{
+	return n->kind == N_VAR ? n->sym : n->lhs->sym;
+}
+
+/* ---- reading and writing variables and elements ---- */
+
+static char *read_index(Emit *e, Node *n)
+{
+	Symbol *s = n->lhs->sym;
+	Type t = tyvar_type(s->ty);
+	unsigned wild;
+	int k;
+	char *ks = keys(e, n->args.v, n->args.len, &k, &wild);
+
+	if (t == TY_STRING)
+		return arena_printf("({ %s struct stp_map_entry *_e%d = "
+				    "stp_map_find(%s, _k%d); stp_strlcpy(%s, _e%d"
+				    " ? stp_map_string(_e%d) : \"\", MAXSTRINGLEN);"
+				    " %s; })", ks, k, s->cname, k, slot(e, n), k,
+				    k, slot(e, n));
+	return arena_printf("({ %s struct stp_map_entry *_e%d = stp_map_find"
+			    "(%s, _k%d); _e%d ? *stp_map_long(_e%d) : 0; })",
+			    ks, k, s->cname, k, k, k);
+}
+
+/* The entry of an element about to be written: inserted if missing. */
+static char *entry_for_write(Emit *e, Node *n, int *k)
+{
+	unsigned wild;
+	char *ks = keys(e, n->args.v, n->args.len, k, &wild);
+
+	return arena_printf("%s struct stp_map_entry *_e%d = stp_map_put(c, %s,"
+			    " _k%d); %s", ks, *k, n->lhs->sym->cname, *k,
+			    check_error(e));
+}
+
+/*
+ * An assignment OP= of VALUE (a C expression, already evaluated) to the
+ * long or string lvalue PLACE; returns the new value.
+ */
+static char *update(const char *place, Type t, const char *op,
+		    const char *value, Emit *e, int k)
+{
+	if (t == TY_STRING) {
+		if (!strcmp(op, ".="))
+			return arena_printf("({ stp_concat(%s, %s, %s); %s; })",
+					    place, place, value, place);
+		return arena_printf("({ const char *_v%d = %s; if (_v%d != %s) "
+				    "stp_strlcpy(%s, _v%d, MAXSTRINGLEN); %s; })",
+				    k, value, k, place, place, k, place);
+	}
+	if (!strcmp(op, "="))
+		return arena_printf("(%s = %s)", place, value);
+	if (!strcmp(op, "/=") || !strcmp(op, "%="))
+		return arena_printf("({ int64_t _v%d = stp_divide(c, %s, %s, %d);"
+				    " %s %s = _v%d; })", k, place, value,
+				    op[0] == '%', check_error(e), place, k);
+	if (!strcmp(op, "<<=") || !strcmp(op, ">>="))
+		return arena_printf("(%s = (int64_t)(%s%s %c%c ((%s) & 63)))",
+				    place, op[0] == '<' ? "(uint64_t)" : "",
+				    place, op[0], op[0], value);
+	if (strchr("+-*", op[0]))
+		return arena_printf("(%s = (int64_t)((uint64_t)%s %c "
+				    "(uint64_t)(%s)))", place, place, op[0],
+				    value);
+	return arena_printf("(%s %s %s)", place, op, value);
+}
+
+static char *assign(Emit *e, Node *n)
+{
+	Node *l = n->lhs;
+	Type t = type_of(l);
+	int k = new_tmp(e);
+	char *value;
+
+	if (!strcmp(n->op, "<<<")) {
+		Symbol *s = stat_symbol(l);
+
+		value = expr(e, n->rhs);
+		if (l->kind == N_VAR)
+			return arena_printf("({ int64_t _v%d = %s; stp_stat_add"
+					    "(%s, %s, _v%d); _v%d; })", k, value,
+					    s->cname, hist_spec(s), k, k);
+		{
+			int v = k;
+			char *ent = entry_for_write(e, l, &k);
+
+			return arena_printf("({ int64_t _v%d = %s; %s stp_stat_add("
+					    "stp_map_stat(_e%d), %s, _v%d); _v%d; })",
+					    v, value, ent, k, hist_spec(s), v, v);
+		}
+	}
+	if (l->kind == N_VAR) {
+		value = expr(e, n->rhs);
+		if (t == TY_STRING)
+			return update(var_ref(l->sym), t, n->op, value, e, k);
+		return arena_printf("({ int64_t _r%d = %s; %s; })", k, value,
+				    update(var_ref(l->sym), t, n->op,
+					   arena_printf("_r%d", k), e, k));
+	}
+	/* An array element: the value first, then the keys, as SystemTap. */
+	{
+		int r = new_tmp(e);
+		char *ent;
+
+		value = expr(e, n->rhs);
+		ent = entry_for_write(e, l, &k);
+		return arena_printf("({ %s _r%d = %s; %s %s; })",
+				    t == TY_STRING ? "const char *" : "int64_t",
+				    r, value, ent,
+				    update(t == TY_STRING ?
+					   arena_printf("stp_map_string(_e%d)", k) :
+					   arena_printf("(*stp_map_long(_e%d))", k),
+					   t, n->op, arena_printf("_r%d", r), e, k));
+	}
+}
+
+static char *crement(Emit *e, Node *n)
+{
+	const char *d = n->op[0] == '+' ? "+" : "-";
+	Node *l = n->lhs;
+	int k = new_tmp(e);
+	char *place, *pre = "";
+
+	if (l->kind == N_VAR) {
+		place = var_ref(l->sym);
+	} else {
+		pre = entry_for_write(e, l, &k);
+		place = arena_printf("(*stp_map_long(_e%d))", k);
+	}
+	if (n->kind == N_PREINC)
+		return arena_printf("({ %s %s = (int64_t)((uint64_t)%s %s 1); "
+				    "%s; })", pre, place, place, d, place);
+	return arena_printf("({ %s int64_t _o%d = %s; %s = (int64_t)((uint64_t)"
+			    "_o%d %s 1); _o%d; })", pre, k, place, place, k, d,
+			    k);
+}
+
+/* ---- calls ---- */
+
+static char *call(Emit *e, Node *n)
+{
+	Func *f = n->func;
+	Buf b = { 0 };
+	int k = new_tmp(e), i;
+	Type rt = tyvar_type(f->ret);
+	char *r;
+
+	buf_puts(&b, "({ ");
+	for (i = 0; i < n->args.len; i++) {
+		Node *a = n->args.v[i];
+
+		buf_printf(&b, "%s _a%d_%d = %s; ",
+			   type_of(a) == TY_STRING ? "const char *" : "int64_t",
+			   k, i, expr(e, a));
+	}
+	buf_printf(&b, "c->loc = %s; ", loc(n->tok));
+	buf_printf(&b, "stp_call_%s(c", f->cname);
+	for (i = 0; i < n->args.len; i++)
+		buf_printf(&b, ", _a%d_%d", k, i);
+	buf_printf(&b, "); %s ", check_error(e));
+	if (rt == TY_STRING)
+		buf_printf(&b, "stp_strlcpy(%s, c->ret_str, MAXSTRINGLEN); "
+			   "%s; })", slot(e, n), slot(e, n));
+	else if (rt == TY_LONG)
+		buf_puts(&b, "c->ret_long; })");
+	else
+		buf_puts(&b, "0; })");
+	r = arena_strdup(b.s);
+	buf_free(&b);
+	return r;
+}
+
+/* ---- printing ---- */
+
+static bool is_hist(const Node *n)
+{
+	return n->kind == N_HIST;
+}
+
+/* print(x): a value of any kind onto the output (or, SPRINT, a string). */
+static void print_value(Emit *e, Buf *b, Node *a, const char *into)
+{
+	if (is_hist(a)) {
+		Symbol *s = stat_symbol(a->lhs);
+
+		if (into)
+			buf_printf(b, "stp_sprint_hist(%s, %s, %s); "
+				   "stp_strlcat(%s, %s, MAXSTRINGLEN); ",
+				   slot(e, a), stat_ref(e, a->lhs), hist_spec(s),
+				   into, slot(e, a));
+		else
+			buf_printf(b, "stp_print_hist(c, %s, %s); ",
+				   stat_ref(e, a->lhs), hist_spec(s));
+		return;
+	}
+	if (type_of(a) == TY_STRING) {
+		if (into)
+			buf_printf(b, "stp_strlcat(%s, %s, MAXSTRINGLEN); ", into,
+				   expr(e, a));
+		else
+			buf_printf(b, "stp_print_string(c, %s); ", expr(e, a));
+		return;
+	}
+	if (into)
+		buf_printf(b, "{ char _n[32]; stp_long_str(_n, %s); "
+			   "stp_strlcat(%s, _n, MAXSTRINGLEN); } ", expr(e, a),
+			   into);
+	else
+		buf_printf(b, "stp_print_long(c, %s); ", expr(e, a));
+}
+
+static char *format_call(Emit *e, Node *n, bool to_string)
+{
+	Buf b = { 0 };
+	int k = new_tmp(e), i, nargs = n->args.len - 1;
+	char *r;
+
+	buf_printf(&b, "({ union stp_arg _f%d[%d] = { { 0 } }; ", k,
+		   nargs ? nargs : 1);
+	for (i = 0; i < nargs; i++) {
+		Node *a = n->args.v[i + 1];
+
+		buf_printf(&b, "_f%d[%d].%c = %s; ", k, i,
+			   type_of(a) == TY_STRING ? 's' : 'l', expr(e, a));
+	}
+	buf_printf(&b, "c->loc = %s; ", loc(n->tok));
+	if (to_string)
+		buf_printf(&b, "stp_sprintf(c, %s, %s, _f%d, %d); %s %s; })",
+			   slot(e, n), literal(n->args.v[0]->str), k, nargs,
+			   check_error(e), slot(e, n));
+	else
+		buf_printf(&b, "stp_printf(c, %s, _f%d, %d); %s 0; })",
+			   literal(n->args.v[0]->str), k, nargs, check_error(e));
+	r = arena_strdup(b.s);
+	buf_free(&b);
+	return r;
+}
+
+static char *print_call(Emit *e, Node *n)
+{
+	bool to_string = n->name[0] == 's';
+	const char *name = n->name + to_string;
+	bool ln = strstr(name, "ln") != NULL;
+	bool delim = !strncmp(name, "printd", 6);
+	const char *into = to_string ? slot(e, n) : NULL;
+	Buf b = { 0 };
+	char *r, *d = NULL;
+	int i, k = new_tmp(e);
+
+	if (!strcmp(name, "printf"))
+		return format_call(e, n, to_string);
+	buf_puts(&b, "({ ");
+	if (into)
+		buf_printf(&b, "%s[0] = 0; ", into);
+	if (delim) {
+		d = arena_printf("_d%d", k);
+		buf_printf(&b, "const char *%s = %s; ", d,
+			   expr(e, n->args.v[0]));
+	}
+	for (i = delim; i < n->args.len; i++) {
+		if (delim && i > 1) {
+			if (into)
+				buf_printf(&b, "stp_strlcat(%s, %s, MAXSTRINGLEN); ",
+					   into, d);
+			else
+				buf_printf(&b, "stp_print_string(c, %s); ", d);
+		}
+		print_value(e, &b, n->args.v[i], into);
+	}
+	if (ln) {
+		if (into)
+			buf_printf(&b, "stp_strlcat(%s, \"\\n\", MAXSTRINGLEN); ",
+				   into);
+		else
+			buf_puts(&b, "stp_print_char(c, '\\n'); ");
+	}
+	buf_printf(&b, "%s; })", into ? into : "0");
+	r = arena_strdup(b.s);
+	buf_free(&b);
+	return r;
+}
+
+/* ---- operators ---- */
+
+static char *binary(Emit *e, Node *n)
+{
+	int k = new_tmp(e);
+	const char *op = n->op;
+	char *l, *r;
+
+	if (!strcmp(op, ".")) {
+		l = expr(e, n->lhs);
+		r = expr(e, n->rhs);
+		return arena_printf("({ const char *_l%d = %s; const char *_r%d ="
+				    " %s; stp_concat(%s, _l%d, _r%d); %s; })", k,
+				    l, k, r, slot(e, n), k, k, slot(e, n));
+	}
+	l = expr(e, n->lhs);
+	r = expr(e, n->rhs);
+	if (!strcmp(op, "/") || !strcmp(op, "%"))
+		return arena_printf("({ int64_t _l%d = %s, _r%d = %s; c->loc = %s;"
+				    " int64_t _v%d = stp_divide(c, _l%d, _r%d, %d);"
+				    " %s _v%d; })", k, l, k, r, loc(n->tok), k, k,
+				    k, op[0] == '%', check_error(e), k);
+	if (!strcmp(op, "+") || !strcmp(op, "-") || !strcmp(op, "*"))
+		return arena_printf("({ int64_t _l%d = %s, _r%d = %s; (int64_t)"
+				    "((uint64_t)_l%d %s (uint64_t)_r%d); })", k, l,
+				    k, r, k, op, k);
+	if (!strcmp(op, "<<") || !strcmp(op, ">>>"))
+		return arena_printf("({ int64_t _l%d = %s, _r%d = %s; (int64_t)"
+				    "((uint64_t)_l%d %s (_r%d & 63)); })", k, l, k,
+				    r, k, op[0] == '<' ? "<<" : ">>", k);
+	if (!strcmp(op, ">>"))
+		return arena_printf("({ int64_t _l%d = %s, _r%d = %s; _l%d >> "
+				    "(_r%d & 63); })", k, l, k, r, k, k);
+	return arena_printf("({ int64_t _l%d = %s, _r%d = %s; _l%d %s _r%d; })",
+			    k, l, k, r, k, op, k);
+}
+
+static char *compare(Emit *e, Node *n)
+{
+	int k = new_tmp(e);
+	char *l = expr(e, n->lhs), *r = expr(e, n->rhs);
+
+	if (type_of(n->lhs) == TY_STRING)
+		return arena_printf("({ const char *_l%d = %s, *_r%d = %s; "
+				    "(int64_t)(strcmp(_l%d, _r%d) %s 0); })", k, l,
+				    k, r, k, k, n->op);
+	return arena_printf("({ int64_t _l%d = %s, _r%d = %s; (int64_t)(_l%d %s"
+			    " _r%d); })", k, l, k, r, k, n->op, k);
+}
+
+static char *membership(Emit *e, Node *n)
+{
+	unsigned wild;
+	int k;
+	char *ks;
+
+	if (n->lhs->kind != N_VAR) {
+		Symbol *s = stat_symbol(n->lhs->lhs);
+		int t = new_tmp(e);
+
+		return arena_printf("({ int64_t _b%d = %s; (int64_t)(_b%d >= 0 &&"
+				    " _b%d < (%s)->buckets); })", t,
+				    expr(e, n->args.v[0]), t, t, hist_spec(s));
+	}
+	ks = keys(e, n->args.v, n->args.len, &k, &wild);
+	if (!wild)
+		return arena_printf("({ %s (int64_t)(stp_map_find(%s, _k%d) != "
+				    "NULL); })", ks, n->lhs->sym->cname, k);
+	return arena_printf("({ %s struct stp_map_entry *_e%d; for (_e%d = "
+			    "stp_map_first(%s); _e%d && !stp_map_matches(_e%d, "
+			    "_k%d, %uu); _e%d = stp_map_next(%s, _e%d)) ; "
+			    "(int64_t)(_e%d != NULL); })", ks, k, k,
+			    n->lhs->sym->cname, k, k, k, wild, k,
+			    n->lhs->sym->cname, k, k);
+}
+
+static const char *statop(const char *name)
+{
+	static const char *const names[][2] = {
+		{ "count", "STP_COUNT" }, { "sum", "STP_SUM" },
+		{ "min", "STP_MIN" }, { "max", "STP_MAX" },
+		{ "avg", "STP_AVG" }, { "variance", "STP_VARIANCE" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i][0]))
+			return names[i][1];
+	return "STP_COUNT";
+}
+
+static char *stat_value(Emit *e, Node *n)
+{
+	int k = new_tmp(e);
+
+	return arena_printf("({ const struct stp_stat *_s%d = %s; c->loc = %s; "
+			    "int64_t _v%d = stp_stat_op(c, _s%d, %s, %s); %s "
+			    "_v%d; })", k, stat_ref(e, n->lhs), loc(n->tok), k,
+			    k, statop(n->name),
+			    n->args.len ? arena_printf("%lld",
+				(long long)n->args.v[0]->num) : "0",
+			    check_error(e), k);
+}
+
+static char *hist_bucket(Emit *e, Node *n)
+{
+	Node *h = n->lhs;
+	Symbol *s = stat_symbol(h->lhs);
+	int k = new_tmp(e);
+
+	return arena_printf("({ const struct stp_stat *_s%d = %s; int64_t _b%d"
+			    " = %s; c->loc = %s; int64_t _v%d = stp_hist_at(c, "
+			    "_s%d, %s, _b%d); %s _v%d; })", k,
+			    stat_ref(e, h->lhs), k, expr(e, n->args.v[0]),
+			    loc(n->tok), k, k, hist_spec(s), k, check_error(e),
+			    k);
+}
+
+static char *regex(Emit *e, Node *n)
+{
+	char *s = expr(e, n->lhs);
+
+	return arena_printf("({ const char *_s = %s; c->loc = %s; int64_t _m = "
+			    "stp_regex_match(c, _s, %s); %s %s_m; })", s,
+			    loc(n->tok), literal(n->rhs->str), check_error(e),
+			    n->op[0] == '!' ? "!" : "");
+}
+
+static char *expr(Emit *e, Node *n)
+{
+	switch (n->kind) {
+	case N_NUM:
+		return number(n->num);
+	case N_STR:
+		return literal(n->str);
+	case N_VAR:
+		return var_ref(n->sym);
+	case N_INDEX:
+		if (n->lhs->kind == N_HIST)
+			return hist_bucket(e, n);
+		return read_index(e, n);
+	case N_CALL:
+		return call(e, n);
+	case N_PRINT:
+		return print_call(e, n);
+	case N_STATOP:
+		return stat_value(e, n);
+	case N_EMBEDDED:
+		return arena_printf("((int64_t)(%s))", n->str);
+	case N_UNARY: {
+		char *v = expr(e, n->lhs);
+
+		switch (n->op[0]) {
+		case '-':
+			return arena_printf("((int64_t)(0 - (uint64_t)(%s)))", v);
+		case '!':
+			return arena_printf("((int64_t)!(%s))", v);
+		case '~':
+			return arena_printf("(~(%s))", v);
+		default:
+			return arena_printf("(%s)", v);
+		}
+	}
+	case N_PREINC:
+	case N_POSTINC:
+		return crement(e, n);
+	case N_BINARY:
+		return binary(e, n);
+	case N_LOGICAL:
+		return arena_printf("((int64_t)((%s) %s (%s)))", expr(e, n->lhs),
+				    n->op, expr(e, n->rhs));
+	case N_COMPARE:
+		return compare(e, n);
+	case N_REGEX:
+		return regex(e, n);
+	case N_TERNARY:
+		return arena_printf("((%s) ? (%s) : (%s))", expr(e, n->cond),
+				    expr(e, n->then), expr(e, n->els));
+	case N_ASSIGN:
+		return assign(e, n);
+	case N_IN:
+		return membership(e, n);
+	default:
+		/* Resolution or type inference reported these. */
+		return "0";
+	}
+}
+
+/* ---- statements ---- */
+
+static void line(Emit *e, int indent, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void line(Emit *e, int indent, const char *fmt, ...)
+{
+	char *text;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	text = arena_alloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(text, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	while (indent-- > 0)
+		buf_putc(&e->body, '\t');
+	buf_puts(&e->body, text);
+	buf_putc(&e->body, '\n');
+}
+
+/* One of MAXACTION for each statement and each loop iteration. */
+static void action(Emit *e, const Node *n, int indent)
+{
+	line(e, indent, "STP_ACTION(%s, %s);", loc(n->tok), e->label);
+}
+
+/* Bind foreach variable V to a key or value of kind T from SRC. */
+static void bind_var(Emit *e, Node *v, Type t, const char *src, int indent)
+{
+	if (t == TY_STRING)
+		line(e, indent, "stp_strlcpy(%s, %s, MAXSTRINGLEN);",
+		     var_ref(v->sym), src);
+	else
+		line(e, indent, "%s = %s;", var_ref(v->sym), src);
+}
+
+static void foreach_hist(Emit *e, Node *n, int indent)
+{
+	Symbol *s = stat_symbol(n->lhs->lhs);
+	int k = new_tmp(e);
+
+	line(e, indent, "{");
+	line(e, indent + 1, "const struct stp_stat *_s%d = %s;", k,
+	     stat_ref(e, n->lhs->lhs));
+	line(e, indent + 1, "int64_t _lim%d = %s, _n%d = 0, _b%d;", k,
+	     n->limit ? expr(e, n->limit) : "-1", k, k);
+	line(e, indent + 1, "for (_b%d = 0; _b%d < (%s)->buckets; _b%d++) {", k,
+	     k, hist_spec(s), k);
+	line(e, indent + 2, "if (_lim%d >= 0 && _n%d++ >= _lim%d) break;", k,
+	     k, k);
+	action(e, n, indent + 2);
+	bind_var(e, n->keys.v[0], TY_LONG, arena_printf("_b%d", k), indent + 2);
+	if (n->value)
+		bind_var(e, n->value, TY_LONG,
+			 arena_printf("stp_hist_at(c, _s%d, %s, _b%d)", k,
+				      hist_spec(s), k), indent + 2);
+	e->loops++;
+	stmt(e, n->body, indent + 2);
+	e->loops--;
+	line(e, indent + 1, "}");
+	line(e, indent, "}");
+}
+
+static void foreach_map(Emit *e, Node *n, int indent)
+{
+	Symbol *s = n->lhs->sym;
+	int k = new_tmp(e), i, key;
+	unsigned wild = 0;
+	char *ks = NULL;
+
+	line(e, indent, "{");
+	line(e, indent + 1, "int64_t _lim%d = %s, _n%d = 0;", k,
+	     n->limit ? expr(e, n->limit) : "-1", k);
+	if (n->args.len)
+		ks = keys(e, n->args.v, n->args.len, &key, &wild);
+	if (ks)
+		line(e, indent + 1, "%s", ks);
+	line(e, indent + 1, "struct stp_map_entry *_e%d;", k);
+	if (n->sort_dir)
+		line(e, indent + 1, "stp_map_sort(%s, %d, %d, %s, %s);",
+		     s->cname, n->sort_key < 0 ? 0 : n->sort_key, n->sort_dir,
+		     n->sort_op ? statop(n->sort_op) : "STP_COUNT",
+		     n->args.len ? "-1" : arena_printf("_lim%d", k));
+	line(e, indent + 1, "for (_e%d = stp_map_first(%s); _e%d; _e%d = "
+	     "stp_map_next(%s, _e%d)) {", k, s->cname, k, k, s->cname, k);
+	if (ks)
+		line(e, indent + 2, "if (!stp_map_matches(_e%d, _k%d, %uu)) "
+		     "continue;", k, key, wild);
+	line(e, indent + 2, "if (_lim%d >= 0 && _n%d++ >= _lim%d) break;", k,
+	     k, k);
+	action(e, n, indent + 2);
+	for (i = 0; i < n->keys.len; i++) {
+		Type t = tyvar_type(s->key_ty[i]);
+
+		bind_var(e, n->keys.v[i], t,
+			 arena_printf("stp_map_key(_e%d, %d).%c", k, i,
+				      t == TY_STRING ? 's' : 'l'), indent + 2);
+	}
+	if (n->value)
+		bind_var(e, n->value, tyvar_type(s->ty),
+			 tyvar_type(s->ty) == TY_STRING ?
+			 arena_printf("stp_map_string(_e%d)", k) :
+			 arena_printf("*stp_map_long(_e%d)", k), indent + 2);
+	e->loops++;
+	stmt(e, n->body, indent + 2);
+	e->loops--;
+	line(e, indent + 1, "}");
+	line(e, indent, "}");
+}
+
+static void delete_stmt(Emit *e, Node *n, int indent)
+{
+	Node *t = n->lhs;
+
+	if (t->kind == N_VAR) {
+		Symbol *s = t->sym;
+		Type ty = tyvar_type(s->ty);
+
+		if (s->kind == SYM_GLOBAL && s->arity > 0)
+			line(e, indent, "stp_map_clear(%s);", s->cname);
+		else if (ty == TY_STATS)
+			line(e, indent, "stp_stat_init(%s, %s);", s->cname,
+			     hist_spec(s));
+		else if (ty == TY_STRING)
+			line(e, indent, "%s[0] = 0;", var_ref(s));
+		else
+			line(e, indent, "%s = 0;", var_ref(s));
+		return;
+	}
+	{
+		unsigned wild;
+		int k;
+		char *ks = keys(e, t->args.v, t->args.len, &k, &wild);
+		const char *m = t->lhs->sym->cname;
+
+		if (!wild) {
+			line(e, indent, "{ %s struct stp_map_entry *_e%d = "
+			     "stp_map_find(%s, _k%d); if (_e%d) stp_map_remove"
+			     "(%s, _e%d); }", ks, k, m, k, k, m, k);
+			return;
+		}
+		line(e, indent, "{ %s struct stp_map_entry *_e%d, *_x%d; for "
+		     "(_e%d = stp_map_first(%s); _e%d; _e%d = _x%d) { _x%d = "
+		     "stp_map_next(%s, _e%d); if (stp_map_matches(_e%d, _k%d, "
+		     "%uu)) stp_map_remove(%s, _e%d); } }", ks, k, k, k, m, k, k,
+		     k, k, m, k, k, k, wild, m, k);
+	}
+}
+
+static void try_stmt(Emit *e, Node *n, int indent)
+{
+	int k = new_tmp(e);
+	const char *outer = e->label;
+
+	line(e, indent, "{");
+	e->label = arena_printf("catch%d", k);
+	stmt(e, n->body, indent + 1);
+	e->label = outer;
+	line(e, indent + 1, "goto tried%d;", k);
+	line(e, indent, "catch%d:", k);
+	line(e, indent + 1, "if (c->fatal) goto %s;", outer);
+	line(e, indent + 1, "c->error = false;");
+	if (n->lhs)
+		line(e, indent + 1, "stp_strlcpy(%s, c->error_msg, MAXSTRINGLEN);",
+		     var_ref(n->lhs->sym));
+	stmt(e, n->els, indent + 1);
+	line(e, indent, "tried%d: ;", k);
+	line(e, indent, "}");
+}
+
+static void stmt(Emit *e, Node *n, int indent)
+{
+	int i;
+
+	switch (n->kind) {
+	case S_BLOCK:
+		line(e, indent, "{");
+		for (i = 0; i < n->args.len; i++)
+			stmt(e, n->args.v[i], indent + 1);
+		line(e, indent, "}");
+		return;
+	case S_NULL:
+		line(e, indent, ";");
+		return;
+	default:
+		break;
+	}
+	action(e, n, indent);
+	switch (n->kind) {
+	case S_EXPR:
+		line(e, indent, "(void)%s;", expr(e, n->lhs));
+		break;
+	case S_IF:
+		line(e, indent, "if (%s) {", expr(e, n->cond));
+		stmt(e, n->then, indent + 1);
+		if (n->els) {
+			line(e, indent, "} else {");
+			stmt(e, n->els, indent + 1);
+		}
+		line(e, indent, "}");
+		break;
+	case S_WHILE:
+		line(e, indent, "while (%s) {", expr(e, n->cond));
+		action(e, n, indent + 1);
+		e->loops++;
+		stmt(e, n->body, indent + 1);
+		e->loops--;
+		line(e, indent, "}");
+		break;
+	case S_FOR:
+		line(e, indent, "for (%s; %s; %s) {",
+		     n->init ? arena_printf("(void)%s", expr(e, n->init)) : "",
+		     n->cond ? expr(e, n->cond) : "",
+		     n->inc ? arena_printf("(void)%s", expr(e, n->inc)) : "");
+		action(e, n, indent + 1);
+		e->loops++;
+		stmt(e, n->body, indent + 1);
+		e->loops--;
+		line(e, indent, "}");
+		break;
+	case S_FOREACH:
+		if (n->lhs->kind == N_VAR)
+			foreach_map(e, n, indent);
+		else
+			foreach_hist(e, n, indent);
+		break;
+	case S_RETURN:
+		if (n->lhs && tyvar_type(e->func->ret) == TY_STRING)
+			line(e, indent, "{ const char *_v = %s; if (_v != f->ret) "
+			     "stp_strlcpy(f->ret, _v, MAXSTRINGLEN); }",
+			     expr(e, n->lhs));
+		else if (n->lhs)
+			line(e, indent, "f->ret = %s;", expr(e, n->lhs));
+		line(e, indent, "goto out;");
+		break;
+	case S_NEXT:
+		if (e->func)
+			line(e, indent, "c->next_overload = true;");
+		line(e, indent, "goto out;");
+		break;
+	case S_BREAK:
+		line(e, indent, "break;");
+		break;
+	case S_CONTINUE:
+		line(e, indent, "continue;");
+		break;
+	case S_DELETE:
+		delete_stmt(e, n, indent);
+		break;
+	case S_TRY:
+		try_stmt(e, n, indent);
+		break;
+	case S_EMBEDDED:
+		line(e, indent, "{ %s }", n->str);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- whole functions ---- */
+
+static void frame_members(Buf *b, const SymVec *v, char prefix)
+{
+	int i;
+
+	for (i = 0; i < v->len; i++) {
+		Symbol *s = v->v[i];
+		Type t = tyvar_type(s->ty);
+
+		if (prefix == 'l' && !s->used)
+			continue;
+		if (t == TY_STRING)
+			buf_printf(b, "\tchar %c_%s[MAXSTRINGLEN];\n", prefix,
+				   s->name);
+		else
+			buf_printf(b, "\tint64_t %c_%s;\n", prefix, s->name);
+	}
+}
+
+static void init_locals(Emit *e, const SymVec *v)
+{
+	int i;
+
+	for (i = 0; i < v->len; i++) {
+		Symbol *s = v->v[i];
+
+		if (!s->used)
+			continue;
+		if (tyvar_type(s->ty) == TY_STRING)
+			line(e, 1, "f->l_%s[0] = 0;", s->name);
+		else
+			line(e, 1, "f->l_%s = 0;", s->name);
+	}
+}
+
+static Buf frames, code, protos;
+static VEC(const char *) frame_names;
+
+static void finish_frame(Emit *e, const char *name, const char *members)
+{
+	buf_printf(&frames, "struct %s {\n%s%s\tchar unused;\n};\n\n", name,
+		   members, e->frame.s ? e->frame.s : "");
+	vec_push(&frame_names, name);
+}
+
+/* The C for an embedded-C function: SystemTap's STAP_* conventions. */
+static void embedded_function(Emit *e, Func *f)
+{
+	bool str = tyvar_type(f->ret) == TY_STRING;
+	int i;
+
+	for (i = 0; i < f->params.len; i++)
+		line(e, 0, "#define STAP_ARG_%s (f->a_%s)", f->params.v[i]->name,
+		     f->params.v[i]->name);
+	line(e, 0, "#define STAP_RETVALUE (f->ret)");
+	if (str)
+		line(e, 0, "#define STAP_RETURN(v) do { stp_strlcpy(f->ret, (v), "
+		     "MAXSTRINGLEN); goto out; } while (0)");
+	else
+		line(e, 0, "#define STAP_RETURN(v) do { f->ret = (v); goto out; "
+		     "} while (0)");
+	line(e, 0, "#define CONTEXT c");
+	line(e, 1, "{%s}", f->embedded->text);
+	line(e, 0, "#undef CONTEXT");
+	line(e, 0, "#undef STAP_RETURN");
+	line(e, 0, "#undef STAP_RETVALUE");
+	for (i = 0; i < f->params.len; i++)
+		line(e, 0, "#undef STAP_ARG_%s", f->params.v[i]->name);
+}
+
+static void function(Func *f)
+{
+	Emit e = { 0 };
+	Buf members = { 0 };
+	Type rt = tyvar_type(f->ret);
+	const char *fr = arena_printf("fr_%s", f->cname);
+
+	e.func = f;
+	e.label = "out";
+	frame_members(&members, &f->params, 'a');
+	frame_members(&members, &f->locals, 'l');
+	if (rt == TY_STRING)
+		buf_puts(&members, "\tchar ret[MAXSTRINGLEN];\n");
+	else
+		buf_puts(&members, "\tint64_t ret;\n");
+	buf_printf(&protos, "static void %s(struct stp_context *c);\n",
+		   f->cname);
+	line(&e, 0, "static void %s(struct stp_context *c)\n{", f->cname);
+	line(&e, 1, "struct %s *f = (void *)(c->frames + c->nesting * "
+	     "stp_frame_size);", fr);
+	line(&e, 0, "%s", "");
+	if (rt == TY_STRING)
+		line(&e, 1, "f->ret[0] = 0;");
+	else
+		line(&e, 1, "f->ret = 0;");
+	if (f->embedded) {
+		embedded_function(&e, f);
+	} else {
+		init_locals(&e, &f->locals);
+		stmt(&e, f->body, 1);
+	}
+	line(&e, 0, "out:");
+	/* The caller reads the value from the context: frames differ. */
+	if (rt == TY_STRING)
+		line(&e, 1, "stp_strlcpy(c->ret_str, f->ret, MAXSTRINGLEN);");
+	else
+		line(&e, 1, "c->ret_long = f->ret;");
+	line(&e, 0, "}\n");
+	finish_frame(&e, fr, members.s ? members.s : "");
+	buf_puts(&code, e.body.s);
+	buf_free(&members);
+	buf_free(&e.body);
+	buf_free(&e.frame);
+}
+
+/*
+ * stp_call_F(c, args...): depth check, arguments into the callee's frame,
+ * then each overload of that arity in turn while it says 'next'.
+ */
+static void call_stub(Func *first, Func *f)
+{
+	const char *name = f->cname;
+	Func *g;
+	int i;
+
+	buf_printf(&protos, "static void stp_call_%s(struct stp_context *c",
+		   name);
+	for (i = 0; i < f->params.len; i++)
+		buf_printf(&protos, ", %s",
+			   tyvar_type(f->params.v[i]->ty) == TY_STRING ?
+			   "const char *" : "int64_t");
+	buf_puts(&protos, ");\n");
+	buf_printf(&code, "static void stp_call_%s(struct stp_context *c", name);
+	for (i = 0; i < f->params.len; i++)
+		buf_printf(&code, ", %s p%d",
+			   tyvar_type(f->params.v[i]->ty) == TY_STRING ?
+			   "const char *" : "int64_t", i);
+	buf_puts(&code, ")\n{\n");
+	buf_puts(&code, "\tif (unlikely(c->nesting >= MAXNESTING)) {\n"
+		 "\t\tstp_fatal(c, \"MAXNESTING exceeded\");\n\t\treturn;\n\t}\n"
+		 "\tc->nesting++;\n");
+	for (g = first; g; g = g->overload) {
+		if (g->params.len != f->params.len || !g->used)
+			continue;
+		buf_printf(&code, "\t{\n\t\tstruct fr_%s *f = (void *)(c->frames + "
+			   "c->nesting * stp_frame_size);\n\n", g->cname);
+		for (i = 0; i < g->params.len; i++) {
+			const char *p = g->params.v[i]->name;
+
+			if (tyvar_type(g->params.v[i]->ty) == TY_STRING)
+				buf_printf(&code, "\t\tif (p%d != f->a_%s) "
+					   "stp_strlcpy(f->a_%s, p%d, "
+					   "MAXSTRINGLEN);\n", i, p, p, i);
+			else
+				buf_printf(&code, "\t\tf->a_%s = p%d;\n", p, i);
+		}
+		buf_printf(&code, "\t\tc->next_overload = false;\n\t\t%s(c);\n"
+			   "\t\tif (!c->next_overload || c->error)\n"
+			   "\t\t\tgoto done;\n\t}\n", g->cname);
+	}
+	buf_puts(&code, "\tc->next_overload = false;\ndone:\n"
+		 "\tc->nesting--;\n}\n\n");
+}
+
+/* ---- probes ---- */
+
+typedef struct Locks {
+	VEC(Symbol *) syms;
+	VEC(bool) write;
+} Locks;
+
+static void note_global(Locks *l, Symbol *s, bool write)
+{
+	int i;
+
+	if (!s || s->kind != SYM_GLOBAL)
+		return;
+	for (i = 0; i < l->syms.len; i++)
+		if (l->syms.v[i] == s) {
+			l->write.v[i] = l->write.v[i] || write;
+			return;
+		}
+	vec_push(&l->syms, s);
+	vec_push(&l->write, write);
+}
+
+static void globals_used(Locks *l, const Node *n, Table *seen);
+
+static void globals_of_func(Locks *l, Func *f, Table *seen)
+{
+	if (table_get(seen, f->cname))
+		return;
+	table_put(seen, f->cname, f);
+	globals_used(l, f->body, seen);
+}
+
+static Symbol *target_symbol(const Node *t)
+{
+	if (t->kind == N_VAR)
+		return t->sym;
+	if (t->kind == N_INDEX && t->lhs->kind == N_VAR)
+		return t->lhs->sym;
+	return NULL;
+}
+
+/* The globals a handler touches, through the functions it calls. */
+static void globals_used(Locks *l, const Node *n, Table *seen)
+{
+	const Func *g;
+	int i;
+
+	if (!n)
+		return;
+	switch (n->kind) {
+	case N_VAR:
+		note_global(l, n->sym, false);
+		break;
+	case N_ASSIGN:
+	case N_PREINC:
+	case N_POSTINC:
+	case S_DELETE:
+		note_global(l, target_symbol(n->lhs), true);
+		break;
+	case S_FOREACH:
+		/* sorting reorders the map */
+		if (n->lhs->kind == N_VAR)
+			note_global(l, n->lhs->sym, n->sort_dir != 0);
+		break;
+	case N_CALL:
+		for (g = n->func; g; g = g->overload)
+			if (g->params.len == n->args.len && g->used)
+				globals_of_func(l, (Func *)g, seen);
+		break;
+	default:
+		break;
+	}
+	globals_used(l, n->lhs, seen);
+	globals_used(l, n->rhs, seen);
+	globals_used(l, n->cond, seen);
+	globals_used(l, n->then, seen);
+	globals_used(l, n->els, seen);
+	globals_used(l, n->init, seen);
+	globals_used(l, n->inc, seen);
+	globals_used(l, n->body, seen);
+	globals_used(l, n->limit, seen);
+	globals_used(l, n->value, seen);
+	for (i = 0; i < n->args.len; i++)
+		globals_used(l, n->args.v[i], seen);
+	for (i = 0; i < n->keys.len; i++)
+		globals_used(l, n->keys.v[i], seen);
+}
+
+static int by_index(const void *a, const void *b)
+{
+	const Symbol *x = *(Symbol *const *)a, *y = *(Symbol *const *)b;
+
+	return strcmp(x->cname, y->cname);
+}
+
+static void probe(Derived *d, int index)
+{
+	Emit e = { 0 };
+	Buf members = { 0 };
+	Locks l = { 0 };
+	Table seen = { 0 };
+	const char *fr = arena_printf("fr_p%d", index);
+	int i;
+
+	e.label = "out";
+	globals_used(&l, d->body, &seen);
+	globals_used(&l, d->cond, &seen);
+	/* A fixed order (the C names) avoids deadlock between handlers. */
+	for (i = 0; i < l.syms.len; i++) {
+		int k;
+
+		for (k = i + 1; k < l.syms.len; k++)
+			if (by_index(&l.syms.v[i], &l.syms.v[k]) > 0) {
+				Symbol *s = l.syms.v[i];
+				bool w = l.write.v[i];
+
+				l.syms.v[i] = l.syms.v[k];
+				l.write.v[i] = l.write.v[k];
+				l.syms.v[k] = s;
+				l.write.v[k] = w;
+			}
+	}
+	frame_members(&members, &d->locals, 'l');
+	line(&e, 0, "static void probe_%d(struct stp_context *c)\n{", index);
+	line(&e, 1, "struct %s *f = (void *)c->frames;", fr);
+	line(&e, 1, "int locked = 0;");
+	line(&e, 0, "%s", "");
+	for (i = 0; i < l.syms.len; i++) {
+		line(&e, 1, "if (!stp_lock_try(%s_lock, %s)) goto skip;",
+		     l.syms.v[i]->cname, l.write.v[i] ? "true" : "false");
+		line(&e, 1, "locked++;");
+	}
+	init_locals(&e, &d->locals);
+	if (d->cond)
+		line(&e, 1, "if (!(%s)) goto out;", expr(&e, d->cond));
+	stmt(&e, d->body, 1);
+	line(&e, 0, "out:");
+	line(&e, 0, "skip:");
+	for (i = l.syms.len - 1; i >= 0; i--)
+		line(&e, 1, "if (locked > %d) stp_unlock(%s_lock, %s);", i,
+		     l.syms.v[i]->cname, l.write.v[i] ? "true" : "false");
+	line(&e, 1, "if (locked < %d) stp_skip(c->probe_point);", l.syms.len);
+	line(&e, 0, "}\n");
+	finish_frame(&e, fr, members.s ? members.s : "");
+	buf_puts(&code, e.body.s);
+	buf_free(&members);
+	buf_free(&e.body);
+	buf_free(&e.frame);
+}
+
+/* ---- globals ---- */
+
+/* Filled by hist_init; zero (no histogram) otherwise. */
+static void hist_decl(Buf *b, const Symbol *g)
+{
+	buf_printf(b, "static struct stp_hist_spec %s_hist;\n", g->cname);
+}
+
+static void hist_init(Buf *b, const Symbol *g)
+{
+	const Node *h = g->hist;
+
+	if (!h)
+		return;
+	if (!strcmp(h->name, "hist_log"))
+		buf_printf(b, "\tstp_hist_log_spec(&%s_hist);\n", g->cname);
+	else
+		buf_printf(b, "\tstp_hist_linear_spec(&%s_hist, %lld, %lld, "
+			   "%lld);\n", g->cname,
+			   (long long)h->args.v[0]->num,
+			   (long long)h->args.v[1]->num,
+			   (long long)h->args.v[2]->num);
+}
+
+static void global(Buf *decl, Buf *init, Buf *fini, Symbol *g)
+{
+	Type t = tyvar_type(g->ty);
+	const char *n = g->cname;
+	int i;
+
+	buf_printf(decl, "static struct stp_lock *%s_lock;\n", n);
+	buf_printf(init, "\tif (!(%s_lock = stp_lock_new()))\n\t\treturn -1;\n",
+		   n);
+	buf_printf(fini, "\tstp_lock_free(%s_lock);\n", n);
+	if (t == TY_STATS)
+		hist_decl(decl, g);
+	hist_init(init, g);
+	if (g->arity > 0) {
+		buf_printf(decl, "static struct stp_map *%s;\n", n);
+		buf_printf(init, "\t{\n\t\tstatic struct stp_map_spec s = { "
+			   "\"%s\", %d, {", g->name, g->arity);
+		for (i = 0; i < g->arity; i++)
+			buf_printf(init, "%s%s", i ? ", " : " ",
+				   kind_of(tyvar_type(g->key_ty[i])));
+		buf_printf(init, " }, %s, %s, %s };\n\n", kind_of(t),
+			   g->maxsize ? arena_printf("%d", g->maxsize) :
+			   "MAXMAPENTRIES", g->wrap ? "true" : "false");
+		if (t == TY_STATS)
+			buf_printf(init, "\t\ts.hist = %s_hist;\n", n);
+		buf_printf(init, "\t\tif (!(%s = stp_map_new(&s)))\n\t\t\treturn "
+			   "-1;\n\t}\n", n);
+		buf_printf(fini, "\tstp_map_free(%s);\n", n);
+		return;
+	}
+	if (t == TY_STATS) {
+		buf_printf(decl, "static struct stp_stat *%s;\n", n);
+		buf_printf(init, "\tif (!(%s = stp_alloc(stp_stat_size(&%s_hist))))"
+			   "\n\t\treturn -1;\n\tstp_stat_init(%s, &%s_hist);\n",
+			   n, n, n, n);
+		buf_printf(fini, "\tstp_free(%s);\n", n);
+	} else if (t == TY_STRING) {
+		buf_printf(decl, "static char %s[MAXSTRINGLEN]", n);
+		if (g->init)
+			buf_printf(decl, " = %s", literal(g->init->str));
+		buf_puts(decl, ";\n");
+	} else {
+		buf_printf(decl, "static int64_t %s", n);
+		if (g->init)
+			buf_printf(decl, " = %s", number(g->init->num));
+		buf_puts(decl, ";\n");
+	}
+}
+
+/* ---- autoprint: globals written and never read, printed at the end ---- */
+
+static void autoprint_key_format(Buf *fmt, Buf *args, const Symbol *g)
+{
+	int i;
+
+	buf_printf(fmt, "%s[", g->name);
+	for (i = 0; i < g->arity; i++) {
+		bool str = tyvar_type(g->key_ty[i]) == TY_STRING;
+
+		buf_printf(fmt, "%s%s", i ? "," : "", str ? "\\\"%s\\\"" : "%lld");
+		buf_printf(args, ", %sstp_map_key(e, %d).%c", str ? "" :
+			   "(long long)", i, str ? 's' : 'l');
+	}
+	buf_putc(fmt, ']');
+}
+
+static void autoprint(Buf *b, const Symbol *g)
+{
+	Type t = tyvar_type(g->ty);
+	Buf fmt = { 0 }, args = { 0 };
+	const char *stats = " @count=%lld @min=%lld @max=%lld @sum=%lld "
+			    "@avg=%lld";
+
+	if (g->arity <= 0) {
+		if (t == TY_STRING)
+			buf_printf(b, "\tstp_ap(c, \"%s=\\\"%%s\\\"\\n\", %s);\n",
+				   g->name, g->cname);
+		else if (t == TY_LONG)
+			buf_printf(b, "\tstp_ap(c, \"%s=%%lld\\n\", (long long)%s);"
+				   "\n", g->name, g->cname);
+		else
+			buf_printf(b, "\tif (%s->count)\n\t\tstp_ap(c, \"%s%s\\n\", "
+				   "STP_STATS(%s));\n", g->cname, g->name, stats,
+				   g->cname);
+		return;
+	}
+	autoprint_key_format(&fmt, &args, g);
+	buf_printf(b, "\tstp_map_sort(%s, 0, -1, STP_COUNT, -1);\n", g->cname);
+	buf_printf(b, "\tfor (e = stp_map_first(%s); e; e = stp_map_next(%s, "
+		   "e))\n", g->cname, g->cname);
+	if (t == TY_STRING)
+		buf_printf(b, "\t\tstp_ap(c, \"%s=\\\"%%s\\\"\\n\"%s, "
+			   "stp_map_string(e));\n", fmt.s, args.s ? args.s : "");
+	else if (t == TY_LONG)
+		buf_printf(b, "\t\tstp_ap(c, \"%s=%%lld\\n\"%s, (long long)"
+			   "*stp_map_long(e));\n", fmt.s, args.s ? args.s : "");
+	else
+		buf_printf(b, "\t\tstp_ap(c, \"%s%s\\n\"%s, STP_STATS("
+			   "stp_map_stat(e)));\n", fmt.s, stats,
+			   args.s ? args.s : "");
+	buf_free(&fmt);
+	buf_free(&args);
+}
+
+/* ---- the program ---- */
+
+static const char *probe_kind(const Derived *d)
+{
+	const char *root = d->point->comps.v[0].name;
+
+	if (!strcmp(root, "begin"))
+		return "STP_PROBE_BEGIN";
+	if (!strcmp(root, "end"))
+		return "STP_PROBE_END";
+	if (!strcmp(root, "error"))
+		return "STP_PROBE_ERROR";
+	if (!strcmp(root, "never"))
+		return "STP_PROBE_NEVER";
+	return "STP_PROBE_TIMER";
+}
+
+/* A timer's period and randomisation, in nanoseconds. */
+static void timer_period(const Derived *d, int64_t *period, int64_t *random)
+{
+	const Component *unit;
+	int64_t scale = 1;
+	const char *u;
+
+	*period = *random = 0;
+	if (d->point->comps.len < 2)
+		return;
+	unit = &d->point->comps.v[1];
+	u = unit->name;
+	if (!strcmp(u, "s") || !strcmp(u, "sec"))
+		scale = 1000000000;
+	else if (!strcmp(u, "ms") || !strcmp(u, "msec"))
+		scale = 1000000;
+	else if (!strcmp(u, "us") || !strcmp(u, "usec"))
+		scale = 1000;
+	else if (!strcmp(u, "jiffies"))
+		scale = 4000000;	/* HZ 250, as the Debian kernels */
+	if (!strcmp(u, "hz")) {
+		*period = 1000000000 / (unit->param->num ? unit->param->num : 1);
+		return;
+	}
+	*period = unit->param->num * scale;
+	if (d->point->comps.len > 2)
+		*random = d->point->comps.v[2].param->num * scale;
+}
+
+static void name_symbols(void)
+{
+	int i, k = 0;
+
+	for (i = 0; i < S->global_list.len; i++) {
+		Symbol *g = S->global_list.v[i];
+
+		g->cname = arena_printf("g%d_%s", i, g->name);
+	}
+	for (i = 0; i < S->func_list.len; i++) {
+		Func *f = S->func_list.v[i];
+
+		if (f->used)
+			f->cname = arena_printf("fn%d_%s", k++, f->name);
+	}
+}
+
+/* Calls go to the first definition of a name and arity (resolve.c),
+ * whose stub tries the later ones: mark those, they need no stub. */
+static void mark_overloads(void)
+{
+	int i;
+
+	for (i = 0; i < S->func_list.len; i++)
+		S->func_list.v[i]->mark = 0;
+	for (i = 0; i < S->func_list.len; i++) {
+		Func *f = S->func_list.v[i], *g;
+
+		if (f->mark)
+			continue;
+		for (g = f->overload; g; g = g->overload)
+			if (g->params.len == f->params.len)
+				g->mark = 1;
+	}
+}
+
+void emit_program(FILE *out)
+{
+	Buf decl = { 0 }, init = { 0 }, fini = { 0 }, ap = { 0 }, table = { 0 };
+	int i, nprobes = 0, nap = 0;
+
+	memset(&decls, 0, sizeof(decls));
+	memset(&locs, 0, sizeof(locs));
+	memset(&frames, 0, sizeof(frames));
+	memset(&code, 0, sizeof(code));
+	memset(&protos, 0, sizeof(protos));
+	memset(&frame_names, 0, sizeof(frame_names));
+	nlocs = 0;
+	name_symbols();
+	mark_overloads();
+
+	for (i = 0; i < S->global_list.len; i++) {
+		Symbol *g = S->global_list.v[i];
+
+		if (g->used)
+			global(&decl, &init, &fini, g);
+	}
+	for (i = 0; i < S->func_list.len; i++) {
+		Func *f = S->func_list.v[i];
+
+		if (!f->used)
+			continue;
+		function(f);
+		if (!f->mark)
+			call_stub(f, f);
+	}
+	for (i = 0; i < S->derived.len; i++) {
+		Derived *d = S->derived.v[i];
+		Buf pp = { 0 };
+		int64_t period, random;
+
+		if (!d->used)
+			continue;
+		probe(d, i);
+		timer_period(d, &period, &random);
+		print_point(&pp, d->point);
+		buf_printf(&table, "\t{ %s, %s, %lld, %lldLL, %lldLL, probe_%d },\n",
+			   c_string(pp.s, pp.len), probe_kind(d),
+			   (long long)d->seq, (long long)period,
+			   (long long)random, i);
+		buf_free(&pp);
+		nprobes++;
+	}
+	for (i = 0; i < S->global_list.len; i++) {
+		Symbol *g = S->global_list.v[i];
+
+		if (g->used && g->autoprint) {
+			autoprint(&ap, g);
+			nap++;
+		}
+	}
+	if (nap) {
+		buf_printf(&table, "\t{ \"end\", STP_PROBE_END, %lldLL, 0, 0, "
+			   "stp_autoprint },\n", (long long)INT64_MAX);
+		nprobes++;
+	}
+
+	fprintf(out, "/* Generated by stap %s: do not edit. */\n"
+		"#include \"stp_runtime.h\"\n\n", STAP_VERSION);
+	for (i = 0; i < S->embeds.len; i++)
+		fprintf(out, "%s\n", S->embeds.v[i]->text);
+	fprintf(out, "#define STP_ACTION(where, label) do { c->loc = where; "
+		"if (unlikely(--c->actions < 0)) { stp_fatal(c, \"MAXACTION "
+		"exceeded\"); goto label; } } while (0)\n\n");
+	fprintf(out, "%s\n%s\n%s\n", decls.s ? decls.s : "",
+		decl.s ? decl.s : "", frames.s ? frames.s : "");
+	fprintf(out, "union stp_frames {\n");
+	for (i = 0; i < frame_names.len; i++)
+		fprintf(out, "\tstruct %s f%d;\n", frame_names.v[i], i);
+	fprintf(out, "\tchar none;\n};\nconst size_t stp_frame_size = "
+		"sizeof(union stp_frames);\n\n");
+	fprintf(out, "%s\n%s", protos.s ? protos.s : "", code.s ? code.s : "");
+	if (nap)
+		fprintf(out, "static void stp_autoprint(struct stp_context *c)\n"
+			"{\n\tstruct stp_map_entry *e;\n\n\t(void)e;\n%s}\n\n",
+			ap.s);
+	fprintf(out, "const struct stp_probe stp_probes[] = {\n%s\t{ 0 }\n};\n"
+		"const int stp_nprobes = %d;\n\n", table.s ? table.s : "",
+		nprobes);
+	fprintf(out, "const struct stp_global_param stp_params[] = {\n");
+	for (i = 0; i < S->global_list.len; i++) {
+		Symbol *g = S->global_list.v[i];
+		Type t = tyvar_type(g->ty);
+
+		if (g->used && g->arity <= 0 && t != TY_STATS)
+			fprintf(out, "\t{ \"%s\", %s, %s },\n", g->name,
+				t == TY_LONG ? arena_printf("&%s", g->cname) :
+				"NULL", t == TY_STRING ? g->cname : "NULL");
+	}
+	fprintf(out, "\t{ 0 }\n};\nconst int stp_nparams = "
+		"sizeof(stp_params) / sizeof(stp_params[0]) - 1;\n\n");
+	fprintf(out, "int stp_program_init(void)\n{\n%s\treturn 0;\n}\n\n"
+		"void stp_program_exit(void)\n{\n%s}\n",
+		init.s ? init.s : "", fini.s ? fini.s : "");
+	buf_free(&decl);
+	buf_free(&init);
+	buf_free(&fini);
+	buf_free(&ap);
+	buf_free(&table);
+	buf_free(&decls);
+	buf_free(&frames);
+	buf_free(&code);
+	buf_free(&protos);
+}
