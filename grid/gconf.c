@@ -155,6 +155,8 @@ static int kernel_kv(void *ctx, const char *file, int line, const char *key, cha
 		return parse_int(file, line, key, val, 128, 65536, &k->memory_mb);
 	} else if (!strcmp(key, "cmdline")) {
 		setstr(&k->cmdline, val);
+	} else if (!strcmp(key, "timeout_scale")) {
+		return parse_int(file, line, key, val, 1, 100, &k->timeout_scale);
 	} else if (!strcmp(key, "share")) {
 		return parse_choice(file, line, key, val, shares, &k->share);
 	} else if (!strcmp(key, "features")) {
@@ -162,7 +164,7 @@ static int kernel_kv(void *ctx, const char *file, int line, const char *key, cha
 		sv_split(&k->features, val, " \t");
 	} else {
 		g_err("%s:%d: unknown key '%s' (known: id, description, source, package, base, "
-		      "fragments, vcpus, memory, cmdline, share, features)", file, line, key);
+		      "fragments, vcpus, memory, cmdline, share, features, timeout_scale)", file, line, key);
 		return -1;
 	}
 	return 0;
@@ -192,6 +194,7 @@ static int load_kernel(const char *file, struct g_kernel *k)
 	k->file = xstrdup(file);
 	k->vcpus = 1;
 	k->memory_mb = 512;
+	k->timeout_scale = 1;
 	k->share = xstrdup("9p");
 	rc = parse_kv(file, kernel_kv, k);
 	if (rc == 0) {

@@ -260,7 +260,7 @@ int g_job_run(struct g_conn *c, const struct g_kernel *k, const struct g_kinfo *
 	const char *accel = g_conn_accel(c);
 	const char *tcg = s ? s->tcg : "multi";
 	bool hostroot = o->command ? true : s->hostroot;
-	int timeout = (s ? s->timeout : 300) + o->duration;
+	int timeout = ((s ? s->timeout : 300) + o->duration) * k->timeout_scale;
 	char *tag, *initrd = NULL, *rinitrd = NULL, *rkernel = NULL, *xml = NULL, *err = NULL;
 	char *cmdline = NULL, *script = NULL, *key = NULL;
 	struct g_share *sh = NULL;
@@ -302,8 +302,8 @@ int g_job_run(struct g_conn *c, const struct g_kernel *k, const struct g_kinfo *
 		rkernel = g_host_file(c, m, key, 0644);
 		free(m);
 	} else {
-		key = xasprintf("%s-%s.vmlinux", k->id, ki->build_id ? ki->build_id : "x");
-		rkernel = g_host_file(c, ki->vmlinux, key, 0644);
+		key = xasprintf("%s-%s.%s", k->id, ki->build_id ? ki->build_id : "x", g_basename(ki->boot));
+		rkernel = g_host_file(c, ki->boot, key, 0644);
 	}
 	free(key);
 	sh = g_share_new(c, tag);

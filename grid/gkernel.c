@@ -28,17 +28,27 @@ char *g_kernel_dir(const struct g_kernel *k)
 	return xasprintf("%s/kernels/%s", G.cache, k->id);
 }
 
-/* What the prepared kernel depends on: its conf file and its fragments. */
+/* What the prepared kernel depends on: where it comes from and its
+ * fragments, not the guest settings (memory, cmdline, timeouts) around it. */
 char *g_kernel_conf_hash(const struct g_kernel *k)
 {
-	strv files = {0};
+	sbuf b = {0};
 	char *h;
 
-	sv_push(&files, k->file);
-	for (size_t i = 0; i < k->fragments.n; i++)
-		sv_pushown(&files, xasprintf("%s/configs/fragments/%s", G.src, k->fragments.v[i]));
-	h = g_hash_files(&files);
-	sv_free(&files);
+	sb_addf(&b, "%s\n%s\n%s\n", k->source, k->package, k->base ? k->base : "");
+	for (size_t i = 0; i < k->fragments.n; i++) {
+		char *p = xasprintf("%s/configs/fragments/%s", G.src, k->fragments.v[i]);
+		size_t n = 0;
+		char *text = g_readfile(p, &n);
+
+		sb_addf(&b, "%s\n", k->fragments.v[i]);
+		if (text)
+			sb_addn(&b, text, n);
+		free(text);
+		free(p);
+	}
+	h = g_digest(b.s, b.len);
+	sb_free(&b);
 	return h;
 }
 
@@ -53,6 +63,7 @@ void g_kinfo_free(struct g_kinfo *i)
 	free(i->kbuild);
 	free(i->modules);
 	free(i->btf);
+	free(i->boot);
 	free(i->prepared_at);
 	memset(i, 0, sizeof(*i));
 }
@@ -81,12 +92,16 @@ int g_kernel_info(const struct g_kernel *k, struct g_kinfo *info)
 		info->has_btf = json_is_true(json_object_get(j, "btf"));
 		info->prepare_seconds = json_number_value(json_object_get(j, "prepare_seconds"));
 		info->vmlinux = g_path(dir, "vmlinux");
+		{
+			const char *boot = json_string_value(json_object_get(j, "boot"));
+			info->boot = g_path(dir, boot ? boot : "vmlinux");
+		}
 		info->btf = g_path(dir, "vmlinux.btf");
 		info->kbuild = g_path(dir, "build");
 		info->modules = xasprintf("%s/root/lib/modules/%s", dir, info->release ? info->release : "");
 		hash = g_kernel_conf_hash(k);
 		rc = info->release && info->conf_hash && !strcmp(hash, info->conf_hash) &&
-		     g_exists(info->vmlinux);
+		     g_exists(info->vmlinux) && g_exists(info->boot);
 		free(hash);
 		json_decref(j);
 	}
@@ -774,7 +789,7 @@ static int prepare_source(const struct g_kernel *k, const char *kdir, const char
 	if (make_in(src, log, ocfg, "olddefconfig", NULL) < 0 || check_fragments(k, build) < 0)
 		goto out;
 	g_info("%s: building (log: %s)", k->id, log);
-	if (make_in(build, log, "vmlinux", "modules", NULL) < 0)
+	if (make_in(build, log, "vmlinux", "modules", "bzImage") < 0)
 		goto out;
 	mpath = xasprintf("INSTALL_MOD_PATH=%s", root);
 	if (make_in(build, log, "modules_install", mpath, "INSTALL_MOD_STRIP=1") < 0)
@@ -789,15 +804,23 @@ static int prepare_source(const struct g_kernel *k, const char *kdir, const char
 		}
 		release = xstrdup(g_trim(out));
 	}
+	/* vmlinux (with DWARF) for symbols; the guest boots the bzImage: the
+	 * PVH entry of a KASAN vmlinux dies before the console comes up. */
 	{
 		char *from = g_path(build, "vmlinux"), *to = g_path(kdir, "vmlinux");
+		char *bz = g_path(build, "arch/x86/boot/bzImage"), *bzto = g_path(kdir, "bzImage");
 		int lrc = g_copyfile(from, to, 0644);
 
+		if (lrc == 0)
+			lrc = g_copyfile(bz, bzto, 0644);
 		free(from);
 		free(to);
+		free(bz);
+		free(bzto);
 		if (lrc < 0)
 			goto out;
 	}
+	json_object_set_new(j, "boot", json_string("bzImage"));
 	ver = apt_version(k->package);
 	json_object_set_new(j, "release", json_string(release));
 	json_object_set_new(j, "package", json_string(k->package));

@@ -96,6 +96,7 @@ struct g_kernel {
 	char *cmdline;  /* appended to the common guest command line */
 	char *share;    /* "9p" or "virtiofs" */
 	strv features;  /* expected, checked by the smoke suite */
+	int timeout_scale; /* slow kernels (KASAN under TCG): job timeouts times this */
 };
 struct g_host {
 	char *name, *uri;
@@ -143,6 +144,7 @@ void g_suite_free(struct g_suite *s);
 struct g_kinfo {
 	char *release, *version, *package, *build_id, *conf_hash;
 	char *vmlinux, *kbuild, *modules, *btf; /* absolute paths in the cache */
+	char *boot; /* what the guest boots: vmlinux (PVH entry) or bzImage */
 	bool has_btf;
 	double prepare_seconds;
 	char *prepared_at;
