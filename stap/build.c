@@ -41,6 +41,14 @@ static const char *compiler(void)
 	return cc && *cc ? cc : "cc";
 }
 
+/* Extra compiler flags for the program (tests build it with sanitizers). */
+static const char *extra_cflags(void)
+{
+	const char *f = getenv("STAP_CFLAGS");
+
+	return f ? f : "";
+}
+
 static int compare_strings(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -106,6 +114,7 @@ static void cache_key(char *hex)
 	sha256_init(&h);
 	hash_string(&h, STAP_VERSION);
 	hash_string(&h, compiler());
+	hash_string(&h, extra_cflags());
 	hash_string(&h, S->runtime);
 	hash_string(&h, S->kernel_release);
 	hash_string(&h, S->arch);
@@ -213,6 +222,13 @@ static bool compile(const char *dir, const char *csrc, const char *exe)
 		vec_push(&argv, d->value ? arena_printf("-D%s=%s", d->name,
 							d->value) :
 			 arena_printf("-D%s", d->name));
+	}
+	{
+		char *flags = arena_strdup(extra_cflags()), *save = NULL, *w;
+
+		for (w = strtok_r(flags, " \t", &save); w;
+		     w = strtok_r(NULL, " \t", &save))
+			vec_push(&argv, w);
 	}
 	vec_push(&argv, "-o");
 	vec_push(&argv, (char *)exe);
