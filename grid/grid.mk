@@ -43,7 +43,8 @@ check-grid: $(BIN)/stapgrid
 	@mkdir -p $(CHECKDIR)/grid
 	@echo "check-grid: stapgrid with real guests (libvirt, QEMU TCG)"
 	@$(GRID_RUNTEST) --outdir $(CHECKDIR)/grid STAPGRID=$(abspath $(BIN)/stapgrid) \
-		prepare.exp conf.exp run.exp selftest.exp shell.exp partner.exp \
+		grid-prepare.exp grid-conf.exp grid-run.exp grid-selftest.exp grid-shell.exp \
+		grid-partner.exp \
 		>/dev/null 2>&1 || true
 
 # Configuration errors, a smoke run and the selftest under ASan+UBSan: any
@@ -53,14 +54,14 @@ check-grid-asan: $(GRID_ASAN) check-grid
 	@echo "check-grid-asan: stapgrid under ASan+UBSan"
 	@ASAN_OPTIONS=exitcode=99:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:exitcode=99 \
 		$(GRID_RUNTEST) --outdir $(CHECKDIR)/grid-asan STAPGRID=$(abspath $(GRID_ASAN)) \
-		conf.exp run.exp selftest.exp >/dev/null 2>&1 || true
+		grid-conf.exp grid-run.exp grid-selftest.exp >/dev/null 2>&1 || true
 
 check-grid-valgrind: $(BIN)/stapgrid check-grid
 	@mkdir -p $(CHECKDIR)/grid-valgrind
 	@echo "check-grid-valgrind: stapgrid under valgrind"
 	@$(GRID_RUNTEST) --outdir $(CHECKDIR)/grid-valgrind \
 		STAPGRID=$(abspath harness/valgrind-stapgrid) \
-		conf.exp run.exp >/dev/null 2>&1 || true
+		grid-conf.exp grid-run.exp >/dev/null 2>&1 || true
 
 # The main job: the Debian kernels, every suite, the site.
 grid: deps all
