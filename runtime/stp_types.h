@@ -12,6 +12,7 @@
 #include <linux/types.h>
 #include <linux/string.h>
 #include <linux/kernel.h>
+#include <linux/math64.h>
 #else
 #include <stdbool.h>
 #include <stddef.h>
@@ -64,5 +65,73 @@ enum stp_statop {
 #define STP_EEMPTY	(-4)	/* statistic with no values */
 #define STP_EFAULT	(-5)	/* memory that cannot be read */
 #define STP_EDIVZERO	(-6)	/* division by zero */
+
+/*
+ * 64-bit division, in one place: 32-bit kernels have no 64-bit divide
+ * instruction, so the kernel flavour goes through math64.h.  Dividing
+ * by -1 is a negation (wrapping: INT64_MIN / -1 traps on x86 otherwise),
+ * as SystemTap's _stp_div64 does.  The divisor must not be 0.
+ */
+static inline uint64_t stp_udiv64(uint64_t x, uint64_t y)
+{
+#ifdef __KERNEL__
+	return div64_u64(x, y);
+#else
+	return x / y;
+#endif
+}
+
+/* *N /= BASE, returning the remainder: the kernel's do_div(). */
+static inline uint32_t stp_do_div(uint64_t *n, uint32_t base)
+{
+#ifdef __KERNEL__
+	return do_div(*n, base);
+#else
+	uint32_t r = (uint32_t)(*n % base);
+
+	*n /= base;
+	return r;
+#endif
+}
+
+static inline int64_t stp_sdiv64(int64_t x, int64_t y)
+{
+	if (y == -1)
+		return (int64_t)(0 - (uint64_t)x);
+#ifdef __KERNEL__
+	return div64_s64(x, y);
+#else
+	return x / y;
+#endif
+}
+
+static inline int64_t stp_smod64(int64_t x, int64_t y)
+{
+	if (y == 1 || y == -1)
+		return 0;
+	return x - stp_sdiv64(x, y) * y;
+}
+
+/*
+ * The script's "/" and "%": STP_EDIVZERO in *err for a zero divisor
+ * (the result is then 0), C's truncating division otherwise.
+ */
+static inline int64_t stp_div(int64_t x, int64_t y, int *err)
+{
+	if (y == 0) {
+		*err = STP_EDIVZERO;
+		return 0;
+	}
+	return stp_sdiv64(x, y);
+}
+
+static inline int64_t stp_mod(int64_t x, int64_t y, int *err)
+{
+	if (y == 0) {
+		*err = STP_EDIVZERO;
+		return 0;
+	}
+	return stp_smod64(x, y);
+}
 
 #endif /* STP_TYPES_H */

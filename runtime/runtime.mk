@@ -1,0 +1,126 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The runtime's portable core (runtime/stp_*.c): unit tests, checks under
+# ASan+UBSan and valgrind, coverage, benchmarks.  docs/runtime.md.
+#
+# RUNTIME_CORE_SRCS are the sources the tests, `make coverage` and the
+# benchmarks build; more runtime files can be appended to it (and their
+# tests to RUNTIME_TESTS, one runtime/test/test_NAME.c each).
+
+RUNTIME_CORE_SRCS := runtime/stp_string.c runtime/stp_stat.c \
+		     runtime/stp_map.c runtime/stp_printf.c
+RUNTIME_HDRS      = $(wildcard runtime/*.h) runtime/test/harness.h
+RUNTIME_TESTS     := string stat map printf
+RUNTIME_TEST_LIB  := runtime/test/harness.c runtime/test/test_platform.c
+RUNTIME_TDIR      := $(BUILD)/tests/runtime
+RUNTIME_SAN       := -fsanitize=address,undefined -fno-sanitize-recover=all \
+		     -fno-omit-frame-pointer
+RUNTIME_CFLAGS     = -std=c11 -D_GNU_SOURCE $(WARN) -g
+# Build variants: the defaults, and -DMAXSTRINGLEN builds (64 replays
+# SystemTap's strlen test; 512 checks nothing assumes 128).
+RUNTIME_VARIANTS  := std msl64 msl512
+RUNTIME_DEFS_std   :=
+RUNTIME_DEFS_msl64 := -DMAXSTRINGLEN=64
+RUNTIME_DEFS_msl512 := -DMAXSTRINGLEN=512 -DMAPHASHBIAS=-3
+RUNTIME_PEER       = PEER_DIR=$(if $(wildcard $(PEER_DIR)/run),$(PEER_DIR),)
+
+CHECKS    += check-runtime check-runtime-asan check-runtime-valgrind
+DEP_LISTS += configs/packages/runtime.list
+
+# $(call runtime_bins,KIND): every test binary of a kind (plain, asan).
+runtime_bins = $(foreach v,$(RUNTIME_VARIANTS),$(foreach t,$(RUNTIME_TESTS),\
+	$(RUNTIME_TDIR)/$(1)/$(v)/test_$(t)))
+
+# $(call runtime_rule,KIND,VARIANT,EXTRA CFLAGS)
+define runtime_rule
+$(RUNTIME_TDIR)/$(1)/$(2)/test_%: runtime/test/test_%.c $(RUNTIME_CORE_SRCS) \
+		$(RUNTIME_TEST_LIB) $(RUNTIME_HDRS)
+	@mkdir -p $$(@D)
+	$$(CC) $$(RUNTIME_CFLAGS) $(3) $$(RUNTIME_DEFS_$(2)) -o $$@ $$< \
+		$$(RUNTIME_TEST_LIB) $$(RUNTIME_CORE_SRCS)
+endef
+$(foreach v,$(RUNTIME_VARIANTS),$(eval $(call runtime_rule,plain,$(v),-O2)))
+$(foreach v,$(RUNTIME_VARIANTS),$(eval $(call runtime_rule,asan,$(v),-O1 $(RUNTIME_SAN))))
+
+# Run each binary in $(2) with the prefix $(3) into the summary $(1);
+# a binary that dies or fails without saying so gets a FAIL line.
+define runtime_run
+	@mkdir -p $(CHECKDIR); : > $(1)
+	@for bin in $(2); do \
+		v=$${bin%/*}; v=$${v##*/}; [ "$$v" = std ] && v=; \
+		out=$$(T_VARIANT=$$v $(RUNTIME_PEER) $(3) $$bin 2>&1); rc=$$?; \
+		printf '%s\n' "$$out" >> $(1); \
+		if [ $$rc -ne 0 ] && ! printf '%s\n' "$$out" | grep -q '^FAIL: '; then \
+			echo "FAIL: runtime $${bin#$(RUNTIME_TDIR)/} exited with $$rc" >> $(1); \
+		fi; \
+	done
+	@grep -c '^PASS: ' $(1) | sed 's|$$| passed in $(notdir $(1))|'
+	@grep '^FAIL: ' $(1) || true
+endef
+
+check-runtime: $(call runtime_bins,plain)
+	@echo "check-runtime: unit tests of the runtime core"
+	$(call runtime_run,$(CHECKDIR)/runtime.sum,$^,)
+
+check-runtime-asan: $(call runtime_bins,asan)
+	@echo "check-runtime-asan: the same under ASan+UBSan"
+	$(call runtime_run,$(CHECKDIR)/runtime-asan.sum,$^,)
+
+RUNTIME_VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
+	--show-leak-kinds=all --errors-for-leak-kinds=all
+
+check-runtime-valgrind: $(call runtime_bins,plain)
+	@echo "check-runtime-valgrind: the same under valgrind (memcheck)"
+	$(call runtime_run,$(CHECKDIR)/runtime-valgrind.sum,$^,$(RUNTIME_VALGRIND))
+
+.PHONY: check-runtime check-runtime-asan check-runtime-valgrind
+
+# make coverage: the unit tests built with --coverage, run, and lcov's
+# summary of the lines of RUNTIME_CORE_SRCS (HTML in build/coverage/).
+RUNTIME_COVDIR := $(BUILD)/coverage
+
+# $(call runtime_cov_one,VARIANT,TEST): build and run one test binary.
+define runtime_cov_one
+	@d=$(RUNTIME_COVDIR)/obj/$(1)/$(2); mkdir -p $$d; \
+	for src in runtime/test/test_$(2).c $(RUNTIME_TEST_LIB) $(RUNTIME_CORE_SRCS); do \
+		$(CC) $(RUNTIME_CFLAGS) -O0 --coverage $(RUNTIME_DEFS_$(1)) \
+			-c -o $$d/$$(basename $$src .c).o $$src || exit 1; \
+	done; \
+	$(CC) --coverage -o $$d/test $$d/*.o || exit 1; \
+	T_VARIANT=$(1) $(RUNTIME_PEER) $$d/test > $$d/test.log 2>&1 || \
+		grep '^FAIL' $$d/test.log || true
+
+endef
+
+coverage:
+	@harness/deps.sh configs/packages/runtime.list
+	@rm -rf $(RUNTIME_COVDIR) && mkdir -p $(RUNTIME_COVDIR)/obj
+	$(foreach v,$(RUNTIME_VARIANTS),$(foreach t,$(RUNTIME_TESTS),$(call runtime_cov_one,$(v),$(t))))
+	@lcov -q --capture --directory $(RUNTIME_COVDIR)/obj \
+		--output-file $(RUNTIME_COVDIR)/all.info >/dev/null 2>&1
+	@lcov -q --extract $(RUNTIME_COVDIR)/all.info \
+		$(addprefix $(CURDIR)/,$(RUNTIME_CORE_SRCS)) \
+		--output-file $(RUNTIME_COVDIR)/runtime.info >/dev/null 2>&1
+	@genhtml -q --output-directory $(RUNTIME_COVDIR)/html \
+		$(RUNTIME_COVDIR)/runtime.info >/dev/null 2>&1
+	@echo "coverage of $(RUNTIME_CORE_SRCS) (HTML: $(RUNTIME_COVDIR)/html/index.html):"
+	@lcov --summary $(RUNTIME_COVDIR)/runtime.info 2>&1 | grep -E 'lines|functions'
+
+.PHONY: coverage
+
+# make bench-runtime: maps against GLib's GHashTable, the printf engine
+# against glibc's snprintf, statistics per value (not a test).
+RUNTIME_BENCH := $(BUILD)/bench/runtime-bench
+
+$(RUNTIME_BENCH): perf-bench/runtime/bench.c $(RUNTIME_CORE_SRCS) \
+		runtime/test/test_platform.c $(RUNTIME_HDRS)
+	@harness/deps.sh configs/packages/runtime.list
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -g -DNDEBUG \
+		$$(pkg-config --cflags glib-2.0) -o $@ perf-bench/runtime/bench.c \
+		runtime/test/test_platform.c $(RUNTIME_CORE_SRCS) \
+		$$(pkg-config --libs glib-2.0)
+
+bench-runtime: $(RUNTIME_BENCH)
+	@$(RUNTIME_BENCH)
+
+.PHONY: bench-runtime
