@@ -29,6 +29,7 @@ void stp_context_start(struct stp_context *c, const char *pp,
 	c->next_overload = false;
 	c->error_msg[0] = 0;
 	c->out_len = 0;
+	c->re_groups = 0;
 }
 
 static void flush(struct stp_context *c)
@@ -276,7 +277,8 @@ int64_t stp_hist_at(struct stp_context *c, const struct stp_stat *st,
 #ifndef __KERNEL__
 /*
  * User space matches with POSIX extended regular expressions, compiled
- * once per expression (the program has few, all literals).
+ * once per expression (the program has few, all literals).  A match
+ * keeps its subject and groups for matched() and ngroups().
  */
 bool stp_regex_match(struct stp_context *c, const char *s, const char *re)
 {
@@ -285,23 +287,48 @@ bool stp_regex_match(struct stp_context *c, const char *s, const char *re)
 		regex_t rx;
 	} cache[64];
 	static int ncache;
-	int i;
+	regmatch_t m[10];
+	int i, g;
 
 	for (i = 0; i < ncache; i++)
 		if (cache[i].re == re)
 			break;
 	if (i == ncache) {
-		if (ncache == 64 ||
-		    regcomp(&cache[i].rx, re, REG_EXTENDED | REG_NOSUB)) {
+		if (ncache == 64 || regcomp(&cache[i].rx, re, REG_EXTENDED)) {
 			stp_error(c, "cannot compile the regular expression");
 			return false;
 		}
 		cache[i].re = re;
 		ncache++;
 	}
-	return regexec(&cache[i].rx, s, 0, NULL, 0) == 0;
+	if (regexec(&cache[i].rx, s, 10, m, 0) != 0)
+		return false;
+	stp_strlcpy(c->re_subject, s, sizeof(c->re_subject));
+	c->re_groups = 0;
+	for (g = 0; g < 10 && g <= (int)cache[i].rx.re_nsub; g++) {
+		c->re_start[g] = (int)m[g].rm_so;
+		c->re_end[g] = (int)m[g].rm_eo;
+		c->re_groups = g + 1;
+	}
+	return true;
 }
 #endif
+
+/* matched(n): group N of the last match ("" for a group that did not
+ * take part); an error for a group the expression does not have. */
+void stp_matched_fn(struct stp_context *c, char *out, int64_t n)
+{
+	out[0] = 0;
+	if (n < 0 || n >= c->re_groups) {
+		stp_error(c, "matched(%lld): the last match has no such group",
+			  (long long)n);
+		return;
+	}
+	if (c->re_start[n] < 0)
+		return;
+	stp_substr(out, c->re_subject, c->re_start[n],
+		   c->re_end[n] - c->re_start[n]);
+}
 
 /* ---- for the tapset ---- */
 

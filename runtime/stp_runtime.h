@@ -86,6 +86,10 @@ struct stp_context {
 	int64_t ret_long;		/* a function's value, for its caller */
 	char ret_str[MAXSTRINGLEN];
 	struct stp_tokenizer tok;
+	/* the last regular expression match, for matched(n) and ngroups() */
+	char re_subject[MAXSTRINGLEN];
+	int re_groups;
+	int re_start[10], re_end[10];
 	char *frames;			/* MAXNESTING + 1 of stp_frame_size */
 	size_t out_len;
 	char out[STP_BUFFER_SIZE];
@@ -160,6 +164,7 @@ void stp_tokenize_fn(struct stp_context *c, char *out, const char *s,
 		     const char *delim);
 int64_t stp_randint_fn(struct stp_context *c, int64_t n);
 void stp_probe_point(struct stp_context *c, char *out);
+void stp_matched_fn(struct stp_context *c, char *out, int64_t n);
 
 /* ---- the program's side (generated) ---- */
 
