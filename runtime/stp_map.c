@@ -5,34 +5,42 @@
  * Memory: stp_map_new() allocates three blocks through the platform's
  * stp_alloc(): the map, its bucket heads and a pool of max_entries
  * fixed-size entries; nothing is allocated after that.  An entry is a
- * header (list and hash links, the map, the hash) followed by the value
- * and then the keys, at offsets the map computes once; strings are
- * MAXSTRINGLEN buffers inside the entry, as in SystemTap.
+ * 24-byte header (32-bit links, the hash, its own index, its layout)
+ * followed by the value and then the keys; strings are MAXSTRINGLEN
+ * buffers inside the entry, as in SystemTap.
  *
- * Lookup: chained hashing over 2^(ilog2(max_entries) + MAPHASHBIAS)
- * buckets (SystemTap's HASHTABLESIZE), each chain doubly linked through
- * the entries so removal is O(1); the full hash is kept in the entry so
- * a chain walk compares keys only on a hash match.
+ * Lookup: chained hashing over 2^(ceil(log2(max_entries)) + MAPHASHBIAS)
+ * buckets (at least 2), so at most one entry per bucket on average when
+ * full.  SystemTap rounds down instead (its HASHTABLESIZE); the count
+ * only changes speed, never results, and rounding up keeps chains short
+ * for sizes like 100,000.  The full hash is kept in the entry so a chain
+ * walk compares keys only on a hash match.
  *
- * Order: in-use entries are on a circular list with a sentinel in the
- * map, in insertion order until stp_map_sort() relinks them; free
- * entries are on a singly linked free list.
+ * Order: in-use entries are on a doubly linked list, in insertion order
+ * until stp_map_sort() relinks them; free entries on a singly linked
+ * free list.
  */
 #include "stp_map.h"
 #include "stp_platform.h"
 #include "stp_string.h"
 
-struct stp_list {
-	struct stp_list *next, *prev;
-};
+/*
+ * Entries are addressed by their index in the pool: 32-bit links keep
+ * the header at 24 bytes and the bucket heads at 4, so more of a big map
+ * stays in the caches.  NIL ends a chain or a list.
+ */
+#define NIL UINT32_MAX
+#define NKEYS_SHIFT 12
+#define STR_SLOT ((MAXSTRINGLEN + 7) & ~(size_t)7)
 
 struct stp_map_entry {
-	struct stp_list list;		/* first: entries are found from it */
-	struct stp_map_entry *hnext;	/* hash chain, or the free list */
-	struct stp_map_entry **hpprev;	/* what points at us in the chain */
-	const struct stp_map *map;	/* for the accessors' offsets */
+	uint32_t lnext, lprev;		/* iteration order; lnext: free list */
+	uint32_t hnext;			/* hash chain */
 	uint32_t hash;
-	uint32_t unused;
+	uint32_t self;			/* this entry's index */
+	uint16_t vsize;			/* bytes of the value: keys follow */
+	uint16_t smask;			/* bit i < 9: key i is a string;
+					 * from NKEYS_SHIFT: the key count */
 	int64_t data[];			/* value, then keys */
 };
 
@@ -42,46 +50,61 @@ struct stp_map {
 	uint32_t mask;			/* buckets - 1 */
 	uint32_t entry_size;
 	uint32_t key_off[STP_MAX_KEYS];	/* from data[] */
-	struct stp_list head;
-	struct stp_map_entry **buckets;
-	struct stp_map_entry *free;
-	char *pool;
+	uint32_t head, tail;		/* iteration order */
+	uint32_t free;			/* free list through lnext */
+	uint32_t *buckets;
+	char *pool;			/* max entries, 64-byte aligned */
+	void *pool_mem;			/* as allocated */
 };
 
-#define ENTRY(l) ((struct stp_map_entry *)(l))
-
-static inline int64_t *key_long(const struct stp_map_entry *e, int i)
+static inline struct stp_map_entry *entry(const struct stp_map *map,
+					  uint32_t i)
 {
-	return (int64_t *)((char *)e->data + e->map->key_off[i]);
+	return (struct stp_map_entry *)(map->pool + (size_t)i * map->entry_size);
 }
 
-static inline char *key_str(const struct stp_map_entry *e, int i)
+static inline int64_t *key_long(const struct stp_map *map,
+				const struct stp_map_entry *e, int i)
 {
-	return (char *)e->data + e->map->key_off[i];
+	return (int64_t *)((char *)e->data + map->key_off[i]);
 }
 
-static inline void list_add_tail(struct stp_list *n, struct stp_list *head)
+static inline char *key_str(const struct stp_map *map,
+			    const struct stp_map_entry *e, int i)
 {
-	n->prev = head->prev;
-	n->next = head;
-	head->prev->next = n;
-	head->prev = n;
+	return (char *)e->data + map->key_off[i];
 }
 
-static inline void list_del(struct stp_list *n)
+/* Unlink I from the iteration list. */
+static void list_del(struct stp_map *map, uint32_t i)
 {
-	n->prev->next = n->next;
-	n->next->prev = n->prev;
+	struct stp_map_entry *e = entry(map, i);
+
+	if (e->lprev == NIL)
+		map->head = e->lnext;
+	else
+		entry(map, e->lprev)->lnext = e->lnext;
+	if (e->lnext == NIL)
+		map->tail = e->lprev;
+	else
+		entry(map, e->lnext)->lprev = e->lprev;
 }
 
-/* Move N to just after POS. */
-static inline void list_move_after(struct stp_list *n, struct stp_list *pos)
+/* Link I after POS (NIL: first). */
+static void list_add_after(struct stp_map *map, uint32_t i, uint32_t pos)
 {
-	list_del(n);
-	n->prev = pos;
-	n->next = pos->next;
-	pos->next->prev = n;
-	pos->next = n;
+	struct stp_map_entry *e = entry(map, i);
+
+	e->lprev = pos;
+	e->lnext = pos == NIL ? map->head : entry(map, pos)->lnext;
+	if (pos == NIL)
+		map->head = i;
+	else
+		entry(map, pos)->lnext = i;
+	if (e->lnext == NIL)
+		map->tail = i;
+	else
+		entry(map, e->lnext)->lprev = i;
 }
 
 static size_t value_size(const struct stp_map_spec *spec)
@@ -110,12 +133,12 @@ static bool spec_valid(const struct stp_map_spec *spec)
 	return true;
 }
 
-/* SystemTap's HASHTABLESIZE: 2^max(ilog2(entries) + MAPHASHBIAS, 1). */
+/* 2^max(ceil(log2(entries)) + MAPHASHBIAS, 1), at most 2^30. */
 static uint32_t bucket_count(uint32_t entries)
 {
 	int bits = 0;
 
-	while ((entries >> bits) > 1)
+	while (bits < 31 && (UINT32_C(1) << bits) < entries)
 		bits++;
 	bits += MAPHASHBIAS;
 	if (bits < 1)
@@ -130,47 +153,55 @@ struct stp_map *stp_map_new(const struct stp_map_spec *spec)
 	struct stp_map *map;
 	size_t off, vsize;
 	uint32_t max, nb, i;
+	uint16_t smask = 0;
 	int k;
 
 	if (!spec_valid(spec))
 		return NULL;
 	max = spec->max_entries ? spec->max_entries : MAXMAPENTRIES;
+	vsize = value_size(spec);
+	off = vsize;
+	for (k = 0; k < spec->nkeys; k++) {
+		if (spec->key_kind[k] == STP_STRING)
+			smask |= 1u << k;
+		off += spec->key_kind[k] == STP_LONG ? sizeof(int64_t) : STR_SLOT;
+	}
+	off += sizeof(struct stp_map_entry);
+	if (vsize > UINT16_MAX || max == NIL ||
+	    (uint64_t)off * max > SIZE_MAX / 2)
+		return NULL;
 	map = stp_alloc(sizeof(*map));
 	if (!map)
 		return NULL;
 	memset(map, 0, sizeof(*map));
 	map->spec = *spec;
 	map->max = max;
-	vsize = value_size(spec);
-	off = vsize;
-	for (k = 0; k < spec->nkeys; k++) {
-		map->key_off[k] = (uint32_t)off;
-		off += spec->key_kind[k] == STP_LONG ? sizeof(int64_t) :
-			(MAXSTRINGLEN + 7) & ~(size_t)7;
-	}
-	off += sizeof(struct stp_map_entry);
-	if (off > UINT32_MAX || (uint64_t)off * max > SIZE_MAX / 2)
-		goto fail;
 	map->entry_size = (uint32_t)off;
+	for (off = vsize, k = 0; k < spec->nkeys; k++) {
+		map->key_off[k] = (uint32_t)off;
+		off += spec->key_kind[k] == STP_LONG ? sizeof(int64_t) : STR_SLOT;
+	}
 	nb = bucket_count(max);
 	map->mask = nb - 1;
 	map->buckets = stp_alloc((size_t)nb * sizeof(*map->buckets));
 	if (!map->buckets)
 		goto fail;
-	map->pool = stp_alloc((size_t)off * max);
-	if (!map->pool)
+	/* 64-byte aligned: a small entry then spans as few lines as it can. */
+	map->pool_mem = stp_alloc((size_t)map->entry_size * max + 63);
+	if (!map->pool_mem)
 		goto fail;
-	memset(map->buckets, 0, (size_t)nb * sizeof(*map->buckets));
-	map->head.next = map->head.prev = &map->head;
-	map->free = NULL;
-	for (i = max; i-- > 0;) {
-		struct stp_map_entry *e;
+	map->pool = (char *)(((uintptr_t)map->pool_mem + 63) & ~(uintptr_t)63);
+	memset(map->buckets, 0xff, (size_t)nb * sizeof(*map->buckets));
+	map->head = map->tail = NIL;
+	for (i = 0; i < max; i++) {
+		struct stp_map_entry *e = entry(map, i);
 
-		e = (struct stp_map_entry *)(map->pool + (size_t)i * off);
-		e->map = map;
-		e->hnext = map->free;
-		map->free = e;
+		e->self = i;
+		e->vsize = (uint16_t)vsize;
+		e->smask = (uint16_t)(smask | spec->nkeys << NKEYS_SHIFT);
+		e->lnext = i + 1 < max ? i + 1 : NIL;
 	}
+	map->free = 0;
 	return map;
 fail:
 	stp_free(map->buckets);
@@ -182,7 +213,7 @@ void stp_map_free(struct stp_map *map)
 {
 	if (!map)
 		return;
-	stp_free(map->pool);
+	stp_free(map->pool_mem);
 	stp_free(map->buckets);
 	stp_free(map);
 }
@@ -236,16 +267,16 @@ static uint32_t hash_keys(const struct stp_map *map, const union stp_arg *keys)
 	return (uint32_t)mix64(h);
 }
 
-static bool keys_equal(const struct stp_map_entry *e, const union stp_arg *keys)
+static bool keys_equal(const struct stp_map *map, const struct stp_map_entry *e,
+		       const union stp_arg *keys)
 {
-	const struct stp_map *map = e->map;
 	int i;
 
 	for (i = 0; i < map->spec.nkeys; i++) {
 		if (map->spec.key_kind[i] == STP_LONG) {
-			if (*key_long(e, i) != keys[i].l)
+			if (*key_long(map, e, i) != keys[i].l)
 				return false;
-		} else if (strncmp(key_str(e, i), keys[i].s,
+		} else if (strncmp(key_str(map, e, i), keys[i].s,
 				   MAXSTRINGLEN - 1) != 0) {
 			return false;
 		}
@@ -256,11 +287,14 @@ static bool keys_equal(const struct stp_map_entry *e, const union stp_arg *keys)
 static struct stp_map_entry *lookup(struct stp_map *map,
 				    const union stp_arg *keys, uint32_t hash)
 {
+	uint32_t i = map->buckets[hash & map->mask];
 	struct stp_map_entry *e;
 
-	for (e = map->buckets[hash & map->mask]; e; e = e->hnext)
-		if (e->hash == hash && keys_equal(e, keys))
+	for (; i != NIL; i = e->hnext) {
+		e = entry(map, i);
+		if (e->hash == hash && keys_equal(map, e, keys))
 			return e;
+	}
 	return NULL;
 }
 
@@ -270,11 +304,14 @@ struct stp_map_entry *stp_map_find(struct stp_map *map,
 	return lookup(map, keys, hash_keys(map, keys));
 }
 
-static void hash_unlink(struct stp_map_entry *e)
+/* Chains are short (at most one entry per bucket on average): walk to E. */
+static void hash_unlink(struct stp_map *map, struct stp_map_entry *e)
 {
-	*e->hpprev = e->hnext;
-	if (e->hnext)
-		e->hnext->hpprev = e->hpprev;
+	uint32_t *link = &map->buckets[e->hash & map->mask];
+
+	while (*link != e->self)
+		link = &entry(map, *link)->hnext;
+	*link = e->hnext;
 }
 
 static void init_value(struct stp_map *map, struct stp_map_entry *e)
@@ -299,26 +336,27 @@ static void init_value(struct stp_map *map, struct stp_map_entry *e)
  */
 static struct stp_map_entry *take_entry(struct stp_map *map)
 {
-	struct stp_map_entry *e = map->free;
+	struct stp_map_entry *e;
 
-	if (e) {
-		map->free = e->hnext;
+	if (map->free != NIL) {
+		e = entry(map, map->free);
+		map->free = e->lnext;
 		map->size++;
 		return e;
 	}
-	if (!map->spec.wrap || map->size == 0)
+	if (!map->spec.wrap || map->head == NIL)
 		return NULL;
-	e = ENTRY(map->head.next);
-	hash_unlink(e);
-	list_del(&e->list);
+	e = entry(map, map->head);
+	hash_unlink(map, e);
+	list_del(map, e->self);
 	return e;
 }
 
 struct stp_map_entry *stp_map_insert(struct stp_map *map,
 				     const union stp_arg *keys, int *err)
 {
-	uint32_t hash = hash_keys(map, keys);
-	struct stp_map_entry *e = lookup(map, keys, hash), **b;
+	uint32_t hash = hash_keys(map, keys), *b;
+	struct stp_map_entry *e = lookup(map, keys, hash);
 	int i;
 
 	if (e)
@@ -330,48 +368,46 @@ struct stp_map_entry *stp_map_insert(struct stp_map *map,
 	}
 	for (i = 0; i < map->spec.nkeys; i++) {
 		if (map->spec.key_kind[i] == STP_LONG) {
-			*key_long(e, i) = keys[i].l;
+			*key_long(map, e, i) = keys[i].l;
 		} else {
 			size_t n = key_len(keys[i].s);
+			char *k = key_str(map, e, i);
 
-			memcpy(key_str(e, i), keys[i].s, n);
-			key_str(e, i)[n] = '\0';
+			memcpy(k, keys[i].s, n);
+			k[n] = '\0';
 		}
 	}
 	init_value(map, e);
 	e->hash = hash;
 	b = &map->buckets[hash & map->mask];
 	e->hnext = *b;
-	if (*b)
-		(*b)->hpprev = &e->hnext;
-	*b = e;
-	e->hpprev = b;
-	list_add_tail(&e->list, &map->head);
+	*b = e->self;
+	list_add_after(map, e->self, map->tail);
 	return e;
 }
 
 void stp_map_remove(struct stp_map *map, struct stp_map_entry *e)
 {
-	hash_unlink(e);
-	list_del(&e->list);
-	e->hnext = map->free;
-	map->free = e;
+	hash_unlink(map, e);
+	list_del(map, e->self);
+	e->lnext = map->free;
+	map->free = e->self;
 	map->size--;
 }
 
 void stp_map_clear(struct stp_map *map)
 {
-	struct stp_list *l, *next;
+	uint32_t i, next;
 
-	for (l = map->head.next; l != &map->head; l = next) {
-		struct stp_map_entry *e = ENTRY(l);
+	for (i = map->head; i != NIL; i = next) {
+		struct stp_map_entry *e = entry(map, i);
 
-		next = l->next;
-		map->buckets[e->hash & map->mask] = NULL;
-		e->hnext = map->free;
-		map->free = e;
+		next = e->lnext;
+		map->buckets[e->hash & map->mask] = NIL;
+		e->lnext = map->free;
+		map->free = i;
 	}
-	map->head.next = map->head.prev = &map->head;
+	map->head = map->tail = NIL;
 	map->size = 0;
 }
 
@@ -380,14 +416,29 @@ uint32_t stp_map_size(const struct stp_map *map)
 	return map->size;
 }
 
+/* Key I's place in E, from what E itself records (no map at hand). */
+static inline const char *entry_key(const struct stp_map_entry *e, int i)
+{
+	unsigned int before = e->smask & ((1u << i) - 1);	/* i < 9 */
+#ifdef __KERNEL__
+	unsigned int nstr = hweight32(before);
+#else
+	unsigned int nstr = (unsigned int)__builtin_popcount(before);
+#endif
+
+	return (const char *)e->data + e->vsize + 8 * (size_t)i +
+	       (STR_SLOT - 8) * nstr;
+}
+
 union stp_arg stp_map_key(const struct stp_map_entry *e, int i)
 {
 	union stp_arg a;
+	const char *k = entry_key(e, i);
 
-	if (e->map->spec.key_kind[i] == STP_LONG)
-		a.l = *key_long(e, i);
+	if (e->smask & (1u << i))
+		a.s = k;
 	else
-		a.s = key_str(e, i);
+		memcpy(&a.l, k, sizeof(a.l));
 	return a;
 }
 
@@ -409,17 +460,18 @@ struct stp_stat *stp_map_stat(struct stp_map_entry *e)
 bool stp_map_matches(const struct stp_map_entry *e, const union stp_arg *keys,
 		     unsigned int wild)
 {
-	const struct stp_map *map = e->map;
-	int i;
+	int i, n = e->smask >> NKEYS_SHIFT;
 
-	for (i = 0; i < map->spec.nkeys; i++) {
+	for (i = 0; i < n; i++) {
+		union stp_arg k;
+
 		if (wild & (1u << i))
 			continue;
-		if (map->spec.key_kind[i] == STP_LONG) {
-			if (*key_long(e, i) != keys[i].l)
+		k = stp_map_key(e, i);
+		if (e->smask & (1u << i)) {
+			if (strncmp(k.s, keys[i].s, MAXSTRINGLEN - 1) != 0)
 				return false;
-		} else if (strncmp(key_str(e, i), keys[i].s,
-				   MAXSTRINGLEN - 1) != 0) {
+		} else if (k.l != keys[i].l) {
 			return false;
 		}
 	}
@@ -428,27 +480,25 @@ bool stp_map_matches(const struct stp_map_entry *e, const union stp_arg *keys,
 
 struct stp_map_entry *stp_map_first(struct stp_map *map)
 {
-	return map->head.next == &map->head ? NULL : ENTRY(map->head.next);
+	return map->head == NIL ? NULL : entry(map, map->head);
 }
 
 struct stp_map_entry *stp_map_next(struct stp_map *map,
 				   struct stp_map_entry *e)
 {
-	return e->list.next == &map->head ? NULL : ENTRY(e->list.next);
+	return e->lnext == NIL ? NULL : entry(map, e->lnext);
 }
 
 int stp_map_aggregate(struct stp_map *agg, struct stp_map *part)
 {
-	struct stp_list *l;
 	union stp_arg keys[STP_MAX_KEYS];
+	struct stp_map_entry *from, *to;
 	int i, err = 0;
 
 	if (agg->spec.value_kind != part->spec.value_kind ||
 	    agg->spec.nkeys != part->spec.nkeys)
 		return STP_EINVAL;
-	for (l = part->head.next; l != &part->head; l = l->next) {
-		struct stp_map_entry *from = ENTRY(l), *to;
-
+	for (from = stp_map_first(part); from; from = stp_map_next(part, from)) {
 		for (i = 0; i < part->spec.nkeys; i++)
 			keys[i] = stp_map_key(from, i);
 		to = stp_map_insert(agg, keys, &err);
@@ -474,8 +524,7 @@ int stp_map_aggregate(struct stp_map *agg, struct stp_map *part)
 
 /* What a sort compares, fixed for one stp_map_sort() call. */
 struct sort_ctx {
-	const struct stp_map *map;
-	int key;		/* 0: the value, else 1..nkeys */
+	struct stp_map *map;
 	int dir;
 	enum stp_statop op;
 	enum stp_kind kind;
@@ -505,67 +554,63 @@ static int compare(const struct sort_ctx *c, const struct stp_map_entry *a,
 	return x < y ? -1 : x > y;
 }
 
-/* Must A come after B in the requested order? (Strictly: stability.) */
-static inline bool after(const struct sort_ctx *c, const struct stp_list *a,
-			 const struct stp_list *b)
+/* Must entry A come after entry B in the requested order?  (Strictly:
+ * that is what makes the sorts stable.) */
+static inline bool after(const struct sort_ctx *c, uint32_t a, uint32_t b)
 {
-	int r = compare(c, ENTRY(a), ENTRY(b));
+	int r = compare(c, entry(c->map, a), entry(c->map, b));
 
 	return c->dir > 0 ? r > 0 : r < 0;
 }
 
 /*
  * Bottom-up merge sort of the list (stable, O(n log n), no recursion, no
- * allocation): runs of 1, 2, 4 ... merged along a singly linked chain,
- * then the prev links rebuilt.
+ * allocation): runs of 1, 2, 4 ... merged along the lnext chain, then
+ * the lprev links rebuilt.
  */
 static void merge_sort(struct stp_map *map, const struct sort_ctx *c)
 {
-	struct stp_list *list = map->head.next, *p, *q, *e, *tail, *prev;
+	uint32_t list = map->head, p, q, e, tail, prev;
 	size_t insize = 1, nmerges, psize, qsize;
 
-	if (list == &map->head)
+	if (list == NIL)
 		return;
-	map->head.prev->next = NULL;
 	do {
 		p = list;
-		list = tail = NULL;
+		list = tail = NIL;
 		nmerges = 0;
-		while (p) {
+		while (p != NIL) {
 			nmerges++;
 			q = p;
-			for (psize = 0; psize < insize && q; psize++)
-				q = q->next;
+			for (psize = 0; psize < insize && q != NIL; psize++)
+				q = entry(map, q)->lnext;
 			qsize = insize;
-			while (psize > 0 || (qsize > 0 && q)) {
-				if (psize && (!qsize || !q || !after(c, p, q))) {
+			while (psize > 0 || (qsize > 0 && q != NIL)) {
+				if (psize && (!qsize || q == NIL ||
+					      !after(c, p, q))) {
 					e = p;
-					p = p->next;
+					p = entry(map, p)->lnext;
 					psize--;
 				} else {
 					e = q;
-					q = q->next;
+					q = entry(map, q)->lnext;
 					qsize--;
 				}
-				if (tail)
-					tail->next = e;
+				if (tail != NIL)
+					entry(map, tail)->lnext = e;
 				else
 					list = e;
 				tail = e;
 			}
 			p = q;
 		}
-		tail->next = NULL;
+		entry(map, tail)->lnext = NIL;
 		insize *= 2;
 	} while (nmerges > 1);
-	prev = &map->head;
-	for (e = list; e; e = e->next) {
-		e->prev = prev;
-		prev->next = e;
-		prev = e;
-	}
-	prev->next = &map->head;
-	map->head.prev = prev;
+	map->head = list;
+	for (prev = NIL, e = list; e != NIL; prev = e, e = entry(map, e)->lnext)
+		entry(map, e)->lprev = prev;
+	map->tail = prev;
 }
 
 /*
@@ -576,19 +621,19 @@ static void merge_sort(struct stp_map *map, const struct sort_ctx *c)
  */
 static void top_sort(struct stp_map *map, const struct sort_ctx *c, int n)
 {
-	struct stp_list *head = &map->head, *a, *b, *last, *next, *pos;
+	uint32_t a, b, last, next, pos;
 	int num, swaps;
 
-	if (head->next == head)
+	if (map->head == NIL)
 		return;
 	do {
 		swaps = 0;
 		num = n;
-		a = head->next;
-		while (a->next != head && --num > 0) {
-			b = a->next;
-			if (after(c, a, b)) {
-				list_move_after(a, b);
+		a = map->head;
+		while ((b = entry(map, a)->lnext) != NIL && --num > 0) {
+			if (after(c, a, b)) {	/* swap: a goes after b */
+				list_del(map, a);
+				list_add_after(map, a, b);
 				swaps++;
 			} else {
 				a = b;
@@ -596,13 +641,15 @@ static void top_sort(struct stp_map *map, const struct sort_ctx *c, int n)
 		}
 	} while (swaps);
 	last = a;
-	for (a = last->next; a != head; a = next) {
-		next = a->next;
-		for (pos = last; pos != head && after(c, pos, a); pos = pos->prev)
+	for (a = entry(map, last)->lnext; a != NIL; a = next) {
+		next = entry(map, a)->lnext;
+		for (pos = last; pos != NIL && after(c, pos, a);
+		     pos = entry(map, pos)->lprev)
 			;
 		if (pos != last) {
-			list_move_after(a, pos);
-			last = last->prev;
+			list_del(map, a);
+			list_add_after(map, a, pos);
+			last = entry(map, last)->lprev;
 		}
 	}
 }
@@ -612,7 +659,7 @@ static void top_sort(struct stp_map *map, const struct sort_ctx *c, int n)
 void stp_map_sort(struct stp_map *map, int key, int dir, enum stp_statop op,
 		  int64_t limit)
 {
-	struct sort_ctx c = { map, key, dir, op ? op : STP_COUNT, STP_LONG, 0 };
+	struct sort_ctx c = { map, dir, op ? op : STP_COUNT, STP_LONG, 0 };
 
 	if (key < 0 || key > map->spec.nkeys || dir == 0)
 		return;

@@ -114,8 +114,9 @@ int64_t stp_hist_bucket(const struct stp_stat *st,
 
 /*
  * print(@hist_...(s)): the text SystemTap prints, into OUT of SIZE bytes
- * (truncated, NUL-terminated); returns the length it wanted.  Empty
- * histograms print nothing.
+ * (truncated, NUL-terminated; OUT may be NULL when SIZE is 0); returns
+ * the length it wanted.  Empty histograms print nothing (SystemTap
+ * raises "empty aggregate" for them: the caller checks @count first).
  */
 size_t stp_hist_format(char *out, size_t size, const struct stp_stat *st,
 		       const struct stp_hist_spec *spec);
