@@ -23,7 +23,8 @@ RUNTIME_DEFS_msl64 := -DMAXSTRINGLEN=64
 RUNTIME_DEFS_msl512 := -DMAXSTRINGLEN=512 -DMAPHASHBIAS=-3
 RUNTIME_PEER       = PEER_DIR=$(if $(wildcard $(PEER_DIR)/run),$(PEER_DIR),)
 
-CHECKS    += check-runtime check-runtime-asan check-runtime-valgrind
+CHECKS    += check-runtime check-runtime-asan check-runtime-valgrind \
+	     check-runtime-kbuild
 DEP_LISTS += configs/packages/runtime.list
 
 # $(call runtime_bins,KIND): every test binary of a kind (plain, asan).
@@ -72,7 +73,32 @@ check-runtime-valgrind: $(call runtime_bins,plain)
 	@echo "check-runtime-valgrind: the same under valgrind (memcheck)"
 	$(call runtime_run,$(CHECKDIR)/runtime-valgrind.sum,$^,$(RUNTIME_VALGRIND))
 
-.PHONY: check-runtime check-runtime-asan check-runtime-valgrind
+# The core built into a kernel module with kbuild's flags, against the
+# kernel headers installed here (the first /lib/modules/*/build).
+RUNTIME_KDIR  ?= $(firstword $(wildcard /lib/modules/*/build))
+RUNTIME_KBDIR := $(BUILD)/tests/runtime/kbuild
+
+check-runtime-kbuild:
+	@echo "check-runtime-kbuild: the core built as a kernel module"
+	@mkdir -p $(CHECKDIR); sum=$(CHECKDIR)/runtime-kbuild.sum; \
+	if [ -z "$(RUNTIME_KDIR)" ]; then \
+		echo "UNTESTED: runtime kbuild: no kernel headers" > $$sum; exit 0; \
+	fi; \
+	rm -rf $(RUNTIME_KBDIR) && mkdir -p $(RUNTIME_KBDIR) && \
+	cp $(RUNTIME_CORE_SRCS) runtime/stp_types.h runtime/stp_platform.h \
+		runtime/stp_string.h runtime/stp_stat.h runtime/stp_map.h \
+		runtime/stp_printf.h runtime/test/kbuild/kplat.c \
+		runtime/test/kbuild/Kbuild $(RUNTIME_KBDIR)/ && \
+	if $(MAKE) -s -C $(RUNTIME_KDIR) M=$(abspath $(RUNTIME_KBDIR)) modules \
+		> $(RUNTIME_KBDIR)/build.log 2>&1; then \
+		echo "PASS: runtime kbuild: the core builds as a module for $(notdir $(patsubst %/build,%,$(RUNTIME_KDIR)))" > $$sum; \
+	else \
+		echo "FAIL: runtime kbuild: see $(RUNTIME_KBDIR)/build.log" > $$sum; \
+		tail -20 $(RUNTIME_KBDIR)/build.log; \
+	fi; cat $$sum
+
+.PHONY: check-runtime check-runtime-asan check-runtime-valgrind \
+	check-runtime-kbuild
 
 # make coverage: the unit tests built with --coverage, run, and lcov's
 # summary of the lines of RUNTIME_CORE_SRCS (HTML in build/coverage/).

@@ -67,12 +67,14 @@ static inline void copy(struct out *o, const char *s, size_t n)
 }
 
 static const char digit_pairs[201] =
-	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"0001020304050607080910111213141516171819"
+	"2021222324252627282930313233343536373839"
+	"4041424344454647484950515253545556575859"
+	"6061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
 /* The digits of NUM in BASE, written backwards ending at END. */
-static char *digits(char *end, uint64_t num, int base, bool large)
+static char *fmt_digits(char *end, uint64_t num, int base, bool large)
 {
 	const char *hex = large ? "0123456789ABCDEF" : "0123456789abcdef";
 	char *p = end;
@@ -109,8 +111,8 @@ static char *digits(char *end, uint64_t num, int base, bool large)
 }
 
 /* SystemTap's number(): WIDTH and PREC are -1 when not given. */
-static void number(struct out *o, uint64_t num, int base, int width, int prec,
-		   int flags)
+static void fmt_number(struct out *o, uint64_t num, int base, int width,
+		       int prec, int flags)
 {
 	char tmp[24], *p, *end = tmp + sizeof(tmp);
 	char sign = 0;
@@ -133,7 +135,7 @@ static void number(struct out *o, uint64_t num, int base, int width, int prec,
 	}
 	if (flags & F_SPECIAL)
 		size -= base == 16 ? 2 : base == 8 ? 1 : 0;
-	p = digits(end, num, base, flags & F_LARGE);
+	p = fmt_digits(end, num, base, flags & F_LARGE);
 	n = (int)(end - p);
 	if (n > prec)
 		prec = n;
@@ -164,7 +166,7 @@ static void number(struct out *o, uint64_t num, int base, int width, int prec,
 }
 
 /* SystemTap's _stp_vsprint_char(): %#c escapes like a C char literal. */
-static void character(struct out *o, char c, int width, int flags)
+static void fmt_char(struct out *o, char c, int width, int flags)
 {
 	char esc[4];
 	int n = 1;
@@ -195,8 +197,8 @@ static void character(struct out *o, char c, int width, int flags)
 		fill(o, ' ', width - n);
 }
 
-static void string(struct out *o, const char *s, int width, int prec,
-		   int flags)
+static void fmt_string(struct out *o, const char *s, int width, int prec,
+		       int flags)
 {
 	size_t len;
 
@@ -224,8 +226,8 @@ static void string(struct out *o, const char *s, int width, int prec,
  * reads them one at a time into the buffer; a fault fails the whole
  * format (SystemTap discards the output and raises the fault).
  */
-static int memory(struct out *o, int64_t addr, int width, int prec,
-		  int flags, bool hex)
+static int fmt_memory(struct out *o, int64_t addr, int width, int prec,
+		      int flags, bool hex)
 {
 	static const char xd[] = "0123456789abcdef";
 	int len = prec > 0 ? prec : 1;
@@ -274,7 +276,8 @@ static int memory(struct out *o, int64_t addr, int width, int prec,
  * order (PREC 1, 2, 4 or 8; a width alone gives it, else 8), in a field
  * of WIDTH padded with NUL bytes.  Bytes that do not fit are dropped.
  */
-static void binary(struct out *o, int64_t num, int width, int prec, int flags)
+static void fmt_binary(struct out *o, int64_t num, int width, int prec,
+		       int flags)
 {
 	uint8_t b1;
 	uint16_t b2;
@@ -343,7 +346,7 @@ struct args {
 	int n, next;
 };
 
-static inline bool next_arg(struct args *args, union stp_arg *v)
+static inline bool pop_arg(struct args *args, union stp_arg *v)
 {
 	if (args->next >= args->n)
 		return false;
@@ -355,7 +358,7 @@ static inline bool next_arg(struct args *args, union stp_arg *v)
  * One conversion, *FMT just past its '%'.  Returns 0, or STP_EFAULT
  * from %m / %M, or STP_EINVAL when the arguments run out.
  */
-static int conversion(struct out *o, const char **fmt, struct args *args)
+static int fmt_conversion(struct out *o, const char **fmt, struct args *args)
 {
 	const char *p = *fmt;
 	int flags = 0, width = -1, prec = -1, base = 10, rc = 0;
@@ -375,7 +378,7 @@ static int conversion(struct out *o, const char **fmt, struct args *args)
 		width = clamp_room(o, format_num(&p));
 	} else if (*p == '*') {
 		p++;
-		if (!next_arg(args, &v))
+		if (!pop_arg(args, &v))
 			return STP_EINVAL;
 		width = clamp_room(o, v.l);
 	}
@@ -385,7 +388,7 @@ static int conversion(struct out *o, const char **fmt, struct args *args)
 			prec = clamp_room(o, format_num(&p));
 		} else if (*p == '*') {
 			p++;
-			if (!next_arg(args, &v))
+			if (!pop_arg(args, &v))
 				return STP_EINVAL;
 			prec = clamp_room(o, v.l);
 		}	/* "%.d": no precision, as the translator has it */
@@ -402,7 +405,7 @@ static int conversion(struct out *o, const char **fmt, struct args *args)
 		break;
 	case 'X':
 		flags |= F_LARGE;
-		/* fall through */
+		fallthrough;
 	case 'x':
 		base = 16;
 		break;
@@ -414,25 +417,25 @@ static int conversion(struct out *o, const char **fmt, struct args *args)
 		base = 8;
 		break;
 	case 'c':
-		if (!next_arg(args, &v))
+		if (!pop_arg(args, &v))
 			return STP_EINVAL;
-		character(o, (char)v.l, width, flags);
+		fmt_char(o, (char)v.l, width, flags);
 		goto done;
 	case 's':
-		if (!next_arg(args, &v))
+		if (!pop_arg(args, &v))
 			return STP_EINVAL;
-		string(o, v.s, width, prec, flags);
+		fmt_string(o, v.s, width, prec, flags);
 		goto done;
 	case 'm':
 	case 'M':
-		if (!next_arg(args, &v))
+		if (!pop_arg(args, &v))
 			return STP_EINVAL;
-		rc = memory(o, v.l, width, prec, flags, *p == 'M');
+		rc = fmt_memory(o, v.l, width, prec, flags, *p == 'M');
 		goto done;
 	case 'b':
-		if (!next_arg(args, &v))
+		if (!pop_arg(args, &v))
 			return STP_EINVAL;
-		binary(o, v.l, width, prec, flags);
+		fmt_binary(o, v.l, width, prec, flags);
 		goto done;
 	case '%':
 		put(o, '%');
@@ -446,9 +449,9 @@ static int conversion(struct out *o, const char **fmt, struct args *args)
 		put(o, *p);
 		goto done;
 	}
-	if (!next_arg(args, &v))
+	if (!pop_arg(args, &v))
 		return STP_EINVAL;
-	number(o, (uint64_t)v.l, base, width, prec, flags);
+	fmt_number(o, (uint64_t)v.l, base, width, prec, flags);
 done:
 	*fmt = p + 1;
 	return rc;
@@ -472,7 +475,7 @@ int stp_format(char *out, size_t size, const char *fmt,
 		}
 		copy(&o, fmt, (size_t)(pct - fmt));
 		fmt = pct + 1;
-		rc = conversion(&o, &fmt, &a);
+		rc = fmt_conversion(&o, &fmt, &a);
 		if (rc) {
 			out[0] = '\0';
 			return rc;

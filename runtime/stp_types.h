@@ -13,6 +13,20 @@
 #include <linux/string.h>
 #include <linux/kernel.h>
 #include <linux/math64.h>
+#include <linux/limits.h>
+/* The <stdint.h> names the portable core uses. */
+#ifndef UINT64_C
+#define INT64_C(c)	c ## LL
+#define UINT64_C(c)	c ## ULL
+#define UINT32_C(c)	c ## U
+#endif
+#ifndef INT64_MAX
+#define INT64_MAX	S64_MAX
+#define INT64_MIN	S64_MIN
+#define UINT64_MAX	U64_MAX
+#define UINT32_MAX	U32_MAX
+#define UINT16_MAX	U16_MAX
+#endif
 #else
 #include <stdbool.h>
 #include <stddef.h>
@@ -34,6 +48,11 @@
 #endif
 
 #define STP_MAX_KEYS 9
+
+/* A switch case that goes on into the next (the kernel has its own). */
+#ifndef fallthrough
+#define fallthrough __attribute__((__fallthrough__))
+#endif
 
 /* What a key, a value or a printf argument holds. */
 enum stp_kind {
