@@ -669,10 +669,7 @@ void stp_map_sort(struct stp_map *map, int key, int dir, enum stp_statop op,
 		c.kind = map->spec.key_kind[key - 1];
 		c.off = map->key_off[key - 1];
 	}
-	/* A negative limit is SystemTap's sortn with n < 0: as n == 1. */
-	if (limit < 0)
-		limit = 1;
-	if (limit == 0 || limit > TOP_SORT_MAX)
+	if (limit <= 0 || limit > TOP_SORT_MAX)
 		merge_sort(map, &c);
 	else
 		top_sort(map, &c, (int)limit);

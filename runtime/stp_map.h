@@ -90,8 +90,9 @@ int stp_map_aggregate(struct stp_map *agg, struct stp_map *part);
  * SystemTap 4.8's translator sorts "@variance" by @count).  LIMIT > 0
  * says only the first LIMIT entries will be visited: up to 30 (SystemTap's
  * threshold) only they are ordered, in O(LIMIT * size), and the rest are
- * left in the order SystemTap's _stp_map_sortn leaves them; otherwise a
- * merge sort.  No allocation, no recursion.
+ * left in the order SystemTap's _stp_map_sortn leaves them; otherwise
+ * (and for LIMIT <= 0: no limit) a merge sort.  No allocation, no
+ * recursion.
  */
 void stp_map_sort(struct stp_map *map, int key, int dir, enum stp_statop op,
 		  int64_t limit);
