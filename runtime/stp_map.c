@@ -78,6 +78,7 @@ static inline char *key_str(const struct stp_map *map,
 }
 
 #ifdef __KERNEL__
+#include <linux/prefetch.h>
 #define stp_prefetch(p) prefetch(p)
 #else
 #define stp_prefetch(p) __builtin_prefetch(p)
