@@ -23,6 +23,9 @@
 #include "stp_map.h"
 #include "stp_platform.h"
 #include "stp_string.h"
+#ifdef __KERNEL__
+#include <linux/prefetch.h>
+#endif
 
 /*
  * Entries are addressed by their index in the pool: 32-bit links keep
@@ -78,7 +81,6 @@ static inline char *key_str(const struct stp_map *map,
 }
 
 #ifdef __KERNEL__
-#include <linux/prefetch.h>
 #define stp_prefetch(p) prefetch(p)
 #else
 #define stp_prefetch(p) __builtin_prefetch(p)
