@@ -42,11 +42,16 @@ endef
 $(foreach v,$(RUNTIME_VARIANTS),$(eval $(call runtime_rule,plain,$(v),-O2)))
 $(foreach v,$(RUNTIME_VARIANTS),$(eval $(call runtime_rule,asan,$(v),-O1 $(RUNTIME_SAN))))
 
-# Run each binary in $(2) with the prefix $(3) into the summary $(1);
-# a binary that dies or fails without saying so gets a FAIL line.
+# Build the binaries $(2), then run each with the prefix $(3) into the
+# summary $(1).  A build that fails, or a binary that dies or fails
+# without saying so, is a FAIL line (never a missing summary).
 define runtime_run
 	@mkdir -p $(CHECKDIR); : > $(1)
+	@$(MAKE) --no-print-directory $(2) > $(1).build.log 2>&1 || \
+		{ echo "FAIL: runtime: build failed ($(1).build.log)" >> $(1); \
+		  tail -20 $(1).build.log; }
 	@for bin in $(2); do \
+		[ -x $$bin ] || continue; \
 		v=$${bin%/*}; v=$${v##*/}; [ "$$v" = std ] && v=; \
 		out=$$(T_VARIANT=$$v $(RUNTIME_PEER) $(3) $$bin 2>&1); rc=$$?; \
 		printf '%s\n' "$$out" >> $(1); \
@@ -58,20 +63,20 @@ define runtime_run
 	@grep '^FAIL: ' $(1) || true
 endef
 
-check-runtime: $(call runtime_bins,plain)
+check-runtime:
 	@echo "check-runtime: unit tests of the runtime core"
-	$(call runtime_run,$(CHECKDIR)/runtime.sum,$^,)
+	$(call runtime_run,$(CHECKDIR)/runtime.sum,$(call runtime_bins,plain),)
 
-check-runtime-asan: $(call runtime_bins,asan)
+check-runtime-asan:
 	@echo "check-runtime-asan: the same under ASan+UBSan"
-	$(call runtime_run,$(CHECKDIR)/runtime-asan.sum,$^,)
+	$(call runtime_run,$(CHECKDIR)/runtime-asan.sum,$(call runtime_bins,asan),)
 
 RUNTIME_VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
 	--show-leak-kinds=all --errors-for-leak-kinds=all
 
-check-runtime-valgrind: $(call runtime_bins,plain)
+check-runtime-valgrind:
 	@echo "check-runtime-valgrind: the same under valgrind (memcheck)"
-	$(call runtime_run,$(CHECKDIR)/runtime-valgrind.sum,$^,$(RUNTIME_VALGRIND))
+	$(call runtime_run,$(CHECKDIR)/runtime-valgrind.sum,$(call runtime_bins,plain),$(RUNTIME_VALGRIND))
 
 # The core built into a kernel module with kbuild's flags, against the
 # kernel headers installed here (the first /lib/modules/*/build).
