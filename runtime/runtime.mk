@@ -24,7 +24,7 @@ RUNTIME_DEFS_msl512 := -DMAXSTRINGLEN=512 -DMAPHASHBIAS=-3
 RUNTIME_PEER       = PEER_DIR=$(if $(wildcard $(PEER_DIR)/run),$(PEER_DIR),)
 
 CHECKS    += check-runtime check-runtime-asan check-runtime-valgrind \
-	     check-runtime-kbuild
+	     check-runtime-kbuild check-runtime-oracle
 DEP_LISTS += configs/packages/runtime.list
 
 # $(call runtime_bins,KIND): every test binary of a kind (plain, asan).
@@ -102,8 +102,16 @@ check-runtime-kbuild:
 		tail -20 $(RUNTIME_KBDIR)/build.log; \
 	fi; cat $$sum
 
+# Differential tests against SystemTap's own runtime code, extracted at
+# test time from the installed systemtap package (runtime/test/oracle/).
+check-runtime-oracle:
+	@echo "check-runtime-oracle: printf and statistics against SystemTap's runtime"
+	@mkdir -p $(CHECKDIR)
+	@CC=$(CC) runtime/test/oracle/oracle.sh $(BUILD)/tests/runtime/oracle \
+		$(CHECKDIR)/runtime-oracle.sum
+
 .PHONY: check-runtime check-runtime-asan check-runtime-valgrind \
-	check-runtime-kbuild
+	check-runtime-kbuild check-runtime-oracle
 
 # make coverage: the unit tests built with --coverage, run, and lcov's
 # summary of the lines of RUNTIME_CORE_SRCS (HTML in build/coverage/).
