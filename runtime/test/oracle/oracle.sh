@@ -6,8 +6,9 @@
 # Differential tests of the runtime core against SystemTap's own runtime
 # code, as installed by Debian's systemtap package: the functions that
 # produce printf output (vsprintf.c: number, _stp_vsprint_char/memory/
-# binary) and statistics (stat-common.c: __stp_stat_add,
-# _stp_stat_print_histogram_buf) are extracted from the installed
+# binary), statistics (stat-common.c: __stp_stat_add,
+# _stp_stat_print_histogram_buf) and escaped text (stp_string.c:
+# _stp_text_str) are extracted from the installed
 # sources into OUTDIR at test time (nothing of SystemTap is kept in this
 # tree), compiled with small shims, and driven with the same random
 # inputs as ours; any difference is a FAIL.
@@ -21,7 +22,8 @@ cc=${CC:-cc}
 mkdir -p "$out"
 : > "$sum"
 
-if [ ! -r "$rt/vsprintf.c" ] || [ ! -r "$rt/stat-common.c" ]; then
+if [ ! -r "$rt/vsprintf.c" ] || [ ! -r "$rt/stat-common.c" ] ||
+   [ ! -r "$rt/stp_string.c" ]; then
 	echo "UNTESTED: runtime oracle: no SystemTap runtime sources in $rt" >> "$sum"
 	exit 0
 fi
@@ -61,6 +63,11 @@ extract() {	# FILE FUNCTION...
 		_stp_stat_print_histogram_buf __stp_stat_add
 } > "$out/ref_stat.h"
 
+{
+	cat "$here/prelude_string.h"
+	extract "$rt/stp_string.c" _stp_decode_utf8 _stp_text_str
+} > "$out/ref_string.h"
+
 run() {		# NAME DRIVER SOURCES...
 	name=$1 drv=$2; shift 2
 	if ! $cc -std=gnu11 -O1 -g -w -fwrapv -I"$out" -I"$top/runtime" \
@@ -78,4 +85,5 @@ run() {		# NAME DRIVER SOURCES...
 
 run printf drive_printf.c "$top/runtime/stp_printf.c"
 run stat drive_stat.c "$top/runtime/stp_stat.c"
+run text_str drive_string.c "$top/runtime/stp_string.c"
 cat "$sum"
