@@ -7,8 +7,9 @@
 # code, as installed by Debian's systemtap package: the functions that
 # produce printf output (vsprintf.c: number, _stp_vsprint_char/memory/
 # binary), statistics (stat-common.c: __stp_stat_add,
-# _stp_stat_print_histogram_buf) and escaped text (stp_string.c:
-# _stp_text_str) are extracted from the installed
+# _stp_stat_print_histogram_buf), escaped text (stp_string.c:
+# _stp_text_str) and the array sorts (map.c: _stp_map_sort,
+# _stp_map_sortn) are extracted from the installed
 # sources into OUTDIR at test time (nothing of SystemTap is kept in this
 # tree), compiled with small shims, and driven with the same random
 # inputs as ours; any difference is a FAIL.
@@ -23,7 +24,7 @@ mkdir -p "$out"
 : > "$sum"
 
 if [ ! -r "$rt/vsprintf.c" ] || [ ! -r "$rt/stat-common.c" ] ||
-   [ ! -r "$rt/stp_string.c" ]; then
+   [ ! -r "$rt/stp_string.c" ] || [ ! -r "$rt/map.c" ]; then
 	echo "UNTESTED: runtime oracle: no SystemTap runtime sources in $rt" >> "$sum"
 	exit 0
 fi
@@ -68,6 +69,12 @@ extract() {	# FILE FUNCTION...
 	extract "$rt/stp_string.c" _stp_decode_utf8 _stp_text_str
 } > "$out/ref_string.h"
 
+{
+	cat "$here/prelude_map.h"
+	grep -E '^#define SORT_' "$rt/map.c"
+	extract "$rt/map.c" _stp_cmp _stp_swap _stp_map_sort _stp_map_sortn
+} > "$out/ref_map.h"
+
 run() {		# NAME DRIVER SOURCES...
 	name=$1 drv=$2; shift 2
 	if ! $cc -std=gnu11 -O1 -g -w -fwrapv -I"$out" -I"$top/runtime" \
@@ -86,4 +93,6 @@ run() {		# NAME DRIVER SOURCES...
 run printf drive_printf.c "$top/runtime/stp_printf.c"
 run stat drive_stat.c "$top/runtime/stp_stat.c"
 run text_str drive_string.c "$top/runtime/stp_string.c"
+run map_sort drive_map.c "$top/runtime/stp_map.c" \
+	"$top/runtime/stp_stat.c" "$top/runtime/stp_string.c"
 cat "$sum"
