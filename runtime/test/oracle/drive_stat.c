@@ -4,7 +4,11 @@
  * ranges, random @variance shifts, values up to 10^9 so SystemTap's
  * 32-bit delta wraps) fed to stp_stat_add and to SystemTap's
  * __stp_stat_add; the @variance of a global statistic (_stp_stat_get
- * for one cpu) and the histogram's text must be the same.
+ * for one cpu) and the histogram's text must be the same.  Then 2 to 4
+ * such parts (cpus) are combined both ways: as a global statistic
+ * (_stp_stat_get's total variance over all parts) and as an array's
+ * value (_new_map_copy_stat, pairwise); count, sum, min, max and
+ * @variance must be the same.
  */
 #include <stdlib.h>
 
@@ -83,12 +87,89 @@ static int one(void)
 	return bad;
 }
 
+/* Parts combined as SystemTap does, and as stp_stat_merge does. */
+static int parts(void)
+{
+	enum { MAXP = 4 };
+	struct _Hist h = { HIST_NONE, 0, 0, 0, 0, 0, 0 };
+	struct map_root map;
+	struct stp_hist_spec spec;
+	stat_data *sd[MAXP], *agg;
+	struct stp_stat *st[MAXP], *g, *m;
+	int np = 2 + (int)(rnd() % 3), shift = (int)(rnd() % 4), i, k, bad = 0;
+	int64_t count = 0, sum = 0, a, s1 = 0, s2 = 0, want, err = 0;
+	int e = 0;
+
+	memset(&spec, 0, sizeof(spec));
+	spec.shift = shift;
+	h.bit_shift = shift;
+	h.stat_ops = STAT_OP_VARIANCE;
+	map.hist = h;
+	agg = calloc(1, sizeof(*agg));
+	g = calloc(1, stp_stat_size(&spec));
+	m = calloc(1, stp_stat_size(&spec));
+	stp_stat_init(g, &spec);
+	stp_stat_init_map(m, &spec);
+	for (k = 0; k < np; k++) {
+		int n = 1 + (int)(rnd() % 50);
+
+		sd[k] = calloc(1, sizeof(*sd[k]));
+		st[k] = calloc(1, stp_stat_size(&spec));
+		stp_stat_init(st[k], &spec);
+		for (i = 0; i < n; i++) {
+			int64_t v = (int64_t)(rnd() % 2000) - 700;
+
+			__stp_stat_add(&h, sd[k], v, 1, 1, 1, 1, 1);
+			sd[k]->stat_ops = STAT_OP_VARIANCE;
+			stp_stat_add(st[k], &spec, v);
+		}
+		count += sd[k]->count;
+		sum += sd[k]->sum;
+		/* the aggregated map entry: copied, then added pairwise */
+		_new_map_copy_stat(&map, agg, sd[k], k > 0);
+		stp_stat_merge(g, st[k], &spec);
+		stp_stat_merge(m, st[k], &spec);
+	}
+	/* _stp_stat_get over all parts */
+	a = _stp_div64(NULL, sum << shift, count);
+	for (k = 0; k < np; k++) {
+		s1 += sd[k]->count * (sd[k]->avg_s - a) * (sd[k]->avg_s - a);
+		s2 += (sd[k]->count - 1) * sd[k]->variance_s;
+	}
+	want = _stp_div64(NULL, s1 + s2, count - 1) >> (2 * shift);
+	if (stp_stat_get(g, STP_VARIANCE, shift, &e) != want) {
+		printf("global @variance of %d parts: %lld, SystemTap %lld\n", np,
+		       (long long)stp_stat_get(g, STP_VARIANCE, shift, &e),
+		       (long long)want);
+		bad++;
+	}
+	if (stp_stat_get(m, STP_VARIANCE, shift, &e) != agg->variance ||
+	    stp_stat_get(m, STP_COUNT, 0, &e) != agg->count ||
+	    stp_stat_get(m, STP_SUM, 0, &e) != agg->sum ||
+	    stp_stat_get(m, STP_MIN, 0, &e) != agg->min ||
+	    stp_stat_get(m, STP_MAX, 0, &e) != agg->max) {
+		printf("array value of %d parts: @variance %lld, SystemTap %lld\n",
+		       np, (long long)stp_stat_get(m, STP_VARIANCE, shift, &e),
+		       (long long)agg->variance);
+		bad++;
+	}
+	err = e;
+	for (k = 0; k < np; k++) {
+		free(sd[k]);
+		free(st[k]);
+	}
+	free(agg);
+	free(g);
+	free(m);
+	return bad + (err != 0);
+}
+
 int main(int argc, char **argv)
 {
 	long iters = argc > 1 ? atol(argv[1]) : 20000, it, bad = 0;
 
 	for (it = 0; it < iters && bad < 5; it++)
-		bad += one();
-	printf("%ld random statistics, %ld differ\n", it, bad);
+		bad += one() + parts();
+	printf("%ld random statistics and merges, %ld differ\n", it, bad);
 	return bad != 0;
 }

@@ -62,6 +62,7 @@ extract() {	# FILE FUNCTION...
 	extract "$rt/stat-common.c" _stp_stat_calc_buckets needed_space \
 		_stp_bucket_to_val _stp_val_to_bucket \
 		_stp_stat_print_histogram_buf __stp_stat_add
+	extract "$rt/map.c" _new_map_copy_stat
 } > "$out/ref_stat.h"
 
 {

@@ -42,3 +42,10 @@ struct _Hist {
 	int start, stop, interval, buckets, bit_shift, stat_ops;
 };
 typedef struct _Hist *Hist;
+
+/* For map.c's _new_map_copy_stat (the pairwise merge of array values). */
+#define STAT_OP_VARIANCE (1 << 6)
+struct map_root {
+	struct _Hist hist;
+};
+typedef struct map_root *MAP;
