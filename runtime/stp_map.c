@@ -16,9 +16,12 @@
  * for sizes like 100,000.  The full hash is kept in the entry so a chain
  * walk compares keys only on a hash match.
  *
+ * Placement: each bucket has a home slot in the pool, where a new entry
+ * goes when that slot is free (see home_slot()).
+ *
  * Order: in-use entries are on a doubly linked list, in insertion order
- * until stp_map_sort() relinks them; free entries on a singly linked
- * free list.
+ * until stp_map_sort() relinks them; free entries on a doubly linked
+ * free list (any free slot can be taken off it: its home).
  */
 #include "stp_map.h"
 #include "stp_platform.h"
@@ -38,13 +41,14 @@
 #define STR_SLOT ((MAXSTRINGLEN + 7) & ~(size_t)7)
 
 struct stp_map_entry {
-	uint32_t lnext, lprev;		/* iteration order; lnext: free list */
+	uint32_t lnext, lprev;		/* iteration order, or the free list */
 	uint32_t hnext;			/* hash chain */
 	uint32_t hash;
 	uint32_t self;			/* this entry's index */
 	uint16_t vsize;			/* bytes of the value: keys follow */
 	uint16_t smask;			/* bit i < 9: key i is a string;
-					 * from NKEYS_SHIFT: the key count */
+					 * ENTRY_FREE; from NKEYS_SHIFT:
+					 * the key count */
 	int64_t data[];			/* value, then keys */
 };
 
@@ -100,7 +104,7 @@ static inline uint32_t home_slot(const struct stp_map *map, uint32_t hash)
 	return b < map->max ? b : b & map->hmask;
 }
 
-/* Take free entry I off the (doubly linked) free list. */
+/* Take free entry E off the free list. */
 static void free_del(struct stp_map *map, struct stp_map_entry *e)
 {
 	if (e->lprev == NIL)

@@ -354,106 +354,131 @@ static inline bool pop_arg(struct args *args, union stp_arg *v)
 	return true;
 }
 
+/* A conversion's flags, width and precision (-1: not given). */
+struct spec {
+	int flags, width, prec;
+};
+
+/*
+ * Parse flags, width, precision and length letters at *FMT, taking '*'
+ * values from ARGS; *FMT is left at the conversion letter.  Returns 0 or
+ * STP_EINVAL when the arguments run out.
+ */
+static int parse_spec(const struct out *o, const char **fmt,
+		      struct args *args, struct spec *sp)
+{
+	const char *p = *fmt;
+	union stp_arg v;
+
+	sp->flags = 0;
+	sp->width = sp->prec = -1;
+	for (;; p++) {
+		switch (*p) {
+		case '-': sp->flags |= F_LEFT; continue;
+		case '+': sp->flags |= F_PLUS; continue;
+		case ' ': sp->flags |= F_SPACE; continue;
+		case '#': sp->flags |= F_SPECIAL; continue;
+		case '0': sp->flags |= F_ZEROPAD; continue;
+		}
+		break;
+	}
+	if (*p >= '0' && *p <= '9') {
+		sp->width = clamp_room(o, format_num(&p));
+	} else if (*p == '*') {
+		p++;
+		if (!pop_arg(args, &v))
+			return STP_EINVAL;
+		sp->width = clamp_room(o, v.l);
+	}
+	if (*p == '.') {
+		p++;
+		if (*p >= '0' && *p <= '9') {
+			sp->prec = clamp_room(o, format_num(&p));
+		} else if (*p == '*') {
+			p++;
+			if (!pop_arg(args, &v))
+				return STP_EINVAL;
+			sp->prec = clamp_room(o, v.l);
+		}	/* "%.d": no precision, as the translator has it */
+	}
+	while (*p && strchr("hlLqjzt", *p))
+		p++;	/* every number is 64-bit */
+	*fmt = p;
+	return 0;
+}
+
+/* The number conversions: their base and flags, or 0 for another letter. */
+static int number_base(char c, int *flags)
+{
+	switch (c) {
+	case 'd':
+	case 'i':
+		*flags |= F_SIGN;
+		return 10;
+	case 'u':
+		return 10;
+	case 'X':
+		*flags |= F_LARGE;
+		return 16;
+	case 'x':
+		return 16;
+	case 'p':
+		*flags |= F_SPECIAL;
+		return 16;
+	case 'o':
+		return 8;
+	}
+	return 0;
+}
+
 /*
  * One conversion, *FMT just past its '%'.  Returns 0, or STP_EFAULT
  * from %m / %M, or STP_EINVAL when the arguments run out.
  */
 static int fmt_conversion(struct out *o, const char **fmt, struct args *args)
 {
-	const char *p = *fmt;
-	int flags = 0, width = -1, prec = -1, base = 10, rc = 0;
+	struct spec sp;
 	union stp_arg v;
+	int base, rc = 0;
+	char c;
 
-	for (;; p++) {
-		switch (*p) {
-		case '-': flags |= F_LEFT; continue;
-		case '+': flags |= F_PLUS; continue;
-		case ' ': flags |= F_SPACE; continue;
-		case '#': flags |= F_SPECIAL; continue;
-		case '0': flags |= F_ZEROPAD; continue;
-		}
-		break;
-	}
-	if (*p >= '0' && *p <= '9') {
-		width = clamp_room(o, format_num(&p));
-	} else if (*p == '*') {
-		p++;
-		if (!pop_arg(args, &v))
-			return STP_EINVAL;
-		width = clamp_room(o, v.l);
-	}
-	if (*p == '.') {
-		p++;
-		if (*p >= '0' && *p <= '9') {
-			prec = clamp_room(o, format_num(&p));
-		} else if (*p == '*') {
-			p++;
-			if (!pop_arg(args, &v))
-				return STP_EINVAL;
-			prec = clamp_room(o, v.l);
-		}	/* "%.d": no precision, as the translator has it */
-	}
-	while (*p && strchr("hlLqjzt", *p))
-		p++;	/* every number is 64-bit */
-
-	switch (*p) {
-	case 'd':
-	case 'i':
-		flags |= F_SIGN;
-		break;
-	case 'u':
-		break;
-	case 'X':
-		flags |= F_LARGE;
-		fallthrough;
-	case 'x':
-		base = 16;
-		break;
-	case 'p':
-		flags |= F_SPECIAL;
-		base = 16;
-		break;
-	case 'o':
-		base = 8;
-		break;
-	case 'c':
-		if (!pop_arg(args, &v))
-			return STP_EINVAL;
-		fmt_char(o, (char)v.l, width, flags);
-		goto done;
-	case 's':
-		if (!pop_arg(args, &v))
-			return STP_EINVAL;
-		fmt_string(o, v.s, width, prec, flags);
-		goto done;
-	case 'm':
-	case 'M':
-		if (!pop_arg(args, &v))
-			return STP_EINVAL;
-		rc = fmt_memory(o, v.l, width, prec, flags, *p == 'M');
-		goto done;
-	case 'b':
-		if (!pop_arg(args, &v))
-			return STP_EINVAL;
-		fmt_binary(o, v.l, width, prec, flags);
-		goto done;
-	case '%':
-		put(o, '%');
-		goto done;
-	case '\0':
+	if (parse_spec(o, fmt, args, &sp))
+		return STP_EINVAL;
+	c = **fmt;
+	if (c == '\0') {
 		put(o, '%');	/* a lone '%' at the end */
-		*fmt = p;
 		return 0;
-	default:
+	}
+	(*fmt)++;
+	if (c == '%') {
 		put(o, '%');
-		put(o, *p);
-		goto done;
+		return 0;
+	}
+	base = number_base(c, &sp.flags);
+	if (!base && !strchr("csmMb", c)) {
+		put(o, '%');	/* unknown: printed as it is */
+		put(o, c);
+		return 0;
 	}
 	if (!pop_arg(args, &v))
 		return STP_EINVAL;
-	fmt_number(o, (uint64_t)v.l, base, width, prec, flags);
-done:
-	*fmt = p + 1;
+	switch (c) {
+	case 'c':
+		fmt_char(o, (char)v.l, sp.width, sp.flags);
+		break;
+	case 's':
+		fmt_string(o, v.s, sp.width, sp.prec, sp.flags);
+		break;
+	case 'm':
+	case 'M':
+		rc = fmt_memory(o, v.l, sp.width, sp.prec, sp.flags, c == 'M');
+		break;
+	case 'b':
+		fmt_binary(o, v.l, sp.width, sp.prec, sp.flags);
+		break;
+	default:
+		fmt_number(o, (uint64_t)v.l, base, sp.width, sp.prec, sp.flags);
+	}
 	return rc;
 }
 
