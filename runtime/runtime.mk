@@ -27,9 +27,24 @@ CHECKS    += check-runtime check-runtime-asan check-runtime-valgrind \
 	     check-runtime-kbuild check-runtime-oracle
 DEP_LISTS += configs/packages/runtime.list
 
+# The probe context and the user runtime (platform, main loop): their
+# own test, test_user, which is also a hand-written program for them.
+RUNTIME_USER_SRCS := runtime/stp_context.c runtime/user/platform.c \
+		     runtime/user/main.c
+RUNTIME_USER_DEFS := -std=gnu11 -DSTP_NO_MAIN -Iruntime -Iruntime/user
+
 # $(call runtime_bins,KIND): every test binary of a kind (plain, asan).
 runtime_bins = $(foreach v,$(RUNTIME_VARIANTS),$(foreach t,$(RUNTIME_TESTS),\
-	$(RUNTIME_TDIR)/$(1)/$(v)/test_$(t)))
+	$(RUNTIME_TDIR)/$(1)/$(v)/test_$(t))) $(RUNTIME_TDIR)/$(1)/user/test_user
+
+$(RUNTIME_TDIR)/plain/user/test_user $(RUNTIME_TDIR)/asan/user/test_user: \
+		runtime/test/test_user.c $(RUNTIME_USER_SRCS) $(RUNTIME_CORE_SRCS) \
+		runtime/test/harness.c $(RUNTIME_HDRS) runtime/user/user.h
+	@mkdir -p $(@D)
+	$(CC) $(RUNTIME_CFLAGS) $(RUNTIME_USER_DEFS) \
+		$(if $(findstring /asan/,$@),-O1 $(RUNTIME_SAN),-O2) -o $@ \
+		runtime/test/test_user.c runtime/test/harness.c \
+		$(RUNTIME_USER_SRCS) $(RUNTIME_CORE_SRCS) -lpthread
 
 # $(call runtime_rule,KIND,VARIANT,EXTRA CFLAGS)
 define runtime_rule
@@ -134,14 +149,22 @@ coverage:
 	@harness/deps.sh configs/packages/runtime.list
 	@rm -rf $(RUNTIME_COVDIR) && mkdir -p $(RUNTIME_COVDIR)/obj
 	$(foreach v,$(RUNTIME_VARIANTS),$(foreach t,$(RUNTIME_TESTS),$(call runtime_cov_one,$(v),$(t))))
+	@d=$(RUNTIME_COVDIR)/obj/user; mkdir -p $$d; \
+	for src in runtime/test/test_user.c runtime/test/harness.c \
+		   $(RUNTIME_USER_SRCS) $(RUNTIME_CORE_SRCS); do \
+		$(CC) $(RUNTIME_CFLAGS) $(RUNTIME_USER_DEFS) -O0 --coverage \
+			-c -o $$d/$$(basename $$src .c).o $$src || exit 1; \
+	done; \
+	$(CC) --coverage -o $$d/test $$d/*.o -lpthread && \
+	{ $$d/test > $$d/test.log 2>&1 || grep '^FAIL' $$d/test.log; true; }
 	@lcov -q --capture --directory $(RUNTIME_COVDIR)/obj \
 		--output-file $(RUNTIME_COVDIR)/all.info >/dev/null 2>&1
 	@lcov -q --extract $(RUNTIME_COVDIR)/all.info \
-		$(addprefix $(CURDIR)/,$(RUNTIME_CORE_SRCS)) \
+		$(addprefix $(CURDIR)/,$(RUNTIME_CORE_SRCS) $(RUNTIME_USER_SRCS)) \
 		--output-file $(RUNTIME_COVDIR)/runtime.info >/dev/null 2>&1
 	@genhtml -q --output-directory $(RUNTIME_COVDIR)/html \
 		$(RUNTIME_COVDIR)/runtime.info >/dev/null 2>&1
-	@echo "coverage of $(RUNTIME_CORE_SRCS) (HTML: $(RUNTIME_COVDIR)/html/index.html):"
+	@echo "coverage of runtime/ (HTML: $(RUNTIME_COVDIR)/html/index.html):"
 	@lcov --summary $(RUNTIME_COVDIR)/runtime.info 2>&1 | grep -E 'lines|functions'
 
 .PHONY: coverage

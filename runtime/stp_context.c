@@ -106,6 +106,16 @@ void stp_request_abort(struct stp_context *c)
 	stp_session.exit_requested = 1;
 }
 
+int stp_init_error(const char *what)
+{
+	char line[MAXSTRINGLEN + 64];
+
+	snprintf(line, sizeof(line), "ERROR: cannot set up %s at start-up "
+		 "(out of memory?)\n", what);
+	stp_transport_error(line);
+	return -1;
+}
+
 void stp_skip(const char *pp)
 {
 	(void)pp;

@@ -196,6 +196,8 @@ extern const struct stp_global_param stp_params[];
 extern const int stp_nparams;
 extern const size_t stp_frame_size;
 int stp_program_init(void);		/* maps, locks; 0 or an error */
+/* Say what could not be set up at start-up; returns -1. */
+int stp_init_error(const char *what);
 void stp_program_exit(void);
 
 #endif /* STP_RUNTIME_H */

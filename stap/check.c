@@ -311,6 +311,18 @@ static void no_stats(const Node *n, const char *where)
 			  " @min, @max, @avg, @variance or a histogram", where);
 }
 
+/* The runtime's bucket limit, which -D STP_HIST_MAX_BUCKETS=N raises. */
+static int hist_max_buckets(void)
+{
+	int i;
+
+	for (i = 0; i < S->defines.len; i++)
+		if (!strcmp(S->defines.v[i].name, "STP_HIST_MAX_BUCKETS") &&
+		    S->defines.v[i].value)
+			return atoi(S->defines.v[i].value);
+	return 128;
+}
+
 /* The statistic a histogram reads: its variable, or its array. */
 static Symbol *hist_symbol(const Node *n)
 {
@@ -371,9 +383,38 @@ static void check_hist(const Node *n)
 	else if (v[1] < v[0])
 		sem_error(n->args.v[1]->tok, "@hist_linear's high must not be"
 			  " below its low");
-	else if ((v[1] - v[0]) / v[2] > 100000)
-		sem_error(n->tok, "@hist_linear would have %lld buckets: at"
-			  " most 100000", (long long)((v[1] - v[0]) / v[2]));
+	else if ((uint64_t)v[1] - (uint64_t)v[0] >
+		 (uint64_t)v[2] * (uint64_t)(hist_max_buckets() - 3))
+		sem_error(n->tok, "@hist_linear(%lld, %lld, %lld) needs more"
+			  " than %d buckets (STP_HIST_MAX_BUCKETS)",
+			  (long long)v[0], (long long)v[1], (long long)v[2],
+			  hist_max_buckets());
+}
+
+/* The shift of @variance(s, N) is fixed per statistic (the running
+ * variance is kept with it), so every @variance of s must agree. */
+static void check_variance(Node *n)
+{
+	Symbol *s = hist_symbol(n);
+	int64_t v = 0;
+
+	if (n->args.len && (!constant(n->args.v[0], &v) || v < 0 || v > 62)) {
+		sem_error(n->args.v[0]->tok, "@variance's bit shift must be a"
+			  " constant from 0 to 62");
+		return;
+	}
+	if (n->args.len)
+		n->args.v[0]->num = v;
+	if (!s)
+		return;
+	if (!s->variance) {
+		s->variance = n;
+	} else if ((s->variance->args.len ? s->variance->args.v[0]->num : 0) !=
+		   v) {
+		sem_error(n->tok, "'%s' is used with two different @variance"
+			  " shifts", s->name);
+		note_at(s->variance->tok, "the first is here");
+	}
 }
 
 static void check_node(Node *n, void *ctx)
@@ -412,14 +453,8 @@ static void check_node(Node *n, void *ctx)
 		check_hist(n);
 		break;
 	case N_STATOP:
-		if (n->args.len) {
-			int64_t v;
-
-			if (!constant(n->args.v[0], &v) || v < 0 || v > 62)
-				sem_error(n->args.v[0]->tok, "@variance's bit"
-					  " shift must be a constant from 0 to"
-					  " 62");
-		}
+		if (!strcmp(n->name, "variance"))
+			check_variance(n);
 		break;
 	default:
 		break;

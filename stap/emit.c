@@ -1248,20 +1248,24 @@ static void hist_decl(Buf *b, const Symbol *g)
 	buf_printf(b, "static struct stp_hist_spec %s_hist;\n", g->cname);
 }
 
+/* A statistic's spec: its histogram, and the @variance shift it keeps
+ * (or none, when the script never asks, which saves a division). */
 static void hist_init(Buf *b, const Symbol *g)
 {
-	const Node *h = g->hist;
+	const Node *h = g->hist, *v = g->variance;
 
-	if (!h)
-		return;
-	if (!strcmp(h->name, "hist_log"))
+	if (h && !strcmp(h->name, "hist_log"))
 		buf_printf(b, "\tstp_hist_log_spec(&%s_hist);\n", g->cname);
-	else
-		buf_printf(b, "\tstp_hist_linear_spec(&%s_hist, %lld, %lld, "
-			   "%lld);\n", g->cname,
+	else if (h)
+		buf_printf(b, "\tif (stp_hist_linear_spec(&%s_hist, %lld, %lld, "
+			   "%lld) != 0)\n\t\treturn stp_init_error(\"the "
+			   "histogram of %s\");\n", g->cname,
 			   (long long)h->args.v[0]->num,
 			   (long long)h->args.v[1]->num,
-			   (long long)h->args.v[2]->num);
+			   (long long)h->args.v[2]->num, g->name);
+	buf_printf(b, "\t%s_hist.shift = %lld;\n\t%s_hist.no_variance = %s;\n",
+		   g->cname, v && v->args.len ? (long long)v->args.v[0]->num : 0,
+		   g->cname, v ? "false" : "true");
 }
 
 static void global(Buf *decl, Buf *init, Buf *fini, Symbol *g)
@@ -1271,12 +1275,13 @@ static void global(Buf *decl, Buf *init, Buf *fini, Symbol *g)
 	int i;
 
 	buf_printf(decl, "static struct stp_lock *%s_lock;\n", n);
-	buf_printf(init, "\tif (!(%s_lock = stp_lock_new()))\n\t\treturn -1;\n",
-		   n);
+	buf_printf(init, "\tif (!(%s_lock = stp_lock_new()))\n\t\treturn "
+		   "stp_init_error(\"the lock of %s\");\n", n, g->name);
 	buf_printf(fini, "\tstp_lock_free(%s_lock);\n", n);
-	if (t == TY_STATS)
+	if (t == TY_STATS) {
 		hist_decl(decl, g);
-	hist_init(init, g);
+		hist_init(init, g);
+	}
 	if (g->arity > 0) {
 		buf_printf(decl, "static struct stp_map *%s;\n", n);
 		buf_printf(init, "\t{\n\t\tstatic struct stp_map_spec s = { "
@@ -1290,15 +1295,15 @@ static void global(Buf *decl, Buf *init, Buf *fini, Symbol *g)
 		if (t == TY_STATS)
 			buf_printf(init, "\t\ts.hist = %s_hist;\n", n);
 		buf_printf(init, "\t\tif (!(%s = stp_map_new(&s)))\n\t\t\treturn "
-			   "-1;\n\t}\n", n);
+			   "stp_init_error(\"array %s\");\n\t}\n", n, g->name);
 		buf_printf(fini, "\tstp_map_free(%s);\n", n);
 		return;
 	}
 	if (t == TY_STATS) {
 		buf_printf(decl, "static struct stp_stat *%s;\n", n);
 		buf_printf(init, "\tif (!(%s = stp_alloc(stp_stat_size(&%s_hist))))"
-			   "\n\t\treturn -1;\n\tstp_stat_init(%s, &%s_hist);\n",
-			   n, n, n, n);
+			   "\n\t\treturn stp_init_error(\"%s\");\n"
+			   "\tstp_stat_init(%s, &%s_hist);\n", n, n, g->name, n, n);
 		buf_printf(fini, "\tstp_free(%s);\n", n);
 	} else if (t == TY_STRING) {
 		buf_printf(decl, "static char %s[MAXSTRINGLEN]", n);

@@ -293,6 +293,7 @@ struct Symbol {
 	bool from_cmdline;	/* set with -G */
 	const char *cmdline_value;
 	const Node *hist;	/* the @hist_* all uses of a statistic share */
+	const Node *variance;	/* the first @variance of a statistic */
 	const char *cname;	/* emit.c: its name in C */
 };
 

@@ -30,8 +30,12 @@ $(STAP_ASAN): $(STAP_SRCS) stap/stap.h
 # runtest --tool stap: the DejaGnu suites of harness/stap.* (with
 # SystemTap's own tests from PEER_DIR), then the peer verdicts.  The test
 # files are named, as runtest would also enter the stapgrid.* folders.
-STAP_SUITES  = parse.exp limits.exp sem.exp cli.exp roundtrip.exp fuzz.exp
-STAP_RUNTEST = runtest --tool stap --srcdir harness PEER_DIR=$(PEER_DIR)
+STAP_SUITES  = parse.exp limits.exp sem.exp cli.exp roundtrip.exp fuzz.exp \
+	       run.exp session.exp
+# Programs built by the tests go to a cache of their own.
+STAP_TEST_CACHE = SYSTEMTAP_DIR=$(abspath $(BUILD))/stap-cache
+STAP_RUNTEST = $(STAP_TEST_CACHE) runtest --tool stap --srcdir harness \
+	       PEER_DIR=$(PEER_DIR)
 
 check-stap: $(BIN)/stap
 	@mkdir -p $(CHECKDIR)/stap
@@ -41,15 +45,18 @@ check-stap: $(BIN)/stap
 	@if [ -d "$(PEER_DIR)/parse" ]; then \
 		harness/peer-verdicts.sh -s $(CHECKDIR)/stap/peer.sum \
 			$(PEER_DIR); \
+		$(STAP_TEST_CACHE) harness/peer-run.sh \
+			-s $(CHECKDIR)/stap/peer-run.sum $(PEER_DIR); \
 	else \
 		echo "UNTESTED: SystemTap's tests: PEER_DIR=$(PEER_DIR) not found" \
 			| tee $(CHECKDIR)/stap/peer.sum; \
 	fi
 
+# The programs the tests build are sanitized too.
 check-stap-asan: $(STAP_ASAN)
 	@mkdir -p $(CHECKDIR)/stap-asan
 	@echo "check-stap-asan: the same suites under ASan+UBSan"
-	@$(STAP_RUNTEST) --outdir $(CHECKDIR)/stap-asan \
+	@STAP_CFLAGS="$(SANITIZE) -g" $(STAP_RUNTEST) --outdir $(CHECKDIR)/stap-asan \
 		STAP=$(abspath $(STAP_ASAN)) $(STAP_SUITES) >/dev/null 2>&1 || true
 
 check-stap-valgrind: $(BIN)/stap
@@ -57,7 +64,7 @@ check-stap-valgrind: $(BIN)/stap
 	@echo "check-stap-valgrind: pass 1 and 2 suites under valgrind"
 	@$(STAP_RUNTEST) --outdir $(CHECKDIR)/stap-valgrind \
 		STAP=$(abspath harness/valgrind-stap) \
-		parse.exp sem.exp cli.exp fuzz.exp >/dev/null 2>&1 || true
+		parse.exp sem.exp cli.exp fuzz.exp run.exp >/dev/null 2>&1 || true
 
 .PHONY: check-stap check-stap-asan check-stap-valgrind
 

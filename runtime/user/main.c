@@ -12,7 +12,9 @@
  * Arguments (stap passes them): [-o FILE] [-T SECS] [-x PID] [-c CMD]
  * [NAME=VALUE ...] for the script's globals (-G).
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -255,8 +257,13 @@ int stp_main(int argc, char **argv)
 	sigaction(SIGCHLD, &sa, NULL);
 
 	context.frames = calloc(MAXNESTING + 1, stp_frame_size);
-	if (!context.frames || stp_program_init() != 0) {
+	if (!context.frames) {
 		fprintf(stderr, "ERROR: not enough memory to start the script\n");
+		return 1;
+	}
+	if (stp_program_init() != 0) {
+		stp_program_exit();
+		free(context.frames);
 		return 1;
 	}
 	start_target();

@@ -4,7 +4,9 @@
  * memory, locks, clocks, the current task, fault-safe memory reads and
  * the transport (stdout or -o FILE, and stderr).
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
