@@ -223,16 +223,16 @@ void stp_ap(struct stp_context *c, const char *fmt, ...)
 
 /* ---- operations that may fail ---- */
 
+/* The script's / and %: the core's division, which wraps INT64_MIN / -1
+ * and uses the kernel's 64-bit helpers there. */
 int64_t stp_divide(struct stp_context *c, int64_t a, int64_t b, bool mod)
 {
-	if (b == 0) {
+	int err = 0;
+	int64_t v = mod ? stp_mod(a, b, &err) : stp_div(a, b, &err);
+
+	if (err)
 		stp_error(c, "division by 0");
-		return 0;
-	}
-	/* INT64_MIN / -1 overflows: the result wraps, as two's complement. */
-	if (b == -1)
-		return mod ? 0 : (int64_t)(0 - (uint64_t)a);
-	return mod ? a % b : a / b;
+	return v;
 }
 
 struct stp_map_entry *stp_map_put(struct stp_context *c, struct stp_map *m,
