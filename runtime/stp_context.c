@@ -290,13 +290,21 @@ int64_t stp_hist_at(struct stp_context *c, const struct stp_stat *st,
  * once per expression (the program has few, all literals).  A match
  * keeps its subject and groups for matched() and ngroups().
  */
+static struct {
+	const char *re;
+	regex_t rx;
+} cache[64];
+static int ncache;
+
+/* At exit: the compiled expressions. */
+void stp_regex_free(void)
+{
+	while (ncache > 0)
+		regfree(&cache[--ncache].rx);
+}
+
 bool stp_regex_match(struct stp_context *c, const char *s, const char *re)
 {
-	static struct {
-		const char *re;
-		regex_t rx;
-	} cache[64];
-	static int ncache;
 	regmatch_t m[10];
 	int i, g;
 

@@ -154,6 +154,7 @@ int64_t stp_stat_op(struct stp_context *c, const struct stp_stat *st,
 int64_t stp_hist_at(struct stp_context *c, const struct stp_stat *st,
 		    const struct stp_hist_spec *spec, int64_t bucket);
 bool stp_regex_match(struct stp_context *c, const char *s, const char *re);
+void stp_regex_free(void);		/* at exit */
 
 /* ---- what the tapset's embedded C calls ---- */
 

@@ -166,6 +166,8 @@ void stp_program_exit(void)
 
 /* ---- sessions in a child ---- */
 
+static struct stp_context ctx;
+
 struct result {
 	int status;
 	char out[1 << 20];
@@ -201,7 +203,9 @@ static void session(int s, const char *const *argv)
 		close(out[0]);
 		close(err[0]);
 		scenario = s;
-		exit(stp_main(argc, (char **)argv));
+		st = stp_main(argc, (char **)argv);
+		free(ctx.frames);	/* the parent's, copied by fork */
+		exit(st);
 	}
 	close(out[1]);
 	close(err[1]);
@@ -328,8 +332,6 @@ static void test_init_and_output(void)
 }
 
 /* ---- the context's operations, directly ---- */
-
-static struct stp_context ctx;
 
 static void start(void)
 {
@@ -531,6 +533,7 @@ int main(void)
 	run_test("context regular expressions", test_regex);
 	run_test("user platform", test_platform);
 	free(ctx.frames);
+	stp_regex_free();
 	/* Not t_finish(): the real platform keeps no allocation count (ASan
 	 * and valgrind check the leaks of this test). */
 	return t_tests_failed ? 1 : 0;

@@ -40,14 +40,15 @@ static void on_signal(int sig)
 	stp_session.exit_requested = 1;
 }
 
-static void usage_error(const char *what, const char *arg)
+/* Says what is wrong; returns false for the caller to pass on. */
+static bool usage_error(const char *what, const char *arg)
 {
 	fprintf(stderr, "ERROR: %s: %s\n", what, arg);
-	exit(1);
+	return false;
 }
 
 /* NAME=VALUE: a global of the script, a number or a string. */
-static void set_param(const char *arg)
+static bool set_param(const char *arg)
 {
 	const char *eq = strchr(arg, '=');
 	int i;
@@ -61,18 +62,20 @@ static void set_param(const char *arg)
 			continue;
 		if (p->s) {
 			stp_strlcpy(p->s, eq + 1, MAXSTRINGLEN);
-			return;
+			return true;
 		}
 		errno = 0;
 		*p->l = strtoll(eq + 1, &end, 0);
 		if (errno || *end || end == eq + 1)
-			usage_error("not a number for a numeric global", arg);
-		return;
+			return usage_error("not a number for a numeric global",
+					   arg);
+		return true;
 	}
-	usage_error("no such global in the script (or not a scalar)", arg);
+	return usage_error("no such global in the script (or not a scalar)",
+			   arg);
 }
 
-static void parse_args(int argc, char **argv)
+static bool parse_args(int argc, char **argv)
 {
 	int i;
 
@@ -80,35 +83,45 @@ static void parse_args(int argc, char **argv)
 		const char *a = argv[i];
 
 		if (!strcmp(a, "-o") && i + 1 < argc) {
+			if (stp_out != stdout)
+				fclose(stp_out);
 			stp_out = fopen(argv[++i], "w");
-			if (!stp_out)
-				usage_error("cannot open the output file",
-					    argv[i]);
+			if (!stp_out) {
+				stp_out = stdout;
+				return usage_error("cannot open the output file",
+						   argv[i]);
+			}
 		} else if (!strcmp(a, "-T") && i + 1 < argc) {
 			timeout_s = atoi(argv[++i]);
 		} else if (!strcmp(a, "-x") && i + 1 < argc) {
 			stp_session.target_pid = atoll(argv[++i]);
 		} else if (!strcmp(a, "-c") && i + 1 < argc) {
 			target_cmd = argv[++i];
-		} else {
-			set_param(a);
+		} else if (!set_param(a)) {
+			return false;
 		}
 	}
+	return true;
 }
 
 /* -c: the command starts now, held at a pipe until the probes are up,
  * so target() is its pid from the first begin probe on. */
-static void start_target(void)
+static bool start_target(void)
 {
 	int gate[2];
 
 	if (!target_cmd)
-		return;
+		return true;
 	if (pipe(gate) != 0)
-		usage_error("cannot start the target command", target_cmd);
+		return usage_error("cannot start the target command",
+				   target_cmd);
 	child = fork();
-	if (child < 0)
-		usage_error("cannot start the target command", target_cmd);
+	if (child < 0) {
+		close(gate[0]);
+		close(gate[1]);
+		return usage_error("cannot start the target command",
+				   target_cmd);
+	}
 	if (child == 0) {
 		char go;
 
@@ -121,6 +134,7 @@ static void start_target(void)
 	close(gate[0]);
 	child_gate = gate[1];
 	stp_session.target_pid = child;
+	return true;
 }
 
 static void release_target(void)
@@ -246,7 +260,11 @@ int stp_main(int argc, char **argv)
 	struct sigaction sa;
 
 	stp_out = stdout;
-	parse_args(argc, argv);
+	if (!parse_args(argc, argv)) {
+		if (stp_out != stdout)
+			fclose(stp_out);
+		return 1;
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
@@ -261,12 +279,13 @@ int stp_main(int argc, char **argv)
 		fprintf(stderr, "ERROR: not enough memory to start the script\n");
 		return 1;
 	}
-	if (stp_program_init() != 0) {
+	if (stp_program_init() != 0 || !start_target()) {
 		stp_program_exit();
 		free(context.frames);
+		if (stp_out != stdout)
+			fclose(stp_out);
 		return 1;
 	}
-	start_target();
 	run_kind(STP_PROBE_BEGIN);
 	release_target();
 	run_timers();
@@ -289,6 +308,7 @@ int stp_main(int argc, char **argv)
 		waitpid(child, NULL, 0);
 	}
 	stp_program_exit();
+	stp_regex_free();
 	free(context.frames);
 	if (stp_out != stdout && fclose(stp_out) != 0)
 		return 1;
