@@ -80,15 +80,8 @@ static bool seen_before(const char *kind, const Token *t, const char *msg)
 static void report(const Token *t, const char *kind, const char *fmt,
 		   va_list ap)
 {
-	char *msg;
-	va_list copy;
-	int n;
+	char *msg = arena_vprintf(fmt, ap);
 
-	va_copy(copy, ap);
-	n = vsnprintf(NULL, 0, fmt, copy);
-	va_end(copy);
-	msg = arena_alloc((size_t)n + 1);
-	vsnprintf(msg, (size_t)n + 1, fmt, ap);
 	if (seen_before(kind, t, msg) || S->quiet)
 		return;
 	fprintf(stderr, "%s: %s", kind, msg);

@@ -670,14 +670,9 @@ static void line(Emit *e, int indent, const char *fmt, ...)
 {
 	char *text;
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	text = arena_alloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(text, (size_t)n + 1, fmt, ap);
+	text = arena_vprintf(fmt, ap);
 	va_end(ap);
 	while (indent-- > 0)
 		buf_putc(&e->body, '\t');

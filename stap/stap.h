@@ -51,6 +51,7 @@ void *arena_zalloc(size_t n);
 char *arena_strndup(const char *s, size_t n);
 char *arena_strdup(const char *s);
 char *arena_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *arena_vprintf(const char *fmt, va_list ap);
 void arena_free_all(void);
 
 #define NEW(T) ((T *)arena_zalloc(sizeof(T)))
