@@ -186,3 +186,11 @@ bench-runtime: $(RUNTIME_BENCH)
 	@$(RUNTIME_BENCH)
 
 .PHONY: bench-runtime
+
+# staprun: loads a kernel-runtime module, reads its transport, unloads it
+# (runtime/staprun/, libelf for the module's .stap_target section).
+PROGRAMS += $(BIN)/staprun
+
+$(BIN)/staprun: runtime/staprun/staprun.c runtime/kernel/transport.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Iruntime/kernel -o $@ $< $(LDFLAGS) -lelf

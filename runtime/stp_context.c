@@ -50,8 +50,9 @@ void stp_context_end(struct stp_context *c)
 	snprintf(line, sizeof(line), "ERROR: %s near %s\n", c->error_msg,
 		 c->loc && *c->loc ? c->loc : c->probe_point);
 	stp_transport_error(line);
-	stp_session.errors++;
-	if (stp_session.errors > MAXERRORS || c->fatal) {
+	/* Handlers on several CPUs count here at once. */
+	if (__atomic_add_fetch(&stp_session.errors, 1, __ATOMIC_RELAXED) >
+	    MAXERRORS || c->fatal) {
 		stp_session.exit_status = 1;
 		stp_session.exit_requested = 1;
 	}
@@ -119,7 +120,8 @@ int stp_init_error(const char *what)
 void stp_skip(const char *pp)
 {
 	(void)pp;
-	if (++stp_session.skipped > MAXSKIPPED) {
+	if (__atomic_add_fetch(&stp_session.skipped, 1, __ATOMIC_RELAXED) >
+	    MAXSKIPPED) {
 		stp_transport_error("ERROR: Skipped too many probes, check "
 				    "MAXSKIPPED or try again with stap -t for "
 				    "more details.\n");
@@ -329,6 +331,19 @@ bool stp_regex_match(struct stp_context *c, const char *s, const char *re)
 		c->re_groups = g + 1;
 	}
 	return true;
+}
+#else
+/* The kernel needs a compiled automaton for this; not there yet. */
+bool stp_regex_match(struct stp_context *c, const char *s, const char *re)
+{
+	(void)s;
+	(void)re;
+	stp_error(c, "regular expressions need the user runtime for now");
+	return false;
+}
+
+void stp_regex_free(void)
+{
 }
 #endif
 

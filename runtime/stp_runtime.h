@@ -91,6 +91,8 @@ struct stp_context {
 	int re_groups;
 	int re_start[10], re_end[10];
 	char *frames;			/* MAXNESTING + 1 of stp_frame_size */
+	void *regs;			/* kernel probes: the struct pt_regs */
+	int busy;			/* kernel: the context is in use */
 	size_t out_len;
 	char out[STP_BUFFER_SIZE];
 	char fmt[STP_PRINT_SIZE];
@@ -175,6 +177,8 @@ enum stp_probe_kind {
 	STP_PROBE_ERROR,
 	STP_PROBE_NEVER,
 	STP_PROBE_TIMER,
+	STP_PROBE_KPROBE,		/* kernel function entry (or address) */
+	STP_PROBE_KRETPROBE,		/* kernel function return */
 };
 
 struct stp_probe {
@@ -183,6 +187,9 @@ struct stp_probe {
 	int64_t seq;			/* begin(N) / end(N) / error(N) */
 	int64_t period_ns, random_ns;	/* timers */
 	void (*handler)(struct stp_context *c);
+	const char *symbol;		/* kprobes: function, or NULL */
+	int64_t address;		/* kprobes: address when no symbol */
+	bool optional;			/* '?': a failed registration is fine */
 };
 
 struct stp_global_param {

@@ -7,7 +7,8 @@
  * the script's files and the tapset files it pulled in (their text, so
  * that error locations stay true), the tapset macro files, the runtime's
  * sources, the options that change the program (-D, -g, -u, arguments,
- * target kernel), the compiler and the translator's version.  A hit skips
+ * target kernel and its build id), the compiler, and the translator's
+ * version and binary.  A hit skips
  * passes 3 and 4.  -G, -o, -T, -c and -x are not in the key: they are
  * given to the program when it runs.
  */
@@ -113,6 +114,8 @@ static void cache_key(char *hex)
 
 	sha256_init(&h);
 	hash_string(&h, STAP_VERSION);
+	/* The translator itself: a changed pass 3 is a different program. */
+	hash_file(&h, "/proc/self/exe");
 	hash_string(&h, compiler());
 	hash_string(&h, extra_cflags());
 	hash_string(&h, S->runtime);
@@ -133,8 +136,14 @@ static void cache_key(char *hex)
 		hash_string(&h, src->name);
 		sha256_update(&h, src->text, src->len);
 	}
+	/* The build id names the kernel wherever its kbuild tree lives
+	 * (the host's grid cache, or /lib/modules in the guest). */
+	hash_string(&h, S->kernel_build_id ? S->kernel_build_id :
+		    S->kernel_build);
+	hash_string(&h, S->module_name);
 	list_files(runtime_dir(), source_files, &files);
 	list_files(arena_printf("%s/user", runtime_dir()), source_files, &files);
+	list_files(arena_printf("%s/kernel", runtime_dir()), source_files, &files);
 	for (i = 0; i < S->include_dirs.len; i++)
 		list_files(S->include_dirs.v[i], tapset_files, &files);
 	for (i = 0; i < files.len; i++)
@@ -313,13 +322,147 @@ static bool build(const char *cached, const char *exe)
 	return true;
 }
 
+/* ---- the kernel runtime: a module built with kbuild ---- */
+
+static bool copy_file(const char *from, const char *to)
+{
+	size_t len;
+	char *text = read_file(from, &len);
+	FILE *f;
+	bool ok;
+
+	if (!text)
+		return false;
+	f = fopen(to, "w");
+	ok = f && fwrite(text, 1, len, f) == len;
+	if (f && fclose(f) != 0)
+		ok = false;
+	free(text);
+	return ok;
+}
+
+static const char *module_name(const char *key)
+{
+	return S->module_name ? S->module_name :
+	       arena_printf("stap_%.12s", key);
+}
+
+/* The module's sources: the program and the runtime's, side by side
+ * (kbuild builds only what is under its M= directory). */
+static bool write_module_tree(const char *dir, const char *name)
+{
+	VEC(char *) files = { 0 };
+	Buf kb = { 0 };
+	const char *rt = runtime_dir();
+	FILE *f;
+	int i;
+
+	list_files(rt, source_files, &files);
+	list_files(arena_printf("%s/kernel", rt), source_files, &files);
+	buf_printf(&kb, "obj-m := %s.o\n%s-y := prog.o", name, name);
+	for (i = 0; i < files.len; i++) {
+		const char *base = strrchr(files.v[i], '/') + 1;
+		size_t n = strlen(base);
+
+		if (!copy_file(files.v[i], arena_printf("%s/%s", dir, base))) {
+			fprintf(stderr, "stap: cannot copy %s into %s\n",
+				files.v[i], dir);
+			buf_free(&kb);
+			return false;
+		}
+		if (!strcmp(base + n - 2, ".c"))
+			buf_printf(&kb, " %.*s.o", (int)(n - 2), base);
+	}
+	buf_puts(&kb, "\nccflags-y := -I$(src)");
+	for (i = 0; i < S->defines.len; i++) {
+		Define *d = &S->defines.v[i];
+
+		buf_printf(&kb, " -D%s%s%s", d->name, d->value ? "=" : "",
+			   d->value ? d->value : "");
+	}
+	/* The generated C is correct but not warning-free kernel style. */
+	buf_puts(&kb, "\nCFLAGS_prog.o := -w\n");
+	f = fopen(arena_printf("%s/Kbuild", dir), "w");
+	if (!f || fputs(kb.s, f) < 0 || fclose(f) != 0) {
+		fprintf(stderr, "stap: cannot write the Kbuild file in %s\n", dir);
+		buf_free(&kb);
+		return false;
+	}
+	buf_free(&kb);
+	return true;
+}
+
+static bool build_module(const char *cached, const char *ko, const char *name)
+{
+	char tmpl[] = "/tmp/stapXXXXXX";
+	char *dir = mkdtemp(tmpl);
+	char *argv[6];
+	const char *log;
+
+	if (!dir) {
+		fprintf(stderr, "stap: cannot make a temporary directory: %s\n",
+			strerror(errno));
+		return false;
+	}
+	dir = arena_strdup(dir);
+	log = arena_printf("%s/make.log", dir);
+	if (!write_c(arena_printf("%s/prog.c", dir)) ||
+	    !write_module_tree(dir, name))
+		return false;
+	argv[0] = "make";
+	argv[1] = "-C";
+	argv[2] = (char *)S->kernel_build;
+	argv[3] = arena_printf("M=%s", dir);
+	argv[4] = "modules";
+	argv[5] = NULL;
+	if (!run_command(argv, log)) {
+		fprintf(stderr, "stap: pass 4: building the module for %s "
+			"failed (kbuild in %s):\n", S->kernel_release,
+			S->kernel_build);
+		show_log(log);
+		fprintf(stderr, "stap: the generated files are kept in %s\n",
+			dir);
+		return false;
+	}
+	if (!make_dirs(cached) ||
+	    !copy_file(arena_printf("%s/%s.ko", dir, name), ko)) {
+		fprintf(stderr, "stap: cannot store the module in the cache "
+			"%s: %s\n", cached, strerror(errno));
+		return false;
+	}
+	if (S->keep_tmp)
+		fprintf(stderr, "Keeping temporary directory \"%s\"\n", dir);
+	else
+		run_command((char *[]){ "rm", "-rf", dir, NULL }, "/dev/null");
+	return true;
+}
+
+static const char *staprun_path(void)
+{
+	char self[4096];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return "staprun";
+	self[n] = 0;
+	slash = strrchr(self, '/');
+	if (!slash)
+		return "staprun";
+	*slash = 0;
+	return arena_printf("%s/staprun", self);
+}
+
 /* Pass 5: the program replaces stap, with the run-time options. */
-static int run(const char *exe)
+static int run(const char *exe, bool module)
 {
 	VEC(char *) argv = { 0 };
 	int i;
 
-	vec_push(&argv, (char *)exe);
+	if (module)
+		vec_push(&argv, (char *)staprun_path());
+	else
+		vec_push(&argv, (char *)exe);
 	if (S->output) {
 		vec_push(&argv, "-o");
 		vec_push(&argv, (char *)S->output);
@@ -336,14 +479,18 @@ static int run(const char *exe)
 		vec_push(&argv, "-c");
 		vec_push(&argv, (char *)S->target_cmd);
 	}
+	if (module && S->bulk)
+		vec_push(&argv, "-b");
+	if (module)
+		vec_push(&argv, (char *)exe);
 	for (i = 0; i < S->set_globals.len; i++)
 		vec_push(&argv, arena_printf("%s=%s", S->set_globals.v[i].name,
 					     S->set_globals.v[i].value));
 	vec_push(&argv, NULL);
 	fflush(stdout);
 	fflush(stderr);
-	execv(exe, argv.v);
-	fprintf(stderr, "stap: cannot run %s: %s\n", exe, strerror(errno));
+	execv(argv.v[0], argv.v);
+	fprintf(stderr, "stap: cannot run %s: %s\n", argv.v[0], strerror(errno));
 	return 1;
 }
 
@@ -353,28 +500,46 @@ int build_and_run(void)
 	const char *cached, *exe;
 	struct stat st;
 
-	if (strcmp(S->runtime, "user")) {
-		fprintf(stderr, "stap: passes 3-5 for the kernel runtime are not "
-			"implemented yet: use --runtime=user, or stop with -p1 "
-			"or -p2\n");
-		return 1;
-	}
+	bool kernel = !strcmp(S->runtime, "kernel");
+
 	if (S->last_pass == 3) {
 		emit_program(stdout);
 		return 0;
 	}
+	if (kernel && access(arena_printf("%s/Makefile", S->kernel_build),
+			     R_OK) != 0) {
+		fprintf(stderr, "stap: no kbuild tree for kernel %s at %s: install"
+			" its headers (linux-headers-%s), or give -r a grid "
+			"kernel or a kbuild directory\n", S->kernel_release,
+			S->kernel_build, S->kernel_release);
+		return 1;
+	}
 	cache_key(key);
-	cached = arena_printf("%s/user/%.2s/%s", cache_dir(), key, key);
-	exe = arena_printf("%s/stap_%.16s", cached, key);
-	if (stat(exe, &st) != 0 || !(st.st_mode & S_IXUSR)) {
-		if (!build(cached, exe))
-			return 1;
-	} else if (S->verbose) {
-		fprintf(stderr, "Pass 3-4: using the cached %s\n", exe);
+	if (kernel) {
+		const char *name = module_name(key);
+
+		cached = arena_printf("%s/%s/%.2s/%s", cache_dir(),
+				      S->kernel_release, key, key);
+		exe = arena_printf("%s/%s.ko", cached, name);
+		if (stat(exe, &st) != 0) {
+			if (!build_module(cached, exe, name))
+				return 1;
+		} else if (S->verbose) {
+			fprintf(stderr, "Pass 3-4: using the cached %s\n", exe);
+		}
+	} else {
+		cached = arena_printf("%s/user/%.2s/%s", cache_dir(), key, key);
+		exe = arena_printf("%s/stap_%.16s", cached, key);
+		if (stat(exe, &st) != 0 || !(st.st_mode & S_IXUSR)) {
+			if (!build(cached, exe))
+				return 1;
+		} else if (S->verbose) {
+			fprintf(stderr, "Pass 3-4: using the cached %s\n", exe);
+		}
 	}
 	if (S->last_pass == 4) {
 		printf("%s\n", exe);
 		return 0;
 	}
-	return run(exe);
+	return run(exe, kernel);
 }

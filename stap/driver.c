@@ -40,10 +40,76 @@ const char *host_arch(void)
 }
 
 /* -r: a release name or a kbuild directory. */
+/* "KEY": "VALUE" of a grid kernel's kernel.json (stapgrid writes it). */
+static const char *json_field(const char *json, const char *key)
+{
+	const char *p = strstr(json, arena_printf("\"%s\": \"", key)), *e;
+
+	if (!p)
+		return NULL;
+	p += strlen(key) + 5;
+	e = strchr(p, '"');
+	return e ? arena_strndup(p, (size_t)(e - p)) : NULL;
+}
+
+/* A kernel of the grid (stapgrid prepare): its kbuild tree and ids. */
+static bool grid_kernel(const char *id)
+{
+	const char *cache = getenv("STAPGRID_CACHE");
+	const char *dir = arena_printf("%s/kernels/%s", cache && *cache ? cache :
+				       "/var/cache/stapgrid", id);
+	size_t len;
+	char *json = read_file(arena_printf("%s/kernel.json", dir), &len);
+	const char *rel;
+
+	if (!json)
+		return false;
+	rel = json_field(json, "release");
+	if (rel) {
+		S->kernel_release = rel;
+		S->kernel_build = arena_printf("%s/build", dir);
+		S->kernel_build_id = json_field(json, "build_id");
+	}
+	free(json);
+	return rel != NULL;
+}
+
+/* The build id of the running kernel, from /sys/kernel/notes. */
+static const char *running_build_id(void)
+{
+	size_t len, off = 0;
+	unsigned char *n = (unsigned char *)read_file("/sys/kernel/notes", &len);
+	const char *id = NULL;
+
+	while (n && off + 12 <= len) {
+		uint32_t nsz = *(uint32_t *)(n + off), dsz = *(uint32_t *)(n + off + 4);
+		uint32_t type = *(uint32_t *)(n + off + 8);
+		size_t desc = off + 12 + ((nsz + 3) & ~3u);
+
+		if (desc + dsz > len)
+			break;
+		if (type == 3 && nsz == 4 && !memcmp(n + off + 12, "GNU", 4)) {
+			Buf b = { 0 };
+			uint32_t i;
+
+			for (i = 0; i < dsz; i++)
+				buf_printf(&b, "%02x", n[desc + i]);
+			id = arena_strdup(b.s ? b.s : "");
+			buf_free(&b);
+			break;
+		}
+		off = desc + ((dsz + 3) & ~3u);
+	}
+	free(n);
+	return id;
+}
+
 bool set_kernel(const char *k)
 {
 	struct utsname u;
 
+	if (k && !strchr(k, '/') && grid_kernel(k))
+		return true;
 	if (!k) {
 		if (uname(&u) != 0) {
 			fprintf(stderr, "stap: cannot read the running kernel's"
@@ -51,6 +117,7 @@ bool set_kernel(const char *k)
 			return false;
 		}
 		S->kernel_release = arena_strdup(u.release);
+		S->kernel_build_id = running_build_id();
 	} else if (strchr(k, '/')) {
 		char *path = arena_printf("%s/include/config/kernel.release",
 					  k);

@@ -65,6 +65,38 @@ static bool check_timer(const ProbePoint *pp, int64_t *seq)
 	return true;
 }
 
+/* Kernel probes are modules: the user runtime cannot take them. */
+static bool check_kernel(const ProbePoint *pp, int64_t *seq)
+{
+	Buf b = { 0 };
+
+	(void)seq;
+	if (!strcmp(S->runtime, "kernel"))
+		return true;
+	print_point(&b, pp);
+	sem_error(pp->tok, "probe point '%s' needs the kernel runtime "
+		  "(--runtime=kernel)", b.s);
+	buf_free(&b);
+	return false;
+}
+
+/* A function name, not a pattern: wildcards need the target's symbol
+ * list, which kernel.function() resolves; kprobe.function takes one. */
+static bool check_kprobe(const ProbePoint *pp, int64_t *seq)
+{
+	const Component *f = &pp->comps.v[1];
+
+	if (is_glob(f->param->str) || !*f->param->str) {
+		sem_error(f->param->tok, "kprobe.function needs a function name,"
+			  " not \"%s\"", f->param->str);
+		return false;
+	}
+	return check_kernel(pp, seq);
+}
+
+#define KPROBE(name, fam, ...)						\
+	{ { name, fam, true, NULL, check_kprobe }, { __VA_ARGS__ }, false }
+
 #define TIMER(unit)							\
 	{ { "timer." unit "(N)", "timer", true, NULL, check_timer },	\
 	  { { "timer", 0 }, { unit, 'N' } }, false },			\
@@ -90,6 +122,16 @@ static const Row rows[] = {
 	  { { "timer", 0 }, { "hz", 'N' } }, false },
 	{ { "timer.profile", "timer.profile", false, KERNEL_ISSUE, NULL },
 	  { { "timer", 0 }, { "profile", 0 } }, false },
+	KPROBE("kprobe.function(S)", "kprobe", { "kprobe", 0 },
+	       { "function", 'S' }),
+	KPROBE("kprobe.function(S).return", "kprobe", { "kprobe", 0 },
+	       { "function", 'S' }, { "return", 0 }),
+	KPROBE("kernel.function(S)", "kernel.function", { "kernel", 0 },
+	       { "function", 'S' }),
+	KPROBE("kernel.function(S).call", "kernel.function", { "kernel", 0 },
+	       { "function", 'S' }, { "call", 0 }),
+	KPROBE("kernel.function(S).return", "kernel.function",
+	       { "kernel", 0 }, { "function", 'S' }, { "return", 0 }),
 	UNSUPPORTED("kernel", "kernel", KERNEL_ISSUE),
 	UNSUPPORTED("module", "kernel module", KERNEL_ISSUE),
 	UNSUPPORTED("kprobe", "kprobe", KERNEL_ISSUE),

@@ -406,6 +406,7 @@ struct Session {
 	const char *kernel;	/* -r as given */
 	const char *kernel_release;
 	const char *kernel_build;	/* kbuild dir if known */
+	const char *kernel_build_id;	/* GNU build id of the vmlinux */
 	const char *arch;
 	const char *runtime;	/* --runtime */
 	const char *compat;	/* --compatible */

@@ -1,0 +1,380 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kmain.c - the session of a script module.
+ *
+ * Loading the module allocates everything (contexts, maps) and creates
+ * the transport; nothing runs.  staprun then writes commands to .cmd:
+ *   param NAME=VALUE   a global of the script (-G)
+ *   target PID         target()
+ *   start              begin probes, then the other probes are armed
+ *   stop               probes disarmed, then end (or error) probes
+ * and reads the module's messages: ERROR/WARNING lines, "EXIT" when the
+ * script asked to stop (exit(), MAXERRORS), "STARTED", "STOPPED N M D"
+ * (errors, skipped probes, dropped records).  Unloading frees it all.
+ *
+ * Each CPU has its own preallocated context; a probe that fires while its
+ * CPU's context is busy (a probe hit inside a probe) is skipped and
+ * counted, never nested.
+ */
+#include <linux/hrtimer.h>
+#include <linux/kprobes.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "kernel.h"
+
+#ifndef STP_SUBBUF_SIZE
+#define STP_SUBBUF_SIZE (256 * 1024)
+#endif
+#ifndef STP_NSUBBUFS
+#define STP_NSUBBUFS 8
+#endif
+
+enum { LOADED, RUNNING, STOPPED } state;
+static DEFINE_MUTEX(session_lock);
+static struct stp_context **contexts;
+static int exit_sent;
+
+struct kprobe_slot {
+	struct kprobe kp;
+	struct kretprobe rp;
+	const struct stp_probe *probe;
+	bool registered;
+};
+static struct kprobe_slot *kslots;
+
+struct timer_slot {
+	struct hrtimer timer;
+	const struct stp_probe *probe;
+	bool armed;
+};
+static struct timer_slot *tslots;
+
+static void run_probe(const struct stp_probe *p, void *regs,
+		      int64_t actions)
+{
+	struct stp_context *c;
+
+	preempt_disable();
+	c = contexts[smp_processor_id()];
+	if (READ_ONCE(c->busy) || (READ_ONCE(stp_session.exit_requested) &&
+	    (p->kind == STP_PROBE_KPROBE || p->kind == STP_PROBE_KRETPROBE ||
+	     p->kind == STP_PROBE_TIMER))) {
+		if (READ_ONCE(c->busy))
+			stp_skip(p->pp);
+		preempt_enable();
+		return;
+	}
+	WRITE_ONCE(c->busy, 1);
+	stp_context_start(c, p->pp, actions);
+	c->regs = regs;
+	p->handler(c);
+	stp_context_end(c);
+	WRITE_ONCE(c->busy, 0);
+	if (READ_ONCE(stp_session.exit_requested) && !xchg(&exit_sent, 1))
+		stp_control_send("EXIT\n");
+	preempt_enable();
+}
+
+/* ---- kprobes ---- */
+
+static int kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct kprobe_slot *s = container_of(kp, struct kprobe_slot, kp);
+
+	run_probe(s->probe, regs, MAXACTION);
+	return 0;
+}
+
+static int kretprobe_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct kretprobe *rp = get_kretprobe(ri);
+	struct kprobe_slot *s = container_of(rp, struct kprobe_slot, rp);
+
+	run_probe(s->probe, regs, MAXACTION);
+	return 0;
+}
+
+static int arm_kprobe(struct kprobe_slot *s, const struct stp_probe *p)
+{
+	char msg[MAXSTRINGLEN + 96];
+	int rc;
+
+	s->probe = p;
+	if (p->kind == STP_PROBE_KPROBE) {
+		s->kp.symbol_name = p->symbol;
+		if (!p->symbol)
+			s->kp.addr = (kprobe_opcode_t *)(uintptr_t)p->address;
+		s->kp.pre_handler = kprobe_pre;
+		rc = register_kprobe(&s->kp);
+	} else {
+		s->rp.kp.symbol_name = p->symbol;
+		s->rp.handler = kretprobe_ret;
+		s->rp.maxactive = 0;
+		rc = register_kretprobe(&s->rp);
+	}
+	if (rc == 0) {
+		s->registered = true;
+		return 0;
+	}
+	if (p->optional)
+		return 0;
+	snprintf(msg, sizeof(msg), "ERROR: cannot probe %s: error %d (%s)\n",
+		 p->pp, rc, rc == -EINVAL ? "blacklisted or not a function "
+		 "start" : rc == -ENOENT ? "no such symbol" : "refused");
+	stp_control_send(msg);
+	return rc;
+}
+
+/* ---- timers ---- */
+
+static int64_t next_period(const struct stp_probe *p)
+{
+	int64_t r = p->random_ns;
+
+	if (!r)
+		return p->period_ns;
+	return p->period_ns - r + (int64_t)(stp_random() % (uint32_t)(2 * r + 1));
+}
+
+static enum hrtimer_restart timer_fire(struct hrtimer *t)
+{
+	struct timer_slot *s = container_of(t, struct timer_slot, timer);
+
+	run_probe(s->probe, NULL, MAXACTION);
+	if (READ_ONCE(state) != RUNNING)
+		return HRTIMER_NORESTART;
+	hrtimer_forward_now(t, ns_to_ktime(next_period(s->probe)));
+	return HRTIMER_RESTART;
+}
+
+static void arm_timer(struct timer_slot *s, const struct stp_probe *p)
+{
+	s->probe = p;
+	hrtimer_init(&s->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	s->timer.function = timer_fire;
+	hrtimer_start(&s->timer, ns_to_ktime(next_period(p)),
+		      HRTIMER_MODE_REL);
+	s->armed = true;
+}
+
+/* ---- the session ---- */
+
+static void run_kind(enum stp_probe_kind kind)
+{
+	int64_t done = S64_MIN;
+	bool started = false;
+
+	for (;;) {
+		int64_t next = S64_MAX;
+		bool found = false;
+		int i;
+
+		for (i = 0; i < stp_nprobes; i++)
+			if (stp_probes[i].kind == kind &&
+			    (!started || stp_probes[i].seq > done) &&
+			    stp_probes[i].seq <= next) {
+				next = stp_probes[i].seq;
+				found = true;
+			}
+		if (!found)
+			break;
+		for (i = 0; i < stp_nprobes; i++)
+			if (stp_probes[i].kind == kind &&
+			    stp_probes[i].seq == next)
+				run_probe(&stp_probes[i], NULL,
+					  MAXACTION_INTERRUPTIBLE);
+		if (next == S64_MAX)
+			break;
+		done = next;
+		started = true;
+	}
+}
+
+static void disarm(void)
+{
+	int i;
+
+	for (i = 0; i < stp_nprobes; i++) {
+		struct kprobe_slot *k = &kslots[i];
+
+		if (k->registered && stp_probes[i].kind == STP_PROBE_KPROBE)
+			unregister_kprobe(&k->kp);
+		else if (k->registered)
+			unregister_kretprobe(&k->rp);
+		k->registered = false;
+		if (tslots[i].armed)
+			hrtimer_cancel(&tslots[i].timer);
+		tslots[i].armed = false;
+	}
+}
+
+static int start(void)
+{
+	int i, rc = 0;
+
+	run_kind(STP_PROBE_BEGIN);
+	WRITE_ONCE(state, RUNNING);
+	for (i = 0; i < stp_nprobes && rc == 0; i++) {
+		const struct stp_probe *p = &stp_probes[i];
+
+		if (p->kind == STP_PROBE_KPROBE ||
+		    p->kind == STP_PROBE_KRETPROBE)
+			rc = arm_kprobe(&kslots[i], p);
+		else if (p->kind == STP_PROBE_TIMER)
+			arm_timer(&tslots[i], p);
+	}
+	if (rc) {
+		stp_session.exit_status = 1;
+		stp_session.exit_requested = 1;
+		if (!xchg(&exit_sent, 1))
+			stp_control_send("EXIT\n");
+	}
+	stp_control_send("STARTED\n");
+	return 0;
+}
+
+static void stop(void)
+{
+	char msg[96];
+
+	WRITE_ONCE(state, STOPPED);
+	disarm();
+	if (!stp_session.aborted) {
+		if (stp_session.errors > MAXERRORS)
+			run_kind(STP_PROBE_ERROR);
+		else
+			run_kind(STP_PROBE_END);
+	}
+	stp_transport_flush();
+	snprintf(msg, sizeof(msg), "STOPPED %lld %lld %lld\n",
+		 (long long)stp_session.errors, (long long)stp_session.skipped,
+		 (long long)atomic64_read(&stp_dropped));
+	stp_control_send(msg);
+}
+
+static int set_param(const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	int i;
+
+	for (i = 0; eq && i < stp_nparams; i++) {
+		const struct stp_global_param *p = &stp_params[i];
+
+		if (strlen(p->name) != (size_t)(eq - arg) ||
+		    strncmp(p->name, arg, eq - arg))
+			continue;
+		if (p->s) {
+			stp_strlcpy(p->s, eq + 1, MAXSTRINGLEN);
+			return 0;
+		}
+		return kstrtoll(eq + 1, 0, p->l);
+	}
+	return -ENOENT;
+}
+
+int stp_session_command(char *cmd)
+{
+	int rc = 0;
+
+	mutex_lock(&session_lock);
+	if (!strncmp(cmd, "param ", 6) && state == LOADED)
+		rc = set_param(cmd + 6);
+	else if (!strncmp(cmd, "target ", 7) && state == LOADED)
+		rc = kstrtoll(cmd + 7, 10, &stp_session.target_pid);
+	else if (!strcmp(cmd, "start") && state == LOADED)
+		rc = start();
+	else if (!strcmp(cmd, "stop") && state != STOPPED)
+		stop();
+	else
+		rc = -EINVAL;
+	mutex_unlock(&session_lock);
+	return rc;
+}
+
+/* ---- the module ---- */
+
+static void free_contexts(void)
+{
+	int cpu;
+
+	if (!contexts)
+		return;
+	for_each_possible_cpu(cpu) {
+		if (!contexts[cpu])
+			continue;
+		vfree(contexts[cpu]->frames);
+		vfree(contexts[cpu]);
+	}
+	kfree(contexts);
+	contexts = NULL;
+}
+
+static int alloc_contexts(void)
+{
+	int cpu;
+
+	contexts = kcalloc(nr_cpu_ids, sizeof(*contexts), GFP_KERNEL);
+	if (!contexts)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		contexts[cpu] = vzalloc(sizeof(struct stp_context));
+		if (!contexts[cpu])
+			return -ENOMEM;
+		contexts[cpu]->frames = vzalloc((MAXNESTING + 1) *
+						stp_frame_size);
+		if (!contexts[cpu]->frames)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void cleanup(void)
+{
+	stp_transport_exit();
+	stp_program_exit();
+	free_contexts();
+	vfree(kslots);
+	vfree(tslots);
+}
+
+static int __init stp_init(void)
+{
+	int rc;
+
+	kslots = vzalloc(sizeof(*kslots) * (stp_nprobes + 1));
+	tslots = vzalloc(sizeof(*tslots) * (stp_nprobes + 1));
+	if (!kslots || !tslots || alloc_contexts() != 0) {
+		cleanup();
+		return -ENOMEM;
+	}
+	rc = stp_transport_init(THIS_MODULE->name, STP_SUBBUF_SIZE,
+				STP_NSUBBUFS);
+	if (rc) {
+		cleanup();
+		return rc;
+	}
+	if (stp_program_init() != 0) {
+		cleanup();
+		return -ENOMEM;
+	}
+	state = LOADED;
+	return 0;
+}
+
+static void __exit stp_exit(void)
+{
+	mutex_lock(&session_lock);
+	if (state == RUNNING)
+		disarm();
+	state = STOPPED;
+	mutex_unlock(&session_lock);
+	cleanup();
+}
+
+module_init(stp_init);
+module_exit(stp_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("a script of the stap dynamic tracer");

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kplatform.c - the platform layer of the kernel runtime: memory at
+ * start-up, the globals' locks, clocks, the current task and fault-safe
+ * reads.  Everything here may run in a probe (any context, preemption
+ * off) except stp_alloc/stp_free and the lock's creation.
+ */
+#include <linux/atomic.h>
+#include <linux/cred.h>
+#include <linux/jiffies.h>
+#include <linux/random.h>
+#include <linux/sched.h>
+#include <linux/smp.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include <asm/timex.h>
+
+#include "stp_runtime.h"
+#include "stp_platform.h"
+
+void *stp_alloc(size_t size)
+{
+	return vzalloc(size);
+}
+
+void stp_free(void *p)
+{
+	vfree(p);
+}
+
+/*
+ * A global's lock: 0 free, N > 0 readers, -1 a writer.  Probes only ever
+ * try it (MAXTRYLOCK times), so it never sleeps, also on PREEMPT_RT
+ * where rwlock_t would.
+ */
+struct stp_lock {
+	atomic_t v;
+};
+
+struct stp_lock *stp_lock_new(void)
+{
+	struct stp_lock *l = stp_alloc(sizeof(*l));
+
+	if (l)
+		atomic_set(&l->v, 0);
+	return l;
+}
+
+void stp_lock_free(struct stp_lock *l)
+{
+	stp_free(l);
+}
+
+bool stp_lock_try(struct stp_lock *l, bool write)
+{
+	int i;
+
+	for (i = 0; i < MAXTRYLOCK; i++) {
+		int v = atomic_read(&l->v);
+
+		if (write ? v == 0 && atomic_cmpxchg_acquire(&l->v, 0, -1) == 0 :
+			    v >= 0 && atomic_cmpxchg_acquire(&l->v, v, v + 1) == v)
+			return true;
+		cpu_relax();
+	}
+	return false;
+}
+
+void stp_unlock(struct stp_lock *l, bool write)
+{
+	if (write)
+		atomic_set_release(&l->v, 0);
+	else
+		atomic_dec_return_release(&l->v);
+}
+
+int64_t stp_time_ns(void)
+{
+	return ktime_get_real_ns();
+}
+
+int64_t stp_cycles(void)
+{
+	return (int64_t)get_cycles();
+}
+
+int64_t stp_jiffies(void)
+{
+	return (int64_t)jiffies;
+}
+
+int64_t stp_hz(void)
+{
+	return HZ;
+}
+
+uint32_t stp_random(void)
+{
+	return get_random_u32();
+}
+
+int64_t stp_task_pid(void)
+{
+	return current->tgid;
+}
+
+int64_t stp_task_tid(void)
+{
+	return current->pid;
+}
+
+int64_t stp_task_ppid(void)
+{
+	int64_t ppid;
+
+	rcu_read_lock();
+	ppid = rcu_dereference(current->real_parent)->tgid;
+	rcu_read_unlock();
+	return ppid;
+}
+
+int64_t stp_task_id(int which)
+{
+	const struct cred *cred = current_cred();
+
+	switch (which) {
+	case 0: return from_kuid_munged(&init_user_ns, cred->uid);
+	case 1: return from_kuid_munged(&init_user_ns, cred->euid);
+	case 2: return from_kgid_munged(&init_user_ns, cred->gid);
+	default: return from_kgid_munged(&init_user_ns, cred->egid);
+	}
+}
+
+void stp_task_execname(char *name)
+{
+	/* comm may change under us: a torn name is still a string. */
+	strscpy(name, current->comm, min_t(size_t, MAXSTRINGLEN,
+					    sizeof(current->comm)));
+}
+
+int64_t stp_task_cpu(void)
+{
+	return raw_smp_processor_id();
+}
+
+/* A bad address is an error for the script, never an oops. */
+int stp_read_memory(void *dst, int64_t addr, size_t len)
+{
+	if (copy_from_kernel_nofault(dst, (const void *)(uintptr_t)addr, len))
+		return STP_EFAULT;
+	return 0;
+}
+
+int stp_read_user(void *dst, int64_t addr, size_t len)
+{
+	if (copy_from_user_nofault(dst, (const void __user *)(uintptr_t)addr,
+				   len))
+		return STP_EFAULT;
+	return 0;
+}

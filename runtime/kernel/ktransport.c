@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ktransport.c - the kernel-to-user transport: per-cpu relay files for the
+ * script's output and a control file for staprun, in
+ * /sys/kernel/debug/MODULE/ (trace0, trace1 ... and .cmd).
+ *
+ * A handler's output becomes one record (or several, if it is larger
+ * than a sub-buffer) on the relay of its CPU, stamped with a global
+ * sequence number so staprun can merge the CPUs in order.  A full relay
+ * drops the record and counts it: staprun reports the count at the end,
+ * never silently.  Probes never wake anyone: staprun polls.
+ */
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/module.h>
+#include <linux/relay.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/uaccess.h>
+
+#include "kernel.h"
+
+static struct dentry *dir;
+static struct rchan *chan;
+static size_t subbuf_size;
+static atomic64_t seq;
+atomic64_t stp_dropped;
+
+/* Control messages from the module to staprun: a ring of text lines. */
+#define CONTROL_SIZE 16384
+static char control[CONTROL_SIZE];
+static size_t control_head, control_tail;	/* bytes written, read */
+static DEFINE_RAW_SPINLOCK(control_lock);
+
+static struct dentry *create_buf_file(const char *filename,
+				      struct dentry *parent, umode_t mode,
+				      struct rchan_buf *buf, int *is_global)
+{
+	*is_global = 0;
+	return debugfs_create_file(filename, 0400, parent, buf,
+				   &relay_file_operations);
+}
+
+static int remove_buf_file(struct dentry *dentry)
+{
+	debugfs_remove(dentry);
+	return 0;
+}
+
+static const struct rchan_callbacks relay_callbacks = {
+	.create_buf_file = create_buf_file,
+	.remove_buf_file = remove_buf_file,
+};
+
+/* Any context: one record per sub-buffer's worth of output. */
+void stp_transport_write(const char *data, size_t len)
+{
+	while (len) {
+		size_t n = min(len, subbuf_size - sizeof(struct stp_record));
+		struct stp_record *r;
+		unsigned long flags;
+
+		local_irq_save(flags);
+		r = chan ? relay_reserve(chan, sizeof(*r) + n) : NULL;
+		if (r) {
+			r->magic = STP_RECORD_MAGIC;
+			r->len = n;
+			r->seq = atomic64_inc_return(&seq);
+			memcpy(r + 1, data, n);
+		} else {
+			atomic64_inc(&stp_dropped);
+		}
+		local_irq_restore(flags);
+		data += n;
+		len -= n;
+	}
+}
+
+void stp_control_send(const char *text)
+{
+	size_t len = strlen(text), i;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&control_lock, flags);
+	if (control_head - control_tail + len <= CONTROL_SIZE) {
+		for (i = 0; i < len; i++)
+			control[(control_head + i) % CONTROL_SIZE] = text[i];
+		control_head += len;
+	} else {
+		atomic64_inc(&stp_dropped);
+	}
+	raw_spin_unlock_irqrestore(&control_lock, flags);
+}
+
+void stp_transport_error(const char *text)
+{
+	stp_control_send(text);
+}
+
+static ssize_t control_read(struct file *f, char __user *ubuf, size_t count,
+			    loff_t *ppos)
+{
+	char chunk[256];
+	size_t n = 0;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&control_lock, flags);
+	while (n < sizeof(chunk) && n < count && control_tail < control_head)
+		chunk[n++] = control[control_tail++ % CONTROL_SIZE];
+	raw_spin_unlock_irqrestore(&control_lock, flags);
+	if (!n)
+		return -EAGAIN;
+	if (copy_to_user(ubuf, chunk, n))
+		return -EFAULT;
+	return n;
+}
+
+static ssize_t control_write(struct file *f, const char __user *ubuf,
+			     size_t count, loff_t *ppos)
+{
+	char cmd[256];
+	int rc;
+
+	if (count >= sizeof(cmd))
+		return -E2BIG;
+	if (copy_from_user(cmd, ubuf, count))
+		return -EFAULT;
+	cmd[count] = 0;
+	rc = stp_session_command(strim(cmd));
+	return rc < 0 ? rc : count;
+}
+
+static const struct file_operations control_fops = {
+	.owner = THIS_MODULE,
+	.read = control_read,
+	.write = control_write,
+	.llseek = noop_llseek,
+};
+
+int stp_transport_init(const char *name, size_t subbuf, size_t nsubbufs)
+{
+	dir = debugfs_create_dir(name, NULL);
+	if (IS_ERR_OR_NULL(dir))
+		return -ENOENT;
+	subbuf_size = subbuf;
+	chan = relay_open("trace", dir, subbuf, nsubbufs, &relay_callbacks,
+			  NULL);
+	if (!chan) {
+		debugfs_remove_recursive(dir);
+		return -ENOMEM;
+	}
+	debugfs_create_file(".cmd", 0600, dir, NULL, &control_fops);
+	return 0;
+}
+
+/* Make what is in the current sub-buffers readable. */
+void stp_transport_flush(void)
+{
+	if (chan)
+		relay_flush(chan);
+}
+
+void stp_transport_exit(void)
+{
+	if (chan)
+		relay_close(chan);
+	chan = NULL;
+	debugfs_remove_recursive(dir);
+}

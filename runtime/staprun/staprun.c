@@ -1,0 +1,666 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * staprun - load a script's module, stream its output, unload it.
+ *
+ *   staprun [-o FILE] [-b] [-c CMD] [-x PID] [-T SECS] [-v] MODULE.ko [NAME=VALUE ...]
+ *   staprun --merge FILE...          merge the per-cpu files of -b
+ *
+ * It checks the module was built for this kernel (release and build id,
+ * from its .stap_target section), gives it a name of its own (so two users
+ * can run the same script at once), loads it with init_module, and talks
+ * to it through /sys/kernel/debug/NAME/: .cmd for commands and messages,
+ * traceN for each CPU's output, records that carry a global sequence
+ * number and are merged back into order here.  SIGINT, SIGTERM, -T, the
+ * end of -c's command and the script's exit() all stop the session the
+ * same way: end probes run, the output drains, the module is unloaded.
+ * Errors, skipped probes and dropped output are reported; any of the
+ * first and a failure to run exit nonzero.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <wordexp.h>
+
+#include "transport.h"
+
+#define MAX_CPUS 1024
+
+/* A CPU's stream: bytes read but not yet a whole record. */
+struct stream {
+	int fd;
+	char *buf;
+	size_t len, cap;
+	FILE *bulk;		/* -b: the raw stream goes here */
+};
+
+struct pending {
+	uint64_t seq;
+	char *data;
+	uint32_t len;
+};
+
+static struct {
+	const char *output, *target_cmd, *module;
+	bool bulk, verbose;
+	long target_pid;
+	int timeout;
+	char **params;
+	int nparams;
+} opt;
+
+static volatile sig_atomic_t stop_requested;
+static FILE *out;
+static struct pending *heap;	/* records waiting for their turn */
+static size_t nheap, capheap;
+static uint64_t next_seq = 1;
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("staprun: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+/* ---- ordering the records of all CPUs ---- */
+
+static void heap_push(struct pending p)
+{
+	size_t i;
+
+	if (nheap == capheap) {
+		capheap = capheap ? capheap * 2 : 64;
+		heap = xrealloc(heap, capheap * sizeof(*heap));
+	}
+	i = nheap++;
+	while (i && heap[(i - 1) / 2].seq > p.seq) {
+		heap[i] = heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	heap[i] = p;
+}
+
+static struct pending heap_pop(void)
+{
+	struct pending top = heap[0], last = heap[--nheap];
+	size_t i = 0;
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= nheap)
+			break;
+		if (c + 1 < nheap && heap[c + 1].seq < heap[c].seq)
+			c++;
+		if (heap[c].seq >= last.seq)
+			break;
+		heap[i] = heap[c];
+		i = c;
+	}
+	if (nheap)
+		heap[i] = last;
+	return top;
+}
+
+/* Write what is in order; at the end (FINAL) also after gaps (records
+ * the module dropped, which it counted). */
+static void emit_ready(bool final)
+{
+	while (nheap && (heap[0].seq == next_seq || final)) {
+		struct pending p = heap_pop();
+
+		if (fwrite(p.data, 1, p.len, out) != p.len)
+			die("cannot write the output: %s", strerror(errno));
+		next_seq = p.seq + 1;
+		free(p.data);
+	}
+	fflush(out);
+}
+
+/* Cut whole records out of a stream's bytes. */
+static void take_records(struct stream *s)
+{
+	size_t off = 0;
+
+	while (s->len - off >= sizeof(struct stp_record)) {
+		struct stp_record h;
+		struct pending p;
+
+		memcpy(&h, s->buf + off, sizeof(h));
+		if (h.magic != STP_RECORD_MAGIC) {
+			/* Relay pads the end of a sub-buffer with zeroes. */
+			off++;
+			continue;
+		}
+		if (s->len - off < sizeof(h) + h.len)
+			break;
+		p.seq = h.seq;
+		p.len = h.len;
+		p.data = xrealloc(NULL, h.len);
+		memcpy(p.data, s->buf + off + sizeof(h), h.len);
+		heap_push(p);
+		off += sizeof(h) + h.len;
+	}
+	memmove(s->buf, s->buf + off, s->len - off);
+	s->len -= off;
+}
+
+/* Read what a CPU's relay file has; true if anything came. */
+static bool read_stream(struct stream *s)
+{
+	bool got = false;
+
+	for (;;) {
+		ssize_t n;
+
+		if (s->cap - s->len < 65536) {
+			s->cap = s->cap * 2 + 65536;
+			s->buf = xrealloc(s->buf, s->cap);
+		}
+		n = read(s->fd, s->buf + s->len, s->cap - s->len);
+		if (n <= 0)
+			break;
+		got = true;
+		if (s->bulk) {
+			fwrite(s->buf + s->len, 1, (size_t)n, s->bulk);
+			continue;
+		}
+		s->len += (size_t)n;
+	}
+	if (got && !s->bulk)
+		take_records(s);
+	return got;
+}
+
+/* ---- the module file ---- */
+
+struct module_image {
+	char *data;
+	size_t len;
+	char name[64];		/* as built */
+	char release[256];	/* .stap_target */
+	char build_id[128];
+	size_t this_module_off, this_module_size;
+};
+
+/* The name the module was built with: "name=" in .modinfo. */
+static void modinfo_name(struct module_image *m, const char *info, size_t size)
+{
+	size_t off = 0;
+
+	while (off < size) {
+		const char *s = info + off;
+		size_t len = strnlen(s, size - off);
+
+		if (len > 5 && len < size - off && !strncmp(s, "name=", 5))
+			snprintf(m->name, sizeof(m->name), "%s", s + 5);
+		off += len + 1;
+	}
+}
+
+static void read_image(struct module_image *m, const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	struct stat st;
+	Elf *elf;
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+
+	if (fd < 0 || fstat(fd, &st) != 0)
+		die("cannot read the module %s: %s", path, strerror(errno));
+	m->len = (size_t)st.st_size;
+	m->data = xrealloc(NULL, m->len);
+	if (read(fd, m->data, m->len) != (ssize_t)m->len)
+		die("cannot read the module %s: %s", path, strerror(errno));
+	close(fd);
+	elf_version(EV_CURRENT);
+	elf = elf_memory(m->data, m->len);
+	if (!elf || elf_getshdrstrndx(elf, &shstrndx) != 0)
+		die("%s is not a kernel module (%s)", path, elf_errmsg(-1));
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		const char *name;
+
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		name = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (!name)
+			continue;
+		if (!strcmp(name, ".stap_target") && sh.sh_offset + sh.sh_size <= m->len) {
+			const char *t = m->data + sh.sh_offset;
+
+			snprintf(m->release, sizeof(m->release), "%s", t);
+			snprintf(m->build_id, sizeof(m->build_id), "%s",
+				 t + strlen(t) + 1 < t + sh.sh_size ?
+				 t + strlen(t) + 1 : "");
+		} else if (!strcmp(name, ".modinfo") &&
+			   sh.sh_offset + sh.sh_size <= m->len) {
+			modinfo_name(m, m->data + sh.sh_offset, sh.sh_size);
+		} else if (!strcmp(name, ".gnu.linkonce.this_module")) {
+			m->this_module_off = sh.sh_offset;
+			m->this_module_size = sh.sh_size;
+		}
+	}
+	elf_end(elf);
+	if (!m->release[0])
+		die("%s was not built by stap for the kernel runtime (no "
+		    ".stap_target section)", path);
+	if (!m->this_module_size || !m->name[0])
+		die("%s is not a kernel module (no .gnu.linkonce.this_module)",
+		    path);
+}
+
+/* The running kernel's build id (/sys/kernel/notes), "" if unknown. */
+static void running_build_id(char *id, size_t size)
+{
+	unsigned char n[4096];
+	int fd = open("/sys/kernel/notes", O_RDONLY);
+	ssize_t len = fd >= 0 ? read(fd, n, sizeof(n)) : -1;
+	size_t off = 0;
+
+	id[0] = 0;
+	if (fd >= 0)
+		close(fd);
+	while (len > 0 && off + 12 <= (size_t)len) {
+		uint32_t nsz, dsz, type;
+		size_t desc;
+
+		memcpy(&nsz, n + off, 4);
+		memcpy(&dsz, n + off + 4, 4);
+		memcpy(&type, n + off + 8, 4);
+		desc = off + 12 + ((nsz + 3) & ~3u);
+		if (desc + dsz > (size_t)len)
+			break;
+		if (type == 3 && nsz == 4 && !memcmp(n + off + 12, "GNU", 4)) {
+			uint32_t i;
+
+			for (i = 0; i < dsz && 2 * i + 2 < size; i++)
+				sprintf(id + 2 * i, "%02x", n[desc + i]);
+			return;
+		}
+		off = desc + ((dsz + 3) & ~3u);
+	}
+}
+
+static void check_target(const struct module_image *m)
+{
+	struct utsname u;
+	char id[128];
+
+	uname(&u);
+	running_build_id(id, sizeof(id));
+	if (strcmp(u.release, m->release) ||
+	    (m->build_id[0] && id[0] && strcmp(m->build_id, id)))
+		die("%s was built for kernel %s (build id %s), but this is %s "
+		    "(build id %s): rebuild it with stap -r", opt.module,
+		    m->release, m->build_id[0] ? m->build_id : "unknown",
+		    u.release, id[0] ? id : "unknown");
+}
+
+/* A name of its own: two users may run the same module at once. */
+static void rename_module(struct module_image *m, char *name, size_t size)
+{
+	char *sec = m->data + m->this_module_off;
+	size_t i, len = strlen(m->name);
+
+	snprintf(name, size, "%.40s_%d", m->name, (int)getpid());
+	for (i = 0; i + len < m->this_module_size; i++)
+		if (!memcmp(sec + i, m->name, len + 1)) {
+			/* The name field is MODULE_NAME_LEN (56) bytes. */
+			if (i + 56 > m->this_module_size)
+				break;
+			memset(sec + i, 0, 56);
+			memcpy(sec + i, name, strlen(name));
+			return;
+		}
+	die("cannot find the name %s in %s", m->name, opt.module);
+}
+
+/* ---- the control channel ---- */
+
+static int cmd_fd = -1;
+static char msgbuf[65536];
+static size_t msglen;
+
+static void command(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void command(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (write(cmd_fd, line, (size_t)n) != n)
+		die("the module refused '%s': %s", line, strerror(errno));
+}
+
+struct session {
+	bool started, stopped, stop_sent;
+	long errors, skipped, dropped;
+	bool failed;
+};
+
+/* Messages: ERROR/WARNING lines for stderr, and the session's states. */
+static void read_messages(struct session *s)
+{
+	char *nl;
+
+	for (;;) {
+		ssize_t n = read(cmd_fd, msgbuf + msglen, sizeof(msgbuf) - 1 - msglen);
+
+		if (n <= 0)
+			break;
+		msglen += (size_t)n;
+	}
+	msgbuf[msglen] = 0;
+	while ((nl = strchr(msgbuf, '\n'))) {
+		*nl = 0;
+		if (!strcmp(msgbuf, "STARTED"))
+			s->started = true;
+		else if (!strcmp(msgbuf, "EXIT"))
+			stop_requested = 1;
+		else if (!strncmp(msgbuf, "STOPPED", 7)) {
+			s->stopped = true;
+			sscanf(msgbuf + 7, "%ld %ld %ld", &s->errors, &s->skipped,
+			       &s->dropped);
+		} else {
+			fflush(out);
+			fprintf(stderr, "%s\n", msgbuf);
+			if (!strncmp(msgbuf, "ERROR", 5))
+				s->failed = true;
+		}
+		msglen -= (size_t)(nl + 1 - msgbuf);
+		memmove(msgbuf, nl + 1, msglen + 1);
+	}
+}
+
+/* ---- running ---- */
+
+static int open_streams(const char *dir, struct stream *st)
+{
+	int n;
+
+	for (n = 0; n < MAX_CPUS; n++) {
+		char path[512];
+
+		snprintf(path, sizeof(path), "%s/trace%d", dir, n);
+		st[n].fd = open(path, O_RDONLY | O_NONBLOCK);
+		if (st[n].fd < 0)
+			break;
+		if (opt.bulk) {
+			snprintf(path, sizeof(path), "%s_cpu%d",
+				 opt.output ? opt.output : "stap_bulk", n);
+			st[n].bulk = fopen(path, "w");
+			if (!st[n].bulk)
+				die("cannot write %s: %s", path, strerror(errno));
+		}
+	}
+	return n;
+}
+
+/*
+ * Run -c's command as the target itself (so target() is its pid, as in
+ * SystemTap): a simple command is split into words and executed; one
+ * with shell operators goes through sh.
+ */
+static void exec_target(const char *cmd)
+{
+	wordexp_t w;
+
+	if (wordexp(cmd, &w, WRDE_NOCMD) == 0 && w.we_wordc > 0)
+		execvp(w.we_wordv[0], w.we_wordv);
+	else
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+	fprintf(stderr, "staprun: cannot run %s: %s\n", cmd, strerror(errno));
+	_exit(127);
+}
+
+static pid_t start_child(int *gate)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe(p) != 0 || (pid = fork()) < 0)
+		die("cannot start %s: %s", opt.target_cmd, strerror(errno));
+	if (pid == 0) {
+		char go;
+
+		close(p[1]);
+		if (read(p[0], &go, 1) != 1)
+			_exit(127);
+		exec_target(opt.target_cmd);
+	}
+	close(p[0]);
+	*gate = p[1];
+	return pid;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int run(void)
+{
+	struct module_image m = { 0 };
+	struct stream streams[MAX_CPUS] = { { 0 } };
+	struct session s = { 0 };
+	char name[64], dir[256];
+	int nstreams, gate = -1, i, status;
+	pid_t child = 0;
+	double deadline;
+
+	read_image(&m, opt.module);
+	check_target(&m);
+	rename_module(&m, name, sizeof(name));
+	if (syscall(SYS_init_module, m.data, m.len, "") != 0)
+		die("cannot load %s: %s%s", opt.module, strerror(errno),
+		    errno == EPERM ? " (root, and a kernel that loads modules,"
+		    " are needed)" : "");
+	free(m.data);
+	snprintf(dir, sizeof(dir), "/sys/kernel/debug/%s", name);
+	cmd_fd = open((snprintf(msgbuf, sizeof(msgbuf), "%s/.cmd", dir), msgbuf),
+		      O_RDWR | O_NONBLOCK);
+	if (cmd_fd < 0) {
+		syscall(SYS_delete_module, name, O_NONBLOCK);
+		die("cannot open %s/.cmd (is debugfs mounted?): %s", dir,
+		    strerror(errno));
+	}
+	nstreams = open_streams(dir, streams);
+	for (i = 0; i < opt.nparams; i++)
+		command("param %s", opt.params[i]);
+	if (opt.target_cmd)
+		opt.target_pid = child = start_child(&gate);
+	if (opt.target_pid)
+		command("target %ld", opt.target_pid);
+	command("start");
+	if (gate >= 0) {
+		if (write(gate, "g", 1) != 1)
+			stop_requested = 1;
+		close(gate);
+	}
+	deadline = opt.timeout > 0 ? now() + opt.timeout : 0;
+	while (!s.stopped) {
+		bool got = false;
+
+		read_messages(&s);
+		for (i = 0; i < nstreams; i++)
+			got |= read_stream(&streams[i]);
+		emit_ready(false);
+		if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
+			child = 0;
+			stop_requested = 1;
+		}
+		if (deadline && now() >= deadline)
+			stop_requested = 1;
+		if (stop_requested && !s.stop_sent) {
+			command("stop");
+			s.stop_sent = true;
+		}
+		if (!got)
+			usleep(20000);
+	}
+	/* Drain: relay may still hold what the end probes wrote. */
+	for (i = 0; i < 5; i++) {
+		bool got = false;
+		int k;
+
+		for (k = 0; k < nstreams; k++)
+			got |= read_stream(&streams[k]);
+		if (!got)
+			usleep(10000);
+	}
+	read_messages(&s);
+	emit_ready(true);
+	for (i = 0; i < nstreams; i++) {
+		close(streams[i].fd);
+		if (streams[i].bulk)
+			fclose(streams[i].bulk);
+		free(streams[i].buf);
+	}
+	close(cmd_fd);
+	if (syscall(SYS_delete_module, name, O_NONBLOCK) != 0)
+		fprintf(stderr, "staprun: cannot unload %s: %s\n", name,
+			strerror(errno));
+	if (child > 0) {
+		kill(child, SIGTERM);
+		waitpid(child, NULL, 0);
+	}
+	if (s.errors || s.skipped)
+		fprintf(stderr, "WARNING: Number of errors: %ld, skipped probes: "
+			"%ld\n", s.errors, s.skipped);
+	if (s.dropped)
+		fprintf(stderr, "WARNING: %ld records of output were dropped: "
+			"the transport was full (try a larger -s)\n", s.dropped);
+	return s.errors || s.failed ? 1 : 0;
+}
+
+/* ---- --merge: the per-cpu files of -b, in order ---- */
+
+static int merge(int argc, char **argv)
+{
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		struct stream s = { 0 };
+		FILE *f = fopen(argv[i], "r");
+		size_t n;
+
+		if (!f)
+			die("cannot read %s: %s", argv[i], strerror(errno));
+		s.cap = 65536;
+		s.buf = xrealloc(NULL, s.cap);
+		while ((n = fread(s.buf + s.len, 1, s.cap - s.len, f)) > 0) {
+			s.len += n;
+			take_records(&s);
+			if (s.len == s.cap) {
+				s.cap *= 2;
+				s.buf = xrealloc(s.buf, s.cap);
+			}
+		}
+		fclose(f);
+		free(s.buf);
+	}
+	emit_ready(true);
+	return 0;
+}
+
+static void usage(void)
+{
+	fputs("usage: staprun [-o FILE] [-b] [-c CMD] [-x PID] [-T SECS] [-v] "
+	      "MODULE.ko [NAME=VALUE ...]\n"
+	      "       staprun --merge FILE...   (the per-cpu files of -b)\n",
+	      stderr);
+	exit(1);
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa = { 0 };
+	int i;
+
+	out = stdout;
+	if (argc > 1 && !strcmp(argv[1], "--merge"))
+		return merge(argc - 2, argv + 2);
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-b"))
+			opt.bulk = true;
+		else if (!strcmp(a, "-v"))
+			opt.verbose = true;
+		else if (i + 1 >= argc)
+			usage();
+		else if (!strcmp(a, "-o"))
+			opt.output = argv[++i];
+		else if (!strcmp(a, "-c"))
+			opt.target_cmd = argv[++i];
+		else if (!strcmp(a, "-x"))
+			opt.target_pid = atol(argv[++i]);
+		else if (!strcmp(a, "-T"))
+			opt.timeout = atoi(argv[++i]);
+		else
+			usage();
+	}
+	if (i >= argc)
+		usage();
+	opt.module = argv[i++];
+	opt.params = argv + i;
+	opt.nparams = argc - i;
+	if (geteuid() != 0)
+		die("loading a module needs root");
+	if (opt.output && !opt.bulk) {
+		out = fopen(opt.output, "w");
+		if (!out)
+			die("cannot write %s: %s", opt.output, strerror(errno));
+	}
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	i = run();
+	if (out != stdout && fclose(out) != 0)
+		i = 1;
+	return i;
+}
