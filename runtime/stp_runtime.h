@@ -92,6 +92,8 @@ struct stp_context {
 	int re_start[10], re_end[10];
 	char *frames;			/* MAXNESTING + 1 of stp_frame_size */
 	void *regs;			/* kernel probes: the struct pt_regs */
+	void *entry;			/* kretprobes: values saved at entry */
+	const int64_t *tp_args;		/* tracepoints: the arguments */
 	int busy;			/* kernel: the context is in use */
 	size_t out_len;
 	char out[STP_BUFFER_SIZE];
@@ -179,6 +181,7 @@ enum stp_probe_kind {
 	STP_PROBE_TIMER,
 	STP_PROBE_KPROBE,		/* kernel function entry (or address) */
 	STP_PROBE_KRETPROBE,		/* kernel function return */
+	STP_PROBE_TRACEPOINT,		/* kernel.trace() */
 };
 
 struct stp_probe {
@@ -190,7 +193,23 @@ struct stp_probe {
 	const char *symbol;		/* kprobes: function, or NULL */
 	int64_t address;		/* kprobes: address when no symbol */
 	bool optional;			/* '?': a failed registration is fine */
+	bool wildcard;			/* from a wildcard: a refusal warns */
+	void (*entry)(struct stp_context *c);	/* kretprobes: @entry */
+	int nentries;			/* values it saves */
+	const char *tracepoint;		/* kernel.trace name */
+	void *tp_func;			/* its trampoline (generated) */
 };
+
+/* Target expressions (runtime/kernel/kargs.c): arguments, the return
+ * value, values saved at entry, fault-safe reads of kernel memory. */
+int64_t stp_arg(struct stp_context *c, int i);
+int64_t stp_retval(struct stp_context *c);
+int64_t stp_entry(struct stp_context *c, int slot);
+int64_t stp_kread(struct stp_context *c, int64_t addr, int size, bool sign);
+int64_t stp_kread_bits(struct stp_context *c, int64_t addr, int bit_off,
+		       int bit_size, bool sign);
+/* A tracepoint's trampoline hands its arguments over (kmain.c). */
+void stp_tracepoint_hit(void *probe, const int64_t *args);
 
 struct stp_global_param {
 	const char *name;		/* for -G NAME=VALUE at run time */

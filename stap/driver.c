@@ -69,6 +69,7 @@ static bool grid_kernel(const char *id)
 		S->kernel_release = rel;
 		S->kernel_build = arena_printf("%s/build", dir);
 		S->kernel_build_id = json_field(json, "build_id");
+		S->kernel_dir = dir;
 	}
 	free(json);
 	return rel != NULL;
@@ -245,6 +246,8 @@ static int list_probes(void)
 		for (k = 0; S->list_vars && k < d->locals.len; k++)
 			buf_printf(&b, " %s:%s", d->locals.v[k]->name,
 				   type_name(tyvar_type(d->locals.v[k]->ty)));
+		if (S->list_vars)
+			target_list(d, &b);
 		vec_push(&lines, arena_strdup(b.s));
 		buf_free(&b);
 	}

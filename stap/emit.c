@@ -34,6 +34,7 @@ static int nlocs;
 
 static char *expr(Emit *e, Node *n);
 static void stmt(Emit *e, Node *n, int indent);
+static char *target_string(Emit *e, Node *n, const TExpr *t);
 
 static Type type_of(const Node *n)
 {
@@ -601,6 +602,89 @@ static char *regex(Emit *e, Node *n)
 			    n->op[0] == '!' ? "!" : "");
 }
 
+/* ---- target expressions ---- */
+
+static char *target_base(Emit *e, const TExpr *t)
+{
+	const char *v;
+
+	switch (t->base) {
+	case TB_ARG:
+		v = arena_printf("stp_arg(c, %d)", t->index);
+		break;
+	case TB_RETURN:
+		v = "stp_retval(c)";
+		break;
+	case TB_ENTRY:
+		v = arena_printf("stp_entry(c, %d)", t->index);
+		break;
+	default:
+		v = expr(e, t->expr);
+		break;
+	}
+	if (t->size && t->size < 8)
+		return arena_printf("((int64_t)(%sint%d_t)%s)",
+				    t->sign ? "" : "u", t->size * 8, v);
+	return (char *)v;
+}
+
+/* The base value, then each step: offsets, indexes, fault-safe reads. */
+static char *target_value(Emit *e, Node *n, const TExpr *t)
+{
+	char *v;
+	int i;
+
+	if (t->fmt)
+		return target_string(e, n, t);
+	v = target_base(e, t);
+	for (i = 0; i < t->steps.len; i++) {
+		const TStep *s = &t->steps.v[i];
+
+		switch (s->kind) {
+		case TS_ADD:
+			v = arena_printf("(%s + %lldLL)", v, (long long)s->off);
+			break;
+		case TS_INDEX:
+			v = arena_printf("(%s + (%s) * %lldLL)", v,
+					 expr(e, s->index), (long long)s->off);
+			break;
+		case TS_DEREF:
+			v = arena_printf("stp_kread(c, %s, 8, false)", v);
+			break;
+		case TS_LOAD:
+			v = s->bit_size ?
+			    arena_printf("stp_kread_bits(c, %s, %d, %d, %s)",
+					 v, s->bit_off, s->bit_size,
+					 s->sign ? "true" : "false") :
+			    arena_printf("stp_kread(c, %s, %d, %s)", v,
+					 s->size, s->sign ? "true" : "false");
+			break;
+		}
+	}
+	if (!t->steps.len)
+		return v;
+	return arena_printf("({ c->loc = %s; %s; })", loc(n->tok), v);
+}
+
+/* $$parms: "a=0x1 b=0x2", formatted into the node's temporary. */
+static char *target_string(Emit *e, Node *n, const TExpr *t)
+{
+	Buf b = { 0 };
+	char *out = slot(e, n), *r;
+	int i, id = new_tmp(e);
+
+	buf_printf(&b, "({ union stp_arg _a%d[%d] = {", id, t->parts.len + 1);
+	for (i = 0; i < t->parts.len; i++)
+		buf_printf(&b, " { .l = %s },", target_value(e, n,
+							      t->parts.v[i]));
+	buf_printf(&b, " { .l = 0 } }; stp_sprintf(c, %s, %s, _a%d, %d); %s; })",
+		   out, c_string(t->fmt, strlen(t->fmt)), id, t->parts.len,
+		   out);
+	r = arena_strdup(b.s);
+	buf_free(&b);
+	return r;
+}
+
 static char *expr(Emit *e, Node *n)
 {
 	switch (n->kind) {
@@ -655,6 +739,14 @@ static char *expr(Emit *e, Node *n)
 		return assign(e, n);
 	case N_IN:
 		return membership(e, n);
+	case N_TARGET:
+	case N_CAST:
+		return n->texpr ? target_value(e, n, n->texpr) : "0";
+	case N_ATOP:
+		if (n->texpr)	/* @entry(): saved by the entry handler */
+			return arena_printf("stp_entry(c, %d)",
+					    n->texpr->index);
+		return "0";
 	default:
 		/* Resolution or type inference reported these. */
 		return "0";
@@ -1382,6 +1474,9 @@ static const char *probe_kind(const Derived *d)
 		return "STP_PROBE_ERROR";
 	if (!strcmp(root, "never"))
 		return "STP_PROBE_NEVER";
+	if (!strcmp(root, "kernel") && !strcmp(d->point->comps.v[1].name,
+					      "trace"))
+		return "STP_PROBE_TRACEPOINT";
 	if (!strcmp(root, "kprobe") || !strcmp(root, "kernel"))
 		return strcmp(d->point->comps.v[d->point->comps.len - 1].name,
 			      "return") ? "STP_PROBE_KPROBE" :
@@ -1396,7 +1491,62 @@ static const char *probe_symbol(const Derived *d)
 
 	if (strcmp(root, "kprobe") && strcmp(root, "kernel"))
 		return "NULL";
+	if (!strcmp(d->point->comps.v[1].name, "trace"))
+		return "NULL";
 	return literal(d->point->comps.v[1].param->str);
+}
+
+/* A .return probe's entry handler: the values @entry() needs. */
+static const char *entry_handler(Derived *d, int index)
+{
+	Emit e = { 0 };
+	const char *fr = arena_printf("fr_p%d_entry", index);
+	int i;
+
+	if (!d->entries.len)
+		return "";
+	e.label = "out";
+	line(&e, 0, "static void probe_%d_entry(struct stp_context *c)\n{",
+	     index);
+	line(&e, 1, "struct %s *f = (void *)c->frames;", fr);
+	line(&e, 1, "int64_t *saved = c->entry;");
+	line(&e, 0, "%s", "");
+	line(&e, 1, "(void)f;");
+	for (i = 0; i < d->entries.len; i++) {
+		line(&e, 1, "saved[%d] = %s;", i, expr(&e, d->entries.v[i]));
+		line(&e, 1, "%s", check_error(&e));
+	}
+	line(&e, 0, "out:");
+	line(&e, 1, "return;");
+	line(&e, 0, "}\n");
+	finish_frame(&e, fr, "");
+	buf_puts(&code, e.body.s);
+	buf_free(&e.body);
+	buf_free(&e.frame);
+	return arena_printf(", .entry = probe_%d_entry, .nentries = %d", index,
+			    d->entries.len);
+}
+
+/* A tracepoint's trampoline: the kernel calls it with the tracepoint's
+ * arguments (integers and pointers, so each fits a u64 register). */
+static const char *tracepoint_fields(Derived *d, int index)
+{
+	const char *name, **names;
+	int *types, n, i;
+
+	if (strcmp(probe_kind(d), "STP_PROBE_TRACEPOINT"))
+		return "";
+	name = d->point->comps.v[1].param->str;
+	n = kernel_tracepoint(name, &names, &types);
+	buf_printf(&code, "static void stp_tp_%d(void *data", index);
+	for (i = 0; i < n; i++)
+		buf_printf(&code, ", uint64_t a%d", i);
+	buf_printf(&code, ")\n{\n\tconst int64_t args[%d] = {", n + 1);
+	for (i = 0; i < n; i++)
+		buf_printf(&code, " (int64_t)a%d,", i);
+	buf_printf(&code, " 0 };\n\n\tstp_tracepoint_hit(data, args);\n}\n\n");
+	return arena_printf(", .tracepoint = %s, .tp_func = (void *)stp_tp_%d",
+			    literal(name), index);
 }
 
 /* A timer's period and randomisation, in nanoseconds. */
@@ -1407,7 +1557,8 @@ static void timer_period(const Derived *d, int64_t *period, int64_t *random)
 	const char *u;
 
 	*period = *random = 0;
-	if (d->point->comps.len < 2)
+	if (strcmp(d->point->comps.v[0].name, "timer") ||
+	    d->point->comps.len < 2)
 		return;
 	unit = &d->point->comps.v[1];
 	u = unit->name;
@@ -1505,10 +1656,12 @@ void emit_program(FILE *out)
 		timer_period(d, &period, &random);
 		print_point(&pp, d->point);
 		buf_printf(&table, "\t{ %s, %s, %lld, %lldLL, %lldLL, probe_%d, "
-			   "%s, 0, %s },\n", c_string(pp.s, pp.len),
+			   "%s, 0, %s, %s%s%s },\n", c_string(pp.s, pp.len),
 			   probe_kind(d), (long long)d->seq, (long long)period,
 			   (long long)random, i, probe_symbol(d),
-			   d->point->optional ? "true" : "false");
+			   d->point->optional ? "true" : "false",
+			   d->wildcard ? "true" : "false",
+			   entry_handler(d, i), tracepoint_fields(d, i));
 		buf_free(&pp);
 		nprobes++;
 	}

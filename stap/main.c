@@ -333,6 +333,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "stap: error writing the output\n");
 		rc = 1;
 	}
+	kernel_free();
 	arena_free_all();
 	return rc;
 }

@@ -80,8 +80,7 @@ static bool check_kernel(const ProbePoint *pp, int64_t *seq)
 	return false;
 }
 
-/* A function name, not a pattern: wildcards need the target's symbol
- * list, which kernel.function() resolves; kprobe.function takes one. */
+/* kprobe.function takes a function name, not a pattern. */
 static bool check_kprobe(const ProbePoint *pp, int64_t *seq)
 {
 	const Component *f = &pp->comps.v[1];
@@ -91,47 +90,105 @@ static bool check_kprobe(const ProbePoint *pp, int64_t *seq)
 			  " not \"%s\"", f->param->str);
 		return false;
 	}
-	return check_kernel(pp, seq);
+	return check_kernel(pp, seq) &&
+	       kernel_function_ok(f->param->str, f->param->tok, true);
+}
+
+/* kernel.function(PATTERN): wildcards are expanded over the target's
+ * functions before this sees each name. */
+static bool check_kfunction(const ProbePoint *pp, int64_t *seq)
+{
+	const Component *f = &pp->comps.v[1];
+
+	if (strchr(f->param->str, '@') || strchr(f->param->str, ':')) {
+		sem_error(f->param->tok, "\"%s\": FUNCTION@FILE[:LINE] needs"
+			  " the kernel's DWARF, which this translator does"
+			  " not read yet", f->param->str);
+		return false;
+	}
+	if (!*f->param->str) {
+		sem_error(f->param->tok, "kernel.function needs a function"
+			  " name or pattern");
+		return false;
+	}
+	return check_kernel(pp, seq) &&
+	       kernel_function_ok(f->param->str, f->param->tok, false);
+}
+
+static int expand_functions(const ProbePoint *pp, const char ***names)
+{
+	const Component *f = &pp->comps.v[1];
+
+	return kernel_functions(f->param->str, f->param->tok, names);
+}
+
+static bool check_trace(const ProbePoint *pp, int64_t *seq)
+{
+	const Component *t = &pp->comps.v[1];
+	const char **names;
+	int *types;
+
+	if (!check_kernel(pp, seq))
+		return false;
+	if (kernel_tracepoint(t->param->str, &names, &types) < 0) {
+		sem_error(t->param->tok, "no tracepoint '%s' in the kernel's"
+			  " BTF (%s)", t->param->str, kernel_btf_source());
+		return false;
+	}
+	return true;
+}
+
+static int expand_tracepoints(const ProbePoint *pp, const char ***names)
+{
+	const Component *t = &pp->comps.v[1];
+
+	return kernel_tracepoints(t->param->str, t->param->tok, names);
 }
 
 #define KPROBE(name, fam, ...)						\
-	{ { name, fam, true, NULL, check_kprobe }, { __VA_ARGS__ }, false }
+	{ { name, fam, true, NULL, check_kprobe, NULL }, { __VA_ARGS__ },	\
+	  false }
+#define KFUNCTION(name, ...)						\
+	{ { name, "kernel.function", true, NULL, check_kfunction,	\
+	    expand_functions }, { __VA_ARGS__ }, false }
 
 #define TIMER(unit)							\
-	{ { "timer." unit "(N)", "timer", true, NULL, check_timer },	\
+	{ { "timer." unit "(N)", "timer", true, NULL, check_timer, NULL },	\
 	  { { "timer", 0 }, { unit, 'N' } }, false },			\
 	{ { "timer." unit "(N).randomize(N)", "timer", true, NULL,	\
-	    check_timer },						\
+	    check_timer, NULL },						\
 	  { { "timer", 0 }, { unit, 'N' }, { "randomize", 'N' } }, false }
 
 #define KERNEL_ISSUE "they come with the kernel runtime"
 #define USER_ISSUE "they come with user-space probing"
 #define UNSUPPORTED(root, what, issue)					\
-	{ { root, what, false, issue, NULL }, { { root, '*' } }, true }
+	{ { root, what, false, issue, NULL, NULL }, { { root, '*' } }, true }
 
 static const Row rows[] = {
-	{ { "begin", "begin", true, NULL, check_seq }, { { "begin", '?' } },
+	{ { "begin", "begin", true, NULL, check_seq, NULL }, { { "begin", '?' } },
 	  false },
-	{ { "end", "end", true, NULL, check_seq }, { { "end", '?' } }, false },
-	{ { "error", "error", true, NULL, check_seq }, { { "error", '?' } },
+	{ { "end", "end", true, NULL, check_seq, NULL }, { { "end", '?' } }, false },
+	{ { "error", "error", true, NULL, check_seq, NULL }, { { "error", '?' } },
 	  false },
-	{ { "never", "never", true, NULL, NULL }, { { "never", 0 } }, false },
+	{ { "never", "never", true, NULL, NULL, NULL }, { { "never", 0 } }, false },
 	TIMER("s"), TIMER("sec"), TIMER("ms"), TIMER("msec"), TIMER("us"),
 	TIMER("usec"), TIMER("ns"), TIMER("nsec"), TIMER("jiffies"),
-	{ { "timer.hz(N)", "timer", true, NULL, check_timer },
+	{ { "timer.hz(N)", "timer", true, NULL, check_timer, NULL },
 	  { { "timer", 0 }, { "hz", 'N' } }, false },
-	{ { "timer.profile", "timer.profile", false, KERNEL_ISSUE, NULL },
+	{ { "timer.profile", "timer.profile", false, KERNEL_ISSUE, NULL, NULL },
 	  { { "timer", 0 }, { "profile", 0 } }, false },
 	KPROBE("kprobe.function(S)", "kprobe", { "kprobe", 0 },
 	       { "function", 'S' }),
 	KPROBE("kprobe.function(S).return", "kprobe", { "kprobe", 0 },
 	       { "function", 'S' }, { "return", 0 }),
-	KPROBE("kernel.function(S)", "kernel.function", { "kernel", 0 },
-	       { "function", 'S' }),
-	KPROBE("kernel.function(S).call", "kernel.function", { "kernel", 0 },
-	       { "function", 'S' }, { "call", 0 }),
-	KPROBE("kernel.function(S).return", "kernel.function",
-	       { "kernel", 0 }, { "function", 'S' }, { "return", 0 }),
+	KFUNCTION("kernel.function(S)", { "kernel", 0 }, { "function", 'S' }),
+	KFUNCTION("kernel.function(S).call", { "kernel", 0 },
+		  { "function", 'S' }, { "call", 0 }),
+	KFUNCTION("kernel.function(S).return", { "kernel", 0 },
+		  { "function", 'S' }, { "return", 0 }),
+	{ { "kernel.trace(S)", "kernel.trace", true, NULL, check_trace,
+	    expand_tracepoints }, { { "kernel", 0 }, { "trace", 'S' } },
+	  false },
 	UNSUPPORTED("kernel", "kernel", KERNEL_ISSUE),
 	UNSUPPORTED("module", "kernel module", KERNEL_ISSUE),
 	UNSUPPORTED("kprobe", "kprobe", KERNEL_ISSUE),
@@ -159,7 +216,7 @@ static const char *const tapset_roots[] = {
 
 static const Family tapset_family = {
 	"tapset alias", "tapset alias", false,
-	"their tapsets come with the kernel runtime", NULL,
+	"their tapsets come with the kernel runtime", NULL, NULL,
 };
 
 static int nrows(void)

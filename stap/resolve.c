@@ -306,15 +306,21 @@ static bool is_lvalue(const Node *n)
 	       n->kind == N_CAST;
 }
 
-static void need_lvalue(const Node *op, const Node *target)
+static void need_lvalue(const Node *op, Node *target)
 {
 	if (!is_lvalue(target)) {
 		sem_error(target->tok, "the target of '%s' must be a variable"
 			  " or an array element", op->op);
-	} else if ((target->kind == N_TARGET || target->kind == N_AUTOCAST ||
-		    target->kind == N_CAST) && !S->guru) {
-		sem_error(target->tok, "writing to a target variable needs"
-			  " guru mode (-g)");
+	} else if (target->kind == N_TARGET || target->kind == N_AUTOCAST ||
+		   target->kind == N_CAST) {
+		if (!S->guru)
+			sem_error(target->tok, "writing to a target variable"
+				  " needs guru mode (-g)");
+		else
+			sem_error(target->tok, "writing to a target variable"
+				  " is not supported yet");
+		/* Said once: not resolved (and reported) again. */
+		target->texpr = NEW(TExpr);
 	}
 }
 
@@ -378,6 +384,21 @@ static void exprs(Scope *sc, Node **v, int len)
 			expr(sc, v[i]);
 }
 
+/* The derived probe whose body is being resolved (NULL in functions),
+ * and how deep inside @entry() we are. */
+static Derived *cur_derived;
+static int entry_depth;
+
+/* @defined(E): whether target expression E resolves, quietly. */
+static bool defined_target(Node *e)
+{
+	if (e->kind == N_TARGET)
+		return target_resolve(e, cur_derived, 0);
+	if (e->kind == N_CAST)
+		return target_cast(e, false);
+	return false;
+}
+
 static void expr(Scope *sc, Node *n)
 {
 	int i;
@@ -417,6 +438,13 @@ static void expr(Scope *sc, Node *n)
 				expr(sc, n->comps.v[i].index);
 		if (n->lhs)
 			expr(sc, n->lhs);
+		if (n->texpr)
+			break;
+		if (n->kind == N_TARGET)
+			target_resolve(n, cur_derived, TR_REPORT |
+				       (entry_depth ? TR_AT_ENTRY : 0));
+		else if (n->kind == N_CAST)
+			target_cast(n, true);
 		break;
 	case N_TERNARY:
 		/* @defined(...) ? a : b, as @choose_defined writes it: only
@@ -443,8 +471,19 @@ static void expr(Scope *sc, Node *n)
 			if (!target)
 				expr(sc, n->lhs);
 			n->kind = N_NUM;
-			n->num = !target;
+			n->num = !target || defined_target(n->lhs);
 			n->lhs = NULL;
+			break;
+		}
+		if (!strcmp(n->name, "entry")) {
+			entry_depth++;
+			expr(sc, n->lhs);
+			entry_depth--;
+			if (!cur_derived)
+				sem_error(n->tok, "@entry is only valid in"
+					  " .return probes");
+			else
+				target_entry(n, cur_derived);
 			break;
 		}
 		if (n->lhs)
@@ -708,6 +747,49 @@ static void add_derived(Probe *probe, ProbePoint *pp, const Family *fam,
 	vec_push(&S->derived, d);
 }
 
+/* kernel.function("vfs_*"): a derived probe for each name the
+ * wildcard stands for. */
+static bool expand_names(Probe *probe, ProbePoint *pp, const Family *fam,
+			 Node *body, Node *cond, const char *chain,
+			 bool report)
+{
+	const char **names;
+	int i, n = fam->expand(pp, &names);
+
+	if (n == 0 && report) {
+		Buf b = { 0 };
+
+		print_point(&b, pp);
+		sem_error(pp->comps.v[1].param->tok, "wildcard probe point"
+			  " '%s' matches nothing", b.s);
+		buf_free(&b);
+	}
+	for (i = 0; i < n; i++) {
+		ProbePoint *np = NEW(ProbePoint);
+		Component c = pp->comps.v[1];
+		int64_t seq = 0;
+
+		*np = *pp;
+		np->comps.v = NULL;
+		np->comps.len = np->comps.cap = 0;
+		for (int k = 0; k < pp->comps.len; k++)
+			vec_push(&np->comps, pp->comps.v[k]);
+		c.param = clone_node(c.param);
+		c.param->str = names[i];
+		np->comps.v[1] = c;
+		if (fam->check && !fam->check(np, &seq))
+			continue;
+		if (top_point == pp)
+			top_point = np;
+		add_derived(probe, np, fam, body, cond, chain, seq);
+		if (S->derived.len)
+			S->derived.v[S->derived.len - 1]->wildcard = true;
+		if (top_point == np)
+			top_point = pp;
+	}
+	return n > 0;
+}
+
 /* A concrete point of a family: check it and derive a probe.  Returns
  * false if no family fits; errors are reported only when REPORT. */
 static bool expand_family(Probe *probe, ProbePoint *pp, Node *body,
@@ -732,6 +814,9 @@ static bool expand_family(Probe *probe, ProbePoint *pp, Node *body,
 				  " supported yet (%s)", b.s, fam->name,
 				  fam->issue);
 		fam = NULL;
+	} else if (fam->expand && is_glob(pp->comps.v[1].param->str)) {
+		if (!expand_names(probe, pp, fam, body, cond, chain, report))
+			fam = NULL;
 	} else if (fam->check && !fam->check(pp, &seq)) {
 		fam = NULL;
 	} else {
@@ -889,6 +974,7 @@ static void resolve_derived(Derived *d)
 	sc.file = d->probe->file;
 	sc.locals = &locals;
 	sc.list = &d->locals;
+	cur_derived = d;
 	stmt(&sc, d->body);
 	if (d->cond) {
 		Scope cs = { 0 };
@@ -897,6 +983,7 @@ static void resolve_derived(Derived *d)
 		cs.globals_only = true;
 		expr(&cs, d->cond);
 	}
+	cur_derived = NULL;
 }
 
 /* -G NAME=VALUE: an initial value for a global of the script. */

@@ -14,6 +14,8 @@
  *   optim.c    elision of unused code (pass 2b, skipped with -u)
  *   types.c    whole-program type inference (pass 2c)
  *   check.c    the remaining semantic checks (pass 2d)
+ *   kernel.c   the target kernel: its functions, blacklist and BTF
+ *   target.c   target expressions ($var, $$parms, @entry, @cast) on BTF
  * Support: util.c (memory, strings, tables), diag.c (errors), main.c (CLI).
  */
 #ifndef STAP_H
@@ -185,6 +187,7 @@ typedef struct Probe Probe;
 typedef struct Alias Alias;
 typedef struct Derived Derived;
 typedef struct Family Family;
+typedef struct TExpr TExpr;
 
 typedef enum {
 	/* expressions */
@@ -263,6 +266,7 @@ struct Node {
 	/* resolution */
 	Symbol *sym;
 	Func *func;
+	TExpr *texpr;		/* N_TARGET / N_CAST / @entry: resolved */
 	/* inference */
 	TyVar *ty;
 	int slot;		/* emit.c: string temporary, 0 if none yet */
@@ -368,6 +372,8 @@ struct Derived {
 	SymVec locals;
 	int64_t seq;		/* begin(N) / end(N) / error(N) */
 	bool used;
+	VEC(Node *) entries;	/* .return: values saved at entry (@entry) */
+	bool wildcard;		/* one of the names a wildcard stood for */
 };
 
 /* A top-level item of a file, in source order (for -p1). */
@@ -407,6 +413,7 @@ struct Session {
 	const char *kernel_release;
 	const char *kernel_build;	/* kbuild dir if known */
 	const char *kernel_build_id;	/* GNU build id of the vmlinux */
+	const char *kernel_dir;	/* a grid kernel's cache directory */
 	const char *arch;
 	const char *runtime;	/* --runtime */
 	const char *compat;	/* --compatible */
@@ -511,6 +518,9 @@ struct Family {
 	const char *issue;	/* which piece of work brings it */
 	/* Validate a concrete point; returns false after reporting. */
 	bool (*check)(const ProbePoint *pp, int64_t *seq);
+	/* The values a wildcard in the second component's parameter
+	 * stands for (kernel functions, tracepoints); -1 on error. */
+	int (*expand)(const ProbePoint *pp, const char ***names);
 };
 /* Find the family a concrete point belongs to; NULL if none. */
 const Family *family_match(const ProbePoint *pp, const char **why,
@@ -536,6 +546,61 @@ bool has_side_effects(const Node *n);
 bool infer_types(void);
 Type tyvar_type(TyVar *v);
 TyVar *new_tyvar(void);
+
+/* ---------------------------------------------------------------- kernel.c */
+
+struct btf;
+/* Functions matching PATTERN that kprobes accept, sorted; -1 on error. */
+int kernel_functions(const char *pattern, const Token *at, const char ***out);
+/* NAME is a probeable function (true when there is no symbol list, or
+ * when EXACT and there is only BTF's list of functions). */
+bool kernel_function_ok(const char *name, const Token *at, bool exact);
+const struct btf *kernel_btf(void);
+const char *kernel_btf_source(void);
+/* Tracepoints matching PATTERN, sorted; -1 on error. */
+int kernel_tracepoints(const char *pattern, const Token *at,
+		       const char ***out);
+/* A tracepoint's argument names and BTF types; -1 if unknown. */
+int kernel_tracepoint(const char *name, const char ***names, int **types);
+void kernel_free(void);
+
+/* ---------------------------------------------------------------- target.c */
+
+/* A target expression resolved against BTF, for emit.c: a base value,
+ * then steps (add an offset, index, read memory), or for $$parms a
+ * string made of several values. */
+typedef enum { TB_ARG, TB_RETURN, TB_ENTRY, TB_EXPR } TBase;
+typedef enum { TS_ADD, TS_INDEX, TS_DEREF, TS_LOAD } TStepKind;
+typedef struct TStep {
+	TStepKind kind;
+	int64_t off;		/* TS_ADD bytes; TS_INDEX element size */
+	int size;		/* TS_LOAD / TS_DEREF bytes */
+	bool sign;
+	int bit_off, bit_size;	/* TS_LOAD of a bitfield */
+	Node *index;		/* TS_INDEX */
+} TStep;
+struct TExpr {
+	TBase base;
+	int index;		/* TB_ARG argument, TB_ENTRY slot */
+	int size;		/* width of the base value (truncation) */
+	bool sign;
+	Node *expr;		/* TB_EXPR: @cast's operand */
+	VEC(TStep) steps;
+	const char *fmt;	/* $$parms: a string of these parts */
+	VEC(TExpr *) parts;
+	bool is_string;
+};
+/* Resolve target expression N of derived probe D (NULL in a function);
+ * false after reporting, or quietly without TR_REPORT (@defined).
+ * TR_AT_ENTRY: inside @entry(), evaluated in the entry handler. */
+enum { TR_REPORT = 1, TR_AT_ENTRY = 2 };
+bool target_resolve(Node *n, Derived *d, int flags);
+/* @cast(e, "type")->...: false after reporting (when REPORT). */
+bool target_cast(Node *n, bool report);
+/* -L: " $name:type" for each target variable of D. */
+void target_list(const Derived *d, Buf *b);
+/* @entry(E) in .return probe D: E is saved at entry. */
+bool target_entry(Node *n, Derived *d);
 
 /* ---------------------------------------------------------------- check.c */
 

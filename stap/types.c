@@ -252,12 +252,25 @@ static TyVar *assign(Node *n)
 	return l;
 }
 
+/* Target expressions: resolve.c resolved them or said why not. */
+static TyVar *target_type(Node *n)
+{
+	int i;
+
+	for (i = 0; i < n->comps.len; i++)
+		if (n->comps.v[i].index)
+			want(infer(n->comps.v[i].index), TY_LONG,
+			     n->comps.v[i].index);
+	if (n->lhs)
+		want(infer(n->lhs), TY_LONG, n->lhs);
+	if (!n->texpr)
+		return new_tyvar();
+	return typed(n->texpr->is_string ? TY_STRING : TY_LONG, n->tok);
+}
+
 static TyVar *unsupported(Node *n)
 {
-	if (n->kind == N_TARGET)
-		sem_error(n->tok, "target variable '%s' needs a kernel or"
-			  " user-space probe: not supported yet", n->name);
-	else if (n->kind == N_ATOP && !strcmp(n->name, "entry"))
+	if (n->kind == N_ATOP && !strcmp(n->name, "entry"))
 		sem_error(n->tok, "@entry is only valid in .return probes");
 	else if (n->kind == N_ATOP)
 		sem_error(n->tok, "@%s needs kernel or user-space probes: not"
@@ -346,6 +359,15 @@ static TyVar *expr(Node *n)
 		else
 			hist_bucket(n->lhs, n->args.v, n->args.len, n);
 		return typed(TY_LONG, n->tok);
+	case N_TARGET:
+	case N_CAST:
+		return target_type(n);
+	case N_ATOP:
+		if (!strcmp(n->name, "entry") && n->texpr) {
+			want(infer(n->lhs), TY_LONG, n->lhs);
+			return typed(TY_LONG, n->tok);
+		}
+		return unsupported(n);
 	default:
 		return unsupported(n);
 	}

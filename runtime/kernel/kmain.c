@@ -21,9 +21,11 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/tracepoint.h>
 #include <linux/vmalloc.h>
 
 #include "kernel.h"
+#include "ksym.h"
 
 #ifndef STP_SUBBUF_SIZE
 #define STP_SUBBUF_SIZE (256 * 1024)
@@ -40,6 +42,7 @@ static int exit_sent;
 struct kprobe_slot {
 	struct kprobe kp;
 	struct kretprobe rp;
+	struct tracepoint *tp;
 	const struct stp_probe *probe;
 	bool registered;
 };
@@ -52,7 +55,18 @@ struct timer_slot {
 };
 static struct timer_slot *tslots;
 
-static void run_probe(const struct stp_probe *p, void *regs,
+/* What a probe hit brings: registers, values saved at entry, tracepoint
+ * arguments, and which of the probe's handlers runs. */
+struct probe_hit {
+	void *regs;
+	void *entry;
+	const int64_t *tp_args;
+	void (*handler)(struct stp_context *c);
+};
+
+/* Returns false when the probe did not run (its CPU's context busy, or
+ * the session ending). */
+static bool run_probe(const struct stp_probe *p, const struct probe_hit *h,
 		      int64_t actions)
 {
 	struct stp_context *c;
@@ -60,22 +74,32 @@ static void run_probe(const struct stp_probe *p, void *regs,
 	preempt_disable();
 	c = contexts[smp_processor_id()];
 	if (READ_ONCE(c->busy) || (READ_ONCE(stp_session.exit_requested) &&
-	    (p->kind == STP_PROBE_KPROBE || p->kind == STP_PROBE_KRETPROBE ||
-	     p->kind == STP_PROBE_TIMER))) {
+	    p->kind != STP_PROBE_BEGIN && p->kind != STP_PROBE_END &&
+	    p->kind != STP_PROBE_ERROR)) {
 		if (READ_ONCE(c->busy))
 			stp_skip(p->pp);
 		preempt_enable();
-		return;
+		return false;
 	}
 	WRITE_ONCE(c->busy, 1);
 	stp_context_start(c, p->pp, actions);
-	c->regs = regs;
-	p->handler(c);
+	c->regs = h->regs;
+	c->entry = h->entry;
+	c->tp_args = h->tp_args;
+	h->handler(c);
 	stp_context_end(c);
 	WRITE_ONCE(c->busy, 0);
 	if (READ_ONCE(stp_session.exit_requested) && !xchg(&exit_sent, 1))
 		stp_control_send("EXIT\n");
 	preempt_enable();
+	return true;
+}
+
+static void run_plain(const struct stp_probe *p, void *regs, int64_t actions)
+{
+	struct probe_hit h = { .regs = regs, .handler = p->handler };
+
+	run_probe(p, &h, actions);
 }
 
 /* ---- kprobes ---- */
@@ -84,7 +108,7 @@ static int kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct kprobe_slot *s = container_of(kp, struct kprobe_slot, kp);
 
-	run_probe(s->probe, regs, MAXACTION);
+	run_plain(s->probe, regs, MAXACTION);
 	return 0;
 }
 
@@ -92,9 +116,59 @@ static int kretprobe_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct kretprobe *rp = get_kretprobe(ri);
 	struct kprobe_slot *s = container_of(rp, struct kprobe_slot, rp);
+	struct probe_hit h = { .regs = regs, .entry = ri->data,
+			       .handler = s->probe->handler };
 
-	run_probe(s->probe, regs, MAXACTION);
+	run_probe(s->probe, &h, MAXACTION);
 	return 0;
+}
+
+/* At entry: save what @entry() and the parameters need.  Returning
+ * nonzero drops the instance, so no return probe runs on unsaved data. */
+static int kretprobe_entry(struct kretprobe_instance *ri,
+			   struct pt_regs *regs)
+{
+	struct kretprobe *rp = get_kretprobe(ri);
+	struct kprobe_slot *s = container_of(rp, struct kprobe_slot, rp);
+	struct probe_hit h = { .regs = regs, .entry = ri->data,
+			       .handler = s->probe->entry };
+
+	return run_probe(s->probe, &h, MAXACTION) ? 0 : 1;
+}
+
+/* ---- tracepoints ---- */
+
+struct tp_lookup {
+	const char *name;
+	struct tracepoint *tp;
+};
+
+static void match_tracepoint(struct tracepoint *tp, void *priv)
+{
+	struct tp_lookup *l = priv;
+
+	if (!strcmp(tp->name, l->name))
+		l->tp = tp;
+}
+
+void stp_tracepoint_hit(void *probe, const int64_t *args)
+{
+	const struct stp_probe *p = probe;
+	struct probe_hit h = { .tp_args = args, .handler = p->handler };
+
+	run_probe(p, &h, MAXACTION);
+}
+
+static int arm_tracepoint(struct kprobe_slot *s, const struct stp_probe *p)
+{
+	struct tp_lookup l = { p->tracepoint, NULL };
+
+	s->probe = p;
+	for_each_kernel_tracepoint(match_tracepoint, &l);
+	if (!l.tp)
+		return -ENOENT;
+	s->tp = l.tp;
+	return tracepoint_probe_register(l.tp, p->tp_func, (void *)p);
 }
 
 static int arm_kprobe(struct kprobe_slot *s, const struct stp_probe *p)
@@ -103,7 +177,9 @@ static int arm_kprobe(struct kprobe_slot *s, const struct stp_probe *p)
 	int rc;
 
 	s->probe = p;
-	if (p->kind == STP_PROBE_KPROBE) {
+	if (p->kind == STP_PROBE_TRACEPOINT) {
+		rc = arm_tracepoint(s, p);
+	} else if (p->kind == STP_PROBE_KPROBE) {
 		s->kp.symbol_name = p->symbol;
 		if (!p->symbol)
 			s->kp.addr = (kprobe_opcode_t *)(uintptr_t)p->address;
@@ -112,6 +188,10 @@ static int arm_kprobe(struct kprobe_slot *s, const struct stp_probe *p)
 	} else {
 		s->rp.kp.symbol_name = p->symbol;
 		s->rp.handler = kretprobe_ret;
+		if (p->entry) {
+			s->rp.entry_handler = kretprobe_entry;
+			s->rp.data_size = p->nentries * sizeof(int64_t);
+		}
 		s->rp.maxactive = 0;
 		rc = register_kretprobe(&s->rp);
 	}
@@ -121,11 +201,13 @@ static int arm_kprobe(struct kprobe_slot *s, const struct stp_probe *p)
 	}
 	if (p->optional)
 		return 0;
-	snprintf(msg, sizeof(msg), "ERROR: cannot probe %s: error %d (%s)\n",
-		 p->pp, rc, rc == -EINVAL ? "blacklisted or not a function "
-		 "start" : rc == -ENOENT ? "no such symbol" : "refused");
+	/* One name of a wildcard that kprobes refuse: SystemTap warns. */
+	snprintf(msg, sizeof(msg), "%s: cannot probe %s: error %d (%s)\n",
+		 p->wildcard ? "WARNING" : "ERROR", p->pp, rc,
+		 rc == -EINVAL ? "blacklisted or not a function start" :
+		 rc == -ENOENT ? "no such symbol" : "refused");
 	stp_control_send(msg);
-	return rc;
+	return p->wildcard ? 0 : rc;
 }
 
 /* ---- timers ---- */
@@ -143,7 +225,7 @@ static enum hrtimer_restart timer_fire(struct hrtimer *t)
 {
 	struct timer_slot *s = container_of(t, struct timer_slot, timer);
 
-	run_probe(s->probe, NULL, MAXACTION);
+	run_plain(s->probe, NULL, MAXACTION);
 	if (READ_ONCE(state) != RUNNING)
 		return HRTIMER_NORESTART;
 	hrtimer_forward_now(t, ns_to_ktime(next_period(s->probe)));
@@ -184,7 +266,7 @@ static void run_kind(enum stp_probe_kind kind)
 		for (i = 0; i < stp_nprobes; i++)
 			if (stp_probes[i].kind == kind &&
 			    stp_probes[i].seq == next)
-				run_probe(&stp_probes[i], NULL,
+				run_plain(&stp_probes[i], NULL,
 					  MAXACTION_INTERRUPTIBLE);
 		if (next == S64_MAX)
 			break;
@@ -195,20 +277,30 @@ static void run_kind(enum stp_probe_kind kind)
 
 static void disarm(void)
 {
+	bool tracepoints = false;
 	int i;
 
 	for (i = 0; i < stp_nprobes; i++) {
 		struct kprobe_slot *k = &kslots[i];
+		const struct stp_probe *p = &stp_probes[i];
 
-		if (k->registered && stp_probes[i].kind == STP_PROBE_KPROBE)
+		if (k->registered && p->kind == STP_PROBE_KPROBE) {
 			unregister_kprobe(&k->kp);
-		else if (k->registered)
+		} else if (k->registered && p->kind == STP_PROBE_TRACEPOINT) {
+			tracepoint_probe_unregister(k->tp, p->tp_func,
+						    (void *)p);
+			tracepoints = true;
+		} else if (k->registered) {
 			unregister_kretprobe(&k->rp);
+		}
 		k->registered = false;
 		if (tslots[i].armed)
 			hrtimer_cancel(&tslots[i].timer);
 		tslots[i].armed = false;
 	}
+	/* No CPU may still be inside one of our trampolines. */
+	if (tracepoints)
+		tracepoint_synchronize_unregister();
 }
 
 static int start(void)
@@ -221,7 +313,8 @@ static int start(void)
 		const struct stp_probe *p = &stp_probes[i];
 
 		if (p->kind == STP_PROBE_KPROBE ||
-		    p->kind == STP_PROBE_KRETPROBE)
+		    p->kind == STP_PROBE_KRETPROBE ||
+		    p->kind == STP_PROBE_TRACEPOINT)
 			rc = arm_kprobe(&kslots[i], p);
 		else if (p->kind == STP_PROBE_TIMER)
 			arm_timer(&tslots[i], p);
@@ -288,6 +381,8 @@ int stp_session_command(char *cmd)
 		rc = start();
 	else if (!strcmp(cmd, "stop") && state != STOPPED)
 		stop();
+	else if (!strncmp(cmd, "symbols ", 8) && state == LOADED)
+		rc = stp_symbols_command(cmd + 8);
 	else
 		rc = -EINVAL;
 	mutex_unlock(&session_lock);
@@ -334,6 +429,7 @@ static int alloc_contexts(void)
 static void cleanup(void)
 {
 	stp_transport_exit();
+	stp_symbols_free();
 	stp_program_exit();
 	free_contexts();
 	vfree(kslots);

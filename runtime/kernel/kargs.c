@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * kargs.c - what target expressions read: a probed function's arguments
+ * (from its registers at entry), its return value, values a kretprobe
+ * saved at entry, a tracepoint's arguments, and kernel memory through
+ * copy_from_kernel_nofault, so a bad pointer is a script error, not an
+ * oops.
+ */
+#include <linux/ptrace.h>
+#include <linux/uaccess.h>
+
+#include "kernel.h"
+
+int64_t stp_arg(struct stp_context *c, int i)
+{
+	if (c->tp_args)
+		return c->tp_args[i];
+	if (!c->regs)
+		return 0;
+	return (int64_t)regs_get_kernel_argument(c->regs, i);
+}
+
+int64_t stp_retval(struct stp_context *c)
+{
+	return c->regs ? (int64_t)regs_return_value(c->regs) : 0;
+}
+
+int64_t stp_entry(struct stp_context *c, int slot)
+{
+	return c->entry ? ((int64_t *)c->entry)[slot] : 0;
+}
+
+static int64_t extend(u64 v, int bits, bool sign)
+{
+	if (bits >= 64)
+		return (int64_t)v;
+	v &= (1ULL << bits) - 1;
+	if (sign && (v & (1ULL << (bits - 1))))
+		v |= ~((1ULL << bits) - 1);
+	return (int64_t)v;
+}
+
+int64_t stp_kread(struct stp_context *c, int64_t addr, int size, bool sign)
+{
+	u64 v = 0;
+
+	if (c->error)
+		return 0;
+	if (size < 1 || size > 8 ||
+	    copy_from_kernel_nofault(&v, (const void *)(uintptr_t)addr, size)) {
+		stp_error(c, "kernel read fault at 0x%llx", (long long)addr);
+		return 0;
+	}
+	return extend(v, size * 8, sign);
+}
+
+/* A bitfield: the bytes that hold it, shifted and masked (x86 is little
+ * endian: bit 0 is the lowest bit of the lowest byte). */
+int64_t stp_kread_bits(struct stp_context *c, int64_t addr, int bit_off,
+		       int bit_size, bool sign)
+{
+	int shift = bit_off % 8, bytes = (shift + bit_size + 7) / 8;
+	u64 v = 0;
+
+	if (c->error)
+		return 0;
+	addr += bit_off / 8;
+	if (bit_size < 1 || bytes > 8 ||
+	    copy_from_kernel_nofault(&v, (const void *)(uintptr_t)addr, bytes)) {
+		stp_error(c, "kernel read fault at 0x%llx", (long long)addr);
+		return 0;
+	}
+	return extend(v >> shift, bit_size, sign);
+}

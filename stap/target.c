@@ -1,0 +1,539 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * target.c - target expressions resolved against the kernel's BTF.
+ *
+ *   $name         a parameter of the probed function, or of the tracepoint
+ *   $return       the value a .return probe sees
+ *   $$parms       "a=0x1 b=0x2": every parameter ($$vars: the same, as BTF
+ *                 knows no locals; $$locals: empty; $$return)
+ *   $p->f[i]->g   members and elements, through pointers or embedded
+ *   @cast(e, "type")->f   the same from any value, in functions too
+ *   @entry(e)     in a .return probe: E as it was at entry
+ *
+ * The result is a TExpr: a base value (an argument register, the return
+ * register, a slot saved at entry, or a script expression) and steps that
+ * emit.c turns into fault-safe reads.  In a .return probe a parameter is
+ * its value at entry, as in SystemTap: the raw argument is saved in a slot
+ * by the kretprobe's entry handler.
+ */
+#include <bpf/btf.h>
+#include <string.h>
+
+#include "stap.h"
+
+/* What a probe offers: the function or tracepoint it stands on. */
+typedef struct Site {
+	const char *func;	/* kernel/kprobe function, or NULL */
+	const char *tracepoint;	/* kernel.trace name, or NULL */
+	bool ret;		/* a .return probe */
+} Site;
+
+static Site site_of(const Derived *d)
+{
+	Site s = { 0 };
+	const ProbePoint *pp = d ? d->point : NULL;
+	const char *root;
+
+	if (!pp || pp->comps.len < 2 || !pp->comps.v[1].param ||
+	    pp->comps.v[1].param->kind != N_STR)
+		return s;
+	root = pp->comps.v[0].name;
+	if ((!strcmp(root, "kernel") || !strcmp(root, "kprobe")) &&
+	    !strcmp(pp->comps.v[1].name, "function"))
+		s.func = pp->comps.v[1].param->str;
+	else if (!strcmp(root, "kernel") && !strcmp(pp->comps.v[1].name,
+						     "trace"))
+		s.tracepoint = pp->comps.v[1].param->str;
+	s.ret = !strcmp(pp->comps.v[pp->comps.len - 1].name, "return");
+	return s;
+}
+
+/* ---- BTF types ---- */
+
+static const struct btf *B;
+
+static const struct btf_type *type_at(int id)
+{
+	return btf__type_by_id(B, (uint32_t)id);
+}
+
+/* Through typedefs and qualifiers. */
+static int strip(int id)
+{
+	const struct btf_type *t = type_at(id);
+
+	while (t && (btf_is_typedef(t) || btf_is_mod(t))) {
+		id = (int)t->type;
+		t = type_at(id);
+	}
+	return id;
+}
+
+/* A forward declaration's full definition, by name. */
+static int complete(int id)
+{
+	const struct btf_type *t = type_at(id);
+	const char *name;
+	int full;
+
+	if (!t || !btf_is_fwd(t))
+		return id;
+	name = btf__name_by_offset(B, t->name_off);
+	full = btf__find_by_name_kind(B, name, btf_kflag(t) ?
+				      BTF_KIND_UNION : BTF_KIND_STRUCT);
+	return full > 0 ? full : id;
+}
+
+static bool is_scalar(const struct btf_type *t)
+{
+	return btf_is_int(t) || btf_is_enum(t) || btf_is_ptr(t) ||
+	       btf_is_enum64(t);
+}
+
+static bool is_signed(const struct btf_type *t)
+{
+	if (btf_is_int(t))
+		return btf_int_encoding(t) & BTF_INT_SIGNED;
+	return btf_is_enum(t) || btf_is_enum64(t) ? btf_kflag(t) : false;
+}
+
+static const char *type_desc(int id)
+{
+	const struct btf_type *t = type_at(id);
+	const char *name;
+
+	while (t && btf_is_mod(t))
+		t = type_at((int)t->type);
+	if (!t)
+		return "void";
+	name = btf__name_by_offset(B, t->name_off);
+	if (btf_is_typedef(t))
+		return name;
+	if (btf_is_ptr(t))
+		return arena_printf("%s *", type_desc((int)t->type));
+	if (btf_is_struct(t))
+		return arena_printf("struct %s", *name ? name : "<anonymous>");
+	if (btf_is_union(t))
+		return arena_printf("union %s", *name ? name : "<anonymous>");
+	if (btf_is_array(t))
+		return arena_printf("%s[]", type_desc((int)btf_array(t)->type));
+	return *name ? name : "<type>";
+}
+
+/* Member NAME of struct/union ID, searching anonymous members; adds its
+ * byte offset to *off and gives its type and bitfield. */
+static bool find_member(int id, const char *name, int64_t *off, int *type,
+			int *bit_off, int *bit_size)
+{
+	const struct btf_type *t = type_at(id);
+	int i;
+
+	for (i = 0; i < btf_vlen(t); i++) {
+		const struct btf_member *m = btf_members(t) + i;
+		const char *mn = btf__name_by_offset(B, m->name_off);
+		uint32_t bits = btf_member_bit_offset(t, (uint32_t)i);
+		int mt = strip((int)m->type);
+
+		if (*mn && !strcmp(mn, name)) {
+			*bit_size = (int)btf_member_bitfield_size(t, (uint32_t)i);
+			*off += *bit_size ? 0 : bits / 8;
+			*bit_off = *bit_size ? (int)bits : 0;
+			*type = (int)m->type;
+			return true;
+		}
+		if (!*mn && (btf_is_struct(type_at(mt)) ||
+			     btf_is_union(type_at(mt)))) {
+			int64_t inner = *off + bits / 8;
+
+			if (find_member(mt, name, &inner, type, bit_off,
+					bit_size)) {
+				*off = inner;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* ---- building the steps ---- */
+
+/* The walk: a value (in a register) or the address of an object. */
+typedef struct Walk {
+	TExpr *te;
+	int type;
+	bool addr;		/* te's value is the object's address */
+	int bit_off, bit_size;
+	const Token *tok;
+	bool report;
+} Walk;
+
+static void step(Walk *w, TStep s)
+{
+	vec_push(&w->te->steps, s);
+}
+
+static bool fail(Walk *w, const char *fmt, const char *a, const char *b)
+{
+	if (w->report)
+		sem_error(w->tok, fmt, a, b);
+	return false;
+}
+
+/* Follow a pointer: its value becomes the address of what it points to. */
+static bool through_pointer(Walk *w)
+{
+	const struct btf_type *t = type_at(strip(w->type));
+
+	if (!btf_is_ptr(t))
+		return false;
+	if (w->addr)
+		step(w, (TStep){ .kind = TS_DEREF, .size = 8 });
+	w->type = complete(strip((int)t->type));
+	w->addr = true;
+	return true;
+}
+
+static bool member(Walk *w, const Comp *c)
+{
+	const struct btf_type *t;
+	int64_t off = 0;
+	int type;
+
+	if (!through_pointer(w) && !w->addr)
+		return fail(w, "'->%s' on %s, which is not a pointer",
+			    c->field, type_desc(w->type));
+	w->type = complete(strip(w->type));
+	t = type_at(w->type);
+	if (!t || !(btf_is_struct(t) || btf_is_union(t)))
+		return fail(w, "'->%s' on %s, which is not a struct or union",
+			    c->field, type_desc(w->type));
+	if (!find_member(w->type, c->field, &off, &type, &w->bit_off,
+			 &w->bit_size))
+		return fail(w, "%s has no member '%s'", type_desc(w->type),
+			    c->field);
+	if (off)
+		step(w, (TStep){ .kind = TS_ADD, .off = off });
+	w->type = type;
+	return true;
+}
+
+static bool element(Walk *w, const Comp *c)
+{
+	const struct btf_type *t = type_at(strip(w->type));
+	int64_t size;
+
+	if (w->addr && btf_is_array(t)) {
+		w->type = (int)btf_array(t)->type;
+	} else if (!through_pointer(w)) {
+		return fail(w, "'[]' on %s, which is neither an array nor a"
+			    " pointer%s", type_desc(w->type), "");
+	}
+	size = btf__resolve_size(B, (uint32_t)w->type);
+	if (size <= 0)
+		return fail(w, "'[]' on elements of unknown size (%s)%s",
+			    type_desc(w->type), "");
+	step(w, (TStep){ .kind = TS_INDEX, .off = size, .index = c->index });
+	return true;
+}
+
+/* The last step: a scalar object is read; an aggregate is its address. */
+static bool finish(Walk *w)
+{
+	const struct btf_type *t = type_at(strip(w->type));
+	int64_t size;
+
+	if (!t)
+		return fail(w, "the value has type void%s%s", "", "");
+	if (!is_scalar(t)) {
+		if (!w->addr)
+			return fail(w, "a %s passed by value cannot be read%s",
+				    type_desc(w->type), "");
+		return true;
+	}
+	size = btf__resolve_size(B, (uint32_t)strip(w->type));
+	if (w->addr)
+		step(w, (TStep){ .kind = TS_LOAD, .size = (int)size,
+				 .sign = is_signed(t), .bit_off = w->bit_off,
+				 .bit_size = w->bit_size });
+	else if (!w->te->steps.len) {
+		w->te->size = (int)size;
+		w->te->sign = is_signed(t);
+	}
+	return true;
+}
+
+static bool walk(Walk *w, const Node *n)
+{
+	int i;
+
+	for (i = 0; i < n->comps.len; i++) {
+		const Comp *c = &n->comps.v[i];
+
+		w->tok = c->tok ? c->tok : n->tok;
+		if (w->bit_size)
+			return fail(w, "'%s' after a bitfield%s", c->field ?
+				    c->field : "[]", "");
+		if (!(c->field ? member(w, c) : element(w, c)))
+			return false;
+	}
+	w->tok = n->tok;
+	return finish(w);
+}
+
+/* ---- the probe's parameters ---- */
+
+/* The FUNC_PROTO of the probed function, or of the tracepoint. */
+static const struct btf_type *function_proto(const char *func)
+{
+	int id = btf__find_by_name_kind(B, func, BTF_KIND_FUNC);
+	const struct btf_type *t = id > 0 ? type_at(id) : NULL;
+
+	return t ? type_at((int)t->type) : NULL;
+}
+
+/* Parameter NAME of the site: its index and BTF type; -1 if none. */
+static int parameter(const Site *s, const char *name, int *type)
+{
+	int i;
+
+	if (s->func) {
+		const struct btf_type *p = function_proto(s->func);
+
+		for (i = 0; p && i < btf_vlen(p); i++)
+			if (!strcmp(btf__name_by_offset(B,
+					btf_params(p)[i].name_off), name)) {
+				*type = (int)btf_params(p)[i].type;
+				return i;
+			}
+	} else if (s->tracepoint) {
+		const char **names;
+		int *types, n = kernel_tracepoint(s->tracepoint, &names,
+						   &types);
+
+		for (i = 0; i < n; i++)
+			if (!strcmp(names[i], name)) {
+				*type = types[i];
+				return i;
+			}
+	}
+	return -1;
+}
+
+static int parameter_count(const Site *s, const char ***names, int **types)
+{
+	const struct btf_type *p;
+	int i, n;
+
+	if (s->tracepoint)
+		return kernel_tracepoint(s->tracepoint, names, types);
+	p = function_proto(s->func);
+	if (!p)
+		return -1;
+	n = btf_vlen(p);
+	*names = arena_zalloc(sizeof(char *) * (size_t)(n + 1));
+	*types = arena_zalloc(sizeof(int) * (size_t)(n + 1));
+	for (i = 0; i < n; i++) {
+		(*names)[i] = btf__name_by_offset(B, btf_params(p)[i].name_off);
+		(*types)[i] = (int)btf_params(p)[i].type;
+	}
+	return n;
+}
+
+static const char *site_name(const Site *s)
+{
+	return s->func ? arena_printf("function '%s'", s->func) :
+	       arena_printf("tracepoint '%s'", s->tracepoint);
+}
+
+/* In a .return probe, parameter I is its value saved at entry. */
+static void save_at_entry(TExpr *te, Derived *d)
+{
+	Node *saved = new_node(N_TARGET, NULL);
+	TExpr *raw = NEW(TExpr);
+
+	*raw = *te;
+	raw->steps.v = NULL;
+	raw->steps.len = raw->steps.cap = 0;
+	raw->size = 8;
+	saved->texpr = raw;
+	te->base = TB_ENTRY;
+	te->index = d->entries.len;
+	vec_push(&d->entries, saved);
+}
+
+/* $$parms / $$vars / $$locals / $$return. */
+static bool all_parameters(Node *n, Derived *d, const Site *s, bool report,
+			   bool at_entry)
+{
+	TExpr *te = NEW(TExpr);
+	Buf fmt = { 0 };
+	const char **names;
+	int *types, i, np;
+	bool ret = !strncmp(n->name, "$$return", 8);
+
+	te->is_string = true;
+	n->texpr = te;
+	if (!strncmp(n->name, "$$locals", 8)) {
+		te->fmt = "";
+		return true;
+	}
+	if (ret) {
+		if (!s->ret)
+			goto not_here;
+		TExpr *r = NEW(TExpr);
+
+		r->base = TB_RETURN;
+		r->size = 8;
+		vec_push(&te->parts, r);
+		te->fmt = "return=%#llx";
+		return true;
+	}
+	np = parameter_count(s, &names, &types);
+	if (np < 0)
+		goto not_here;
+	for (i = 0; i < np; i++) {
+		TExpr *p = NEW(TExpr);
+
+		p->base = TB_ARG;
+		p->index = i;
+		p->size = 8;
+		if (s->ret && d && !at_entry)
+			save_at_entry(p, d);
+		vec_push(&te->parts, p);
+		buf_printf(&fmt, "%s%s=%%#llx", i ? " " : "", names[i]);
+	}
+	te->fmt = arena_strdup(fmt.s ? fmt.s : "");
+	buf_free(&fmt);
+	return true;
+not_here:
+	if (report)
+		sem_error(n->tok, "'%s' is not available here", n->name);
+	return false;
+}
+
+static bool no_btf(Node *n, bool report)
+{
+	if (report)
+		sem_error(n->tok, "target variable '%s' needs the kernel's BTF"
+			  " (%s)", n->name ? n->name : "@cast",
+			  kernel_btf_source());
+	return false;
+}
+
+bool target_resolve(Node *n, Derived *d, int flags)
+{
+	Site s = site_of(d);
+	TExpr *te = NEW(TExpr);
+	bool report = flags & TR_REPORT, at_entry = flags & TR_AT_ENTRY;
+	Walk w = { te, 0, false, 0, 0, n->tok, report };
+
+	if (!(B = kernel_btf()))
+		return no_btf(n, report);
+	if (!s.func && !s.tracepoint) {
+		if (report)
+			sem_error(n->tok, "target variable '%s' is only"
+				  " available in kernel function and"
+				  " tracepoint probes", n->name);
+		return false;
+	}
+	if (!strncmp(n->name, "$$", 2))
+		return all_parameters(n, d, &s, report, at_entry);
+	if (!strcmp(n->name, "$return")) {
+		const struct btf_type *p = s.func ? function_proto(s.func) : NULL;
+
+		if (!s.ret || !p || at_entry) {
+			if (report)
+				sem_error(n->tok, "$return is only available in"
+					  " .return probes of functions");
+			return false;
+		}
+		te->base = TB_RETURN;
+		w.type = (int)p->type;
+	} else {
+		te->base = TB_ARG;
+		te->index = parameter(&s, n->name + 1, &w.type);
+		if (te->index < 0) {
+			if (report)
+				sem_error(n->tok, "%s has no parameter '%s'",
+					  site_name(&s), n->name + 1);
+			return false;
+		}
+		if (s.ret && d && report && !at_entry)
+			save_at_entry(te, d);
+	}
+	te->size = 8;
+	if (!walk(&w, n))
+		return false;
+	n->texpr = te;
+	return true;
+}
+
+/* @cast(e, "type"[, "module"])->...: E's value is a pointer to TYPE. */
+bool target_cast(Node *n, bool report)
+{
+	const char *tname;
+	TExpr *te = NEW(TExpr);
+	Walk w = { te, 0, true, 0, 0, n->tok, report };
+	int id;
+
+	if (!(B = kernel_btf()))
+		return no_btf(n, report);
+	if (n->args.len < 1 || n->args.v[0]->kind != N_STR)
+		return fail(&w, "@cast needs a type name%s%s", "", "");
+	tname = n->args.v[0]->str;
+	if (!strncmp(tname, "struct ", 7))
+		tname += 7;
+	else if (!strncmp(tname, "union ", 6))
+		tname += 6;
+	id = btf__find_by_name_kind(B, tname, BTF_KIND_STRUCT);
+	if (id <= 0)
+		id = btf__find_by_name_kind(B, tname, BTF_KIND_UNION);
+	if (id <= 0)
+		id = btf__find_by_name_kind(B, tname, BTF_KIND_TYPEDEF);
+	if (id <= 0)
+		return fail(&w, "@cast: no type '%s' in %s", tname,
+			    kernel_btf_source());
+	te->base = TB_EXPR;
+	te->expr = n->lhs;
+	te->size = 8;
+	w.type = complete(strip(id));
+	if (!walk(&w, n))
+		return false;
+	n->texpr = te;
+	return true;
+}
+
+bool target_entry(Node *n, Derived *d)
+{
+	Site s = site_of(d);
+	TExpr *te = NEW(TExpr);
+
+	if (!s.ret) {
+		sem_error(n->tok, "@entry is only valid in .return probes");
+		return false;
+	}
+	te->base = TB_ENTRY;
+	te->index = d->entries.len;
+	te->size = 8;
+	vec_push(&d->entries, n->lhs);
+	n->texpr = te;
+	return true;
+}
+
+/* -L: the target variables a probe offers, "$name:type" each. */
+void target_list(const Derived *d, Buf *b)
+{
+	Site s = site_of(d);
+	const char **names;
+	int *types, i, n;
+
+	if ((!s.func && !s.tracepoint) || !(B = kernel_btf()))
+		return;
+	n = parameter_count(&s, &names, &types);
+	for (i = 0; i < n; i++)
+		buf_printf(b, " $%s:%s", names[i], type_desc(types[i]));
+	if (s.ret && s.func && function_proto(s.func) &&
+	    function_proto(s.func)->type)
+		buf_printf(b, " $return:%s",
+			   type_desc((int)function_proto(s.func)->type));
+}
