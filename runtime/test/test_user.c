@@ -134,15 +134,17 @@ static void never0(struct stp_context *c)
 }
 
 const struct stp_probe stp_probes[] = {
-	{ "begin", STP_PROBE_BEGIN, 0, 0, 0, begin0 },
-	{ "begin(9)", STP_PROBE_BEGIN, 9, 0, 0, begin_last },
-	{ "begin(-5)", STP_PROBE_BEGIN, -5, 0, 0, begin_minus },
-	{ "end", STP_PROBE_END, 0, 0, 0, end0 },
-	{ "error", STP_PROBE_ERROR, 0, 0, 0, error0 },
-	{ "never", STP_PROBE_NEVER, 0, 0, 0, never0 },
-	{ "timer.ms(5).randomize(2)", STP_PROBE_TIMER, 0, 5000000, 2000000,
-	  timer0 },
-	{ 0 },
+	{ .pp = "begin", .kind = STP_PROBE_BEGIN, .handler = begin0 },
+	{ .pp = "begin(9)", .kind = STP_PROBE_BEGIN, .seq = 9,
+	  .handler = begin_last },
+	{ .pp = "begin(-5)", .kind = STP_PROBE_BEGIN, .seq = -5,
+	  .handler = begin_minus },
+	{ .pp = "end", .kind = STP_PROBE_END, .handler = end0 },
+	{ .pp = "error", .kind = STP_PROBE_ERROR, .handler = error0 },
+	{ .pp = "never", .kind = STP_PROBE_NEVER, .handler = never0 },
+	{ .pp = "timer.ms(5).randomize(2)", .kind = STP_PROBE_TIMER,
+	  .period_ns = 5000000, .random_ns = 2000000, .handler = timer0 },
+	{ .pp = NULL },
 };
 const int stp_nprobes = 7;
 const struct stp_global_param stp_params[] = {
