@@ -161,7 +161,7 @@ static const char *cache_dir(void)
 	return arena_printf("%s/.systemtap/cache", home && *home ? home : "/tmp");
 }
 
-static bool make_dirs(const char *path)
+bool make_dirs(const char *path)
 {
 	char *p = arena_strdup(path), *s;
 
@@ -177,7 +177,7 @@ static bool make_dirs(const char *path)
 }
 
 /* Run ARGV, its stderr into LOG; true if it exited 0. */
-static bool run_command(char **argv, const char *log)
+bool run_command(char **argv, const char *log)
 {
 	posix_spawn_file_actions_t fa;
 	pid_t pid;
@@ -406,7 +406,8 @@ static bool build_module(const char *cached, const char *ko, const char *name)
 	}
 	dir = arena_strdup(dir);
 	log = arena_printf("%s/make.log", dir);
-	if (!write_c(arena_printf("%s/prog.c", dir)) ||
+	if (!kcompat_write(cache_dir(), dir) ||
+	    !write_c(arena_printf("%s/prog.c", dir)) ||
 	    !write_module_tree(dir, name))
 		return false;
 	argv[0] = "make";

@@ -16,6 +16,7 @@
  *   check.c    the remaining semantic checks (pass 2d)
  *   kernel.c   the target kernel: its functions, blacklist and BTF
  *   target.c   target expressions ($var, $$parms, @entry, @cast) on BTF
+ *   kcompat.c  compile probes: the kernel APIs the target offers
  * Support: util.c (memory, strings, tables), diag.c (errors), main.c (CLI).
  */
 #ifndef STAP_H
@@ -614,5 +615,14 @@ void emit_program(FILE *out);
 /* ---------------------------------------------------------------- build.c */
 
 int build_and_run(void);
+bool make_dirs(const char *path);
+/* Run ARGV, its output into LOG; true if it exited 0. */
+bool run_command(char **argv, const char *log);
+
+/* ---------------------------------------------------------------- kcompat.c */
+
+/* DIR/stp_compat.h for the target kernel (answers cached under CACHE);
+ * false after saying why. */
+bool kcompat_write(const char *cache, const char *dir);
 
 #endif /* STAP_H */

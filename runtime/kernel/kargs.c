@@ -11,13 +11,27 @@
 
 #include "kernel.h"
 
+#ifndef STP_HAVE_COPY_FROM_KERNEL_NOFAULT
+#define copy_from_kernel_nofault probe_kernel_read
+#endif
+
 int64_t stp_arg(struct stp_context *c, int i)
 {
 	if (c->tp_args)
 		return c->tp_args[i];
 	if (!c->regs)
 		return 0;
+#ifdef STP_HAVE_REGS_GET_KERNEL_ARGUMENT
 	return (int64_t)regs_get_kernel_argument(c->regs, i);
+#else
+	{
+		struct pt_regs *r = c->regs;
+		unsigned long a[] = { r->di, r->si, r->dx, r->cx, r->r8, r->r9 };
+
+		return i < 6 ? (int64_t)a[i] :
+		       (int64_t)regs_get_kernel_stack_nth(r, i - 5);
+	}
+#endif
 }
 
 int64_t stp_retval(struct stp_context *c)

@@ -7,6 +7,8 @@
 #define STP_KERNEL_H
 
 #include "stp_runtime.h"
+/* The target's APIs, from stap's compile probes (stap/kcompat.c). */
+#include "stp_compat.h"
 
 #include "transport.h"
 

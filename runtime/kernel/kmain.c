@@ -6,6 +6,7 @@
  * the transport; nothing runs.  staprun then writes commands to .cmd:
  *   param NAME=VALUE   a global of the script (-G)
  *   target PID         target()
+ *   symbols BYTES|end  the symbol table, before start (ksym.h)
  *   start              begin probes, then the other probes are armed
  *   stop               probes disarmed, then end (or error) probes
  * and reads the module's messages: ERROR/WARNING lines, "EXIT" when the
@@ -103,6 +104,10 @@ static void run_plain(const struct stp_probe *p, void *regs, int64_t actions)
 }
 
 /* ---- kprobes ---- */
+
+#ifndef STP_HAVE_GET_KRETPROBE
+#define get_kretprobe(ri) ((ri)->rp)
+#endif
 
 static int kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 {
@@ -235,8 +240,12 @@ static enum hrtimer_restart timer_fire(struct hrtimer *t)
 static void arm_timer(struct timer_slot *s, const struct stp_probe *p)
 {
 	s->probe = p;
+#ifdef STP_HAVE_HRTIMER_SETUP
+	hrtimer_setup(&s->timer, timer_fire, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+#else
 	hrtimer_init(&s->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	s->timer.function = timer_fire;
+#endif
 	hrtimer_start(&s->timer, ns_to_ktime(next_period(p)),
 		      HRTIMER_MODE_REL);
 	s->armed = true;
