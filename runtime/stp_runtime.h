@@ -94,6 +94,7 @@ struct stp_context {
 	void *regs;			/* kernel probes: the struct pt_regs */
 	void *entry;			/* kretprobes: values saved at entry */
 	const int64_t *tp_args;		/* tracepoints: the arguments */
+	char *procfs_value;		/* procfs probes: $value */
 	int busy;			/* kernel: the context is in use */
 	size_t out_len;
 	char out[STP_BUFFER_SIZE];
@@ -182,6 +183,10 @@ enum stp_probe_kind {
 	STP_PROBE_KPROBE,		/* kernel function entry (or address) */
 	STP_PROBE_KRETPROBE,		/* kernel function return */
 	STP_PROBE_TRACEPOINT,		/* kernel.trace() */
+	STP_PROBE_PROFILE,		/* timer.profile */
+	STP_PROBE_PERF,			/* perf.sw / perf.hw counters */
+	STP_PROBE_PROCFS_READ,		/* procfs("name").read */
+	STP_PROBE_PROCFS_WRITE,		/* procfs("name").write */
 };
 
 struct stp_probe {
@@ -198,6 +203,10 @@ struct stp_probe {
 	int nentries;			/* values it saves */
 	const char *tracepoint;		/* kernel.trace name */
 	void *tp_func;			/* its trampoline (generated) */
+	uint32_t perf_type;		/* perf: PERF_TYPE_* */
+	uint64_t perf_config, perf_period;
+	const char *procfs;		/* procfs: the file's name */
+	int64_t procfs_size;		/* .maxsize(N), 0 by default */
 };
 
 /* Target expressions (runtime/kernel/kargs.c): arguments, the return

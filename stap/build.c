@@ -199,6 +199,12 @@ bool run_command(char **argv, const char *log)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+bool run_shell(const char *cmd)
+{
+	return run_command((char *[]){ "sh", "-c", (char *)cmd, NULL },
+			   "/dev/null");
+}
+
 static void show_log(const char *log)
 {
 	size_t len;

@@ -35,6 +35,7 @@ static int nlocs;
 static char *expr(Emit *e, Node *n);
 static void stmt(Emit *e, Node *n, int indent);
 static char *target_string(Emit *e, Node *n, const TExpr *t);
+static const char *perf_config(const char *name);
 
 static Type type_of(const Node *n)
 {
@@ -283,6 +284,9 @@ static char *assign(Emit *e, Node *n)
 					    v, value, ent, k, hist_spec(s), v, v);
 		}
 	}
+	if (l->kind == N_TARGET && l->texpr && l->texpr->base == TB_PROCFS)
+		return update("c->procfs_value", TY_STRING, n->op,
+			      expr(e, n->rhs), e, k);
 	if (l->kind == N_VAR) {
 		value = expr(e, n->rhs);
 		if (t == TY_STRING)
@@ -636,6 +640,8 @@ static char *target_value(Emit *e, Node *n, const TExpr *t)
 
 	if (t->fmt)
 		return target_string(e, n, t);
+	if (t->base == TB_PROCFS)
+		return "c->procfs_value";
 	v = target_base(e, t);
 	for (i = 0; i < t->steps.len; i++) {
 		const TStep *s = &t->steps.v[i];
@@ -1477,7 +1483,16 @@ static const char *probe_kind(const Derived *d)
 	if (!strcmp(root, "kernel") && !strcmp(d->point->comps.v[1].name,
 					      "trace"))
 		return "STP_PROBE_TRACEPOINT";
-	if (!strcmp(root, "kprobe") || !strcmp(root, "kernel"))
+	if (!strcmp(root, "timer") && !strcmp(d->point->comps.v[1].name,
+					     "profile"))
+		return "STP_PROBE_PROFILE";
+	if (!strcmp(root, "perf"))
+		return "STP_PROBE_PERF";
+	if (!strcmp(root, "procfs"))
+		return strcmp(d->point->comps.v[1].name, "read") ?
+		       "STP_PROBE_PROCFS_WRITE" : "STP_PROBE_PROCFS_READ";
+	if (!strcmp(root, "kprobe") || !strcmp(root, "kernel") ||
+	    !strcmp(root, "module"))
 		return strcmp(d->point->comps.v[d->point->comps.len - 1].name,
 			      "return") ? "STP_PROBE_KPROBE" :
 			"STP_PROBE_KRETPROBE";
@@ -1489,11 +1504,89 @@ static const char *probe_symbol(const Derived *d)
 {
 	const char *root = d->point->comps.v[0].name;
 
+	const ProbePoint *pp = d->point;
+
+	if (!strcmp(root, "module"))	/* kprobes take "module:function" */
+		return literal(arena_printf("%s:%s", pp->comps.v[0].param->str,
+					    pp->comps.v[1].param->str));
 	if (strcmp(root, "kprobe") && strcmp(root, "kernel"))
 		return "NULL";
-	if (!strcmp(d->point->comps.v[1].name, "trace"))
+	if (!strcmp(pp->comps.v[1].name, "module"))
+		return literal(arena_printf("%s:%s", pp->comps.v[1].param->str,
+					    pp->comps.v[2].param->str));
+	if (!strcmp(pp->comps.v[1].name, "trace") ||
+	    !strcmp(pp->comps.v[1].name, "statement"))
 		return "NULL";
-	return literal(d->point->comps.v[1].param->str);
+	return literal(pp->comps.v[1].param->str);
+}
+
+/* kprobe.statement(ADDR).absolute's address, else 0. */
+static long long probe_address(const Derived *d)
+{
+	const ProbePoint *pp = d->point;
+
+	if (strcmp(pp->comps.v[0].name, "kprobe") || pp->comps.len < 2 ||
+	    strcmp(pp->comps.v[1].name, "statement"))
+		return 0;
+	return (long long)pp->comps.v[1].param->num;
+}
+
+/* perf: type, config and sample period; procfs: the file and its size.
+ * timer.profile is the cpu_clock software event at each tick. */
+static const char *event_fields(const Derived *d)
+{
+	const ProbePoint *pp = d->point;
+	const char *kind = probe_kind(d);
+	const Component *last = &pp->comps.v[pp->comps.len - 1];
+
+	if (!strcmp(kind, "STP_PROBE_PROCFS_READ") ||
+	    !strcmp(kind, "STP_PROBE_PROCFS_WRITE"))
+		return arena_printf(", .procfs = %s, .procfs_size = %lld",
+				    literal(pp->comps.v[0].has_param ?
+					    pp->comps.v[0].param->str :
+					    "command"),
+				    !strcmp(last->name, "maxsize") ?
+				    (long long)last->param->num : 0LL);
+	if (strcmp(kind, "STP_PROBE_PERF"))
+		return "";
+	if (!strcmp(pp->comps.v[1].name, "type"))
+		return arena_printf(", .perf_type = %lld, .perf_config = %lld, "
+				    ".perf_period = %lld",
+				    (long long)pp->comps.v[1].param->num,
+				    (long long)pp->comps.v[2].param->num,
+				    !strcmp(last->name, "sample") ?
+				    (long long)last->param->num : 0LL);
+	return arena_printf(", .perf_type = %s, .perf_config = %s, "
+			    ".perf_period = %lld",
+			    /* PERF_TYPE_HARDWARE 0, PERF_TYPE_SOFTWARE 1 */
+			    strcmp(pp->comps.v[1].name, "sw") ? "0" : "1",
+			    perf_config(pp->comps.v[2].name),
+			    !strcmp(last->name, "sample") ?
+			    (long long)last->param->num : 0LL);
+}
+
+/* SystemTap's perf event names as PERF_COUNT_* values (the stable uapi
+ * numbers: prog.c does not include the kernel's perf headers). */
+static const char *perf_config(const char *name)
+{
+	static const char *const names[] = {
+		"cpu_clock", "task_clock", "page_faults", "context_switches",
+		"cpu_migrations", "page_faults_min", "page_faults_maj",
+		"alignment_faults", "emulation_faults", NULL,
+		"cpu_cycles", "instructions", "cache_references",
+		"cache_misses", "branch_instructions", "branch_misses",
+		"bus_cycles", "stalled_cycles_frontend",
+		"stalled_cycles_backend", "ref_cpu_cycles", NULL,
+	};
+	int i, base = 0;
+
+	for (i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++) {
+		if (!names[i])
+			base = i + 1;
+		else if (!strcmp(names[i], name))
+			return arena_printf("%d", i - base);
+	}
+	return "0";
 }
 
 /* A .return probe's entry handler: the values @entry() needs. */
@@ -1558,7 +1651,7 @@ static void timer_period(const Derived *d, int64_t *period, int64_t *random)
 
 	*period = *random = 0;
 	if (strcmp(d->point->comps.v[0].name, "timer") ||
-	    d->point->comps.len < 2)
+	    d->point->comps.len < 2 || !d->point->comps.v[1].param)
 		return;
 	unit = &d->point->comps.v[1];
 	u = unit->name;
@@ -1656,12 +1749,15 @@ void emit_program(FILE *out)
 		timer_period(d, &period, &random);
 		print_point(&pp, d->point);
 		buf_printf(&table, "\t{ %s, %s, %lld, %lldLL, %lldLL, probe_%d, "
-			   "%s, 0, %s, %s%s%s },\n", c_string(pp.s, pp.len),
-			   probe_kind(d), (long long)d->seq, (long long)period,
+			   "%s, %lldLL, %s, %s%s%s%s },\n",
+			   c_string(pp.s, pp.len), probe_kind(d),
+			   (long long)d->seq, (long long)period,
 			   (long long)random, i, probe_symbol(d),
+			   probe_address(d),
 			   d->point->optional ? "true" : "false",
 			   d->wildcard ? "true" : "false",
-			   entry_handler(d, i), tracepoint_fields(d, i));
+			   entry_handler(d, i), tracepoint_fields(d, i),
+			   event_fields(d));
 		buf_free(&pp);
 		nprobes++;
 	}

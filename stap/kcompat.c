@@ -61,6 +61,9 @@ static const CompatProbe probes[] = {
 	  "static const struct rchan_callbacks cb;\n"
 	  "void *stp_probe(void)\n"
 	  "{ return relay_open(\"x\", 0, 1, 1, &cb, 0); }\n" },
+	{ "PDE_DATA_LOWER",	/* 5.17: PDE_DATA() became pde_data() */
+	  "#include <linux/proc_fs.h>\n"
+	  "void *stp_probe(const struct inode *i) { return pde_data(i); }\n" },
 	{ "PERF_EVENT_KERNEL_COUNTER",
 	  "#include <linux/perf_event.h>\n"
 	  "static void h(struct perf_event *e, struct perf_sample_data *d,\n"

@@ -54,6 +54,11 @@ static struct {
 	VEC(const char *) tracepoints;
 	Table tp_known;
 	bool from_btf;		/* no symbol list: BTF's functions */
+	int nmods;		/* modules whose BTF was asked for */
+	const char *mod_names[8];
+	struct btf *mod_btf[8];
+	const char *tmp_files[8];	/* unpacked .ko.xz, removed at exit */
+	int ntmp;
 	bool btf_loaded;
 	struct btf *btf;
 	const char *btf_source;
@@ -450,8 +455,97 @@ int kernel_tracepoints(const char *pattern, const Token *at,
 	return names.len;
 }
 
+/* Module names: modules.dep says ext4.ko, lsmod says nf_tables for
+ * nf-tables.ko; '-' and '_' are the same. */
+static bool same_module(const char *file, const char *name)
+{
+	const char *base = strrchr(file, '/');
+
+	base = base ? base + 1 : file;
+	for (; *name; base++, name++)
+		if (*base != *name && !(strchr("-_", *base) &&
+					strchr("-_", *name)))
+			return false;
+	return !strncmp(base, ".ko", 3);
+}
+
+/* The module's file in the target's module tree, from modules.dep. */
+static const char *module_file(const char *name)
+{
+	const char *root = S->kernel_dir ?
+		arena_printf("%s/root/lib/modules/%s", S->kernel_dir,
+			     S->kernel_release) :
+		arena_printf("/lib/modules/%s", S->kernel_release);
+	size_t len;
+	char *dep = read_file(arena_printf("%s/modules.dep", root), &len);
+	char *line, *save = NULL;
+	const char *found = NULL;
+
+	for (line = dep ? strtok_r(dep, "\n", &save) : NULL; line && !found;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *colon = strchr(line, ':');
+
+		if (colon) {
+			*colon = 0;
+			if (same_module(line, name))
+				found = arena_printf("%s/%s", root, line);
+		}
+	}
+	free(dep);
+	return found;
+}
+
+/* An xz-compressed module, unpacked into a temporary file. */
+static const char *unpacked(const char *path)
+{
+	char tmpl[] = "/tmp/stapkoXXXXXX";
+	int fd = mkstemp(tmpl);
+	const char *tmp;
+
+	if (fd < 0)
+		return NULL;
+	close(fd);
+	tmp = arena_strdup(tmpl);
+	if (!run_shell(arena_printf("xz -dc '%s' > '%s'", path, tmp))) {
+		unlink(tmp);
+		return NULL;
+	}
+	K.tmp_files[K.ntmp++ % 8] = tmp;
+	return tmp;
+}
+
+const struct btf *kernel_module_btf(const char *name)
+{
+	const struct btf *base = kernel_btf();
+	const char *path;
+	struct btf *b;
+	int i;
+
+	for (i = 0; i < K.nmods; i++)
+		if (!strcmp(K.mod_names[i], name))
+			return K.mod_btf[i];
+	if (!base || K.nmods == 8)
+		return NULL;
+	path = running_target() ? arena_printf("/sys/kernel/btf/%s", name) :
+	       NULL;
+	if (!path || access(path, R_OK) != 0)
+		path = module_file(name);
+	if (path && strlen(path) > 3 && !strcmp(path + strlen(path) - 3, ".xz"))
+		path = unpacked(path);
+	b = path ? btf__parse_split(path, (struct btf *)base) : NULL;
+	K.mod_names[K.nmods] = arena_strdup(name);
+	K.mod_btf[K.nmods++] = b;
+	return b;
+}
+
 void kernel_free(void)
 {
+	int i;
+
+	for (i = 0; i < K.nmods; i++)
+		btf__free(K.mod_btf[i]);
+	for (i = 0; i < K.ntmp && i < 8; i++)
+		unlink(K.tmp_files[i]);
 	btf__free(K.btf);
 	memset(&K, 0, sizeof(K));
 }

@@ -145,6 +145,75 @@ static int expand_tracepoints(const ProbePoint *pp, const char ***names)
 	return kernel_tracepoints(t->param->str, t->param->tok, names);
 }
 
+/* kprobe.statement(ADDR).absolute: a raw address, guru mode only. */
+static bool check_statement(const ProbePoint *pp, int64_t *seq)
+{
+	if (!S->guru) {
+		sem_error(pp->comps.v[1].param->tok, "kprobe.statement(ADDR)"
+			  ".absolute probes any address: it needs guru mode"
+			  " (-g)");
+		return false;
+	}
+	return check_kernel(pp, seq);
+}
+
+/* module("m").function("f") and kprobe.module("m").function("f"). */
+static bool check_module(const ProbePoint *pp, int64_t *seq)
+{
+	const Component *m = &pp->comps.v[pp->comps.len > 2 &&
+		!strcmp(pp->comps.v[0].name, "kprobe") ? 1 : 0];
+	const Component *f = &pp->comps.v[!strcmp(pp->comps.v[0].name,
+						   "kprobe") ? 2 : 1];
+
+	if (!*m->param->str || is_glob(m->param->str)) {
+		sem_error(m->param->tok, "a module probe needs a module name,"
+			  " not \"%s\"", m->param->str);
+		return false;
+	}
+	if (!*f->param->str || is_glob(f->param->str)) {
+		sem_error(f->param->tok, "a module probe needs a function name"
+			  " (wildcards over a module's functions are not"
+			  " supported yet), not \"%s\"", f->param->str);
+		return false;
+	}
+	return check_kernel(pp, seq);
+}
+
+/* perf.sw.NAME / perf.hw.NAME [.sample(N)], perf.type(N).config(N). */
+static bool check_perf(const ProbePoint *pp, int64_t *seq)
+{
+	const Component *last = &pp->comps.v[pp->comps.len - 1];
+
+	if (!strcmp(last->name, "sample") && last->param->num <= 0) {
+		sem_error(last->param->tok, "the sample period must be"
+			  " positive, not %lld", (long long)last->param->num);
+		return false;
+	}
+	return check_kernel(pp, seq);
+}
+
+static bool check_procfs(const ProbePoint *pp, int64_t *seq)
+{
+	const Component *p = &pp->comps.v[0];
+	const char *name = p->has_param ? p->param->str : "command";
+
+	if (!*name || strchr(name, '/') || !strcmp(name, ".") ||
+	    !strcmp(name, "..")) {
+		sem_error(p->param ? p->param->tok : p->tok, "procfs(\"%s\"):"
+			  " a file name, without '/'", name);
+		return false;
+	}
+	return check_kernel(pp, seq);
+}
+
+#define KERNEL(name, fam, check, ...)					\
+	{ { name, fam, true, NULL, check, NULL }, { __VA_ARGS__ }, false }
+#define PERF(kind, event)						\
+	KERNEL("perf." kind "." event, "perf", check_perf,		\
+	       { "perf", 0 }, { kind, 0 }, { event, 0 }),		\
+	KERNEL("perf." kind "." event ".sample(N)", "perf", check_perf, \
+	       { "perf", 0 }, { kind, 0 }, { event, 0 }, { "sample", 'N' })
+
 #define KPROBE(name, fam, ...)						\
 	{ { name, fam, true, NULL, check_kprobe, NULL }, { __VA_ARGS__ },	\
 	  false }
@@ -175,8 +244,45 @@ static const Row rows[] = {
 	TIMER("usec"), TIMER("ns"), TIMER("nsec"), TIMER("jiffies"),
 	{ { "timer.hz(N)", "timer", true, NULL, check_timer, NULL },
 	  { { "timer", 0 }, { "hz", 'N' } }, false },
-	{ { "timer.profile", "timer.profile", false, KERNEL_ISSUE, NULL, NULL },
-	  { { "timer", 0 }, { "profile", 0 } }, false },
+	KERNEL("timer.profile", "timer.profile", check_kernel,
+	       { "timer", 0 }, { "profile", 0 }),
+	KERNEL("kprobe.module(S).function(S)", "kprobe", check_module,
+	       { "kprobe", 0 }, { "module", 'S' }, { "function", 'S' }),
+	KERNEL("kprobe.module(S).function(S).return", "kprobe", check_module,
+	       { "kprobe", 0 }, { "module", 'S' }, { "function", 'S' },
+	       { "return", 0 }),
+	KERNEL("kprobe.statement(N).absolute", "kprobe", check_statement,
+	       { "kprobe", 0 }, { "statement", 'N' }, { "absolute", 0 }),
+	KERNEL("module(S).function(S)", "module", check_module,
+	       { "module", 'S' }, { "function", 'S' }),
+	KERNEL("module(S).function(S).call", "module", check_module,
+	       { "module", 'S' }, { "function", 'S' }, { "call", 0 }),
+	KERNEL("module(S).function(S).return", "module", check_module,
+	       { "module", 'S' }, { "function", 'S' }, { "return", 0 }),
+	PERF("sw", "cpu_clock"), PERF("sw", "task_clock"),
+	PERF("sw", "page_faults"), PERF("sw", "context_switches"),
+	PERF("sw", "cpu_migrations"), PERF("sw", "page_faults_min"),
+	PERF("sw", "page_faults_maj"), PERF("sw", "alignment_faults"),
+	PERF("sw", "emulation_faults"),
+	PERF("hw", "cpu_cycles"), PERF("hw", "instructions"),
+	PERF("hw", "cache_references"), PERF("hw", "cache_misses"),
+	PERF("hw", "branch_instructions"), PERF("hw", "branch_misses"),
+	PERF("hw", "bus_cycles"), PERF("hw", "ref_cpu_cycles"),
+	KERNEL("perf.type(N).config(N)", "perf", check_perf, { "perf", 0 },
+	       { "type", 'N' }, { "config", 'N' }),
+	KERNEL("perf.type(N).config(N).sample(N)", "perf", check_perf,
+	       { "perf", 0 }, { "type", 'N' }, { "config", 'N' },
+	       { "sample", 'N' }),
+	KERNEL("procfs.read", "procfs", check_procfs, { "procfs", 0 },
+	       { "read", 0 }),
+	KERNEL("procfs.write", "procfs", check_procfs, { "procfs", 0 },
+	       { "write", 0 }),
+	KERNEL("procfs(S).read", "procfs", check_procfs, { "procfs", 'S' },
+	       { "read", 0 }),
+	KERNEL("procfs(S).write", "procfs", check_procfs, { "procfs", 'S' },
+	       { "write", 0 }),
+	KERNEL("procfs(S).read.maxsize(N)", "procfs", check_procfs,
+	       { "procfs", 'S' }, { "read", 0 }, { "maxsize", 'N' }),
 	KPROBE("kprobe.function(S)", "kprobe", { "kprobe", 0 },
 	       { "function", 'S' }),
 	KPROBE("kprobe.function(S).return", "kprobe", { "kprobe", 0 },

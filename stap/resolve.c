@@ -306,11 +306,18 @@ static bool is_lvalue(const Node *n)
 	       n->kind == N_CAST;
 }
 
+/* The derived probe whose body is being resolved (NULL in functions),
+ * and how deep inside @entry() we are. */
+static Derived *cur_derived;
+static int entry_depth;
+
 static void need_lvalue(const Node *op, Node *target)
 {
 	if (!is_lvalue(target)) {
 		sem_error(target->tok, "the target of '%s' must be a variable"
 			  " or an array element", op->op);
+	} else if (target_writable(target, cur_derived)) {
+		return;
 	} else if (target->kind == N_TARGET || target->kind == N_AUTOCAST ||
 		   target->kind == N_CAST) {
 		if (!S->guru)
@@ -384,10 +391,6 @@ static void exprs(Scope *sc, Node **v, int len)
 			expr(sc, v[i]);
 }
 
-/* The derived probe whose body is being resolved (NULL in functions),
- * and how deep inside @entry() we are. */
-static Derived *cur_derived;
-static int entry_depth;
 
 /* @defined(E): whether target expression E resolves, quietly. */
 static bool defined_target(Node *e)

@@ -558,6 +558,8 @@ int kernel_functions(const char *pattern, const Token *at, const char ***out);
 bool kernel_function_ok(const char *name, const Token *at, bool exact);
 const struct btf *kernel_btf(void);
 const char *kernel_btf_source(void);
+/* A module's split BTF (over the kernel's), or NULL. */
+const struct btf *kernel_module_btf(const char *name);
 /* Tracepoints matching PATTERN, sorted; -1 on error. */
 int kernel_tracepoints(const char *pattern, const Token *at,
 		       const char ***out);
@@ -570,7 +572,7 @@ void kernel_free(void);
 /* A target expression resolved against BTF, for emit.c: a base value,
  * then steps (add an offset, index, read memory), or for $$parms a
  * string made of several values. */
-typedef enum { TB_ARG, TB_RETURN, TB_ENTRY, TB_EXPR } TBase;
+typedef enum { TB_ARG, TB_RETURN, TB_ENTRY, TB_EXPR, TB_PROCFS } TBase;
 typedef enum { TS_ADD, TS_INDEX, TS_DEREF, TS_LOAD } TStepKind;
 typedef struct TStep {
 	TStepKind kind;
@@ -598,6 +600,8 @@ enum { TR_REPORT = 1, TR_AT_ENTRY = 2 };
 bool target_resolve(Node *n, Derived *d, int flags);
 /* @cast(e, "type")->...: false after reporting (when REPORT). */
 bool target_cast(Node *n, bool report);
+/* procfs's $value may be assigned (no guru mode needed). */
+bool target_writable(const Node *n, const Derived *d);
 /* -L: " $name:type" for each target variable of D. */
 void target_list(const Derived *d, Buf *b);
 /* @entry(E) in .return probe D: E is saved at entry. */
@@ -618,6 +622,8 @@ int build_and_run(void);
 bool make_dirs(const char *path);
 /* Run ARGV, its output into LOG; true if it exited 0. */
 bool run_command(char **argv, const char *log);
+/* Run a shell command line quietly; true if it exited 0. */
+bool run_shell(const char *cmd);
 
 /* ---------------------------------------------------------------- kcompat.c */
 

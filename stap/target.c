@@ -23,6 +23,8 @@
 
 /* What a probe offers: the function or tracepoint it stands on. */
 typedef struct Site {
+	bool procfs;		/* procfs probes: $value */
+	const char *module;	/* module("m").function: its BTF */
 	const char *func;	/* kernel/kprobe function, or NULL */
 	const char *tracepoint;	/* kernel.trace name, or NULL */
 	bool ret;		/* a .return probe */
@@ -34,13 +36,26 @@ static Site site_of(const Derived *d)
 	const ProbePoint *pp = d ? d->point : NULL;
 	const char *root;
 
+	if (pp && !strcmp(pp->comps.v[0].name, "procfs")) {
+		s.procfs = true;
+		return s;
+	}
 	if (!pp || pp->comps.len < 2 || !pp->comps.v[1].param ||
 	    pp->comps.v[1].param->kind != N_STR)
 		return s;
 	root = pp->comps.v[0].name;
+	s.procfs = !strcmp(root, "procfs");
 	if ((!strcmp(root, "kernel") || !strcmp(root, "kprobe")) &&
 	    !strcmp(pp->comps.v[1].name, "function"))
 		s.func = pp->comps.v[1].param->str;
+	else if (!strcmp(root, "module") &&
+		 !strcmp(pp->comps.v[1].name, "function"))
+		s.module = pp->comps.v[0].param->str,
+		s.func = pp->comps.v[1].param->str;
+	else if (!strcmp(root, "kprobe") && pp->comps.len > 2 &&
+		 !strcmp(pp->comps.v[1].name, "module"))
+		s.module = pp->comps.v[1].param->str,
+		s.func = pp->comps.v[2].param->str;
 	else if (!strcmp(root, "kernel") && !strcmp(pp->comps.v[1].name,
 						     "trace"))
 		s.tracepoint = pp->comps.v[1].param->str;
@@ -420,6 +435,29 @@ static bool no_btf(Node *n, bool report)
 	return false;
 }
 
+/* procfs probes: $value, the file's text (a string, writable). */
+static bool procfs_value(Node *n, bool report)
+{
+	TExpr *te = NEW(TExpr);
+
+	if (strcmp(n->name, "$value") || n->comps.len) {
+		if (report)
+			sem_error(n->tok, "procfs probes have only '$value', not"
+				  " '%s'", n->name);
+		return false;
+	}
+	te->base = TB_PROCFS;
+	te->is_string = true;
+	n->texpr = te;
+	return true;
+}
+
+bool target_writable(const Node *n, const Derived *d)
+{
+	return n->kind == N_TARGET && site_of(d).procfs &&
+	       !strcmp(n->name, "$value");
+}
+
 bool target_resolve(Node *n, Derived *d, int flags)
 {
 	Site s = site_of(d);
@@ -427,7 +465,10 @@ bool target_resolve(Node *n, Derived *d, int flags)
 	bool report = flags & TR_REPORT, at_entry = flags & TR_AT_ENTRY;
 	Walk w = { te, 0, false, 0, 0, n->tok, report };
 
-	if (!(B = kernel_btf()))
+	if (s.procfs)
+		return procfs_value(n, report);
+
+	if (!(B = s.module ? kernel_module_btf(s.module) : kernel_btf()))
 		return no_btf(n, report);
 	if (!s.func && !s.tracepoint) {
 		if (report)
@@ -527,7 +568,8 @@ void target_list(const Derived *d, Buf *b)
 	const char **names;
 	int *types, i, n;
 
-	if ((!s.func && !s.tracepoint) || !(B = kernel_btf()))
+	if ((!s.func && !s.tracepoint) ||
+	    !(B = s.module ? kernel_module_btf(s.module) : kernel_btf()))
 		return;
 	n = parameter_count(&s, &names, &types);
 	for (i = 0; i < n; i++)

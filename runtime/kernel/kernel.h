@@ -19,6 +19,26 @@ void stp_transport_flush(void);
 void stp_control_send(const char *text);
 /* Called from the control channel's write: a command from staprun. */
 int stp_session_command(char *cmd);
+/* What a probe hit brings: registers, values saved at entry, tracepoint
+ * arguments, procfs's $value, and which of the probe's handlers runs. */
+struct stp_probe_hit {
+	void *regs;
+	void *entry;
+	const int64_t *tp_args;
+	char *procfs_value;
+	void (*handler)(struct stp_context *c);
+};
+/* Run a handler in this CPU's context (kmain.c); false when it did not
+ * run (the context busy, or the session ending). */
+bool stp_run_probe(const struct stp_probe *p, const struct stp_probe_hit *h,
+		   int64_t actions);
+
+/* kevents.c: perf counters, timer.profile and procfs files. */
+int stp_perf_arm(const struct stp_probe *p, void **state);
+void stp_perf_disarm(void *state);
+int stp_procfs_arm(const struct stp_probe *p);
+void stp_procfs_disarm(void);
+
 /* Relay records that could not be written (full buffers). */
 extern atomic64_t stp_dropped;
 

@@ -44,6 +44,7 @@ struct kprobe_slot {
 	struct kprobe kp;
 	struct kretprobe rp;
 	struct tracepoint *tp;
+	void *perf;			/* kevents.c's state */
 	const struct stp_probe *probe;
 	bool registered;
 };
@@ -56,19 +57,8 @@ struct timer_slot {
 };
 static struct timer_slot *tslots;
 
-/* What a probe hit brings: registers, values saved at entry, tracepoint
- * arguments, and which of the probe's handlers runs. */
-struct probe_hit {
-	void *regs;
-	void *entry;
-	const int64_t *tp_args;
-	void (*handler)(struct stp_context *c);
-};
-
-/* Returns false when the probe did not run (its CPU's context busy, or
- * the session ending). */
-static bool run_probe(const struct stp_probe *p, const struct probe_hit *h,
-		      int64_t actions)
+bool stp_run_probe(const struct stp_probe *p, const struct stp_probe_hit *h,
+		   int64_t actions)
 {
 	struct stp_context *c;
 
@@ -87,6 +77,7 @@ static bool run_probe(const struct stp_probe *p, const struct probe_hit *h,
 	c->regs = h->regs;
 	c->entry = h->entry;
 	c->tp_args = h->tp_args;
+	c->procfs_value = h->procfs_value;
 	h->handler(c);
 	stp_context_end(c);
 	WRITE_ONCE(c->busy, 0);
@@ -98,9 +89,9 @@ static bool run_probe(const struct stp_probe *p, const struct probe_hit *h,
 
 static void run_plain(const struct stp_probe *p, void *regs, int64_t actions)
 {
-	struct probe_hit h = { .regs = regs, .handler = p->handler };
+	struct stp_probe_hit h = { .regs = regs, .handler = p->handler };
 
-	run_probe(p, &h, actions);
+	stp_run_probe(p, &h, actions);
 }
 
 /* ---- kprobes ---- */
@@ -121,10 +112,10 @@ static int kretprobe_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct kretprobe *rp = get_kretprobe(ri);
 	struct kprobe_slot *s = container_of(rp, struct kprobe_slot, rp);
-	struct probe_hit h = { .regs = regs, .entry = ri->data,
+	struct stp_probe_hit h = { .regs = regs, .entry = ri->data,
 			       .handler = s->probe->handler };
 
-	run_probe(s->probe, &h, MAXACTION);
+	stp_run_probe(s->probe, &h, MAXACTION);
 	return 0;
 }
 
@@ -135,10 +126,10 @@ static int kretprobe_entry(struct kretprobe_instance *ri,
 {
 	struct kretprobe *rp = get_kretprobe(ri);
 	struct kprobe_slot *s = container_of(rp, struct kprobe_slot, rp);
-	struct probe_hit h = { .regs = regs, .entry = ri->data,
+	struct stp_probe_hit h = { .regs = regs, .entry = ri->data,
 			       .handler = s->probe->entry };
 
-	return run_probe(s->probe, &h, MAXACTION) ? 0 : 1;
+	return stp_run_probe(s->probe, &h, MAXACTION) ? 0 : 1;
 }
 
 /* ---- tracepoints ---- */
@@ -159,9 +150,9 @@ static void match_tracepoint(struct tracepoint *tp, void *priv)
 void stp_tracepoint_hit(void *probe, const int64_t *args)
 {
 	const struct stp_probe *p = probe;
-	struct probe_hit h = { .tp_args = args, .handler = p->handler };
+	struct stp_probe_hit h = { .tp_args = args, .handler = p->handler };
 
-	run_probe(p, &h, MAXACTION);
+	stp_run_probe(p, &h, MAXACTION);
 }
 
 static int arm_tracepoint(struct kprobe_slot *s, const struct stp_probe *p)
@@ -182,7 +173,12 @@ static int arm_kprobe(struct kprobe_slot *s, const struct stp_probe *p)
 	int rc;
 
 	s->probe = p;
-	if (p->kind == STP_PROBE_TRACEPOINT) {
+	if (p->kind == STP_PROBE_PERF || p->kind == STP_PROBE_PROFILE) {
+		rc = stp_perf_arm(p, &s->perf);
+	} else if (p->kind == STP_PROBE_PROCFS_READ ||
+		   p->kind == STP_PROBE_PROCFS_WRITE) {
+		rc = stp_procfs_arm(p);
+	} else if (p->kind == STP_PROBE_TRACEPOINT) {
 		rc = arm_tracepoint(s, p);
 	} else if (p->kind == STP_PROBE_KPROBE) {
 		s->kp.symbol_name = p->symbol;
@@ -293,13 +289,16 @@ static void disarm(void)
 		struct kprobe_slot *k = &kslots[i];
 		const struct stp_probe *p = &stp_probes[i];
 
-		if (k->registered && p->kind == STP_PROBE_KPROBE) {
+		if (p->kind == STP_PROBE_PERF || p->kind == STP_PROBE_PROFILE) {
+			stp_perf_disarm(k->perf);
+			k->perf = NULL;
+		} else if (k->registered && p->kind == STP_PROBE_KPROBE) {
 			unregister_kprobe(&k->kp);
 		} else if (k->registered && p->kind == STP_PROBE_TRACEPOINT) {
 			tracepoint_probe_unregister(k->tp, p->tp_func,
 						    (void *)p);
 			tracepoints = true;
-		} else if (k->registered) {
+		} else if (k->registered && p->kind == STP_PROBE_KRETPROBE) {
 			unregister_kretprobe(&k->rp);
 		}
 		k->registered = false;
@@ -307,6 +306,7 @@ static void disarm(void)
 			hrtimer_cancel(&tslots[i].timer);
 		tslots[i].armed = false;
 	}
+	stp_procfs_disarm();
 	/* No CPU may still be inside one of our trampolines. */
 	if (tracepoints)
 		tracepoint_synchronize_unregister();
@@ -323,7 +323,10 @@ static int start(void)
 
 		if (p->kind == STP_PROBE_KPROBE ||
 		    p->kind == STP_PROBE_KRETPROBE ||
-		    p->kind == STP_PROBE_TRACEPOINT)
+		    p->kind == STP_PROBE_TRACEPOINT ||
+		    p->kind == STP_PROBE_PERF || p->kind == STP_PROBE_PROFILE ||
+		    p->kind == STP_PROBE_PROCFS_READ ||
+		    p->kind == STP_PROBE_PROCFS_WRITE)
 			rc = arm_kprobe(&kslots[i], p);
 		else if (p->kind == STP_PROBE_TIMER)
 			arm_timer(&tslots[i], p);
