@@ -15,6 +15,7 @@
 #include <linux/cpumask.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/namei.h>
 #include <linux/perf_event.h>
 #include <linux/proc_fs.h>
 #include <linux/slab.h>
@@ -166,16 +167,21 @@ static const struct proc_ops procfs_ops = {
 };
 
 /* /proc/systemtap/MODULE, and /proc/systemtap first if need be (it is
- * shared with other scripts' modules and stays). */
+ * shared with other scripts' modules and stays).  procfs warns when a
+ * path's parent is missing, so look before creating. */
 static int procfs_mkdir(void)
 {
+	struct path parent;
+
 	if (procfs_dir)
 		return 0;
 	snprintf(procfs_path, sizeof(procfs_path), "systemtap/%s",
 		 THIS_MODULE->name);
+	if (kern_path("/proc/systemtap", LOOKUP_DIRECTORY, &parent) == 0)
+		path_put(&parent);
+	else if (!proc_mkdir("systemtap", NULL))
+		return -ENOMEM;
 	procfs_dir = proc_mkdir(procfs_path, NULL);
-	if (!procfs_dir && proc_mkdir("systemtap", NULL))
-		procfs_dir = proc_mkdir(procfs_path, NULL);
 	return procfs_dir ? 0 : -ENOMEM;
 }
 
