@@ -191,6 +191,7 @@ bench-runtime: $(RUNTIME_BENCH)
 # (runtime/staprun/, libelf for the module's .stap_target section).
 PROGRAMS += $(BIN)/staprun
 
-$(BIN)/staprun: runtime/staprun/staprun.c runtime/kernel/transport.h
+$(BIN)/staprun: runtime/staprun/staprun.c runtime/kernel/transport.h \
+		runtime/kernel/ksym.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Iruntime/kernel -o $@ $< $(LDFLAGS) -lelf

@@ -36,6 +36,7 @@
 #include <unistd.h>
 #include <wordexp.h>
 
+#include "ksym.h"
 #include "transport.h"
 
 #define MAX_CPUS 1024
@@ -70,6 +71,7 @@ static size_t nheap, capheap;
 static uint64_t next_seq = 1;
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static double now(void);
 
 static void die(const char *fmt, ...)
 {
@@ -216,6 +218,7 @@ struct module_image {
 	char release[256];	/* .stap_target */
 	char build_id[128];
 	size_t this_module_off, this_module_size;
+	bool wants_symbols;	/* a STP_SYMS_SECTION section */
 };
 
 /* The name the module was built with: "name=" in .modinfo. */
@@ -271,6 +274,8 @@ static void read_image(struct module_image *m, const char *path)
 		} else if (!strcmp(name, ".modinfo") &&
 			   sh.sh_offset + sh.sh_size <= m->len) {
 			modinfo_name(m, m->data + sh.sh_offset, sh.sh_size);
+		} else if (!strcmp(name, STP_SYMS_SECTION)) {
+			m->wants_symbols = true;
 		} else if (!strcmp(name, ".gnu.linkonce.this_module")) {
 			m->this_module_off = sh.sh_offset;
 			m->this_module_size = sh.sh_size;
@@ -370,6 +375,227 @@ static void command(const char *fmt, ...)
 	va_end(ap);
 	if (write(cmd_fd, line, (size_t)n) != n)
 		die("the module refused '%s': %s", line, strerror(errno));
+}
+
+/* ---- the symbol table (ksym.h) ---- */
+
+struct ksym {
+	uint64_t addr;
+	const char *name, *module;	/* into the kallsyms text */
+	size_t seq;			/* its line */
+	bool text;
+};
+
+/* Of symbols at one address the first listed wins, as in the kernel's
+ * own lookups (sprint_symbol). */
+static int compare_ksyms(const void *a, const void *b)
+{
+	const struct ksym *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* All of a file, NUL-terminated (/proc files have no size). */
+static char *slurp(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY);
+	size_t cap = 1 << 20, n = 0;
+	char *buf;
+
+	if (fd < 0)
+		return NULL;
+	buf = xrealloc(NULL, cap);
+	for (;;) {
+		ssize_t k;
+
+		if (cap - n < 65536) {
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		k = read(fd, buf + n, cap - n - 1);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+	}
+	close(fd);
+	buf[n] = 0;
+	*len = n;
+	return buf;
+}
+
+/*
+ * /proc/kallsyms as a table: kernel and module symbols of every kind
+ * (text, data ...) from the kernel's first text symbol up (per-cpu
+ * variables show below it, as offsets), sorted, one per address (the
+ * first listed, as the kernel's lookups choose), each sized up to the
+ * next address of the same module, as the kernel sizes them.  Returns
+ * the table's bytes, or NULL with WHY set.
+ */
+static char *build_symbols(size_t *size, uint32_t *count, const char **why)
+{
+	size_t len, n = 0, cap = 0, strings = 1, i, k;
+	char *text = slurp("/proc/kallsyms", &len), *p, *blob, *str;
+	struct ksym *v = NULL;
+	struct stp_syms_header h = { STP_SYMS_MAGIC, 0, 0, 0 };
+	struct stp_sym *out;
+	const char *last_module = NULL;
+	uint32_t last_module_off = 0;
+
+	if (!text) {
+		*why = strerror(errno);
+		return NULL;
+	}
+	for (p = text; *p; ) {
+		char *line = p, *nl = strchr(p, '\n'), *name, *end, *mod = NULL;
+		unsigned long long addr;
+		char type;
+
+		if (nl)
+			*nl = 0;
+		p = nl ? nl + 1 : p + strlen(p);
+		addr = strtoull(line, &end, 16);
+		if (end == line || end[0] != ' ' || !end[1] || end[2] != ' ')
+			continue;
+		type = end[1];
+		name = end + 3;
+		end = strchr(name, '\t');
+		if (end) {
+			*end = 0;
+			mod = strchr(end + 1, '[');
+			if (mod) {
+				mod++;
+				mod[strcspn(mod, "]")] = 0;
+			}
+		}
+		if (!addr || !*name)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 65536;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		v[n].addr = addr;
+		v[n].name = name;
+		v[n].module = mod ? mod : "";
+		v[n].seq = n;
+		v[n].text = type == 't' || type == 'T';
+		n++;
+	}
+	qsort(v, n, sizeof(*v), compare_ksyms);
+	/* Per-cpu variables show as offsets below the kernel: not addresses. */
+	for (i = 0; i < n && !v[i].text; i++)
+		;
+	/* One symbol an address: the first listed. */
+	for (k = 0; i < n; i++)
+		if (!k || v[i].addr != v[k - 1].addr)
+			v[k++] = v[i];
+	n = k;
+	if (!n) {
+		free(text);
+		free(v);
+		*why = "it shows no addresses (kernel.kptr_restrict?)";
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		strings += strlen(v[i].name) + 1 + strlen(v[i].module) + 1;
+	if (n > UINT32_MAX || strings > STP_SYMS_MAX) {
+		free(text);
+		free(v);
+		*why = "it is too large";
+		return NULL;
+	}
+	h.count = (uint32_t)n;
+	*size = sizeof(h) + n * sizeof(struct stp_sym) + strings;
+	blob = xrealloc(NULL, *size);
+	out = (struct stp_sym *)(blob + sizeof(h));
+	str = (char *)(out + n);
+	str[0] = 0;		/* offset 0: "", the kernel */
+	k = 1;
+	for (i = 0; i < n; i++) {
+		uint64_t gap = i + 1 < n ? v[i + 1].addr - v[i].addr : 0;
+
+		/* The last symbol of a module has no known end. */
+		if (i + 1 < n && strcmp(v[i + 1].module, v[i].module))
+			gap = 0;
+		out[i].addr = v[i].addr;
+		out[i].size = gap <= UINT32_MAX ? (uint32_t)gap : 0;
+		out[i].reserved = 0;
+		out[i].name = (uint32_t)k;
+		k += (size_t)sprintf(str + k, "%s", v[i].name) + 1;
+		if (!v[i].module[0]) {
+			out[i].module = 0;
+		} else if (last_module && !strcmp(last_module, v[i].module)) {
+			out[i].module = last_module_off;
+		} else {
+			last_module = v[i].module;
+			last_module_off = out[i].module = (uint32_t)k;
+			k += (size_t)sprintf(str + k, "%s", v[i].module) + 1;
+		}
+	}
+	h.strings = (uint32_t)k;
+	*size = sizeof(h) + n * sizeof(struct stp_sym) + k;
+	memcpy(blob, &h, sizeof(h));
+	*count = h.count;
+	free(text);
+	free(v);
+	return blob;
+}
+
+/* A command whose refusal is not fatal: 0 or an errno. */
+static int try_command(const char *line)
+{
+	ssize_t n = write(cmd_fd, line, strlen(line));
+
+	return n == (ssize_t)strlen(line) ? 0 : n < 0 ? errno : EIO;
+}
+
+/*
+ * Upload the table before "start" (ksym.h).  A failure is a warning: the
+ * script then shows addresses in hex.
+ */
+static void upload_symbols(const char *dir)
+{
+	char path[512], line[64];
+	const char *why = NULL;
+	size_t size = 0, off = 0;
+	uint32_t count = 0;
+	double t0 = now();
+	char *blob = build_symbols(&size, &count, &why);
+	int fd = -1, rc;
+
+	if (!blob) {
+		fprintf(stderr, "WARNING: cannot use /proc/kallsyms: %s; symbols "
+			"show as addresses\n", why);
+		return;
+	}
+	snprintf(line, sizeof(line), "symbols %zu", size);
+	rc = try_command(line);
+	snprintf(path, sizeof(path), "%s/.symbols", dir);
+	if (rc == 0 && (fd = open(path, O_WRONLY)) < 0)
+		rc = errno;
+	while (rc == 0 && off < size) {
+		size_t chunk = size - off < (1 << 20) ? size - off : 1 << 20;
+		ssize_t k = write(fd, blob + off, chunk);
+
+		if (k <= 0)
+			rc = k < 0 ? errno : EIO;
+		else
+			off += (size_t)k;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (rc == 0)
+		rc = try_command("symbols end");
+	free(blob);
+	if (rc)
+		fprintf(stderr, "WARNING: the module refused the symbol table: "
+			"%s; symbols show as addresses\n", strerror(rc));
+	else if (opt.verbose)
+		fprintf(stderr, "staprun: %u symbols (%zu bytes) uploaded in "
+			"%.2f s\n", count, size, now() - t0);
 }
 
 struct session {
@@ -514,6 +740,8 @@ static int run(void)
 		opt.target_pid = child = start_child(&gate);
 	if (opt.target_pid)
 		command("target %ld", opt.target_pid);
+	if (m.wants_symbols)
+		upload_symbols(dir);
 	command("start");
 	if (gate >= 0) {
 		if (write(gate, "g", 1) != 1)
