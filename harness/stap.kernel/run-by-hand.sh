@@ -1,0 +1,31 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Run harness/stap.kernel in one grid guest, as the grid's harness suite
+# does (grid/suites/harness), without the rest of it:
+#
+#   harness/stap.kernel/run-by-hand.sh [KERNEL]     (default debian-6.1-amd64)
+#
+# The host builds each test's module for KERNEL (runtest with
+# STAP_PREBUILD) into build/tmp/stap.kernel/cache; the guest runs runtest
+# on the same tests with the kernel runtime, loading those modules
+# (STAP_CACHE_ONLY=1), and prints its stap.sum and the failures' logs.
+set -eu
+cd "$(dirname "$0")/../.."
+top=$PWD
+kernel=${1:-debian-6.1-amd64}
+work=$top/build/tmp/stap.kernel
+umask 022	# the guest reads the cache through the host's /
+mkdir -p "$work/prebuild"
+export SYSTEMTAP_DIR="$work/cache"
+unset STAP_CACHE_ONLY CC STAP_CFLAGS
+runtest --tool stap --srcdir "$top/harness" --outdir "$work/prebuild" \
+	STAP_PREBUILD="$kernel" kernel.exp > "$work/prebuild/runtest.out" 2>&1 || :
+if grep -E '^(FAIL|ERROR|UNRESOLVED): ' "$work/prebuild/stap.sum"; then
+	echo "prebuild failed: $work/prebuild/stap.log" >&2
+	exit 1
+fi
+"$top/build/bin/stapgrid" shell --kernel "$kernel" -c "cd /tmp && \
+HOME=/tmp SYSTEMTAP_DIR=$SYSTEMTAP_DIR STAP_CACHE_ONLY=1 runtest --tool stap \
+--srcdir $top/harness --outdir /tmp --target_board stapgrid-kernel kernel.exp \
+> /dev/null 2>&1; grep -E '^(PASS|FAIL|ERROR|UNRESOLVED|UNSUPPORTED|# of)' \
+/tmp/stap.sum; grep -B2 -A40 '^FAIL' /tmp/stap.log || :"
