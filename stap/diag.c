@@ -82,7 +82,7 @@ static void report(const Token *t, const char *kind, const char *fmt,
 {
 	char *msg = arena_vprintf(fmt, ap);
 
-	if (seen_before(kind, t, msg) || S->quiet)
+	if (S->quiet || seen_before(kind, t, msg))
 		return;
 	fprintf(stderr, "%s: %s", kind, msg);
 	print_location(t);

@@ -750,6 +750,26 @@ static void add_derived(Probe *probe, ProbePoint *pp, const Family *fam,
 	vec_push(&S->derived, d);
 }
 
+/* A family's check of a concrete point; for an optional point ('?') a
+ * failure is silent: the point is simply left out. */
+static bool check_point(const Family *fam, const ProbePoint *pp,
+			int64_t *seq, bool report)
+{
+	int errors = S->errors, suppressed = S->suppressed;
+	bool quiet = S->quiet, ok;
+
+	if (!fam->check)
+		return true;
+	if (report)
+		return fam->check(pp, seq);
+	S->quiet = true;
+	ok = fam->check(pp, seq);
+	S->quiet = quiet;
+	S->errors = errors;
+	S->suppressed = suppressed;
+	return ok;
+}
+
 /* kernel.function("vfs_*"): a derived probe for each name the
  * wildcard stands for. */
 static bool expand_names(Probe *probe, ProbePoint *pp, const Family *fam,
@@ -780,7 +800,7 @@ static bool expand_names(Probe *probe, ProbePoint *pp, const Family *fam,
 		c.param = clone_node(c.param);
 		c.param->str = names[i];
 		np->comps.v[1] = c;
-		if (fam->check && !fam->check(np, &seq))
+		if (!check_point(fam, np, &seq, report))
 			continue;
 		if (top_point == pp)
 			top_point = np;
@@ -820,7 +840,7 @@ static bool expand_family(Probe *probe, ProbePoint *pp, Node *body,
 	} else if (fam->expand && is_glob(pp->comps.v[1].param->str)) {
 		if (!expand_names(probe, pp, fam, body, cond, chain, report))
 			fam = NULL;
-	} else if (fam->check && !fam->check(pp, &seq)) {
+	} else if (!check_point(fam, pp, &seq, report)) {
 		fam = NULL;
 	} else {
 		add_derived(probe, pp, fam, body, cond, chain, seq);

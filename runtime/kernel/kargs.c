@@ -62,7 +62,8 @@ int64_t stp_kread(struct stp_context *c, int64_t addr, int size, bool sign)
 		return 0;
 	if (size < 1 || size > 8 ||
 	    copy_from_kernel_nofault(&v, (const void *)(uintptr_t)addr, size)) {
-		stp_error(c, "kernel read fault at 0x%llx", (long long)addr);
+		stp_error(c, "kernel read fault at 0x%llx [man error::fault]",
+			 (long long)addr);
 		return 0;
 	}
 	return extend(v, size * 8, sign);
@@ -81,7 +82,8 @@ int64_t stp_kread_bits(struct stp_context *c, int64_t addr, int bit_off,
 	addr += bit_off / 8;
 	if (bit_size < 1 || bytes > 8 ||
 	    copy_from_kernel_nofault(&v, (const void *)(uintptr_t)addr, bytes)) {
-		stp_error(c, "kernel read fault at 0x%llx", (long long)addr);
+		stp_error(c, "kernel read fault at 0x%llx [man error::fault]",
+			 (long long)addr);
 		return 0;
 	}
 	return extend(v >> shift, bit_size, sign);
