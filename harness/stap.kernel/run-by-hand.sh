@@ -8,7 +8,8 @@
 # The host builds each test's module for KERNEL (runtest with
 # STAP_PREBUILD) into build/tmp/stap.kernel/cache; the guest runs runtest
 # on the same tests with the kernel runtime, loading those modules
-# (STAP_CACHE_ONLY=1), and prints its stap.sum and the failures' logs.
+# (STAP_CACHE_ONLY=1), and prints its stap.sum, the failures' logs and
+# any splat of the kernel's log.
 set -eu
 cd "$(dirname "$0")/../.."
 top=$PWD
@@ -28,4 +29,6 @@ fi
 HOME=/tmp SYSTEMTAP_DIR=$SYSTEMTAP_DIR STAP_CACHE_ONLY=1 runtest --tool stap \
 --srcdir $top/harness --outdir /tmp --target_board stapgrid-kernel kernel.exp \
 > /dev/null 2>&1; grep -E '^(PASS|FAIL|ERROR|UNRESOLVED|UNSUPPORTED|# of)' \
-/tmp/stap.sum; grep -B2 -A40 '^FAIL' /tmp/stap.log || :"
+/tmp/stap.sum; grep -B2 -A40 '^FAIL' /tmp/stap.log; \
+dmesg | grep -E 'BUG:|WARNING:|KASAN|Oops|circular locking|inconsistent lock' \
+|| echo 'console: no splat'"
