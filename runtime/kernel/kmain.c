@@ -21,6 +21,7 @@
 #include <linux/kprobes.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/tracepoint.h>
 #include <linux/vmalloc.h>
@@ -57,9 +58,51 @@ struct timer_slot {
 };
 static struct timer_slot *tslots;
 
+/*
+ * Overload: when the handlers of one CPU take more than STP_OVERLOAD_
+ * THRESHOLD of each STP_OVERLOAD_INTERVAL (half of every second by
+ * default), the session ends with an error, as SystemTap's does, rather
+ * than starve the machine.  -DSTP_NO_OVERLOAD turns it off.
+ */
+#ifndef STP_OVERLOAD_INTERVAL
+#define STP_OVERLOAD_INTERVAL 1000000000LL
+#endif
+#ifndef STP_OVERLOAD_THRESHOLD
+#define STP_OVERLOAD_THRESHOLD 500000000LL
+#endif
+
+struct overload {
+	u64 start, spent;
+};
+static DEFINE_PER_CPU(struct overload, overload);
+
+static void account(struct stp_context *c, u64 t0)
+{
+#ifndef STP_NO_OVERLOAD
+	struct overload *o = this_cpu_ptr(&overload);
+	u64 now = local_clock();
+
+	if (now - o->start > STP_OVERLOAD_INTERVAL) {
+		o->start = now;
+		o->spent = 0;
+	}
+	o->spent += now - t0;
+	if (o->spent > STP_OVERLOAD_THRESHOLD &&
+	    !READ_ONCE(stp_session.exit_requested)) {
+		stp_control_send("ERROR: probe overhead exceeded threshold\n");
+		__atomic_add_fetch(&stp_session.errors, 1, __ATOMIC_RELAXED);
+		stp_request_exit(c);
+	}
+#endif
+}
+
 bool stp_run_probe(const struct stp_probe *p, const struct stp_probe_hit *h,
 		   int64_t actions)
 {
+	bool session = p->kind == STP_PROBE_BEGIN || p->kind == STP_PROBE_END ||
+		       p->kind == STP_PROBE_ERROR;
+	u64 t0;
+
 	struct stp_context *c;
 
 	preempt_disable();
@@ -73,6 +116,7 @@ bool stp_run_probe(const struct stp_probe *p, const struct stp_probe_hit *h,
 		return false;
 	}
 	WRITE_ONCE(c->busy, 1);
+	t0 = local_clock();
 	stp_context_start(c, p->pp, actions);
 	c->regs = h->regs;
 	c->entry = h->entry;
@@ -80,6 +124,8 @@ bool stp_run_probe(const struct stp_probe *p, const struct stp_probe_hit *h,
 	c->procfs_value = h->procfs_value;
 	h->handler(c);
 	stp_context_end(c);
+	if (!session)
+		account(c, t0);
 	WRITE_ONCE(c->busy, 0);
 	if (READ_ONCE(stp_session.exit_requested) && !xchg(&exit_sent, 1))
 		stp_control_send("EXIT\n");
