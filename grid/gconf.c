@@ -461,6 +461,12 @@ static int suite_kv(void *ctx, const char *file, int line, const char *key, char
 			return -1;
 		}
 		sv_push(&s->modules, val);
+	} else if (!strcmp(key, "prebuild")) {
+		if (!g_valid_id(val) || !sv_has(&s->files, val)) {
+			g_err("%s:%d: no script '%s' in %s", file, line, val, s->dir);
+			return -1;
+		}
+		setstr(&s->prebuild, val);
 	} else if (!strcmp(key, "kernel")) {
 		if (strcmp(val, "bogus")) {
 			g_err("%s:%d: kernel may only be 'bogus' (boot a file that is not a kernel)",
@@ -496,7 +502,7 @@ static int suite_kv(void *ctx, const char *file, int line, const char *key, char
 		return rc;
 	} else {
 		g_err("%s:%d: unknown key '%s' (known: description, timeout, tcg, hostroot, vcpus, "
-		      "test, module, expect, kernel)",
+		      "test, prebuild, module, expect, kernel)",
 		      file, line, key);
 		return -1;
 	}
@@ -579,6 +585,7 @@ void g_suite_free(struct g_suite *s)
 	free(s->description);
 	free(s->tcg);
 	free(s->expect);
+	free(s->prebuild);
 	sv_free(&s->modules);
 	for (int i = 0; i < s->ntests; i++) {
 		free(s->tests[i].name);

@@ -61,6 +61,11 @@ static char *job_script(const struct g_kernel *k, const struct g_kinfo *ki, cons
 	sb_addf(&b, " GRID_SUITE=%s GRID_DURATION=%d GRID_ACCEL=%s GRID_HOSTROOT=%d GRID_FEATURES=",
 		s ? s->name : "shell", o->duration, accel, hostroot);
 	shquote(&b, feat);
+	/* With the host's / (a local host), the tree and the cache are there. */
+	sb_add(&b, " GRID_SRC=");
+	shquote(&b, G.src);
+	sb_add(&b, " GRID_CACHE=");
+	shquote(&b, G.cache);
 	sb_add(&b, "\n");
 	sb_add(&b, job_prologue);
 	if (o->command) {
@@ -91,6 +96,9 @@ void g_jobres_free(struct g_jobres *r)
 		free(r->tests[i].excerpt);
 	}
 	free(r->tests);
+	for (int i = 0; i < r->ndg; i++)
+		g_dgsum_free(&r->dg[i]);
+	free(r->dg);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -252,15 +260,63 @@ static const char *endname(enum g_domend e)
 	return n[e];
 }
 
+/* The suite's prebuild script on this host (the controller's), before the
+ * guest boots: `sh SCRIPT` in the suite folder, its output in
+ * prebuild.log.  Becomes the test "prebuild", first in the job's list. */
+static void prebuild(const struct g_kernel *k, const struct g_kinfo *ki, const struct g_suite *s,
+		     const char *jobdir, struct g_testres *t)
+{
+	char *script = g_path(s->dir, s->prebuild), *log = g_path(jobdir, "prebuild.log");
+	char *abs = realpath(jobdir, NULL); /* the script runs in the suite folder */
+	char *e[6] = {
+		xasprintf("GRID_KERNEL=%s", k->id), xasprintf("GRID_RELEASE=%s", ki->release),
+		xasprintf("GRID_SRC=%s", G.src), xasprintf("GRID_CACHE=%s", G.cache),
+		xasprintf("GRID_JOBDIR=%s", abs ? abs : jobdir), NULL};
+	char *argv[] = {"env", e[0], e[1], e[2], e[3], e[4], "sh", script, NULL};
+	double t0 = g_now();
+	int rc = g_run(argv, s->dir, NULL, log);
+
+	memset(t, 0, sizeof(*t));
+	t->name = xstrdup("prebuild");
+	t->verdict = rc == 0 ? V_PASS : V_FAIL;
+	t->duration = g_now() - t0;
+	t->log = xstrdup("prebuild.log");
+	if (g_verbose)
+		g_info("%s/%s: prebuild %s (%.1f s)", k->id, s->name, rc == 0 ? "passed" : "failed",
+		       t->duration);
+	for (int i = 0; i < 5; i++)
+		free(e[i]);
+	free(abs);
+	free(script);
+	free(log);
+}
+
+/* The prebuild's result goes first among the tests and counts like one. */
+static void add_prebuild(struct g_jobres *r, struct g_testres *t)
+{
+	r->tests = xrealloc(r->tests, (size_t)(r->ntests + 1) * sizeof(*r->tests));
+	memmove(r->tests + 1, r->tests, (size_t)r->ntests * sizeof(*r->tests));
+	r->tests[0] = *t;
+	r->ntests++;
+	r->counts[t->verdict]++;
+	if (r->verdict != V_INFRA && t->verdict != V_PASS) {
+		r->verdict = g_verdict_worse(r->verdict, t->verdict);
+		if (!r->reason)
+			r->reason = xstrdup("the prebuild on the host failed (prebuild.log)");
+	}
+}
+
 int g_job_run(struct g_conn *c, const struct g_kernel *k, const struct g_kinfo *ki,
 	      const struct g_suite *s, const struct g_jobopt *o, const char *jobdir,
 	      struct g_jobres *r)
 {
 	const struct g_host *h = g_conn_host(c);
 	const char *accel = g_conn_accel(c);
-	const char *tcg = s ? s->tcg : "multi";
+	const char *tcg = s ? s->tcg : o->tcg ? o->tcg : "multi";
 	bool hostroot = o->command ? true : s->hostroot;
-	int timeout = ((s ? s->timeout : 300) + o->duration) * k->timeout_scale;
+	int timeout = ((s ? s->timeout : o->timeout > 0 ? o->timeout : 300) + o->duration) *
+		      k->timeout_scale;
+	struct g_testres pre = {0};
 	char *tag, *initrd = NULL, *rinitrd = NULL, *rkernel = NULL, *xml = NULL, *err = NULL;
 	char *cmdline = NULL, *script = NULL, *key = NULL;
 	struct g_share *sh = NULL;
@@ -287,6 +343,12 @@ int g_job_run(struct g_conn *c, const struct g_kernel *k, const struct g_kinfo *
 		goto infra;
 	}
 
+	if (s && s->prebuild)
+		prebuild(k, ki, s, jobdir, &pre);
+	if (g_interrupted) {
+		r->reason = xstrdup("interrupted");
+		goto infra;
+	}
 	initrd = g_kernel_initrd(k, ki);
 	if (!initrd) {
 		r->reason = xstrdup("cannot build the initramfs");
@@ -406,7 +468,11 @@ int g_job_run(struct g_conn *c, const struct g_kernel *k, const struct g_kinfo *
 	} else if (!strncmp(accel, "tcg", 3)) {
 		r->tcg = xstrdup(tcg);
 	}
+	if (o->watch)
+		o->watch(o->watch_arg, g_conn_local(c) ? g_share_dir(sh) : NULL, true);
 	end = g_dom_wait(d, timeout);
+	if (o->watch)
+		o->watch(o->watch_arg, NULL, false);
 	r->t_ended = g_now();
 	g_dom_destroy(d);
 	d = NULL;
@@ -420,6 +486,7 @@ int g_job_run(struct g_conn *c, const struct g_kernel *k, const struct g_kinfo *
 	if (end == G_END_FAILED && !r->reason)
 		r->reason = xstrdup("QEMU failed while the guest ran");
 	judge(r, s, o, end, jobdir);
+	g_dejagnu_collect(jobdir, r);
 	if (end == G_END_TIMEOUT && !r->reason)
 		r->reason = xasprintf("no result within %d s: destroyed by the host watchdog", timeout);
 	if (end == G_END_WATCHDOG && !r->reason)
@@ -439,6 +506,8 @@ infra:
 	if (sh && !r->final)
 		g_share_fetch(sh, jobdir);
 done:
+	if (pre.name)
+		add_prebuild(r, &pre);
 	r->end = g_epoch();
 	if (g_verbose > 1 && r->t_create > 0)
 		g_info("%s/%s timing: set-up %.2f s, create %.2f s, guest %.2f s, collect %.2f s",

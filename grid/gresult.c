@@ -36,6 +36,26 @@ char *g_job_id(const struct g_jobres *r)
 		      : xasprintf("%s.%s", r->kernel, r->suite);
 }
 
+/* [{sum, pass, fail, ..., failures: [lines]}] for the job's .sum files. */
+static json_t *dejagnu_json(const struct g_jobres *r)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i < r->ndg; i++) {
+		const struct g_dgsum *d = &r->dg[i];
+		json_t *o = json_object(), *f = json_array();
+
+		json_object_set_new(o, "sum", json_string(d->sum));
+		for (int c = 0; c < DG__N; c++)
+			json_object_set_new(o, g_dg_name((enum g_dg)c), json_integer(d->counts[c]));
+		for (size_t k = 0; k < d->failures.n; k++)
+			json_array_append_new(f, json_string(d->failures.v[k]));
+		json_object_set_new(o, "failures", f);
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 static json_t *job_json(const struct g_jobres *r, const char *rundir)
 {
 	json_t *j = json_object(), *counts = json_object(), *tests = json_array();
@@ -78,6 +98,7 @@ static json_t *job_json(const struct g_jobres *r, const char *rundir)
 		free(log);
 	}
 	json_object_set_new(j, "tests", tests);
+	json_object_set_new(j, "dejagnu", dejagnu_json(r));
 	json_object_set_new(j, "dir", json_string(rel(r->dir, rundir)));
 	json_object_set_new(j, "console", g_exists(console) ? json_string(rel(console, rundir)) : json_null());
 	json_object_set_new(j, "excerpt", r->excerpt ? json_string(r->excerpt) : json_null());

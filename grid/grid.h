@@ -120,6 +120,7 @@ struct g_suite {
 	int ntests;
 	strv files;   /* everything in the folder, copied into the share */
 	strv modules; /* grid/modules/NAME built against the kernel, NAME.ko in the share */
+	char *prebuild; /* a script run on the host before the guest boots */
 	char *expect; /* selftest suites: the verdict the job must get */
 	bool bogus_kernel; /* selftest: boot a file that is not a kernel */
 };
@@ -241,6 +242,13 @@ struct g_testres {
 	char *log;     /* file name in the job folder, or NULL */
 	char *excerpt; /* console excerpt for non-pass */
 };
+/* A DejaGnu .sum the job left (a suite running runtest): its counts. */
+enum g_dg { DG_PASS, DG_FAIL, DG_XPASS, DG_XFAIL, DG_UNRESOLVED, DG_UNTESTED, DG_UNSUPPORTED, DG_ERROR, DG__N };
+struct g_dgsum {
+	char *sum;        /* path relative to the job folder */
+	int counts[DG__N];
+	strv failures;    /* FAIL, XPASS, UNRESOLVED and ERROR lines, as written */
+};
 struct g_jobres {
 	char *kernel, *suite, *host, *accel, *tcg, *dir;
 	char *release, *build_id;
@@ -253,16 +261,31 @@ struct g_jobres {
 	int attempts, rep; /* rep: 1..N under --repeat N, else 0 */
 	double t0, t_create, t_created, t_ended; /* phases, for -vv */
 	bool final; /* an infra verdict that another attempt cannot mend */
+	struct g_dgsum *dg; /* DejaGnu summaries, from the guest and the prebuild */
+	int ndg;
 };
 struct g_jobopt {
 	int duration;
 	const char *command; /* shell: run this instead of a suite's tests */
 	bool no_tcg_check;
+	int timeout;         /* a command's, seconds (default 300) */
+	const char *tcg;     /* a command's TCG mode (default multi) */
+	/* Called once the guest runs (running true; sharedir is the share's
+	 * folder when it is on this machine, else NULL) and once it has ended
+	 * (exec streams the guest's output meanwhile). */
+	void (*watch)(void *arg, const char *sharedir, bool running);
+	void *watch_arg;
 };
 int g_job_run(struct g_conn *c, const struct g_kernel *k, const struct g_kinfo *ki,
 	      const struct g_suite *s, const struct g_jobopt *o, const char *jobdir,
 	      struct g_jobres *r);
 void g_jobres_free(struct g_jobres *r);
+
+/* ---- gdejagnu.c: DejaGnu summaries ---------------------------------------- */
+const char *g_dg_name(enum g_dg c); /* "pass", "fail", ... */
+/* Every .sum in the job folder and its prebuild/ folder into r->dg. */
+void g_dejagnu_collect(const char *jobdir, struct g_jobres *r);
+void g_dgsum_free(struct g_dgsum *d);
 
 /* ---- gsched.c: a run: jobs over hosts ------------------------------------ */
 struct g_runopt {
@@ -275,10 +298,25 @@ int g_run_grid(const struct g_runopt *o);
 /* ids, or the keywords "all" / "debian", to kernel ids; errors name the known ids. */
 int g_select_kernels(const strv *ids, struct g_kernel *ks, int nk, strv *out);
 int g_shell(const char *kernel, const char *cmd, const char *hosts_file);
+/* One command in one fresh guest of a kernel (shell, exec): the job's
+ * folder is kept in *dir for the caller to read and remove.  Returns 0
+ * after the guest ran (r says how), 1 when it could not start. */
+struct g_oneguest {
+	const char *kernel, *hosts_file;
+	struct g_jobopt o;
+	int (*before)(void *arg, const struct g_kernel *k); /* after the kernel is ready */
+	void *arg;
+};
+int g_one_guest(const struct g_oneguest *g, char **dir, struct g_jobres *r);
+/* Exit status for a command's guest: 0, 1 (the command failed), 2 (the guest). */
+int g_guest_status(const struct g_jobres *r);
 int g_selftest(const char *kernel, const char *hosts_file);
 /* Run argv while the local libvirt daemons are up (started if none runs). */
 int g_with_libvirt(char *const argv[]);
 char *g_job_id(const struct g_jobres *r);
+
+/* ---- gexec.c: stap in a guest, its module built on the host -------------- */
+int g_exec(const char *kernel, int timeout, char *const stap_args[], const char *hosts_file);
 
 /* ---- gresult.c: run.json, kcidb.json, .sum -------------------------------- */
 struct g_run {

@@ -497,62 +497,56 @@ out:
 	return g_interrupted ? 130 : rc;
 }
 
-int g_shell(const char *kernel, const char *cmd, const char *hosts_file)
+/* Prints the unknown kernel error, with the known ids. */
+static struct g_kernel *find_kernel(struct g_kernel *ks, int nk, const char *id)
 {
-	struct g_kernel *ks = NULL, *k;
-	struct g_host *hosts = NULL;
-	struct g_conn *c = NULL;
-	struct g_kinfo ki = {0};
-	struct g_jobres r = {0};
-	struct g_jobopt o = {.command = cmd};
-	int nk = 0, nh = 0, rc = 1, ok = -1;
-	char *dir = NULL, *log = NULL, *out = NULL;
+	struct g_kernel *k = g_kernel_find(ks, nk, id);
 
-	if (g_conf_kernels(&ks, &nk) < 0)
-		goto out;
-	k = g_kernel_find(ks, nk, kernel);
 	if (!k) {
-		strv one = {0};
-		strv sel = {0};
-		sv_push(&one, kernel);
+		strv one = {0}, sel = {0};
+
+		sv_push(&one, id);
 		g_select_kernels(&one, ks, nk, &sel);
 		sv_free(&one);
 		sv_free(&sel);
-		goto out;
 	}
-	if (ready_kernel(k, &ki) < 0 || load_hosts(hosts_file, &hosts, &nh) < 0)
-		goto out;
+	return k;
+}
+
+/* The first reachable host (the connection keeps pointing at hosts[i]). */
+static struct g_conn *first_host(struct g_host *hosts, int nh)
+{
+	struct g_conn *c = NULL;
+
 	for (int h = 0; h < nh && !c && !g_interrupted; h++)
 		c = g_connect(&hosts[h]);
-	if (!c)
+	return c;
+}
+
+int g_one_guest(const struct g_oneguest *g, char **dir, struct g_jobres *r)
+{
+	struct g_kernel *ks = NULL, *k;
+	struct g_conn *c = NULL;
+	struct g_kinfo ki = {0};
+	struct g_host *hosts = NULL;
+	int nk = 0, nh = 0, rc = 1, ok = -1;
+
+	*dir = NULL;
+	if (g_conf_kernels(&ks, &nk) < 0 || !(k = find_kernel(ks, nk, g->kernel)))
+		goto out;
+	if (ready_kernel(k, &ki) < 0 || (g->before && g->before(g->arg, k) != 0))
+		goto out;
+	if (load_hosts(g->hosts_file, &hosts, &nh) < 0 || !(c = first_host(hosts, nh)))
 		goto out;
 	settle_accel(c, k, &ki);
-	dir = xasprintf("%s/work/shell-%d", G.cache, (int)getpid());
+	*dir = xasprintf("%s/work/shell-%d", G.cache, (int)getpid());
 	for (int attempt = 0; attempt < MAX_ATTEMPTS && ok < 0 && !g_interrupted; attempt++) {
-		g_jobres_free(&r);
-		g_rmtree(dir);
-		ok = g_job_run(c, k, &ki, NULL, &o, dir, &r);
+		g_jobres_free(r);
+		g_rmtree(*dir);
+		ok = g_job_run(c, k, &ki, NULL, &g->o, *dir, r);
 	}
-	log = g_path(dir, "test-shell.log");
-	out = g_readfile(log, NULL);
-	if (out)
-		fputs(out, stdout);
-	fflush(stdout);
-	if (r.verdict == V_PASS) {
-		rc = 0;
-	} else if (r.ntests && r.tests[0].verdict == V_FAIL && r.verdict == V_FAIL) {
-		rc = 1; /* the command failed; its output says why */
-	} else {
-		g_err("guest %s: %s%s%s", k->id, g_verdict_name(r.verdict), r.reason ? ": " : "",
-		      r.reason ? r.reason : "");
-		if (r.excerpt)
-			fprintf(stderr, "%s\n", r.excerpt);
-		rc = 2;
-	}
+	rc = 0;
 out:
-	if (dir)
-		g_rmtree(dir);
-	g_jobres_free(&r);
 	g_kinfo_free(&ki);
 	g_disconnect(c);
 	for (int i = 0; i < nh; i++)
@@ -561,9 +555,43 @@ out:
 	for (int i = 0; i < nk; i++)
 		g_kernel_free(&ks[i]);
 	free(ks);
+	return rc;
+}
+
+int g_guest_status(const struct g_jobres *r)
+{
+	if (r->verdict == V_PASS)
+		return 0;
+	if (r->ntests && r->tests[0].verdict == V_FAIL && r->verdict == V_FAIL)
+		return 1; /* the command failed; its output says why */
+	g_err("guest %s: %s%s%s", r->kernel ? r->kernel : "?", g_verdict_name(r->verdict),
+	      r->reason ? ": " : "", r->reason ? r->reason : "");
+	if (r->excerpt)
+		fprintf(stderr, "%s\n", r->excerpt);
+	return 2;
+}
+
+int g_shell(const char *kernel, const char *cmd, const char *hosts_file)
+{
+	struct g_oneguest g = {.kernel = kernel, .hosts_file = hosts_file, .o = {.command = cmd}};
+	struct g_jobres r = {0};
+	char *dir = NULL, *log, *out;
+	int rc = g_one_guest(&g, &dir, &r);
+
+	if (rc == 0) {
+		log = g_path(dir, "test-shell.log");
+		out = g_readfile(log, NULL);
+		if (out)
+			fputs(out, stdout);
+		fflush(stdout);
+		rc = g_guest_status(&r);
+		free(log);
+		free(out);
+	}
+	if (dir)
+		g_rmtree(dir);
 	free(dir);
-	free(log);
-	free(out);
+	g_jobres_free(&r);
 	return g_interrupted ? 130 : rc;
 }
 

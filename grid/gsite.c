@@ -111,6 +111,78 @@ static char *copy_in(const char *runsrc, const char *relpath, const char *sitedi
 	return ret;
 }
 
+/* "N pass, N fail" over the job's DejaGnu summaries from the guest (not
+ * the host's prebuild); "" when it has none. */
+static char *dg_brief(json_t *job)
+{
+	json_t *d;
+	size_t i;
+	long n[DG__N] = {0};
+	bool any = false;
+	sbuf b = {0};
+
+	json_array_foreach(json_object_get(job, "dejagnu"), i, d) {
+		if (!strncmp(js(d, "sum"), "prebuild/", 9))
+			continue;
+		any = true;
+		for (int c = 0; c < DG__N; c++)
+			n[c] += (long)json_integer_value(json_object_get(d, g_dg_name((enum g_dg)c)));
+	}
+	for (int c = 0; any && c < DG__N; c++)
+		if (c <= DG_FAIL || n[c])
+			sb_addf(&b, "%s%ld %s", b.len ? ", " : "", n[c], g_dg_name((enum g_dg)c));
+	return sb_steal(&b);
+}
+
+/* The job's DejaGnu summaries: counts, failing lines, the .sum itself. */
+static void dg_section(sbuf *b, json_t *job, const char *runsrc, const char *rundst)
+{
+	json_t *dgs = json_object_get(job, "dejagnu"), *d, *f;
+	size_t i, k;
+
+	if (!json_array_size(dgs))
+		return;
+	sb_add(b, "<h2>DejaGnu</h2>\n<table><tr><th>summary</th>");
+	for (int c = 0; c < DG__N; c++)
+		sb_addf(b, "<th>%s</th>", g_dg_name((enum g_dg)c));
+	sb_add(b, "</tr>\n");
+	json_array_foreach(dgs, i, d) {
+		char *rel = xasprintf("%s/%s", js(job, "dir"), js(d, "sum"));
+		char *name = xasprintf("%s/%s", js(job, "id"), js(d, "sum"));
+		char *copied;
+
+		for (char *p = strchr(name, '/') + 1; *p; p++)
+			if (*p == '/')
+				*p = '-';
+		copied = copy_in(runsrc, rel, rundst, name);
+		sb_add(b, "<tr><td>");
+		if (copied)
+			sb_addf(b, "<a href='%s'>", copied);
+		sb_addxml(b, js(d, "sum"));
+		sb_add(b, copied ? "</a></td>" : "</td>");
+		for (int c = 0; c < DG__N; c++)
+			sb_addf(b, "<td>%ld</td>",
+				(long)json_integer_value(json_object_get(d, g_dg_name((enum g_dg)c))));
+		sb_add(b, "</tr>\n");
+		free(rel);
+		free(name);
+		free(copied);
+	}
+	sb_add(b, "</table>\n");
+	json_array_foreach(dgs, i, d) {
+		if (!json_array_size(json_object_get(d, "failures")))
+			continue;
+		sb_add(b, "<h3>");
+		sb_addxml(b, js(d, "sum"));
+		sb_add(b, ": failures</h3>\n<pre>");
+		json_array_foreach(json_object_get(d, "failures"), k, f) {
+			sb_addxml(b, json_string_value(f));
+			sb_add(b, "\n");
+		}
+		sb_add(b, "</pre>\n");
+	}
+}
+
 static int job_page(json_t *job, const char *runid, const char *runsrc, const char *rundst)
 {
 	const char *id = js(job, "id");
@@ -161,6 +233,7 @@ static int job_page(json_t *job, const char *runid, const char *runsrc, const ch
 		free(copied);
 	}
 	sb_add(&b, "</table>\n");
+	dg_section(&b, job, runsrc, rundst);
 	if (json_string_value(json_object_get(job, "excerpt"))) {
 		sb_add(&b, "<h2>Console excerpt</h2>\n<pre>");
 		sb_addxml(&b, js(job, "excerpt"));
@@ -208,7 +281,7 @@ static int run_page(json_t *run, const char *runsrc, const char *sitedir)
 	sb_addxml(&b, id);
 	sb_add(&b, ".json'>KCIDB submission</a></p>\n");
 	sb_add(&b, "<table><tr><th>kernel</th><th>suite</th><th>verdict</th><th>host</th><th>accel</th>"
-		   "<th>tests passed</th><th>duration</th><th>reason</th></tr>\n");
+		   "<th>tests passed</th><th>DejaGnu</th><th>duration</th><th>reason</th></tr>\n");
 	json_array_foreach(jobs, i, j) {
 		json_t *c = json_object_get(j, "counts");
 		char *href = xasprintf("%s.html", js(j, "id"));
@@ -234,9 +307,15 @@ static int run_page(json_t *run, const char *runsrc, const char *sitedir)
 			sb_addxml(&b, js(j, "tcg"));
 			sb_add(&b, ")");
 		}
-		sb_addf(&b, "</td><td>%ld/%ld</td><td>%.1f s</td><td>",
-			(long)json_integer_value(json_object_get(c, "pass")), total,
-			json_number_value(json_object_get(j, "duration")));
+		{
+			char *dg = dg_brief(j);
+
+			sb_addf(&b, "</td><td>%ld/%ld</td><td>", (long)json_integer_value(json_object_get(c, "pass")),
+				total);
+			sb_addxml(&b, dg);
+			sb_addf(&b, "</td><td>%.1f s</td><td>", json_number_value(json_object_get(j, "duration")));
+			free(dg);
+		}
 		sb_addxml(&b, js(j, "reason"));
 		sb_add(&b, "</td></tr>\n");
 		free(href);

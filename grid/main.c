@@ -22,6 +22,10 @@ static const char *usage =
 	"      [--repeat N] [--hosts FILE] [--no-publish]\n"
 	"                               a job per (kernel, suite); results in results/runs/\n"
 	"  shell --kernel K -c CMD      run CMD in a fresh guest of kernel K, print its output\n"
+	"  exec --kernel K [--timeout S] -- STAP-ARGS\n"
+	"                               build the module on the host (stap -r K -p4), run\n"
+	"                               stap STAP-ARGS in a fresh guest of K, here; exit\n"
+	"                               with the script's status (2: the guest failed)\n"
 	"  selftest [--kernel K]        deliberate guests that must pass, fail, panic, oops,\n"
 	"                               warn, hang and fail to boot\n"
 	"  publish                      rebuild results/site/ from results/runs/\n"
@@ -98,6 +102,7 @@ static int cmd_prepare(const strv *ids, bool force)
 struct cli {
 	struct g_runopt ro;
 	const char *kernel, *command;
+	int timeout;
 	strv kernels;
 	bool force;
 };
@@ -120,6 +125,14 @@ static int take(struct cli *a, int c)
 	case 'H': a->ro.hosts_file = optarg; break;
 	case 'f': a->force = true; break;
 	case 'N': a->ro.publish = false; break;
+	case 'T':
+		v = strtol(optarg, &end, 10);
+		if (*end || v < 1 || v > 86400) {
+			fprintf(stderr, "stapgrid: error: --timeout needs seconds (1-86400), got '%s'\n", optarg);
+			return -1;
+		}
+		a->timeout = (int)v;
+		break;
 	case 'r':
 	case 'd':
 	case 'j':
@@ -143,6 +156,33 @@ static int take(struct cli *a, int c)
 	return 0;
 }
 
+static void default_results(void)
+{
+	if (!G.results) {
+		char *def = g_path(G.src, "results");
+		G.results = env_or("STAPGRID_RESULTS", def);
+		free(def);
+	}
+}
+
+/* exec: everything after the options (and --) is stap's. */
+static int main_exec(const struct cli *a, char **stap_args)
+{
+	int rc;
+
+	if (!a->kernel || !stap_args[0]) {
+		fprintf(stderr, "stapgrid: error: exec needs --kernel K and stap's arguments "
+			"(stapgrid exec --kernel K -- SCRIPT.stp)\n");
+		return 2;
+	}
+	default_results();
+	g_proc_init();
+	rc = g_exec(a->kernel, a->timeout ? a->timeout : 300, stap_args, a->ro.hosts_file);
+	g_virt_fini();
+	g_proc_fini();
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -153,7 +193,7 @@ int main(int argc, char **argv)
 		{"duration", required_argument, 0, 'd'}, {"jobs", required_argument, 0, 'j'},
 		{"hosts", required_argument, 0, 'H'},   {"force", no_argument, 0, 'f'},
 		{"no-publish", no_argument, 0, 'N'},    {"help", no_argument, 0, 'h'},
-		{"repeat", required_argument, 0, 'r'},
+		{"repeat", required_argument, 0, 'r'},  {"timeout", required_argument, 0, 'T'},
 		{0, 0, 0, 0}};
 	struct cli a = {.ro = {.progress = true, .publish = true}};
 	int c, t, rc = 2;
@@ -184,20 +224,22 @@ int main(int argc, char **argv)
 		g_proc_fini();
 		goto out;
 	}
-	while ((c = getopt_long(argc, argv, "vhk:K:s:d:j:H:c:", opts, NULL)) != -1)
+	/* exec: stap's arguments start at the first that is not ours. */
+	while ((c = getopt_long(argc, argv, strcmp(cmd, "exec") ? "vhk:K:s:d:j:H:c:" : "+vhk:K:s:d:j:H:c:",
+				opts, NULL)) != -1)
 		if ((t = take(&a, c)) != 0) {
 			rc = t > 0 ? 0 : 2;
 			goto out;
 		}
+	if (!strcmp(cmd, "exec")) {
+		rc = main_exec(&a, argv + optind);
+		goto out;
+	}
 	if (optind < argc) {
 		fprintf(stderr, "stapgrid: error: unexpected argument '%s'\n%s", argv[optind], usage);
 		goto out;
 	}
-	if (!G.results) {
-		char *def = g_path(G.src, "results");
-		G.results = env_or("STAPGRID_RESULTS", def);
-		free(def);
-	}
+	default_results();
 	g_proc_init();
 	if (!strcmp(cmd, "list")) {
 		rc = cmd_list();
