@@ -127,7 +127,7 @@ static void free_add(struct stp_map *map, struct stp_map_entry *e)
 }
 
 /* Unlink I from the iteration list. */
-static void list_del(struct stp_map *map, uint32_t i)
+static void map_unlink(struct stp_map *map, uint32_t i)
 {
 	struct stp_map_entry *e = entry(map, i);
 
@@ -340,7 +340,7 @@ static bool keys_equal(const struct stp_map *map, const struct stp_map_entry *e,
 	return true;
 }
 
-static struct stp_map_entry *lookup(struct stp_map *map,
+static struct stp_map_entry *map_lookup(struct stp_map *map,
 				    const union stp_arg *keys, uint32_t hash)
 {
 	uint32_t i;
@@ -358,7 +358,7 @@ static struct stp_map_entry *lookup(struct stp_map *map,
 struct stp_map_entry *stp_map_find(struct stp_map *map,
 				   const union stp_arg *keys)
 {
-	return lookup(map, keys, hash_keys(map, keys));
+	return map_lookup(map, keys, hash_keys(map, keys));
 }
 
 /* Chains are short (at most one entry per bucket on average): walk to E. */
@@ -407,7 +407,7 @@ static struct stp_map_entry *take_entry(struct stp_map *map, uint32_t hash)
 		return NULL;
 	e = entry(map, map->head);
 	hash_unlink(map, e);
-	list_del(map, e->self);
+	map_unlink(map, e->self);
 	return e;
 }
 
@@ -415,7 +415,7 @@ struct stp_map_entry *stp_map_insert(struct stp_map *map,
 				     const union stp_arg *keys, int *err)
 {
 	uint32_t hash = hash_keys(map, keys), *b;
-	struct stp_map_entry *e = lookup(map, keys, hash);
+	struct stp_map_entry *e = map_lookup(map, keys, hash);
 	int i;
 
 	if (e)
@@ -448,7 +448,7 @@ struct stp_map_entry *stp_map_insert(struct stp_map *map,
 void stp_map_remove(struct stp_map *map, struct stp_map_entry *e)
 {
 	hash_unlink(map, e);
-	list_del(map, e->self);
+	map_unlink(map, e->self);
 	free_add(map, e);
 	map->size--;
 }
@@ -689,7 +689,7 @@ static void top_sort(struct stp_map *map, const struct sort_ctx *c, int n)
 		a = map->head;
 		while ((b = entry(map, a)->lnext) != NIL && --num > 0) {
 			if (after(c, a, b)) {	/* swap: a goes after b */
-				list_del(map, a);
+				map_unlink(map, a);
 				list_add_after(map, a, b);
 				swaps++;
 			} else {
@@ -704,7 +704,7 @@ static void top_sort(struct stp_map *map, const struct sort_ctx *c, int n)
 		     pos = entry(map, pos)->lprev)
 			;
 		if (pos != last) {
-			list_del(map, a);
+			map_unlink(map, a);
 			list_add_after(map, a, pos);
 			last = entry(map, last)->lprev;
 		}

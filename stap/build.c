@@ -358,14 +358,18 @@ static const char *module_name(const char *key)
 static bool write_module_tree(const char *dir, const char *name)
 {
 	VEC(char *) files = { 0 };
-	Buf kb = { 0 };
+	Buf kb = { 0 }, all = { 0 };
 	const char *rt = runtime_dir();
 	FILE *f;
 	int i;
 
 	list_files(rt, source_files, &files);
 	list_files(arena_printf("%s/kernel", rt), source_files, &files);
-	buf_printf(&kb, "obj-m := %s.o\n%s-y := prog.o", name, name);
+	/* The runtime is one unit (stp_runtime_all.c includes each .c):
+	 * the kernel headers, most of a module's build time, are parsed
+	 * twice in all instead of once a file. */
+	buf_printf(&kb, "obj-m := %s.o\n%s-y := prog.o stp_runtime_all.o",
+		   name, name);
 	for (i = 0; i < files.len; i++) {
 		const char *base = strrchr(files.v[i], '/') + 1;
 		size_t n = strlen(base);
@@ -374,11 +378,21 @@ static bool write_module_tree(const char *dir, const char *name)
 			fprintf(stderr, "stap: cannot copy %s into %s\n",
 				files.v[i], dir);
 			buf_free(&kb);
+			buf_free(&all);
 			return false;
 		}
 		if (!strcmp(base + n - 2, ".c"))
-			buf_printf(&kb, " %.*s.o", (int)(n - 2), base);
+			buf_printf(&all, "#include \"%s\"\n", base);
 	}
+	f = fopen(arena_printf("%s/stp_runtime_all.c", dir), "w");
+	if (!f || fputs(all.s ? all.s : "", f) < 0 || fclose(f) != 0) {
+		fprintf(stderr, "stap: cannot write stp_runtime_all.c in %s\n",
+			dir);
+		buf_free(&kb);
+		buf_free(&all);
+		return false;
+	}
+	buf_free(&all);
 	buf_puts(&kb, "\nccflags-y := -I$(src)");
 	for (i = 0; i < S->defines.len; i++) {
 		Define *d = &S->defines.v[i];
@@ -402,7 +416,7 @@ static bool build_module(const char *cached, const char *ko, const char *name)
 {
 	char tmpl[] = "/tmp/stapXXXXXX";
 	char *dir = mkdtemp(tmpl);
-	char *argv[6];
+	char *argv[7];
 	const char *log;
 
 	if (!dir) {
@@ -417,11 +431,12 @@ static bool build_module(const char *cached, const char *ko, const char *name)
 	    !write_module_tree(dir, name))
 		return false;
 	argv[0] = "make";
-	argv[1] = "-C";
-	argv[2] = (char *)S->kernel_build;
-	argv[3] = arena_printf("M=%s", dir);
-	argv[4] = "modules";
-	argv[5] = NULL;
+	argv[1] = "-j2";	/* prog.o and the runtime side by side */
+	argv[2] = "-C";
+	argv[3] = (char *)S->kernel_build;
+	argv[4] = arena_printf("M=%s", dir);
+	argv[5] = "modules";
+	argv[6] = NULL;
 	if (!run_command(argv, log)) {
 		fprintf(stderr, "stap: pass 4: building the module for %s "
 			"failed (kbuild in %s):\n", S->kernel_release,
