@@ -538,6 +538,35 @@ const struct btf *kernel_module_btf(const char *name)
 	return b;
 }
 
+int kernel_module_functions(const char *module, const char *pattern,
+			    const Token *at, const char ***out)
+{
+	const struct btf *b = kernel_module_btf(module);
+	VEC(const char *) names = { 0 };
+	uint32_t i, n;
+
+	*out = NULL;
+	if (!b) {
+		sem_error(at, "a wildcard in \"%s\" needs module %s's BTF,"
+			  " and there is none for %s", pattern, module,
+			  S->kernel_release);
+		return -1;
+	}
+	/* The module's own types follow the kernel's in split BTF. */
+	n = btf__type_cnt(b);
+	for (i = btf__type_cnt(kernel_btf()); i < n; i++) {
+		const struct btf_type *t = btf__type_by_id(b, i);
+		const char *name = btf__name_by_offset(b, t->name_off);
+
+		if (btf_is_func(t) && glob_match(pattern, name))
+			vec_push(&names, name);
+	}
+	if (names.len)
+		qsort(names.v, (size_t)names.len, sizeof(char *), by_name);
+	*out = names.v;
+	return names.len;
+}
+
 void kernel_free(void)
 {
 	int i;

@@ -170,13 +170,23 @@ static bool check_module(const ProbePoint *pp, int64_t *seq)
 			  " not \"%s\"", m->param->str);
 		return false;
 	}
-	if (!*f->param->str || is_glob(f->param->str)) {
-		sem_error(f->param->tok, "a module probe needs a function name"
-			  " (wildcards over a module's functions are not"
-			  " supported yet), not \"%s\"", f->param->str);
+	if (!*f->param->str || (is_glob(f->param->str) &&
+				!strcmp(pp->comps.v[0].name, "kprobe"))) {
+		sem_error(f->param->tok, "a module probe needs a function name,"
+			  " not \"%s\"", f->param->str);
 		return false;
 	}
 	return check_kernel(pp, seq);
+}
+
+/* module("m").function("PATTERN"): the module's functions, from its BTF;
+ * expansion applies to the first component holding the pattern. */
+static int expand_module_functions(const ProbePoint *pp, const char ***names)
+{
+	const Component *m = &pp->comps.v[0], *f = &pp->comps.v[1];
+
+	return kernel_module_functions(m->param->str, f->param->str,
+				       f->param->tok, names);
 }
 
 /* perf.sw.NAME / perf.hw.NAME [.sample(N)], perf.type(N).config(N). */
@@ -208,6 +218,9 @@ static bool check_procfs(const ProbePoint *pp, int64_t *seq)
 
 #define KERNEL(name, fam, check, ...)					\
 	{ { name, fam, true, NULL, check, NULL }, { __VA_ARGS__ }, false }
+#define MODULE(name, ...)						\
+	{ { name, "module", true, NULL, check_module,			\
+	    expand_module_functions }, { __VA_ARGS__ }, false }
 #define PERF(kind, event)						\
 	KERNEL("perf." kind "." event, "perf", check_perf,		\
 	       { "perf", 0 }, { kind, 0 }, { event, 0 }),		\
@@ -253,12 +266,12 @@ static const Row rows[] = {
 	       { "return", 0 }),
 	KERNEL("kprobe.statement(N).absolute", "kprobe", check_statement,
 	       { "kprobe", 0 }, { "statement", 'N' }, { "absolute", 0 }),
-	KERNEL("module(S).function(S)", "module", check_module,
-	       { "module", 'S' }, { "function", 'S' }),
-	KERNEL("module(S).function(S).call", "module", check_module,
-	       { "module", 'S' }, { "function", 'S' }, { "call", 0 }),
-	KERNEL("module(S).function(S).return", "module", check_module,
-	       { "module", 'S' }, { "function", 'S' }, { "return", 0 }),
+	MODULE("module(S).function(S)", { "module", 'S' },
+	       { "function", 'S' }),
+	MODULE("module(S).function(S).call", { "module", 'S' },
+	       { "function", 'S' }, { "call", 0 }),
+	MODULE("module(S).function(S).return", { "module", 'S' },
+	       { "function", 'S' }, { "return", 0 }),
 	PERF("sw", "cpu_clock"), PERF("sw", "task_clock"),
 	PERF("sw", "page_faults"), PERF("sw", "context_switches"),
 	PERF("sw", "cpu_migrations"), PERF("sw", "page_faults_min"),

@@ -558,6 +558,9 @@ int kernel_functions(const char *pattern, const Token *at, const char ***out);
 bool kernel_function_ok(const char *name, const Token *at, bool exact);
 const struct btf *kernel_btf(void);
 const char *kernel_btf_source(void);
+/* Functions of MODULE (its BTF) matching PATTERN; -1 on error. */
+int kernel_module_functions(const char *module, const char *pattern,
+			    const Token *at, const char ***out);
 /* A module's split BTF (over the kernel's), or NULL. */
 const struct btf *kernel_module_btf(const char *name);
 /* Tracepoints matching PATTERN, sorted; -1 on error. */
