@@ -355,12 +355,79 @@ static const char *module_name(const char *key)
 
 /* The module's sources: the program and the runtime's, side by side
  * (kbuild builds only what is under its M= directory). */
-static bool write_module_tree(const char *dir, const char *name)
+static bool write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	bool ok = f && fputs(text, f) >= 0;
+
+	if (f && fclose(f) != 0)
+		ok = false;
+	if (!ok)
+		fprintf(stderr, "stap: cannot write %s: %s\n", path,
+			strerror(errno));
+	return ok;
+}
+
+/* Where the runtime's object for this kernel, runtime and options is
+ * kept: it does not depend on the script, so it is built once and then
+ * shipped into each module's tree (kbuild's %_shipped rule). */
+static const char *runtime_object(const char *dir, char **files, int n)
+{
+	Sha256 h;
+	char hex[65], *text;
+	size_t len;
+	int i;
+
+	sha256_init(&h);
+	hash_string(&h, S->kernel_build_id ? S->kernel_build_id :
+		    S->kernel_build);
+	/* The answers, not their (temporary) path. */
+	text = read_file(arena_printf("%s/stp_compat.h", dir), &len);
+	hash_string(&h, text ? text : "");
+	free(text);
+	for (i = 0; i < S->defines.len; i++) {
+		hash_string(&h, S->defines.v[i].name);
+		hash_string(&h, S->defines.v[i].value);
+	}
+	for (i = 0; i < n; i++) {
+		hash_string(&h, strrchr(files[i], '/') + 1);
+		hash_file(&h, files[i]);
+	}
+	sha256_hex(&h, hex);
+	return arena_printf("%s/runtime/%s/%.32s.o", cache_dir(),
+			    S->kernel_release, hex);
+}
+
+/* The cached runtime object into DIR, with its .cmd (modpost reads it). */
+static bool ship_runtime(const char *obj, const char *dir)
+{
+	return access(obj, R_OK) == 0 &&
+	       copy_file(obj, arena_printf("%s/stp_runtime_all.o_shipped",
+					   dir)) &&
+	       copy_file(arena_printf("%s.cmd", obj),
+			 arena_printf("%s/.stp_runtime_all.o.cmd", dir));
+}
+
+/* After a build that compiled the runtime: keep its object.  A cache
+ * that cannot be written only costs the next build. */
+static void keep_runtime(const char *obj, const char *dir)
+{
+	char *parent = arena_strdup(obj);
+
+	*strrchr(parent, '/') = '\0';
+	if (make_dirs(parent) &&
+	    copy_file(arena_printf("%s/.stp_runtime_all.o.cmd", dir),
+		      arena_printf("%s.cmd", obj)))
+		copy_file(arena_printf("%s/stp_runtime_all.o", dir), obj);
+}
+
+static bool write_module_tree(const char *dir, const char *name,
+			      const char **obj, bool *shipped)
 {
 	VEC(char *) files = { 0 };
 	Buf kb = { 0 }, all = { 0 };
 	const char *rt = runtime_dir();
-	FILE *f;
+	bool ok;
 	int i;
 
 	list_files(rt, source_files, &files);
@@ -384,10 +451,10 @@ static bool write_module_tree(const char *dir, const char *name)
 		if (!strcmp(base + n - 2, ".c"))
 			buf_printf(&all, "#include \"%s\"\n", base);
 	}
-	f = fopen(arena_printf("%s/stp_runtime_all.c", dir), "w");
-	if (!f || fputs(all.s ? all.s : "", f) < 0 || fclose(f) != 0) {
-		fprintf(stderr, "stap: cannot write stp_runtime_all.c in %s\n",
-			dir);
+	*obj = runtime_object(dir, files.v, files.len);
+	*shipped = ship_runtime(*obj, dir);
+	if (!*shipped && !write_text(arena_printf("%s/stp_runtime_all.c", dir),
+				     all.s ? all.s : "")) {
 		buf_free(&kb);
 		buf_free(&all);
 		return false;
@@ -402,14 +469,9 @@ static bool write_module_tree(const char *dir, const char *name)
 	}
 	/* The generated C is correct but not warning-free kernel style. */
 	buf_puts(&kb, "\nCFLAGS_prog.o := -w\n");
-	f = fopen(arena_printf("%s/Kbuild", dir), "w");
-	if (!f || fputs(kb.s, f) < 0 || fclose(f) != 0) {
-		fprintf(stderr, "stap: cannot write the Kbuild file in %s\n", dir);
-		buf_free(&kb);
-		return false;
-	}
+	ok = write_text(arena_printf("%s/Kbuild", dir), kb.s);
 	buf_free(&kb);
-	return true;
+	return ok;
 }
 
 static bool build_module(const char *cached, const char *ko, const char *name)
@@ -417,7 +479,8 @@ static bool build_module(const char *cached, const char *ko, const char *name)
 	char tmpl[] = "/tmp/stapXXXXXX";
 	char *dir = mkdtemp(tmpl);
 	char *argv[7];
-	const char *log;
+	const char *log, *obj = NULL;
+	bool shipped = false;
 
 	if (!dir) {
 		fprintf(stderr, "stap: cannot make a temporary directory: %s\n",
@@ -428,7 +491,7 @@ static bool build_module(const char *cached, const char *ko, const char *name)
 	log = arena_printf("%s/make.log", dir);
 	if (!kcompat_write(cache_dir(), dir) ||
 	    !write_c(arena_printf("%s/prog.c", dir)) ||
-	    !write_module_tree(dir, name))
+	    !write_module_tree(dir, name, &obj, &shipped))
 		return false;
 	argv[0] = "make";
 	argv[1] = "-j2";	/* prog.o and the runtime side by side */
@@ -446,6 +509,8 @@ static bool build_module(const char *cached, const char *ko, const char *name)
 			dir);
 		return false;
 	}
+	if (!shipped)
+		keep_runtime(obj, dir);
 	if (!make_dirs(cached) ||
 	    !copy_file(arena_printf("%s/%s.ko", dir, name), ko)) {
 		fprintf(stderr, "stap: cannot store the module in the cache "

@@ -6,9 +6,10 @@
 #   floor     a one-file hello module built with kbuild (what any module
 #             costs: kbuild's start-up, the kernel headers, modpost)
 #   cold      our `stap -p4` of a script with kprobes, target variables and
-#             a tracepoint, into an empty module cache (compile probes
-#             already answered for the kernel, as after its first module)
-#   first     the same with nothing cached: compile probes included
+#             a tracepoint, not in the module cache (the kernel's compile
+#             probes and runtime object cached, as after its first module)
+#   first     the same with nothing cached: compile probes and the runtime
+#             object built too
 #   hit       the same script again: a cache hit
 #   peer      SystemTap 4.8's `stap -p4` of the same script against the
 #             Debian 6.1 headers (known to fail there: its time and error)
@@ -86,7 +87,7 @@ fi
 printf 'kernel build tree: %s\n' "$kdir"
 printf '%-44s %8.2f s\n' "floor: one-file kbuild module" "$floor"
 printf '%-44s %8.2f s  (%.2fx the floor; target <= 2x)\n' \
-	"ours, cold -p4 (compat answers cached)" "$cold" "$(echo "$cold / $floor" | bc -l)"
+	"ours, cold -p4 of a new script" "$cold" "$(echo "$cold / $floor" | bc -l)"
 printf '%-44s %8.2f s\n' "ours, first -p4 for this kernel" "$first"
 printf '%-44s %8.3f s  (target <= 0.1 s)\n' "ours, cache hit" "$hit"
 printf '%-44s %s\n' "SystemTap 4.8 -p4" "$peer"
