@@ -1,0 +1,19 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# In the guest (the host's / read-only, $GRID writable): runtest on the
+# host's harness with the stapgrid-kernel board (kernel runtime), every
+# module from the host's pre-build.  stap.sum and stap.log land in $GRID
+# and come back with the job.  Passes when no test failed.
+set -u
+. ./tests.sh
+harness="$GRID_SRC/harness"
+export HOME=/tmp SYSTEMTAP_DIR="$GRID_CACHE/stap" STAP_CACHE_ONLY=1
+unset CC STAP_CFLAGS
+tests=$(stap_tests "$harness")
+[ -n "$tests" ] || { echo "harness: no .exp in $harness/stap.run or stap.kernel"; exit 1; }
+cd "$GRID" || exit 1
+echo "harness: $(uname -r), runtest $(echo $tests)"
+runtest --tool stap --srcdir "$harness" --outdir "$GRID" --target_board stapgrid-kernel $tests \
+	> runtest.out 2>&1
+echo "harness: $(sum_report stap.sum | head -1)"
+sum_report stap.sum | tail -n +2
+sum_clean stap.sum

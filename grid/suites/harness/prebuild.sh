@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# On the host, before the guest boots: every kernel-runtime module of
+# stap.run and stap.kernel for $GRID_KERNEL, into the shared module cache
+# ($GRID_CACHE/stap, which the guest reads through the host's /).  One
+# runtest per CPU (STAP_PREBUILD_SHARD), each building its share of the
+# tests; their builds are recorded together in $GRID_JOBDIR/prebuild/stap.sum.
+set -u
+. ./tests.sh
+harness="$GRID_SRC/harness"
+out="$GRID_JOBDIR/prebuild"
+mkdir -p "$out" || exit 1
+umask 022 # the guest reads the cache as the libvirt-qemu user
+export SYSTEMTAP_DIR="$GRID_CACHE/stap" STAPGRID_CACHE="$GRID_CACHE"
+unset CC STAP_CFLAGS STAP_CACHE_ONLY
+tests=$(stap_tests "$harness")
+[ -n "$tests" ] || { echo "prebuild: no .exp in $harness/stap.run or stap.kernel"; exit 1; }
+n=$(nproc 2>/dev/null || echo 1)
+[ "$n" -le 4 ] || n=4
+echo "prebuild: stap -r $GRID_KERNEL -p4 for $(echo $tests) into $SYSTEMTAP_DIR, $n at a time"
+i=0
+while [ "$i" -lt "$n" ]; do
+	mkdir -p "$out/shard$i"
+	(cd "$out/shard$i" && runtest --tool stap --srcdir "$harness" --outdir . \
+		STAP_PREBUILD="$GRID_KERNEL" STAP_PREBUILD_SHARD="$i/$n" $tests > runtest.out 2>&1) &
+	i=$((i + 1))
+done
+wait
+cd "$out" || exit 1
+cat shard*/stap.sum > stap.sum 2>/dev/null
+cat shard*/runtest.out > runtest.out 2>/dev/null
+echo "prebuild: $(sum_report stap.sum | head -1)"
+sum_report stap.sum | tail -n +2
+sum_clean stap.sum

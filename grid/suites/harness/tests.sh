@@ -1,0 +1,29 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Sourced by prebuild.sh (host) and harness.sh (guest): the same runtest
+# command on both sides, so the host builds what the guest will ask for.
+# $1 of stap_tests: the harness folder.  DejaGnu 1.6 selects test files by
+# their base name, so the .exp files of stap.run and stap.kernel go by name.
+stap_tests() {
+	for f in "$1"/stap.run/*.exp "$1"/stap.kernel/*.exp; do
+		[ -e "$f" ] && basename "$f"
+	done
+}
+
+# A .sum's result lines by kind: "N pass, N fail, ..." and the failures.
+sum_report() {
+	if [ ! -s "$1" ]; then
+		echo "no $1: runtest failed (runtest.out)"
+		tail -n 20 runtest.out 2>/dev/null
+		return
+	fi
+	for k in PASS FAIL XPASS XFAIL UNRESOLVED UNTESTED UNSUPPORTED ERROR; do
+		printf '%s %s\n' "$(grep -c "^$k: " "$1")" "$k"
+	done | awk '$1 > 0' | paste -sd, -
+	grep -E '^(FAIL|XPASS|UNRESOLVED|ERROR): ' "$1"
+}
+
+# 0 when the .sum exists, has results and no failure.
+sum_clean() {
+	[ -s "$1" ] && grep -qE '^(PASS|UNSUPPORTED): ' "$1" &&
+		! grep -qE '^(FAIL|XPASS|UNRESOLVED|ERROR): ' "$1"
+}
