@@ -415,10 +415,16 @@ static void keep_runtime(const char *obj, const char *dir)
 	char *parent = arena_strdup(obj);
 
 	*strrchr(parent, '/') = '\0';
+	/* Renamed into place: another stap may be reading them. */
 	if (make_dirs(parent) &&
 	    copy_file(arena_printf("%s/.stp_runtime_all.o.cmd", dir),
-		      arena_printf("%s.cmd", obj)))
-		copy_file(arena_printf("%s/stp_runtime_all.o", dir), obj);
+		      arena_printf("%s.cmd.%d", obj, (int)getpid())) &&
+	    copy_file(arena_printf("%s/stp_runtime_all.o", dir),
+		      arena_printf("%s.%d", obj, (int)getpid()))) {
+		rename(arena_printf("%s.cmd.%d", obj, (int)getpid()),
+		       arena_printf("%s.cmd", obj));
+		rename(arena_printf("%s.%d", obj, (int)getpid()), obj);
+	}
 }
 
 static bool write_module_tree(const char *dir, const char *name,
