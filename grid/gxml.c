@@ -27,7 +27,12 @@ static void fs_9p(sbuf *b, const char *dir, const char *tag, bool ro)
 static void fs_virtiofs(sbuf *b, const char *dir, const char *tag)
 {
 	sb_add(b, "    <filesystem type='mount' accessmode='passthrough'>\n"
-		  "      <driver type='virtiofs' queue='1024'/>\n      <source dir='");
+		  "      <driver type='virtiofs' queue='1024'/>\n");
+	/* virtiofsd's namespace sandbox cannot pivot_root into the host's /
+	 * ("Device or resource busy"); a chroot sandbox can. */
+	if (!strcmp(dir, "/"))
+		sb_add(b, "      <binary><sandbox mode='chroot'/></binary>\n");
+	sb_add(b, "      <source dir='");
 	sb_addxml(b, dir);
 	sb_addf(b, "'/>\n      <target dir='%s'/>\n    </filesystem>\n", tag);
 }
