@@ -467,6 +467,12 @@ bool target_resolve(Node *n, Derived *d, int flags)
 
 	if (s.procfs)
 		return procfs_value(n, report);
+	if (n->suffix && strncmp(n->name, "$$", 2)) {
+		if (report)
+			sem_error(n->tok, "pretty-printing '%s%s' is not"
+				  " supported yet", n->name, n->suffix);
+		return false;
+	}
 
 	if (!(B = s.module ? kernel_module_btf(s.module) : kernel_btf()))
 		return no_btf(n, report);
