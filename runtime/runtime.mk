@@ -9,7 +9,7 @@
 RUNTIME_CORE_SRCS := runtime/stp_string.c runtime/stp_stat.c \
 		     runtime/stp_map.c runtime/stp_printf.c
 RUNTIME_HDRS      = $(wildcard runtime/*.h) runtime/test/harness.h
-RUNTIME_TESTS     := string stat map printf
+RUNTIME_TESTS     := string stat map printf regex
 RUNTIME_TEST_LIB  := runtime/test/harness.c runtime/test/test_platform.c
 RUNTIME_TDIR      := $(BUILD)/tests/runtime
 RUNTIME_SAN       := -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -56,6 +56,10 @@ $(RUNTIME_TDIR)/$(1)/$(2)/test_%: runtime/test/test_%.c $(RUNTIME_CORE_SRCS) \
 endef
 $(foreach v,$(RUNTIME_VARIANTS),$(eval $(call runtime_rule,plain,$(v),-O2)))
 $(foreach v,$(RUNTIME_VARIANTS),$(eval $(call runtime_rule,asan,$(v),-O1 $(RUNTIME_SAN))))
+
+# test_regex.c includes the VM and the translator's regex compiler.
+$(filter %/test_regex,$(call runtime_bins,plain) $(call runtime_bins,asan)): \
+	runtime/stp_regex.c stap/regex.c stap/stap.h
 
 # Build the binaries $(2), then run each with the prefix $(3) into the
 # summary $(1).  A build that fails, or a binary that dies or fails

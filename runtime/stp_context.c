@@ -288,12 +288,11 @@ int64_t stp_hist_at(struct stp_context *c, const struct stp_stat *st,
 
 #ifndef __KERNEL__
 /*
- * User space matches with POSIX extended regular expressions, compiled
- * once per expression (the program has few, all literals).  A match
- * keeps its subject and groups for matched() and ngroups().
+ * User space matches with libc's POSIX extended regular expressions,
+ * compiled once per expression (the program has few, all literals).
  */
 static struct {
-	const char *re;
+	const struct stp_regex *re;
 	regex_t rx;
 } cache[64];
 static int ncache;
@@ -305,41 +304,40 @@ void stp_regex_free(void)
 		regfree(&cache[--ncache].rx);
 }
 
-bool stp_regex_match(struct stp_context *c, const char *s, const char *re)
+static int regex_run(struct stp_context *c, const char *s,
+		     const struct stp_regex *re, int *start, int *end)
 {
 	regmatch_t m[10];
 	int i, g;
 
+	(void)c;
 	for (i = 0; i < ncache; i++)
 		if (cache[i].re == re)
 			break;
 	if (i == ncache) {
-		if (ncache == 64 || regcomp(&cache[i].rx, re, REG_EXTENDED)) {
-			stp_error(c, "cannot compile the regular expression");
-			return false;
-		}
+		if (ncache == 64 || regcomp(&cache[i].rx, re->src,
+					    REG_EXTENDED))
+			return -1;
 		cache[i].re = re;
 		ncache++;
 	}
 	if (regexec(&cache[i].rx, s, 10, m, 0) != 0)
-		return false;
-	stp_strlcpy(c->re_subject, s, sizeof(c->re_subject));
-	c->re_groups = 0;
-	for (g = 0; g < 10 && g <= (int)cache[i].rx.re_nsub; g++) {
-		c->re_start[g] = (int)m[g].rm_so;
-		c->re_end[g] = (int)m[g].rm_eo;
-		c->re_groups = g + 1;
+		return 0;
+	for (g = 0; g < 10; g++) {
+		start[g] = g <= (int)cache[i].rx.re_nsub ? (int)m[g].rm_so : -1;
+		end[g] = g <= (int)cache[i].rx.re_nsub ? (int)m[g].rm_eo : -1;
 	}
-	return true;
+	return 1 + (int)cache[i].rx.re_nsub;
 }
 #else
-/* The kernel needs a compiled automaton for this; not there yet. */
-bool stp_regex_match(struct stp_context *c, const char *s, const char *re)
+/* The kernel runs the translator's program (stp_regex.c), in the
+ * context's memory. */
+static int regex_run(struct stp_context *c, const char *s,
+		     const struct stp_regex *re, int *start, int *end)
 {
-	(void)s;
-	(void)re;
-	stp_error(c, "regular expressions need the user runtime for now");
-	return false;
+	int rc = stp_regex_exec(re, s, &c->re_work, start, end);
+
+	return rc == 1 ? re->ngroups : rc;
 }
 
 void stp_regex_free(void)
@@ -347,11 +345,41 @@ void stp_regex_free(void)
 }
 #endif
 
+/*
+ * s =~ re.  A match keeps its subject and groups for matched() and
+ * ngroups(); a failed one forgets them: matched() is then an error, as
+ * in SystemTap.
+ */
+bool stp_regex_match(struct stp_context *c, const char *s,
+		     const struct stp_regex *re)
+{
+	int start[10], end[10], n, g;
+
+	n = regex_run(c, s, re, start, end);
+	c->re_groups = 0;
+	if (n < 0)
+		stp_error(c, "cannot compile the regular expression");
+	if (n <= 0)
+		return false;
+	stp_strlcpy(c->re_subject, s, sizeof(c->re_subject));
+	for (g = 0; g < 10 && g < n; g++) {
+		c->re_start[g] = start[g];
+		c->re_end[g] = end[g];
+		c->re_groups = g + 1;
+	}
+	return true;
+}
+
 /* matched(n): group N of the last match ("" for a group that did not
  * take part); an error for a group the expression does not have. */
 void stp_matched_fn(struct stp_context *c, char *out, int64_t n)
 {
 	out[0] = 0;
+	if (!c->re_groups) {
+		stp_error(c, "matched(%lld): no successful regular expression"
+			  " match", (long long)n);
+		return;
+	}
 	if (n < 0 || n >= c->re_groups) {
 		stp_error(c, "matched(%lld): the last match has no such group",
 			  (long long)n);

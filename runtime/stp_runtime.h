@@ -16,6 +16,7 @@
 #include "stp_stat.h"
 #include "stp_map.h"
 #include "stp_printf.h"
+#include "stp_regex.h"
 
 #ifndef MAXACTION
 #define MAXACTION 1000		/* statements per probe hit */
@@ -90,6 +91,7 @@ struct stp_context {
 	char re_subject[MAXSTRINGLEN];
 	int re_groups;
 	int re_start[10], re_end[10];
+	struct stp_re_work re_work;	/* kernel: the matcher's threads */
 	char *frames;			/* MAXNESTING + 1 of stp_frame_size */
 	void *regs;			/* kernel probes: the struct pt_regs */
 	void *entry;			/* kretprobes: values saved at entry */
@@ -158,7 +160,8 @@ int64_t stp_stat_op(struct stp_context *c, const struct stp_stat *st,
 		    enum stp_statop op, int shift);
 int64_t stp_hist_at(struct stp_context *c, const struct stp_stat *st,
 		    const struct stp_hist_spec *spec, int64_t bucket);
-bool stp_regex_match(struct stp_context *c, const char *s, const char *re);
+bool stp_regex_match(struct stp_context *c, const char *s,
+		     const struct stp_regex *re);
 void stp_regex_free(void);		/* at exit */
 
 /* ---- what the tapset's embedded C calls ---- */

@@ -299,7 +299,15 @@ static void check_regex(const Node *n)
 		sem_error(n->rhs->tok, "invalid regular expression \"%s\": %s",
 			  n->rhs->str, msg);
 	} else {
+		char msg[160];
+
 		regfree(&rx);
+		/* The kernel runs the program stap/regex.c makes of it. */
+		if (!strcmp(S->runtime, "kernel") &&
+		    !regex_check(re, len, msg, sizeof(msg)))
+			sem_error(n->rhs->tok, "regular expression \"%s\" is not"
+				  " supported by the kernel runtime: %s",
+				  n->rhs->str, msg);
 	}
 	free(re);
 }

@@ -31,6 +31,8 @@ typedef struct Emit {
 static Buf decls;		/* location strings, histogram specs */
 static Table locs;		/* "file:line:col" -> its C name */
 static int nlocs;
+static Table regexes;		/* regex literal -> its C name */
+static int nregexes;
 
 static char *expr(Emit *e, Node *n);
 static void stmt(Emit *e, Node *n, int indent);
@@ -596,14 +598,34 @@ static char *hist_bucket(Emit *e, Node *n)
 			    k);
 }
 
+/* A regex literal as static data: its source and its program for the
+ * kernel runtime's matcher (stap/regex.c), one per distinct literal. */
+static const char *regex_data(const char *raw)
+{
+	const char *name = table_get(&regexes, raw);
+	size_t len;
+	char *re, *text;
+
+	if (name)
+		return name;
+	name = arena_printf("stp_re%d", nregexes++);
+	table_put(&regexes, raw, (void *)name);
+	re = decode_string(raw, &len);
+	text = regex_c_data(re, len, name);
+	buf_puts(&decls, text);
+	free(text);
+	free(re);
+	return name;
+}
+
 static char *regex(Emit *e, Node *n)
 {
 	char *s = expr(e, n->lhs);
 
 	return arena_printf("({ const char *_s = %s; c->loc = %s; int64_t _m = "
-			    "stp_regex_match(c, _s, %s); %s %s_m; })", s,
-			    loc(n->tok), literal(n->rhs->str), check_error(e),
-			    n->op[0] == '!' ? "!" : "");
+			    "stp_regex_match(c, _s, &%s); %s %s_m; })", s,
+			    loc(n->tok), regex_data(n->rhs->str),
+			    check_error(e), n->op[0] == '!' ? "!" : "");
 }
 
 /* ---- target expressions ---- */
@@ -1715,6 +1737,8 @@ void emit_program(FILE *out)
 
 	memset(&decls, 0, sizeof(decls));
 	memset(&locs, 0, sizeof(locs));
+	memset(&regexes, 0, sizeof(regexes));
+	nregexes = 0;
 	memset(&frames, 0, sizeof(frames));
 	memset(&code, 0, sizeof(code));
 	memset(&protos, 0, sizeof(protos));

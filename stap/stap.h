@@ -615,6 +615,22 @@ bool target_entry(Node *n, Derived *d);
 bool check_program(void);
 bool check_format(const Node *call, const char *fmt, int nargs, Type *types);
 
+/* ---------------------------------------------------------------- regex.c */
+
+/* A regular expression literal (POSIX ERE, LEN bytes) compiled into a
+ * program for the kernel runtime's matcher (runtime/stp_regex.h): false
+ * with the reason in ERR when it uses what the matcher lacks or is too
+ * long.  regex_release frees a compiled one.  regex_check only says
+ * whether it compiles; regex_c_data is the program as static C data
+ * named NAME (malloc'd text; without a program if it does not compile,
+ * which only the user runtime accepts). */
+struct stp_regex;
+bool regex_compile(const char *re, size_t len, struct stp_regex *out,
+		   char *err, size_t errlen);
+void regex_release(struct stp_regex *rx);
+bool regex_check(const char *re, size_t len, char *err, size_t errlen);
+char *regex_c_data(const char *re, size_t len, const char *name);
+
 /* ---------------------------------------------------------------- emit.c */
 
 void emit_program(FILE *out);

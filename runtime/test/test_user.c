@@ -465,23 +465,31 @@ static void test_strings_and_tapset(void)
 
 static void test_regex(void)
 {
+	/* User space runs libc on the source; no program needed. */
+	static const struct stp_regex kv = { .src = "^([a-z]+)=(.*)$" };
+	static const struct stp_regex abc = { .src = "a|(b)|(c)" };
+	static const struct stp_regex bad = { .src = "(" };
 	char out[MAXSTRINGLEN];
 
 	start();
-	EXPECT(stp_regex_match(&ctx, "key=val", "^([a-z]+)=(.*)$"));
+	EXPECT(stp_regex_match(&ctx, "key=val", &kv));
 	EXPECT_EQ(ctx.re_groups, 3);
 	stp_matched_fn(&ctx, out, 2);
 	EXPECT_STR(out, "val");
 	stp_matched_fn(&ctx, out, 0);
 	EXPECT_STR(out, "key=val");
-	EXPECT(!stp_regex_match(&ctx, "nothing", "^([a-z]+)=(.*)$"));
-	EXPECT(stp_regex_match(&ctx, "b", "a|(b)|(c)"));
+	EXPECT(!stp_regex_match(&ctx, "nothing", &kv));
+	EXPECT_EQ(ctx.re_groups, 0);	/* a failed match forgets the last */
+	stp_matched_fn(&ctx, out, 0);
+	EXPECT(ctx.error);
+	start();
+	EXPECT(stp_regex_match(&ctx, "b", &abc));
 	stp_matched_fn(&ctx, out, 2);	/* a group that took no part */
 	EXPECT_STR(out, "");
 	stp_matched_fn(&ctx, out, 7);
 	EXPECT(ctx.error);
 	start();
-	EXPECT(!stp_regex_match(&ctx, "x", "("));	/* cannot compile */
+	EXPECT(!stp_regex_match(&ctx, "x", &bad));	/* cannot compile */
 	EXPECT(ctx.error);
 }
 
