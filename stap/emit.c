@@ -658,7 +658,7 @@ static char *target_base(Emit *e, const TExpr *t)
 static char *target_value(Emit *e, Node *n, const TExpr *t)
 {
 	char *v;
-	int i;
+	int i, k;
 
 	if (t->fmt)
 		return target_string(e, n, t);
@@ -691,7 +691,11 @@ static char *target_value(Emit *e, Node *n, const TExpr *t)
 	}
 	if (!t->steps.len)
 		return v;
-	return arena_printf("({ c->loc = %s; %s; })", loc(n->tok), v);
+	/* A fault is an error here, where try/catch can see it. */
+	k = new_tmp(e);
+	return arena_printf("({ c->loc = %s; int64_t _t%d = %s; if (unlikely("
+			    "c->error)) goto %s; _t%d; })", loc(n->tok), k, v,
+			    e->label, k);
 }
 
 /* $$parms: "a=0x1 b=0x2", formatted into the node's temporary. */
