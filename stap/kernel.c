@@ -495,6 +495,26 @@ static const char *module_file(const char *name)
 	return found;
 }
 
+/* The running kernel has module NAME loaded (/proc/modules). */
+static bool module_loaded(const char *name)
+{
+	size_t len;
+	char *text = read_file("/proc/modules", &len), *line, *save = NULL;
+	bool found = false;
+
+	for (line = text ? strtok_r(text, "\n", &save) : NULL; line && !found;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *sp = strchr(line, ' ');
+
+		if (sp) {
+			memcpy(sp, ".ko", 4);
+			found = same_module(line, name);
+		}
+	}
+	free(text);
+	return found;
+}
+
 /* An xz-compressed module, unpacked into a temporary file. */
 static const char *unpacked(const char *path)
 {
@@ -536,6 +556,29 @@ const struct btf *kernel_module_btf(const char *name)
 	K.mod_names[K.nmods] = arena_strdup(name);
 	K.mod_btf[K.nmods++] = b;
 	return b;
+}
+
+bool kernel_module_function_ok(const char *module, const char *func,
+			       const Token *at)
+{
+	const struct btf *b = kernel_module_btf(module);
+
+	if (running_target() && !module_loaded(module)) {
+		sem_error(at, "module '%s' is not loaded in the running kernel",
+			  module);
+		return false;
+	}
+	if (!b && !running_target() && !module_file(module)) {
+		sem_error(at, "kernel %s has no module '%s'", S->kernel_release,
+			  module);
+		return false;
+	}
+	if (b && btf__find_by_name_kind(b, func, BTF_KIND_FUNC) <= 0) {
+		sem_error(at, "no function '%s' in module %s's BTF", func,
+			  module);
+		return false;
+	}
+	return true;
 }
 
 int kernel_module_functions(const char *module, const char *pattern,

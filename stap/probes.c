@@ -176,7 +176,9 @@ static bool check_module(const ProbePoint *pp, int64_t *seq)
 			  " not \"%s\"", f->param->str);
 		return false;
 	}
-	return check_kernel(pp, seq);
+	return check_kernel(pp, seq) &&
+	       kernel_module_function_ok(m->param->str, f->param->str,
+					 f->param->tok);
 }
 
 /* module("m").function("PATTERN"): the module's functions, from its BTF;

@@ -770,6 +770,23 @@ static bool check_point(const Family *fam, const ProbePoint *pp,
 	return ok;
 }
 
+/* The names a wildcard stands for; quietly for an optional point. */
+static int expand_point_names(const Family *fam, const ProbePoint *pp,
+			      const char ***names, bool report)
+{
+	int errors = S->errors, suppressed = S->suppressed, n;
+	bool quiet = S->quiet;
+
+	if (report)
+		return fam->expand(pp, names);
+	S->quiet = true;
+	n = fam->expand(pp, names);
+	S->quiet = quiet;
+	S->errors = errors;
+	S->suppressed = suppressed;
+	return n;
+}
+
 /* kernel.function("vfs_*"): a derived probe for each name the
  * wildcard stands for. */
 static bool expand_names(Probe *probe, ProbePoint *pp, const Family *fam,
@@ -777,7 +794,7 @@ static bool expand_names(Probe *probe, ProbePoint *pp, const Family *fam,
 			 bool report)
 {
 	const char **names;
-	int i, n = fam->expand(pp, &names);
+	int i, n = expand_point_names(fam, pp, &names, report);
 
 	if (n == 0 && report) {
 		Buf b = { 0 };

@@ -558,6 +558,9 @@ int kernel_functions(const char *pattern, const Token *at, const char ***out);
 bool kernel_function_ok(const char *name, const Token *at, bool exact);
 const struct btf *kernel_btf(void);
 const char *kernel_btf_source(void);
+/* FUNC is a function of MODULE (checked against its BTF if found). */
+bool kernel_module_function_ok(const char *module, const char *func,
+			       const Token *at);
 /* Functions of MODULE (its BTF) matching PATTERN; -1 on error. */
 int kernel_module_functions(const char *module, const char *pattern,
 			    const Token *at, const char ***out);

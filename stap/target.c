@@ -426,9 +426,13 @@ not_here:
 	return false;
 }
 
-static bool no_btf(Node *n, bool report)
+static bool no_btf(Node *n, const char *module, bool report)
 {
-	if (report)
+	if (report && module)
+		sem_error(n->tok, "target variable '%s' needs module %s's BTF,"
+			  " and there is none for %s", n->name, module,
+			  S->kernel_release);
+	else if (report)
 		sem_error(n->tok, "target variable '%s' needs the kernel's BTF"
 			  " (%s)", n->name ? n->name : "@cast",
 			  kernel_btf_source());
@@ -475,7 +479,7 @@ bool target_resolve(Node *n, Derived *d, int flags)
 	}
 
 	if (!(B = s.module ? kernel_module_btf(s.module) : kernel_btf()))
-		return no_btf(n, report);
+		return no_btf(n, s.module, report);
 	if (!s.func && !s.tracepoint) {
 		if (report)
 			sem_error(n->tok, "target variable '%s' is only"
@@ -524,7 +528,7 @@ bool target_cast(Node *n, bool report)
 	int id;
 
 	if (!(B = kernel_btf()))
-		return no_btf(n, report);
+		return no_btf(n, NULL, report);
 	if (n->args.len < 1 || n->args.v[0]->kind != N_STR)
 		return fail(&w, "@cast needs a type name%s%s", "", "");
 	tname = n->args.v[0]->str;
