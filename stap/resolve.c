@@ -479,13 +479,12 @@ static void expr(Scope *sc, Node *n)
 			break;
 		}
 		if (!strcmp(n->name, "entry")) {
+			/* Outside a .return probe, type inference reports
+			 * it, after elision (SystemTap's sem/ok/entry02). */
 			entry_depth++;
 			expr(sc, n->lhs);
 			entry_depth--;
-			if (!cur_derived)
-				sem_error(n->tok, "@entry is only valid in"
-					  " .return probes");
-			else
+			if (cur_derived)
 				target_entry(n, cur_derived);
 			break;
 		}

@@ -559,10 +559,8 @@ bool target_entry(Node *n, Derived *d)
 	Site s = site_of(d);
 	TExpr *te = NEW(TExpr);
 
-	if (!s.ret) {
-		sem_error(n->tok, "@entry is only valid in .return probes");
-		return false;
-	}
+	if (!s.ret)
+		return false;	/* types.c says so if it is not elided */
 	te->base = TB_ENTRY;
 	te->index = d->entries.len;
 	te->size = 8;
