@@ -1668,6 +1668,19 @@ static const char *tracepoint_fields(Derived *d, int index)
 			    literal(name), index);
 }
 
+/* The target's HZ (CONFIG_HZ), for timer.jiffies; 250 when unknown
+ * (the Debian kernels' value). */
+static int64_t target_hz(void)
+{
+	const char *hz;
+
+	kconfig_load();
+	hz = table_get(&S->kconfig, "CONFIG_HZ");
+	if (hz && atoll(hz) > 0)
+		return atoll(hz);
+	return 250;
+}
+
 /* A timer's period and randomisation, in nanoseconds. */
 static void timer_period(const Derived *d, int64_t *period, int64_t *random)
 {
@@ -1688,7 +1701,7 @@ static void timer_period(const Derived *d, int64_t *period, int64_t *random)
 	else if (!strcmp(u, "us") || !strcmp(u, "usec"))
 		scale = 1000;
 	else if (!strcmp(u, "jiffies"))
-		scale = 4000000;	/* HZ 250, as the Debian kernels */
+		scale = 1000000000 / target_hz();
 	if (!strcmp(u, "hz")) {
 		*period = 1000000000 / (unit->param->num ? unit->param->num : 1);
 		return;
