@@ -485,7 +485,7 @@ static bool build_module(const char *cached, const char *ko, const char *name)
 	char tmpl[] = "/tmp/stapXXXXXX";
 	char *dir = mkdtemp(tmpl);
 	char *argv[7];
-	const char *log, *obj = NULL;
+	const char *log, *obj = NULL, *tmp;
 	bool shipped = false;
 
 	if (!dir) {
@@ -517,10 +517,14 @@ static bool build_module(const char *cached, const char *ko, const char *name)
 	}
 	if (!shipped)
 		keep_runtime(obj, dir);
+	/* Renamed into place: a concurrent stap never loads half a file. */
+	tmp = arena_printf("%s.%d", ko, (int)getpid());
 	if (!make_dirs(cached) ||
-	    !copy_file(arena_printf("%s/%s.ko", dir, name), ko)) {
+	    !copy_file(arena_printf("%s/%s.ko", dir, name), tmp) ||
+	    rename(tmp, ko) != 0) {
 		fprintf(stderr, "stap: cannot store the module in the cache "
 			"%s: %s\n", cached, strerror(errno));
+		unlink(tmp);
 		return false;
 	}
 	if (S->keep_tmp)
