@@ -139,12 +139,40 @@ static struct pending heap_pop(void)
 	return top;
 }
 
+/*
+ * A record that never comes (read while a CPU was still writing it)
+ * must not hold the output back, nor grow the heap without end: after
+ * STALL_POLLS polls without it, or with MAX_PENDING records waiting, the
+ * output goes on after the gap, which is counted and reported at exit.
+ */
+#define STALL_POLLS 25		/* 0.5 s of 20 ms polls */
+#define MAX_PENDING 4096
+static int stalled;
+static long gaps;
+
+static bool skip_gap(void)
+{
+	if (!nheap || heap[0].seq == next_seq) {
+		stalled = 0;
+		return false;
+	}
+	if (++stalled < STALL_POLLS && nheap < MAX_PENDING)
+		return false;
+	gaps += (long)(heap[0].seq - next_seq);
+	stalled = 0;
+	return true;
+}
+
 /* Write what is in order; at the end (FINAL) also after gaps (records
  * the module dropped, which it counted). */
 static void emit_ready(bool final)
 {
-	while (nheap && (heap[0].seq == next_seq || final)) {
+	bool skip = !final && skip_gap();
+
+	while (nheap && (heap[0].seq == next_seq || final || skip)) {
 		struct pending p = heap_pop();
+
+		skip = false;
 
 		if (fwrite(p.data, 1, p.len, out) != p.len)
 			die("cannot write the output: %s", strerror(errno));
@@ -182,12 +210,17 @@ static void take_records(struct stream *s)
 	s->len -= off;
 }
 
-/* Read what a CPU's relay file has; true if anything came. */
+/* Read what a CPU's relay file has, at most READ_BUDGET bytes a poll
+ * (each of our own reads can fire a probe that writes more: a script on
+ * ksys_read would otherwise keep this loop, and its buffer, growing);
+ * true if anything came. */
+#define READ_BUDGET (4 << 20)
 static bool read_stream(struct stream *s)
 {
+	size_t budget = READ_BUDGET;
 	bool got = false;
 
-	for (;;) {
+	while (budget > 0) {
 		ssize_t n;
 
 		if (s->cap - s->len < 65536) {
@@ -198,6 +231,7 @@ static bool read_stream(struct stream *s)
 		if (n <= 0)
 			break;
 		got = true;
+		budget -= (size_t)n < budget ? (size_t)n : budget;
 		if (s->bulk) {
 			fwrite(s->buf + s->len, 1, (size_t)n, s->bulk);
 			continue;
@@ -801,6 +835,9 @@ static int run(void)
 	if (s.dropped)
 		fprintf(stderr, "WARNING: %ld records of output were dropped: "
 			"the transport was full (try a larger -s)\n", s.dropped);
+	if (gaps)
+		fprintf(stderr, "WARNING: %ld records of output were lost in "
+			"transit\n", gaps);
 	return s.errors || s.failed ? 1 : 0;
 }
 
