@@ -552,13 +552,17 @@ static int apt_fetch(strv *pkgs, const char *dir, const char *root, const char *
 }
 
 /* The headers' Makefile includes the common tree by absolute path and
- * lib/modules/R/build points into /usr/src: aim both at our copy. */
+ * lib/modules/R/build points into /usr/src: aim both at our copy, by
+ * relative paths, so that a cache directory can move (make -C runs in
+ * the headers' directory, where "../" is our usr/src). */
 static int fix_kbuild(const char *kdir, const char *release)
 {
 	char *hdr = xasprintf("%s/root/usr/src/linux-headers-%s", kdir, release);
 	char *mk = g_path(hdr, "Makefile"), *text = g_readfile(mk, NULL);
 	char *link = xasprintf("%s/root/lib/modules/%s/build", kdir, release);
 	char *top = g_path(kdir, "build");
+	char *rel_top = xasprintf("root/usr/src/linux-headers-%s", release);
+	char *rel_link = xasprintf("../../../usr/src/linux-headers-%s", release);
 	int rc = -1;
 
 	if (!text) {
@@ -572,7 +576,7 @@ static int fix_kbuild(const char *kdir, const char *release)
 
 		if (p) {
 			sb_addn(&b, text, (size_t)(p - text));
-			sb_addf(&b, "include %s/root/usr/src/", kdir);
+			sb_add(&b, "include ../");
 			sb_add(&b, p + strlen(inc));
 		} else {
 			sb_add(&b, text);
@@ -582,7 +586,8 @@ static int fix_kbuild(const char *kdir, const char *release)
 	}
 	unlink(link);
 	unlink(top);
-	if (rc == 0 && (symlink(hdr, link) < 0 || symlink(hdr, top) < 0)) {
+	if (rc == 0 && (symlink(rel_link, link) < 0 ||
+			symlink(rel_top, top) < 0)) {
 		g_err("cannot link %s: %s", top, strerror(errno));
 		rc = -1;
 	}
@@ -592,6 +597,8 @@ out:
 	free(text);
 	free(link);
 	free(top);
+	free(rel_top);
+	free(rel_link);
 	return rc;
 }
 
