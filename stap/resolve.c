@@ -749,23 +749,41 @@ static void add_derived(Probe *probe, ProbePoint *pp, const Family *fam,
 	vec_push(&S->derived, d);
 }
 
-/* A family's check of a concrete point; for an optional point ('?') a
- * failure is silent: the point is simply left out. */
+/* Diagnostics off for an optional point ('?'): what fails is simply
+ * left out, and counts as no error. */
+typedef struct Hush {
+	int errors, suppressed;
+	bool quiet;
+} Hush;
+
+static Hush hush(void)
+{
+	Hush h = { S->errors, S->suppressed, S->quiet };
+
+	S->quiet = true;
+	return h;
+}
+
+static void unhush(Hush h)
+{
+	S->quiet = h.quiet;
+	S->errors = h.errors;
+	S->suppressed = h.suppressed;
+}
+
 static bool check_point(const Family *fam, const ProbePoint *pp,
 			int64_t *seq, bool report)
 {
-	int errors = S->errors, suppressed = S->suppressed;
-	bool quiet = S->quiet, ok;
+	Hush h;
+	bool ok;
 
 	if (!fam->check)
 		return true;
 	if (report)
 		return fam->check(pp, seq);
-	S->quiet = true;
+	h = hush();
 	ok = fam->check(pp, seq);
-	S->quiet = quiet;
-	S->errors = errors;
-	S->suppressed = suppressed;
+	unhush(h);
 	return ok;
 }
 
@@ -773,16 +791,14 @@ static bool check_point(const Family *fam, const ProbePoint *pp,
 static int expand_point_names(const Family *fam, const ProbePoint *pp,
 			      const char ***names, bool report)
 {
-	int errors = S->errors, suppressed = S->suppressed, n;
-	bool quiet = S->quiet;
+	Hush h;
+	int n;
 
 	if (report)
 		return fam->expand(pp, names);
-	S->quiet = true;
+	h = hush();
 	n = fam->expand(pp, names);
-	S->quiet = quiet;
-	S->errors = errors;
-	S->suppressed = suppressed;
+	unhush(h);
 	return n;
 }
 
