@@ -10,7 +10,7 @@ set -u
 dir=$1
 shift
 limit=${SUITE_LIMIT:-1200}
-budget=${CHECK_BUDGET:-3000}
+budget=${CHECK_BUDGET:-2400}
 make=${MAKE:-make}
 start=$(date +%s)
 for target in "$@"; do
