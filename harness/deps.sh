@@ -21,7 +21,9 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >/dev/null || { echo "deps: apt-get update failed" >&2; exit 1; }
+# Bounded, so an unreachable mirror fails the step instead of hanging it.
+timeout 600 apt-get update -qq >/dev/null ||
+	{ echo "deps: apt-get update failed (or took over 10 minutes)" >&2; exit 1; }
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null ||
-	{ echo "deps: apt-get install failed for:$missing" >&2; exit 1; }
+timeout 1200 apt-get install -y -qq --no-install-recommends $missing >/dev/null ||
+	{ echo "deps: apt-get install failed (or took over 20 minutes) for:$missing" >&2; exit 1; }
