@@ -80,14 +80,15 @@ static bool check_kernel(const ProbePoint *pp, int64_t *seq)
 	return false;
 }
 
-/* kprobe.function takes a function name, not a pattern. */
+/* kprobe.function("F"): wildcards are expanded over the target's
+ * functions before this sees each name. */
 static bool check_kprobe(const ProbePoint *pp, int64_t *seq)
 {
 	const Component *f = &pp->comps.v[1];
 
-	if (is_glob(f->param->str) || !*f->param->str) {
-		sem_error(f->param->tok, "kprobe.function needs a function name,"
-			  " not \"%s\"", f->param->str);
+	if (!*f->param->str) {
+		sem_error(f->param->tok, "kprobe.function needs a function name"
+			  " or pattern");
 		return false;
 	}
 	return check_kernel(pp, seq) &&
@@ -170,10 +171,9 @@ static bool check_module(const ProbePoint *pp, int64_t *seq)
 			  " not \"%s\"", m->param->str);
 		return false;
 	}
-	if (!*f->param->str || (is_glob(f->param->str) &&
-				!strcmp(pp->comps.v[0].name, "kprobe"))) {
-		sem_error(f->param->tok, "a module probe needs a function name,"
-			  " not \"%s\"", f->param->str);
+	if (!*f->param->str) {
+		sem_error(f->param->tok, "a module probe needs a function name"
+			  " or pattern");
 		return false;
 	}
 	return check_kernel(pp, seq) &&
@@ -181,11 +181,13 @@ static bool check_module(const ProbePoint *pp, int64_t *seq)
 					 f->param->tok);
 }
 
-/* module("m").function("PATTERN"): the module's functions, from its BTF;
- * expansion applies to the first component holding the pattern. */
+/* module("m").function("PATTERN") and kprobe.module("m").function(...):
+ * the module's functions, from its BTF. */
 static int expand_module_functions(const ProbePoint *pp, const char ***names)
 {
-	const Component *m = &pp->comps.v[0], *f = &pp->comps.v[1];
+	bool kprobe = !strcmp(pp->comps.v[0].name, "kprobe");
+	const Component *m = &pp->comps.v[kprobe ? 1 : 0];
+	const Component *f = &pp->comps.v[kprobe ? 2 : 1];
 
 	return kernel_module_functions(m->param->str, f->param->str,
 				       f->param->tok, names);
@@ -223,6 +225,9 @@ static bool check_procfs(const ProbePoint *pp, int64_t *seq)
 #define MODULE(name, ...)						\
 	{ { name, "module", true, NULL, check_module,			\
 	    expand_module_functions }, { __VA_ARGS__ }, false }
+#define KMODULE(name, ...)						\
+	{ { name, "kprobe", true, NULL, check_module,			\
+	    expand_module_functions }, { __VA_ARGS__ }, false }
 #define PERF(kind, event)						\
 	KERNEL("perf." kind "." event, "perf", check_perf,		\
 	       { "perf", 0 }, { kind, 0 }, { event, 0 }),		\
@@ -230,8 +235,8 @@ static bool check_procfs(const ProbePoint *pp, int64_t *seq)
 	       { "perf", 0 }, { kind, 0 }, { event, 0 }, { "sample", 'N' })
 
 #define KPROBE(name, fam, ...)						\
-	{ { name, fam, true, NULL, check_kprobe, NULL }, { __VA_ARGS__ },	\
-	  false }
+	{ { name, fam, true, NULL, check_kprobe, expand_functions },	\
+	  { __VA_ARGS__ }, false }
 #define KFUNCTION(name, ...)						\
 	{ { name, "kernel.function", true, NULL, check_kfunction,	\
 	    expand_functions }, { __VA_ARGS__ }, false }
@@ -261,11 +266,10 @@ static const Row rows[] = {
 	  { { "timer", 0 }, { "hz", 'N' } }, false },
 	KERNEL("timer.profile", "timer.profile", check_kernel,
 	       { "timer", 0 }, { "profile", 0 }),
-	KERNEL("kprobe.module(S).function(S)", "kprobe", check_module,
-	       { "kprobe", 0 }, { "module", 'S' }, { "function", 'S' }),
-	KERNEL("kprobe.module(S).function(S).return", "kprobe", check_module,
-	       { "kprobe", 0 }, { "module", 'S' }, { "function", 'S' },
-	       { "return", 0 }),
+	KMODULE("kprobe.module(S).function(S)", { "kprobe", 0 },
+		{ "module", 'S' }, { "function", 'S' }),
+	KMODULE("kprobe.module(S).function(S).return", { "kprobe", 0 },
+		{ "module", 'S' }, { "function", 'S' }, { "return", 0 }),
 	KERNEL("kprobe.statement(N).absolute", "kprobe", check_statement,
 	       { "kprobe", 0 }, { "statement", 'N' }, { "absolute", 0 }),
 	MODULE("module(S).function(S)", { "module", 'S' },

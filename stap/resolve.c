@@ -802,6 +802,18 @@ static int expand_point_names(const Family *fam, const ProbePoint *pp,
 	return n;
 }
 
+/* The component whose string parameter holds a wildcard, or -1. */
+static int wildcard_param(const ProbePoint *pp)
+{
+	int i;
+
+	for (i = pp->comps.len - 1; i > 0; i--)
+		if (pp->comps.v[i].param && pp->comps.v[i].param->kind == N_STR &&
+		    is_glob(pp->comps.v[i].param->str))
+			return i;
+	return -1;
+}
+
 /* kernel.function("vfs_*"): a derived probe for each name the
  * wildcard stands for. */
 static bool expand_names(Probe *probe, ProbePoint *pp, const Family *fam,
@@ -809,19 +821,20 @@ static bool expand_names(Probe *probe, ProbePoint *pp, const Family *fam,
 			 bool report)
 {
 	const char **names;
-	int i, n = expand_point_names(fam, pp, &names, report);
+	int i, at = wildcard_param(pp);
+	int n = expand_point_names(fam, pp, &names, report);
 
 	if (n == 0 && report) {
 		Buf b = { 0 };
 
 		print_point(&b, pp);
-		sem_error(pp->comps.v[1].param->tok, "wildcard probe point"
+		sem_error(pp->comps.v[at].param->tok, "wildcard probe point"
 			  " '%s' matches nothing", b.s);
 		buf_free(&b);
 	}
 	for (i = 0; i < n; i++) {
 		ProbePoint *np = NEW(ProbePoint);
-		Component c = pp->comps.v[1];
+		Component c = pp->comps.v[at];
 		int64_t seq = 0;
 
 		*np = *pp;
@@ -831,7 +844,7 @@ static bool expand_names(Probe *probe, ProbePoint *pp, const Family *fam,
 			vec_push(&np->comps, pp->comps.v[k]);
 		c.param = clone_node(c.param);
 		c.param->str = names[i];
-		np->comps.v[1] = c;
+		np->comps.v[at] = c;
 		if (!check_point(fam, np, &seq, report))
 			continue;
 		if (top_point == pp)
@@ -869,7 +882,7 @@ static bool expand_family(Probe *probe, ProbePoint *pp, Node *body,
 				  " supported yet (%s)", b.s, fam->name,
 				  fam->issue);
 		fam = NULL;
-	} else if (fam->expand && is_glob(pp->comps.v[1].param->str)) {
+	} else if (fam->expand && wildcard_param(pp) >= 0) {
 		if (!expand_names(probe, pp, fam, body, cond, chain, report))
 			fam = NULL;
 	} else if (!check_point(fam, pp, &seq, report)) {
