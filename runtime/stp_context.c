@@ -438,3 +438,45 @@ void stp_probe_point(struct stp_context *c, char *out)
 {
 	stp_strlcpy(out, c->probe_point, MAXSTRINGLEN);
 }
+
+/* ---- the session's order, for both platforms ---- */
+
+void stp_run_kind(enum stp_probe_kind kind,
+		  void (*run)(const struct stp_probe *p))
+{
+	int64_t done = INT64_MIN;
+	bool started = false;
+
+	for (;;) {
+		int64_t next = INT64_MAX;
+		bool found = false;
+		int i;
+
+		for (i = 0; i < stp_nprobes; i++)
+			if (stp_probes[i].kind == kind &&
+			    (!started || stp_probes[i].seq > done) &&
+			    stp_probes[i].seq <= next) {
+				next = stp_probes[i].seq;
+				found = true;
+			}
+		if (!found)
+			break;
+		for (i = 0; i < stp_nprobes; i++)
+			if (stp_probes[i].kind == kind &&
+			    stp_probes[i].seq == next)
+				run(&stp_probes[i]);
+		if (next == INT64_MAX)
+			break;
+		done = next;
+		started = true;
+	}
+}
+
+int64_t stp_next_period(const struct stp_probe *p)
+{
+	int64_t r = p->random_ns;
+
+	if (!r)
+		return p->period_ns;
+	return p->period_ns - r + (int64_t)(stp_random() % (uint64_t)(2 * r + 1));
+}

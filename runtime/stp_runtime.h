@@ -231,6 +231,13 @@ struct stp_global_param {
 
 extern const struct stp_probe stp_probes[];
 extern const int stp_nprobes;
+
+/* The probes of KIND (begin, end, error) by sequence number, then in
+ * program order, each through RUN (stp_context.c, for both platforms). */
+void stp_run_kind(enum stp_probe_kind kind,
+		  void (*run)(const struct stp_probe *p));
+/* A timer's next period in ns, randomized by .randomize(N). */
+int64_t stp_next_period(const struct stp_probe *p);
 extern const struct stp_global_param stp_params[];
 extern const int stp_nparams;
 extern const size_t stp_frame_size;

@@ -99,17 +99,17 @@ static void account(struct stp_context *c, u64 t0)
 bool stp_run_probe(const struct stp_probe *p, const struct stp_probe_hit *h,
 		   int64_t actions)
 {
+	/* begin, end and error probes run while the session ends too, and
+	 * do not count against the overload threshold. */
 	bool session = p->kind == STP_PROBE_BEGIN || p->kind == STP_PROBE_END ||
 		       p->kind == STP_PROBE_ERROR;
-	u64 t0;
-
 	struct stp_context *c;
+	u64 t0;
 
 	preempt_disable();
 	c = contexts[smp_processor_id()];
-	if (READ_ONCE(c->busy) || (READ_ONCE(stp_session.exit_requested) &&
-	    p->kind != STP_PROBE_BEGIN && p->kind != STP_PROBE_END &&
-	    p->kind != STP_PROBE_ERROR)) {
+	if (READ_ONCE(c->busy) ||
+	    (READ_ONCE(stp_session.exit_requested) && !session)) {
 		if (READ_ONCE(c->busy))
 			stp_skip(p->pp);
 		preempt_enable();
@@ -259,14 +259,6 @@ static int arm_kprobe(struct kprobe_slot *s, const struct stp_probe *p)
 
 /* ---- timers ---- */
 
-static int64_t next_period(const struct stp_probe *p)
-{
-	int64_t r = p->random_ns;
-
-	if (!r)
-		return p->period_ns;
-	return p->period_ns - r + (int64_t)(stp_random() % (uint32_t)(2 * r + 1));
-}
 
 static enum hrtimer_restart timer_fire(struct hrtimer *t)
 {
@@ -275,7 +267,7 @@ static enum hrtimer_restart timer_fire(struct hrtimer *t)
 	run_plain(s->probe, NULL, MAXACTION);
 	if (READ_ONCE(state) != RUNNING)
 		return HRTIMER_NORESTART;
-	hrtimer_forward_now(t, ns_to_ktime(next_period(s->probe)));
+	hrtimer_forward_now(t, ns_to_ktime(stp_next_period(s->probe)));
 	return HRTIMER_RESTART;
 }
 
@@ -288,43 +280,23 @@ static void arm_timer(struct timer_slot *s, const struct stp_probe *p)
 	hrtimer_init(&s->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	s->timer.function = timer_fire;
 #endif
-	hrtimer_start(&s->timer, ns_to_ktime(next_period(p)),
+	hrtimer_start(&s->timer, ns_to_ktime(stp_next_period(p)),
 		      HRTIMER_MODE_REL);
 	s->armed = true;
 }
 
 /* ---- the session ---- */
 
+static void run_session_probe(const struct stp_probe *p)
+{
+	run_plain(p, NULL, MAXACTION_INTERRUPTIBLE);
+}
+
 static void run_kind(enum stp_probe_kind kind)
 {
-	int64_t done = S64_MIN;
-	bool started = false;
-
-	for (;;) {
-		int64_t next = S64_MAX;
-		bool found = false;
-		int i;
-
-		for (i = 0; i < stp_nprobes; i++)
-			if (stp_probes[i].kind == kind &&
-			    (!started || stp_probes[i].seq > done) &&
-			    stp_probes[i].seq <= next) {
-				next = stp_probes[i].seq;
-				found = true;
-			}
-		if (!found)
-			break;
-		for (i = 0; i < stp_nprobes; i++)
-			if (stp_probes[i].kind == kind &&
-			    stp_probes[i].seq == next)
-				run_plain(&stp_probes[i], NULL,
-					  MAXACTION_INTERRUPTIBLE);
-		if (next == S64_MAX)
-			break;
-		done = next;
-		started = true;
-	}
+	stp_run_kind(kind, run_session_probe);
 }
+
 
 static void disarm(void)
 {

@@ -155,45 +155,16 @@ static void run(const struct stp_probe *p, int64_t actions)
 	fflush(stp_out);
 }
 
-/* The probes of KIND, by sequence number, then in program order. */
+static void run_session_probe(const struct stp_probe *p)
+{
+	run(p, MAXACTION_INTERRUPTIBLE);
+}
+
 static void run_kind(enum stp_probe_kind kind)
 {
-	int64_t done = INT64_MIN;
-	bool started = false;
-
-	for (;;) {
-		int64_t next = INT64_MAX;
-		bool found = false;
-		int i;
-
-		for (i = 0; i < stp_nprobes; i++)
-			if (stp_probes[i].kind == kind &&
-			    (!started || stp_probes[i].seq > done) &&
-			    stp_probes[i].seq <= next) {
-				next = stp_probes[i].seq;
-				found = true;
-			}
-		if (!found)
-			break;
-		for (i = 0; i < stp_nprobes; i++)
-			if (stp_probes[i].kind == kind &&
-			    stp_probes[i].seq == next)
-				run(&stp_probes[i], MAXACTION_INTERRUPTIBLE);
-		if (next == INT64_MAX)
-			break;
-		done = next;
-		started = true;
-	}
+	stp_run_kind(kind, run_session_probe);
 }
 
-static int64_t next_period(const struct stp_probe *p)
-{
-	int64_t r = p->random_ns;
-
-	if (!r)
-		return p->period_ns;
-	return p->period_ns - r + (int64_t)(stp_random() % (uint64_t)(2 * r + 1));
-}
 
 static void check_child(void)
 {
@@ -220,7 +191,7 @@ static void run_timers(void)
 	if (timeout_s > 0)
 		stop = now + (int64_t)timeout_s * 1000000000;
 	for (i = 0; i < stp_nprobes; i++)
-		due[i] = now + next_period(&stp_probes[i]);
+		due[i] = now + stp_next_period(&stp_probes[i]);
 	while (!stp_session.exit_requested) {
 		int64_t next = stop;
 		struct timespec ts;
@@ -235,9 +206,9 @@ static void run_timers(void)
 				continue;
 			if (due[i] <= now) {
 				run(&stp_probes[i], MAXACTION);
-				due[i] += next_period(&stp_probes[i]);
+				due[i] += stp_next_period(&stp_probes[i]);
 				if (due[i] < now)
-					due[i] = now + next_period(&stp_probes[i]);
+					due[i] = now + stp_next_period(&stp_probes[i]);
 			}
 			if (due[i] < next)
 				next = due[i];
