@@ -296,19 +296,33 @@ static void remove_dir(const char *dir)
 	rmdir(dir);
 }
 
+const char *make_temp_dir(void)
+{
+	char tmpl[] = "/tmp/stapXXXXXX";
+
+	if (!mkdtemp(tmpl)) {
+		fprintf(stderr, "stap: cannot make a temporary directory: %s\n",
+			strerror(errno));
+		return NULL;
+	}
+	return arena_strdup(tmpl);
+}
+
+void done_temp_dir(const char *dir)
+{
+	if (S->keep_tmp)
+		fprintf(stderr, "Keeping temporary directory \"%s\"\n", dir);
+	else
+		remove_dir(dir);
+}
+
 /* Build into a temporary directory, then move into the cache. */
 static bool build(const char *cached, const char *exe)
 {
-	char tmpl[] = "/tmp/stapXXXXXX";
-	char *dir = mkdtemp(tmpl);
-	const char *csrc, *built;
+	const char *dir = make_temp_dir(), *csrc, *built;
 
-	if (!dir) {
-		fprintf(stderr, "stap: cannot make a temporary directory: %s\n",
-			strerror(errno));
+	if (!dir)
 		return false;
-	}
-	dir = arena_strdup(dir);
 	csrc = arena_printf("%s/stap.c", dir);
 	built = arena_printf("%s/stap", dir);
 	if (!write_c(csrc) || !compile(dir, csrc, built)) {
@@ -321,10 +335,7 @@ static bool build(const char *cached, const char *exe)
 			"%s: %s\n", cached, strerror(errno));
 		return false;
 	}
-	if (S->keep_tmp)
-		fprintf(stderr, "Keeping temporary directory \"%s\"\n", dir);
-	else
-		remove_dir(dir);
+	done_temp_dir(dir);
 	return true;
 }
 
@@ -347,6 +358,18 @@ static bool copy_file(const char *from, const char *to)
 	return ok;
 }
 
+/* FROM into TO by a copy renamed into place: another stap reading the
+ * cache never sees half a file. */
+static bool store_file(const char *from, const char *to)
+{
+	const char *tmp = arena_printf("%s.%d", to, (int)getpid());
+
+	if (copy_file(from, tmp) && rename(tmp, to) == 0)
+		return true;
+	unlink(tmp);
+	return false;
+}
+
 static const char *module_name(const char *key)
 {
 	return S->module_name ? S->module_name :
@@ -355,14 +378,14 @@ static const char *module_name(const char *key)
 
 /* The module's sources: the program and the runtime's, side by side
  * (kbuild builds only what is under its M= directory). */
-static bool write_text(const char *path, const char *text)
+bool write_text(const char *path, const char *text, bool quiet)
 {
 	FILE *f = fopen(path, "w");
 	bool ok = f && fputs(text, f) >= 0;
 
 	if (f && fclose(f) != 0)
 		ok = false;
-	if (!ok)
+	if (!ok && !quiet)
 		fprintf(stderr, "stap: cannot write %s: %s\n", path,
 			strerror(errno));
 	return ok;
@@ -415,16 +438,11 @@ static void keep_runtime(const char *obj, const char *dir)
 	char *parent = arena_strdup(obj);
 
 	*strrchr(parent, '/') = '\0';
-	/* Renamed into place: another stap may be reading them. */
+	/* The .cmd first: ship_runtime looks for the object. */
 	if (make_dirs(parent) &&
-	    copy_file(arena_printf("%s/.stp_runtime_all.o.cmd", dir),
-		      arena_printf("%s.cmd.%d", obj, (int)getpid())) &&
-	    copy_file(arena_printf("%s/stp_runtime_all.o", dir),
-		      arena_printf("%s.%d", obj, (int)getpid()))) {
-		rename(arena_printf("%s.cmd.%d", obj, (int)getpid()),
-		       arena_printf("%s.cmd", obj));
-		rename(arena_printf("%s.%d", obj, (int)getpid()), obj);
-	}
+	    store_file(arena_printf("%s/.stp_runtime_all.o.cmd", dir),
+		       arena_printf("%s.cmd", obj)))
+		store_file(arena_printf("%s/stp_runtime_all.o", dir), obj);
 }
 
 static bool write_module_tree(const char *dir, const char *name,
@@ -460,7 +478,7 @@ static bool write_module_tree(const char *dir, const char *name,
 	*obj = runtime_object(dir, files.v, files.len);
 	*shipped = ship_runtime(*obj, dir);
 	if (!*shipped && !write_text(arena_printf("%s/stp_runtime_all.c", dir),
-				     all.s ? all.s : "")) {
+				     all.s ? all.s : "", false)) {
 		buf_free(&kb);
 		buf_free(&all);
 		return false;
@@ -475,25 +493,19 @@ static bool write_module_tree(const char *dir, const char *name,
 	}
 	/* The generated C is correct but not warning-free kernel style. */
 	buf_puts(&kb, "\nCFLAGS_prog.o := -w\n");
-	ok = write_text(arena_printf("%s/Kbuild", dir), kb.s);
+	ok = write_text(arena_printf("%s/Kbuild", dir), kb.s, false);
 	buf_free(&kb);
 	return ok;
 }
 
 static bool build_module(const char *cached, const char *ko, const char *name)
 {
-	char tmpl[] = "/tmp/stapXXXXXX";
-	char *dir = mkdtemp(tmpl);
+	const char *dir = make_temp_dir(), *log, *obj = NULL;
 	char *argv[7];
-	const char *log, *obj = NULL, *tmp;
 	bool shipped = false;
 
-	if (!dir) {
-		fprintf(stderr, "stap: cannot make a temporary directory: %s\n",
-			strerror(errno));
+	if (!dir)
 		return false;
-	}
-	dir = arena_strdup(dir);
 	log = arena_printf("%s/make.log", dir);
 	if (!kcompat_write(cache_dir(), dir) ||
 	    !write_c(arena_printf("%s/prog.c", dir)) ||
@@ -503,7 +515,7 @@ static bool build_module(const char *cached, const char *ko, const char *name)
 	argv[1] = "-j2";	/* prog.o and the runtime side by side */
 	argv[2] = "-C";
 	argv[3] = (char *)S->kernel_build;
-	argv[4] = arena_printf("M=%s", dir);
+	argv[4] = (char *)arena_printf("M=%s", dir);
 	argv[5] = "modules";
 	argv[6] = NULL;
 	if (!run_command(argv, log)) {
@@ -517,20 +529,13 @@ static bool build_module(const char *cached, const char *ko, const char *name)
 	}
 	if (!shipped)
 		keep_runtime(obj, dir);
-	/* Renamed into place: a concurrent stap never loads half a file. */
-	tmp = arena_printf("%s.%d", ko, (int)getpid());
 	if (!make_dirs(cached) ||
-	    !copy_file(arena_printf("%s/%s.ko", dir, name), tmp) ||
-	    rename(tmp, ko) != 0) {
+	    !store_file(arena_printf("%s/%s.ko", dir, name), ko)) {
 		fprintf(stderr, "stap: cannot store the module in the cache "
 			"%s: %s\n", cached, strerror(errno));
-		unlink(tmp);
 		return false;
 	}
-	if (S->keep_tmp)
-		fprintf(stderr, "Keeping temporary directory \"%s\"\n", dir);
-	else
-		run_command((char *[]){ "rm", "-rf", dir, NULL }, "/dev/null");
+	done_temp_dir(dir);
 	return true;
 }
 

@@ -94,19 +94,6 @@ static const char *answers_key(void)
 	return arena_strndup(hex, 16);
 }
 
-static bool write_text(const char *path, const char *text, bool quiet)
-{
-	FILE *f = fopen(path, "w");
-	bool ok = f && fputs(text, f) >= 0;
-
-	if (f && fclose(f) != 0)
-		ok = false;
-	if (!ok && !quiet)
-		fprintf(stderr, "stap: cannot write %s: %s\n", path,
-			strerror(errno));
-	return ok;
-}
-
 /* Ask every question in DIR with one kbuild run; the header's text. */
 static char *ask(const char *dir)
 {
@@ -151,7 +138,8 @@ static const char *answers(const char *cache)
 {
 	const char *path = arena_printf("%s/compat/%s.h", cache,
 					answers_key());
-	char tmpl[] = "/tmp/stapcompatXXXXXX", *dir, *text;
+	const char *dir;
+	char *text;
 	size_t len;
 
 	text = read_file(path, &len);
@@ -161,19 +149,14 @@ static const char *answers(const char *cache)
 		free(text);
 		return r;
 	}
-	dir = mkdtemp(tmpl);
-	if (!dir) {
-		fprintf(stderr, "stap: cannot make a temporary directory: %s\n",
-			strerror(errno));
+	dir = make_temp_dir();
+	if (!dir)
 		return NULL;
-	}
-	dir = arena_strdup(dir);
 	if (S->verbose)
 		fprintf(stderr, "Pass 4: compile probes for %s\n",
 			S->kernel_release);
 	text = ask(dir);
-	if (!S->keep_tmp)
-		run_command((char *[]){ "rm", "-rf", dir, NULL }, "/dev/null");
+	done_temp_dir(dir);
 	if (!text)
 		return NULL;
 	/* A read-only cache (a guest's view) only costs the next run. */

@@ -642,6 +642,12 @@ void emit_program(FILE *out);
 
 int build_and_run(void);
 bool make_dirs(const char *path);
+/* TEXT into PATH; false after saying why (unless QUIET). */
+bool write_text(const char *path, const char *text, bool quiet);
+/* A fresh /tmp/stapXXXXXX (NULL after saying why); done_temp_dir
+ * removes it, or with -k says where it is kept. */
+const char *make_temp_dir(void);
+void done_temp_dir(const char *dir);
 /* Run ARGV, its output into LOG; true if it exited 0. */
 bool run_command(char **argv, const char *log);
 /* Run a shell command line quietly; true if it exited 0. */
