@@ -114,17 +114,6 @@ static int host_build(void *arg, const struct g_kernel *k)
 	return rc == 0 ? 0 : 1;
 }
 
-static void shquote(sbuf *b, const char *s)
-{
-	sb_add(b, "'");
-	for (; *s; s++)
-		if (*s == '\'')
-			sb_add(b, "'\\''");
-		else
-			sb_addn(b, s, 1);
-	sb_add(b, "'");
-}
-
 /* An environment variable of ours the key depends on, for the guest. */
 static void pass_env(sbuf *b, const char *name)
 {
@@ -132,7 +121,7 @@ static void pass_env(sbuf *b, const char *name)
 
 	if (v) {
 		sb_addf(b, "export %s=", name);
-		shquote(b, v);
+		sb_addshq(b, v);
 		sb_add(b, "\n");
 	} else {
 		sb_addf(b, "unset %s\n", name);
@@ -146,21 +135,21 @@ static char *guest_command(const struct exec_ctx *x)
 	char *stap = stap_path();
 
 	sb_add(&b, "exec 2>\"$GRID/" ERR_FILE "\"\ncd ");
-	shquote(&b, x->cwd);
+	sb_addshq(&b, x->cwd);
 	sb_add(&b, " || { echo \"stapgrid exec: the guest cannot enter ");
 	sb_add(&b, x->cwd);
 	sb_add(&b, " (it reads the host's / as the libvirt-qemu user: every folder on the way "
 		   "must be world-readable)\" >&2; exit 125; }\n");
 	sb_add(&b, "export SYSTEMTAP_DIR=");
-	shquote(&b, G.cache);
+	sb_addshq(&b, G.cache);
 	sb_add(&b, "/stap STAP_CACHE_ONLY=1\n");
 	pass_env(&b, "CC");
 	pass_env(&b, "STAP_CFLAGS");
 	sb_add(&b, "exec ");
-	shquote(&b, stap);
+	sb_addshq(&b, stap);
 	for (char *const *a = x->args; *a; a++) {
 		sb_add(&b, " ");
-		shquote(&b, *a);
+		sb_addshq(&b, *a);
 	}
 	sb_add(&b, "\n");
 	free(stap);

@@ -32,6 +32,7 @@ void sb_addn(sbuf *b, const char *s, size_t n);
 void sb_add(sbuf *b, const char *s);
 void sb_addf(sbuf *b, const char *fmt, ...) G_PRINTF(2, 3);
 void sb_addxml(sbuf *b, const char *s); /* XML/HTML-escaped */
+void sb_addshq(sbuf *b, const char *s); /* single-quoted for sh */
 const char *sb_str(sbuf *b);             /* never NULL */
 char *sb_steal(sbuf *b);
 void sb_free(sbuf *b);

@@ -116,6 +116,17 @@ void sb_addxml(sbuf *b, const char *s)
 	}
 }
 
+void sb_addshq(sbuf *b, const char *s)
+{
+	sb_add(b, "'");
+	for (; *s; s++)
+		if (*s == '\'')
+			sb_add(b, "'\\''");
+		else
+			sb_addn(b, s, 1);
+	sb_add(b, "'");
+}
+
 const char *sb_str(sbuf *b)
 {
 	return b->s ? b->s : "";
