@@ -53,6 +53,7 @@ static struct {
 	Table blacklisted;	/* NOKPROBE_SYMBOL(name) */
 	VEC(const char *) tracepoints;
 	Table tp_known;
+	Table tp_args;		/* name -> TpArgs, filled on demand */
 	bool from_btf;		/* no symbol list: BTF's functions */
 	int nmods;		/* modules whose BTF was asked for */
 	const char *mod_names[8];
@@ -401,31 +402,55 @@ static const struct btf_type *named_proto(const struct btf *b,
 	return NULL;
 }
 
-int kernel_tracepoint(const char *name, const char ***names, int **types)
+/* A tracepoint's arguments, as kernel_tracepoint gives them. */
+typedef struct TpArgs {
+	int n;			/* -1: no such tracepoint in BTF */
+	const char **names;
+	int *types;
+} TpArgs;
+
+static TpArgs *tracepoint_args(const char *name)
 {
 	const struct btf *b = kernel_btf();
 	const struct btf_type *proto, *named;
-	int id, i, n;
+	TpArgs *a = NEW(TpArgs);
+	int id, i;
 
+	a->n = -1;
 	if (!b)
-		return -1;
+		return a;
 	id = btf__find_by_name_kind(b, arena_printf("btf_trace_%s", name),
 				    BTF_KIND_TYPEDEF);
 	if (id <= 0 || !(proto = proto_of(b, id)) || btf_vlen(proto) < 1)
-		return -1;
+		return a;
 	named = named_proto(b, name, proto);
-	n = btf_vlen(proto) - 1;
-	*names = arena_zalloc(sizeof(char *) * (size_t)(n + 1));
-	*types = arena_zalloc(sizeof(int) * (size_t)(n + 1));
-	for (i = 0; i < n; i++) {
+	a->n = btf_vlen(proto) - 1;
+	a->names = arena_zalloc(sizeof(char *) * (size_t)(a->n + 1));
+	a->types = arena_zalloc(sizeof(int) * (size_t)(a->n + 1));
+	for (i = 0; i < a->n; i++) {
 		const char *nm = named ? btf__name_by_offset(b,
 				btf_params(named)[i + 1].name_off) : NULL;
 
-		(*names)[i] = nm && *nm ? arena_strdup(nm) :
+		a->names[i] = nm && *nm ? arena_strdup(nm) :
 			      arena_printf("arg%d", i + 1);
-		(*types)[i] = (int)btf_params(proto)[i + 1].type;
+		a->types[i] = (int)btf_params(proto)[i + 1].type;
 	}
-	return n;
+	return a;
+}
+
+/* Asked for each probe, each target variable and by emit.c: looked up
+ * once a name (finding the names may scan all of BTF). */
+int kernel_tracepoint(const char *name, const char ***names, int **types)
+{
+	TpArgs *a = table_get(&K.tp_args, name);
+
+	if (!a) {
+		a = tracepoint_args(name);
+		table_put(&K.tp_args, arena_strdup(name), a);
+	}
+	*names = a->names;
+	*types = a->types;
+	return a->n;
 }
 
 int kernel_tracepoints(const char *pattern, const Token *at,

@@ -412,7 +412,7 @@ static bool all_parameters(Node *n, Derived *d, const Site *s, bool report,
 		p->base = TB_ARG;
 		p->index = i;
 		p->size = 8;
-		if (s->ret && d && !at_entry)
+		if (s->ret && d && report && !at_entry)
 			save_at_entry(p, d);
 		vec_push(&te->parts, p);
 		buf_printf(&fmt, "%s%s=%%#llx", i ? " " : "", names[i]);
@@ -573,6 +573,7 @@ bool target_entry(Node *n, Derived *d)
 void target_list(const Derived *d, Buf *b)
 {
 	Site s = site_of(d);
+	const struct btf_type *proto;
 	const char **names;
 	int *types, i, n;
 
@@ -582,8 +583,7 @@ void target_list(const Derived *d, Buf *b)
 	n = parameter_count(&s, &names, &types);
 	for (i = 0; i < n; i++)
 		buf_printf(b, " $%s:%s", names[i], type_desc(types[i]));
-	if (s.ret && s.func && function_proto(s.func) &&
-	    function_proto(s.func)->type)
-		buf_printf(b, " $return:%s",
-			   type_desc((int)function_proto(s.func)->type));
+	proto = s.ret && s.func ? function_proto(s.func) : NULL;
+	if (proto && proto->type)
+		buf_printf(b, " $return:%s", type_desc((int)proto->type));
 }
