@@ -143,6 +143,11 @@ static char *guest_command(const struct exec_ctx *x)
 	sb_add(&b, "export SYSTEMTAP_DIR=");
 	sb_addshq(&b, G.cache);
 	sb_add(&b, "/stap STAP_CACHE_ONLY=1\n");
+	/* stap in the guest resolves DWARF probes again: the kernel's DWARF
+	 * where stapgrid prepare --dbg put it (or a source build's vmlinux). */
+	sb_add(&b, "k=");
+	sb_addshq(&b, G.cache);
+	sb_add(&b, "/kernels/$GRID_KERNEL\nexport SYSTEMTAP_DEBUGINFO_PATH=\"$k/root/usr/lib/debug:$k/build\"\n");
 	pass_env(&b, "CC");
 	pass_env(&b, "STAP_CFLAGS");
 	sb_add(&b, "exec ");

@@ -936,6 +936,91 @@ int g_kernel_prepare(const struct g_kernel *k, bool force)
 	return rc;
 }
 
+/* ---- debuginfo (--dbg) ------------------------------------------------------------ */
+
+/* Where stap looks for a grid kernel's DWARF (stap/dwarf.c): the -dbg
+ * package's vmlinux under root/, or a source build's build/vmlinux. */
+static char *dbg_vmlinux(const char *kdir, const char *release, bool source)
+{
+	return source ? xasprintf("%s/build/vmlinux", kdir) :
+			xasprintf("%s/root/usr/lib/debug/boot/vmlinux-%s", kdir, release);
+}
+
+/* Only the vmlinux of linux-image-REL-dbg (858 MB packed for 6.1; its
+ * modules' debuginfo would be gigabytes more): ~30 s here.  Fetched and
+ * unpacked in a folder of this process, then renamed into place, so two
+ * jobs preparing the same kernel do not mix their files. */
+static int fetch_dbg(const char *kdir, const char *release, const char *dest, const char *log)
+{
+	char *pkg = xasprintf("linux-image-%s-dbg", release);
+	char *dl = xasprintf("%s/dbg-download.%ld", kdir, (long)getpid());
+	char *got = xasprintf("%s/usr/lib/debug/boot/vmlinux-%s", dl, release);
+	char *parent = xstrdup(dest);
+	char *fetch[] = {"apt-get", "download", "-q", "-o", "APT::Sandbox::User=root", pkg, NULL};
+	char *unpack[] = {"sh", "-c",
+			  /* apt-get names it PKG_VER_ARCH.deb, '+' as %2b: the only .deb;
+			     tar stops at the vmlinux (boot/ comes first) */
+			  "deb=$(ls -1 -- *.deb) && "
+			  "dpkg-deb --fsys-tarfile \"$deb\" | tar -x --occurrence=1 -C . "
+			  "\"./usr/lib/debug/boot/vmlinux-$0\"",
+			  (char *)release, NULL};
+	int rc = -1;
+
+	*strrchr(parent, '/') = 0;
+	g_rmtree(dl);
+	if (g_mkdirs(dl, 0755) < 0 || g_mkdirs(parent, 0755) < 0)
+		goto out;
+	if (g_run(fetch, dl, NULL, log) != 0) {
+		g_err("cannot download %s (see %s)", pkg, log);
+		goto out;
+	}
+	if (g_run(unpack, dl, NULL, log) != 0 || rename(got, dest) < 0) {
+		g_err("cannot unpack the vmlinux of %s (see %s; full disk?)", pkg, log);
+		goto out;
+	}
+	rc = 0;
+out:
+	g_rmtree(dl);
+	free(pkg);
+	free(dl);
+	free(got);
+	free(parent);
+	return rc;
+}
+
+int g_kernel_debuginfo(const struct g_kernel *k)
+{
+	struct g_kinfo info;
+	char *kdir = g_kernel_dir(k), *path = NULL, *log = NULL;
+	bool source = strcmp(k->source, "debian") != 0;
+	double t0 = g_now();
+	int rc = -1;
+
+	if (g_kernel_info(k, &info) != 1) {
+		g_err("%s: not prepared", k->id);
+		goto out;
+	}
+	path = dbg_vmlinux(kdir, info.release, source);
+	log = g_path(kdir, "dbg.log");
+	if (g_exists(path)) {
+		g_info("%s: debuginfo %s", k->id, path);
+		rc = 0;
+	} else if (source) {
+		g_err("%s: no %s: the source build keeps its vmlinux there", k->id, path);
+	} else if (fetch_dbg(kdir, info.release, path, log) == 0 && g_exists(path)) {
+		g_info("%s: debuginfo %s in %.1f s", k->id, path, g_now() - t0);
+		rc = 0;
+	} else if (!g_exists(path)) {
+		g_err("%s: the -dbg package held no %s", k->id, path);
+	}
+out:
+	g_kinfo_free(&info);
+	free(kdir);
+	free(path);
+	free(log);
+	return rc;
+}
+
 /* ---- guest artefacts built on demand ------------------------------------------ */
 
 char *g_kernel_initrd(const struct g_kernel *k, const struct g_kinfo *ki)

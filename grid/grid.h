@@ -156,6 +156,8 @@ char *g_kernel_conf_hash(const struct g_kernel *k);
 /* 1 prepared and current, 0 not (or stale), fills info when prepared. */
 int g_kernel_info(const struct g_kernel *k, struct g_kinfo *info);
 int g_kernel_prepare(const struct g_kernel *k, bool force);
+/* prepare --dbg: the kernel's DWARF for stap (the -dbg package's vmlinux). */
+int g_kernel_debuginfo(const struct g_kernel *k);
 void g_kinfo_free(struct g_kinfo *i);
 /* A module file's bytes, decompressed (.ko.xz, .ko.gz, .ko.zst). */
 int g_module_read(const char *path, sbuf *out);

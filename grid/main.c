@@ -15,9 +15,10 @@ static const char *usage =
 	"usage: stapgrid [OPTIONS] COMMAND [ARGS]\n"
 	"commands:\n"
 	"  list                         configured kernels: id, source, prepared or not\n"
-	"  prepare [--kernels LIST|all] [--force]\n"
+	"  prepare [--kernels LIST|all] [--force] [--dbg]\n"
 	"                               fetch or build kernels into the cache (default: the\n"
-	"                               Debian kernels)\n"
+	"                               Debian kernels); --dbg: also their DWARF for stap\n"
+	"                               (the -dbg package's vmlinux)\n"
 	"  run --kernels LIST|debian|all --suite NAME[,NAME]|all [--duration S] [--jobs N]\n"
 	"      [--repeat N] [--hosts FILE] [--no-publish]\n"
 	"                               a job per (kernel, suite); results in results/runs/\n"
@@ -68,7 +69,7 @@ static int cmd_list(void)
 	return 0;
 }
 
-static int cmd_prepare(const strv *ids, bool force)
+static int cmd_prepare(const strv *ids, bool force, bool dbg)
 {
 	struct g_kernel *ks;
 	int n, rc = 0;
@@ -88,7 +89,8 @@ static int cmd_prepare(const strv *ids, bool force)
 		rc = 1;
 	/* One failure does not stop the others; the exit status tells. */
 	for (size_t i = 0; i < sel.n && !g_interrupted && g_kernel_find(ks, n, sel.v[i]); i++)
-		if (g_kernel_prepare(g_kernel_find(ks, n, sel.v[i]), force) < 0)
+		if (g_kernel_prepare(g_kernel_find(ks, n, sel.v[i]), force) < 0 ||
+		    (dbg && g_kernel_debuginfo(g_kernel_find(ks, n, sel.v[i])) < 0))
 			rc = 1;
 	if (g_interrupted)
 		rc = 130;
@@ -104,7 +106,7 @@ struct cli {
 	const char *kernel, *command;
 	int timeout;
 	strv kernels;
-	bool force;
+	bool force, dbg;
 };
 
 /* One option: 0 taken, 1 help asked, -1 bad. */
@@ -124,6 +126,7 @@ static int take(struct cli *a, int c)
 	case 'c': a->command = optarg; break;
 	case 'H': a->ro.hosts_file = optarg; break;
 	case 'f': a->force = true; break;
+	case 'D': a->dbg = true; break;
 	case 'N': a->ro.publish = false; break;
 	case 'T':
 		v = strtol(optarg, &end, 10);
@@ -192,6 +195,7 @@ int main(int argc, char **argv)
 		{"suite", required_argument, 0, 's'},   {"suites", required_argument, 0, 's'},
 		{"duration", required_argument, 0, 'd'}, {"jobs", required_argument, 0, 'j'},
 		{"hosts", required_argument, 0, 'H'},   {"force", no_argument, 0, 'f'},
+		{"dbg", no_argument, 0, 'D'},
 		{"no-publish", no_argument, 0, 'N'},    {"help", no_argument, 0, 'h'},
 		{"repeat", required_argument, 0, 'r'},  {"timeout", required_argument, 0, 'T'},
 		{0, 0, 0, 0}};
@@ -244,7 +248,7 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "list")) {
 		rc = cmd_list();
 	} else if (!strcmp(cmd, "prepare")) {
-		rc = cmd_prepare(&a.kernels, a.force);
+		rc = cmd_prepare(&a.kernels, a.force, a.dbg);
 	} else if (!strcmp(cmd, "run")) {
 		a.ro.kernels = a.kernels;
 		rc = g_run_grid(&a.ro);

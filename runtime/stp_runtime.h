@@ -210,6 +210,8 @@ struct stp_probe {
 	uint64_t perf_config, perf_period;
 	const char *procfs;		/* procfs: the file's name */
 	int64_t procfs_size;		/* .maxsize(N), 0 by default */
+	int64_t anchor;			/* kfree's link address when address
+					   is a link address (DWARF sites) */
 };
 
 /* Target expressions (runtime/kernel/kargs.c): arguments, the return
@@ -217,6 +219,10 @@ struct stp_probe {
 int64_t stp_arg(struct stp_context *c, int i);
 int64_t stp_retval(struct stp_context *c);
 int64_t stp_entry(struct stp_context *c, int slot);
+/* DWARF locations: register N (x86-64 DWARF numbering) at the probe, and
+ * the KASLR offset measured against kfree's link address ANCHOR. */
+int64_t stp_dwreg(struct stp_context *c, int n);
+int64_t stp_kaslr(int64_t anchor);
 int64_t stp_kread(struct stp_context *c, int64_t addr, int size, bool sign);
 int64_t stp_kread_bits(struct stp_context *c, int64_t addr, int bit_off,
 		       int bit_size, bool sign);

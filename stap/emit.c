@@ -644,6 +644,9 @@ static char *target_base(Emit *e, const TExpr *t)
 	case TB_ENTRY:
 		v = arena_printf("stp_entry(c, %d)", t->index);
 		break;
+	case TB_DWARF:
+		v = t->code;
+		break;
 	default:
 		v = expr(e, t->expr);
 		break;
@@ -1525,6 +1528,27 @@ static const char *probe_kind(const Derived *d)
 	return "STP_PROBE_TIMER";
 }
 
+/* The derived probe whose handler probe I runs: the first of its
+ * DWARF twins (sites of the same probe, e.g. 6000 inlined copies of a
+ * function) when none of them reads a target variable. */
+static int shared_handler(int i)
+{
+	const Derived *d = S->derived.v[i];
+	int j;
+
+	if (!d->point->site || d->site_specific)
+		return i;
+	for (j = 0; j < i; j++) {
+		const Derived *e = S->derived.v[j];
+
+		if (e->used && e->probe == d->probe && e->point->site &&
+		    !e->site_specific && e->family == d->family &&
+		    !strcmp(probe_kind(e), probe_kind(d)))
+			return j;
+	}
+	return i;
+}
+
 /* The kernel function a kprobe or kernel.function probe names. */
 static const char *probe_symbol(const Derived *d)
 {
@@ -1535,7 +1559,7 @@ static const char *probe_symbol(const Derived *d)
 	if (!strcmp(root, "module"))	/* kprobes take "module:function" */
 		return literal(arena_printf("%s:%s", pp->comps.v[0].param->str,
 					    pp->comps.v[1].param->str));
-	if (strcmp(root, "kprobe") && strcmp(root, "kernel"))
+	if ((strcmp(root, "kprobe") && strcmp(root, "kernel")) || pp->site)
 		return "NULL";
 	if (!strcmp(pp->comps.v[1].name, "module"))
 		return literal(arena_printf("%s:%s", pp->comps.v[1].param->str,
@@ -1546,11 +1570,14 @@ static const char *probe_symbol(const Derived *d)
 	return literal(pp->comps.v[1].param->str);
 }
 
-/* kprobe.statement(ADDR).absolute's address, else 0. */
+/* kprobe.statement(ADDR).absolute's address, a DWARF site's link
+ * address (the runtime adds the KASLR offset), else 0. */
 static long long probe_address(const Derived *d)
 {
 	const ProbePoint *pp = d->point;
 
+	if (pp->site)
+		return (long long)pp->site->addr;
 	if (strcmp(pp->comps.v[0].name, "kprobe") || pp->comps.len < 2 ||
 	    strcmp(pp->comps.v[1].name, "statement"))
 		return 0;
@@ -1565,6 +1592,9 @@ static const char *event_fields(const Derived *d)
 	const char *kind = probe_kind(d);
 	const Component *last = &pp->comps.v[pp->comps.len - 1];
 
+	if (pp->site)
+		return arena_printf(", .anchor = %#llxLL",
+				    (unsigned long long)dwarf_anchor());
 	if (!strcmp(kind, "STP_PROBE_PROCFS_READ") ||
 	    !strcmp(kind, "STP_PROBE_PROCFS_WRITE"))
 		return arena_printf(", .procfs = %s, .procfs_size = %lld",
@@ -1783,17 +1813,20 @@ void emit_program(FILE *out)
 		Derived *d = S->derived.v[i];
 		Buf pp = { 0 };
 		int64_t period, random;
+		int h;
 
 		if (!d->used)
 			continue;
-		probe(d, i);
+		h = shared_handler(i);
+		if (h == i)
+			probe(d, i);
 		timer_period(d, &period, &random);
 		print_point(&pp, d->point);
 		buf_printf(&table, "\t{ %s, %s, %lld, %lldLL, %lldLL, probe_%d, "
 			   "%s, %lldLL, %s, %s%s%s%s },\n",
 			   c_string(pp.s, pp.len), probe_kind(d),
 			   (long long)d->seq, (long long)period,
-			   (long long)random, i, probe_symbol(d),
+			   (long long)random, h, probe_symbol(d),
 			   probe_address(d),
 			   d->point->optional ? "true" : "false",
 			   d->wildcard ? "true" : "false",

@@ -129,22 +129,15 @@ static void add_func(const char *name, uint64_t addr)
 		  (void *)(intptr_t)K.funcs.len);
 }
 
-/* One line "ADDR TYPE NAME[\t[module]]"; module symbols are skipped. */
-static void symbol_line(char *line)
+/* A symbol of type T (nm's letters) at ADDR: a function, a tracepoint,
+ * a blacklist entry or a section marker. */
+static void add_symbol(const char *name, char t, uint64_t addr)
 {
-	char *save = NULL, *a = strtok_r(line, " \t", &save);
-	char *t = strtok_r(NULL, " \t", &save);
-	char *name = strtok_r(NULL, " \t", &save);
-	uint64_t addr;
-
-	if (!a || !t || !name || strtok_r(NULL, " \t", &save))
-		return;
-	addr = strtoull(a, NULL, 16);
 	if (!strncmp(name, "_kbl_addr_", 10)) {
 		table_put(&K.blacklisted, arena_strdup(name + 10), "");
 		return;
 	}
-	if (!strncmp(name, "__tracepoint_", 13) && strchr("dD", *t) &&
+	if (!strncmp(name, "__tracepoint_", 13) && strchr("dD", t) &&
 	    !table_get(&K.tp_known, name + 13)) {
 		vec_push(&K.tracepoints, arena_strdup(name + 13));
 		table_put(&K.tp_known, K.tracepoints.v[K.tracepoints.len - 1],
@@ -152,9 +145,21 @@ static void symbol_line(char *line)
 		return;
 	}
 	note_marker(name, addr);
-	if (!strchr("tTwW", *t) || !strncmp(name, "__pfx_", 6))
+	if (!strchr("tTwW", t) || !strncmp(name, "__pfx_", 6))
 		return;
 	add_func(name, addr);
+}
+
+/* One line "ADDR TYPE NAME[\t[module]]"; module symbols are skipped. */
+static void symbol_line(char *line)
+{
+	char *save = NULL, *a = strtok_r(line, " \t", &save);
+	char *t = strtok_r(NULL, " \t", &save);
+	char *name = strtok_r(NULL, " \t", &save);
+
+	if (!a || !t || !name || strtok_r(NULL, " \t", &save))
+		return;
+	add_symbol(name, *t, strtoull(a, NULL, 16));
 }
 
 /* Without a symbol list (Debian's System.map is a placeholder; the real
@@ -206,6 +211,13 @@ static bool load_symbols(void)
 		free(text);
 		K.source = path;
 	}
+	/* Debian's System.map is a placeholder: the -dbg vmlinux's
+	 * symbol table is the real one. */
+	if (!K.funcs.len && dwarf_open()) {
+		dwarf_each_symbol(add_symbol);
+		K.source = dwarf_source();
+		path = K.source;
+	}
 	/* kallsyms without CONFIG_KALLSYMS_ALL has no __tracepoint_*. */
 	if ((!K.funcs.len || !K.tracepoints.len) &&
 	    !btf_symbols(!K.funcs.len, !K.tracepoints.len) && !K.funcs.len)
@@ -236,6 +248,16 @@ static const char *refusal(const KFunc *f)
 		return "it lies in a section kprobes refuse (entry, noinstr or"
 		       " __kprobes code)";
 	return NULL;
+}
+
+/* Why kprobes would refuse site S, or NULL: its function's or its
+ * address's. */
+const char *kernel_site_refused(const DwSite *s)
+{
+	KFunc f = { s->container ? s->container : s->func, s->addr };
+
+	load_symbols();
+	return refusal(&f);
 }
 
 static const KFunc *find_func(const char *name)

@@ -652,6 +652,10 @@ void print_program(FILE *out)
 		if (!d->used)
 			continue;
 		print_point(&b, d->point);
+		/* SystemTap's form, to compare sites: pc=_stext+0x363fa0 */
+		if (d->point->site)
+			buf_printf(&b, " /* pc=_stext+%#llx */", (unsigned long long)
+				   (d->point->site->addr - dwarf_symbol("_stext")));
 		buf_printf(&b, " /* <- %s */\n", d->chain);
 		locals(&b, d->locals.v, d->locals.len);
 	}

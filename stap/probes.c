@@ -96,17 +96,13 @@ static bool check_kprobe(const ProbePoint *pp, int64_t *seq)
 }
 
 /* kernel.function(PATTERN): wildcards are expanded over the target's
- * functions before this sees each name. */
+ * functions before this sees each name; with DWARF, each site. */
 static bool check_kfunction(const ProbePoint *pp, int64_t *seq)
 {
 	const Component *f = &pp->comps.v[1];
 
-	if (strchr(f->param->str, '@') || strchr(f->param->str, ':')) {
-		sem_error(f->param->tok, "\"%s\": FUNCTION@FILE[:LINE] needs"
-			  " the kernel's DWARF, which this translator does"
-			  " not read yet", f->param->str);
-		return false;
-	}
+	if (pp->site)
+		return check_kernel(pp, seq);
 	if (!*f->param->str) {
 		sem_error(f->param->tok, "kernel.function needs a function"
 			  " name or pattern");
@@ -114,6 +110,60 @@ static bool check_kfunction(const ProbePoint *pp, int64_t *seq)
 	}
 	return check_kernel(pp, seq) &&
 	       kernel_function_ok(f->param->str, f->param->tok, false);
+}
+
+/* What needs the kernel's DWARF, said where the user can get it. */
+static int needs_dwarf(const Component *f, const char *what)
+{
+	sem_error(f->param->tok, "%s needs the kernel's DWARF, and there is"
+		  " no debuginfo for %s (stapgrid prepare --dbg, or Debian's"
+		  " linux-image-%s-dbg)", what, S->kernel_release,
+		  S->kernel_release);
+	return -1;
+}
+
+/* kernel.function("f[@file[:line]]")[.call|.return|.inline] and
+ * kernel.statement("f@file:line") by the kernel's DWARF: each function,
+ * inlined copy or line, less what kprobes refuse.  Without debuginfo a
+ * plain name is the symbol list's business (DW_NONE). */
+static int kernel_sites(const ProbePoint *pp, DwSite ***out)
+{
+	const Component *f = &pp->comps.v[1];
+	const char *last = pp->comps.v[pp->comps.len - 1].name;
+	bool statement = !strcmp(f->name, "statement");
+	int which = !strcmp(last, "inline") ? DW_INLINE :
+		    !strcmp(last, "call") || !strcmp(last, "return") ? DW_CALL :
+		    DW_ALL;
+	const char *spec = f->param->str;
+	DwSite **all;
+	int n, i, k = 0;
+
+	if (strcmp(S->runtime, "kernel"))
+		return DW_NONE;		/* check_kernel says why not */
+	if (!dwarf_open()) {
+		if (statement)
+			return needs_dwarf(f, "kernel.statement(\"FUNC@FILE:"
+					   "LINE\")");
+		if (which == DW_INLINE)
+			return needs_dwarf(f, "kernel.function(...).inline");
+		if (strchr(spec, '@') || strchr(spec, ':'))
+			return needs_dwarf(f, arena_printf("\"%s\": FUNCTION"
+					   "@FILE[:LINE]", spec));
+	}
+	if (!dwarf_open() || !*spec)
+		return DW_NONE;	/* the symbol list and BTF decide */
+	n = dwarf_sites(spec, which, statement, f->param->tok, &all);
+	if (n <= 0)
+		return n;
+	*out = arena_zalloc(sizeof(DwSite *) * (size_t)n);
+	for (i = 0; i < n; i++)
+		if (!kernel_site_refused(all[i]))
+			(*out)[k++] = all[i];
+	if (n && !k)
+		sem_error(f->param->tok, "cannot probe \"%s\": kprobes refuse"
+			  " every place it stands (%s)", spec,
+			  kernel_site_refused(all[0]));
+	return k ? k : -1;
 }
 
 static int expand_functions(const ProbePoint *pp, const char ***names)
@@ -144,6 +194,17 @@ static int expand_tracepoints(const ProbePoint *pp, const char ***names)
 	const Component *t = &pp->comps.v[1];
 
 	return kernel_tracepoints(t->param->str, t->param->tok, names);
+}
+
+/* kernel.statement("f@file:line"): only DWARF gives it sites. */
+static bool check_kstatement(const ProbePoint *pp, int64_t *seq)
+{
+	if (!check_kernel(pp, seq))
+		return false;
+	if (!pp->site)
+		sem_error(pp->comps.v[1].param->tok, "kernel.statement needs"
+			  " the kernel's DWARF");
+	return pp->site != NULL;
 }
 
 /* kprobe.statement(ADDR).absolute: a raw address, guru mode only. */
@@ -221,13 +282,13 @@ static bool check_procfs(const ProbePoint *pp, int64_t *seq)
 }
 
 #define KERNEL(name, fam, check, ...)					\
-	{ { name, fam, true, NULL, check, NULL }, { __VA_ARGS__ }, false }
+	{ { name, fam, true, NULL, check, NULL, NULL }, { __VA_ARGS__ }, false }
 #define MODULE(name, ...)						\
 	{ { name, "module", true, NULL, check_module,			\
-	    expand_module_functions }, { __VA_ARGS__ }, false }
+	    expand_module_functions, NULL }, { __VA_ARGS__ }, false }
 #define KMODULE(name, ...)						\
 	{ { name, "kprobe", true, NULL, check_module,			\
-	    expand_module_functions }, { __VA_ARGS__ }, false }
+	    expand_module_functions, NULL }, { __VA_ARGS__ }, false }
 #define PERF(kind, event)						\
 	KERNEL("perf." kind "." event, "perf", check_perf,		\
 	       { "perf", 0 }, { kind, 0 }, { event, 0 }),		\
@@ -235,34 +296,34 @@ static bool check_procfs(const ProbePoint *pp, int64_t *seq)
 	       { "perf", 0 }, { kind, 0 }, { event, 0 }, { "sample", 'N' })
 
 #define KPROBE(name, fam, ...)						\
-	{ { name, fam, true, NULL, check_kprobe, expand_functions },	\
+	{ { name, fam, true, NULL, check_kprobe, expand_functions, NULL },	\
 	  { __VA_ARGS__ }, false }
 #define KFUNCTION(name, ...)						\
 	{ { name, "kernel.function", true, NULL, check_kfunction,	\
-	    expand_functions }, { __VA_ARGS__ }, false }
+	    expand_functions, kernel_sites }, { __VA_ARGS__ }, false }
 
 #define TIMER(unit)							\
-	{ { "timer." unit "(N)", "timer", true, NULL, check_timer, NULL },	\
+	{ { "timer." unit "(N)", "timer", true, NULL, check_timer, NULL, NULL },	\
 	  { { "timer", 0 }, { unit, 'N' } }, false },			\
 	{ { "timer." unit "(N).randomize(N)", "timer", true, NULL,	\
-	    check_timer, NULL },						\
+	    check_timer, NULL, NULL },						\
 	  { { "timer", 0 }, { unit, 'N' }, { "randomize", 'N' } }, false }
 
 #define KERNEL_ISSUE "they come with the kernel runtime"
 #define USER_ISSUE "they come with user-space probing"
 #define UNSUPPORTED(root, what, issue)					\
-	{ { root, what, false, issue, NULL, NULL }, { { root, '*' } }, true }
+	{ { root, what, false, issue, NULL, NULL, NULL }, { { root, '*' } }, true }
 
 static const Row rows[] = {
-	{ { "begin", "begin", true, NULL, check_seq, NULL }, { { "begin", '?' } },
+	{ { "begin", "begin", true, NULL, check_seq, NULL, NULL }, { { "begin", '?' } },
 	  false },
-	{ { "end", "end", true, NULL, check_seq, NULL }, { { "end", '?' } }, false },
-	{ { "error", "error", true, NULL, check_seq, NULL }, { { "error", '?' } },
+	{ { "end", "end", true, NULL, check_seq, NULL, NULL }, { { "end", '?' } }, false },
+	{ { "error", "error", true, NULL, check_seq, NULL, NULL }, { { "error", '?' } },
 	  false },
-	{ { "never", "never", true, NULL, NULL, NULL }, { { "never", 0 } }, false },
+	{ { "never", "never", true, NULL, NULL, NULL, NULL }, { { "never", 0 } }, false },
 	TIMER("s"), TIMER("sec"), TIMER("ms"), TIMER("msec"), TIMER("us"),
 	TIMER("usec"), TIMER("ns"), TIMER("nsec"), TIMER("jiffies"),
-	{ { "timer.hz(N)", "timer", true, NULL, check_timer, NULL },
+	{ { "timer.hz(N)", "timer", true, NULL, check_timer, NULL, NULL },
 	  { { "timer", 0 }, { "hz", 'N' } }, false },
 	KERNEL("timer.profile", "timer.profile", check_kernel,
 	       { "timer", 0 }, { "profile", 0 }),
@@ -311,8 +372,13 @@ static const Row rows[] = {
 		  { "function", 'S' }, { "call", 0 }),
 	KFUNCTION("kernel.function(S).return", { "kernel", 0 },
 		  { "function", 'S' }, { "return", 0 }),
+	KFUNCTION("kernel.function(S).inline", { "kernel", 0 },
+		  { "function", 'S' }, { "inline", 0 }),
+	{ { "kernel.statement(S)", "kernel.statement", true, NULL,
+	    check_kstatement, NULL, kernel_sites },
+	  { { "kernel", 0 }, { "statement", 'S' } }, false },
 	{ { "kernel.trace(S)", "kernel.trace", true, NULL, check_trace,
-	    expand_tracepoints }, { { "kernel", 0 }, { "trace", 'S' } },
+	    expand_tracepoints, NULL }, { { "kernel", 0 }, { "trace", 'S' } },
 	  false },
 	UNSUPPORTED("kernel", "kernel", KERNEL_ISSUE),
 	UNSUPPORTED("module", "kernel module", KERNEL_ISSUE),
@@ -341,7 +407,7 @@ static const char *const tapset_roots[] = {
 
 static const Family tapset_family = {
 	"tapset alias", "tapset alias", false,
-	"their tapsets come with the kernel runtime", NULL, NULL,
+	"their tapsets come with the kernel runtime", NULL, NULL, NULL,
 };
 
 static int nrows(void)

@@ -858,6 +858,80 @@ static bool expand_names(Probe *probe, ProbePoint *pp, const Family *fam,
 	return n > 0;
 }
 
+/* The point's text for site S: SystemTap names a DWARF-resolved
+ * function by its declaration, "f@fs/open.c:1301", when the user named
+ * a file, and a statement always by its line. */
+static const char *site_text(const ProbePoint *pp, const DwSite *s,
+			     const char *user)
+{
+	bool statement = !strcmp(pp->comps.v[1].name, "statement");
+
+	if (!statement && !strchr(user, '@'))
+		return is_glob(user) ? s->func : user;
+	return arena_printf("%s@%s:%d", s->func, s->file, s->line);
+}
+
+/* kernel.function("f@fs/open.c") and its inline copies: a derived probe
+ * for each site DWARF gives. */
+static bool derive_sites(Probe *probe, ProbePoint *pp, const Family *fam,
+			 Node *body, Node *cond, const char *chain,
+			 DwSite **sites, int n, bool report)
+{
+	int i, at = 1;
+
+	if (n == 0 && report) {
+		Buf b = { 0 };
+
+		print_point(&b, pp);
+		sem_error(pp->comps.v[at].param->tok, "probe point '%s' matches"
+			  " nothing in the kernel's DWARF (%s)", b.s,
+			  dwarf_source());
+		buf_free(&b);
+	}
+	for (i = 0; i < n; i++) {
+		ProbePoint *np = NEW(ProbePoint);
+		Component c = pp->comps.v[at];
+		int64_t seq = 0;
+
+		*np = *pp;
+		np->comps.v = NULL;
+		np->comps.len = np->comps.cap = 0;
+		for (int k = 0; k < pp->comps.len; k++)
+			vec_push(&np->comps, pp->comps.v[k]);
+		c.param = clone_node(c.param);
+		c.param->str = site_text(pp, sites[i], c.param->str);
+		np->comps.v[at] = c;
+		np->site = sites[i];
+		if (!check_point(fam, np, &seq, report))
+			continue;
+		if (top_point == pp)
+			top_point = np;
+		add_derived(probe, np, fam, body, cond, chain, seq);
+		if (S->derived.len && (n > 1 || wildcard_param(pp) >= 0))
+			S->derived.v[S->derived.len - 1]->wildcard = true;
+		if (top_point == np)
+			top_point = pp;
+	}
+	return n > 0;
+}
+
+/* The sites of a DWARF family's point; quietly for an optional point. */
+static int point_sites(const Family *fam, const ProbePoint *pp,
+		       DwSite ***sites, bool report)
+{
+	Hush h;
+	int n;
+
+	if (!fam->sites)
+		return DW_NONE;
+	if (report)
+		return fam->sites(pp, sites);
+	h = hush();
+	n = fam->sites(pp, sites);
+	unhush(h);
+	return n;
+}
+
 /* A concrete point of a family: check it and derive a probe.  Returns
  * false if no family fits; errors are reported only when REPORT. */
 static bool expand_family(Probe *probe, ProbePoint *pp, Node *body,
@@ -866,7 +940,8 @@ static bool expand_family(Probe *probe, ProbePoint *pp, Node *body,
 	const Component *where;
 	const char *why;
 	const Family *fam = family_match(pp, &why, &where);
-	int64_t seq = 0;
+	int64_t seq = 0, nsites = DW_NONE;
+	DwSite **sites = NULL;
 	Buf b = { 0 };
 
 	print_point(&b, pp);
@@ -882,6 +957,11 @@ static bool expand_family(Probe *probe, ProbePoint *pp, Node *body,
 				  " supported yet (%s)", b.s, fam->name,
 				  fam->issue);
 		fam = NULL;
+	} else if ((nsites = point_sites(fam, pp, &sites, report)) != DW_NONE) {
+		if (nsites < 0 || !derive_sites(probe, pp, fam, body, cond,
+						chain, sites, (int)nsites,
+						report))
+			fam = NULL;
 	} else if (fam->expand && wildcard_param(pp) >= 0) {
 		if (!expand_names(probe, pp, fam, body, cond, chain, report))
 			fam = NULL;

@@ -341,6 +341,7 @@ struct ProbePoint {
 	bool optional;		/* ? */
 	bool sufficient;	/* ! */
 	Node *cond;		/* if (expr) */
+	const struct DwSite *site;	/* resolved through DWARF, or NULL */
 };
 
 struct Probe {
@@ -375,6 +376,8 @@ struct Derived {
 	bool used;
 	VEC(Node *) entries;	/* .return: values saved at entry (@entry) */
 	bool wildcard;		/* one of the names a wildcard stood for */
+	bool site_specific;	/* reads target variables: its handler is
+				   its own, not shared with its twins */
 };
 
 /* A top-level item of a file, in source order (for -p1). */
@@ -522,7 +525,11 @@ struct Family {
 	/* The values a wildcard in the second component's parameter
 	 * stands for (kernel functions, tracepoints); -1 on error. */
 	int (*expand)(const ProbePoint *pp, const char ***names);
+	/* Where the point stands by the kernel's DWARF: the sites, -1 after
+	 * an error, or DW_NONE when DWARF does not decide (no debuginfo). */
+	int (*sites)(const ProbePoint *pp, struct DwSite ***out);
 };
+enum { DW_NONE = -2 };
 /* Find the family a concrete point belongs to; NULL if none. */
 const Family *family_match(const ProbePoint *pp, const char **why,
 			   const Component **where);
@@ -571,14 +578,66 @@ int kernel_tracepoints(const char *pattern, const Token *at,
 		       const char ***out);
 /* A tracepoint's argument names and BTF types; -1 if unknown. */
 int kernel_tracepoint(const char *name, const char ***names, int **types);
+/* Why kprobes would refuse a DWARF site, or NULL. */
+const char *kernel_site_refused(const struct DwSite *s);
 void kernel_free(void);
+
+/* ---------------------------------------------------------------- dwarf.c */
+
+/* A place a DWARF-resolved probe stands on (link-time addresses). */
+typedef struct DwSite {
+	const char *func;	/* the function, inlined or not */
+	const char *file;	/* its declaration's file (statements: the
+				   line's) */
+	int line;		/* its declaration line (statements: the line) */
+	uint64_t addr;		/* where the probe goes */
+	uint64_t cu, scope;	/* DIE offsets: its CU, its function or
+				   inlined instance */
+	uint64_t frame;		/* the out-of-line function holding addr */
+	const char *container;	/* its name */
+	bool inlined;		/* an inlined instance */
+	bool entry;		/* at the function's entry */
+	bool statement;		/* kernel.statement */
+} DwSite;
+typedef VEC(DwSite *) DwSiteVec;
+
+/* A variable at a site: C code for its value, or with ADDR its address;
+ * its BTF type id; or why it cannot be read there. */
+typedef struct DwVar {
+	const char *code;
+	bool addr;
+	bool param;
+	int type;
+	const char *why;
+} DwVar;
+
+enum { DW_ALL, DW_CALL, DW_INLINE };
+/* The target's debuginfo opened (quietly false if there is none). */
+bool dwarf_open(void);
+const char *dwarf_source(void);
+/* kfree's link address: the module measures KASLR against it. */
+uint64_t dwarf_anchor(void);
+uint64_t dwarf_symbol(const char *name);
+void dwarf_each_symbol(void (*fn)(const char *name, char type,
+				  uint64_t addr));
+/* Sites of "FUNC[@FILE[:LINE]]" (globs allowed), by address; -1 after an
+ * error.  WHICH: out-of-line copies, inlined ones or both; STATEMENT:
+ * the first address of each LINE in those functions. */
+int dwarf_sites(const char *spec, int which, bool statement, const Token *at,
+		DwSite ***out);
+bool dwarf_variable(const DwSite *s, const char *name, DwVar *out);
+/* Names of the parameters and/or locals in scope at S. */
+int dwarf_variables(const DwSite *s, bool params, bool locals,
+		    const char ***names);
+void dwarf_close(void);
 
 /* ---------------------------------------------------------------- target.c */
 
 /* A target expression resolved against BTF, for emit.c: a base value,
  * then steps (add an offset, index, read memory), or for $$parms a
  * string made of several values. */
-typedef enum { TB_ARG, TB_RETURN, TB_ENTRY, TB_EXPR, TB_PROCFS } TBase;
+typedef enum { TB_ARG, TB_RETURN, TB_ENTRY, TB_EXPR, TB_PROCFS, TB_DWARF }
+	TBase;
 typedef enum { TS_ADD, TS_INDEX, TS_DEREF, TS_LOAD } TStepKind;
 typedef struct TStep {
 	TStepKind kind;
@@ -594,6 +653,7 @@ struct TExpr {
 	int size;		/* width of the base value (truncation) */
 	bool sign;
 	Node *expr;		/* TB_EXPR: @cast's operand */
+	const char *code;	/* TB_DWARF: C code for its location */
 	VEC(TStep) steps;
 	const char *fmt;	/* $$parms: a string of these parts */
 	VEC(TExpr *) parts;

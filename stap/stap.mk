@@ -5,7 +5,7 @@ STAP_SRCS := $(wildcard stap/*.c)
 STAP_OBJS := $(STAP_SRCS:stap/%.c=$(OBJ)/stap/%.o)
 STAP_DEFS := -DSTAP_TAPSET_DIR='"$(abspath stap/tapset)"' \
 	     -DSTAP_RUNTIME_DIR='"$(abspath runtime)"'
-STAP_LIBS := -lbpf -lpthread
+STAP_LIBS := -lbpf -ldw -lelf -lpthread
 STAP_ASAN := $(BUILD)/asan/bin/stap
 SANITIZE  := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	     -fno-omit-frame-pointer

@@ -23,6 +23,7 @@
 
 /* What a probe offers: the function or tracepoint it stands on. */
 typedef struct Site {
+	const DwSite *dw;	/* resolved through DWARF: its variables */
 	bool procfs;		/* procfs probes: $value */
 	const char *module;	/* module("m").function: its BTF */
 	const char *func;	/* kernel/kprobe function, or NULL */
@@ -38,6 +39,12 @@ static Site site_of(const Derived *d)
 
 	if (pp && !strcmp(pp->comps.v[0].name, "procfs")) {
 		s.procfs = true;
+		return s;
+	}
+	if (pp && pp->site) {
+		s.dw = pp->site;
+		s.func = pp->site->func;
+		s.ret = !strcmp(pp->comps.v[pp->comps.len - 1].name, "return");
 		return s;
 	}
 	if (!pp || pp->comps.len < 2 || !pp->comps.v[1].param ||
@@ -376,6 +383,53 @@ static void save_at_entry(TExpr *te, Derived *d)
 	vec_push(&d->entries, saved);
 }
 
+/* ---- variables by DWARF ---- */
+
+/* $NAME at a DWARF site: its location at the address, typed by BTF. */
+static bool dwarf_base(Walk *w, const Site *s, const char *name)
+{
+	DwVar v;
+
+	if (!dwarf_variable(s->dw, name, &v))
+		return fail(w, "cannot read '$%s' here: %s", name, v.why);
+	w->te->base = TB_DWARF;
+	w->te->code = v.code;
+	w->addr = v.addr;
+	w->type = v.type;
+	return true;
+}
+
+/* $$parms/$$locals/$$vars at a DWARF site: "a=0x1 p=0xffff..." with
+ * "x=?" for what the compiler left nowhere here, "s={...}" for an
+ * aggregate, as SystemTap prints them. */
+static void dwarf_parts(TExpr *te, const Site *s, bool params, bool locals,
+			Buf *fmt)
+{
+	const char **names;
+	int i, n = dwarf_variables(s->dw, params, locals, &names);
+
+	for (i = 0; i < n; i++) {
+		TExpr *p = NEW(TExpr);
+		Walk w = { p, 0, false, 0, 0, NULL, false };
+		const struct btf_type *t;
+
+		buf_printf(fmt, "%s%s=", i ? " " : "", names[i]);
+		if (!dwarf_base(&w, s, names[i])) {
+			buf_puts(fmt, "?");
+			continue;
+		}
+		t = type_at(strip(w.type));
+		if (!t || !is_scalar(t)) {
+			buf_puts(fmt, "{...}");
+			continue;
+		}
+		p->size = 8;
+		finish(&w);
+		vec_push(&te->parts, p);
+		buf_puts(fmt, "%#llx");
+	}
+}
+
 /* $$parms / $$vars / $$locals / $$return. */
 static bool all_parameters(Node *n, Derived *d, const Site *s, bool report,
 			   bool at_entry)
@@ -388,6 +442,18 @@ static bool all_parameters(Node *n, Derived *d, const Site *s, bool report,
 
 	te->is_string = true;
 	n->texpr = te;
+	if (s->dw && !ret) {
+		bool locals = strncmp(n->name, "$$parms", 7) != 0;
+		bool params = strncmp(n->name, "$$locals", 8) != 0;
+
+		dwarf_parts(te, s, params, locals, &fmt);
+		te->fmt = arena_strdup(fmt.s ? fmt.s : "");
+		buf_free(&fmt);
+		for (i = 0; s->ret && d && report && !at_entry &&
+		     i < te->parts.len; i++)
+			save_at_entry(te->parts.v[i], d);
+		return true;
+	}
 	if (!strncmp(n->name, "$$locals", 8)) {
 		te->fmt = "";
 		return true;
@@ -469,6 +535,8 @@ bool target_resolve(Node *n, Derived *d, int flags)
 	bool report = flags & TR_REPORT, at_entry = flags & TR_AT_ENTRY;
 	Walk w = { te, 0, false, 0, 0, n->tok, report };
 
+	if (d)
+		d->site_specific = true;
 	if (s.procfs)
 		return procfs_value(n, report);
 	if (n->suffix && strncmp(n->name, "$$", 2)) {
@@ -500,6 +568,12 @@ bool target_resolve(Node *n, Derived *d, int flags)
 		}
 		te->base = TB_RETURN;
 		w.type = (int)p->type;
+	} else if (s.dw) {
+		te->size = 8;
+		if (!dwarf_base(&w, &s, n->name + 1))
+			return false;
+		if (s.ret && d && report && !at_entry)
+			save_at_entry(te, d);
 	} else {
 		te->base = TB_ARG;
 		te->index = parameter(&s, n->name + 1, &w.type);
@@ -561,6 +635,7 @@ bool target_entry(Node *n, Derived *d)
 
 	if (!s.ret)
 		return false;	/* types.c says so if it is not elided */
+	d->site_specific = true;
 	te->base = TB_ENTRY;
 	te->index = d->entries.len;
 	te->size = 8;
@@ -580,7 +655,19 @@ void target_list(const Derived *d, Buf *b)
 	if ((!s.func && !s.tracepoint) ||
 	    !(B = s.module ? kernel_module_btf(s.module) : kernel_btf()))
 		return;
-	n = parameter_count(&s, &names, &types);
+	if (s.dw) {
+		n = dwarf_variables(s.dw, true, true, &names);
+		for (i = 0; i < n; i++) {
+			DwVar v;
+
+			if (dwarf_variable(s.dw, names[i], &v))
+				buf_printf(b, " $%s:%s", names[i],
+					   type_desc(v.type));
+		}
+		n = 0;
+	} else {
+		n = parameter_count(&s, &names, &types);
+	}
 	for (i = 0; i < n; i++)
 		buf_printf(b, " $%s:%s", names[i], type_desc(types[i]));
 	proto = s.ret && s.func ? function_proto(s.func) : NULL;

@@ -7,6 +7,7 @@
  * oops.
  */
 #include <linux/ptrace.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "kernel.h"
@@ -42,6 +43,41 @@ int64_t stp_retval(struct stp_context *c)
 int64_t stp_entry(struct stp_context *c, int slot)
 {
 	return c->entry ? ((int64_t *)c->entry)[slot] : 0;
+}
+
+/* x86-64's DWARF register numbers: ax dx cx bx si di bp sp r8-r15 ip. */
+int64_t stp_dwreg(struct stp_context *c, int n)
+{
+	struct pt_regs *r = c->regs;
+
+	if (!r)
+		return 0;
+	switch (n) {
+	case 0: return (int64_t)r->ax;
+	case 1: return (int64_t)r->dx;
+	case 2: return (int64_t)r->cx;
+	case 3: return (int64_t)r->bx;
+	case 4: return (int64_t)r->si;
+	case 5: return (int64_t)r->di;
+	case 6: return (int64_t)r->bp;
+	case 7: return (int64_t)kernel_stack_pointer(r);
+	case 8: return (int64_t)r->r8;
+	case 9: return (int64_t)r->r9;
+	case 10: return (int64_t)r->r10;
+	case 11: return (int64_t)r->r11;
+	case 12: return (int64_t)r->r12;
+	case 13: return (int64_t)r->r13;
+	case 14: return (int64_t)r->r14;
+	case 15: return (int64_t)r->r15;
+	case 16: return (int64_t)r->ip;
+	}
+	return 0;
+}
+
+/* The kernel is relocated as a whole: kfree's move is everyone's. */
+int64_t stp_kaslr(int64_t anchor)
+{
+	return anchor ? (int64_t)(uintptr_t)&kfree - anchor : 0;
 }
 
 static int64_t extend(u64 v, int bits, bool sign)

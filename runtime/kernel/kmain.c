@@ -213,6 +213,13 @@ static int arm_tracepoint(struct kprobe_slot *s, const struct stp_probe *p)
 	return tracepoint_probe_register(l.tp, p->tp_func, (void *)p);
 }
 
+/* An absolute address, or a DWARF site's link address moved by KASLR. */
+static kprobe_opcode_t *probe_address(const struct stp_probe *p)
+{
+	return (kprobe_opcode_t *)(uintptr_t)(p->address +
+					      stp_kaslr(p->anchor));
+}
+
 static int arm_kprobe(struct kprobe_slot *s, const struct stp_probe *p)
 {
 	char msg[MAXSTRINGLEN + 96];
@@ -229,11 +236,13 @@ static int arm_kprobe(struct kprobe_slot *s, const struct stp_probe *p)
 	} else if (p->kind == STP_PROBE_KPROBE) {
 		s->kp.symbol_name = p->symbol;
 		if (!p->symbol)
-			s->kp.addr = (kprobe_opcode_t *)(uintptr_t)p->address;
+			s->kp.addr = probe_address(p);
 		s->kp.pre_handler = kprobe_pre;
 		rc = register_kprobe(&s->kp);
 	} else {
 		s->rp.kp.symbol_name = p->symbol;
+		if (!p->symbol)
+			s->rp.kp.addr = probe_address(p);
 		s->rp.handler = kretprobe_ret;
 		if (p->entry) {
 			s->rp.entry_handler = kretprobe_entry;

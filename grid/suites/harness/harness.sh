@@ -7,6 +7,10 @@ set -u
 . ./tests.sh
 harness="$GRID_SRC/harness"
 export HOME=/tmp SYSTEMTAP_DIR="$GRID_CACHE/stap" STAP_CACHE_ONLY=1
+# The kernel's DWARF, where prebuild.sh had stapgrid put it (the dwarf_*
+# tests resolve their probes by it in here too).
+k="$GRID_CACHE/kernels/$GRID_KERNEL"
+export SYSTEMTAP_DEBUGINFO_PATH="$k/root/usr/lib/debug:$k/build"
 unset CC STAP_CFLAGS
 tests=$(stap_tests "$harness")
 [ -n "$tests" ] || { echo "harness: no .exp in $harness/stap.run or stap.kernel"; exit 1; }

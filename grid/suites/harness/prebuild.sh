@@ -14,6 +14,10 @@ export SYSTEMTAP_DIR="$GRID_CACHE/stap" STAPGRID_CACHE="$GRID_CACHE"
 unset CC STAP_CFLAGS STAP_CACHE_ONLY
 tests=$(stap_tests "$harness")
 [ -n "$tests" ] || { echo "prebuild: no .exp in $harness/stap.run or stap.kernel"; exit 1; }
+# The kernel's DWARF for the dwarf_* tests: the -dbg package's vmlinux
+# (or a source build's), fetched once into the kernel's cache folder.
+"$GRID_SRC/build/bin/stapgrid" --cache "$GRID_CACHE" prepare --kernels "$GRID_KERNEL" --dbg ||
+	echo "prebuild: no DWARF for $GRID_KERNEL: the dwarf_* tests fail"
 n=$(nproc 2>/dev/null || echo 1)
 [ "$n" -le 4 ] || n=4
 echo "prebuild: stap -r $GRID_KERNEL -p4 for $(echo $tests) into $SYSTEMTAP_DIR, $n at a time"

@@ -1,0 +1,1116 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * dwarf.c - the kernel's DWARF, read with elfutils' libdw, when the target
+ * has debuginfo (its -dbg package, or a kbuild tree's vmlinux):
+ *
+ *   FUNC@FILE[:LINE]    functions by name, declaration file and line
+ *   inline instances    kernel.function("f") also probes each copy of f
+ *                       the compiler inlined; .inline only those
+ *   kernel.statement    "FUNC@FILE:LINE" through the line table
+ *   $var, $$locals      the variables in scope at the probe address,
+ *                       located by their DWARF location there and typed
+ *                       by the BTF type of the same name (target.c walks
+ *                       BTF; both come from the same compile)
+ *
+ * Sites carry link-time addresses.  The module adds the KASLR offset it
+ * measures from an exported function (kfree) whose link address the
+ * debuginfo's symbol table gives.
+ *
+ * Where the debuginfo comes from, by -r (after SYSTEMTAP_DEBUGINFO_PATH):
+ *   grid kernel ID   CACHE/kernels/ID/root/usr/lib/debug/boot/vmlinux-REL
+ *                    (stapgrid prepare --dbg), or its build/vmlinux
+ *   release REL      /usr/lib/debug/boot/vmlinux-REL,
+ *                    /usr/lib/debug/lib/modules/REL/vmlinux
+ *   kbuild DIR       DIR/vmlinux
+ * A file whose build id is not the target's is ignored with a warning;
+ * one without DWARF (a vmlinux that only has BTF) quietly.
+ */
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwelf.h>
+#include <bpf/btf.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "stap.h"
+
+typedef struct FuncSym {
+	uint64_t addr;
+	const char *name;
+} FuncSym;
+
+static struct {
+	bool tried;
+	int fd;
+	Elf *elf;
+	Dwarf *dw;
+	Dwarf_CFI *cfi;
+	const char *path;
+	uint64_t anchor;		/* kfree's link address */
+	uint64_t init_lo, init_hi;	/* .init.text: freed after boot */
+	uint64_t exit_lo, exit_hi;	/* .exit.text: not in the image */
+	Table scans;			/* spec -> DwSiteVec, once each */
+	Table symbols;			/* name -> link address */
+	/* BTF twins of DWARF types: pointer, const and array types of an
+	 * id, found on demand by one pass over BTF. */
+	VEC(int) ptr_to;
+	VEC(FuncSym) fsyms;		/* function symbols by address */
+} D;
+
+/* ---- finding and opening the debuginfo ---- */
+
+/* The places to look, in order: SYSTEMTAP_DEBUGINFO_PATH's folders
+ * (each DIR/boot/vmlinux-REL, DIR/lib/modules/REL/vmlinux, DIR/vmlinux;
+ * a grid guest's harness names its kernel's there), then by -r. */
+static int candidates(const char ***out)
+{
+	VEC(const char *) v = { 0 };
+	const char *env = getenv("SYSTEMTAP_DEBUGINFO_PATH");
+	const char *rel = S->kernel_release;
+	char *dirs = env ? arena_strdup(env) : NULL, *save = NULL, *d;
+
+	for (d = dirs ? strtok_r(dirs, ":", &save) : NULL; d;
+	     d = strtok_r(NULL, ":", &save)) {
+		vec_push(&v, arena_printf("%s/boot/vmlinux-%s", d, rel));
+		vec_push(&v, arena_printf("%s/lib/modules/%s/vmlinux", d, rel));
+		vec_push(&v, arena_printf("%s/vmlinux", d));
+	}
+	if (S->kernel_dir)
+		vec_push(&v, arena_printf("%s/root/usr/lib/debug/boot/"
+					  "vmlinux-%s", S->kernel_dir, rel));
+	if (S->kernel_build)
+		vec_push(&v, arena_printf("%s/vmlinux", S->kernel_build));
+	if (!S->kernel_dir) {
+		vec_push(&v, arena_printf("/usr/lib/debug/boot/vmlinux-%s", rel));
+		vec_push(&v, arena_printf("/usr/lib/debug/lib/modules/%s/vmlinux",
+					  rel));
+	}
+	*out = v.v;
+	return v.len;
+}
+
+static const char *hex_build_id(Elf *elf)
+{
+	const void *id;
+	ssize_t n = dwelf_elf_gnu_build_id(elf, &id);
+	Buf b = { 0 };
+	const char *s;
+
+	if (n <= 0)
+		return NULL;
+	for (ssize_t i = 0; i < n; i++)
+		buf_printf(&b, "%02x", ((const unsigned char *)id)[i]);
+	s = arena_strdup(b.s);
+	buf_free(&b);
+	return s;
+}
+
+/* The symbols and sections a site needs: kfree, .init.text, .exit.text. */
+static void read_sections(void)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+
+	if (elf_getshdrstrndx(D.elf, &shstrndx) != 0)
+		return;
+	while ((scn = elf_nextscn(D.elf, scn))) {
+		GElf_Shdr sh;
+		const char *name;
+
+		if (!gelf_getshdr(scn, &sh) ||
+		    !(name = elf_strptr(D.elf, shstrndx, sh.sh_name)))
+			continue;
+		if (!strcmp(name, ".init.text"))
+			D.init_lo = sh.sh_addr, D.init_hi = sh.sh_addr + sh.sh_size;
+		else if (!strcmp(name, ".exit.text"))
+			D.exit_lo = sh.sh_addr, D.exit_hi = sh.sh_addr + sh.sh_size;
+	}
+}
+
+static bool try_open(const char *path)
+{
+	const char *id;
+
+	if (access(path, R_OK) != 0)
+		return false;
+	D.fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (D.fd < 0)
+		return false;
+	D.elf = elf_begin(D.fd, ELF_C_READ_MMAP, NULL);
+	id = D.elf ? hex_build_id(D.elf) : NULL;
+	if (D.elf && S->kernel_build_id && id &&
+	    strcmp(id, S->kernel_build_id)) {
+		warn_at(NULL, "ignoring the debuginfo %s: its build id %s is"
+			" not the kernel's (%s)", path, id, S->kernel_build_id);
+		goto fail;
+	}
+	D.dw = D.elf ? dwarf_begin_elf(D.elf, DWARF_C_READ, NULL) : NULL;
+	if (!D.dw)		/* a vmlinux without DWARF */
+		goto fail;
+	D.path = path;
+	D.cfi = dwarf_getcfi(D.dw);
+	read_sections();
+	D.anchor = dwarf_symbol("kfree");
+	return true;
+fail:
+	if (D.elf)
+		elf_end(D.elf);
+	D.elf = NULL;
+	close(D.fd);
+	D.fd = -1;
+	return false;
+}
+
+bool dwarf_open(void)
+{
+	const char **paths;
+	int i, n;
+
+	if (D.tried)
+		return D.dw != NULL;
+	D.tried = true;
+	elf_version(EV_CURRENT);
+	n = candidates(&paths);
+	for (i = 0; i < n && !try_open(paths[i]); i++)
+		;
+	if (S->verbose > 1)
+		fprintf(stderr, "stap: kernel DWARF: %s\n", D.dw ? D.path :
+			"none");
+	return D.dw != NULL;
+}
+
+const char *dwarf_source(void)
+{
+	return D.path;
+}
+
+uint64_t dwarf_anchor(void)
+{
+	return D.anchor;
+}
+
+/* Each symbol of the debuginfo's symbol table, for kernel.c's list. */
+void dwarf_each_symbol(void (*fn)(const char *name, char type,
+				  uint64_t addr))
+{
+	Elf_Scn *scn = NULL;
+
+	while (D.elf && (scn = elf_nextscn(D.elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+		size_t i, n;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB ||
+		    !(data = elf_getdata(scn, NULL)))
+			continue;
+		n = sh.sh_size / (sh.sh_entsize ? sh.sh_entsize : 24);
+		for (i = 1; i < n; i++) {
+			GElf_Sym sym;
+			const char *name;
+			int type, bind;
+			char t;
+
+			if (!gelf_getsym(data, (int)i, &sym) ||
+			    !(name = elf_strptr(D.elf, sh.sh_link, sym.st_name)) ||
+			    !*name)
+				continue;
+			type = GELF_ST_TYPE(sym.st_info);
+			bind = GELF_ST_BIND(sym.st_info);
+			t = type == STT_FUNC ? 't' : type == STT_OBJECT ? 'd' :
+			    'a';
+			if (bind == STB_WEAK)
+				t = type == STT_FUNC ? 'W' : 'V';
+			else if (bind == STB_GLOBAL)
+				t = (char)(t - 'a' + 'A');
+			fn(name, t, sym.st_value);
+		}
+	}
+}
+
+/* A global symbol's link address (0 if none), remembered. */
+uint64_t dwarf_symbol(const char *want)
+{
+	Elf_Scn *scn = NULL;
+	void *known = table_get(&D.symbols, want);
+
+	if (known)
+		return (uint64_t)(uintptr_t)known;
+
+	while (D.elf && (scn = elf_nextscn(D.elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+		size_t i, n;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB ||
+		    !(data = elf_getdata(scn, NULL)))
+			continue;
+		n = sh.sh_size / (sh.sh_entsize ? sh.sh_entsize : 24);
+		for (i = 1; i < n; i++) {
+			GElf_Sym sym;
+			const char *name;
+
+			if (gelf_getsym(data, (int)i, &sym) &&
+			    GELF_ST_BIND(sym.st_info) == STB_GLOBAL &&
+			    (name = elf_strptr(D.elf, sh.sh_link, sym.st_name)) &&
+			    !strcmp(name, want)) {
+				table_put(&D.symbols, arena_strdup(want),
+					  (void *)(uintptr_t)sym.st_value);
+				return sym.st_value;
+			}
+		}
+	}
+	return 0;
+}
+
+void dwarf_close(void)
+{
+	if (D.dw)
+		dwarf_end(D.dw);
+	if (D.elf)
+		elf_end(D.elf);
+	if (D.dw || D.elf)
+		close(D.fd);
+	memset(&D, 0, sizeof(D));
+}
+
+/* ---- the spec: FUNC[@FILE[:LINE[-LINE]|:*]] ---- */
+
+typedef struct Spec {
+	const char *func, *file;
+	int lo, hi;		/* lines; 0, 0: any */
+	bool statement;		/* kernel.statement: line-table addresses */
+	int which;		/* DW_ALL, DW_CALL (out of line), DW_INLINE */
+} Spec;
+
+static bool parse_spec(const char *text, Spec *s, const Token *at)
+{
+	const char *a = strchr(text, '@'), *colon;
+	char *end;
+
+	s->func = a ? arena_strndup(text, (size_t)(a - text)) : text;
+	if (!a)
+		return true;
+	colon = strchr(a, ':');
+	s->file = colon ? arena_strndup(a + 1, (size_t)(colon - a - 1)) :
+		  a + 1;
+	if (!*s->file) {
+		sem_error(at, "\"%s\": no file after '@'", text);
+		return false;
+	}
+	if (!colon || !strcmp(colon + 1, "*"))
+		return true;
+	s->lo = (int)strtol(colon + 1, &end, 10);
+	s->hi = s->lo;
+	if (*end == '-')
+		s->hi = (int)strtol(end + 1, &end, 10);
+	if (*end || s->lo <= 0 || s->hi < s->lo) {
+		sem_error(at, "\"%s\": a line is N, N-M or *, not \"%s\"",
+			  text, colon + 1);
+		return false;
+	}
+	return true;
+}
+
+/* "fs/open.c" for "/build/linux/fs/open.c" under the CU's directory. */
+static const char *relative(const char *file, const char *dir)
+{
+	size_t n = dir ? strlen(dir) : 0;
+
+	if (file && n && !strncmp(file, dir, n) && file[n] == '/')
+		return file + n + 1;
+	return file;
+}
+
+static bool file_matches(const char *pat, const char *file)
+{
+	if (!pat)
+		return true;
+	if (!file)
+		return false;
+	return glob_match(pat, file) ||
+	       glob_match(arena_printf("*/%s", pat), file);
+}
+
+/* ---- finding sites ---- */
+
+/* Where code of DIE starts: its entry_pc or low_pc, else its first
+ * range (a function split into hot and .cold parts has only ranges,
+ * the hot one first). */
+static bool entry_of(Dwarf_Die *die, Dwarf_Addr *pc)
+{
+	Dwarf_Addr base, start, end;
+
+	if (dwarf_entrypc(die, pc) == 0 && *pc)
+		return true;
+	if (dwarf_ranges(die, 0, &base, &start, &end) > 0 && start) {
+		*pc = start;
+		return true;
+	}
+	return false;
+}
+
+static int by_sym_addr(const void *a, const void *b)
+{
+	const FuncSym *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static void note_func(const char *name, char t, uint64_t addr)
+{
+	if (strchr("tTwW", t))
+		vec_push(&D.fsyms, ((FuncSym){ addr, arena_strdup(name) }));
+}
+
+/* The function symbol starting at ADDR, or NULL. */
+static const char *symbol_at(uint64_t addr)
+{
+	FuncSym key = { addr, NULL }, *f;
+
+	if (!D.fsyms.len) {
+		dwarf_each_symbol(note_func);
+		qsort(D.fsyms.v, (size_t)D.fsyms.len, sizeof(FuncSym), by_sym_addr);
+	}
+	f = bsearch(&key, D.fsyms.v, (size_t)D.fsyms.len, sizeof(FuncSym),
+		    by_sym_addr);
+	return f ? f->name : NULL;
+}
+
+/* GCC's partial inlining leaves f.part.N, a fragment the rest of f
+ * calls: probing it too would count one call of f twice. */
+static bool is_fragment(uint64_t addr)
+{
+	const char *name = symbol_at(addr);
+
+	return name && strstr(name, ".part.");
+}
+
+typedef struct Scan {
+	const Spec *spec;
+	DwSiteVec *out;
+	Dwarf_Die cu;
+	const char *dir;	/* the CU's compilation directory */
+	const char *outer;	/* the out-of-line function we are in */
+	uint64_t outer_off;
+} Scan;
+
+static bool refused(uint64_t addr)
+{
+	return (addr >= D.init_lo && addr < D.init_hi) ||
+	       (addr >= D.exit_lo && addr < D.exit_hi);
+}
+
+static DwSite *new_site(Scan *sc, Dwarf_Die *die, const char *name,
+			uint64_t addr, bool inlined)
+{
+	DwSite *s = NEW(DwSite);
+	int line = 0;
+
+	s->func = arena_strdup(name);
+	s->file = arena_strdup(relative(dwarf_decl_file(die), sc->dir) ?
+			       relative(dwarf_decl_file(die), sc->dir) : "");
+	dwarf_decl_line(die, &line);
+	s->line = line;
+	s->addr = addr;
+	s->inlined = inlined;
+	s->entry = true;
+	s->cu = dwarf_dieoffset(&sc->cu);
+	s->scope = dwarf_dieoffset(die);
+	s->frame = sc->outer_off;
+	s->container = sc->outer;
+	return s;
+}
+
+static bool function_matches(const Spec *sp, Dwarf_Die *die, const char *dir)
+{
+	int line = 0;
+
+	if (sp->file && !file_matches(sp->file,
+				      relative(dwarf_decl_file(die), dir)))
+		return false;
+	if (sp->lo && !sp->statement &&
+	    (dwarf_decl_line(die, &line) != 0 || line < sp->lo ||
+	     line > sp->hi))
+		return false;
+	return true;
+}
+
+/* The lowest is_stmt address of each line of LO..HI in DIE's code. */
+static void statements(Scan *sc, Dwarf_Die *die, const char *name,
+		       bool inlined)
+{
+	Dwarf_Lines *lines;
+	size_t n, i;
+	int line;
+
+	if (dwarf_getsrclines(&sc->cu, &lines, &n) != 0)
+		return;
+	for (line = sc->spec->lo; line <= sc->spec->hi; line++) {
+		Dwarf_Addr best = 0;
+
+		for (i = 0; i < n; i++) {
+			Dwarf_Line *l = dwarf_onesrcline(lines, i);
+			Dwarf_Addr a;
+			int ln;
+			bool stmt;
+
+			if (dwarf_lineno(l, &ln) || ln != line ||
+			    dwarf_lineaddr(l, &a) || dwarf_linebeginstatement(
+				    l, &stmt) || !stmt ||
+			    !file_matches(sc->spec->file, relative(
+				    dwarf_linesrc(l, NULL, NULL), sc->dir)) ||
+			    dwarf_haspc(die, a) != 1 || (best && a >= best))
+				continue;
+			best = a;
+		}
+		if (best && !refused(best)) {
+			DwSite *s = new_site(sc, die, name, best, inlined);
+
+			s->line = line;
+			s->entry = false;
+			s->statement = true;
+			s->file = arena_strdup(relative(sc->spec->file ?
+				  sc->spec->file : s->file, NULL));
+			vec_push(sc->out, s);
+		}
+	}
+}
+
+static void found(Scan *sc, Dwarf_Die *die, const char *name, bool inlined)
+{
+	Dwarf_Addr pc;
+
+	if (!function_matches(sc->spec, die, sc->dir))
+		return;
+	if (sc->spec->statement) {
+		statements(sc, die, name, inlined);
+		return;
+	}
+	if ((inlined && sc->spec->which == DW_CALL) ||
+	    (!inlined && sc->spec->which == DW_INLINE))
+		return;
+	if (!entry_of(die, &pc) || refused(pc) || (!inlined && is_fragment(pc)))
+		return;
+	vec_push(sc->out, new_site(sc, die, name, pc, inlined));
+}
+
+/* Functions, their inlined copies and blocks: the code-bearing DIEs. */
+static void scan_children(Scan *sc, Dwarf_Die *parent)
+{
+	Dwarf_Die d;
+
+	if (dwarf_child(parent, &d) != 0)
+		return;
+	do {
+		int tag = dwarf_tag(&d);
+		const char *name, *saved = sc->outer;
+		uint64_t saved_off = sc->outer_off;
+		Dwarf_Addr pc;
+
+		if (tag == DW_TAG_lexical_block) {
+			scan_children(sc, &d);
+			continue;
+		}
+		if (tag != DW_TAG_subprogram &&
+		    tag != DW_TAG_inlined_subroutine)
+			continue;
+		if (tag == DW_TAG_subprogram && !entry_of(&d, &pc))
+			continue;	/* a declaration or abstract */
+		name = dwarf_diename(&d);
+		if (tag == DW_TAG_subprogram) {
+			sc->outer = name;
+			sc->outer_off = dwarf_dieoffset(&d);
+		}
+		if (name && glob_match(sc->spec->func, name))
+			found(sc, &d, name, tag == DW_TAG_inlined_subroutine);
+		scan_children(sc, &d);
+		sc->outer = saved;
+		sc->outer_off = saved_off;
+	} while (dwarf_siblingof(&d, &d) == 0);
+}
+
+/* Can a CU hold a match?  A .c pattern names its CU; a header any. */
+static bool cu_may_match(const Spec *sp, const char *cu_name)
+{
+	size_t n = sp->file ? strlen(sp->file) : 0;
+
+	if (!sp->file || n < 2 || strcmp(sp->file + n - 2, ".c"))
+		return true;
+	return file_matches(sp->file, cu_name);
+}
+
+static int by_address(const void *a, const void *b)
+{
+	const DwSite *x = *(DwSite *const *)a, *y = *(DwSite *const *)b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+int dwarf_sites(const char *text, int which, bool statement,
+		const Token *at, DwSite ***out)
+{
+	const char *key = arena_printf("%d%d%s", which, statement, text);
+	DwSiteVec *v = table_get(&D.scans, key);
+	Spec sp = { .statement = statement, .which = which };
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+
+	if (v) {
+		*out = v->v;
+		return v->len;
+	}
+	if (!parse_spec(text, &sp, at))
+		return -1;
+	if (statement && !sp.lo) {
+		sem_error(at, "kernel.statement(\"%s\") needs a line: "
+			  "FUNC@FILE:LINE", text);
+		return -1;
+	}
+	v = NEW(DwSiteVec);
+	while (dwarf_nextcu(D.dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Scan sc = { .spec = &sp, .out = v };
+		Dwarf_Attribute attr;
+
+		if (dwarf_offdie(D.dw, off + hsize, &sc.cu)) {
+			sc.dir = dwarf_formstring(dwarf_attr(&sc.cu,
+					DW_AT_comp_dir, &attr));
+			if (cu_may_match(&sp, relative(dwarf_diename(&sc.cu),
+						       sc.dir)))
+				scan_children(&sc, &sc.cu);
+		}
+		off = next;
+	}
+	if (v->len)
+		qsort(v->v, (size_t)v->len, sizeof(DwSite *), by_address);
+	table_put(&D.scans, key, v);
+	*out = v->v;
+	return v->len;
+}
+
+/* ---- variables: where they are at the site's address ---- */
+
+/* A location expression turned into C, loc2c-style: a stack of C
+ * expressions; at the end the top is the variable's address, or with
+ * DW_OP_reg / DW_OP_stack_value / constants its value. */
+typedef struct Loc {
+	const DwSite *site;
+	const char *stack[16];
+	int depth;
+	bool value;
+	const char *why;	/* why it cannot be read here */
+} Loc;
+
+static bool loc_fail(Loc *l, const char *why)
+{
+	if (!l->why)
+		l->why = why;
+	return false;
+}
+
+static bool push(Loc *l, const char *code)
+{
+	if (l->depth == 16)
+		return loc_fail(l, "its location is too complex");
+	l->stack[l->depth++] = code;
+	return true;
+}
+
+static const char *pop(Loc *l)
+{
+	return l->depth ? l->stack[--l->depth] : NULL;
+}
+
+/* x86-64's DWARF numbering: rax rdx rcx rbx rsi rdi rbp rsp r8..r15 rip. */
+static const char *reg(Loc *l, unsigned n)
+{
+	if (n > 16) {
+		loc_fail(l, arena_printf("it lives in register %u, which the"
+					 " runtime does not read", n));
+		return NULL;
+	}
+	return arena_printf("stp_dwreg(c, %u)", n);
+}
+
+static bool translate(Loc *l, const Dwarf_Op *ops, size_t n, Dwarf_Die *frame);
+
+/* The canonical frame address at the site, from the call frame info. */
+static const char *cfa(Loc *l)
+{
+	Dwarf_Frame *f = NULL;
+	Dwarf_Op *ops;
+	size_t n;
+	Loc inner = { .site = l->site };
+	const char *code = NULL;
+
+	if (!D.cfi || dwarf_cfi_addrframe(D.cfi, l->site->addr, &f) != 0 ||
+	    dwarf_frame_cfa(f, &ops, &n) != 0) {
+		loc_fail(l, "the call frame information does not cover it");
+	} else if (translate(&inner, ops, n, NULL) && !inner.value &&
+		   inner.depth == 1) {
+		code = inner.stack[0];
+	} else {
+		loc_fail(l, inner.why ? inner.why : "its frame address is"
+			 " computed in a way the runtime does not follow");
+	}
+	free(f);
+	return code;
+}
+
+static bool frame_base(Loc *l, Dwarf_Die *frame, const char **code)
+{
+	Dwarf_Attribute a;
+	Dwarf_Op *ops;
+	size_t n;
+	Loc inner = { .site = l->site };
+
+	if (!frame || !dwarf_attr(frame, DW_AT_frame_base, &a) ||
+	    dwarf_getlocation_addr(&a, l->site->addr, &ops, &n, 1) != 1)
+		return loc_fail(l, "its function has no frame base here");
+	if (!translate(&inner, ops, n, NULL) || inner.depth != 1)
+		return loc_fail(l, inner.why ? inner.why : "its frame base is"
+				" not an address");
+	*code = inner.stack[0];
+	return true;
+}
+
+static bool binary(Loc *l, const char *op)
+{
+	const char *b = pop(l), *a = pop(l);
+
+	if (!a || !b)
+		return loc_fail(l, "its location expression is malformed");
+	return push(l, arena_printf("(%s %s %s)", a, op, b));
+}
+
+/* DW_OP_entry_value(DW_OP_regN): the register at entry, which only a
+ * probe on the entry itself still sees. */
+static bool entry_value(Loc *l, const Dwarf_Op *op)
+{
+	Dwarf_Attribute a;
+	Dwarf_Op *inner;
+	size_t n;
+
+	if (!l->site->entry)
+		return loc_fail(l, "only its value at the function's entry is"
+				" recorded, and this probe is not there");
+	if (dwarf_getlocation_attr(NULL, op, &a) == 0 &&
+	    dwarf_getlocation(&a, &inner, &n) == 0 && n == 1 &&
+	    inner[0].atom >= DW_OP_reg0 && inner[0].atom <= DW_OP_reg31) {
+		const char *r = reg(l, inner[0].atom - DW_OP_reg0);
+
+		return r && push(l, r);
+	}
+	return loc_fail(l, "its value at entry is computed in a way the"
+			" runtime does not follow");
+}
+
+static bool one_op(Loc *l, const Dwarf_Op *op, Dwarf_Die *frame)
+{
+	const char *a, *code;
+	uint8_t atom = op->atom;
+
+	if (atom >= DW_OP_reg0 && atom <= DW_OP_reg31) {
+		l->value = true;
+		return (a = reg(l, atom - DW_OP_reg0)) && push(l, a);
+	}
+	if (atom >= DW_OP_breg0 && atom <= DW_OP_breg31)
+		return (a = reg(l, atom - DW_OP_breg0)) &&
+		       push(l, arena_printf("(%s + %lldLL)", a,
+					    (long long)op->number));
+	if (atom >= DW_OP_lit0 && atom <= DW_OP_lit31)
+		return push(l, arena_printf("%dLL", atom - DW_OP_lit0));
+	switch (atom) {
+	case DW_OP_regx:
+		l->value = true;
+		return (a = reg(l, (unsigned)op->number)) && push(l, a);
+	case DW_OP_bregx:
+		return (a = reg(l, (unsigned)op->number)) &&
+		       push(l, arena_printf("(%s + %lldLL)", a,
+					    (long long)op->number2));
+	case DW_OP_fbreg:
+		return frame_base(l, frame, &code) &&
+		       push(l, arena_printf("(%s + %lldLL)", code,
+					    (long long)op->number));
+	case DW_OP_call_frame_cfa:
+		return (code = cfa(l)) && push(l, code);
+	case DW_OP_addr:
+		if (op->number < 0x100000000ULL)
+			return loc_fail(l, "it is a per-cpu variable");
+		return push(l, arena_printf("(0x%llxLL + stp_kaslr(0x%llxLL))",
+					    (unsigned long long)op->number,
+					    (unsigned long long)D.anchor));
+	case DW_OP_const1u: case DW_OP_const2u: case DW_OP_const4u:
+	case DW_OP_const8u: case DW_OP_constu:
+		return push(l, arena_printf("%lluULL",
+					    (unsigned long long)op->number));
+	case DW_OP_const1s: case DW_OP_const2s: case DW_OP_const4s:
+	case DW_OP_const8s: case DW_OP_consts:
+		return push(l, arena_printf("(%lldLL)", (long long)op->number));
+	case DW_OP_plus_uconst:
+		return (a = pop(l)) && push(l, arena_printf("(%s + %lluULL)", a,
+				(unsigned long long)op->number));
+	case DW_OP_plus: return binary(l, "+");
+	case DW_OP_minus: return binary(l, "-");
+	case DW_OP_mul: return binary(l, "*");
+	case DW_OP_and: return binary(l, "&");
+	case DW_OP_or: return binary(l, "|");
+	case DW_OP_xor: return binary(l, "^");
+	case DW_OP_shl: return binary(l, "<<");
+	case DW_OP_shr:
+		return binary(l, ">>") &&
+		       push(l, arena_printf("(int64_t)((uint64_t)%s)", pop(l)));
+	case DW_OP_shra: return binary(l, ">>");
+	case DW_OP_neg:
+		return (a = pop(l)) && push(l, arena_printf("(-%s)", a));
+	case DW_OP_not:
+		return (a = pop(l)) && push(l, arena_printf("(~%s)", a));
+	case DW_OP_dup:
+		return (a = pop(l)) && push(l, a) && push(l, a);
+	case DW_OP_drop:
+		return pop(l) != NULL;
+	case DW_OP_deref:
+		return (a = pop(l)) &&
+		       push(l, arena_printf("stp_kread(c, %s, 8, false)", a));
+	case DW_OP_deref_size:
+		return (a = pop(l)) &&
+		       push(l, arena_printf("stp_kread(c, %s, %d, false)", a,
+					    (int)op->number));
+	case DW_OP_stack_value:
+		l->value = true;
+		return l->depth > 0;
+	case DW_OP_implicit_value:
+		if (op->number > 8)
+			return loc_fail(l, "it is a constant wider than 64 bits");
+		{
+			Dwarf_Attribute attr;
+			Dwarf_Block b;
+			uint64_t v = 0;
+
+			if (dwarf_getlocation_attr(NULL, op, &attr) ||
+			    dwarf_formblock(&attr, &b))
+				return loc_fail(l, "its constant is unreadable");
+			memcpy(&v, b.data, b.length > 8 ? 8 : b.length);
+			l->value = true;
+			return push(l, arena_printf("%lluULL",
+						    (unsigned long long)v));
+		}
+	case DW_OP_entry_value:
+	case DW_OP_GNU_entry_value:
+		return entry_value(l, op);
+	case DW_OP_implicit_pointer:
+	case DW_OP_GNU_implicit_pointer:
+		return loc_fail(l, "it was optimized into a pointer to a value"
+				" that has no address");
+	}
+	return loc_fail(l, arena_printf("its location uses DWARF operation"
+					" 0x%x, which the runtime does not"
+					" follow", atom));
+}
+
+static bool translate(Loc *l, const Dwarf_Op *ops, size_t n, Dwarf_Die *frame)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (ops[i].atom == DW_OP_piece) {
+			/* One piece holding it all is the plain case. */
+			if (i + 1 == n && i > 0)
+				break;
+			return loc_fail(l, "it is split in pieces across"
+					" registers and memory");
+		}
+		if (l->value && ops[i].atom != DW_OP_piece)
+			return loc_fail(l, "its location expression goes on"
+					" after its value");
+		if (!one_op(l, &ops[i], frame))
+			return false;
+	}
+	if (l->depth != 1)
+		return loc_fail(l, "its location expression is malformed");
+	return true;
+}
+
+/* ---- scopes ---- */
+
+/* The DIEs whose variables a probe at SITE sees, innermost first: the
+ * blocks down to the site's function, not those of a function inlined
+ * at the same address, then the CU's globals last. */
+static int site_scopes(const DwSite *s, Dwarf_Die **out)
+{
+	Dwarf_Die cu, *scopes = NULL, *v;
+	int n, i, first = 0, k = 0;
+
+	if (!dwarf_offdie(D.dw, s->cu, &cu))
+		return 0;
+	n = dwarf_getscopes(&cu, s->addr, &scopes);
+	v = arena_zalloc(sizeof(Dwarf_Die) * (size_t)(n > 0 ? n + 2 : 2));
+	for (i = 0; i < n; i++) {
+		int tag = dwarf_tag(&scopes[i]);
+
+		if (dwarf_dieoffset(&scopes[i]) == s->scope)
+			break;
+		if (tag == DW_TAG_inlined_subroutine ||
+		    tag == DW_TAG_subprogram)
+			first = i + 1;	/* another function's: not ours */
+	}
+	if (i == n) {
+		first = i = 0;
+		n = 0;
+	}
+	for (k = 0; first + k < i; k++)
+		v[k] = scopes[first + k];
+	if (dwarf_offdie(D.dw, s->scope, &v[k]))
+		k++;
+	v[k++] = cu;
+	free(scopes);
+	*out = v;
+	return k;
+}
+
+static bool is_var(Dwarf_Die *d, bool params, bool locals)
+{
+	Dwarf_Attribute a;
+	int tag = dwarf_tag(d);
+
+	if (dwarf_attr(d, DW_AT_declaration, &a))
+		return false;
+	return (params && tag == DW_TAG_formal_parameter) ||
+	       (locals && tag == DW_TAG_variable);
+}
+
+static bool find_var(const DwSite *s, const char *name, Dwarf_Die *var,
+		     bool *global)
+{
+	Dwarf_Die *scopes;
+	int n = site_scopes(s, &scopes), i;
+
+	for (i = 0; i < n; i++) {
+		Dwarf_Die d;
+
+		if (dwarf_child(&scopes[i], &d) != 0)
+			continue;
+		do {
+			const char *dn = dwarf_diename(&d);
+
+			if (dn && !strcmp(dn, name) && is_var(&d, true, true)) {
+				*var = d;
+				*global = i == n - 1;
+				return true;
+			}
+		} while (dwarf_siblingof(&d, &d) == 0);
+	}
+	return false;
+}
+
+int dwarf_variables(const DwSite *s, bool params, bool locals,
+		    const char ***names)
+{
+	VEC(const char *) v = { 0 };
+	Table seen = { 0 };
+	Dwarf_Die *scopes;
+	int n = site_scopes(s, &scopes), i;
+
+	/* Parameters in declaration order, then locals innermost first;
+	 * not the CU's globals. */
+	for (i = n - 2; i >= 0; i--) {
+		Dwarf_Die d;
+
+		if (dwarf_child(&scopes[i], &d) != 0)
+			continue;
+		do {
+			const char *dn = dwarf_diename(&d);
+
+			if (dn && is_var(&d, params, locals) &&
+			    !table_get(&seen, dn)) {
+				table_put(&seen, dn, "");
+				vec_push(&v, arena_strdup(dn));
+			}
+		} while (dwarf_siblingof(&d, &d) == 0);
+	}
+	*names = v.v;
+	return v.len;
+}
+
+/* ---- types: the BTF twin of a DWARF type ---- */
+
+static int strip_mods(const struct btf *b, int id)
+{
+	const struct btf_type *t = btf__type_by_id(b, (uint32_t)id);
+
+	while (t && btf_is_mod(t)) {
+		id = (int)t->type;
+		t = btf__type_by_id(b, (uint32_t)id);
+	}
+	return id;
+}
+
+/* A pointer to ID (qualifiers aside): BTF has one for most types. */
+static int pointer_to(const struct btf *b, int id)
+{
+	uint32_t i, n = btf__type_cnt(b);
+
+	if (!D.ptr_to.len) {
+		for (i = 0; i < n; i++)
+			vec_push(&D.ptr_to, 0);
+		for (i = 1; i < n; i++) {
+			const struct btf_type *t = btf__type_by_id(b, i);
+			int to;
+
+			if (!btf_is_ptr(t))
+				continue;
+			to = strip_mods(b, (int)t->type);
+			if (!D.ptr_to.v[to])
+				D.ptr_to.v[to] = (int)i;
+		}
+	}
+	return id >= 0 && id < D.ptr_to.len ? D.ptr_to.v[id] : 0;
+}
+
+static int named(const struct btf *b, Dwarf_Die *t, int kind, int kind2)
+{
+	const char *name = dwarf_diename(t);
+	int id;
+
+	if (!name)
+		return -1;
+	id = btf__find_by_name_kind(b, name, kind);
+	if (id <= 0 && kind2)
+		id = btf__find_by_name_kind(b, name, kind2);
+	return id > 0 ? id : -1;
+}
+
+static int array_of(const struct btf *b, int elem, Dwarf_Die *t)
+{
+	Dwarf_Die sub;
+	Dwarf_Word count = 0;
+	Dwarf_Attribute a;
+	uint32_t i, n = btf__type_cnt(b);
+
+	if (dwarf_child(t, &sub) == 0) {
+		if (dwarf_formudata(dwarf_attr(&sub, DW_AT_count, &a),
+				    &count) != 0 &&
+		    dwarf_formudata(dwarf_attr(&sub, DW_AT_upper_bound, &a),
+				    &count) == 0)
+			count++;
+	}
+	for (i = 1; i < n; i++) {
+		const struct btf_type *bt = btf__type_by_id(b, i);
+
+		if (btf_is_array(bt) && strip_mods(b, (int)btf_array(bt)->type)
+		    == elem && btf_array(bt)->nelems == count)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* The BTF type id standing for DWARF type T (0 for void), or -1. */
+static int btf_twin(const struct btf *b, Dwarf_Die *t)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die inner;
+	bool has_inner = dwarf_attr_integrate(t, DW_AT_type, &a) &&
+			 dwarf_formref_die(&a, &inner);
+	int to;
+
+	switch (dwarf_tag(t)) {
+	case DW_TAG_const_type: case DW_TAG_volatile_type:
+	case DW_TAG_restrict_type: case DW_TAG_atomic_type:
+		return has_inner ? btf_twin(b, &inner) : 0;
+	case DW_TAG_pointer_type:
+		to = has_inner && dwarf_tag(&inner) != DW_TAG_subroutine_type ?
+		     btf_twin(b, &inner) : 0;
+		to = pointer_to(b, to > 0 ? strip_mods(b, to) : 0);
+		return to ? to : pointer_to(b, 0);	/* else void * */
+	case DW_TAG_base_type:
+		return named(b, t, BTF_KIND_INT, BTF_KIND_FLOAT);
+	case DW_TAG_typedef:
+		return named(b, t, BTF_KIND_TYPEDEF, 0);
+	case DW_TAG_structure_type:
+		return named(b, t, BTF_KIND_STRUCT, 0);
+	case DW_TAG_union_type:
+		return named(b, t, BTF_KIND_UNION, 0);
+	case DW_TAG_enumeration_type:
+		return named(b, t, BTF_KIND_ENUM, BTF_KIND_ENUM64);
+	case DW_TAG_array_type:
+		to = has_inner ? btf_twin(b, &inner) : -1;
+		return to > 0 ? array_of(b, strip_mods(b, to), t) : -1;
+	}
+	return -1;
+}
+
+static const char *dwarf_type_name(Dwarf_Die *t)
+{
+	const char *name = dwarf_diename(t);
+
+	return name ? name : arena_printf("<DWARF tag 0x%x>", dwarf_tag(t));
+}
+
+static bool constant(Dwarf_Die *var, DwVar *out)
+{
+	Dwarf_Attribute a;
+	Dwarf_Sword v;
+
+	if (!dwarf_attr_integrate(var, DW_AT_const_value, &a) ||
+	    dwarf_formsdata(&a, &v) != 0)
+		return false;
+	out->code = arena_printf("(%lldLL)", (long long)v);
+	out->addr = false;
+	return true;
+}
+
+bool dwarf_variable(const DwSite *s, const char *name, DwVar *out)
+{
+	const struct btf *b = kernel_btf();
+	Dwarf_Die var, frame, type;
+	Dwarf_Attribute a;
+	Dwarf_Op *ops;
+	size_t n;
+	bool global = false;
+	Loc l = { .site = s };
+
+	memset(out, 0, sizeof(*out));
+	if (!find_var(s, name, &var, &global)) {
+		out->why = "no such variable in scope here";
+		return false;
+	}
+	out->param = dwarf_tag(&var) == DW_TAG_formal_parameter;
+	if (!b) {
+		out->why = arena_printf("its type needs the kernel's BTF (%s)",
+					kernel_btf_source());
+		return false;
+	}
+	if (!dwarf_attr_integrate(&var, DW_AT_type, &a) ||
+	    !dwarf_formref_die(&a, &type)) {
+		out->why = "it has no type";
+		return false;
+	}
+	out->type = btf_twin(b, &type);
+	if (out->type < 0) {
+		out->why = arena_printf("its type '%s' has no twin in the"
+					" kernel's BTF", dwarf_type_name(&type));
+		return false;
+	}
+	if (!dwarf_attr(&var, DW_AT_location, &a)) {
+		if (constant(&var, out))
+			return true;
+		out->why = "it was optimized out";
+		return false;
+	}
+	if (dwarf_getlocation_addr(&a, s->addr, &ops, &n, 1) != 1 || !n) {
+		out->why = "it is not available at this address (optimized"
+			   " out here)";
+		return false;
+	}
+	if (!translate(&l, ops, n, dwarf_offdie(D.dw, s->frame, &frame) ?
+		       &frame : NULL)) {
+		out->why = l.why;
+		return false;
+	}
+	out->code = l.stack[0];
+	out->addr = !l.value;
+	(void)global;
+	return true;
+}
