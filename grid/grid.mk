@@ -35,7 +35,8 @@ $(GRID_ASAN): $(GRID_SRCS) grid/grid.h
 GRID_RUNTEST = runtest --tool stapgrid --srcdir harness SHARED=$(GRID_SHARED) WORK=$(GRID_WORK)
 
 # Every grid test: configuration and bad input, kernel preparation (the two
-# Debian kernel lines are fetched on a fresh machine), guests (smoke run,
+# Debian kernel lines are fetched on a fresh machine), 6.1's DWARF (prepare
+# --dbg, checked against addr2line), guests (smoke run,
 # kcidb.json, the site in Chromium, selftest, shell, exec, Ctrl-C, the
 # harness suite on 6.1: ~3.5 min with a cold module cache) and the
 # loopback partner.  stapgrid starts and stops libvirtd itself.
@@ -44,7 +45,7 @@ check-grid: $(BIN)/stapgrid
 	@mkdir -p $(CHECKDIR)/grid
 	@echo "check-grid: stapgrid with real guests (libvirt, QEMU TCG)"
 	@$(GRID_RUNTEST) --outdir $(CHECKDIR)/grid STAPGRID=$(abspath $(BIN)/stapgrid) \
-		grid-prepare.exp grid-conf.exp grid-run.exp grid-selftest.exp grid-shell.exp \
+		grid-prepare.exp grid-dwarf.exp grid-conf.exp grid-run.exp grid-selftest.exp grid-shell.exp \
 		grid-exec.exp grid-harness.exp grid-partner.exp \
 		>/dev/null 2>&1 || true
 

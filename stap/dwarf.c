@@ -336,20 +336,30 @@ static bool file_matches(const char *pat, const char *file)
 
 /* ---- finding sites ---- */
 
-/* Where code of DIE starts: its entry_pc or low_pc, else its first
- * range (a function split into hot and .cold parts has only ranges,
- * the hot one first). */
+/* Where code of DIE starts: its entry_pc or low_pc when one of its
+ * non-empty ranges holds it, else the lowest start of those.  A function
+ * split into hot and .cold parts has only ranges; GCC may put an inlined
+ * copy's entry_pc on an empty range (a "view" where none of its code
+ * runs), where addr2line -i and the copy's variables do not see it. */
 static bool entry_of(Dwarf_Die *die, Dwarf_Addr *pc)
 {
-	Dwarf_Addr base, start, end;
+	Dwarf_Addr base, start, end, low = 0, entry = 0;
+	ptrdiff_t off = 0;
 
-	if (dwarf_entrypc(die, pc) == 0 && *pc)
-		return true;
-	if (dwarf_ranges(die, 0, &base, &start, &end) > 0 && start) {
-		*pc = start;
-		return true;
+	if (dwarf_entrypc(die, &entry) != 0)
+		entry = 0;
+	while ((off = dwarf_ranges(die, off, &base, &start, &end)) > 0) {
+		if (!start || end <= start)
+			continue;
+		if (entry >= start && entry < end) {
+			*pc = entry;
+			return true;
+		}
+		if (!low || start < low)
+			low = start;
 	}
-	return false;
+	*pc = low;
+	return low != 0;
 }
 
 static int by_sym_addr(const void *a, const void *b)
