@@ -334,6 +334,7 @@ int main(int argc, char **argv)
 		rc = 1;
 	}
 	kernel_free();
+	dwarf_close();
 	arena_free_all();
 	return rc;
 }
