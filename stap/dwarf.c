@@ -405,6 +405,9 @@ typedef struct Scan {
 	const char *dir;	/* the CU's compilation directory */
 	const char *outer;	/* the out-of-line function we are in */
 	uint64_t outer_off;
+	int below, above;	/* statements: the lines with code nearest
+				   a line without */
+	bool function_seen;	/* statements: a function matched */
 } Scan;
 
 static bool refused(uint64_t addr)
@@ -448,44 +451,79 @@ static bool function_matches(const Spec *sp, Dwarf_Die *die, const char *dir)
 	return true;
 }
 
-/* The lowest is_stmt address of each line of LO..HI in DIE's code. */
+/* A line of the range and the lowest statement address of its code. */
+typedef struct LineAt {
+	int line;
+	Dwarf_Addr addr;
+	const char *file;
+} LineAt;
+
+static int by_line(const void *a, const void *b)
+{
+	const LineAt *x = a, *y = b;
+
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+/* The nearest lines around a line without code, for the error. */
+static void note_near(Scan *sc, int ln)
+{
+	int want = sc->spec->lo;
+
+	if (ln < want && ln > sc->below)
+		sc->below = ln;
+	if (ln > want && (!sc->above || ln < sc->above))
+		sc->above = ln;
+}
+
+/* The lowest is_stmt address of each line of LO..HI in DIE's code: one
+ * pass over the CU's line table. */
 static void statements(Scan *sc, Dwarf_Die *die, const char *name,
 		       bool inlined)
 {
+	VEC(LineAt) at = { 0 };
 	Dwarf_Lines *lines;
 	size_t n, i;
-	int line;
+	int k;
 
 	if (dwarf_getsrclines(&sc->cu, &lines, &n) != 0)
 		return;
-	for (line = sc->spec->lo; line <= sc->spec->hi; line++) {
-		Dwarf_Addr best = 0;
+	for (i = 0; i < n; i++) {
+		Dwarf_Line *l = dwarf_onesrcline(lines, i);
+		const char *file = relative(dwarf_linesrc(l, NULL, NULL), sc->dir);
+		Dwarf_Addr a;
+		int ln;
+		bool stmt;
 
-		for (i = 0; i < n; i++) {
-			Dwarf_Line *l = dwarf_onesrcline(lines, i);
-			Dwarf_Addr a;
-			int ln;
-			bool stmt;
-
-			if (dwarf_lineno(l, &ln) || ln != line ||
-			    dwarf_lineaddr(l, &a) || dwarf_linebeginstatement(
-				    l, &stmt) || !stmt ||
-			    !file_matches(sc->spec->file, relative(
-				    dwarf_linesrc(l, NULL, NULL), sc->dir)) ||
-			    dwarf_haspc(die, a) != 1 || (best && a >= best))
-				continue;
-			best = a;
+		if (dwarf_lineno(l, &ln) || dwarf_lineaddr(l, &a) ||
+		    dwarf_linebeginstatement(l, &stmt) || !stmt ||
+		    !file_matches(sc->spec->file, file) ||
+		    dwarf_haspc(die, a) != 1)
+			continue;
+		if (ln < sc->spec->lo || ln > sc->spec->hi) {
+			note_near(sc, ln);
+			continue;
 		}
-		if (best && !refused(best)) {
-			DwSite *s = new_site(sc, die, name, best, inlined);
+		for (k = 0; k < at.len && at.v[k].line != ln; k++)
+			;
+		if (k == at.len)
+			vec_push(&at, ((LineAt){ ln, a, file }));
+		else if (a < at.v[k].addr)
+			at.v[k].addr = a;
+	}
+	if (at.len)
+		qsort(at.v, (size_t)at.len, sizeof(LineAt), by_line);
+	for (k = 0; k < at.len; k++) {
+		DwSite *s;
 
-			s->line = line;
-			s->entry = false;
-			s->statement = true;
-			s->file = arena_strdup(relative(sc->spec->file ?
-				  sc->spec->file : s->file, NULL));
-			vec_push(sc->out, s);
-		}
+		if (refused(at.v[k].addr))
+			continue;
+		s = new_site(sc, die, name, at.v[k].addr, inlined);
+		s->line = at.v[k].line;
+		s->entry = false;
+		s->statement = true;
+		s->file = arena_strdup(at.v[k].file ? at.v[k].file : s->file);
+		vec_push(sc->out, s);
 	}
 }
 
@@ -495,6 +533,7 @@ static void found(Scan *sc, Dwarf_Die *die, const char *name, bool inlined)
 
 	if (!function_matches(sc->spec, die, sc->dir))
 		return;
+	sc->function_seen = true;
 	if (sc->spec->statement) {
 		statements(sc, die, name, inlined);
 		return;
@@ -556,7 +595,32 @@ static int by_address(const void *a, const void *b)
 {
 	const DwSite *x = *(DwSite *const *)a, *y = *(DwSite *const *)b;
 
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+/* One site per address and line: a line of an inlined copy is also in
+ * its caller's code (two lines may share an address: both stay). */
+static void dedupe(DwSiteVec *v)
+{
+	int i, k = 0;
+
+	for (i = 0; i < v->len; i++)
+		if (!k || v->v[k - 1]->addr != v->v[i]->addr ||
+		    v->v[k - 1]->line != v->v[i]->line)
+			v->v[k++] = v->v[i];
+	v->len = k;
+}
+
+static const char *near_lines(const Scan *sc)
+{
+	if (sc->below && sc->above)
+		return arena_printf(" (try :%d or :%d)", sc->below, sc->above);
+	if (sc->below || sc->above)
+		return arena_printf(" (try :%d)", sc->below ? sc->below :
+				    sc->above);
+	return "";
 }
 
 int dwarf_sites(const char *text, int which, bool statement,
@@ -565,6 +629,7 @@ int dwarf_sites(const char *text, int which, bool statement,
 	const char *key = arena_printf("%d%d%s", which, statement, text);
 	DwSiteVec *v = table_get(&D.scans, key);
 	Spec sp = { .statement = statement, .which = which };
+	Scan sc = { 0 };
 	Dwarf_Off off = 0, next;
 	size_t hsize;
 
@@ -580,10 +645,13 @@ int dwarf_sites(const char *text, int which, bool statement,
 		return -1;
 	}
 	v = NEW(DwSiteVec);
+	sc.spec = &sp;
+	sc.out = v;
 	while (dwarf_nextcu(D.dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
-		Scan sc = { .spec = &sp, .out = v };
 		Dwarf_Attribute attr;
 
+		sc.outer = NULL;
+		sc.outer_off = 0;
 		if (dwarf_offdie(D.dw, off + hsize, &sc.cu)) {
 			sc.dir = dwarf_formstring(dwarf_attr(&sc.cu,
 					DW_AT_comp_dir, &attr));
@@ -595,6 +663,12 @@ int dwarf_sites(const char *text, int which, bool statement,
 	}
 	if (v->len)
 		qsort(v->v, (size_t)v->len, sizeof(DwSite *), by_address);
+	dedupe(v);
+	if (statement && !v->len && sc.function_seen && sp.lo == sp.hi) {
+		sem_error(at, "no line records for %s:%d in %s%s", sp.file,
+			  sp.lo, sp.func, near_lines(&sc));
+		return -1;
+	}
 	table_put(&D.scans, key, v);
 	*out = v->v;
 	return v->len;

@@ -237,6 +237,13 @@ static bool check_module(const ProbePoint *pp, int64_t *seq)
 			  " or pattern");
 		return false;
 	}
+	if (strchr(f->param->str, '@') || strchr(f->param->str, ':')) {
+		sem_error(f->param->tok, "\"%s\": FUNCTION@FILE[:LINE] in a"
+			  " module needs the module's DWARF, which stap does not"
+			  " read yet (a function name or pattern works, by the"
+			  " module's BTF)", f->param->str);
+		return false;
+	}
 	return check_kernel(pp, seq) &&
 	       kernel_module_function_ok(m->param->str, f->param->str,
 					 f->param->tok);
@@ -381,7 +388,9 @@ static const Row rows[] = {
 	    expand_tracepoints, NULL }, { { "kernel", 0 }, { "trace", 'S' } },
 	  false },
 	UNSUPPORTED("kernel", "kernel", KERNEL_ISSUE),
-	UNSUPPORTED("module", "kernel module", KERNEL_ISSUE),
+	UNSUPPORTED("module", "kernel module",
+		    "only module(M).function(F) by the module's BTF: its DWARF"
+		    " is not read yet"),
 	UNSUPPORTED("kprobe", "kprobe", KERNEL_ISSUE),
 	UNSUPPORTED("perf", "perf counter", KERNEL_ISSUE),
 	UNSUPPORTED("procfs", "procfs", KERNEL_ISSUE),
