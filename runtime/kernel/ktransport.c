@@ -145,11 +145,12 @@ int stp_transport_init(const char *name, size_t subbuf, size_t nsubbufs)
 	subbuf_size = subbuf;
 	chan = relay_open("trace", dir, subbuf, nsubbufs, &relay_callbacks,
 			  NULL);
-	if (!chan) {
-		debugfs_remove_recursive(dir);
+	/* Without .cmd staprun could not drive the session: a failed load
+	 * (out of memory) rather than a module nobody can talk to.  The
+	 * caller's cleanup (stp_transport_exit) removes what was made. */
+	if (!chan || IS_ERR_OR_NULL(debugfs_create_file(".cmd", 0600, dir, NULL,
+							&control_fops)))
 		return -ENOMEM;
-	}
-	debugfs_create_file(".cmd", 0600, dir, NULL, &control_fops);
 	return 0;
 }
 
@@ -160,10 +161,12 @@ void stp_transport_flush(void)
 		relay_flush(chan);
 }
 
+/* Also after a failed stp_transport_init: removes what it made, once. */
 void stp_transport_exit(void)
 {
 	if (chan)
 		relay_close(chan);
 	chan = NULL;
 	debugfs_remove_recursive(dir);
+	dir = NULL;
 }
