@@ -73,6 +73,9 @@ static uint64_t next_seq = 1;
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 static double now(void);
 
+/* The module's name once it is loaded: an error after that unloads it. */
+static char loaded[64];
+
 static void die(const char *fmt, ...)
 {
 	va_list ap;
@@ -82,6 +85,9 @@ static void die(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	if (loaded[0] && syscall(SYS_delete_module, loaded, O_NONBLOCK) != 0)
+		fprintf(stderr, "staprun: cannot unload %s: %s\n", loaded,
+			strerror(errno));
 	exit(1);
 }
 
@@ -634,7 +640,7 @@ static void upload_symbols(const char *dir)
 
 struct session {
 	bool started, stopped, stop_sent;
-	long errors, skipped, dropped;
+	long errors, skipped, dropped, missed;
 	bool failed;
 };
 
@@ -659,8 +665,8 @@ static void read_messages(struct session *s)
 			stop_requested = 1;
 		else if (!strncmp(msgbuf, "STOPPED", 7)) {
 			s->stopped = true;
-			sscanf(msgbuf + 7, "%ld %ld %ld", &s->errors, &s->skipped,
-			       &s->dropped);
+			sscanf(msgbuf + 7, "%ld %ld %ld %ld", &s->errors, &s->skipped,
+			       &s->dropped, &s->missed);
 		} else {
 			fflush(out);
 			fprintf(stderr, "%s\n", msgbuf);
@@ -682,7 +688,7 @@ static int open_streams(const char *dir, struct stream *st)
 		char path[512];
 
 		snprintf(path, sizeof(path), "%s/trace%d", dir, n);
-		st[n].fd = open(path, O_RDONLY | O_NONBLOCK);
+		st[n].fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (st[n].fd < 0)
 			break;
 		if (opt.bulk) {
@@ -749,24 +755,28 @@ static int run(void)
 	char name[64], dir[256];
 	int nstreams, gate = -1, i, status;
 	pid_t child = 0;
-	double deadline;
+	double deadline, t0;
 
 	read_image(&m, opt.module);
 	check_target(&m);
 	rename_module(&m, name, sizeof(name));
+	t0 = now();
 	if (syscall(SYS_init_module, m.data, m.len, "") != 0)
 		die("cannot load %s: %s%s", opt.module, strerror(errno),
 		    errno == EPERM ? " (root, and a kernel that loads modules,"
 		    " are needed)" : "");
+	snprintf(loaded, sizeof(loaded), "%s", name);
+	if (opt.verbose)
+		fprintf(stderr, "staprun: loaded %s in %.3f s\n", name, now() - t0);
 	free(m.data);
 	snprintf(dir, sizeof(dir), "/sys/kernel/debug/%s", name);
+	/* O_CLOEXEC: -c's command must not hold the module's files open (an
+	 * open file pins the module: it could not be unloaded). */
 	cmd_fd = open((snprintf(msgbuf, sizeof(msgbuf), "%s/.cmd", dir), msgbuf),
-		      O_RDWR | O_NONBLOCK);
-	if (cmd_fd < 0) {
-		syscall(SYS_delete_module, name, O_NONBLOCK);
+		      O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (cmd_fd < 0)
 		die("cannot open %s/.cmd (is debugfs mounted?): %s", dir,
 		    strerror(errno));
-	}
 	nstreams = open_streams(dir, streams);
 	for (i = 0; i < opt.nparams; i++)
 		command("param %s", opt.params[i]);
@@ -776,7 +786,11 @@ static int run(void)
 		command("target %ld", opt.target_pid);
 	if (m.wants_symbols)
 		upload_symbols(dir);
+	t0 = now();
 	command("start");
+	if (opt.verbose)
+		fprintf(stderr, "staprun: begin probes run and probes armed in "
+			"%.3f s\n", now() - t0);
 	if (gate >= 0) {
 		if (write(gate, "g", 1) != 1)
 			stop_requested = 1;
@@ -797,8 +811,12 @@ static int run(void)
 		if (deadline && now() >= deadline)
 			stop_requested = 1;
 		if (stop_requested && !s.stop_sent) {
+			t0 = now();
 			command("stop");
 			s.stop_sent = true;
+			if (opt.verbose)
+				fprintf(stderr, "staprun: probes disarmed and end "
+					"probes run in %.3f s\n", now() - t0);
 		}
 		if (!got)
 			usleep(20000);
@@ -822,16 +840,25 @@ static int run(void)
 		free(streams[i].buf);
 	}
 	close(cmd_fd);
-	if (syscall(SYS_delete_module, name, O_NONBLOCK) != 0)
-		fprintf(stderr, "staprun: cannot unload %s: %s\n", name,
-			strerror(errno));
+	/* A session that ended before its -c command (exit(), an error):
+	 * the command goes first, then the module. */
 	if (child > 0) {
 		kill(child, SIGTERM);
 		waitpid(child, NULL, 0);
 	}
+	t0 = now();
+	if (syscall(SYS_delete_module, name, O_NONBLOCK) != 0)
+		fprintf(stderr, "staprun: cannot unload %s: %s\n", name,
+			strerror(errno));
+	else if (opt.verbose)
+		fprintf(stderr, "staprun: unloaded in %.3f s\n", now() - t0);
+	loaded[0] = 0;
 	if (s.errors || s.skipped)
 		fprintf(stderr, "WARNING: Number of errors: %ld, skipped probes: "
 			"%ld\n", s.errors, s.skipped);
+	if (s.missed)
+		fprintf(stderr, "WARNING: Skipped due to missed kprobes (a probe "
+			"hit inside a probe handler): %ld\n", s.missed);
 	if (s.dropped)
 		fprintf(stderr, "WARNING: %ld records of output were dropped: "
 			"the transport was full (try a larger -s)\n", s.dropped);
