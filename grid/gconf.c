@@ -434,6 +434,12 @@ static int suite_kv(void *ctx, const char *file, int line, const char *key, char
 		setstr(&s->description, val);
 	} else if (!strcmp(key, "timeout")) {
 		return parse_int(file, line, key, val, 5, 86400, &s->timeout);
+	} else if (!strcmp(key, "duration")) {
+		return parse_int(file, line, key, val, 1, 86400, &s->duration);
+	} else if (!strcmp(key, "min_duration")) {
+		return parse_int(file, line, key, val, 1, 86400, &s->min_duration);
+	} else if (!strcmp(key, "per_duration")) {
+		return parse_int(file, line, key, val, 1, 100, &s->per_duration);
 	} else if (!strcmp(key, "tcg")) {
 		return parse_choice(file, line, key, val, tcgmodes, &s->tcg);
 	} else if (!strcmp(key, "hostroot")) {
@@ -445,12 +451,27 @@ static int suite_kv(void *ctx, const char *file, int line, const char *key, char
 	} else if (!strcmp(key, "vcpus")) {
 		return parse_int(file, line, key, val, 1, 64, &s->vcpus);
 	} else if (!strcmp(key, "expect")) {
-		if (g_verdict_parse(val) < 0 || g_verdict_parse(val) == V_NOTRUN) {
+		if (g_verdict_parse(val) < 0 || g_verdict_parse(val) == V_NOTRUN ||
+		    g_verdict_parse(val) == V_UNSUPPORTED) {
 			g_err("%s:%d: expect must be a verdict (pass, fail, warning, hang, oops, panic, "
 			      "infra), got '%s'", file, line, val);
 			return -1;
 		}
 		setstr(&s->expect, val);
+	} else if (!strcmp(key, "expect_test")) {
+		strv w = {0};
+		int rc = 0;
+
+		sv_split(&w, val, " \t");
+		if (w.n != 2 || g_verdict_parse(w.v[1]) < 0) {
+			g_err("%s:%d: expected 'expect_test = NAME VERDICT', got '%s'", file, line, val);
+			rc = -1;
+		} else {
+			char *pair = sv_join(&w, " ");
+			sv_pushown(&s->expect_tests, pair);
+		}
+		sv_free(&w);
+		return rc;
 	} else if (!strcmp(key, "module")) {
 		char *src = xasprintf("%s/grid/modules/%s/%s.c", G.src, val, val);
 		bool ok = g_valid_id(val) && g_exists(src);
@@ -501,8 +522,9 @@ static int suite_kv(void *ctx, const char *file, int line, const char *key, char
 		sv_free(&w);
 		return rc;
 	} else {
-		g_err("%s:%d: unknown key '%s' (known: description, timeout, tcg, hostroot, vcpus, "
-		      "test, prebuild, module, expect, kernel)",
+		g_err("%s:%d: unknown key '%s' (known: description, timeout, duration, min_duration, "
+		      "per_duration, tcg, hostroot, vcpus, test, prebuild, module, expect, expect_test, "
+		      "kernel)",
 		      file, line, key);
 		return -1;
 	}
@@ -538,6 +560,7 @@ int g_conf_suite(const char *base, const char *name, struct g_suite *s)
 	}
 	s->name = xstrdup(name);
 	s->timeout = 60;
+	s->per_duration = 1;
 	s->tcg = xstrdup("multi");
 	rc = list_dir(s->dir, "", &s->files);
 	/* Suites travel as flat folders: the share carries files, not trees. */
@@ -585,6 +608,7 @@ void g_suite_free(struct g_suite *s)
 	free(s->description);
 	free(s->tcg);
 	free(s->expect);
+	sv_free(&s->expect_tests);
 	free(s->prebuild);
 	sv_free(&s->modules);
 	for (int i = 0; i < s->ntests; i++) {

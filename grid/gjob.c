@@ -35,6 +35,12 @@ static const char *job_prologue =
 	"\tmark \"test $1 end rc=$rc\"\n"
 	"}\n";
 
+/* --duration, or the suite's own when none was given. */
+static int job_duration(const struct g_suite *s, const struct g_jobopt *o)
+{
+	return o->duration || !s ? o->duration : s->duration;
+}
+
 static char *job_script(const struct g_kernel *k, const struct g_kinfo *ki, const struct g_suite *s,
 			const struct g_jobopt *o, const char *accel, bool hostroot)
 {
@@ -48,7 +54,7 @@ static char *job_script(const struct g_kernel *k, const struct g_kinfo *ki, cons
 	sb_add(&b, " GRID_RELEASE=");
 	sb_addshq(&b, ki->release);
 	sb_addf(&b, " GRID_SUITE=%s GRID_DURATION=%d GRID_ACCEL=%s GRID_HOSTROOT=%d GRID_FEATURES=",
-		s ? s->name : "shell", o->duration, accel, hostroot);
+		s ? s->name : "shell", job_duration(s, o), accel, hostroot);
 	sb_addshq(&b, feat);
 	/* With the host's / (a local host), the tree and the cache are there. */
 	sb_add(&b, " GRID_SRC=");
@@ -83,6 +89,8 @@ void g_jobres_free(struct g_jobres *r)
 		free(r->tests[i].name);
 		free(r->tests[i].log);
 		free(r->tests[i].excerpt);
+		sv_free(&r->tests[i].fig_keys);
+		sv_free(&r->tests[i].fig_vals);
 	}
 	free(r->tests);
 	for (int i = 0; i < r->ndg; i++)
@@ -134,6 +142,48 @@ static void add_test(struct g_jobres *r, const char *name, enum g_verdict v, dou
 	t->duration = dur;
 }
 
+/*
+ * figures.txt in the share: "TEST KEY VALUE" lines a test wrote to record
+ * what it measured (hits, skips, bytes, seconds ...).  A key given twice
+ * keeps its last value; malformed lines are ignored.
+ */
+static void read_figures(struct g_jobres *r, const char *jobdir)
+{
+	char *path = g_path(jobdir, "figures.txt"), *text = g_readfile(path, NULL);
+
+	for (char *l = text, *nl; l && *l; l = nl) {
+		char *test, *key, *val, *save = NULL;
+
+		nl = strchr(l, '\n');
+		if (nl)
+			*nl++ = 0;
+		test = strtok_r(l, " \t", &save);
+		key = strtok_r(NULL, " \t", &save);
+		val = strtok_r(NULL, "\r", &save);
+		if (!test || !key || !val)
+			continue;
+		val = g_trim(val);
+		for (int i = 0; i < r->ntests; i++) {
+			struct g_testres *t = &r->tests[i];
+			size_t k = 0;
+
+			if (strcmp(t->name, test))
+				continue;
+			while (k < t->fig_keys.n && strcmp(t->fig_keys.v[k], key))
+				k++;
+			if (k < t->fig_keys.n) {
+				free(t->fig_vals.v[k]);
+				t->fig_vals.v[k] = xstrdup(val);
+			} else {
+				sv_push(&t->fig_keys, key);
+				sv_push(&t->fig_vals, val);
+			}
+		}
+	}
+	free(path);
+	free(text);
+}
+
 static void judge(struct g_jobres *r, const struct g_suite *s, const struct g_jobopt *o,
 		  enum g_domend end, const char *jobdir)
 {
@@ -167,7 +217,7 @@ static void judge(struct g_jobres *r, const struct g_suite *s, const struct g_jo
 				double t0, t1;
 
 				if (sscanf(l, "%127s %d %lf %lf", nm, &rc, &t0, &t1) == 4 && !strcmp(nm, name)) {
-					tv = rc == 0 ? V_PASS : V_FAIL;
+					tv = rc == 0 ? V_PASS : rc == G_EXIT_UNSUPPORTED ? V_UNSUPPORTED : V_FAIL;
 					dur = t1 - t0;
 				}
 				l = strchr(l, '\n');
@@ -205,7 +255,8 @@ static void judge(struct g_jobres *r, const struct g_suite *s, const struct g_jo
 				t->excerpt = thit ? g_console_excerpt(con, clen, thit) : NULL;
 		}
 		r->counts[tv]++;
-		jobv = g_verdict_worse(jobv, tv);
+		/* A test this kernel cannot run does not fail its job. */
+		jobv = g_verdict_worse(jobv, tv == V_UNSUPPORTED ? V_PASS : tv);
 		free(sm);
 		free(em);
 	}
@@ -229,6 +280,7 @@ static void judge(struct g_jobres *r, const struct g_suite *s, const struct g_jo
 			r->reason = xstrdup("lost the connection to the host");
 	}
 	r->verdict = jobv;
+	read_figures(r, jobdir);
 	if (jobv != V_PASS) {
 		if (hit)
 			r->excerpt = g_console_excerpt(con, clen, hit);
@@ -303,8 +355,8 @@ int g_job_run(struct g_conn *c, const struct g_kernel *k, const struct g_kinfo *
 	const char *accel = g_conn_accel(c);
 	const char *tcg = s ? s->tcg : o->tcg ? o->tcg : "multi";
 	bool hostroot = o->command ? true : s->hostroot;
-	int timeout = ((s ? s->timeout : o->timeout > 0 ? o->timeout : 300) + o->duration) *
-		      k->timeout_scale;
+	int timeout = ((s ? s->timeout : o->timeout > 0 ? o->timeout : 300) +
+		       job_duration(s, o) * (s ? s->per_duration : 1)) * k->timeout_scale;
 	struct g_testres pre = {0};
 	char *tag, *initrd = NULL, *rinitrd = NULL, *rkernel = NULL, *xml = NULL, *err = NULL;
 	char *cmdline = NULL, *script = NULL, *key = NULL;

@@ -56,6 +56,27 @@ static json_t *dejagnu_json(const struct g_jobres *r)
 	return a;
 }
 
+/* {key: value}: numbers as JSON numbers, anything else as a string. */
+static json_t *figures_json(const struct g_testres *t)
+{
+	json_t *o = json_object();
+
+	for (size_t k = 0; k < t->fig_keys.n; k++) {
+		const char *v = t->fig_vals.v[k];
+		char *end = NULL;
+		double d = strtod(v, &end);
+
+		if (end != v && !*end && strchr(v, '.') == NULL && strchr(v, 'e') == NULL &&
+		    d >= -9e15 && d <= 9e15)
+			json_object_set_new(o, t->fig_keys.v[k], json_integer((json_int_t)d));
+		else if (end != v && !*end)
+			json_object_set_new(o, t->fig_keys.v[k], json_real(d));
+		else
+			json_object_set_new(o, t->fig_keys.v[k], json_string(v));
+	}
+	return o;
+}
+
 static json_t *job_json(const struct g_jobres *r, const char *rundir)
 {
 	json_t *j = json_object(), *counts = json_object(), *tests = json_array();
@@ -94,6 +115,7 @@ static json_t *job_json(const struct g_jobres *r, const char *rundir)
 		json_object_set_new(o, "duration", json_real(t->duration));
 		json_object_set_new(o, "log", log ? json_string(rel(log, rundir)) : json_null());
 		json_object_set_new(o, "excerpt", t->excerpt ? json_string(t->excerpt) : json_null());
+		json_object_set_new(o, "figures", figures_json(t));
 		json_array_append_new(tests, o);
 		free(log);
 	}
@@ -113,7 +135,8 @@ static const char *kcidb_status(enum g_verdict v)
 	switch (v) {
 	case V_PASS: return "PASS";
 	case V_INFRA: return "MISS";
-	case V_NOTRUN: return "SKIP";
+	case V_NOTRUN:
+	case V_UNSUPPORTED: return "SKIP";
 	default: return "FAIL";
 	}
 }
@@ -270,7 +293,8 @@ int g_result_write(const struct g_run *r)
 			char *jid = g_job_id(jr);
 
 			sb_addf(&dg, "%s: %s/%s%s%s\n",
-				v == V_PASS ? "PASS" : v == V_NOTRUN ? "UNTESTED" : v == V_INFRA ? "UNRESOLVED" : "FAIL",
+				v == V_PASS ? "PASS" : v == V_NOTRUN ? "UNTESTED" : v == V_INFRA ? "UNRESOLVED"
+				: v == V_UNSUPPORTED ? "UNSUPPORTED" : "FAIL",
 				jid, jr->tests[t].name, v == V_PASS ? "" : " ",
 				v == V_PASS ? "" : g_verdict_name(v));
 			free(jid);

@@ -114,6 +114,9 @@ struct g_test {
 struct g_suite {
 	char *name, *dir, *description;
 	int timeout;   /* host-side watchdog, seconds, plus --duration */
+	int duration;  /* the tests' duration when --duration is not given (0) */
+	int min_duration; /* a shorter --duration is an error */
+	int per_duration; /* the watchdog adds this many times the duration */
 	char *tcg;     /* multi or single */
 	bool hostroot; /* share the host's / read-only, chroot the tests */
 	int vcpus;     /* 0: the kernel configuration's */
@@ -123,6 +126,7 @@ struct g_suite {
 	strv modules; /* grid/modules/NAME built against the kernel, NAME.ko in the share */
 	char *prebuild; /* a script run on the host before the guest boots */
 	char *expect; /* selftest suites: the verdict the job must get */
+	strv expect_tests; /* selftest suites: "NAME VERDICT" a test must get */
 	bool bogus_kernel; /* selftest: boot a file that is not a kernel */
 };
 struct g_paths {
@@ -228,7 +232,12 @@ void g_share_free(struct g_share *s);                        /* removes it */
 char *g_host_file(struct g_conn *c, const char *localpath, const char *key, mode_t mode);
 
 /* ---- gverdict.c: verdicts -------------------------------------------- */
-enum g_verdict { V_PASS, V_FAIL, V_WARNING, V_HANG, V_OOPS, V_PANIC, V_INFRA, V_NOTRUN, V__N };
+/* In order of severity.  V_UNSUPPORTED: (tests only) the kernel lacks what
+ * the test needs (exit status 77); it ranks just above pass for the test and
+ * counts as a pass for its job. */
+enum g_verdict { V_PASS, V_UNSUPPORTED, V_FAIL, V_WARNING, V_HANG, V_OOPS, V_PANIC, V_INFRA, V_NOTRUN, V__N };
+/* A test's exit status meaning "unsupported on this kernel" (automake's). */
+#define G_EXIT_UNSUPPORTED 77
 const char *g_verdict_name(enum g_verdict v);
 int g_verdict_parse(const char *s);
 enum g_verdict g_verdict_worse(enum g_verdict a, enum g_verdict b);
@@ -244,6 +253,7 @@ struct g_testres {
 	double duration;
 	char *log;     /* file name in the job folder, or NULL */
 	char *excerpt; /* console excerpt for non-pass */
+	strv fig_keys, fig_vals; /* measured figures (figures.txt), in order */
 };
 /* A DejaGnu .sum the job left (a suite running runtest): its counts. */
 enum g_dg { DG_PASS, DG_FAIL, DG_XPASS, DG_XFAIL, DG_UNRESOLVED, DG_UNTESTED, DG_UNSUPPORTED, DG_ERROR, DG__N };

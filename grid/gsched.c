@@ -412,6 +412,15 @@ int g_run_grid(const struct g_runopt *o)
 	for (size_t i = 0; i < sids.n; i++, ns++)
 		if (g_conf_suite("grid/suites", sids.v[i], &suites[i]) < 0)
 			goto out;
+	for (size_t i = 0; i < sids.n; i++) {
+		int d = o->duration ? o->duration : suites[i].duration;
+
+		if (suites[i].min_duration && d < suites[i].min_duration) {
+			g_err("suite %s needs --duration of at least %d s (got %d)", suites[i].name,
+			      suites[i].min_duration, d);
+			goto out;
+		}
+	}
 	if (load_hosts(o->hosts_file, &S.hosts, &S.nhosts) < 0)
 		goto out;
 
@@ -649,6 +658,23 @@ int g_selftest(const char *kernel, const char *hosts_file)
 		struct job *j = &S.jobs[i];
 		const char *want = j->s->expect ? j->s->expect : "pass";
 		bool ok = !strcmp(want, g_verdict_name(j->r.verdict));
+
+		/* expect_test: a test's own verdict (unsupported, say). */
+		for (size_t e = 0; e < j->s->expect_tests.n; e++) {
+			const char *pair = j->s->expect_tests.v[e], *sp = strchr(pair, ' ');
+			bool found = false;
+
+			for (int t = 0; t < j->r.ntests; t++)
+				if (!strncmp(j->r.tests[t].name, pair, (size_t)(sp - pair)) &&
+				    !j->r.tests[t].name[sp - pair]) {
+					found = !strcmp(g_verdict_name(j->r.tests[t].verdict), sp + 1);
+					if (!found)
+						printf("selftest: %-10s test %s: expected %s, got %s\n", j->s->name,
+						       j->r.tests[t].name, sp + 1,
+						       g_verdict_name(j->r.tests[t].verdict));
+				}
+			ok = ok && found;
+		}
 
 		good += ok;
 		printf("selftest: %-10s expected %-8s got %-8s %s\n", j->s->name, want,

@@ -26,7 +26,7 @@ static const char *css =
 	"th{background:#eee}td.v{font-weight:bold;text-align:center}"
 	".pass{background:#c8f0c8}.fail{background:#f6c6c6}.panic,.oops{background:#e88;color:#fff}"
 	".warning{background:#fde7a9}.hang{background:#d7b5f0}.infra{background:#ccc}"
-	".notrun{background:#f4f4f4;color:#888}pre{background:#f6f6f6;padding:.6em;overflow:auto}"
+	".notrun,.unsupported{background:#f4f4f4;color:#888}td.fig{font-size:90%;white-space:nowrap}pre{background:#f6f6f6;padding:.6em;overflow:auto}"
 	"a{color:#0645ad}";
 
 static void head(sbuf *b, const char *title, const char *up)
@@ -183,6 +183,110 @@ static void dg_section(sbuf *b, json_t *job, const char *runsrc, const char *run
 	}
 }
 
+/* A test's figures, "key value" a line, into a table cell. */
+static void figures_cell(sbuf *b, json_t *test)
+{
+	json_t *figs = json_object_get(test, "figures"), *v;
+	const char *k;
+	bool first = true;
+
+	sb_add(b, "<td class='fig'>");
+	json_object_foreach(figs, k, v) {
+		if (!first)
+			sb_add(b, "<br>");
+		first = false;
+		sb_addxml(b, k);
+		sb_add(b, " ");
+		if (json_is_integer(v))
+			sb_addf(b, "%lld", (long long)json_integer_value(v));
+		else if (json_is_real(v))
+			sb_addf(b, "%.4g", json_real_value(v));
+		else
+			sb_addxml(b, json_string_value(v) ? json_string_value(v) : "");
+	}
+	sb_add(b, "</td>");
+}
+
+static bool has_figures(json_t *tests)
+{
+	json_t *t;
+	size_t i;
+
+	json_array_foreach(tests, i, t)
+		if (json_object_size(json_object_get(t, "figures")))
+			return true;
+	return false;
+}
+
+/*
+ * The latest run's figures, per suite: a row per test, a column per kernel
+ * (the first job of each kernel and suite), each cell the test's verdict
+ * and figures.  Only suites whose tests record figures (torture).
+ */
+static void figures_matrix(sbuf *b, json_t *run, const strv *kernels, const strv *suites)
+{
+	json_t *jobs = json_object_get(run, "jobs"), *j;
+	size_t i;
+
+	for (size_t s = 0; s < suites->n; s++) {
+		strv tests = {0};
+		bool any = false;
+
+		json_array_foreach(jobs, i, j) {
+			json_t *t;
+			size_t k;
+
+			if (strcmp(js(j, "suite"), suites->v[s]) || !has_figures(json_object_get(j, "tests")))
+				continue;
+			any = true;
+			json_array_foreach(json_object_get(j, "tests"), k, t)
+				if (!sv_has(&tests, js(t, "name")))
+					sv_push(&tests, js(t, "name"));
+		}
+		if (!any) {
+			sv_free(&tests);
+			continue;
+		}
+		sb_add(b, "<h2>Figures: ");
+		sb_addxml(b, suites->v[s]);
+		sb_add(b, " (latest run)</h2>\n<table class='figures'><tr><th>test</th>");
+		for (size_t k = 0; k < kernels->n; k++) {
+			sb_add(b, "<th colspan='2'>");
+			sb_addxml(b, kernels->v[k]);
+			sb_add(b, "</th>");
+		}
+		sb_add(b, "</tr>\n");
+		for (size_t t = 0; t < tests.n; t++) {
+			sb_add(b, "<tr><th>");
+			sb_addxml(b, tests.v[t]);
+			sb_add(b, "</th>");
+			for (size_t k = 0; k < kernels->n; k++) {
+				json_t *hit = NULL, *tt, *job = NULL;
+				size_t m;
+
+				json_array_foreach(jobs, i, j)
+					if (!job && !strcmp(js(j, "suite"), suites->v[s]) &&
+					    !strcmp(js(j, "kernel"), kernels->v[k]))
+						job = j;
+				json_array_foreach(job ? json_object_get(job, "tests") : NULL, m, tt)
+					if (!strcmp(js(tt, "name"), tests.v[t]))
+						hit = tt;
+				if (hit) {
+					char *href = xasprintf("runs/%s/%s.html", js(run, "run_id"), js(job, "id"));
+					cell(b, js(hit, "verdict"), href);
+					figures_cell(b, hit);
+					free(href);
+				} else {
+					sb_add(b, "<td></td><td></td>");
+				}
+			}
+			sb_add(b, "</tr>\n");
+		}
+		sb_add(b, "</table>\n");
+		sv_free(&tests);
+	}
+}
+
 static int job_page(json_t *job, const char *runid, const char *runsrc, const char *rundst)
 {
 	const char *id = js(job, "id");
@@ -212,7 +316,10 @@ static int job_page(json_t *job, const char *runid, const char *runsrc, const ch
 			json_number_value(json_object_get(job, "boot_seconds")),
 			(int)json_integer_value(json_object_get(job, "attempts")));
 	}
-	sb_add(&b, "</table>\n<h2>Tests</h2>\n<table><tr><th>test</th><th>verdict</th><th>duration</th><th>log</th></tr>\n");
+	sb_add(&b, "</table>\n<h2>Tests</h2>\n<table><tr><th>test</th><th>verdict</th><th>duration</th><th>log</th>");
+	if (has_figures(tests))
+		sb_add(&b, "<th>figures</th>");
+	sb_add(&b, "</tr>\n");
 	json_array_foreach(tests, i, t) {
 		const char *log = json_string_value(json_object_get(t, "log"));
 		char *copied = NULL;
@@ -229,7 +336,10 @@ static int job_page(json_t *job, const char *runid, const char *runsrc, const ch
 		sb_addf(&b, "<td>%.2f s</td><td>", json_number_value(json_object_get(t, "duration")));
 		if (copied)
 			sb_addf(&b, "<a href='%s'>log</a>", copied);
-		sb_add(&b, "</td></tr>\n");
+		sb_add(&b, "</td>");
+		if (has_figures(tests))
+			figures_cell(&b, t);
+		sb_add(&b, "</tr>\n");
 		free(copied);
 	}
 	sb_add(&b, "</table>\n");
@@ -544,7 +654,9 @@ int g_publish(const char *results)
 			}
 			sb_add(&b, "</tr>\n");
 		}
-		sb_add(&b, "</table>\n<h2>History</h2>\n<table id='history'><tr><th>run</th><th>jobs</th>"
+		sb_add(&b, "</table>\n");
+		figures_matrix(&b, latest, &kernels, &suites);
+		sb_add(&b, "<h2>History</h2>\n<table id='history'><tr><th>run</th><th>jobs</th>"
 			   "<th>pass</th><th>not pass</th><th>kernels</th><th>suites</th></tr>\n");
 		for (size_t r = 0; r < n; r++) {
 			json_t *sum = json_object_get(all[r], "summary");

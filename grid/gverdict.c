@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const names[V__N] = {"pass", "fail", "warning", "hang", "oops", "panic",
-					 "infra", "notrun"};
+static const char *const names[V__N] = {"pass", "unsupported", "fail", "warning", "hang",
+					 "oops", "panic", "infra", "notrun"};
 
 const char *g_verdict_name(enum g_verdict v)
 {
