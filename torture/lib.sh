@@ -1,0 +1,123 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Sourced by every torture test in the guest (run.sh NAME): paths, the
+# prebuilt modules, figures, checks and memory snapshots.  The guest runs
+# chrooted into the host's / (read-only), so the tree and the cache are at
+# the host's paths; $GRID is the writable share.
+set -u
+T="$GRID_SRC/torture"
+B="$GRID_CACHE/torture/$GRID_KERNEL"
+STAPRUN="$GRID_SRC/build/bin/staprun"
+DUR=${GRID_DURATION:-10}
+DBG=/sys/kernel/debug
+NCPU=$(grep -c '^processor' /proc/cpuinfo)
+FAILS=0
+export PATH="$B:$PATH"
+
+log() { echo "$TEST: $*"; }
+mark() { echo "<5>torture: $TEST: $*" > /dev/kmsg; }
+
+# figure KEY VALUE: a measured figure, into run.json (tests[].figures).
+figure() {
+	echo "$TEST $1 $2" >> "$GRID/figures.txt"
+	log "figure $1 = $2"
+}
+
+# check DESCRIPTION CONDITION...: an invariant; a failed one fails the test.
+check() {
+	what=$1
+	shift
+	if "$@"; then
+		log "ok: $what"
+	else
+		log "FAILED: $what"
+		FAILS=$((FAILS + 1))
+	fi
+}
+
+finish() {
+	left=$(grep -c "^stap_\|^tbait_probe" /proc/modules)
+	check "no script module left loaded" [ "$left" -eq 0 ]
+	if [ "$FAILS" -gt 0 ]; then
+		log "$FAILS invariant(s) failed"
+		exit 1
+	fi
+	log "all invariants hold"
+	exit 0
+}
+
+unsupported() {
+	log "unsupported on $GRID_KERNEL: $*"
+	figure unsupported "$*"
+	exit 77
+}
+
+# The module prebuild.sh built for a script (torture/scripts/NAME.stp).
+ko() {
+	p=$(awk -v n="$1" '$1 == n { print $2 }' "$B/modules.txt")
+	[ -n "$p" ] && [ -r "$p" ] || { log "no prebuilt module for $1 (prebuild.log)"; exit 1; }
+	echo "$p"
+}
+
+# Load the bait (tbait.ko) or the injector (tfault.ko) once.
+load_helper() {
+	grep -q "^$1 " /proc/modules && return 0
+	insmod "$B/$1.ko" || { log "cannot load $B/$1.ko"; exit 1; }
+}
+
+unload_helper() {
+	grep -q "^$1 " /proc/modules || return 0
+	rmmod "$1" || check "$1 unloads" false
+}
+
+# Background workloads: started with bg, all stopped with bg_stop (a
+# subshell's $(jobs -p) is empty in dash: the pids are kept here).
+BGPIDS=
+bg() {
+	"$@" &
+	BGPIDS="$BGPIDS $!"
+}
+bg_stop() {
+	[ -n "$BGPIDS" ] && kill $BGPIDS 2> /dev/null
+	for p in $BGPIDS; do wait "$p" 2> /dev/null; done
+	BGPIDS=
+}
+
+# Seconds since boot (with a fraction), and whole seconds without a
+# process (a fork and exec cost tens of milliseconds under TCG).
+now() { cut -d' ' -f1 /proc/uptime; }
+secs() { read -r up _ < /proc/uptime; echo "${up%.*}"; }
+before_end() { read -r up _ < /proc/uptime; [ "${up%.*}" -lt "$END" ]; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
+
+# Memory, after dropping the caches: "SLAB_KB UNRECLAIMABLE_KB AVAILABLE_KB".
+memsnap() {
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	awk '/^Slab:/ { s = $2 } /^SUnreclaim:/ { u = $2 } /^MemAvailable:/ { a = $2 }
+		END { print s, u, a }' /proc/meminfo
+}
+
+kmemleak_on() { [ -w "$DBG/kmemleak" ]; }
+kmemleak_clear() {
+	kmemleak_on || return 0
+	echo clear > "$DBG/kmemleak"
+}
+# The suspects found since kmemleak_clear (objects older than 5 s).
+kmemleak_count() {
+	kmemleak_on || { echo na; return; }
+	sleep 6
+	echo scan > "$DBG/kmemleak"
+	cat "$DBG/kmemleak" > "$GRID/kmemleak-$TEST.txt"
+	grep -c '^unreferenced object' "$GRID/kmemleak-$TEST.txt"
+}
+
+# staprun's closing report: skipped probes, kprobe misses, errors.
+skipped_of() { sed -n 's/.*skipped probes: \([0-9]*\).*/\1/p' "$1" | tail -1 | grep . || echo 0; }
+missed_of() { sed -n 's/.*missed kprobes.*: \([0-9]*\)$/\1/p' "$1" | tail -1 | grep . || echo 0; }
+errors_of() { sed -n 's/.*Number of errors: \([0-9]*\),.*/\1/p' "$1" | tail -1 | grep . || echo 0; }
+
+# Splats on the console since the test began (the grid judges them too;
+# this makes a test's own log say so).
+splats() {
+	dmesg | grep -E 'BUG: |WARNING: |Oops|KASAN|lockdep|stall|blocked for more than|Unrecoverable' || true
+}

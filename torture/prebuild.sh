@@ -1,0 +1,85 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# On the host, before the torture guest boots (grid/suites/torture/
+# prebuild.sh runs this): everything the guest needs, built for
+# $GRID_KERNEL, in $GRID_CACHE/torture/$GRID_KERNEL/ (the guest reads it
+# through the host's /):
+#   tbait.ko, tfault.ko   the helper modules (torture/modules/), kbuild
+#                         against the kernel's headers; tbait.ko is also
+#                         installed in the kernel's module tree (extra/,
+#                         modules.dep) so scripts can name module("tbait")
+#   tload                 the user-space workload (torture/workload/)
+#   modules.txt           "SCRIPT MODULE.ko" for each torture/scripts/*.stp
+#                         (stap -r KERNEL -p4, the module cache
+#                         $GRID_CACHE/stap), or "SCRIPT !refused" when
+#                         the translator refused it (SCRIPT.err: why);
+#                         only scripts marked "#expect: refused" may be;
+#                         SCRIPT.probes: how many probe points it has
+# Never compile in the guest: under TCG a module takes minutes.
+set -u
+: "${GRID_KERNEL:?}" "${GRID_RELEASE:?}" "${GRID_SRC:?}" "${GRID_CACHE:?}"
+T="$GRID_SRC/torture"
+B="$GRID_CACHE/torture/$GRID_KERNEL"
+KDIR="$GRID_CACHE/kernels/$GRID_KERNEL"
+STAP="$GRID_SRC/build/bin/stap"
+umask 022 # the guest reads all of it as the libvirt-qemu user
+mkdir -p "$B" || exit 1
+exec 9> "$B/.lock"
+flock 9 # two jobs of one kernel (--repeat) build one at a time
+export SYSTEMTAP_DIR="$GRID_CACHE/stap" STAPGRID_CACHE="$GRID_CACHE"
+unset CC STAP_CFLAGS STAP_CACHE_ONLY
+t0=$(date +%s)
+
+[ -d "$KDIR/build" ] || { echo "prebuild: $GRID_KERNEL is not prepared ($KDIR/build)"; exit 1; }
+for m in tbait tfault; do
+	rm -rf "$B/src-$m"
+	mkdir -p "$B/src-$m"
+	cp "$T/modules/$m/$m.c" "$T/modules/$m/Kbuild" "$B/src-$m/" || exit 1
+	if ! make -s -C "$KDIR/build" M="$B/src-$m" modules > "$B/src-$m/build.log" 2>&1; then
+		echo "prebuild: building $m.ko for $GRID_RELEASE failed:"
+		cat "$B/src-$m/build.log"
+		exit 1
+	fi
+	cp "$B/src-$m/$m.ko" "$B/$m.ko" || exit 1
+	echo "prebuild: $m.ko"
+done
+mods="$KDIR/root/lib/modules/$GRID_RELEASE"
+[ -f "$mods/modules.dep" ] || { echo "prebuild: no $mods/modules.dep"; exit 1; }
+mkdir -p "$mods/extra" && cp "$B/tbait.ko" "$mods/extra/tbait.ko" || exit 1
+grep -q '^extra/tbait.ko:' "$mods/modules.dep" || echo 'extra/tbait.ko:' >> "$mods/modules.dep"
+
+gcc -O2 -Wall -Wextra -Werror -o "$B/tload" "$T/workload/tload.c" || exit 1
+echo "prebuild: tload"
+
+# One script: "NAME PATH" or "NAME !refused" on stdout, its error in NAME.err.
+build_one() {
+	f=$1
+	name=$(basename "$f" .stp)
+	opts=$(sed -n 's/^#opts: //p' "$f")
+	# shellcheck disable=SC2086 # the options are words
+	if ko=$("$STAP" -r "$GRID_KERNEL" -p4 $opts "$f" 2> "$B/$name.err"); then
+		# the probe points it resolved to (many-probes counts them)
+		"$STAP" -r "$GRID_KERNEL" -p2 $opts "$f" 2> /dev/null |
+			awk '/^# probes/ { p = 1; next } /^# / { p = 0 } p && /^(kernel|kprobe|module)\./' | wc -l > "$B/$name.probes"
+		echo "$name $ko"
+	elif grep -q '^#expect: refused' "$f"; then
+		echo "$name !refused"
+	else
+		echo "$name !failed"
+	fi
+}
+rm -f "$B/modules.txt.new"
+for f in "$T"/scripts/*.stp; do
+	build_one "$f" >> "$B/modules.txt.new" &
+	# two at a time: the machine has few cores, the lead's work shares them
+	[ "$(jobs -p | wc -l)" -lt 2 ] || wait -n 2>/dev/null || wait
+done
+wait
+sort "$B/modules.txt.new" > "$B/modules.txt" && rm -f "$B/modules.txt.new"
+failed=$(awk '$2 == "!failed" { print $1 }' "$B/modules.txt")
+for n in $failed; do
+	echo "prebuild: $n.stp does not build:"
+	cat "$B/$n.err"
+done
+echo "prebuild: $(grep -vc ' !' "$B/modules.txt") modules, $(grep -c ' !refused' "$B/modules.txt") refused by the translator, in $(( $(date +%s) - t0 )) s"
+[ -z "$failed" ]

@@ -1,0 +1,27 @@
+# many-probes (docs/torture.md): wildcards over 1,300 and then about
+# 4,000 kernel functions arm and disarm (the second tier only with a
+# duration of 30 s or more).  Invariants: each session exits 0; at least
+# 1,000 probes armed.  Figures: probes per tier, refused at arming, arm
+# and disarm times, the largest count armed.
+largest=0
+for tier in many1 many2; do
+	[ $tier = many2 ] && [ "$DUR" -lt 30 ] && { log "tier 2 skipped (duration under 30 s)"; break; }
+	total=$(cat "$B/$tier.probes" 2> /dev/null || echo 0)
+	timeout -k 30 $((DUR * 10 + 600)) "$STAPRUN" -v -c "sleep 2" "$(ko $tier)" \
+		> "$GRID/many-probes-$tier.out" 2> "$GRID/many-probes-$tier.err"
+	rc=$?
+	refused=$(grep -c 'WARNING: .*cannot probe' "$GRID/many-probes-$tier.err")
+	arm=$(sed -n 's/.*armed in \([0-9.]*\) s/\1/p' "$GRID/many-probes-$tier.err")
+	disarm=$(sed -n 's/.*disarmed and end probes run in \([0-9.]*\) s/\1/p' "$GRID/many-probes-$tier.err")
+	grep -v 'cannot probe' "$GRID/many-probes-$tier.err"
+	log "$tier: $refused refused at arming"
+	armed=$((total - refused))
+	figure "${tier}_probes" "$total"
+	figure "${tier}_armed" "$armed"
+	figure "${tier}_arm_s" "${arm:-0}"
+	figure "${tier}_disarm_s" "${disarm:-0}"
+	check "$tier exits 0" [ "$rc" -eq 0 ]
+	[ "$rc" -eq 0 ] && [ "$armed" -gt "$largest" ] && largest=$armed
+done
+figure largest_armed "$largest"
+check "at least 1,000 probes armed ($largest)" [ "$largest" -ge 1000 ]
