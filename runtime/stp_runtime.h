@@ -212,6 +212,8 @@ struct stp_probe {
 	int64_t procfs_size;		/* .maxsize(N), 0 by default */
 	int64_t anchor;			/* kfree's link address when address
 					   is a link address (DWARF sites) */
+	unsigned int offset;		/* kprobes: from symbol (a module's
+					   DWARF sites) */
 };
 
 /* Target expressions (runtime/kernel/kargs.c): arguments, the return

@@ -27,9 +27,11 @@
  */
 #include <dwarf.h>
 #include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
 #include <elfutils/libdwelf.h>
 #include <bpf/btf.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <gelf.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,41 +44,70 @@ typedef struct FuncSym {
 	const char *name;
 } FuncSym;
 
-static struct {
-	bool tried;
+/* One debuginfo file: the kernel's vmlinux, or a module's .ko (whose
+ * sections libdwfl lays out and relocates: an ET_REL file). */
+typedef struct DwFile {
+	const char *module;		/* NULL: the kernel */
+	const char *path;
 	int fd;
 	Elf *elf;
+	Dwfl *dwfl;			/* modules */
+	Dwfl_Module *mod;
 	Dwarf *dw;
 	Dwarf_CFI *cfi;
-	const char *path;
-	uint64_t anchor;		/* kfree's link address */
-	uint64_t init_lo, init_hi;	/* .init.text: freed after boot */
+	uint64_t init_lo, init_hi;	/* the kernel's .init.text: freed */
 	uint64_t exit_lo, exit_hi;	/* .exit.text: not in the image */
 	Table scans;			/* spec -> DwSiteVec, once each */
-	Table symbols;			/* name -> link address */
-	/* BTF twins of DWARF types: pointer, const and array types of an
-	 * id, found on demand by one pass over BTF. */
+	/* BTF twins of DWARF types: pointer types of an id, found on
+	 * demand by one pass over the (module's split) BTF. */
+	const struct btf *btf;
 	VEC(int) ptr_to;
+} DwFile;
+
+static struct {
+	bool tried;
+	DwFile kernel;
+	Table modules;			/* name -> DwFile (dw NULL: none) */
+	uint64_t anchor;		/* kfree's link address */
+	Table symbols;			/* name -> link address */
 	VEC(FuncSym) fsyms;		/* function symbols by address */
 } D;
 
+/* The file the current lookup reads. */
+static DwFile *F;
+
 /* ---- finding and opening the debuginfo ---- */
 
-/* The places to look, in order: SYSTEMTAP_DEBUGINFO_PATH's folders
- * (each DIR/boot/vmlinux-REL, DIR/lib/modules/REL/vmlinux, DIR/vmlinux;
- * a grid guest's harness names its kernel's there), then by -r. */
-static int candidates(const char ***out)
+/* The folders of SYSTEMTAP_DEBUGINFO_PATH (a grid guest's harness names
+ * its kernel's there). */
+static int env_dirs(char ***out)
 {
-	VEC(const char *) v = { 0 };
+	VEC(char *) v = { 0 };
 	const char *env = getenv("SYSTEMTAP_DEBUGINFO_PATH");
-	const char *rel = S->kernel_release;
 	char *dirs = env ? arena_strdup(env) : NULL, *save = NULL, *d;
 
 	for (d = dirs ? strtok_r(dirs, ":", &save) : NULL; d;
-	     d = strtok_r(NULL, ":", &save)) {
-		vec_push(&v, arena_printf("%s/boot/vmlinux-%s", d, rel));
-		vec_push(&v, arena_printf("%s/lib/modules/%s/vmlinux", d, rel));
-		vec_push(&v, arena_printf("%s/vmlinux", d));
+	     d = strtok_r(NULL, ":", &save))
+		vec_push(&v, d);
+	*out = v.v;
+	return v.len;
+}
+
+/* The places to look for the kernel's, in order: each folder of
+ * SYSTEMTAP_DEBUGINFO_PATH (DIR/boot/vmlinux-REL,
+ * DIR/lib/modules/REL/vmlinux, DIR/vmlinux), then by -r. */
+static int candidates(const char ***out)
+{
+	VEC(const char *) v = { 0 };
+	const char *rel = S->kernel_release;
+	char **dirs;
+	int i, n = env_dirs(&dirs);
+
+	for (i = 0; i < n; i++) {
+		vec_push(&v, arena_printf("%s/boot/vmlinux-%s", dirs[i], rel));
+		vec_push(&v, arena_printf("%s/lib/modules/%s/vmlinux", dirs[i],
+					  rel));
+		vec_push(&v, arena_printf("%s/vmlinux", dirs[i]));
 	}
 	if (S->kernel_dir)
 		vec_push(&v, arena_printf("%s/root/usr/lib/debug/boot/"
@@ -88,6 +119,35 @@ static int candidates(const char ***out)
 		vec_push(&v, arena_printf("/usr/lib/debug/lib/modules/%s/vmlinux",
 					  rel));
 	}
+	*out = v.v;
+	return v.len;
+}
+
+/* A module's, by its path under lib/modules/REL (kernel/fs/x/m.ko): the
+ * -dbg package keeps it uncompressed at the same path under
+ * usr/lib/debug; a source build has it in its tree, without "kernel/". */
+static int module_candidates(const char *rel_path, const char ***out)
+{
+	VEC(const char *) v = { 0 };
+	const char *rel = S->kernel_release;
+	const char *in_tree = !strncmp(rel_path, "kernel/", 7) ? rel_path + 7 :
+			      rel_path;
+	char **dirs;
+	int i, n = env_dirs(&dirs);
+
+	for (i = 0; i < n; i++) {
+		vec_push(&v, arena_printf("%s/lib/modules/%s/%s", dirs[i], rel,
+					  rel_path));
+		vec_push(&v, arena_printf("%s/%s", dirs[i], in_tree));
+	}
+	if (S->kernel_dir)
+		vec_push(&v, arena_printf("%s/root/usr/lib/debug/lib/modules/"
+					  "%s/%s", S->kernel_dir, rel, rel_path));
+	if (S->kernel_build)
+		vec_push(&v, arena_printf("%s/%s", S->kernel_build, in_tree));
+	if (!S->kernel_dir)
+		vec_push(&v, arena_printf("/usr/lib/debug/lib/modules/%s/%s",
+					  rel, rel_path));
 	*out = v.v;
 	return v.len;
 }
@@ -108,60 +168,73 @@ static const char *hex_build_id(Elf *elf)
 	return s;
 }
 
-/* The symbols and sections a site needs: kfree, .init.text, .exit.text. */
-static void read_sections(void)
+/* The kernel's .init.text and .exit.text: no probe goes there. */
+static void read_sections(DwFile *f)
 {
 	Elf_Scn *scn = NULL;
 	size_t shstrndx;
 
-	if (elf_getshdrstrndx(D.elf, &shstrndx) != 0)
+	if (elf_getshdrstrndx(f->elf, &shstrndx) != 0)
 		return;
-	while ((scn = elf_nextscn(D.elf, scn))) {
+	while ((scn = elf_nextscn(f->elf, scn))) {
 		GElf_Shdr sh;
 		const char *name;
 
 		if (!gelf_getshdr(scn, &sh) ||
-		    !(name = elf_strptr(D.elf, shstrndx, sh.sh_name)))
+		    !(name = elf_strptr(f->elf, shstrndx, sh.sh_name)))
 			continue;
 		if (!strcmp(name, ".init.text"))
-			D.init_lo = sh.sh_addr, D.init_hi = sh.sh_addr + sh.sh_size;
+			f->init_lo = sh.sh_addr, f->init_hi = sh.sh_addr + sh.sh_size;
 		else if (!strcmp(name, ".exit.text"))
-			D.exit_lo = sh.sh_addr, D.exit_hi = sh.sh_addr + sh.sh_size;
+			f->exit_lo = sh.sh_addr, f->exit_hi = sh.sh_addr + sh.sh_size;
 	}
+}
+
+static void close_file(DwFile *f)
+{
+	if (f->dwfl)
+		dwfl_end(f->dwfl);	/* owns its Elf and Dwarf */
+	else if (f->dw)
+		dwarf_end(f->dw);
+	if (f->elf && !f->dwfl)
+		elf_end(f->elf);
+	if (f->fd > 0)
+		close(f->fd);
+	f->dwfl = NULL;
+	f->dw = NULL;
+	f->elf = NULL;
+	f->fd = -1;
 }
 
 static bool try_open(const char *path)
 {
+	DwFile *f = &D.kernel;
 	const char *id;
 
 	if (access(path, R_OK) != 0)
 		return false;
-	D.fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (D.fd < 0)
+	f->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (f->fd < 0)
 		return false;
-	D.elf = elf_begin(D.fd, ELF_C_READ_MMAP, NULL);
-	id = D.elf ? hex_build_id(D.elf) : NULL;
-	if (D.elf && S->kernel_build_id && id &&
+	f->elf = elf_begin(f->fd, ELF_C_READ_MMAP, NULL);
+	id = f->elf ? hex_build_id(f->elf) : NULL;
+	if (f->elf && S->kernel_build_id && id &&
 	    strcmp(id, S->kernel_build_id)) {
 		warn_at(NULL, "ignoring the debuginfo %s: its build id %s is"
 			" not the kernel's (%s)", path, id, S->kernel_build_id);
-		goto fail;
+		close_file(f);
+		return false;
 	}
-	D.dw = D.elf ? dwarf_begin_elf(D.elf, DWARF_C_READ, NULL) : NULL;
-	if (!D.dw)		/* a vmlinux without DWARF */
-		goto fail;
-	D.path = path;
-	D.cfi = dwarf_getcfi(D.dw);
-	read_sections();
+	f->dw = f->elf ? dwarf_begin_elf(f->elf, DWARF_C_READ, NULL) : NULL;
+	if (!f->dw) {		/* a vmlinux without DWARF */
+		close_file(f);
+		return false;
+	}
+	f->path = path;
+	f->cfi = dwarf_getcfi(f->dw);
+	read_sections(f);
 	D.anchor = dwarf_symbol("kfree");
 	return true;
-fail:
-	if (D.elf)
-		elf_end(D.elf);
-	D.elf = NULL;
-	close(D.fd);
-	D.fd = -1;
-	return false;
 }
 
 bool dwarf_open(void)
@@ -170,21 +243,115 @@ bool dwarf_open(void)
 	int i, n;
 
 	if (D.tried)
-		return D.dw != NULL;
+		return D.kernel.dw != NULL;
 	D.tried = true;
 	elf_version(EV_CURRENT);
 	n = candidates(&paths);
 	for (i = 0; i < n && !try_open(paths[i]); i++)
 		;
 	if (S->verbose > 1)
-		fprintf(stderr, "stap: kernel DWARF: %s\n", D.dw ? D.path :
-			"none");
-	return D.dw != NULL;
+		fprintf(stderr, "stap: kernel DWARF: %s\n", D.kernel.dw ?
+			D.kernel.path : "none");
+	return D.kernel.dw != NULL;
+}
+
+static const Dwfl_Callbacks offline = {
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.section_address = dwfl_offline_section_address,
+};
+
+/* Without modules.dep (a grid guest's stap, whose /lib/modules holds no
+ * tree), the module's path by a search of the debug trees. */
+static const char *found_path;
+static const char *wanted_module;
+
+static int find_ko(const char *path, const struct stat *st, int type,
+		   struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (type == FTW_F && same_module(path, wanted_module) &&
+	    !strcmp(path + strlen(path) - 3, ".ko")) {
+		found_path = arena_strdup(path);
+		return 1;
+	}
+	return 0;
+}
+
+static const char *search_module(const char *name)
+{
+	char **dirs;
+	int i, n = env_dirs(&dirs);
+	const char *root;
+
+	found_path = NULL;
+	wanted_module = name;
+	for (i = -1; i < n && !found_path; i++) {
+		root = i < 0 ? (S->kernel_dir ? arena_printf("%s/root/usr/lib/"
+				"debug/lib/modules/%s", S->kernel_dir,
+				S->kernel_release) : arena_printf(
+				"/usr/lib/debug/lib/modules/%s",
+				S->kernel_release)) :
+		       arena_printf("%s/lib/modules/%s", dirs[i],
+				    S->kernel_release);
+		if (access(root, R_OK) == 0)
+			nftw(root, find_ko, 16, FTW_PHYS);
+	}
+	if (!found_path)
+		return NULL;
+	root = strstr(found_path, "/kernel/");
+	return root ? root + 1 : NULL;
+}
+
+/* Module NAME's debuginfo, relocated by libdwfl; NULL if none. */
+static DwFile *module_dwarf(const char *name)
+{
+	DwFile *f = table_get(&D.modules, name);
+	const char *rel_path, **paths;
+	int i, n;
+
+	if (f)
+		return f->dw ? f : NULL;
+	f = NEW(DwFile);
+	f->fd = -1;
+	f->module = arena_strdup(name);
+	table_put(&D.modules, f->module, f);
+	elf_version(EV_CURRENT);
+	rel_path = kernel_module_path(name);
+	if (!rel_path)
+		rel_path = search_module(name);
+	n = rel_path ? module_candidates(rel_path, &paths) : 0;
+	for (i = 0; i < n && !f->dw; i++) {
+		Dwarf_Addr bias;
+
+		if (access(paths[i], R_OK) != 0)
+			continue;
+		f->dwfl = dwfl_begin(&offline);
+		f->mod = f->dwfl ? dwfl_report_offline(f->dwfl, name, paths[i],
+						       -1) : NULL;
+		if (f->mod && dwfl_report_end(f->dwfl, NULL, NULL) == 0 &&
+		    (f->dw = dwfl_module_getdwarf(f->mod, &bias))) {
+			f->path = paths[i];
+			f->cfi = dwfl_module_dwarf_cfi(f->mod, &bias);
+			f->btf = kernel_module_btf(name);
+		} else {
+			close_file(f);
+		}
+	}
+	if (S->verbose > 1)
+		fprintf(stderr, "stap: module %s's DWARF: %s\n", name,
+			f->dw ? f->path : "none");
+	return f->dw ? f : NULL;
+}
+
+bool dwarf_module_open(const char *name)
+{
+	return dwarf_open() && module_dwarf(name) != NULL;
 }
 
 const char *dwarf_source(void)
 {
-	return D.path;
+	return F && F->path ? F->path : D.kernel.path;
 }
 
 uint64_t dwarf_anchor(void)
@@ -192,13 +359,15 @@ uint64_t dwarf_anchor(void)
 	return D.anchor;
 }
 
-/* Each symbol of the debuginfo's symbol table, for kernel.c's list. */
+/* Each symbol of the kernel debuginfo's symbol table, with nm's letter
+ * for its type (kernel.c's list, our lookups). */
 void dwarf_each_symbol(void (*fn)(const char *name, char type,
 				  uint64_t addr))
 {
+	Elf *elf = D.kernel.elf;
 	Elf_Scn *scn = NULL;
 
-	while (D.elf && (scn = elf_nextscn(D.elf, scn))) {
+	while (elf && (scn = elf_nextscn(elf, scn))) {
 		GElf_Shdr sh;
 		Elf_Data *data;
 		size_t i, n;
@@ -214,7 +383,7 @@ void dwarf_each_symbol(void (*fn)(const char *name, char type,
 			char t;
 
 			if (!gelf_getsym(data, (int)i, &sym) ||
-			    !(name = elf_strptr(D.elf, sh.sh_link, sym.st_name)) ||
+			    !(name = elf_strptr(elf, sh.sh_link, sym.st_name)) ||
 			    !*name)
 				continue;
 			type = GELF_ST_TYPE(sym.st_info);
@@ -230,50 +399,31 @@ void dwarf_each_symbol(void (*fn)(const char *name, char type,
 	}
 }
 
-/* A global symbol's link address (0 if none), remembered. */
+static void note_global(const char *name, char t, uint64_t addr)
+{
+	if (t >= 'A' && t <= 'Z' && !table_get(&D.symbols, name))
+		table_put(&D.symbols, arena_strdup(name),
+			  (void *)(uintptr_t)addr);
+}
+
+/* A global symbol's link address, 0 if none. */
 uint64_t dwarf_symbol(const char *want)
 {
-	Elf_Scn *scn = NULL;
-	void *known = table_get(&D.symbols, want);
-
-	if (known)
-		return (uint64_t)(uintptr_t)known;
-
-	while (D.elf && (scn = elf_nextscn(D.elf, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *data;
-		size_t i, n;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB ||
-		    !(data = elf_getdata(scn, NULL)))
-			continue;
-		n = sh.sh_size / (sh.sh_entsize ? sh.sh_entsize : 24);
-		for (i = 1; i < n; i++) {
-			GElf_Sym sym;
-			const char *name;
-
-			if (gelf_getsym(data, (int)i, &sym) &&
-			    GELF_ST_BIND(sym.st_info) == STB_GLOBAL &&
-			    (name = elf_strptr(D.elf, sh.sh_link, sym.st_name)) &&
-			    !strcmp(name, want)) {
-				table_put(&D.symbols, arena_strdup(want),
-					  (void *)(uintptr_t)sym.st_value);
-				return sym.st_value;
-			}
-		}
-	}
-	return 0;
+	if (!D.symbols.len)
+		dwarf_each_symbol(note_global);
+	return (uint64_t)(uintptr_t)table_get(&D.symbols, want);
 }
 
 void dwarf_close(void)
 {
-	if (D.dw)
-		dwarf_end(D.dw);
-	if (D.elf)
-		elf_end(D.elf);
-	if (D.dw || D.elf)
-		close(D.fd);
+	int i;
+
+	close_file(&D.kernel);
+	for (i = 0; i < D.modules.cap; i++)
+		if (D.modules.keys && D.modules.keys[i])
+			close_file(D.modules.vals[i]);
 	memset(&D, 0, sizeof(D));
+	F = NULL;
 }
 
 /* ---- the spec: FUNC[@FILE[:LINE[-LINE]|:*]] ---- */
@@ -389,13 +539,51 @@ static const char *symbol_at(uint64_t addr)
 	return f ? f->name : NULL;
 }
 
+/* Code a probe cannot take: the kernel's init and exit text (freed, or
+ * not in the image), a module's .init.* and .exit.* sections. */
+static bool refused(uint64_t addr)
+{
+	Dwarf_Addr a = addr, bias;
+	Elf_Scn *scn;
+	Elf *elf;
+	GElf_Shdr sh;
+	size_t shstrndx;
+	const char *name;
+
+	if (!F->module)
+		return (addr >= F->init_lo && addr < F->init_hi) ||
+		       (addr >= F->exit_lo && addr < F->exit_hi);
+	scn = dwfl_module_address_section(F->mod, &a, &bias);
+	elf = dwfl_module_getelf(F->mod, &bias);
+	if (!scn || !elf || !gelf_getshdr(scn, &sh) ||
+	    elf_getshdrstrndx(elf, &shstrndx) != 0 ||
+	    !(name = elf_strptr(elf, shstrndx, sh.sh_name)))
+		return true;
+	return !strncmp(name, ".init", 5) || !strncmp(name, ".exit", 5);
+}
+
+/* A module's function symbol holding ADDR, and ADDR's offset in it:
+ * kprobes take "module:symbol" plus an offset. */
+static const char *module_symbol(uint64_t addr, uint64_t *off)
+{
+	GElf_Off o = 0;
+	GElf_Sym sym;
+	const char *name = dwfl_module_addrinfo(F->mod, addr, &o, &sym, NULL,
+						NULL, NULL);
+
+	*off = o;
+	return name;
+}
+
 /* GCC's partial inlining leaves f.part.N, a fragment the rest of f
  * calls: probing it too would count one call of f twice. */
 static bool is_fragment(uint64_t addr)
 {
-	const char *name = symbol_at(addr);
+	uint64_t off = 0;
+	const char *name = F->module ? module_symbol(addr, &off) :
+			   symbol_at(addr);
 
-	return name && strstr(name, ".part.");
+	return name && !off && strstr(name, ".part.");
 }
 
 typedef struct Scan {
@@ -410,11 +598,6 @@ typedef struct Scan {
 	bool function_seen;	/* statements: a function matched */
 } Scan;
 
-static bool refused(uint64_t addr)
-{
-	return (addr >= D.init_lo && addr < D.init_hi) ||
-	       (addr >= D.exit_lo && addr < D.exit_hi);
-}
 
 static DwSite *new_site(Scan *sc, Dwarf_Die *die, const char *name,
 			uint64_t addr, bool inlined)
@@ -434,6 +617,9 @@ static DwSite *new_site(Scan *sc, Dwarf_Die *die, const char *name,
 	s->scope = dwarf_dieoffset(die);
 	s->frame = sc->outer_off;
 	s->container = sc->outer;
+	s->module = F->module;
+	if (F->module)
+		s->symbol = module_symbol(addr, &s->offset);
 	return s;
 }
 
@@ -623,16 +809,23 @@ static const char *near_lines(const Scan *sc)
 	return "";
 }
 
-int dwarf_sites(const char *text, int which, bool statement,
-		const Token *at, DwSite ***out)
+int dwarf_sites(const char *module, const char *text, int which,
+		bool statement, const Token *at, DwSite ***out)
 {
 	const char *key = arena_printf("%d%d%s", which, statement, text);
-	DwSiteVec *v = table_get(&D.scans, key);
+	DwSiteVec *v;
 	Spec sp = { .statement = statement, .which = which };
 	Scan sc = { 0 };
 	Dwarf_Off off = 0, next;
 	size_t hsize;
 
+	F = module ? module_dwarf(module) : &D.kernel;
+	if (!F || !F->dw) {
+		F = &D.kernel;
+		*out = NULL;
+		return 0;
+	}
+	v = table_get(&F->scans, key);
 	if (v) {
 		*out = v->v;
 		return v->len;
@@ -640,19 +833,20 @@ int dwarf_sites(const char *text, int which, bool statement,
 	if (!parse_spec(text, &sp, at))
 		return -1;
 	if (statement && !sp.lo) {
-		sem_error(at, "kernel.statement(\"%s\") needs a line: "
-			  "FUNC@FILE:LINE", text);
+		sem_error(at, "%s.statement(\"%s\") needs a line: "
+			  "FUNC@FILE:LINE", module ? "module(...)" : "kernel",
+			  text);
 		return -1;
 	}
 	v = NEW(DwSiteVec);
 	sc.spec = &sp;
 	sc.out = v;
-	while (dwarf_nextcu(D.dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+	while (dwarf_nextcu(F->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
 		Dwarf_Attribute attr;
 
 		sc.outer = NULL;
 		sc.outer_off = 0;
-		if (dwarf_offdie(D.dw, off + hsize, &sc.cu)) {
+		if (dwarf_offdie(F->dw, off + hsize, &sc.cu)) {
 			sc.dir = dwarf_formstring(dwarf_attr(&sc.cu,
 					DW_AT_comp_dir, &attr));
 			if (cu_may_match(&sp, relative(dwarf_diename(&sc.cu),
@@ -669,7 +863,7 @@ int dwarf_sites(const char *text, int which, bool statement,
 			  sp.lo, sp.func, near_lines(&sc));
 		return -1;
 	}
-	table_put(&D.scans, key, v);
+	table_put(&F->scans, key, v);
 	*out = v->v;
 	return v->len;
 }
@@ -729,7 +923,7 @@ static const char *cfa(Loc *l)
 	Loc inner = { .site = l->site };
 	const char *code = NULL;
 
-	if (!D.cfi || dwarf_cfi_addrframe(D.cfi, l->site->addr, &f) != 0 ||
+	if (!F->cfi || dwarf_cfi_addrframe(F->cfi, l->site->addr, &f) != 0 ||
 	    dwarf_frame_cfa(f, &ops, &n) != 0) {
 		loc_fail(l, "the call frame information does not cover it");
 	} else if (translate(&inner, ops, n, NULL) && !inner.value &&
@@ -821,6 +1015,10 @@ static bool one_op(Loc *l, const Dwarf_Op *op, Dwarf_Die *frame)
 	case DW_OP_call_frame_cfa:
 		return (code = cfa(l)) && push(l, code);
 	case DW_OP_addr:
+		if (F->module)
+			return loc_fail(l, "it is a static of the module, whose"
+					" load address the runtime does not"
+					" follow yet");
 		if (op->number < 0x100000000ULL)
 			return loc_fail(l, "it is a per-cpu variable");
 		return push(l, arena_printf("(0x%llxLL + stp_kaslr(0x%llxLL))",
@@ -843,9 +1041,11 @@ static bool one_op(Loc *l, const Dwarf_Op *op, Dwarf_Die *frame)
 	case DW_OP_or: return binary(l, "|");
 	case DW_OP_xor: return binary(l, "^");
 	case DW_OP_shl: return binary(l, "<<");
-	case DW_OP_shr:
-		return binary(l, ">>") &&
-		       push(l, arena_printf("(int64_t)((uint64_t)%s)", pop(l)));
+	case DW_OP_shr:		/* logical: on the unsigned value */
+		code = pop(l);
+		return (a = pop(l)) && code &&
+		       push(l, arena_printf("(int64_t)((uint64_t)%s >> %s)", a,
+					    code));
 	case DW_OP_shra: return binary(l, ">>");
 	case DW_OP_neg:
 		return (a = pop(l)) && push(l, arena_printf("(-%s)", a));
@@ -927,7 +1127,7 @@ static int site_scopes(const DwSite *s, Dwarf_Die **out)
 	Dwarf_Die cu, *scopes = NULL, *v;
 	int n, i, first = 0, k = 0;
 
-	if (!dwarf_offdie(D.dw, s->cu, &cu))
+	if (!dwarf_offdie(F->dw, s->cu, &cu))
 		return 0;
 	n = dwarf_getscopes(&cu, s->addr, &scopes);
 	v = arena_zalloc(sizeof(Dwarf_Die) * (size_t)(n > 0 ? n + 2 : 2));
@@ -946,7 +1146,7 @@ static int site_scopes(const DwSite *s, Dwarf_Die **out)
 	}
 	for (k = 0; first + k < i; k++)
 		v[k] = scopes[first + k];
-	if (dwarf_offdie(D.dw, s->scope, &v[k]))
+	if (dwarf_offdie(F->dw, s->scope, &v[k]))
 		k++;
 	v[k++] = cu;
 	free(scopes);
@@ -965,8 +1165,7 @@ static bool is_var(Dwarf_Die *d, bool params, bool locals)
 	       (locals && tag == DW_TAG_variable);
 }
 
-static bool find_var(const DwSite *s, const char *name, Dwarf_Die *var,
-		     bool *global)
+static bool find_var(const DwSite *s, const char *name, Dwarf_Die *var)
 {
 	Dwarf_Die *scopes;
 	int n = site_scopes(s, &scopes), i;
@@ -981,12 +1180,18 @@ static bool find_var(const DwSite *s, const char *name, Dwarf_Die *var,
 
 			if (dn && !strcmp(dn, name) && is_var(&d, true, true)) {
 				*var = d;
-				*global = i == n - 1;
 				return true;
 			}
 		} while (dwarf_siblingof(&d, &d) == 0);
 	}
 	return false;
+}
+
+/* The file a site's variables come from. */
+static bool use_file(const DwSite *s)
+{
+	F = s->module ? module_dwarf(s->module) : &D.kernel;
+	return F && F->dw;
 }
 
 int dwarf_variables(const DwSite *s, bool params, bool locals,
@@ -995,10 +1200,10 @@ int dwarf_variables(const DwSite *s, bool params, bool locals,
 	VEC(const char *) v = { 0 };
 	Table seen = { 0 };
 	Dwarf_Die *scopes;
-	int n = site_scopes(s, &scopes), i;
+	int n = use_file(s) ? site_scopes(s, &scopes) : 0, i;
 
-	/* Parameters in declaration order, then locals innermost first;
-	 * not the CU's globals. */
+	/* The function's parameters and locals in declaration order, then
+	 * those of each inner block; not the CU's globals. */
 	for (i = n - 2; i >= 0; i--) {
 		Dwarf_Die d;
 
@@ -1036,9 +1241,9 @@ static int pointer_to(const struct btf *b, int id)
 {
 	uint32_t i, n = btf__type_cnt(b);
 
-	if (!D.ptr_to.len) {
+	if (!F->ptr_to.len) {
 		for (i = 0; i < n; i++)
-			vec_push(&D.ptr_to, 0);
+			vec_push(&F->ptr_to, 0);
 		for (i = 1; i < n; i++) {
 			const struct btf_type *t = btf__type_by_id(b, i);
 			int to;
@@ -1046,11 +1251,11 @@ static int pointer_to(const struct btf *b, int id)
 			if (!btf_is_ptr(t))
 				continue;
 			to = strip_mods(b, (int)t->type);
-			if (!D.ptr_to.v[to])
-				D.ptr_to.v[to] = (int)i;
+			if (!F->ptr_to.v[to])
+				F->ptr_to.v[to] = (int)i;
 		}
 	}
-	return id >= 0 && id < D.ptr_to.len ? D.ptr_to.v[id] : 0;
+	return id >= 0 && id < F->ptr_to.len ? F->ptr_to.v[id] : 0;
 }
 
 static int named(const struct btf *b, Dwarf_Die *t, int kind, int kind2)
@@ -1147,22 +1352,28 @@ static bool constant(Dwarf_Die *var, DwVar *out)
 
 bool dwarf_variable(const DwSite *s, const char *name, DwVar *out)
 {
-	const struct btf *b = kernel_btf();
+	const struct btf *b;
 	Dwarf_Die var, frame, type;
 	Dwarf_Attribute a;
 	Dwarf_Op *ops;
 	size_t n;
-	bool global = false;
 	Loc l = { .site = s };
 
 	memset(out, 0, sizeof(*out));
-	if (!find_var(s, name, &var, &global)) {
+	if (!use_file(s)) {
+		out->why = "its DWARF is gone";
+		return false;
+	}
+	b = s->module ? F->btf : kernel_btf();
+	if (!find_var(s, name, &var)) {
 		out->why = "no such variable in scope here";
 		return false;
 	}
 	out->param = dwarf_tag(&var) == DW_TAG_formal_parameter;
 	if (!b) {
-		out->why = arena_printf("its type needs the kernel's BTF (%s)",
+		out->why = s->module ? arena_printf("its type needs module %s's"
+						    " BTF", s->module) :
+			   arena_printf("its type needs the kernel's BTF (%s)",
 					kernel_btf_source());
 		return false;
 	}
@@ -1188,13 +1399,12 @@ bool dwarf_variable(const DwSite *s, const char *name, DwVar *out)
 			   " out here)";
 		return false;
 	}
-	if (!translate(&l, ops, n, dwarf_offdie(D.dw, s->frame, &frame) ?
+	if (!translate(&l, ops, n, dwarf_offdie(F->dw, s->frame, &frame) ?
 		       &frame : NULL)) {
 		out->why = l.why;
 		return false;
 	}
 	out->code = l.stack[0];
 	out->addr = !l.value;
-	(void)global;
 	return true;
 }

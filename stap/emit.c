@@ -1553,10 +1553,13 @@ static int shared_handler(int i)
 static const char *probe_symbol(const Derived *d)
 {
 	const char *root = d->point->comps.v[0].name;
-
 	const ProbePoint *pp = d->point;
 
-	if (!strcmp(root, "module"))	/* kprobes take "module:function" */
+	/* kprobes take "module:function" (a DWARF site's: + offset) */
+	if (pp->site && pp->site->module)
+		return literal(arena_printf("%s:%s", pp->site->module,
+					    pp->site->symbol));
+	if (!strcmp(root, "module"))
 		return literal(arena_printf("%s:%s", pp->comps.v[0].param->str,
 					    pp->comps.v[1].param->str));
 	if ((strcmp(root, "kprobe") && strcmp(root, "kernel")) || pp->site)
@@ -1577,7 +1580,7 @@ static long long probe_address(const Derived *d)
 	const ProbePoint *pp = d->point;
 
 	if (pp->site)
-		return (long long)pp->site->addr;
+		return pp->site->module ? 0 : (long long)pp->site->addr;
 	if (strcmp(pp->comps.v[0].name, "kprobe") || pp->comps.len < 2 ||
 	    strcmp(pp->comps.v[1].name, "statement"))
 		return 0;
@@ -1592,6 +1595,9 @@ static const char *event_fields(const Derived *d)
 	const char *kind = probe_kind(d);
 	const Component *last = &pp->comps.v[pp->comps.len - 1];
 
+	if (pp->site && pp->site->module)
+		return arena_printf(", .offset = %llu",
+				    (unsigned long long)pp->site->offset);
 	if (pp->site)
 		return arena_printf(", .anchor = %#llxLL",
 				    (unsigned long long)dwarf_anchor());

@@ -504,7 +504,7 @@ int kernel_tracepoints(const char *pattern, const Token *at,
 
 /* Module names: modules.dep says ext4.ko, lsmod says nf_tables for
  * nf-tables.ko; '-' and '_' are the same. */
-static bool same_module(const char *file, const char *name)
+bool same_module(const char *file, const char *name)
 {
 	const char *base = strrchr(file, '/');
 
@@ -540,6 +540,24 @@ static const char *module_file(const char *name)
 	}
 	free(dep);
 	return found;
+}
+
+const char *kernel_module_path(const char *name)
+{
+	const char *path = module_file(name), *rel;
+	const char *root = S->kernel_dir ?
+		arena_printf("%s/root/lib/modules/%s/", S->kernel_dir,
+			     S->kernel_release) :
+		arena_printf("/lib/modules/%s/", S->kernel_release);
+	char *dot;
+
+	if (!path || strncmp(path, root, strlen(root)))
+		return NULL;
+	rel = arena_strdup(path + strlen(root));
+	dot = strstr(rel, ".ko");
+	if (dot)
+		dot[3] = 0;	/* .ko.xz, .ko.zst: the debug file is .ko */
+	return rel;
 }
 
 /* The running kernel has module NAME loaded (/proc/modules). */

@@ -152,7 +152,7 @@ static int kernel_sites(const ProbePoint *pp, DwSite ***out)
 	}
 	if (!dwarf_open() || !*spec)
 		return DW_NONE;	/* the symbol list and BTF decide */
-	n = dwarf_sites(spec, which, statement, f->param->tok, &all);
+	n = dwarf_sites(NULL, spec, which, statement, f->param->tok, &all);
 	if (n <= 0)
 		return n;
 	*out = arena_zalloc(sizeof(DwSite *) * (size_t)n);
@@ -237,16 +237,50 @@ static bool check_module(const ProbePoint *pp, int64_t *seq)
 			  " or pattern");
 		return false;
 	}
+	if (pp->site)
+		return check_kernel(pp, seq);
 	if (strchr(f->param->str, '@') || strchr(f->param->str, ':')) {
-		sem_error(f->param->tok, "\"%s\": FUNCTION@FILE[:LINE] in a"
-			  " module needs the module's DWARF, which stap does not"
-			  " read yet (a function name or pattern works, by the"
-			  " module's BTF)", f->param->str);
+		sem_error(f->param->tok, "\"%s\": FUNCTION@FILE[:LINE] is for"
+			  " module(\"%s\").function; kprobe.module takes a"
+			  " name", f->param->str, m->param->str);
 		return false;
 	}
 	return check_kernel(pp, seq) &&
 	       kernel_module_function_ok(m->param->str, f->param->str,
 					 f->param->tok);
+}
+
+/* module("m").function("f[@file[:line]]")[.call|.return|.inline] and
+ * module("m").statement("f@file:line") by the module's DWARF (its .ko
+ * in the -dbg package, relocated); without it a plain name is its BTF's
+ * business (DW_NONE). */
+static int module_sites(const ProbePoint *pp, DwSite ***out)
+{
+	const Component *m = &pp->comps.v[0], *f = &pp->comps.v[1];
+	const char *last = pp->comps.v[pp->comps.len - 1].name;
+	bool statement = !strcmp(f->name, "statement");
+	int which = !strcmp(last, "inline") ? DW_INLINE :
+		    !strcmp(last, "call") || !strcmp(last, "return") ? DW_CALL :
+		    DW_ALL;
+	const char *spec = f->param->str;
+
+	if (strcmp(S->runtime, "kernel") || !*m->param->str ||
+	    is_glob(m->param->str))
+		return DW_NONE;		/* check_module says why not */
+	if (!dwarf_module_open(m->param->str)) {
+		if (!statement && which != DW_INLINE && !strchr(spec, '@') &&
+		    !strchr(spec, ':'))
+			return DW_NONE;
+		sem_error(f->param->tok, "\"%s\" needs module %s's DWARF, and"
+			  " there is none for %s (stapgrid prepare --dbg, or"
+			  " Debian's linux-image-%s-dbg)", spec, m->param->str,
+			  S->kernel_release, S->kernel_release);
+		return -1;
+	}
+	if (!*spec)
+		return DW_NONE;
+	return dwarf_sites(m->param->str, spec, which, statement,
+			   f->param->tok, out);
 }
 
 /* module("m").function("PATTERN") and kprobe.module("m").function(...):
@@ -292,7 +326,7 @@ static bool check_procfs(const ProbePoint *pp, int64_t *seq)
 	{ { name, fam, true, NULL, check, NULL, NULL }, { __VA_ARGS__ }, false }
 #define MODULE(name, ...)						\
 	{ { name, "module", true, NULL, check_module,			\
-	    expand_module_functions, NULL }, { __VA_ARGS__ }, false }
+	    expand_module_functions, module_sites }, { __VA_ARGS__ }, false }
 #define KMODULE(name, ...)						\
 	{ { name, "kprobe", true, NULL, check_module,			\
 	    expand_module_functions, NULL }, { __VA_ARGS__ }, false }
@@ -346,6 +380,11 @@ static const Row rows[] = {
 	       { "function", 'S' }, { "call", 0 }),
 	MODULE("module(S).function(S).return", { "module", 'S' },
 	       { "function", 'S' }, { "return", 0 }),
+	MODULE("module(S).function(S).inline", { "module", 'S' },
+	       { "function", 'S' }, { "inline", 0 }),
+	{ { "module(S).statement(S)", "module.statement", true, NULL,
+	    check_kstatement, NULL, module_sites },
+	  { { "module", 'S' }, { "statement", 'S' } }, false },
 	PERF("sw", "cpu_clock"), PERF("sw", "task_clock"),
 	PERF("sw", "page_faults"), PERF("sw", "context_switches"),
 	PERF("sw", "cpu_migrations"), PERF("sw", "page_faults_min"),
@@ -388,9 +427,7 @@ static const Row rows[] = {
 	    expand_tracepoints, NULL }, { { "kernel", 0 }, { "trace", 'S' } },
 	  false },
 	UNSUPPORTED("kernel", "kernel", KERNEL_ISSUE),
-	UNSUPPORTED("module", "kernel module",
-		    "only module(M).function(F) by the module's BTF: its DWARF"
-		    " is not read yet"),
+	UNSUPPORTED("module", "kernel module", KERNEL_ISSUE),
 	UNSUPPORTED("kprobe", "kprobe", KERNEL_ISSUE),
 	UNSUPPORTED("perf", "perf counter", KERNEL_ISSUE),
 	UNSUPPORTED("procfs", "procfs", KERNEL_ISSUE),

@@ -571,6 +571,11 @@ bool kernel_module_function_ok(const char *module, const char *func,
 /* Functions of MODULE (its BTF) matching PATTERN; -1 on error. */
 int kernel_module_functions(const char *module, const char *pattern,
 			    const Token *at, const char ***out);
+/* FILE (a path) is module NAME's .ko ('-' and '_' alike). */
+bool same_module(const char *file, const char *name);
+/* A module's path under lib/modules/REL ("kernel/fs/x/m.ko", without
+ * .xz), from modules.dep; NULL if unknown. */
+const char *kernel_module_path(const char *name);
 /* A module's split BTF (over the kernel's), or NULL. */
 const struct btf *kernel_module_btf(const char *name);
 /* Tracepoints matching PATTERN, sorted; -1 on error. */
@@ -595,6 +600,9 @@ typedef struct DwSite {
 				   inlined instance */
 	uint64_t frame;		/* the out-of-line function holding addr */
 	const char *container;	/* its name */
+	const char *module;	/* a module's site, or NULL (the kernel) */
+	const char *symbol;	/* a module's site: the function symbol */
+	uint64_t offset;	/* holding addr, and addr's offset in it */
 	bool inlined;		/* an inlined instance */
 	bool entry;		/* at the function's entry */
 	bool statement;		/* kernel.statement */
@@ -623,8 +631,10 @@ void dwarf_each_symbol(void (*fn)(const char *name, char type,
 /* Sites of "FUNC[@FILE[:LINE]]" (globs allowed), by address; -1 after an
  * error.  WHICH: out-of-line copies, inlined ones or both; STATEMENT:
  * the first address of each LINE in those functions. */
-int dwarf_sites(const char *spec, int which, bool statement, const Token *at,
-		DwSite ***out);
+int dwarf_sites(const char *module, const char *spec, int which,
+		bool statement, const Token *at, DwSite ***out);
+/* Module NAME's debuginfo is there (the kernel's too). */
+bool dwarf_module_open(const char *name);
 bool dwarf_variable(const DwSite *s, const char *name, DwVar *out);
 /* Names of the parameters and/or locals in scope at S. */
 int dwarf_variables(const DwSite *s, bool params, bool locals,

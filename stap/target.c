@@ -43,6 +43,7 @@ static Site site_of(const Derived *d)
 	}
 	if (pp && pp->site) {
 		s.dw = pp->site;
+		s.module = pp->site->module;
 		s.func = pp->site->func;
 		s.ret = !strcmp(pp->comps.v[pp->comps.len - 1].name, "return");
 		return s;
@@ -126,7 +127,7 @@ static const char *type_desc(int id)
 
 	while (t && btf_is_mod(t))
 		t = type_at((int)t->type);
-	if (!t)
+	if (!t || btf_kind(t) == BTF_KIND_UNKN)
 		return "void";
 	name = btf__name_by_offset(B, t->name_off);
 	if (btf_is_typedef(t))

@@ -250,12 +250,17 @@ void stp_probefunc(struct stp_context *c, char *out)
 	const char *s = p ? p->symbol : NULL;
 	size_t n;
 
+	if (s && strchr(s, ':'))	/* "module:function" */
+		s = strchr(s, ':') + 1;
 	if (s && !strpbrk(s, "*?[")) {
 		n = strcspn(s, "@");
 		if (n >= MAXSTRINGLEN)
 			n = MAXSTRINGLEN - 1;
 		memcpy(out, s, n);
 		out[n] = 0;
+	} else if (p && p->kind == STP_PROBE_KRETPROBE && p->anchor) {
+		/* a DWARF site's function, not the caller returned to */
+		stp_symname(out, p->address + stp_kaslr(p->anchor));
 	} else if (c->regs) {
 		stp_symname(out, stp_probe_addr(c));
 	} else {
