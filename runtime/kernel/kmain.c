@@ -56,9 +56,15 @@ struct kprobe_slot {
 	bool registered;
 };
 static struct kprobe_slot *kslots;
-/* Disarming unregisters all kprobes (kretprobes) in one call: one RCU
- * grace period for all, where one call each waits one per probe
- * (minutes for a few thousand under emulation). */
+/* Disarming unregisters kprobes (kretprobes) STP_UNREGISTER_BATCH at a
+ * time: one RCU grace period a batch, where one call each waits one per
+ * probe (minutes for a few thousand under emulation).  Not all in one
+ * call: unregister_kprobes() holds kprobe_mutex throughout, and with
+ * thousands of probes on a slow (debug, emulated) kernel the kprobe
+ * optimizer waiting for it was reported as a hung task. */
+#ifndef STP_UNREGISTER_BATCH
+#define STP_UNREGISTER_BATCH 32
+#endif
 static struct kprobe **kp_batch;
 static struct kretprobe **rp_batch;
 
@@ -246,7 +252,6 @@ static int arm_kprobe(struct kprobe_slot *s, const struct stp_probe *p)
 		rc = arm_tracepoint(s, p);
 	} else if (p->kind == STP_PROBE_KPROBE) {
 		s->kp.symbol_name = p->symbol;
-		s->kp.offset = p->offset;
 		if (!p->symbol)
 			s->kp.addr = probe_address(p);
 		s->kp.pre_handler = kprobe_pre;
@@ -345,10 +350,10 @@ static void disarm(void)
 			hrtimer_cancel(&tslots[i].timer);
 		tslots[i].armed = false;
 	}
-	if (nk)
-		unregister_kprobes(kp_batch, nk);
-	if (nr)
-		unregister_kretprobes(rp_batch, nr);
+	for (i = 0; i < nk; i += STP_UNREGISTER_BATCH)
+		unregister_kprobes(kp_batch + i, min(nk - i, STP_UNREGISTER_BATCH));
+	for (i = 0; i < nr; i += STP_UNREGISTER_BATCH)
+		unregister_kretprobes(rp_batch + i, min(nr - i, STP_UNREGISTER_BATCH));
 	for (i = 0; i < nk; i++)
 		missed += kp_batch[i]->nmissed;
 	for (i = 0; i < nr; i++)
