@@ -1,17 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * target.c - target expressions resolved against the kernel's BTF.
+ * target.c - target expressions resolved against the kernel's BTF, and
+ * at DWARF sites (dwarf.c) against the variables in scope there.
  *
- *   $name         a parameter of the probed function, or of the tracepoint
+ *   $name         a parameter of the probed function, or of the tracepoint;
+ *                 at a DWARF site any variable in scope
  *   $return       the value a .return probe sees
- *   $$parms       "a=0x1 b=0x2": every parameter ($$vars: the same, as BTF
- *                 knows no locals; $$locals: empty; $$return)
+ *   $$parms       "a=0x1 b=0x2": every parameter ($$vars: with the locals
+ *                 at a DWARF site, else the same; $$locals; $$return)
  *   $p->f[i]->g   members and elements, through pointers or embedded
  *   @cast(e, "type")->f   the same from any value, in functions too
  *   @entry(e)     in a .return probe: E as it was at entry
  *
  * The result is a TExpr: a base value (an argument register, the return
- * register, a slot saved at entry, or a script expression) and steps that
+ * register, a slot saved at entry, a script expression, or a DWARF
+ * location turned into C) and steps that
  * emit.c turns into fault-safe reads.  In a .return probe a parameter is
  * its value at entry, as in SystemTap: the raw argument is saved in a slot
  * by the kretprobe's entry handler.
