@@ -431,8 +431,10 @@ void dwarf_close(void)
 typedef struct Spec {
 	const char *func, *file;
 	int lo, hi;		/* lines; 0, 0: any */
+	int rel;		/* f@file+N: the line N after f's declaration */
 	bool statement;		/* kernel.statement: line-table addresses */
 	int which;		/* DW_ALL, DW_CALL (out of line), DW_INLINE */
+	const char *label;	/* .label("name"): labels in the function */
 } Spec;
 
 static bool parse_spec(const char *text, Spec *s, const Token *at)
@@ -443,14 +445,23 @@ static bool parse_spec(const char *text, Spec *s, const Token *at)
 	s->func = a ? arena_strndup(text, (size_t)(a - text)) : text;
 	if (!a)
 		return true;
-	colon = strchr(a, ':');
-	s->file = colon ? arena_strndup(a + 1, (size_t)(colon - a - 1)) :
-		  a + 1;
+	colon = a + 1 + strcspn(a + 1, ":+");
+	s->file = arena_strndup(a + 1, (size_t)(colon - a - 1));
 	if (!*s->file) {
 		sem_error(at, "\"%s\": no file after '@'", text);
 		return false;
 	}
-	if (!colon || !strcmp(colon + 1, "*"))
+	if (*colon == '+') {
+		s->rel = (int)strtol(colon + 1, &end, 10);
+		if (*end || s->rel <= 0 || !s->statement) {
+			sem_error(at, "\"%s\": +N, a line after the function's"
+				  " declaration, is for statements, with N > 0",
+				  text);
+			return false;
+		}
+		return true;
+	}
+	if (!*colon || !strcmp(colon + 1, "*"))
 		return true;
 	s->lo = (int)strtol(colon + 1, &end, 10);
 	s->hi = s->lo;
@@ -593,8 +604,8 @@ typedef struct Scan {
 	const char *dir;	/* the CU's compilation directory */
 	const char *outer;	/* the out-of-line function we are in */
 	uint64_t outer_off;
-	int below, above;	/* statements: the lines with code nearest
-				   a line without */
+	int want;		/* statements: the line asked for, and */
+	int below, above;	/* the lines with code nearest it */
 	bool function_seen;	/* statements: a function matched */
 } Scan;
 
@@ -654,7 +665,7 @@ static int by_line(const void *a, const void *b)
 /* The nearest lines around a line without code, for the error. */
 static void note_near(Scan *sc, int ln)
 {
-	int want = sc->spec->lo;
+	int want = sc->want;
 
 	if (ln < want && ln > sc->below)
 		sc->below = ln;
@@ -670,8 +681,13 @@ static void statements(Scan *sc, Dwarf_Die *die, const char *name,
 	VEC(LineAt) at = { 0 };
 	Dwarf_Lines *lines;
 	size_t n, i;
-	int k;
+	int k, lo = sc->spec->lo, hi = sc->spec->hi, decl = 0;
 
+	if (sc->spec->rel) {	/* f@file+N */
+		dwarf_decl_line(die, &decl);
+		lo = hi = decl + sc->spec->rel;
+	}
+	sc->want = lo;
 	if (dwarf_getsrclines(&sc->cu, &lines, &n) != 0)
 		return;
 	for (i = 0; i < n; i++) {
@@ -686,7 +702,7 @@ static void statements(Scan *sc, Dwarf_Die *die, const char *name,
 		    !file_matches(sc->spec->file, file) ||
 		    dwarf_haspc(die, a) != 1)
 			continue;
-		if (ln < sc->spec->lo || ln > sc->spec->hi) {
+		if (ln < lo || ln > hi) {
 			note_near(sc, ln);
 			continue;
 		}
@@ -713,6 +729,34 @@ static void statements(Scan *sc, Dwarf_Die *die, const char *name,
 	}
 }
 
+/* .label("name"): the labels of FUNC's code (in its blocks, not in
+ * functions inlined into it), where the compiler kept an address. */
+static void labels(Scan *sc, Dwarf_Die *func, Dwarf_Die *parent,
+		   const char *name, bool inlined)
+{
+	Dwarf_Die d;
+
+	if (dwarf_child(parent, &d) != 0)
+		return;
+	do {
+		int tag = dwarf_tag(&d);
+		const char *ln = dwarf_diename(&d);
+		Dwarf_Addr pc;
+
+		if (tag == DW_TAG_lexical_block) {
+			labels(sc, func, &d, name, inlined);
+		} else if (tag == DW_TAG_label && ln &&
+			   glob_match(sc->spec->label, ln) &&
+			   dwarf_lowpc(&d, &pc) == 0 && pc && !refused(pc)) {
+			DwSite *s = new_site(sc, func, name, pc, inlined);
+
+			s->entry = false;
+			s->label = arena_strdup(ln);
+			vec_push(sc->out, s);
+		}
+	} while (dwarf_siblingof(&d, &d) == 0);
+}
+
 static void found(Scan *sc, Dwarf_Die *die, const char *name, bool inlined)
 {
 	Dwarf_Addr pc;
@@ -722,6 +766,10 @@ static void found(Scan *sc, Dwarf_Die *die, const char *name, bool inlined)
 	sc->function_seen = true;
 	if (sc->spec->statement) {
 		statements(sc, die, name, inlined);
+		return;
+	}
+	if (sc->spec->label) {
+		labels(sc, die, die, name, inlined);
 		return;
 	}
 	if ((inlined && sc->spec->which == DW_CALL) ||
@@ -810,11 +858,13 @@ static const char *near_lines(const Scan *sc)
 }
 
 int dwarf_sites(const char *module, const char *text, int which,
-		bool statement, const Token *at, DwSite ***out)
+		bool statement, const char *label, const Token *at,
+		DwSite ***out)
 {
-	const char *key = arena_printf("%d%d%s", which, statement, text);
+	const char *key = arena_printf("%d%d%s\n%s", which, statement, text,
+				       label ? label : "");
 	DwSiteVec *v;
-	Spec sp = { .statement = statement, .which = which };
+	Spec sp = { .statement = statement, .which = which, .label = label };
 	Scan sc = { 0 };
 	Dwarf_Off off = 0, next;
 	size_t hsize;
@@ -832,7 +882,7 @@ int dwarf_sites(const char *module, const char *text, int which,
 	}
 	if (!parse_spec(text, &sp, at))
 		return -1;
-	if (statement && !sp.lo) {
+	if (statement && !sp.lo && !sp.rel) {
 		sem_error(at, "%s.statement(\"%s\") needs a line: "
 			  "FUNC@FILE:LINE", module ? "module(...)" : "kernel",
 			  text);
@@ -860,7 +910,7 @@ int dwarf_sites(const char *module, const char *text, int which,
 	dedupe(v);
 	if (statement && !v->len && sc.function_seen && sp.lo == sp.hi) {
 		sem_error(at, "no line records for %s:%d in %s%s", sp.file,
-			  sp.lo, sp.func, near_lines(&sc));
+			  sc.want, sp.func, near_lines(&sc));
 		return -1;
 	}
 	table_put(&F->scans, key, v);

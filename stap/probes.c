@@ -112,6 +112,14 @@ static bool check_kfunction(const ProbePoint *pp, int64_t *seq)
 	       kernel_function_ok(f->param->str, f->param->tok, false);
 }
 
+/* .label("NAME")'s pattern, or NULL. */
+static const char *label_of(const ProbePoint *pp)
+{
+	const Component *last = &pp->comps.v[pp->comps.len - 1];
+
+	return !strcmp(last->name, "label") ? last->param->str : NULL;
+}
+
 /* What needs the kernel's DWARF, said where the user can get it. */
 static int needs_dwarf(const Component *f, const char *what)
 {
@@ -146,13 +154,16 @@ static int kernel_sites(const ProbePoint *pp, DwSite ***out)
 					   "LINE\")");
 		if (which == DW_INLINE)
 			return needs_dwarf(f, "kernel.function(...).inline");
+		if (label_of(pp))
+			return needs_dwarf(f, "kernel.function(...).label");
 		if (strchr(spec, '@') || strchr(spec, ':'))
 			return needs_dwarf(f, arena_printf("\"%s\": FUNCTION"
 					   "@FILE[:LINE]", spec));
 	}
 	if (!dwarf_open() || !*spec)
 		return DW_NONE;	/* the symbol list and BTF decide */
-	n = dwarf_sites(NULL, spec, which, statement, f->param->tok, &all);
+	n = dwarf_sites(NULL, spec, which, statement, label_of(pp),
+			f->param->tok, &all);
 	if (n <= 0)
 		return n;
 	*out = arena_zalloc(sizeof(DwSite *) * (size_t)n);
@@ -268,8 +279,8 @@ static int module_sites(const ProbePoint *pp, DwSite ***out)
 	    is_glob(m->param->str))
 		return DW_NONE;		/* check_module says why not */
 	if (!dwarf_module_open(m->param->str)) {
-		if (!statement && which != DW_INLINE && !strchr(spec, '@') &&
-		    !strchr(spec, ':'))
+		if (!statement && which != DW_INLINE && !label_of(pp) &&
+		    !strchr(spec, '@') && !strchr(spec, ':'))
 			return DW_NONE;
 		sem_error(f->param->tok, "\"%s\" needs module %s's DWARF, and"
 			  " there is none for %s (stapgrid prepare --dbg, or"
@@ -279,7 +290,7 @@ static int module_sites(const ProbePoint *pp, DwSite ***out)
 	}
 	if (!*spec)
 		return DW_NONE;
-	return dwarf_sites(m->param->str, spec, which, statement,
+	return dwarf_sites(m->param->str, spec, which, statement, label_of(pp),
 			   f->param->tok, out);
 }
 
@@ -382,6 +393,8 @@ static const Row rows[] = {
 	       { "function", 'S' }, { "return", 0 }),
 	MODULE("module(S).function(S).inline", { "module", 'S' },
 	       { "function", 'S' }, { "inline", 0 }),
+	MODULE("module(S).function(S).label(S)", { "module", 'S' },
+	       { "function", 'S' }, { "label", 'S' }),
 	{ { "module(S).statement(S)", "module.statement", true, NULL,
 	    check_kstatement, NULL, module_sites },
 	  { { "module", 'S' }, { "statement", 'S' } }, false },
@@ -420,6 +433,8 @@ static const Row rows[] = {
 		  { "function", 'S' }, { "return", 0 }),
 	KFUNCTION("kernel.function(S).inline", { "kernel", 0 },
 		  { "function", 'S' }, { "inline", 0 }),
+	KFUNCTION("kernel.function(S).label(S)", { "kernel", 0 },
+		  { "function", 'S' }, { "label", 'S' }),
 	{ { "kernel.statement(S)", "kernel.statement", true, NULL,
 	    check_kstatement, NULL, kernel_sites },
 	  { { "kernel", 0 }, { "statement", 'S' } }, false },

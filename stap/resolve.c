@@ -901,6 +901,13 @@ static bool derive_sites(Probe *probe, ProbePoint *pp, const Family *fam,
 		c.param = clone_node(c.param);
 		c.param->str = site_text(pp, sites[i], c.param->str);
 		np->comps.v[at] = c;
+		if (sites[i]->label) {	/* .label("out*"): the label's name */
+			Component l = np->comps.v[np->comps.len - 1];
+
+			l.param = clone_node(l.param);
+			l.param->str = sites[i]->label;
+			np->comps.v[np->comps.len - 1] = l;
+		}
 		np->site = sites[i];
 		if (!check_point(fam, np, &seq, report))
 			continue;

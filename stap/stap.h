@@ -600,6 +600,7 @@ typedef struct DwSite {
 				   inlined instance */
 	uint64_t frame;		/* the out-of-line function holding addr */
 	const char *container;	/* its name */
+	const char *label;	/* .label("name"): the label's name */
 	const char *module;	/* a module's site, or NULL (the kernel) */
 	const char *symbol;	/* a module's site: the function symbol */
 	uint64_t offset;	/* holding addr, and addr's offset in it */
@@ -628,11 +629,13 @@ uint64_t dwarf_anchor(void);
 uint64_t dwarf_symbol(const char *name);
 void dwarf_each_symbol(void (*fn)(const char *name, char type,
 				  uint64_t addr));
-/* Sites of "FUNC[@FILE[:LINE]]" (globs allowed), by address; -1 after an
- * error.  WHICH: out-of-line copies, inlined ones or both; STATEMENT:
- * the first address of each LINE in those functions. */
+/* Sites of "FUNC[@FILE[:LINE]]" (globs allowed; statements also
+ * "FUNC@FILE+N") in the kernel or MODULE, by address; -1 after an error.
+ * WHICH: out-of-line copies, inlined ones or both; STATEMENT: the first
+ * address of each LINE in those functions; LABEL: their labels. */
 int dwarf_sites(const char *module, const char *spec, int which,
-		bool statement, const Token *at, DwSite ***out);
+		bool statement, const char *label, const Token *at,
+		DwSite ***out);
 /* Module NAME's debuginfo is there (the kernel's too). */
 bool dwarf_module_open(const char *name);
 bool dwarf_variable(const DwSite *s, const char *name, DwVar *out);
