@@ -224,6 +224,12 @@ int64_t stp_entry(struct stp_context *c, int slot);
 /* DWARF locations: register N (x86-64 DWARF numbering) at the probe, and
  * the KASLR offset measured against kfree's link address ANCHOR. */
 int64_t stp_dwreg(struct stp_context *c, int n);
+/* Guru-mode writes: kernel memory (copy_to_kernel_nofault), an argument,
+ * the return value, a DWARF register of the probed context. */
+void stp_kwrite(struct stp_context *c, int64_t addr, int size, int64_t v);
+void stp_set_arg(struct stp_context *c, int i, int64_t v);
+void stp_set_retval(struct stp_context *c, int64_t v);
+void stp_set_dwreg(struct stp_context *c, int n, int64_t v);
 int64_t stp_kaslr(int64_t anchor);
 int64_t stp_kread(struct stp_context *c, int64_t addr, int size, bool sign);
 int64_t stp_kread_bits(struct stp_context *c, int64_t addr, int bit_off,

@@ -1456,5 +1456,9 @@ bool dwarf_variable(const DwSite *s, const char *name, DwVar *out)
 	}
 	out->code = l.stack[0];
 	out->addr = !l.value;
+	if (n >= 1 && ops[0].atom >= DW_OP_reg0 && ops[0].atom <= DW_OP_reg31)
+		out->reg = ops[0].atom - DW_OP_reg0 + 1;
+	else if (n >= 1 && ops[0].atom == DW_OP_regx)
+		out->reg = (int)ops[0].number + 1;
 	return true;
 }

@@ -35,6 +35,7 @@ static Table regexes;		/* regex literal -> its C name */
 static int nregexes;
 
 static char *expr(Emit *e, Node *n);
+static char *target_value(Emit *e, Node *n, const TExpr *t);
 static void stmt(Emit *e, Node *n, int indent);
 static char *target_string(Emit *e, Node *n, const TExpr *t);
 static const char *perf_config(const char *name);
@@ -262,6 +263,40 @@ static char *update(const char *place, Type t, const char *op,
 	return arena_printf("(%s %s %s)", place, op, value);
 }
 
+/* Guru mode: the new value into the register, the return value or the
+ * memory the target expression names (types.c checked which). */
+static char *target_write(Emit *e, Node *n)
+{
+	const TExpr *t = n->lhs->texpr;
+	TExpr place = *t;
+	int k = new_tmp(e);
+	const char *value = arena_printf("_r%d", k), *set;
+
+	if (strcmp(n->op, "="))		/* compound: the old value first */
+		value = arena_printf("(%s %.*s _r%d)", target_value(e, n->lhs, t),
+				     (int)strlen(n->op) - 1, n->op, k);
+	if (t->steps.len) {		/* a scalar in memory: its address */
+		const TStep *last = &t->steps.v[t->steps.len - 1];
+
+		place.steps.len--;
+		set = arena_printf("c->loc = %s; stp_kwrite(c, %s, %d, _v%d); %s",
+				   loc(n->lhs->tok), target_value(e, n->lhs,
+								  &place),
+				   last->size, k, check_error(e));
+	} else if (t->base == TB_RETURN) {
+		set = arena_printf("stp_set_retval(c, _v%d);", k);
+	} else if (t->base == TB_ARG) {
+		set = arena_printf("c->loc = %s; stp_set_arg(c, %d, _v%d); %s",
+				   loc(n->lhs->tok), t->index, k,
+				   check_error(e));
+	} else {
+		set = arena_printf("stp_set_dwreg(c, %d, _v%d);", t->dwreg - 1,
+				   k);
+	}
+	return arena_printf("({ int64_t _r%d = %s; int64_t _v%d = %s; %s _v%d; })",
+			    k, expr(e, n->rhs), k, value, set, k);
+}
+
 static char *assign(Emit *e, Node *n)
 {
 	Node *l = n->lhs;
@@ -289,6 +324,8 @@ static char *assign(Emit *e, Node *n)
 	if (l->kind == N_TARGET && l->texpr && l->texpr->base == TB_PROCFS)
 		return update("c->procfs_value", TY_STRING, n->op,
 			      expr(e, n->rhs), e, k);
+	if ((l->kind == N_TARGET || l->kind == N_CAST) && l->texpr)
+		return target_write(e, n);
 	if (l->kind == N_VAR) {
 		value = expr(e, n->rhs);
 		if (t == TY_STRING)

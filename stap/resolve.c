@@ -318,6 +318,9 @@ static void need_lvalue(const Node *op, Node *target)
 			  " or an array element", op->op);
 	} else if (target_writable(target, cur_derived)) {
 		return;
+	} else if (S->guru && !strcmp(S->runtime, "kernel") &&
+		   (target->kind == N_TARGET || target->kind == N_CAST)) {
+		return;		/* types.c checks where it lives */
 	} else if (target->kind == N_TARGET || target->kind == N_AUTOCAST ||
 		   target->kind == N_CAST) {
 		if (!S->guru)
@@ -325,7 +328,9 @@ static void need_lvalue(const Node *op, Node *target)
 				  " needs guru mode (-g)");
 		else
 			sem_error(target->tok, "writing to a target variable"
-				  " is not supported yet");
+				  " needs the kernel runtime%s",
+				  target->kind == N_AUTOCAST ? " and a typed"
+				  " target (an @cast or $variable)" : "");
 		/* Said once: not resolved (and reported) again. */
 		target->texpr = NEW(TExpr);
 	}

@@ -615,6 +615,7 @@ typedef VEC(DwSite *) DwSiteVec;
 typedef struct DwVar {
 	const char *code;
 	bool addr;
+	int reg;		/* its value is DWARF register N: N + 1, else 0 */
 	bool param;
 	int type;
 	const char *why;
@@ -667,6 +668,7 @@ struct TExpr {
 	bool sign;
 	Node *expr;		/* TB_EXPR: @cast's operand */
 	const char *code;	/* TB_DWARF: C code for its location */
+	int dwreg;		/* TB_DWARF in register N: N + 1, else 0 */
 	VEC(TStep) steps;
 	const char *fmt;	/* $$parms: a string of these parts */
 	VEC(TExpr *) parts;
@@ -679,6 +681,9 @@ enum { TR_REPORT = 1, TR_AT_ENTRY = 2 };
 bool target_resolve(Node *n, Derived *d, int flags);
 /* @cast(e, "type")->...: false after reporting (when REPORT). */
 bool target_cast(Node *n, bool report);
+/* Why the target expression cannot be written with OP (guru mode), or
+ * NULL: a register, the return value or a scalar in memory can be. */
+const char *target_write_problem(const TExpr *t, const char *op);
 /* procfs's $value may be assigned (no guru mode needed). */
 bool target_writable(const Node *n, const Derived *d);
 /* -L: " $name:type" for each target variable of D. */

@@ -398,6 +398,7 @@ static bool dwarf_base(Walk *w, const Site *s, const char *name)
 		return fail(w, "cannot read '$%s' here: %s", name, v.why);
 	w->te->base = TB_DWARF;
 	w->te->code = v.code;
+	w->te->dwreg = v.reg;
 	w->addr = v.addr;
 	w->type = v.type;
 	return true;
@@ -524,6 +525,33 @@ static bool procfs_value(Node *n, bool report)
 	te->is_string = true;
 	n->texpr = te;
 	return true;
+}
+
+const char *target_write_problem(const TExpr *t, const char *op)
+{
+	const TStep *last = t->steps.len ? &t->steps.v[t->steps.len - 1] :
+			    NULL;
+
+	if (!strcmp(op, "/=") || !strcmp(op, "%=") || !strcmp(op, ".="))
+		return arena_printf("'%s' on a target variable is not"
+				    " supported", op);
+	if (t->fmt || t->is_string)
+		return "it is not a single value";
+	if (last)
+		return last->kind != TS_LOAD ? "it is an aggregate, not a"
+		       " scalar" : last->bit_size ? "it is a bitfield" : NULL;
+	switch (t->base) {
+	case TB_ARG:
+	case TB_RETURN:
+		return NULL;
+	case TB_ENTRY:
+		return "in a .return probe it is the value saved at entry";
+	case TB_DWARF:
+		return t->dwreg ? NULL : "the compiler computes it here: it"
+		       " is in no register or memory";
+	default:
+		return "it is a value, not a place";
+	}
 }
 
 bool target_writable(const Node *n, const Derived *d)

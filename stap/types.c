@@ -238,6 +238,14 @@ static TyVar *assign(Node *n)
 	}
 	l = infer(n->lhs);
 	r = infer(n->rhs);
+	if ((n->lhs->kind == N_TARGET || n->lhs->kind == N_CAST) &&
+	    n->lhs->texpr && n->lhs->texpr->base != TB_PROCFS) {
+		const char *why = target_write_problem(n->lhs->texpr, n->op);
+
+		if (why)
+			sem_error(n->lhs->tok, "cannot write '%s': %s",
+				  n->lhs->name ? n->lhs->name : "@cast", why);
+	}
 	if (!strcmp(n->op, "=")) {
 		unify(l, r, n->lhs);
 		return l;
