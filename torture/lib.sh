@@ -54,8 +54,20 @@ unsupported() {
 # The module prebuild.sh built for a script (torture/scripts/NAME.stp).
 ko() {
 	p=$(awk -v n="$1" '$1 == n { print $2 }' "$B/modules.txt")
-	[ -n "$p" ] && [ -r "$p" ] || { log "no prebuilt module for $1 (prebuild.log)"; exit 1; }
+	if [ -z "$p" ] || [ ! -r "$p" ]; then log "no prebuilt module for $1 (prebuild.log)" >&2; exit 1; fi
 	echo "$p"
+}
+
+# session SCRIPT CMD: SCRIPT's module under staprun -v with -c CMD,
+# bounded in time; its output in $GRID/$TEST.out and .err (and the log),
+# $rc its exit status, $secs how long it took.
+session() {
+	k=$(ko "$1") || exit 1
+	t0=$(now)
+	timeout -k 30 $((DUR * 4 + 120)) "$STAPRUN" -v -c "$2" "$k" > "$GRID/$TEST.out" 2> "$GRID/$TEST.err"
+	rc=$?
+	secs=$(elapsed "$t0")
+	cat "$GRID/$TEST.out" "$GRID/$TEST.err"
 }
 
 # Load the bait (tbait.ko) or the injector (tfault.ko) once.
@@ -89,10 +101,15 @@ secs() { read -r up _ < /proc/uptime; echo "${up%.*}"; }
 before_end() { read -r up _ < /proc/uptime; [ "${up%.*}" -lt "$END" ]; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
 
-# Memory, after dropping the caches: "SLAB_KB UNRECLAIMABLE_KB AVAILABLE_KB".
+# Memory, after dropping the caches and shrinking every slab cache (which
+# also empties KASAN's quarantine of freed objects, else counted as slab):
+# "SLAB_KB UNRECLAIMABLE_KB AVAILABLE_KB".
 memsnap() {
 	sync
 	echo 3 > /proc/sys/vm/drop_caches
+	for f in /sys/kernel/slab/*/shrink; do
+		echo 1 > "$f"
+	done 2> /dev/null
 	awk '/^Slab:/ { s = $2 } /^SUnreclaim:/ { u = $2 } /^MemAvailable:/ { a = $2 }
 		END { print s, u, a }' /proc/meminfo
 }
@@ -102,12 +119,18 @@ kmemleak_clear() {
 	kmemleak_on || return 0
 	echo clear > "$DBG/kmemleak"
 }
-# The suspects found since kmemleak_clear (objects older than 5 s).
+# The suspects found since kmemleak_clear (objects older than 5 s);
+# "disabled" when kmemleak turned itself off meanwhile (a check fails on
+# it: no scan is no proof).
 kmemleak_count() {
 	kmemleak_on || { echo na; return; }
 	sleep 6
-	echo scan > "$DBG/kmemleak"
-	cat "$DBG/kmemleak" > "$GRID/kmemleak-$TEST.txt"
+	if ! echo scan 2> /dev/null > "$DBG/kmemleak" ||
+	   ! cat "$DBG/kmemleak" > "$GRID/kmemleak-$TEST.txt" 2> /dev/null ||
+	   dmesg | grep -q 'Kernel memory leak detector disabled'; then
+		echo disabled
+		return
+	fi
 	grep -c '^unreferenced object' "$GRID/kmemleak-$TEST.txt"
 }
 

@@ -57,4 +57,4 @@ check "every cycle loaded, armed, disarmed and unloaded" [ "$bad" -eq 0 ]
 lim=$((512 + n / 4))
 check "slab back to baseline (+$slab kB, limit $lim)" [ "$slab" -le "$lim" ]
 check "memory back to baseline (available -$avail kB, limit $((lim * 4)))" [ "$avail" -le $((lim * 4)) ]
-[ "$leaks" = na ] || check "kmemleak finds nothing new ($leaks)" [ "$leaks" -eq 0 ]
+[ "$leaks" = na ] || check "kmemleak finds nothing new ($leaks)" [ "$leaks" = 0 ]

@@ -95,4 +95,4 @@ check "every failed load said why, in time, and left nothing loaded" \
 lim=$((512 + n / 4))
 check "slab back to baseline (+$slab kB, limit $lim)" [ "$slab" -le "$lim" ]
 check "memory back to baseline (available -$avail kB, limit $((lim * 4)))" [ "$avail" -le $((lim * 4)) ]
-[ "$leaks" = na ] || check "kmemleak finds nothing new ($leaks)" [ "$leaks" -eq 0 ]
+[ "$leaks" = na ] || check "kmemleak finds nothing new ($leaks)" [ "$leaks" = 0 ]

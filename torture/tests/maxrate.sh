@@ -18,12 +18,7 @@ while [ "\$(cut -d. -f1 /proc/uptime)" -lt "\$end" ]; do
 	echo \$rounds > /tmp/maxrate.rounds
 done
 LOAD
-t0=$(now)
-timeout -k 30 $((DUR * 4 + 120)) "$STAPRUN" -v -c "sh /tmp/maxrate-load.sh" "$(ko maxrate)" \
-	> "$GRID/maxrate.out" 2> "$GRID/maxrate.err"
-rc=$?
-secs=$(elapsed "$t0")
-cat "$GRID/maxrate.out" "$GRID/maxrate.err"
+session maxrate "sh /tmp/maxrate-load.sh"
 rounds=$(cat /tmp/maxrate.rounds 2>/dev/null || echo 0)
 hot_calls=$(cat "$DBG/tbait/hot")
 sys_calls=$((rounds * per * NCPU))

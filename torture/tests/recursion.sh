@@ -11,13 +11,7 @@ while [ "\$(cut -d. -f1 /proc/uptime)" -lt "\$end" ]; do
 	tload hot 1000
 done
 LOAD
-t0=$(now)
-timeout -k 30 $((DUR * 4 + 120)) "$STAPRUN" -v -c "sh /tmp/recursion-load.sh" "$(ko recursion)" \
-	> "$GRID/recursion.out" 2> "$GRID/recursion.err"
-rc=$?
-secs=$(elapsed "$t0")
-cat "$GRID/recursion.out"
-cat "$GRID/recursion.err"
+session recursion "sh /tmp/recursion-load.sh"
 skipped=$(skipped_of "$GRID/recursion.err")
 missed=$(missed_of "$GRID/recursion.err")
 figure seconds "$secs"

@@ -14,7 +14,9 @@ done
 t0=$(now)
 END=$(($(secs) + DUR))
 n=0 stops=0 unloads=0 maxskipped=0 bad=0 skipped=0 hangs=0
-while before_end; do
+# At least one session of each kind (stop or unload, default or tight
+# limits), however short the duration.
+while [ "$n" -lt 4 ] || before_end; do
 	case $((n % 2)) in 0) script=smprace ;; 1) script=smprace-tight ;; esac
 	ko=$(ko $script)
 	wait_s=$(awk -v n="$n" 'BEGIN { srand(n); printf "%.1f", 0.5 + rand() * 2 }')
