@@ -97,6 +97,7 @@ struct stp_context {
 	void *entry;			/* kretprobes: values saved at entry */
 	const int64_t *tp_args;		/* tracepoints: the arguments */
 	char *procfs_value;		/* procfs probes: $value */
+	char pretty[4][MAXSTRINGLEN];	/* $var$'s quoted strings */
 	int busy;			/* kernel: the context is in use */
 	size_t out_len;
 	char out[STP_BUFFER_SIZE];
@@ -231,6 +232,9 @@ void stp_set_arg(struct stp_context *c, int i, int64_t v);
 void stp_set_retval(struct stp_context *c, int64_t v);
 void stp_set_dwreg(struct stp_context *c, int n, int64_t v);
 int64_t stp_kaslr(int64_t anchor);
+/* $var$: the kernel string at ADDR quoted into pretty buffer I (its
+ * address in hex if it cannot be read). */
+const char *stp_kstring_quoted(struct stp_context *c, int i, int64_t addr);
 int64_t stp_kread(struct stp_context *c, int64_t addr, int size, bool sign);
 int64_t stp_kread_bits(struct stp_context *c, int64_t addr, int bit_off,
 		       int bit_size, bool sign);

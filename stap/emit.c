@@ -747,8 +747,13 @@ static char *target_string(Emit *e, Node *n, const TExpr *t)
 
 	buf_printf(&b, "({ union stp_arg _a%d[%d] = {", id, t->parts.len + 1);
 	for (i = 0; i < t->parts.len; i++)
-		buf_printf(&b, " { .l = %s },", target_value(e, n,
-							      t->parts.v[i]));
+		if (t->parts.v[i]->quoted)	/* $var$'s char *: "text" */
+			buf_printf(&b, " { .s = stp_kstring_quoted(c, %d, %s) },",
+				   t->parts.v[i]->quoted - 1,
+				   target_value(e, n, t->parts.v[i]));
+		else
+			buf_printf(&b, " { .l = %s },", target_value(e, n,
+								      t->parts.v[i]));
 	buf_printf(&b, " { .l = 0 } }; stp_sprintf(c, %s, %s, _a%d, %d); %s; })",
 		   out, c_string(t->fmt, strlen(t->fmt)), id, t->parts.len,
 		   out);

@@ -669,6 +669,8 @@ struct TExpr {
 	Node *expr;		/* TB_EXPR: @cast's operand */
 	const char *code;	/* TB_DWARF: C code for its location */
 	int dwreg;		/* TB_DWARF in register N: N + 1, else 0 */
+	int quoted;		/* a pretty-printed string: the kernel string
+				   at this address, quoted, in buffer N - 1 */
 	VEC(TStep) steps;
 	const char *fmt;	/* $$parms: a string of these parts */
 	VEC(TExpr *) parts;

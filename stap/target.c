@@ -288,7 +288,8 @@ static bool finish(Walk *w)
 	return true;
 }
 
-static bool walk(Walk *w, const Node *n)
+/* The components ->f and [i], up to (not into) the last value. */
+static bool walk_comps(Walk *w, const Node *n)
 {
 	int i;
 
@@ -303,7 +304,167 @@ static bool walk(Walk *w, const Node *n)
 			return false;
 	}
 	w->tok = n->tok;
-	return finish(w);
+	return true;
+}
+
+static bool walk(Walk *w, const Node *n)
+{
+	return walk_comps(w, n) && finish(w);
+}
+
+/* ---- $var$ and $var$$: the value as text ---- */
+
+/* SystemTap's pretty-printing: integers in decimal, pointers in hex, a
+ * char pointer or array as a quoted string (up to STP_PRETTY_STRINGS of
+ * them), a struct or union as {.m=v, ...} one level deep ($var$$: two),
+ * deeper ones as {...}, other arrays as [...]. */
+typedef struct Pretty {
+	TExpr *te;		/* the string: its parts */
+	Buf *fmt;		/* and its format */
+	int strings;
+} Pretty;
+
+#define STP_PRETTY_STRINGS 4	/* runtime/stp_runtime.h's buffers */
+#define PRETTY_PARTS 32
+
+/* BASE plus one step, in a copy. */
+static TExpr *with_step(const TExpr *base, TStep s)
+{
+	TExpr *t = NEW(TExpr);
+	int i;
+
+	*t = *base;
+	t->steps.v = NULL;
+	t->steps.len = t->steps.cap = 0;
+	for (i = 0; i < base->steps.len; i++)
+		vec_push(&t->steps, base->steps.v[i]);
+	vec_push(&t->steps, s);
+	return t;
+}
+
+static bool is_char(int id)
+{
+	const struct btf_type *t = type_at(strip(id));
+
+	return t && btf_is_int(t) && t->size == 1;
+}
+
+static void pretty_part(Pretty *p, TExpr *part, const char *fmt)
+{
+	vec_push(&p->te->parts, part);
+	buf_puts(p->fmt, fmt);
+}
+
+static void pretty(Pretty *p, const TExpr *base, int type, bool addr,
+		   int bit_off, int bit_size, int depth);
+
+static void pretty_struct(Pretty *p, const TExpr *base, int id, int depth)
+{
+	const struct btf_type *t = type_at(id);
+	int i;
+
+	if (depth <= 0 || p->te->parts.len >= PRETTY_PARTS) {
+		buf_puts(p->fmt, "{...}");
+		return;
+	}
+	buf_puts(p->fmt, "{");
+	for (i = 0; i < btf_vlen(t); i++) {
+		const struct btf_member *m = btf_members(t) + i;
+		const char *mn = btf__name_by_offset(B, m->name_off);
+		uint32_t bits = btf_member_bit_offset(t, (uint32_t)i);
+		int bsize = (int)btf_member_bitfield_size(t, (uint32_t)i);
+		const TExpr *at = base;
+
+		if (!bsize && bits / 8)
+			at = with_step(base, (TStep){ .kind = TS_ADD,
+						      .off = bits / 8 });
+		/* An anonymous struct or union is C's way to group members:
+		 * it prints without a name and costs no depth. */
+		buf_printf(p->fmt, "%s%s%s%s", i ? ", " : "", *mn ? "." : "",
+			   mn, *mn ? "=" : "");
+		pretty(p, at, (int)m->type, true, bsize ? (int)bits : 0, bsize,
+		       *mn ? depth - 1 : depth);
+	}
+	buf_puts(p->fmt, "}");
+}
+
+static void pretty(Pretty *p, const TExpr *base, int type, bool addr,
+		   int bit_off, int bit_size, int depth)
+{
+	int id = complete(strip(type));
+	const struct btf_type *t = type_at(id);
+	const TExpr *v = base;
+	TExpr *part;
+
+	if (!t || btf_kind(t) == BTF_KIND_UNKN) {
+		buf_puts(p->fmt, "void");
+		return;
+	}
+	if (btf_is_struct(t) || btf_is_union(t)) {
+		if (addr)
+			pretty_struct(p, base, id, depth);
+		else
+			buf_puts(p->fmt, "{...}");
+		return;
+	}
+	if (btf_is_array(t)) {
+		if (addr && is_char((int)btf_array(t)->type) &&
+		    p->strings < STP_PRETTY_STRINGS) {
+			part = with_step(base, (TStep){ .kind = TS_ADD });
+			part->quoted = ++p->strings;
+			pretty_part(p, part, "%s");
+		} else {
+			buf_puts(p->fmt, "[...]");
+		}
+		return;
+	}
+	if (!is_scalar(t) || p->te->parts.len >= PRETTY_PARTS) {
+		buf_puts(p->fmt, "?");
+		return;
+	}
+	if (addr)
+		v = with_step(base, (TStep){ .kind = TS_LOAD,
+			.size = (int)btf__resolve_size(B, (uint32_t)id),
+			.sign = is_signed(t), .bit_off = bit_off,
+			.bit_size = bit_size });
+	part = with_step(v, (TStep){ .kind = TS_ADD });	/* a copy */
+	part->steps.len--;
+	if (!addr && !part->steps.len) {
+		part->size = (int)btf__resolve_size(B, (uint32_t)id);
+		part->sign = is_signed(t);
+	}
+	if (btf_is_ptr(t) && is_char((int)t->type) &&
+	    p->strings < STP_PRETTY_STRINGS) {
+		part->quoted = ++p->strings;
+		pretty_part(p, part, "%s");
+	} else {
+		pretty_part(p, part, btf_is_ptr(t) ? "%#llx" :
+			    is_signed(t) ? "%lld" : "%llu");
+	}
+}
+
+/* $x$: one level of members, $x$$: two; 0: not pretty-printed. */
+static int pretty_depth(const Node *n)
+{
+	return !n->suffix ? 0 : !strcmp(n->suffix, "$$") ? 2 : 1;
+}
+
+/* N's value (walked to W) as the string $var$ or $var$$ asks for. */
+static bool pretty_target(Node *n, Walk *w)
+{
+	Buf fmt = { 0 };
+	Pretty p = { NEW(TExpr), &fmt, 0 };
+
+	if (strcmp(n->suffix, "$") && strcmp(n->suffix, "$$"))
+		return fail(w, "'%s': pretty-printing is $var$ or $var$$%s",
+			    arena_printf("%s%s", n->name, n->suffix), "");
+	p.te->is_string = true;
+	pretty(&p, w->te, w->type, w->addr, w->bit_off, w->bit_size,
+	       pretty_depth(n));
+	p.te->fmt = arena_strdup(fmt.s ? fmt.s : "");
+	buf_free(&fmt);
+	n->texpr = p.te;
+	return true;
 }
 
 /* ---- the probe's parameters ---- */
@@ -408,10 +569,11 @@ static bool dwarf_base(Walk *w, const Site *s, const char *name)
  * "x=?" for what the compiler left nowhere here, "s={...}" for an
  * aggregate, as SystemTap prints them. */
 static void dwarf_parts(TExpr *te, const Site *s, bool params, bool locals,
-			Buf *fmt)
+			Buf *fmt, int depth)
 {
 	const char **names;
 	int i, n = dwarf_variables(s->dw, params, locals, &names);
+	Pretty pr = { te, fmt, 0 };
 
 	for (i = 0; i < n; i++) {
 		TExpr *p = NEW(TExpr);
@@ -423,12 +585,16 @@ static void dwarf_parts(TExpr *te, const Site *s, bool params, bool locals,
 			buf_puts(fmt, "?");
 			continue;
 		}
+		p->size = 8;
+		if (depth) {		/* $$locals$: each as $var$ */
+			pretty(&pr, p, w.type, w.addr, 0, 0, depth);
+			continue;
+		}
 		t = type_at(strip(w.type));
 		if (!t || !is_scalar(t)) {
 			buf_puts(fmt, "{...}");
 			continue;
 		}
-		p->size = 8;
 		finish(&w);
 		vec_push(&te->parts, p);
 		buf_puts(fmt, "%#llx");
@@ -451,7 +617,7 @@ static bool all_parameters(Node *n, Derived *d, const Site *s, bool report,
 		bool locals = strncmp(n->name, "$$parms", 7) != 0;
 		bool params = strncmp(n->name, "$$locals", 8) != 0;
 
-		dwarf_parts(te, s, params, locals, &fmt);
+		dwarf_parts(te, s, params, locals, &fmt, pretty_depth(n));
 		te->fmt = arena_strdup(fmt.s ? fmt.s : "");
 		buf_free(&fmt);
 		for (i = 0; s->ret && d && report && !at_entry &&
@@ -479,12 +645,18 @@ static bool all_parameters(Node *n, Derived *d, const Site *s, bool report,
 		goto not_here;
 	for (i = 0; i < np; i++) {
 		TExpr *p = NEW(TExpr);
+		Pretty pr = { te, &fmt, 0 };
 
 		p->base = TB_ARG;
 		p->index = i;
 		p->size = 8;
 		if (s->ret && d && report && !at_entry)
 			save_at_entry(p, d);
+		if (pretty_depth(n)) {		/* $$parms$: each as $var$ */
+			buf_printf(&fmt, "%s%s=", i ? " " : "", names[i]);
+			pretty(&pr, p, types[i], false, 0, 0, pretty_depth(n));
+			continue;
+		}
 		vec_push(&te->parts, p);
 		buf_printf(&fmt, "%s%s=%%#llx", i ? " " : "", names[i]);
 	}
@@ -571,12 +743,6 @@ bool target_resolve(Node *n, Derived *d, int flags)
 		d->site_specific = true;
 	if (s.procfs)
 		return procfs_value(n, report);
-	if (n->suffix && strncmp(n->name, "$$", 2)) {
-		if (report)
-			sem_error(n->tok, "pretty-printing '%s%s' is not"
-				  " supported yet", n->name, n->suffix);
-		return false;
-	}
 
 	if (!(B = s.module ? kernel_module_btf(s.module) : kernel_btf()))
 		return no_btf(n, s.module, report);
@@ -619,6 +785,8 @@ bool target_resolve(Node *n, Derived *d, int flags)
 			save_at_entry(te, d);
 	}
 	te->size = 8;
+	if (n->suffix)
+		return walk_comps(&w, n) && pretty_target(n, &w);
 	if (!walk(&w, n))
 		return false;
 	n->texpr = te;

@@ -252,6 +252,7 @@ static int arm_kprobe(struct kprobe_slot *s, const struct stp_probe *p)
 		rc = arm_tracepoint(s, p);
 	} else if (p->kind == STP_PROBE_KPROBE) {
 		s->kp.symbol_name = p->symbol;
+		s->kp.offset = p->offset;
 		if (!p->symbol)
 			s->kp.addr = probe_address(p);
 		s->kp.pre_handler = kprobe_pre;
