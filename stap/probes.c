@@ -120,6 +120,27 @@ static const char *label_of(const ProbePoint *pp)
 	return !strcmp(last->name, "label") ? last->param->str : NULL;
 }
 
+/* .call/.return found nothing, but SPEC has inlined copies: say so (as
+ * an error, for the point that needs it), rather than "matches nothing". */
+static bool only_inlined(const char *module, const ProbePoint *pp,
+			 const char *spec, int which)
+{
+	const Component *f = &pp->comps.v[1];
+	DwSite **copies;
+	int n;
+
+	if (which != DW_CALL || label_of(pp))
+		return false;
+	n = dwarf_sites(module, spec, DW_INLINE, false, NULL, f->param->tok,
+			&copies);
+	if (n <= 0)
+		return false;
+	sem_error(f->param->tok, "\"%s\" has only inlined copies (%d) here:"
+		  " .call and .return need an out-of-line function;"
+		  " .inline probes the copies", spec, n);
+	return true;
+}
+
 /* What needs the kernel's DWARF, said where the user can get it. */
 static int needs_dwarf(const Component *f, const char *what)
 {
@@ -164,6 +185,8 @@ static int kernel_sites(const ProbePoint *pp, DwSite ***out)
 		return DW_NONE;	/* the symbol list and BTF decide */
 	n = dwarf_sites(NULL, spec, which, statement, label_of(pp),
 			f->param->tok, &all);
+	if (n == 0 && only_inlined(NULL, pp, spec, which))
+		return -1;
 	if (n <= 0)
 		return n;
 	*out = arena_zalloc(sizeof(DwSite *) * (size_t)n);
@@ -274,6 +297,7 @@ static int module_sites(const ProbePoint *pp, DwSite ***out)
 		    !strcmp(last, "call") || !strcmp(last, "return") ? DW_CALL :
 		    DW_ALL;
 	const char *spec = f->param->str;
+	int n;
 
 	if (strcmp(S->runtime, "kernel") || !*m->param->str ||
 	    is_glob(m->param->str))
@@ -290,8 +314,11 @@ static int module_sites(const ProbePoint *pp, DwSite ***out)
 	}
 	if (!*spec)
 		return DW_NONE;
-	return dwarf_sites(m->param->str, spec, which, statement, label_of(pp),
-			   f->param->tok, out);
+	n = dwarf_sites(m->param->str, spec, which, statement, label_of(pp),
+			f->param->tok, out);
+	if (n == 0 && only_inlined(m->param->str, pp, spec, which))
+		return -1;
+	return n;
 }
 
 /* module("m").function("PATTERN") and kprobe.module("m").function(...):
