@@ -9,7 +9,8 @@
 # error; no module stays loaded; memory returns to baseline (kmemleak
 # clean where the kernel has it); no splat.
 load_helper tbait
-insmod "$B/tfault.ko" 2> /tmp/tfault.err || unsupported "tfault.ko cannot hook the allocation hooks: $(cat /tmp/tfault.err)"
+insmod "$B/tfault.ko" 2> /tmp/tfault.err ||
+	unsupported "$(dmesg | grep 'tfault: cannot probe' | tail -1 | sed 's/^.*tfault: //')"
 ko=$(ko fault)
 F="$DBG/tfault"
 attempt() { # NTH: one load; prints the outcome

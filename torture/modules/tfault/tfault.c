@@ -6,7 +6,9 @@
  * The kernel asks should_failslab() before every slab allocation and
  * should_fail_alloc_page() before every page allocation: they are the
  * hooks of its own failslab and fail_page_alloc (and of BPF's error
- * injection), compiled in even without CONFIG_FAULT_INJECTION.  tfault
+ * injection), compiled in even without CONFIG_FAULT_INJECTION up to 6.9
+ * (since 6.10 only with fault or error injection: elsewhere tfault does
+ * not load, and the test is unsupported).  tfault
  * puts a kretprobe on each and, for the Nth allocation made inside a
  * window, changes the answer to "fail", exactly as failslab's fail-nth
  * does.  A window is a call of load_module() (the module loader and the
@@ -215,10 +217,19 @@ static const struct file_operations comm_fops = { .owner = THIS_MODULE, .write =
 
 static int __init tfault_init(void)
 {
-	int rc = register_kretprobes(probes, ARRAY_SIZE(probes));
+	int i, rc = 0;
 
+	/* One at a time, to say which is missing: since 6.10 the hooks are
+	 * inline unless the kernel has fault or error injection. */
+	for (i = 0; i < ARRAY_SIZE(probes) && !rc; i++) {
+		rc = register_kretprobe(probes[i]);
+		if (rc)
+			pr_err("tfault: cannot probe %s: error %d%s\n", probes[i]->kp.symbol_name, rc,
+			       rc == -ENOENT ? " (not in this kernel)" : "");
+	}
 	if (rc) {
-		pr_err("tfault: cannot probe the allocation hooks: %d\n", rc);
+		for (i -= 2; i >= 0; i--)
+			unregister_kretprobe(probes[i]);
 		return rc;
 	}
 	dir = debugfs_create_dir("tfault", NULL);
