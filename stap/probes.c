@@ -112,6 +112,18 @@ static bool check_kfunction(const ProbePoint *pp, int64_t *seq)
 	       kernel_function_ok(f->param->str, f->param->tok, false);
 }
 
+/* The copies of a function a point asks for: .inline the inlined ones,
+ * .call and .return the out-of-line one, else both. */
+static int which_copies(const ProbePoint *pp)
+{
+	const char *last = pp->comps.v[pp->comps.len - 1].name;
+
+	if (!strcmp(last, "inline"))
+		return DW_INLINE;
+	return !strcmp(last, "call") || !strcmp(last, "return") ? DW_CALL :
+	       DW_ALL;
+}
+
 /* .label("NAME")'s pattern, or NULL. */
 static const char *label_of(const ProbePoint *pp)
 {
@@ -158,11 +170,8 @@ static int needs_dwarf(const Component *f, const char *what)
 static int kernel_sites(const ProbePoint *pp, DwSite ***out)
 {
 	const Component *f = &pp->comps.v[1];
-	const char *last = pp->comps.v[pp->comps.len - 1].name;
 	bool statement = !strcmp(f->name, "statement");
-	int which = !strcmp(last, "inline") ? DW_INLINE :
-		    !strcmp(last, "call") || !strcmp(last, "return") ? DW_CALL :
-		    DW_ALL;
+	int which = which_copies(pp);
 	const char *spec = f->param->str;
 	DwSite **all;
 	int n, i, k = 0;
@@ -291,11 +300,8 @@ static bool check_module(const ProbePoint *pp, int64_t *seq)
 static int module_sites(const ProbePoint *pp, DwSite ***out)
 {
 	const Component *m = &pp->comps.v[0], *f = &pp->comps.v[1];
-	const char *last = pp->comps.v[pp->comps.len - 1].name;
 	bool statement = !strcmp(f->name, "statement");
-	int which = !strcmp(last, "inline") ? DW_INLINE :
-		    !strcmp(last, "call") || !strcmp(last, "return") ? DW_CALL :
-		    DW_ALL;
+	int which = which_copies(pp);
 	const char *spec = f->param->str;
 	int n;
 

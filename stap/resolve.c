@@ -819,6 +819,43 @@ static int wildcard_param(const ProbePoint *pp)
 	return -1;
 }
 
+/* PP with the string parameter of component AT replaced by STR. */
+static ProbePoint *with_param(const ProbePoint *pp, int at, const char *str)
+{
+	ProbePoint *np = NEW(ProbePoint);
+	Component c = pp->comps.v[at];
+	int k;
+
+	*np = *pp;
+	np->comps.v = NULL;
+	np->comps.len = np->comps.cap = 0;
+	for (k = 0; k < pp->comps.len; k++)
+		vec_push(&np->comps, pp->comps.v[k]);
+	c.param = clone_node(c.param);
+	c.param->str = str;
+	np->comps.v[at] = c;
+	return np;
+}
+
+/* NP, one concrete point the user's PP stands for: checked, then a
+ * derived probe (one of a wildcard's when WILDCARD: a refusal warns). */
+static void derive_concrete(Probe *probe, ProbePoint *pp, ProbePoint *np,
+			    const Family *fam, Node *body, Node *cond,
+			    const char *chain, bool wildcard, bool report)
+{
+	int64_t seq = 0;
+
+	if (!check_point(fam, np, &seq, report))
+		return;
+	if (top_point == pp)
+		top_point = np;
+	add_derived(probe, np, fam, body, cond, chain, seq);
+	if (S->derived.len && wildcard)
+		S->derived.v[S->derived.len - 1]->wildcard = true;
+	if (top_point == np)
+		top_point = pp;
+}
+
 /* kernel.function("vfs_*"): a derived probe for each name the
  * wildcard stands for. */
 static bool expand_names(Probe *probe, ProbePoint *pp, const Family *fam,
@@ -837,29 +874,9 @@ static bool expand_names(Probe *probe, ProbePoint *pp, const Family *fam,
 			  " '%s' matches nothing", b.s);
 		buf_free(&b);
 	}
-	for (i = 0; i < n; i++) {
-		ProbePoint *np = NEW(ProbePoint);
-		Component c = pp->comps.v[at];
-		int64_t seq = 0;
-
-		*np = *pp;
-		np->comps.v = NULL;
-		np->comps.len = np->comps.cap = 0;
-		for (int k = 0; k < pp->comps.len; k++)
-			vec_push(&np->comps, pp->comps.v[k]);
-		c.param = clone_node(c.param);
-		c.param->str = names[i];
-		np->comps.v[at] = c;
-		if (!check_point(fam, np, &seq, report))
-			continue;
-		if (top_point == pp)
-			top_point = np;
-		add_derived(probe, np, fam, body, cond, chain, seq);
-		if (S->derived.len)
-			S->derived.v[S->derived.len - 1]->wildcard = true;
-		if (top_point == np)
-			top_point = pp;
-	}
+	for (i = 0; i < n; i++)
+		derive_concrete(probe, pp, with_param(pp, at, names[i]), fam,
+				body, cond, chain, true, report);
 	return n > 0;
 }
 
@@ -894,35 +911,14 @@ static bool derive_sites(Probe *probe, ProbePoint *pp, const Family *fam,
 		buf_free(&b);
 	}
 	for (i = 0; i < n; i++) {
-		ProbePoint *np = NEW(ProbePoint);
-		Component c = pp->comps.v[at];
-		int64_t seq = 0;
+		ProbePoint *np = with_param(pp, at, site_text(pp, sites[i],
+					    pp->comps.v[at].param->str));
 
-		*np = *pp;
-		np->comps.v = NULL;
-		np->comps.len = np->comps.cap = 0;
-		for (int k = 0; k < pp->comps.len; k++)
-			vec_push(&np->comps, pp->comps.v[k]);
-		c.param = clone_node(c.param);
-		c.param->str = site_text(pp, sites[i], c.param->str);
-		np->comps.v[at] = c;
-		if (sites[i]->label) {	/* .label("out*"): the label's name */
-			Component l = np->comps.v[np->comps.len - 1];
-
-			l.param = clone_node(l.param);
-			l.param->str = sites[i]->label;
-			np->comps.v[np->comps.len - 1] = l;
-		}
+		if (sites[i]->label)	/* .label("out*"): the label's name */
+			np = with_param(np, np->comps.len - 1, sites[i]->label);
 		np->site = sites[i];
-		if (!check_point(fam, np, &seq, report))
-			continue;
-		if (top_point == pp)
-			top_point = np;
-		add_derived(probe, np, fam, body, cond, chain, seq);
-		if (S->derived.len && (n > 1 || wildcard_param(pp) >= 0))
-			S->derived.v[S->derived.len - 1]->wildcard = true;
-		if (top_point == np)
-			top_point = pp;
+		derive_concrete(probe, pp, np, fam, body, cond, chain,
+				n > 1 || wildcard_param(pp) >= 0, report);
 	}
 	return n > 0;
 }

@@ -327,8 +327,8 @@ typedef struct Pretty {
 #define STP_PRETTY_STRINGS 4	/* runtime/stp_runtime.h's buffers */
 #define PRETTY_PARTS 32
 
-/* BASE plus one step, in a copy. */
-static TExpr *with_step(const TExpr *base, TStep s)
+/* A copy of BASE with steps of its own. */
+static TExpr *copy_texpr(const TExpr *base)
 {
 	TExpr *t = NEW(TExpr);
 	int i;
@@ -338,6 +338,14 @@ static TExpr *with_step(const TExpr *base, TStep s)
 	t->steps.len = t->steps.cap = 0;
 	for (i = 0; i < base->steps.len; i++)
 		vec_push(&t->steps, base->steps.v[i]);
+	return t;
+}
+
+/* BASE plus one step, in a copy. */
+static TExpr *with_step(const TExpr *base, TStep s)
+{
+	TExpr *t = copy_texpr(base);
+
 	vec_push(&t->steps, s);
 	return t;
 }
@@ -427,8 +435,7 @@ static void pretty(Pretty *p, const TExpr *base, int type, bool addr,
 			.size = (int)btf__resolve_size(B, (uint32_t)id),
 			.sign = is_signed(t), .bit_off = bit_off,
 			.bit_size = bit_size });
-	part = with_step(v, (TStep){ .kind = TS_ADD });	/* a copy */
-	part->steps.len--;
+	part = copy_texpr(v);
 	if (!addr && !part->steps.len) {
 		part->size = (int)btf__resolve_size(B, (uint32_t)id);
 		part->sign = is_signed(t);

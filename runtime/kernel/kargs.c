@@ -45,35 +45,6 @@ int64_t stp_entry(struct stp_context *c, int slot)
 	return c->entry ? ((int64_t *)c->entry)[slot] : 0;
 }
 
-/* x86-64's DWARF register numbers: ax dx cx bx si di bp sp r8-r15 ip. */
-int64_t stp_dwreg(struct stp_context *c, int n)
-{
-	struct pt_regs *r = c->regs;
-
-	if (!r)
-		return 0;
-	switch (n) {
-	case 0: return (int64_t)r->ax;
-	case 1: return (int64_t)r->dx;
-	case 2: return (int64_t)r->cx;
-	case 3: return (int64_t)r->bx;
-	case 4: return (int64_t)r->si;
-	case 5: return (int64_t)r->di;
-	case 6: return (int64_t)r->bp;
-	case 7: return (int64_t)kernel_stack_pointer(r);
-	case 8: return (int64_t)r->r8;
-	case 9: return (int64_t)r->r9;
-	case 10: return (int64_t)r->r10;
-	case 11: return (int64_t)r->r11;
-	case 12: return (int64_t)r->r12;
-	case 13: return (int64_t)r->r13;
-	case 14: return (int64_t)r->r14;
-	case 15: return (int64_t)r->r15;
-	case 16: return (int64_t)r->ip;
-	}
-	return 0;
-}
-
 /* The pt_regs field of x86-64's DWARF register N, or NULL (rsp and rip
  * are the kprobe's to manage: not writable). */
 static unsigned long *dwreg_field(struct pt_regs *r, int n)
@@ -96,6 +67,21 @@ static unsigned long *dwreg_field(struct pt_regs *r, int n)
 	case 15: return &r->r15;
 	}
 	return NULL;
+}
+
+/* x86-64's DWARF register numbers: ax dx cx bx si di bp sp r8-r15 ip. */
+int64_t stp_dwreg(struct stp_context *c, int n)
+{
+	struct pt_regs *r = c->regs;
+	unsigned long *f = r ? dwreg_field(r, n) : NULL;
+
+	if (!r)
+		return 0;
+	if (n == 7)
+		return (int64_t)kernel_stack_pointer(r);
+	if (n == 16)
+		return (int64_t)r->ip;
+	return f ? (int64_t)*f : 0;
 }
 
 void stp_set_dwreg(struct stp_context *c, int n, int64_t v)
