@@ -17,6 +17,7 @@
 #include <libvirt/libvirt.h>
 #include <pthread.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -281,6 +282,49 @@ out:
 
 /* ---- shares ----------------------------------------------------------------------- */
 
+/* The stapgrid process a work folder belongs to: "PID-N-kernel-suite" for
+ * jobs, "shell-PID", "selftest-PID", "accel-probe-PID", ".put-TAG-file"
+ * for uploads being staged; 0 when the name says none. */
+static pid_t work_owner(const char *name)
+{
+	const char *p;
+
+	if (!strncmp(name, ".put-", 5))
+		name += 5;
+	if (*name >= '1' && *name <= '9')
+		return (pid_t)strtol(name, NULL, 10);
+	p = strrchr(name, '-');
+	if (p && p[1] >= '1' && p[1] <= '9')
+		return (pid_t)strtol(p + 1, NULL, 10);
+	return 0;
+}
+
+/* Work folders of a stapgrid that was killed (SIGKILL, a machine that
+ * restarted) would stay forever: the first share of a run removes those
+ * whose process is gone.  A live owner (even another user's) keeps its own. */
+static void reap_stale_work(void)
+{
+	char *work = g_path(G.cache, "work");
+	DIR *d = opendir(work);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		pid_t pid = work_owner(e->d_name);
+		char *path;
+
+		if (pid <= 0 || pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		path = g_path(work, e->d_name);
+		g_rmtree(path);
+		free(path);
+	}
+	if (d)
+		closedir(d);
+	free(work);
+}
+
+static pthread_once_t reap_once = PTHREAD_ONCE_INIT;
+
 struct g_share *g_share_new(struct g_conn *c, const char *tag)
 {
 	struct g_share *s = xcalloc(1, sizeof(*s));
@@ -295,6 +339,7 @@ struct g_share *g_share_new(struct g_conn *c, const char *tag)
 		return NULL;
 	}
 	if (g_conn_local(c)) {
+		pthread_once(&reap_once, reap_stale_work);
 		s->dir = xasprintf("%s/work/%s", G.cache, tag);
 		s->share = g_path(s->dir, "share");
 		s->console = g_path(s->dir, "console.log");
