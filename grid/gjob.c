@@ -96,6 +96,7 @@ void g_jobres_free(struct g_jobres *r)
 	for (int i = 0; i < r->ndg; i++)
 		g_dgsum_free(&r->dg[i]);
 	free(r->dg);
+	g_perf_free(r);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -549,6 +550,9 @@ infra:
 done:
 	if (pre.name)
 		add_prebuild(r, &pre);
+	/* After an infra verdict too: what was measured before it stays. */
+	if (s)
+		g_perf_collect(jobdir, r);
 	r->end = g_epoch();
 	if (g_verbose > 1 && r->t_create > 0)
 		g_info("%s/%s timing: set-up %.2f s, create %.2f s, guest %.2f s, collect %.2f s",

@@ -121,6 +121,13 @@ static json_t *job_json(const struct g_jobres *r, const char *rundir)
 	}
 	json_object_set_new(j, "tests", tests);
 	json_object_set_new(j, "dejagnu", dejagnu_json(r));
+	if (r->nperf) {
+		/* The overhead rows, so the site renders from run.json alone. */
+		json_t *p = json_object();
+
+		json_object_set_new(p, "rows", g_perf_rows_json(r));
+		json_object_set_new(j, "perf", p);
+	}
 	json_object_set_new(j, "dir", json_string(rel(r->dir, rundir)));
 	json_object_set_new(j, "console", g_exists(console) ? json_string(rel(console, rundir)) : json_null());
 	json_object_set_new(j, "excerpt", r->excerpt ? json_string(r->excerpt) : json_null());

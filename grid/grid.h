@@ -276,6 +276,8 @@ struct g_jobres {
 	bool final; /* an infra verdict that another attempt cannot mend */
 	struct g_dgsum *dg; /* DejaGnu summaries, from the guest and the prebuild */
 	int ndg;
+	struct g_perfrow *perf; /* overhead benchmark rows (gperf.c), in order */
+	int nperf;
 };
 struct g_jobopt {
 	int duration;
@@ -299,6 +301,26 @@ const char *g_dg_name(enum g_dg c); /* "pass", "fail", ... */
 /* Every .sum in the job folder and its prebuild/ folder into r->dg. */
 void g_dejagnu_collect(const char *jobdir, struct g_jobres *r);
 void g_dgsum_free(struct g_dgsum *d);
+
+/* ---- gperf.c: overhead benchmark rows ------------------------------------ */
+/* One "row KEY=VALUE ... [note=...]" line of perf-host.txt or perf.txt
+ * (docs/grid.md).  Numbers are NAN when the row says "-" (not measured)
+ * or leaves them out. */
+struct g_perfrow {
+	char *variant, *workload, *unit;
+	char *note;         /* NULL when none */
+	double value, runs, min, max;
+	double drops, hits_per_op;
+	bool has_drops, has_hits; /* optional keys: shown only when given */
+	double ratio;       /* value / its workload's floor value, or NAN */
+};
+/* The job folder's perf-host.txt, then perf.txt, into r->perf, and
+ * perf.json when either exists.  Returns the number of rows, -1 when
+ * perf.json could not be written. */
+int g_perf_collect(const char *jobdir, struct g_jobres *r);
+void g_perf_free(struct g_jobres *r);
+/* The rows as a JSON array (jansson's json_t), for run.json. */
+struct json_t *g_perf_rows_json(const struct g_jobres *r);
 
 /* ---- gsched.c: a run: jobs over hosts ------------------------------------ */
 struct g_runopt {
