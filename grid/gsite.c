@@ -27,7 +27,8 @@ static const char *css =
 	".pass{background:#c8f0c8}.fail{background:#f6c6c6}.panic,.oops{background:#e88;color:#fff}"
 	".warning{background:#fde7a9}.hang{background:#d7b5f0}.infra{background:#ccc}"
 	".notrun,.unsupported{background:#f4f4f4;color:#888}td.fig{font-size:90%;white-space:nowrap}pre{background:#f6f6f6;padding:.6em;overflow:auto}"
-	"a{color:#0645ad}";
+	"a{color:#0645ad}small.tcg{font-weight:normal;color:#a40}"
+	"svg.perfchart{display:block;margin:.3em 0 1em}";
 
 static void head(sbuf *b, const char *title, const char *up)
 {
@@ -287,6 +288,231 @@ static void figures_matrix(sbuf *b, json_t *run, const strv *kernels, const strv
 	}
 }
 
+/* ---- overhead benchmark rows (run.json jobs[].perf, gperf.c) ---------- */
+
+#define PERF_TCG_NOTE "under TCG (emulation): absolute ns are not native figures; ratios are what compare"
+
+/* Next to every heading over absolute figures: under TCG they measure an
+ * emulator, and only the ratios carry over to real hardware. */
+static void tcg_note(sbuf *b, json_t *job)
+{
+	if (!strcmp(js(job, "accel"), "tcg"))
+		sb_add(b, " <small class='tcg'>" PERF_TCG_NOTE "</small>");
+}
+
+/* A number from a row; "-" for null (not measured). */
+static void perf_num(sbuf *b, json_t *v)
+{
+	double d = json_number_value(v);
+
+	if (json_is_integer(v))
+		sb_addf(b, "%lld", (long long)json_integer_value(v));
+	else if (!json_is_real(v))
+		sb_add(b, "-");
+	else if (d >= 1e5 || d <= -1e5)
+		sb_addf(b, "%.0f", d);
+	else
+		sb_addf(b, "%.4g", d);
+}
+
+static void perf_td(sbuf *b, json_t *row, const char *key)
+{
+	sb_add(b, "<td>");
+	perf_num(b, json_object_get(row, key));
+	sb_add(b, "</td>");
+}
+
+static void perf_table(sbuf *b, json_t *rows)
+{
+	json_t *w;
+	size_t i;
+
+	sb_add(b, "<table class='perf'><tr><th>workload</th><th>variant</th><th>value</th>"
+		  "<th>ratio to floor</th><th>runs</th><th>min</th><th>max</th><th>drops</th>"
+		  "<th>note</th></tr>\n");
+	json_array_foreach(rows, i, w) {
+		json_t *ratio = json_object_get(w, "ratio_to_floor");
+
+		sb_add(b, "<tr><td>");
+		sb_addxml(b, js(w, "workload"));
+		sb_add(b, "</td><td>");
+		sb_addxml(b, js(w, "variant"));
+		sb_add(b, "</td><td>");
+		perf_num(b, json_object_get(w, "value"));
+		if (json_is_number(json_object_get(w, "value"))) {
+			sb_add(b, " ");
+			sb_addxml(b, js(w, "unit"));
+		}
+		sb_add(b, "</td><td>");
+		if (json_is_number(ratio))
+			sb_addf(b, "%.2f", json_number_value(ratio));
+		else
+			sb_add(b, "-");
+		sb_add(b, "</td>");
+		perf_td(b, w, "runs");
+		perf_td(b, w, "min");
+		perf_td(b, w, "max");
+		if (json_object_get(w, "drops"))
+			perf_td(b, w, "drops");
+		else
+			sb_add(b, "<td></td>");
+		sb_add(b, "<td>");
+		sb_addxml(b, js(w, "note"));
+		sb_add(b, "</td></tr>\n");
+	}
+	sb_add(b, "</table>\n");
+}
+
+#define BAR_LABEL 170 /* px for the variant names */
+#define BAR_AREA 380  /* px for the longest bar */
+#define BAR_ROW 20
+
+static bool same_pair(json_t *w, const char *workload, const char *unit)
+{
+	return !strcmp(js(w, "workload"), workload) && !strcmp(js(w, "unit"), unit);
+}
+
+/* One horizontal bar chart: each variant's ratio to floor for one workload
+ * (and unit), a line at 1.0 where the floor is.  No scripts: plain SVG. */
+static void perf_chart(sbuf *b, json_t *rows, const char *workload, const char *unit)
+{
+	double top = 1, scale;
+	int n = 0, h, y = 24;
+	json_t *w;
+	size_t i;
+
+	json_array_foreach(rows, i, w) {
+		double r = json_number_value(json_object_get(w, "ratio_to_floor"));
+
+		if (!same_pair(w, workload, unit))
+			continue;
+		n++;
+		if (r > top)
+			top = r;
+	}
+	scale = BAR_AREA / (top * 1.05);
+	h = y + n * BAR_ROW + 22;
+	sb_addf(b, "<svg xmlns='http://www.w3.org/2000/svg' class='perfchart' width='%d' height='%d' "
+		   "viewBox='0 0 %d %d' role='img' font-family='sans-serif' font-size='12'>",
+		BAR_LABEL + BAR_AREA + 90, h, BAR_LABEL + BAR_AREA + 90, h);
+	sb_add(b, "<title>ratio to floor: ");
+	sb_addxml(b, workload);
+	sb_add(b, "</title><text x='4' y='14' font-weight='bold'>");
+	sb_addxml(b, workload);
+	sb_add(b, " (");
+	sb_addxml(b, unit);
+	sb_add(b, "): ratio to floor</text>\n");
+	json_array_foreach(rows, i, w) {
+		json_t *r = json_object_get(w, "ratio_to_floor");
+		bool floor = !strcmp(js(w, "variant"), "floor");
+		double len = json_number_value(r) * scale;
+
+		if (!same_pair(w, workload, unit))
+			continue;
+		sb_addf(b, "<text x='%d' y='%d' text-anchor='end'>", BAR_LABEL - 6, y + 11);
+		sb_addxml(b, js(w, "variant"));
+		sb_add(b, "</text>");
+		if (json_is_number(r)) {
+			sb_addf(b, "<rect x='%d' y='%d' width='%.1f' height='14' fill='%s'/>"
+				   "<text x='%.1f' y='%d'>%.2f</text>\n",
+				BAR_LABEL, y, len, floor ? "#999" : "#4a7bd0", BAR_LABEL + len + 4, y + 11,
+				json_number_value(r));
+		} else {
+			sb_addf(b, "<text x='%d' y='%d' fill='#888'>no ratio</text>\n", BAR_LABEL + 4, y + 11);
+		}
+		y += BAR_ROW;
+	}
+	sb_addf(b, "<line x1='%.1f' y1='20' x2='%.1f' y2='%d' stroke='#c00' stroke-dasharray='4 3'/>"
+		   "<text x='%.1f' y='%d' fill='#c00' text-anchor='middle'>1.0 = floor</text></svg>\n",
+		BAR_LABEL + scale, BAR_LABEL + scale, y, BAR_LABEL + scale, y + 14);
+}
+
+/* A chart per (workload, unit) that has a ratio at all. */
+static void perf_charts(sbuf *b, json_t *rows)
+{
+	strv done = {0};
+	json_t *w, *o;
+	size_t i, k;
+
+	json_array_foreach(rows, i, w) {
+		char *key = xasprintf("%s %s", js(w, "workload"), js(w, "unit"));
+		bool any = false;
+
+		if (!sv_has(&done, key)) {
+			sv_push(&done, key);
+			json_array_foreach(rows, k, o)
+				if (same_pair(o, js(w, "workload"), js(w, "unit")) &&
+				    json_is_number(json_object_get(o, "ratio_to_floor")))
+					any = true;
+			if (any)
+				perf_chart(b, rows, js(w, "workload"), js(w, "unit"));
+		}
+		free(key);
+	}
+	sv_free(&done);
+}
+
+/* One job's rows: a heading (h2 or h3) naming the kernel, the table, the
+ * charts.  href links the heading to the job's page when given. */
+static void perf_block(sbuf *b, json_t *job, int level, const char *href)
+{
+	json_t *rows = json_object_get(json_object_get(job, "perf"), "rows");
+
+	sb_addf(b, "<h%d>Overhead: ", level);
+	if (href)
+		sb_addf(b, "<a href='%s'>", href);
+	sb_addxml(b, js(job, "kernel"));
+	sb_add(b, " (");
+	sb_addxml(b, js(job, "release"));
+	sb_add(b, href ? ")</a>" : ")");
+	tcg_note(b, job);
+	sb_addf(b, "</h%d>\n", level);
+	perf_table(b, rows);
+	sb_add(b, "<div class='perfcharts'>\n");
+	perf_charts(b, rows);
+	sb_add(b, "</div>\n");
+}
+
+static bool has_perf(json_t *job)
+{
+	return json_array_size(json_object_get(json_object_get(job, "perf"), "rows")) > 0;
+}
+
+/*
+ * A run's overhead rows, per suite that has any: a section per kernel (its
+ * first job with rows, as figures_matrix takes the first job).  prefix
+ * leads from the page to the run's folder.
+ */
+static void perf_sections(sbuf *b, json_t *run, const char *prefix, bool latest)
+{
+	json_t *jobs = json_object_get(run, "jobs"), *j, *o;
+	strv suites = {0}, seen = {0};
+	size_t i, k;
+
+	json_array_foreach(jobs, i, j)
+		if (has_perf(j) && !sv_has(&suites, js(j, "suite")))
+			sv_push(&suites, js(j, "suite"));
+	for (size_t s = 0; s < suites.n; s++) {
+		sb_add(b, "<h2>Overhead: ");
+		sb_addxml(b, suites.v[s]);
+		sb_addf(b, "%s</h2>\n", latest ? " (latest run)" : "");
+		json_array_foreach(jobs, k, o) {
+			char *key = xasprintf("%s %s", js(o, "kernel"), suites.v[s]);
+
+			if (has_perf(o) && !strcmp(js(o, "suite"), suites.v[s]) && !sv_has(&seen, key)) {
+				char *href = xasprintf("%s%s.html", prefix, js(o, "id"));
+
+				sv_push(&seen, key);
+				perf_block(b, o, 3, href);
+				free(href);
+			}
+			free(key);
+		}
+	}
+	sv_free(&suites);
+	sv_free(&seen);
+}
+
 static int job_page(json_t *job, const char *runid, const char *runsrc, const char *rundst)
 {
 	const char *id = js(job, "id");
@@ -344,6 +570,8 @@ static int job_page(json_t *job, const char *runid, const char *runsrc, const ch
 	}
 	sb_add(&b, "</table>\n");
 	dg_section(&b, job, runsrc, rundst);
+	if (has_perf(job))
+		perf_block(&b, job, 2, NULL);
 	if (json_string_value(json_object_get(job, "excerpt"))) {
 		sb_add(&b, "<h2>Console excerpt</h2>\n<pre>");
 		sb_addxml(&b, js(job, "excerpt"));
@@ -433,6 +661,7 @@ static int run_page(json_t *run, const char *runsrc, const char *sitedir)
 			rc = -1;
 	}
 	sb_add(&b, "</table>\n");
+	perf_sections(&b, run, "", false);
 	if (writepage(path, &b) < 0)
 		rc = -1;
 	{
@@ -656,6 +885,12 @@ int g_publish(const char *results)
 		}
 		sb_add(&b, "</table>\n");
 		figures_matrix(&b, latest, &kernels, &suites);
+		{
+			char *prefix = xasprintf("runs/%s/", js(latest, "run_id"));
+
+			perf_sections(&b, latest, prefix, true);
+			free(prefix);
+		}
 		sb_add(&b, "<h2>History</h2>\n<table id='history'><tr><th>run</th><th>jobs</th>"
 			   "<th>pass</th><th>not pass</th><th>kernels</th><th>suites</th></tr>\n");
 		for (size_t r = 0; r < n; r++) {
