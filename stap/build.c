@@ -106,48 +106,89 @@ static const char *const c_files[] = { ".c", NULL };
 static const char *const source_files[] = { ".c", ".h", NULL };
 static const char *const tapset_files[] = { ".stp", ".stpm", NULL };
 
-static void cache_key(char *hex)
+/* What every module key covers: the translator, the compiler, the
+ * options, the target, the runtime and the tapsets. */
+static void hash_common(Sha256 *h)
 {
 	VEC(char *) files = { 0 };
-	Sha256 h;
 	int i;
 
-	sha256_init(&h);
-	hash_string(&h, STAP_VERSION);
+	hash_string(h, STAP_VERSION);
 	/* The translator itself: a changed pass 3 is a different program. */
-	hash_file(&h, "/proc/self/exe");
-	hash_string(&h, compiler());
-	hash_string(&h, extra_cflags());
-	hash_string(&h, S->runtime);
-	hash_string(&h, S->kernel_release);
-	hash_string(&h, S->arch);
-	hash_string(&h, S->compat);
-	hash_string(&h, S->guru ? "g" : "");
-	hash_string(&h, S->unoptimized ? "u" : "");
+	hash_file(h, "/proc/self/exe");
+	hash_string(h, compiler());
+	hash_string(h, extra_cflags());
+	hash_string(h, S->runtime);
+	hash_string(h, S->kernel_release);
+	hash_string(h, S->arch);
+	hash_string(h, S->compat);
+	hash_string(h, S->guru ? "g" : "");
+	hash_string(h, S->unoptimized ? "u" : "");
 	for (i = 0; i < S->defines.len; i++) {
-		hash_string(&h, S->defines.v[i].name);
-		hash_string(&h, S->defines.v[i].value);
+		hash_string(h, S->defines.v[i].name);
+		hash_string(h, S->defines.v[i].value);
 	}
 	for (i = 0; i < S->args.len; i++)
-		hash_string(&h, S->args.v[i]);
-	for (i = 0; i < S->files.len; i++) {
-		const Source *src = S->files.v[i]->src;
-
-		hash_string(&h, src->name);
-		sha256_update(&h, src->text, src->len);
-	}
+		hash_string(h, S->args.v[i]);
 	/* The build id names the kernel wherever its kbuild tree lives
 	 * (the host's grid cache, or /lib/modules in the guest). */
-	hash_string(&h, S->kernel_build_id ? S->kernel_build_id :
+	hash_string(h, S->kernel_build_id ? S->kernel_build_id :
 		    S->kernel_build);
-	hash_string(&h, S->module_name);
+	hash_string(h, S->module_name);
 	list_files(runtime_dir(), source_files, &files);
 	list_files(arena_printf("%s/user", runtime_dir()), source_files, &files);
 	list_files(arena_printf("%s/kernel", runtime_dir()), source_files, &files);
 	for (i = 0; i < S->include_dirs.len; i++)
 		list_files(S->include_dirs.v[i], tapset_files, &files);
 	for (i = 0; i < files.len; i++)
-		hash_file(&h, files.v[i]);
+		hash_file(h, files.v[i]);
+}
+
+/* The module's key: everything above and every file pass 2 read. */
+static void cache_key(char *hex)
+{
+	Sha256 h;
+	int i;
+
+	sha256_init(&h);
+	hash_common(&h);
+	for (i = 0; i < S->files.len; i++) {
+		const Source *src = S->files.v[i]->src;
+
+		hash_string(&h, src->name);
+		sha256_update(&h, src->text, src->len);
+	}
+	sha256_hex(&h, hex);
+}
+
+/*
+ * The front key: what the translator has read by the end of pass 1 (the
+ * user's files) and what pass 2 will read (the kernel's debuginfo, named
+ * by size and time since the host and a guest see one file at two
+ * paths).  It names the module the full key built, so a repeat skips
+ * passes 2 and 3: with DWARF their scans take most of a second.  Only a
+ * script pass 2 had no warning about gets an entry.
+ */
+static void front_key(char *hex)
+{
+	const char *dbg = S->runtime && !strcmp(S->runtime, "kernel") ?
+			  dwarf_kernel_file() : NULL;
+	struct stat st;
+	Sha256 h;
+	int i;
+
+	sha256_init(&h);
+	hash_string(&h, "front");
+	hash_common(&h);
+	for (i = 0; i < S->user_files.len; i++) {
+		const Source *src = S->user_files.v[i]->src;
+
+		hash_string(&h, src->name);
+		sha256_update(&h, src->text, src->len);
+	}
+	if (dbg && stat(dbg, &st) == 0)
+		hash_string(&h, arena_printf("%lld %lld", (long long)st.st_size,
+					     (long long)st.st_mtime));
 	sha256_hex(&h, hex);
 }
 
@@ -622,6 +663,60 @@ static bool have_kbuild(void)
 	return false;
 }
 
+/* Where the front key's entry is: a file naming the module's path. */
+static const char *front_entry(void)
+{
+	char key[65];
+
+	front_key(key);
+	return arena_printf("%s/front/%.2s/%s", cache_dir(), key, key);
+}
+
+/* Written whole and renamed: a reader never sees half a path. */
+static void front_record(const char *exe)
+{
+	const char *entry = front_entry();
+	const char *tmp = arena_printf("%s.%d", entry, (int)getpid());
+	char *dir = arena_strdup(entry);
+
+	*strrchr(dir, '/') = 0;
+	if (make_dirs(dir) && write_text(tmp, exe, true) && rename(tmp, entry) != 0)
+		unlink(tmp);
+}
+
+/* -p4 names the module, -p5 runs it. */
+static int finish(const char *exe, bool kernel)
+{
+	if (S->last_pass == 4) {
+		printf("%s\n", exe);
+		return 0;
+	}
+	return run(exe, kernel);
+}
+
+int front_cache_run(void)
+{
+	bool kernel = !strcmp(S->runtime, "kernel");
+	size_t len;
+	char *exe;
+	struct stat st;
+
+	if (S->last_pass < 4)
+		return -1;
+	exe = read_file(front_entry(), &len);
+	if (!exe)
+		return -1;
+	if (!len || memchr(exe, 0, len) || stat(exe, &st) != 0 ||
+	    (!kernel && !(st.st_mode & S_IXUSR))) {
+		free(exe);
+		return -1;
+	}
+	if (S->verbose)
+		fprintf(stderr, "Pass 2-4: using the cached %s\n", exe);
+	exe = arena_strdup(exe);
+	return finish(exe, kernel);
+}
+
 int build_and_run(void)
 {
 	char key[65];
@@ -658,9 +753,9 @@ int build_and_run(void)
 			fprintf(stderr, "Pass 3-4: using the cached %s\n", exe);
 		}
 	}
-	if (S->last_pass == 4) {
-		printf("%s\n", exe);
-		return 0;
-	}
-	return run(exe, kernel);
+	/* A repeat would not print pass 2's warnings: such a script keeps
+	 * going through pass 2, as SystemTap's cache does. */
+	if (!S->warnings)
+		front_record(exe);
+	return finish(exe, kernel);
 }

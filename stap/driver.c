@@ -288,6 +288,9 @@ int run_passes(void)
 			print_file(stdout, S->user_files.v[i]);
 		return 0;
 	}
+	i = front_cache_run();
+	if (i >= 0)
+		return i;
 
 	t0 = now_ms();
 	if (resolve_program()) {

@@ -123,6 +123,17 @@ static int candidates(const char ***out)
 	return v.len;
 }
 
+const char *dwarf_kernel_file(void)
+{
+	const char **paths;
+	int i, n = candidates(&paths);
+
+	for (i = 0; i < n; i++)
+		if (access(paths[i], R_OK) == 0)
+			return paths[i];
+	return NULL;
+}
+
 /* A module's, by its path under lib/modules/REL (kernel/fs/x/m.ko): the
  * -dbg package keeps it uncompressed at the same path under
  * usr/lib/debug; a source build has it in its tree, without "kernel/". */

@@ -624,6 +624,9 @@ typedef struct DwVar {
 enum { DW_ALL, DW_CALL, DW_INLINE };
 /* The target's debuginfo opened (quietly false if there is none). */
 bool dwarf_open(void);
+/* The first place the kernel's debuginfo would be read from, without
+ * opening it (NULL: none there): the front cache keys on it. */
+const char *dwarf_kernel_file(void);
 const char *dwarf_source(void);
 /* kfree's link address: the module measures KASLR against it. */
 uint64_t dwarf_anchor(void);
@@ -721,6 +724,9 @@ void emit_program(FILE *out);
 /* ---------------------------------------------------------------- build.c */
 
 int build_and_run(void);
+/* Passes 4 and 5 from the front cache, skipping 2 and 3: the status, or
+ * -1 on a miss. */
+int front_cache_run(void);
 bool make_dirs(const char *path);
 /* TEXT into PATH; false after saying why (unless QUIET). */
 bool write_text(const char *path, const char *text, bool quiet);
