@@ -2,10 +2,12 @@
 /*
  * results/site/: static HTML built from results/runs/ * /run.json, readable
  * from file:// with no server and publishable as is (logs are copied in):
- *   index.html            kernels x suites matrix of the latest run, the
- *                         history of every run, links to benchmarks
- *   runs/ID/index.html    one run: its jobs
- *   runs/ID/JOB.html      one job: tests, verdicts, console excerpt, logs
+ *   index.html            kernels x suites matrix of the latest run, its
+ *                         figures and overhead rows, the history of every
+ *                         run, links to benchmarks
+ *   runs/ID/index.html    one run: its jobs, its overhead rows
+ *   runs/ID/JOB.html      one job: tests, verdicts, overhead rows, console
+ *                         excerpt, logs
  *   bench.html            tables (results/bench/ *.json) and plots (*.svg)
  *                         written by perf-bench/
  */
@@ -405,7 +407,8 @@ static void perf_chart(sbuf *b, json_t *rows, const char *workload, const char *
 	json_array_foreach(rows, i, w) {
 		json_t *r = json_object_get(w, "ratio_to_floor");
 		bool floor = !strcmp(js(w, "variant"), "floor");
-		double len = json_number_value(r) * scale;
+		/* A noisy measurement can dip below zero: no bar, its label. */
+		double len = json_number_value(r) > 0 ? json_number_value(r) * scale : 0;
 
 		if (!same_pair(w, workload, unit))
 			continue;
