@@ -17,21 +17,6 @@
 
 struct stp_session stp_session;
 
-void stp_context_start(struct stp_context *c, const char *pp,
-		       int64_t actions)
-{
-	c->probe_point = pp;
-	c->loc = "";
-	c->actions = actions;
-	c->nesting = 0;
-	c->error = false;
-	c->fatal = false;
-	c->next_overload = false;
-	c->error_msg[0] = 0;
-	c->out_len = 0;
-	c->re_groups = 0;
-}
-
 static void flush(struct stp_context *c)
 {
 	if (c->out_len)
@@ -39,7 +24,7 @@ static void flush(struct stp_context *c)
 	c->out_len = 0;
 }
 
-void stp_context_end(struct stp_context *c)
+void stp_context_finish(struct stp_context *c)
 {
 	char line[sizeof(c->error_msg) + 256];
 

@@ -52,8 +52,45 @@ void stp_free(void *p);
 struct stp_lock;
 struct stp_lock *stp_lock_new(void);
 void stp_lock_free(struct stp_lock *l);
+#ifdef __KERNEL__
+/*
+ * The kernel flavour's: 0 free, N > 0 readers, -1 a writer.  Probes only
+ * ever try it (MAXTRYLOCK times), so it never sleeps, also on PREEMPT_RT
+ * where rwlock_t would.  Inline in every handler: a call and a return
+ * each way cost more than the lock (docs/overhead.md).
+ */
+struct stp_lock {
+	int v;
+};
+
+static inline bool stp_lock_try(struct stp_lock *l, bool write)
+{
+	int i;
+
+	for (i = 0; i < MAXTRYLOCK; i++) {
+		int v = __atomic_load_n(&l->v, __ATOMIC_RELAXED);
+
+		if (write ? v == 0 && __atomic_compare_exchange_n(&l->v, &v, -1,
+				false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED) :
+			    v >= 0 && __atomic_compare_exchange_n(&l->v, &v, v + 1,
+				false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return true;
+		cpu_relax();
+	}
+	return false;
+}
+
+static inline void stp_unlock(struct stp_lock *l, bool write)
+{
+	if (write)
+		__atomic_store_n(&l->v, 0, __ATOMIC_RELEASE);
+	else
+		__atomic_sub_fetch(&l->v, 1, __ATOMIC_RELEASE);
+}
+#else
 bool stp_lock_try(struct stp_lock *l, bool write);
 void stp_unlock(struct stp_lock *l, bool write);
+#endif
 
 int64_t stp_time_ns(void);		/* wall clock, ns since the epoch */
 int64_t stp_cycles(void);
@@ -115,9 +152,28 @@ struct stp_session {
 extern struct stp_session stp_session;
 
 /* Start a handler: limits reset, output empty, P as pp(). */
-void stp_context_start(struct stp_context *c, const char *pp, int64_t actions);
-/* End a handler: flush its output, report its error, count it. */
-void stp_context_end(struct stp_context *c);
+static inline void stp_context_start(struct stp_context *c, const char *pp,
+				     int64_t actions)
+{
+	c->probe_point = pp;
+	c->loc = "";
+	c->actions = actions;
+	c->nesting = 0;
+	c->error = false;
+	c->fatal = false;
+	c->next_overload = false;
+	c->error_msg[0] = 0;
+	c->out_len = 0;
+	c->re_groups = 0;
+}
+/* End a handler: flush its output, report its error, count it.  Most
+ * handlers have neither: that test is inline. */
+void stp_context_finish(struct stp_context *c);
+static inline void stp_context_end(struct stp_context *c)
+{
+	if (unlikely(c->out_len || c->error))
+		stp_context_finish(c);
+}
 
 /* Raise a runtime error at c->loc; try/catch may catch it. */
 void stp_error(struct stp_context *c, const char *fmt, ...)
@@ -215,6 +271,8 @@ struct stp_probe {
 					   is a link address (DWARF sites) */
 	unsigned int offset;		/* kprobes: from symbol (a module's
 					   DWARF sites) */
+	void *kp_hit;			/* kernel kprobes: the pre-handler the
+					   program made (khit.h), or NULL */
 };
 
 /* Target expressions (runtime/kernel/kargs.c): arguments, the return

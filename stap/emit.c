@@ -1828,6 +1828,7 @@ static void mark_overloads(void)
 void emit_program(FILE *out)
 {
 	Buf decl = { 0 }, init = { 0 }, fini = { 0 }, ap = { 0 }, table = { 0 };
+	Buf khits = { 0 };
 	int i, nprobes = 0, nap = 0;
 
 	memset(&decls, 0, sizeof(decls));
@@ -1861,6 +1862,7 @@ void emit_program(FILE *out)
 		Derived *d = S->derived.v[i];
 		Buf pp = { 0 };
 		int64_t period, random;
+		bool kp_hit;
 		int h;
 
 		if (!d->used)
@@ -1870,8 +1872,15 @@ void emit_program(FILE *out)
 			probe(d, i);
 		timer_period(d, &period, &random);
 		print_point(&pp, d->point);
+		/* A kernel kprobe's own pre-handler calls its handler
+		 * directly (khit.h): no indirect call on the hit's path. */
+		kp_hit = !strcmp(S->runtime, "kernel") &&
+			 !strcmp(probe_kind(d), "STP_PROBE_KPROBE");
+		if (kp_hit)
+			buf_printf(&khits, "STP_KPROBE_HANDLER(%d, probe_%d)\n",
+				   nprobes, h);
 		buf_printf(&table, "\t{ %s, %s, %lld, %lldLL, %lldLL, probe_%d, "
-			   "%s, %lldLL, %s, %s%s%s%s },\n",
+			   "%s, %lldLL, %s, %s%s%s%s%s },\n",
 			   c_string(pp.s, pp.len), probe_kind(d),
 			   (long long)d->seq, (long long)period,
 			   (long long)random, h, probe_symbol(d),
@@ -1879,7 +1888,8 @@ void emit_program(FILE *out)
 			   d->point->optional ? "true" : "false",
 			   d->wildcard ? "true" : "false",
 			   entry_handler(d, i), tracepoint_fields(d, i),
-			   event_fields(d));
+			   event_fields(d), kp_hit ? arena_printf(
+			   ", .kp_hit = stp_kp_%d", nprobes) : "");
 		buf_free(&pp);
 		nprobes++;
 	}
@@ -1924,6 +1934,8 @@ void emit_program(FILE *out)
 		fprintf(out, "static void stp_autoprint(struct stp_context *c)\n"
 			"{\n\tstruct stp_map_entry *e;\n\n\t(void)e;\n%s}\n\n",
 			ap.s);
+	if (khits.s)
+		fprintf(out, "#include \"khit.h\"\n\n%s\n", khits.s);
 	fprintf(out, "const struct stp_probe stp_probes[] = {\n%s\t{ 0 }\n};\n"
 		"const int stp_nprobes = %d;\n\n", table.s ? table.s : "",
 		nprobes);
@@ -1947,6 +1959,7 @@ void emit_program(FILE *out)
 	buf_free(&fini);
 	buf_free(&ap);
 	buf_free(&table);
+	buf_free(&khits);
 	buf_free(&decls);
 	buf_free(&frames);
 	buf_free(&code);

@@ -28,6 +28,7 @@
 #include <linux/vmalloc.h>
 
 #include "kernel.h"
+#include "khit.h"
 #include "ksym.h"
 
 #ifndef STP_SUBBUF_SIZE
@@ -39,8 +40,8 @@
 
 enum { LOADED, RUNNING, STOPPED } state;
 static DEFINE_MUTEX(session_lock);
-static struct stp_context **contexts;
-static int exit_sent;
+struct stp_context **stp_contexts;
+int stp_exit_sent;
 /* Hits kprobes took without calling us: a kprobe hit inside another
  * probe's handler on the same CPU (kprobes' own re-entry guard), or a
  * kretprobe with no free instance.  Added up at disarm and reported as
@@ -75,35 +76,20 @@ struct timer_slot {
 };
 static struct timer_slot *tslots;
 
-/*
- * Overload: when the handlers of one CPU take more than STP_OVERLOAD_
- * THRESHOLD of each STP_OVERLOAD_INTERVAL (half of every second by
- * default), the session ends with an error, as SystemTap's does, rather
- * than starve the machine.  -DSTP_NO_OVERLOAD turns it off.
- */
-#ifndef STP_OVERLOAD_INTERVAL
-#define STP_OVERLOAD_INTERVAL 1000000000LL
-#endif
-#ifndef STP_OVERLOAD_THRESHOLD
-#define STP_OVERLOAD_THRESHOLD 500000000LL
-#endif
+/* Overload (khit.h): the per-CPU time spent in handlers, sampled. */
+DEFINE_PER_CPU(struct stp_overload, stp_overload);
 
-struct overload {
-	u64 start, spent;
-};
-static DEFINE_PER_CPU(struct overload, overload);
-
-static void account(struct stp_context *c, u64 t0)
+void stp_account(struct stp_context *c, u64 t0)
 {
 #ifndef STP_NO_OVERLOAD
-	struct overload *o = this_cpu_ptr(&overload);
+	struct stp_overload *o = this_cpu_ptr(&stp_overload);
 	u64 now = local_clock();
 
 	if (now - o->start > STP_OVERLOAD_INTERVAL) {
 		o->start = now;
 		o->spent = 0;
 	}
-	o->spent += now - t0;
+	o->spent += (now - t0) * STP_OVERLOAD_SAMPLE;
 	if (o->spent > STP_OVERLOAD_THRESHOLD &&
 	    !READ_ONCE(stp_session.exit_requested)) {
 		stp_control_send("ERROR: probe overhead exceeded threshold\n");
@@ -116,38 +102,7 @@ static void account(struct stp_context *c, u64 t0)
 bool stp_run_probe(const struct stp_probe *p, const struct stp_probe_hit *h,
 		   int64_t actions)
 {
-	/* begin, end and error probes run while the session ends too, and
-	 * do not count against the overload threshold. */
-	bool session = p->kind == STP_PROBE_BEGIN || p->kind == STP_PROBE_END ||
-		       p->kind == STP_PROBE_ERROR;
-	struct stp_context *c;
-	u64 t0;
-
-	preempt_disable();
-	c = contexts[smp_processor_id()];
-	if (READ_ONCE(c->busy) ||
-	    (READ_ONCE(stp_session.exit_requested) && !session)) {
-		if (READ_ONCE(c->busy))
-			stp_skip(p->pp);
-		preempt_enable();
-		return false;
-	}
-	WRITE_ONCE(c->busy, 1);
-	t0 = local_clock();
-	stp_context_start(c, p->pp, actions);
-	c->regs = h->regs;
-	c->entry = h->entry;
-	c->tp_args = h->tp_args;
-	c->procfs_value = h->procfs_value;
-	h->handler(c);
-	stp_context_end(c);
-	if (!session)
-		account(c, t0);
-	WRITE_ONCE(c->busy, 0);
-	if (READ_ONCE(stp_session.exit_requested) && !xchg(&exit_sent, 1))
-		stp_control_send("EXIT\n");
-	preempt_enable();
-	return true;
+	return stp_hit(p, h, actions);
 }
 
 static void run_plain(const struct stp_probe *p, void *regs, int64_t actions)
@@ -166,8 +121,9 @@ static void run_plain(const struct stp_probe *p, void *regs, int64_t actions)
 static int kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct kprobe_slot *s = container_of(kp, struct kprobe_slot, kp);
+	struct stp_probe_hit h = { .regs = regs, .handler = s->probe->handler };
 
-	run_plain(s->probe, regs, MAXACTION);
+	stp_hit(s->probe, &h, MAXACTION);
 	return 0;
 }
 
@@ -255,7 +211,7 @@ static int arm_kprobe(struct kprobe_slot *s, const struct stp_probe *p)
 		s->kp.offset = p->offset;
 		if (!p->symbol)
 			s->kp.addr = probe_address(p);
-		s->kp.pre_handler = kprobe_pre;
+		s->kp.pre_handler = p->kp_hit ? p->kp_hit : kprobe_pre;
 		rc = register_kprobe(&s->kp);
 	} else {
 		s->rp.kp.symbol_name = p->symbol;
@@ -387,7 +343,7 @@ static int start(void)
 	if (rc) {
 		stp_session.exit_status = 1;
 		stp_session.exit_requested = 1;
-		if (!xchg(&exit_sent, 1))
+		if (!xchg(&stp_exit_sent, 1))
 			stp_control_send("EXIT\n");
 	}
 	stp_control_send("STARTED\n");
@@ -461,32 +417,32 @@ static void free_contexts(void)
 {
 	int cpu;
 
-	if (!contexts)
+	if (!stp_contexts)
 		return;
 	for_each_possible_cpu(cpu) {
-		if (!contexts[cpu])
+		if (!stp_contexts[cpu])
 			continue;
-		vfree(contexts[cpu]->frames);
-		vfree(contexts[cpu]);
+		vfree(stp_contexts[cpu]->frames);
+		vfree(stp_contexts[cpu]);
 	}
-	kfree(contexts);
-	contexts = NULL;
+	kfree(stp_contexts);
+	stp_contexts = NULL;
 }
 
 static int alloc_contexts(void)
 {
 	int cpu;
 
-	contexts = kcalloc(nr_cpu_ids, sizeof(*contexts), GFP_KERNEL);
-	if (!contexts)
+	stp_contexts = kcalloc(nr_cpu_ids, sizeof(*stp_contexts), GFP_KERNEL);
+	if (!stp_contexts)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu) {
-		contexts[cpu] = vzalloc(sizeof(struct stp_context));
-		if (!contexts[cpu])
+		stp_contexts[cpu] = vzalloc(sizeof(struct stp_context));
+		if (!stp_contexts[cpu])
 			return -ENOMEM;
-		contexts[cpu]->frames = vzalloc((MAXNESTING + 1) *
+		stp_contexts[cpu]->frames = vzalloc((MAXNESTING + 1) *
 						stp_frame_size);
-		if (!contexts[cpu]->frames)
+		if (!stp_contexts[cpu]->frames)
 			return -ENOMEM;
 	}
 	return 0;

@@ -29,50 +29,19 @@ void stp_free(void *p)
 	vfree(p);
 }
 
-/*
- * A global's lock: 0 free, N > 0 readers, -1 a writer.  Probes only ever
- * try it (MAXTRYLOCK times), so it never sleeps, also on PREEMPT_RT
- * where rwlock_t would.
- */
-struct stp_lock {
-	atomic_t v;
-};
-
+/* A global's lock (stp_runtime.h: its fast paths are inline). */
 struct stp_lock *stp_lock_new(void)
 {
 	struct stp_lock *l = stp_alloc(sizeof(*l));
 
 	if (l)
-		atomic_set(&l->v, 0);
+		l->v = 0;
 	return l;
 }
 
 void stp_lock_free(struct stp_lock *l)
 {
 	stp_free(l);
-}
-
-bool stp_lock_try(struct stp_lock *l, bool write)
-{
-	int i;
-
-	for (i = 0; i < MAXTRYLOCK; i++) {
-		int v = atomic_read(&l->v);
-
-		if (write ? v == 0 && atomic_cmpxchg_acquire(&l->v, 0, -1) == 0 :
-			    v >= 0 && atomic_cmpxchg_acquire(&l->v, v, v + 1) == v)
-			return true;
-		cpu_relax();
-	}
-	return false;
-}
-
-void stp_unlock(struct stp_lock *l, bool write)
-{
-	if (write)
-		atomic_set_release(&l->v, 0);
-	else
-		atomic_dec_return_release(&l->v);
 }
 
 int64_t stp_time_ns(void)

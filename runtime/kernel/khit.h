@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * khit.h - a probe hit's path, inline: in the runtime's handlers and in
+ * the pre-handler the generated program makes for each kprobe, which so
+ * calls its probe's handler directly.  Under emulation every call and
+ * return on this path costs as much as a few dozen instructions
+ * (docs/overhead.md): the path is one function.
+ */
+#ifndef STP_KHIT_H
+#define STP_KHIT_H
+
+#include <linux/kprobes.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
+#include <linux/sched/clock.h>
+#include <linux/smp.h>
+
+#include "kernel.h"
+
+/*
+ * Overload: when the handlers of one CPU take more than STP_OVERLOAD_
+ * THRESHOLD of each STP_OVERLOAD_INTERVAL (half of every second by
+ * default), the session ends with an error, as SystemTap's does, rather
+ * than starve the machine.  -DSTP_NO_OVERLOAD turns it off.
+ */
+#ifndef STP_OVERLOAD_INTERVAL
+#define STP_OVERLOAD_INTERVAL 1000000000LL
+#endif
+#ifndef STP_OVERLOAD_THRESHOLD
+#define STP_OVERLOAD_THRESHOLD 500000000LL
+#endif
+
+/*
+ * Timing every hit would cost two clock reads, much of a short handler's
+ * whole cost (under emulation each is a call out of the translated code):
+ * one hit in STP_OVERLOAD_SAMPLE is timed and counts for that many.  A
+ * CPU that spends over the threshold in handlers is still caught, within
+ * that many hits.
+ */
+#ifndef STP_OVERLOAD_SAMPLE
+#define STP_OVERLOAD_SAMPLE 16
+#endif
+
+struct stp_overload {
+	u64 start, spent;
+	unsigned int hits;
+};
+DECLARE_PER_CPU(struct stp_overload, stp_overload);
+
+extern struct stp_context **stp_contexts;	/* one per CPU */
+extern int stp_exit_sent;			/* "EXIT" told to staprun */
+/* A timed hit's time, against the threshold. */
+void stp_account(struct stp_context *c, u64 t0);
+
+/* This hit is the one of STP_OVERLOAD_SAMPLE that is timed. */
+static __always_inline bool stp_timed_hit(void)
+{
+#ifndef STP_NO_OVERLOAD
+	return ++this_cpu_ptr(&stp_overload)->hits % STP_OVERLOAD_SAMPLE == 0;
+#else
+	return false;
+#endif
+}
+
+/* Run a handler in this CPU's context; false when it did not run (the
+ * context busy: counted as skipped, or the session ending). */
+static __always_inline bool stp_hit(const struct stp_probe *p,
+				    const struct stp_probe_hit *h,
+				    int64_t actions)
+{
+	/* begin, end and error probes run while the session ends too, and
+	 * do not count against the overload threshold. */
+	bool session = p->kind == STP_PROBE_BEGIN || p->kind == STP_PROBE_END ||
+		       p->kind == STP_PROBE_ERROR;
+	struct stp_context *c;
+	bool timed;
+	u64 t0 = 0;
+
+	preempt_disable();
+	c = stp_contexts[smp_processor_id()];
+	if (READ_ONCE(c->busy) ||
+	    (READ_ONCE(stp_session.exit_requested) && !session)) {
+		if (READ_ONCE(c->busy))
+			stp_skip(p->pp);
+		preempt_enable();
+		return false;
+	}
+	WRITE_ONCE(c->busy, 1);
+	timed = !session && stp_timed_hit();
+	if (timed)
+		t0 = local_clock();
+	stp_context_start(c, p->pp, actions);
+	c->regs = h->regs;
+	c->entry = h->entry;
+	c->tp_args = h->tp_args;
+	c->procfs_value = h->procfs_value;
+	h->handler(c);
+	stp_context_end(c);
+	if (timed)
+		stp_account(c, t0);
+	WRITE_ONCE(c->busy, 0);
+	if (READ_ONCE(stp_session.exit_requested) && !xchg(&stp_exit_sent, 1))
+		stp_control_send("EXIT\n");
+	preempt_enable();
+	return true;
+}
+
+/* The pre-handler prog.c makes for kprobe N: its handler called directly. */
+#define STP_KPROBE_HANDLER(n, fn)                                             \
+	static int stp_kp_##n(struct kprobe *kp, struct pt_regs *regs)       \
+	{                                                                    \
+		struct stp_probe_hit h = { .regs = regs, .handler = fn };    \
+		stp_hit(&stp_probes[n], &h, MAXACTION);                      \
+		return 0;                                                    \
+	}
+
+#endif /* STP_KHIT_H */
