@@ -13,7 +13,7 @@ GRID_SHARED ?= $(abspath ../shared)
 GRID_WORK   := $(abspath $(BUILD)/grid-work)
 
 PROGRAMS  += $(BIN)/stapgrid
-CHECKS    += check-grid check-grid-torture check-grid-asan check-grid-valgrind
+CHECKS    += check-grid check-grid-torture check-grid-perf check-grid-asan check-grid-valgrind
 DEP_LISTS += configs/packages/grid.list
 
 $(BIN)/stapgrid: $(GRID_OBJS)
@@ -60,6 +60,16 @@ check-grid-torture: $(BIN)/stapgrid $(BIN)/stap $(BIN)/staprun
 	@$(GRID_RUNTEST) --outdir $(CHECKDIR)/grid-torture STAPGRID=$(abspath $(BIN)/stapgrid) \
 		grid-torture.exp >/dev/null 2>&1 || true
 
+# A short perf run (--duration 10) on debian-6.1-amd64: every variant's
+# row, the compile and transport rows, the site (docs/overhead.md); about
+# 7 minutes.  The figures are reported, not asserted on.
+check-grid-perf: $(BIN)/stapgrid $(BIN)/stap $(BIN)/staprun
+	@harness/deps.sh configs/packages/grid.list
+	@mkdir -p $(CHECKDIR)/grid-perf
+	@echo "check-grid-perf: the perf suite, short, on debian-6.1-amd64"
+	@$(GRID_RUNTEST) --outdir $(CHECKDIR)/grid-perf STAPGRID=$(abspath $(BIN)/stapgrid) \
+		grid-perf.exp >/dev/null 2>&1 || true
+
 # Configuration errors, a smoke run and the selftest under ASan+UBSan: any
 # report exits 99 and fails the test that ran it.
 check-grid-asan: $(GRID_ASAN)
@@ -94,4 +104,4 @@ certify-grid: deps all
 	@$(BIN)/stapgrid run --kernels all --suite all --duration $(TORTURE_DURATION); status=$$?; \
 		echo "certify: site at $(abspath results/site/index.html)"; exit $$status
 
-.PHONY: check-grid check-grid-torture check-grid-asan check-grid-valgrind grid certify certify-grid
+.PHONY: check-grid check-grid-torture check-grid-perf check-grid-asan check-grid-valgrind grid certify certify-grid

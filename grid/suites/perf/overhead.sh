@@ -1,0 +1,3 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# perf test overhead: perf-bench/overhead/run.sh.
+exec sh "$GRID_SRC/perf-bench/overhead/run.sh" overhead

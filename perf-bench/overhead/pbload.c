@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * pbload: the overhead suite's guest workloads (docs/overhead.md), built on
+ * the host by the prebuild.  Each timed workload runs pinned to CPU 0 (one
+ * vCPU's figures, no migrations in the median) and prints
+ * "ops N ns T": N operations in T nanoseconds of CLOCK_MONOTONIC.
+ *
+ *   pbload getppid N           N getppid() system calls
+ *   pbload fileread N FILE     N one-byte pread()s of FILE (a tmpfs file)
+ *   pbload ctxswitch N         N round trips of a byte between two
+ *                              processes over two pipes, both on CPU 0:
+ *                              two context switches and two pipe reads each
+ *   pbload forkexec N PROG     N fork + exec(PROG) + wait
+ *   pbload paced RATE SECONDS  getppid() at RATE calls a second for SECONDS
+ *                              (the transport test's driver)
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void die(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+static long number(const char *s)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+
+	if (!*s || *end || n <= 0) {
+		fprintf(stderr, "pbload: '%s' is not a positive count\n", s);
+		exit(2);
+	}
+	return n;
+}
+
+static void pin_cpu0(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) != 0)
+		die("pbload: sched_setaffinity");
+}
+
+static void run_getppid(long n)
+{
+	for (long i = 0; i < n; i++)
+		syscall(SYS_getppid);
+}
+
+static void run_fileread(long n, const char *path)
+{
+	char c;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		die(path);
+	for (long i = 0; i < n; i++)
+		if (pread(fd, &c, 1, 0) != 1)
+			die("pbload: pread");
+	close(fd);
+}
+
+static void xfer(int in, int out, long n, int first)
+{
+	char c = 'x';
+
+	for (long i = 0; i < n; i++) {
+		if (first && write(out, &c, 1) != 1)
+			die("pbload: write");
+		if (read(in, &c, 1) != 1)
+			die("pbload: read");
+		if (!first && write(out, &c, 1) != 1)
+			die("pbload: write");
+	}
+}
+
+/* The child echoes what the parent sends: each round trip switches twice. */
+static void run_ctxswitch(long n)
+{
+	int ab[2], ba[2];
+	pid_t pid;
+
+	if (pipe(ab) || pipe(ba))
+		die("pbload: pipe");
+	pid = fork();
+	if (pid < 0)
+		die("pbload: fork");
+	if (pid == 0) {
+		xfer(ab[0], ba[1], n, 0);
+		_exit(0);
+	}
+	xfer(ba[0], ab[1], n, 1);
+	waitpid(pid, NULL, 0);
+}
+
+static void run_forkexec(long n, const char *prog)
+{
+	for (long i = 0; i < n; i++) {
+		int status;
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("pbload: fork");
+		if (pid == 0) {
+			execl(prog, prog, (char *)NULL);
+			_exit(127);
+		}
+		if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+			die("pbload: the exec'd program failed");
+	}
+}
+
+/* Calls spread evenly over the seconds: after each call, spin until the
+ * next one is due (a sleep's granularity is far too coarse). */
+static long run_paced(long rate, long secs)
+{
+	int64_t t0 = now_ns(), end = t0 + secs * 1000000000LL;
+	long calls = 0;
+
+	for (;;) {
+		int64_t due = t0 + (int64_t)((double)calls * 1e9 / (double)rate), t;
+
+		while ((t = now_ns()) < due)
+			;
+		if (t >= end)
+			return calls;
+		syscall(SYS_getppid);
+		calls++;
+	}
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: pbload getppid N | fileread N FILE | ctxswitch N |"
+			" forkexec N PROG | paced RATE SECONDS\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "";
+	int64_t t0;
+	long n;
+
+	if (argc < 3)
+		return usage();
+	n = number(argv[2]);
+	pin_cpu0();
+	t0 = now_ns();
+	if (!strcmp(mode, "getppid") && argc == 3)
+		run_getppid(n);
+	else if (!strcmp(mode, "fileread") && argc == 4)
+		run_fileread(n, argv[3]);
+	else if (!strcmp(mode, "ctxswitch") && argc == 3)
+		run_ctxswitch(n);
+	else if (!strcmp(mode, "forkexec") && argc == 4)
+		run_forkexec(n, argv[3]);
+	else if (!strcmp(mode, "paced") && argc == 4)
+		n = run_paced(n, number(argv[3]));
+	else
+		return usage();
+	printf("ops %ld ns %lld\n", n, (long long)(now_ns() - t0));
+	return 0;
+}

@@ -1,0 +1,230 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# sh run.sh overhead|transport: the perf suite's tests in the guest
+# (docs/overhead.md), chrooted into the host's / with $GRID the writable
+# share; result rows go to $GRID/perf.txt.
+#
+# overhead: every variant over four workloads, in one boot.  A round loads
+# each variant in turn (its order rotated each round), runs every workload
+# K times under it, unloads it and runs them K times unprobed: probed and
+# unprobed runs interleave, so drift hits both.  Per hit = (median probed
+# ns/op - median unprobed ns/op) / hits per op; min and max from single
+# probed runs against the same unprobed median.
+#
+# transport: one line of printf per getppid() at rising paced rates on one
+# vCPU; lines delivered + drops staprun reports must equal the calls (a
+# silent drop fails the test); the rate at which drops begin is a row.
+set -u
+TEST=$1
+P="$GRID_SRC/perf-bench/overhead"
+B="$GRID_CACHE/perf/$GRID_KERNEL"
+STAPRUN="$GRID_SRC/build/bin/staprun"
+DUR=${GRID_DURATION:-30}
+ROWS="$GRID/perf.txt"
+W=/tmp/pb
+FAILS=0
+mkdir -p "$W"
+mount | grep -q ' /sys/kernel/debug ' || mount -t debugfs debugfs /sys/kernel/debug
+
+log() { echo "$TEST: $*"; }
+check() {
+	what=$1
+	shift
+	if "$@"; then log "ok: $what"; else log "FAILED: $what"; FAILS=$((FAILS + 1)); fi
+}
+. "$P/peer.sh"
+clean() { ! grep -q 'WARNING\|ERROR' "$1"; }
+noerror() { ! grep -q 'ERROR\|errors\|skipped' "$1"; }
+ko() { awk -v n="$1" '$1 == n { print $2 }' "$B/modules.txt"; }
+[ -r "$B/modules.txt" ] || { log "nothing prebuilt in $B (prebuild.log)"; exit 1; }
+
+# ---- overhead ----------------------------------------------------------
+
+# Workloads: name, pbload arguments, attach-point hits per operation.
+WORKLOADS="getppid fileread ctxswitch forkexec"
+args_of() {
+	case $1 in
+	getppid) echo "getppid 100000" ;;
+	fileread) echo "fileread 50000 $W/data" ;;
+	ctxswitch) echo "ctxswitch 5000" ;;
+	forkexec) echo "forkexec 30 /bin/true" ;;
+	esac
+}
+hpo_of() { [ "$1" = ctxswitch ] && echo 2 || echo 1; }
+
+# Every workload K times; "LABEL WORKLOAD NS_PER_OP" lines into samples.
+cat > "$W/runs.sh" <<RUNS
+for w in $WORKLOADS; do
+	case \$w in
+	getppid) a="$(args_of getppid)" ;;
+	fileread) a="$(args_of fileread)" ;;
+	ctxswitch) a="$(args_of ctxswitch)" ;;
+	forkexec) a="$(args_of forkexec)" ;;
+	esac
+	k=0
+	while [ \$k -lt \$2 ]; do
+		$B/pbload \$a | awk -v l="\$1" -v w="\$w" '{ printf "%s %s %.2f\\n", l, w, \$4 / \$2 }' >> $W/samples
+		k=\$((k + 1))
+	done
+done
+RUNS
+
+BPF_PROG='kprobe:__x64_sys_getppid,kprobe:pipe_read,kprobe:shmem_file_read_iter,kprobe:__x64_sys_execve { @n = count(); }'
+
+# run_variant VARIANT K: the workloads under it; 0 when it ran cleanly.
+run_variant() {
+	v=$1 k=$2 out="$W/$1.out" err="$W/$1.err"
+	case $v in
+	floor)
+		insmod "$B/pbfloor.ko" || return 1
+		sh "$W/runs.sh" floor "$k"
+		rmmod pbfloor
+		;;
+	bpftrace_counter)
+		# bpftrace -c wants a path: "sh" matches /bin/sh and /usr/bin/sh
+		timeout 600 bpftrace -e "$BPF_PROG" -c "/bin/sh $W/runs.sh $v $k" > "$out" 2> "$err"
+		;;
+	systemtap_*)
+		timeout 600 /usr/bin/staprun -c "sh $W/runs.sh $v $k" "$(ko "$v")" > "$out" 2> "$err"
+		;;
+	*)
+		timeout 600 "$STAPRUN" -c "sh $W/runs.sh $v $k" "$(ko "$v")" > "$out" 2> "$err"
+		;;
+	esac
+}
+
+# The variants this kernel has: ours, the floor, the peers that built.
+variants() {
+	echo floor empty counter map_by_pid stats printf
+	command -v bpftrace > /dev/null && echo bpftrace_counter
+	for v in systemtap_counter systemtap_counter_patched; do
+		p=$(ko "$v")
+		[ -n "$p" ] && [ "$p" != "!failed" ] && echo "$v"
+	done
+}
+
+# The peers that could not run here, and why (their prebuild error).
+failed_variants() {
+	command -v bpftrace > /dev/null || echo bpftrace_counter
+	awk '$2 == "!failed" { print $1 }' "$B/modules.txt"
+}
+why_failed() {
+	case $1 in
+	bpftrace_counter) echo "bpftrace is not installed (apt-get install bpftrace)" ;;
+	*) echo "does not build for $GRID_RELEASE: $(first_error "$B/$1.err")" ;;
+	esac
+}
+
+# Medians and rows from the samples (awk: sort per key, then pick).
+summarize() {
+	for w in $WORKLOADS; do
+		h=$(hpo_of "$w")
+		base=$(awk -v w="$w" '$1 == "base" && $2 == w { print $3 }' "$W/samples" | sort -g |
+			awk '{ x[NR] = $1 } END { if (NR) print NR % 2 ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2 }')
+		echo "# $w: unprobed median $base ns/op"
+		for v in $(failed_variants); do
+			echo "row variant=$v workload=$w unit=ns_per_hit value=- runs=0 min=- max=- note=$(why_failed "$v")"
+		done
+		for v in $(variants); do
+			awk -v v="$v" -v w="$w" '$1 == v && $2 == w { print $3 }' "$W/samples" | sort -g |
+				awk -v v="$v" -v w="$w" -v b="$base" -v h="$h" '
+				{ x[NR] = $1 }
+				END {
+					if (!NR || b == "") { printf "row variant=%s workload=%s unit=ns_per_hit value=- runs=0 min=- max=- note=no runs\n", v, w; exit }
+					m = NR % 2 ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2
+					printf "row variant=%s workload=%s unit=ns_per_hit value=%.1f runs=%d min=%.1f max=%.1f hits_per_op=%d\n",
+						v, w, (m - b) / h, NR, (x[1] - b) / h, (x[NR] - b) / h, h
+				}'
+		done
+	done
+}
+
+overhead() {
+	rounds=$((DUR / 10))
+	[ "$rounds" -lt 3 ] && rounds=3
+	k=2
+	echo x > "$W/data"
+	: > "$W/samples"
+	vs=$(variants)
+	n=$(echo $vs | wc -w)
+	log "$(uname -r), $rounds rounds of $n variants, $k runs of each workload per variant and round"
+	sh "$W/runs.sh" warmup 1
+	r=0
+	while [ $r -lt $rounds ]; do
+		# rotate: round r starts at variant r mod n
+		set -- $vs
+		i=0
+		while [ $i -lt $((r % n)) ]; do
+			first=$1
+			shift
+			set -- "$@" "$first"
+			i=$((i + 1))
+		done
+		for v in "$@"; do
+			t0=$(cut -d' ' -f1 /proc/uptime)
+			run_variant "$v" "$k"
+			rc=$?
+			check "round $r: $v ran (exit $rc)" [ "$rc" -eq 0 ]
+			[ "$rc" -eq 0 ] || cat "$W/$v.err" 2> /dev/null
+			sh "$W/runs.sh" base "$k"
+			log "round $r: $v in $(awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.1f", b - a }') s"
+		done
+		r=$((r + 1))
+	done
+	summarize | tee -a "$ROWS"
+	# No variant but printf writes output; a drop or error anywhere is a failure.
+	for v in $vs; do
+		[ -f "$W/$v.err" ] || continue
+		if [ "$v" = printf ]; then
+			# a line a hit may outrun the transport: drops are its
+			# figure (the transport test), errors are not
+			grep -h 'dropped\|lost' "$W/$v.err"
+			check "$v: no errors or skips reported" noerror "$W/$v.err"
+		else
+			check "$v: no errors, skips or drops reported" clean "$W/$v.err"
+		fi
+	done
+	grep -h . "$W"/counter.out "$W"/bpftrace_counter.out 2> /dev/null | sed 's/^/last run: /'
+	cp "$W/samples" "$GRID/samples.txt"
+}
+
+# ---- transport -----------------------------------------------------------
+
+transport() {
+	ko=$(ko transport)
+	secs=$((DUR / 10))
+	[ "$secs" -lt 2 ] && secs=2
+	onset=-
+	for rate in 1000 10000 30000 100000 300000 1000000; do
+		timeout 300 "$STAPRUN" -o "$W/t.out" -c "$B/pbload paced $rate $secs" "$ko" > "$W/t.cmd" 2> "$W/t.err"
+		rc=$?
+		calls=$(awk '/^ops/ { print $2 }' "$W/t.cmd")
+		lines=$(grep -c '^e ' "$W/t.out")
+		# every hit numbers its line: the end probe's count, or the last
+		# number seen when that line was the one dropped
+		hits=$(sed -n 's/^hits //p' "$W/t.out")
+		[ -n "$hits" ] || hits=$(awk '$1 == "e" && $2 > m { m = $2 } END { print m + 0 }' "$W/t.out")
+		dropped=$(sed -n 's/.* \([0-9]*\) records of output were dropped.*/\1/p' "$W/t.err")
+		lost=$(sed -n 's/.* \([0-9]*\) records of output were lost.*/\1/p' "$W/t.err")
+		drops=$(( ${dropped:-0} + ${lost:-0} ))
+		got=$(awk -v l="$lines" -v s="$secs" 'BEGIN { printf "%.0f", l / s }')
+		log "rate $rate/s: calls ${calls:-?} hits $hits lines $lines drops $drops (exit $rc)"
+		check "rate $rate: staprun ran" [ -n "$calls" ]
+		[ -n "$calls" ] || continue
+		# The end probe's own line may be the record dropped.
+		check "rate $rate: lines + drops account for every hit" \
+			[ $((lines + drops)) -eq "$hits" -o $((lines + drops)) -eq $((hits + 1)) ]
+		echo "row variant=printf_at_$rate workload=transport unit=events_per_s value=$got runs=1 min=- max=- drops=$drops note=asked $rate/s on one vCPU, $calls calls in $secs s" >> "$ROWS"
+		if [ "$drops" -gt 0 ] && [ "$onset" = - ]; then
+			onset=$rate
+		fi
+		# Past the guest's own top rate the next rung measures nothing new.
+		[ "$calls" -lt $((rate * secs * 9 / 10)) ] && break
+	done
+	echo "row variant=drop_onset workload=transport unit=events_per_s value=$onset runs=1 min=- max=- note=the lowest asked rate with drops (- for none up to the guest's top rate)" >> "$ROWS"
+	grep 'transport' "$ROWS"
+}
+
+$TEST
+[ "$FAILS" -eq 0 ] || { log "$FAILS check(s) failed"; exit 1; }
+log "all checks hold"
