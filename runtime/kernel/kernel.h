@@ -15,6 +15,9 @@
 int stp_transport_init(const char *name, size_t subbuf, size_t nsubbufs);
 void stp_transport_exit(void);
 void stp_transport_flush(void);
+/* Records written so far: the last sequence number (staprun counts the
+ * ones that never arrived). */
+u64 stp_transport_records(void);
 /* A line for staprun on the control channel ("ERROR ...", "EXIT"). */
 void stp_control_send(const char *text);
 /* Called from the control channel's write: a command from staprun. */

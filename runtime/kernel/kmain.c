@@ -363,10 +363,11 @@ static void stop(void)
 			run_kind(STP_PROBE_END);
 	}
 	stp_transport_flush();
-	snprintf(msg, sizeof(msg), "STOPPED %lld %lld %lld %lld\n",
+	snprintf(msg, sizeof(msg), "STOPPED %lld %lld %lld %lld %llu\n",
 		 (long long)stp_session.errors,
 		 (long long)stp_session.skipped + missed,
-		 (long long)atomic64_read(&stp_dropped), missed);
+		 (long long)atomic64_read(&stp_dropped), missed,
+		 (unsigned long long)stp_transport_records());
 	stp_control_send(msg);
 }
 

@@ -56,17 +56,27 @@ static const struct rchan_callbacks relay_callbacks = {
 void stp_transport_write(const char *data, size_t len)
 {
 	while (len) {
-		size_t n = min(len, subbuf_size - sizeof(struct stp_record));
+		size_t n = min(len, subbuf_size - sizeof(struct stp_record) -
+				    STP_RECORD_FOOTER);
 		struct stp_record *r;
 		unsigned long flags;
 
 		local_irq_save(flags);
-		r = chan ? relay_reserve(chan, sizeof(*r) + n) : NULL;
+		r = chan ? relay_reserve(chan, sizeof(*r) + n +
+					 STP_RECORD_FOOTER) : NULL;
 		if (r) {
-			r->magic = STP_RECORD_MAGIC;
+			u64 s = atomic64_inc_return(&seq);
+
+			/* transport.h: the footer after the data, the
+			 * magic last, for a reader on another CPU */
+			WRITE_ONCE(r->magic, 0);
 			r->len = n;
-			r->seq = atomic64_inc_return(&seq);
+			r->seq = s;
 			memcpy(r + 1, data, n);
+			smp_wmb();
+			memcpy((char *)(r + 1) + n, &s, sizeof(s));
+			smp_wmb();
+			WRITE_ONCE(r->magic, STP_RECORD_MAGIC);
 		} else {
 			atomic64_inc(&stp_dropped);
 		}
@@ -74,6 +84,11 @@ void stp_transport_write(const char *data, size_t len)
 		data += n;
 		len -= n;
 	}
+}
+
+u64 stp_transport_records(void)
+{
+	return atomic64_read(&seq);
 }
 
 void stp_control_send(const char *text)

@@ -164,7 +164,6 @@ static bool skip_gap(void)
 	}
 	if (++stalled < STALL_POLLS && nheap < MAX_PENDING)
 		return false;
-	gaps += (long)(heap[0].seq - next_seq);
 	stalled = 0;
 	return true;
 }
@@ -179,7 +178,8 @@ static void emit_ready(bool final)
 		struct pending p = heap_pop();
 
 		skip = false;
-
+		if (p.seq > next_seq)	/* never came: lost in transit */
+			gaps += (long)(p.seq - next_seq);
 		if (fwrite(p.data, 1, p.len, out) != p.len)
 			die("cannot write the output: %s", strerror(errno));
 		next_seq = p.seq + 1;
@@ -188,7 +188,13 @@ static void emit_ready(bool final)
 	fflush(out);
 }
 
-/* Cut whole records out of a stream's bytes. */
+/* Larger than any sub-buffer staprun asks for. */
+#define MAX_RECORD (64u << 20)
+
+/* Cut whole records out of a stream's bytes (transport.h): a record is
+ * taken when its magic, its footer and an undelivered sequence number
+ * agree; a torn or stale one is skipped, and a number never delivered is
+ * counted as lost in transit (skip_gap). */
 static void take_records(struct stream *s)
 {
 	size_t off = 0;
@@ -196,6 +202,8 @@ static void take_records(struct stream *s)
 	while (s->len - off >= sizeof(struct stp_record)) {
 		struct stp_record h;
 		struct pending p;
+		uint64_t footer;
+		size_t whole;
 
 		memcpy(&h, s->buf + off, sizeof(h));
 		if (h.magic != STP_RECORD_MAGIC) {
@@ -203,14 +211,24 @@ static void take_records(struct stream *s)
 			off++;
 			continue;
 		}
-		if (s->len - off < sizeof(h) + h.len)
+		whole = sizeof(h) + (size_t)h.len + STP_RECORD_FOOTER;
+		if (h.len > MAX_RECORD) {	/* a torn header */
+			off++;
+			continue;
+		}
+		if (s->len - off < whole)
 			break;
+		memcpy(&footer, s->buf + off + sizeof(h) + h.len, sizeof(footer));
+		if (footer != h.seq || h.seq < next_seq) {
+			off++;
+			continue;
+		}
 		p.seq = h.seq;
 		p.len = h.len;
 		p.data = xrealloc(NULL, h.len);
 		memcpy(p.data, s->buf + off + sizeof(h), h.len);
 		heap_push(p);
-		off += sizeof(h) + h.len;
+		off += whole;
 	}
 	memmove(s->buf, s->buf + off, s->len - off);
 	s->len -= off;
@@ -641,6 +659,7 @@ static void upload_symbols(const char *dir)
 struct session {
 	bool started, stopped, stop_sent;
 	long errors, skipped, dropped, missed;
+	unsigned long long records;	/* the module's last sequence number */
 	bool failed;
 };
 
@@ -665,8 +684,8 @@ static void read_messages(struct session *s)
 			stop_requested = 1;
 		else if (!strncmp(msgbuf, "STOPPED", 7)) {
 			s->stopped = true;
-			sscanf(msgbuf + 7, "%ld %ld %ld %ld", &s->errors, &s->skipped,
-			       &s->dropped, &s->missed);
+			sscanf(msgbuf + 7, "%ld %ld %ld %ld %llu", &s->errors,
+			       &s->skipped, &s->dropped, &s->missed, &s->records);
 		} else {
 			fflush(out);
 			fprintf(stderr, "%s\n", msgbuf);
@@ -833,6 +852,9 @@ static int run(void)
 	}
 	read_messages(&s);
 	emit_ready(true);
+	/* The last records, when they never came, leave no gap behind them. */
+	if (!opt.bulk && s.records >= next_seq)
+		gaps += (long)(s.records - next_seq + 1);
 	for (i = 0; i < nstreams; i++) {
 		close(streams[i].fd);
 		if (streams[i].bulk)
