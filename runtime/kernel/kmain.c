@@ -281,6 +281,20 @@ static void run_kind(enum stp_probe_kind kind)
 }
 
 
+static void unregister_failed(const char *what)
+{
+	static bool pinned;
+	char msg[160];
+
+	snprintf(msg, sizeof(msg), "ERROR: the kernel could not unregister "
+		 "the probe on %s: the module stays loaded\n",
+		 what ? what : "an address");
+	stp_control_send(msg);
+	__atomic_add_fetch(&stp_session.errors, 1, __ATOMIC_RELAXED);
+	if (!xchg(&pinned, true))
+		__module_get(THIS_MODULE);
+}
+
 static void disarm(void)
 {
 	bool tracepoints = false;
@@ -315,6 +329,17 @@ static void disarm(void)
 		missed += kp_batch[i]->nmissed;
 	for (i = 0; i < nr; i++)
 		missed += rp_batch[i]->nmissed + rp_batch[i]->kp.nmissed;
+	/* A probe the kernel failed to unregister (it clears its address:
+	 * disarming an ftrace-based kprobe allocates, and kprobes keeps the
+	 * probe in its table when that fails) still points into this
+	 * module: pinned, the module stays loaded rather than be freed
+	 * under it. */
+	for (i = 0; i < nk; i++)
+		if (!kp_batch[i]->addr)
+			unregister_failed(kp_batch[i]->symbol_name);
+	for (i = 0; i < nr; i++)
+		if (!rp_batch[i]->kp.addr)
+			unregister_failed(rp_batch[i]->kp.symbol_name);
 	stp_procfs_disarm();
 	/* No CPU may still be inside one of our trampolines. */
 	if (tracepoints)

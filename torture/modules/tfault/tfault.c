@@ -17,6 +17,14 @@
  * by a task whose name is `comm`.  Allocations with __GFP_NOFAIL, and
  * with __GFP_NOMEMALLOC (kmemleak's own), are never failed.
  *
+ * Teardown is outside the windows: while unregister_kprobes() or
+ * unregister_kretprobes() runs (an arming that failed, undone), nothing
+ * is failed.  The kernel cannot recover from an allocation failing there:
+ * disarming an ftrace-based kprobe needs a new ftrace hash, and on
+ * -ENOMEM kprobes warns ("Failed to disarm kprobe-ftrace") and keeps the
+ * probe in its table, whose memory its module then frees (seen as oopses
+ * in kprobes_module_callback on the uniprocessor kernel).
+ *
  * With mode "native" (kernels with CONFIG_FAULT_INJECTION, like the
  * grid's debug kernel with failslab) tfault injects nothing itself: at
  * each window's entry it sets the task's fail_nth, so the kernel's own
@@ -42,6 +50,10 @@
 
 static char comm[TASK_COMM_LEN] = "staprun";
 static struct task_struct *window_task;
+static bool paused; /* the window's task is tearing probes down */
+#ifdef CONFIG_FAULT_INJECTION
+static unsigned int paused_nth;
+#endif
 static atomic_t calls, injected, windows;
 static unsigned int nth;
 static bool native; /* fail_nth and the kernel's failslab, not our hooks */
@@ -83,6 +95,28 @@ static int window_leave(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return 0;
 }
 
+/* Teardown: no failure while the window's task unregisters probes. */
+static int pause_enter(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	if (READ_ONCE(window_task) != current || READ_ONCE(paused))
+		return 1;
+	WRITE_ONCE(paused, true);
+#ifdef CONFIG_FAULT_INJECTION
+	paused_nth = current->fail_nth;
+	WRITE_ONCE(current->fail_nth, 0);
+#endif
+	return 0;
+}
+
+static int pause_leave(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	WRITE_ONCE(current->fail_nth, paused_nth);
+#endif
+	WRITE_ONCE(paused, false);
+	return 0;
+}
+
 /* ---- allocation hooks ---- */
 
 struct hook {
@@ -98,7 +132,7 @@ static int hook_enter(struct kretprobe_instance *ri, struct pt_regs *regs)
 	/* __GFP_NOMEMALLOC: kmemleak's own objects (a failure there turns
 	 * kmemleak off) and other allocations that may fail anyway. */
 	if (READ_ONCE(native) || READ_ONCE(window_task) != current ||
-	    (gfp & (__GFP_NOFAIL | __GFP_NOMEMALLOC)))
+	    READ_ONCE(paused) || (gfp & (__GFP_NOFAIL | __GFP_NOMEMALLOC)))
 		return 1;
 	return 0;
 }
@@ -135,7 +169,16 @@ static struct hook hook_page = {
 	.rp = { .kp.symbol_name = "should_fail_alloc_page", .entry_handler = hook_enter,
 		.handler = hook_ret, .maxactive = 8 },
 };
-static struct kretprobe *probes[] = { &hook_slab.rp, &hook_page.rp, &win_load, &win_write };
+static struct kretprobe pause_kp = {
+	.kp.symbol_name = "unregister_kprobes", .entry_handler = pause_enter,
+	.handler = pause_leave, .maxactive = 8,
+};
+static struct kretprobe pause_rp = {
+	.kp.symbol_name = "unregister_kretprobes", .entry_handler = pause_enter,
+	.handler = pause_leave, .maxactive = 8,
+};
+static struct kretprobe *probes[] = { &hook_slab.rp, &hook_page.rp, &win_load, &win_write,
+				      &pause_kp, &pause_rp };
 
 /* ---- debugfs ---- */
 
