@@ -119,21 +119,37 @@ why_failed() {
 summarize() {
 	for w in $WORKLOADS; do
 		h=$(hpo_of "$w")
-		base=$(awk -v w="$w" '$1 == "base" && $2 == w { print $3 }' "$W/samples" | sort -g |
-			awk '{ x[NR] = $1 } END { if (NR) print NR % 2 ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2 }')
-		echo "# $w: unprobed median $base ns/op"
+		# the unprobed median, and the spread of the unprobed runs
+		# (interquartile range, ns an operation): a per-hit figure under
+		# two standard errors of a median of the variant's runs (about
+		# 0.93 IQR / sqrt(runs)) is noise
+		set -- $(awk -v w="$w" '$1 == "base" && $2 == w { print $3 }' "$W/samples" | sort -g |
+			awk -v h="$h" '{ x[NR] = $1 }
+			END {
+				if (!NR) exit
+				m = NR % 2 ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2
+				printf "%s %.1f\n", m, x[int(NR * 3 / 4) + (NR < 4)] - x[int(NR / 4) + 1]
+			}')
+		base=${1:-} iqr=${2:-0}
+		echo "# $w: unprobed median $base ns/op, interquartile range $iqr"
 		for v in $(failed_variants); do
 			echo "row variant=$v workload=$w unit=ns_per_hit value=- runs=0 min=- max=- note=$(why_failed "$v")"
 		done
 		for v in $(variants); do
 			awk -v v="$v" -v w="$w" '$1 == v && $2 == w { print $3 }' "$W/samples" | sort -g |
-				awk -v v="$v" -v w="$w" -v b="$base" -v h="$h" '
+				awk -v v="$v" -v w="$w" -v b="$base" -v h="$h" -v iqr="$iqr" '
 				{ x[NR] = $1 }
 				END {
 					if (!NR || b == "") { printf "row variant=%s workload=%s unit=ns_per_hit value=- runs=0 min=- max=- note=no runs\n", v, w; exit }
 					m = NR % 2 ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2
-					printf "row variant=%s workload=%s unit=ns_per_hit value=%.1f runs=%d min=%.1f max=%.1f hits_per_op=%d\n",
-						v, w, (m - b) / h, NR, (x[1] - b) / h, (x[NR] - b) / h, h
+					d = (m - b) / h
+					noise = 2 * 0.93 * iqr / sqrt(NR) / h
+					if (d < noise)
+						printf "row variant=%s workload=%s unit=ns_per_hit value=- runs=%d min=- max=- hits_per_op=%d note=within the noise: %.0f ns a hit, under two standard errors (%.0f ns) from the unprobed runs\x27 spread\n",
+							v, w, NR, h, d, noise
+					else
+						printf "row variant=%s workload=%s unit=ns_per_hit value=%.1f runs=%d min=%.1f max=%.1f hits_per_op=%d\n",
+							v, w, d, NR, (x[1] - b) / h, (x[NR] - b) / h, h
 				}'
 		done
 	done
