@@ -699,6 +699,7 @@ int front_cache_run(void)
 	bool kernel = !strcmp(S->runtime, "kernel");
 	size_t len;
 	char *exe;
+	const char *path;
 	struct stat st;
 
 	if (S->last_pass < 4)
@@ -713,8 +714,9 @@ int front_cache_run(void)
 	}
 	if (S->verbose)
 		fprintf(stderr, "Pass 2-4: using the cached %s\n", exe);
-	exe = arena_strdup(exe);
-	return finish(exe, kernel);
+	path = arena_strdup(exe);
+	free(exe);
+	return finish(path, kernel);
 }
 
 int build_and_run(void)
