@@ -34,6 +34,14 @@ $(GRID_ASAN): $(GRID_SRCS) grid/grid.h
 
 GRID_RUNTEST = runtest --tool stapgrid --srcdir harness SHARED=$(GRID_SHARED) WORK=$(GRID_WORK)
 
+# A suite's own test file, NAME.exp, with its summary in $(CHECKDIR)/NAME.
+define grid_suite_test
+@harness/deps.sh configs/packages/grid.list
+@mkdir -p $(CHECKDIR)/$(1)
+@$(GRID_RUNTEST) --outdir $(CHECKDIR)/$(1) STAPGRID=$(abspath $(BIN)/stapgrid) \
+	$(1).exp >/dev/null 2>&1 || true
+endef
+
 # Every grid test: configuration and bad input, kernel preparation (the two
 # Debian kernel lines are fetched on a fresh machine), 6.1's DWARF (prepare
 # --dbg, checked against addr2line), guests (smoke run,
@@ -54,21 +62,15 @@ check-grid: $(BIN)/stapgrid
 # about 4 minutes (cold module cache: 5).  Long runs and every kernel:
 # make certify.
 check-grid-torture: $(BIN)/stapgrid $(BIN)/stap $(BIN)/staprun
-	@harness/deps.sh configs/packages/grid.list
-	@mkdir -p $(CHECKDIR)/grid-torture
 	@echo "check-grid-torture: the torture suite, short, on debian-6.1-amd64"
-	@$(GRID_RUNTEST) --outdir $(CHECKDIR)/grid-torture STAPGRID=$(abspath $(BIN)/stapgrid) \
-		grid-torture.exp >/dev/null 2>&1 || true
+	$(call grid_suite_test,grid-torture)
 
 # A short perf run (--duration 10) on debian-6.1-amd64: every variant's
 # row, the compile and transport rows, the site (docs/overhead.md); about
 # 7 minutes.  The figures are reported, not asserted on.
 check-grid-perf: $(BIN)/stapgrid $(BIN)/stap $(BIN)/staprun
-	@harness/deps.sh configs/packages/grid.list
-	@mkdir -p $(CHECKDIR)/grid-perf
 	@echo "check-grid-perf: the perf suite, short, on debian-6.1-amd64"
-	@$(GRID_RUNTEST) --outdir $(CHECKDIR)/grid-perf STAPGRID=$(abspath $(BIN)/stapgrid) \
-		grid-perf.exp >/dev/null 2>&1 || true
+	$(call grid_suite_test,grid-perf)
 
 # Configuration errors, a smoke run and the selftest under ASan+UBSan: any
 # report exits 99 and fails the test that ran it.

@@ -17,31 +17,13 @@
 #                         SCRIPT.probes: how many probe points it has
 # Never compile in the guest: under TCG a module takes minutes.
 set -u
-: "${GRID_KERNEL:?}" "${GRID_RELEASE:?}" "${GRID_SRC:?}" "${GRID_CACHE:?}"
+. "$GRID_SRC/grid/suites/prebuild-lib.sh"
+prebuild_setup torture
 T="$GRID_SRC/torture"
-B="$GRID_CACHE/torture/$GRID_KERNEL"
-KDIR="$GRID_CACHE/kernels/$GRID_KERNEL"
-STAP="$GRID_SRC/build/bin/stap"
-umask 022 # the guest reads all of it as the libvirt-qemu user
-mkdir -p "$B" || exit 1
-exec 9> "$B/.lock"
-flock 9 # two jobs of one kernel (--repeat) build one at a time
-export SYSTEMTAP_DIR="$GRID_CACHE/stap" STAPGRID_CACHE="$GRID_CACHE"
-unset CC STAP_CFLAGS STAP_CACHE_ONLY
 t0=$(date +%s)
 
-[ -d "$KDIR/build" ] || { echo "prebuild: $GRID_KERNEL is not prepared ($KDIR/build)"; exit 1; }
 for m in tbait tfault; do
-	rm -rf "$B/src-$m"
-	mkdir -p "$B/src-$m"
-	cp "$T/modules/$m/$m.c" "$T/modules/$m/Kbuild" "$B/src-$m/" || exit 1
-	if ! make -s -C "$KDIR/build" M="$B/src-$m" modules > "$B/src-$m/build.log" 2>&1; then
-		echo "prebuild: building $m.ko for $GRID_RELEASE failed:"
-		cat "$B/src-$m/build.log"
-		exit 1
-	fi
-	cp "$B/src-$m/$m.ko" "$B/$m.ko" || exit 1
-	echo "prebuild: $m.ko"
+	kbuild_module "$T/modules/$m" "$m"
 done
 mods="$KDIR/root/lib/modules/$GRID_RELEASE"
 [ -f "$mods/modules.dep" ] || { echo "prebuild: no $mods/modules.dep"; exit 1; }

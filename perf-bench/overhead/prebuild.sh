@@ -12,33 +12,15 @@
 #   perf-host.txt    (in $GRID_JOBDIR) the compile rows (compile.sh)
 # Never compile in the guest: under TCG a module takes minutes.
 set -u
-: "${GRID_KERNEL:?}" "${GRID_RELEASE:?}" "${GRID_SRC:?}" "${GRID_CACHE:?}" "${GRID_JOBDIR:?}"
+: "${GRID_JOBDIR:?}"
+. "$GRID_SRC/grid/suites/prebuild-lib.sh"
+prebuild_setup perf
 P="$GRID_SRC/perf-bench/overhead"
-B="$GRID_CACHE/perf/$GRID_KERNEL"
-KDIR="$GRID_CACHE/kernels/$GRID_KERNEL"
-STAP="$GRID_SRC/build/bin/stap"
 ROWS="$GRID_JOBDIR/perf-host.txt"
-umask 022 # the guest reads all of it as the libvirt-qemu user
-mkdir -p "$B" || exit 1
-exec 9> "$B/.lock"
-flock 9
-unset CC STAP_CFLAGS STAP_CACHE_ONLY
-export STAPGRID_CACHE="$GRID_CACHE"
-[ -d "$KDIR/build" ] || { echo "prebuild: $GRID_KERNEL is not prepared ($KDIR/build)"; exit 1; }
 
 gcc -O2 -Wall -Wextra -Werror -o "$B/pbload" "$P/pbload.c" || exit 1
 echo "prebuild: pbload"
-
-# The floor module.
-rm -rf "$B/src-pbfloor" && mkdir -p "$B/src-pbfloor" &&
-	cp "$P/pbfloor/pbfloor.c" "$P/pbfloor/Kbuild" "$B/src-pbfloor/" || exit 1
-if ! make -s -C "$KDIR/build" M="$B/src-pbfloor" modules > "$B/src-pbfloor/build.log" 2>&1; then
-	echo "prebuild: building pbfloor.ko for $GRID_RELEASE failed:"
-	cat "$B/src-pbfloor/build.log"
-	exit 1
-fi
-cp "$B/src-pbfloor/pbfloor.ko" "$B/pbfloor.ko" || exit 1
-echo "prebuild: pbfloor.ko"
+kbuild_module "$P/pbfloor" pbfloor
 
 # Our variants: one script each over the four attach points.
 POINTS='kprobe.function("__x64_sys_getppid"), kprobe.function("pipe_read"),
@@ -59,7 +41,6 @@ probe kprobe.function("__x64_sys_getppid") { n++; printf("e %d\n", n) }
 probe end { printf("hits %d\n", n) }
 STP
 
-export SYSTEMTAP_DIR="$GRID_CACHE/stap"
 : > "$B/modules.txt.new"
 # The overload check stays on (its per-hit cost is part of ours), with a
 # threshold no workload reaches: a printf a hit of a tight loop spends

@@ -121,9 +121,8 @@ static void run_plain(const struct stp_probe *p, void *regs, int64_t actions)
 static int kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct kprobe_slot *s = container_of(kp, struct kprobe_slot, kp);
-	struct stp_probe_hit h = { .regs = regs, .handler = s->probe->handler };
 
-	stp_hit(s->probe, &h, MAXACTION);
+	run_plain(s->probe, regs, MAXACTION);
 	return 0;
 }
 

@@ -194,7 +194,7 @@ static void emit_ready(bool final)
 /* Cut whole records out of a stream's bytes (transport.h): a record is
  * taken when its magic, its footer and an undelivered sequence number
  * agree; a torn or stale one is skipped, and a number never delivered is
- * counted as lost in transit (skip_gap). */
+ * counted as lost in transit (emit_ready). */
 static void take_records(struct stream *s)
 {
 	size_t off = 0;
