@@ -41,6 +41,13 @@ void stp_context_finish(struct stp_context *c)
 		stp_session.exit_status = 1;
 		stp_session.exit_requested = 1;
 	}
+	/* Clean for the next hit (stp_context_start).  An error may have
+	 * left a function's 'next' pending; calls in progress are already
+	 * unwound. */
+	c->error = false;
+	c->fatal = false;
+	c->next_overload = false;
+	c->error_msg[0] = 0;
 }
 
 void stp_error(struct stp_context *c, const char *fmt, ...)

@@ -151,23 +151,23 @@ struct stp_session {
 };
 extern struct stp_session stp_session;
 
-/* Start a handler: limits reset, output empty, P as pp(). */
+/*
+ * Start a handler: limits reset, P as pp().  Between handlers a context
+ * is clean (no output, no error, no function call in progress): it
+ * starts zeroed and stp_context_finish, which runs after any handler that
+ * printed or failed, makes it so again.  So a hit resets only what every
+ * handler changes (docs/overhead.md: each store is on every hit's path).
+ */
 static inline void stp_context_start(struct stp_context *c, const char *pp,
 				     int64_t actions)
 {
 	c->probe_point = pp;
 	c->loc = "";
 	c->actions = actions;
-	c->nesting = 0;
-	c->error = false;
-	c->fatal = false;
-	c->next_overload = false;
-	c->error_msg[0] = 0;
-	c->out_len = 0;
 	c->re_groups = 0;
 }
-/* End a handler: flush its output, report its error, count it.  Most
- * handlers have neither: that test is inline. */
+/* End a handler: flush its output, report its error, count it, and leave
+ * the context clean.  Most handlers have neither: that test is inline. */
 void stp_context_finish(struct stp_context *c);
 static inline void stp_context_end(struct stp_context *c)
 {

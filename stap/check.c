@@ -77,44 +77,17 @@ bool check_format(const Node *call, const char *fmt, int nargs, Type *types)
 
 /* ---- walking the program ---- */
 
-typedef void (*Visit)(Node *n, void *ctx);
-
-static void walk(Node *n, Visit fn, void *ctx)
-{
-	int i;
-
-	if (!n)
-		return;
-	fn(n, ctx);
-	walk(n->lhs, fn, ctx);
-	walk(n->rhs, fn, ctx);
-	walk(n->cond, fn, ctx);
-	walk(n->then, fn, ctx);
-	walk(n->els, fn, ctx);
-	walk(n->init, fn, ctx);
-	walk(n->inc, fn, ctx);
-	walk(n->body, fn, ctx);
-	walk(n->value, fn, ctx);
-	walk(n->limit, fn, ctx);
-	for (i = 0; i < n->args.len; i++)
-		walk(n->args.v[i], fn, ctx);
-	for (i = 0; i < n->keys.len; i++)
-		walk(n->keys.v[i], fn, ctx);
-	for (i = 0; i < n->comps.len; i++)
-		walk(n->comps.v[i].index, fn, ctx);
-}
-
 static void walk_program(Visit fn, void *ctx)
 {
 	int i;
 
 	for (i = 0; i < S->func_list.len; i++)
 		if (S->func_list.v[i]->used)
-			walk(S->func_list.v[i]->body, fn, ctx);
+			walk_node(S->func_list.v[i]->body, fn, ctx);
 	for (i = 0; i < S->derived.len; i++)
 		if (S->derived.v[i]->used) {
-			walk(S->derived.v[i]->body, fn, ctx);
-			walk(S->derived.v[i]->cond, fn, ctx);
+			walk_node(S->derived.v[i]->body, fn, ctx);
+			walk_node(S->derived.v[i]->cond, fn, ctx);
 		}
 }
 
@@ -198,7 +171,7 @@ static void compute_writes(void)
 
 		if (!f->used)
 			continue;
-		walk(f->body, collect_writes, f);
+		walk_node(f->body, collect_writes, f);
 		for (k = 0; k < f->callees.len; k++)
 			vec_push(&f->callees.v[k]->callers, f);
 	}
@@ -250,8 +223,8 @@ static void check_foreach(Node *n, void *ctx)
 		return;
 	l.array = n->lhs->sym;
 	l.loop = n;
-	walk(n->body, modified_in_loop, &l);
-	walk(n->limit, modified_in_loop, &l);
+	walk_node(n->body, modified_in_loop, &l);
+	walk_node(n->limit, modified_in_loop, &l);
 }
 
 /* ---- single nodes ---- */

@@ -999,6 +999,31 @@ static void try_stmt(Emit *e, Node *n, int indent)
 	line(e, indent, "}");
 }
 
+/* The global statement S adds to, or NULL. */
+static Symbol *added_global(const Node *s)
+{
+	const Node *x = s->lhs;
+
+	if (s->kind != S_EXPR || !(x->kind == N_PREINC ||
+	    x->kind == N_POSTINC || (x->kind == N_ASSIGN &&
+	    (!strcmp(x->op, "+=") || !strcmp(x->op, "-=")))))
+		return NULL;
+	if (x->lhs->kind != N_VAR || x->lhs->sym->kind != SYM_GLOBAL ||
+	    !x->lhs->sym->add_only)
+		return NULL;
+	return x->lhs->sym;
+}
+
+/* An addition to an add_only global: one atomic add (find_add_only). */
+static void add_atomic(Emit *e, Node *x, int indent)
+{
+	bool minus = x->op[0] == '-';	/* -- or -= */
+
+	line(e, indent, "(void)__atomic_fetch_%s((uint64_t *)&%s, (uint64_t)(%s), "
+	     "__ATOMIC_RELAXED);", minus ? "sub" : "add", var_ref(x->lhs->sym),
+	     x->kind == N_ASSIGN ? expr(e, x->rhs) : "1");
+}
+
 static void stmt(Emit *e, Node *n, int indent)
 {
 	int i;
@@ -1019,7 +1044,10 @@ static void stmt(Emit *e, Node *n, int indent)
 	action(e, n, indent);
 	switch (n->kind) {
 	case S_EXPR:
-		line(e, indent, "(void)%s;", expr(e, n->lhs));
+		if (added_global(n))
+			add_atomic(e, n->lhs, indent);
+		else
+			line(e, indent, "(void)%s;", expr(e, n->lhs));
 		break;
 	case S_IF:
 		line(e, indent, "if (%s) {", expr(e, n->cond));
@@ -1259,13 +1287,14 @@ static void call_stub(Func *first, Func *f)
 typedef struct Locks {
 	VEC(Symbol *) syms;
 	VEC(bool) write;
+	Table seen;		/* the functions walked */
 } Locks;
 
 static void note_global(Locks *l, Symbol *s, bool write)
 {
 	int i;
 
-	if (!s || s->kind != SYM_GLOBAL)
+	if (!s || s->kind != SYM_GLOBAL || s->add_only)
 		return;
 	for (i = 0; i < l->syms.len; i++)
 		if (l->syms.v[i] == s) {
@@ -1274,16 +1303,6 @@ static void note_global(Locks *l, Symbol *s, bool write)
 		}
 	vec_push(&l->syms, s);
 	vec_push(&l->write, write);
-}
-
-static void globals_used(Locks *l, const Node *n, Table *seen);
-
-static void globals_of_func(Locks *l, Func *f, Table *seen)
-{
-	if (table_get(seen, f->cname))
-		return;
-	table_put(seen, f->cname, f);
-	globals_used(l, f->body, seen);
 }
 
 static Symbol *target_symbol(const Node *t)
@@ -1295,14 +1314,25 @@ static Symbol *target_symbol(const Node *t)
 	return NULL;
 }
 
-/* The globals a handler touches, through the functions it calls. */
-static void globals_used(Locks *l, const Node *n, Table *seen)
+/* Walk the bodies of the functions call N may run, once each. */
+static void walk_callees(const Node *n, Table *seen, Visit fn, void *ctx)
 {
 	const Func *g;
-	int i;
 
-	if (!n)
-		return;
+	for (g = n->func; g; g = g->overload)
+		if (g->params.len == n->args.len && g->used &&
+		    !table_get(seen, g->cname)) {
+			table_put(seen, g->cname, (void *)g);
+			walk_node(g->body, fn, ctx);
+		}
+}
+
+/* The globals a handler touches, through the functions it calls (a
+ * walk_node visitor). */
+static void note_use(Node *n, void *ctx)
+{
+	Locks *l = ctx;
+
 	switch (n->kind) {
 	case N_VAR:
 		note_global(l, n->sym, false);
@@ -1319,27 +1349,100 @@ static void globals_used(Locks *l, const Node *n, Table *seen)
 			note_global(l, n->lhs->sym, n->sort_dir != 0);
 		break;
 	case N_CALL:
-		for (g = n->func; g; g = g->overload)
-			if (g->params.len == n->args.len && g->used)
-				globals_of_func(l, (Func *)g, seen);
+		walk_callees(n, &l->seen, note_use, l);
 		break;
 	default:
 		break;
 	}
-	globals_used(l, n->lhs, seen);
-	globals_used(l, n->rhs, seen);
-	globals_used(l, n->cond, seen);
-	globals_used(l, n->then, seen);
-	globals_used(l, n->els, seen);
-	globals_used(l, n->init, seen);
-	globals_used(l, n->inc, seen);
-	globals_used(l, n->body, seen);
-	globals_used(l, n->limit, seen);
-	globals_used(l, n->value, seen);
-	for (i = 0; i < n->args.len; i++)
-		globals_used(l, n->args.v[i], seen);
-	for (i = 0; i < n->keys.len; i++)
-		globals_used(l, n->keys.v[i], seen);
+}
+
+/*
+ * Globals probes only add to.  A scalar that every probe but begin, end
+ * and error changes only by additions whose value is unused ("n++;",
+ * "n -= x;") and never otherwise reads needs no lock: each addition is
+ * one atomic add (as bpftrace's count() is one per-CPU add), where a
+ * lock would cost a compare-and-swap and a store on every hit.  Begin,
+ * end and error probes never run beside the others (the runtimes run
+ * them before arming and after disarming the rest), so they use it as
+ * any global.
+ */
+static const char *probe_kind(const Derived *d);
+
+typedef struct AddCount {
+	int uses, adds;
+} AddCount;
+
+static AddCount *add_count(Table *counts, const Symbol *g)
+{
+	AddCount *a = table_get(counts, g->cname);
+
+	if (!a) {
+		a = arena_alloc(sizeof(*a));
+		memset(a, 0, sizeof(*a));
+		table_put(counts, g->cname, a);
+	}
+	return a;
+}
+
+typedef struct AddWalk {
+	Table counts, seen;
+} AddWalk;
+
+/* Counts every use of a global and the uses that are additions: a global
+ * whose uses are all additions stays add_only. */
+static void note_add(Node *n, void *ctx)
+{
+	AddWalk *w = ctx;
+	Symbol *g;
+
+	if (n->kind == N_VAR && n->sym && n->sym->kind == SYM_GLOBAL)
+		add_count(&w->counts, n->sym)->uses++;
+	else if ((g = added_global(n)))
+		add_count(&w->counts, g)->adds++;
+	else if (n->kind == N_CALL)
+		walk_callees(n, &w->seen, note_add, w);
+}
+
+static bool session_probe(const Derived *d)
+{
+	const char *k = probe_kind(d);
+
+	return !strcmp(k, "STP_PROBE_BEGIN") || !strcmp(k, "STP_PROBE_END") ||
+	       !strcmp(k, "STP_PROBE_ERROR");
+}
+
+/* A kernel kprobe, whose own pre-handler calls its handler (khit.h). */
+static bool kprobe_hit(const Derived *d)
+{
+	return !strcmp(S->runtime, "kernel") &&
+	       !strcmp(probe_kind(d), "STP_PROBE_KPROBE");
+}
+
+static void find_add_only(void)
+{
+	AddWalk w = { 0 };
+	int i;
+
+	for (i = 0; i < S->global_list.len; i++) {
+		Symbol *g = S->global_list.v[i];
+
+		g->add_only = g->used && g->arity == 0 &&
+			      tyvar_type(g->ty) == TY_LONG;
+	}
+	for (i = 0; i < S->derived.len; i++) {
+		Derived *d = S->derived.v[i];
+
+		if (d->used && !session_probe(d)) {
+			walk_node(d->body, note_add, &w);
+			walk_node(d->cond, note_add, &w);
+		}
+	}
+	for (i = 0; i < S->global_list.len; i++) {
+		Symbol *g = S->global_list.v[i];
+		AddCount *a = g->add_only ? table_get(&w.counts, g->cname) : NULL;
+
+		g->add_only = a && a->adds > 0 && a->uses == a->adds;
+	}
 }
 
 static int by_index(const void *a, const void *b)
@@ -1354,13 +1457,12 @@ static void probe(Derived *d, int index)
 	Emit e = { 0 };
 	Buf members = { 0 };
 	Locks l = { 0 };
-	Table seen = { 0 };
 	const char *fr = arena_printf("fr_p%d", index);
 	int i;
 
 	e.label = "out";
-	globals_used(&l, d->body, &seen);
-	globals_used(&l, d->cond, &seen);
+	walk_node(d->body, note_use, &l);
+	walk_node(d->cond, note_use, &l);
 	/* A fixed order (the C names) avoids deadlock between handlers. */
 	for (i = 0; i < l.syms.len; i++) {
 		int k;
@@ -1377,7 +1479,11 @@ static void probe(Derived *d, int index)
 			}
 	}
 	frame_members(&members, &d->locals, 'l');
-	line(&e, 0, "static void probe_%d(struct stp_context *c)\n{", index);
+	/* A kprobe's pre-handler calls its handler directly (khit.h): the
+	 * compiler may inline it there, sparing a call and a return on
+	 * every hit. */
+	line(&e, 0, "static %svoid probe_%d(struct stp_context *c)\n{",
+	     kprobe_hit(d) ? "inline " : "", index);
 	line(&e, 1, "struct %s *f = (void *)c->frames;", fr);
 	line(&e, 1, "int locked = 0;");
 	line(&e, 0, "%s", "");
@@ -1438,10 +1544,13 @@ static void global(Buf *decl, Buf *init, Buf *fini, Symbol *g)
 	const char *n = g->cname;
 	int i;
 
-	buf_printf(decl, "static struct stp_lock *%s_lock;\n", n);
-	buf_printf(init, "\tif (!(%s_lock = stp_lock_new()))\n\t\treturn "
-		   "stp_init_error(\"the lock of %s\");\n", n, g->name);
-	buf_printf(fini, "\tstp_lock_free(%s_lock);\n", n);
+	if (!g->add_only) {	/* find_add_only: no lock */
+		buf_printf(decl, "static struct stp_lock *%s_lock;\n", n);
+		buf_printf(init, "\tif (!(%s_lock = stp_lock_new()))\n\t\t"
+			   "return stp_init_error(\"the lock of %s\");\n", n,
+			   g->name);
+		buf_printf(fini, "\tstp_lock_free(%s_lock);\n", n);
+	}
 	if (t == TY_STATS) {
 		hist_decl(decl, g);
 		hist_init(init, g);
@@ -1842,6 +1951,7 @@ void emit_program(FILE *out)
 	nlocs = 0;
 	name_symbols();
 	mark_overloads();
+	find_add_only();
 
 	for (i = 0; i < S->global_list.len; i++) {
 		Symbol *g = S->global_list.v[i];
@@ -1874,8 +1984,7 @@ void emit_program(FILE *out)
 		print_point(&pp, d->point);
 		/* A kernel kprobe's own pre-handler calls its handler
 		 * directly (khit.h): no indirect call on the hit's path. */
-		kp_hit = !strcmp(S->runtime, "kernel") &&
-			 !strcmp(probe_kind(d), "STP_PROBE_KPROBE");
+		kp_hit = kprobe_hit(d);
 		if (kp_hit)
 			buf_printf(&khits, "STP_KPROBE_HANDLER(%d, probe_%d)\n",
 				   nprobes, h);

@@ -176,6 +176,31 @@ static void clone_list(Node **v, int len, int cap, Node ***out)
 		(*out)[i] = clone_node(v[i]);
 }
 
+void walk_node(Node *n, Visit fn, void *ctx)
+{
+	int i;
+
+	if (!n)
+		return;
+	fn(n, ctx);
+	walk_node(n->lhs, fn, ctx);
+	walk_node(n->rhs, fn, ctx);
+	walk_node(n->cond, fn, ctx);
+	walk_node(n->then, fn, ctx);
+	walk_node(n->els, fn, ctx);
+	walk_node(n->init, fn, ctx);
+	walk_node(n->inc, fn, ctx);
+	walk_node(n->body, fn, ctx);
+	walk_node(n->value, fn, ctx);
+	walk_node(n->limit, fn, ctx);
+	for (i = 0; i < n->args.len; i++)
+		walk_node(n->args.v[i], fn, ctx);
+	for (i = 0; i < n->keys.len; i++)
+		walk_node(n->keys.v[i], fn, ctx);
+	for (i = 0; i < n->comps.len; i++)
+		walk_node(n->comps.v[i].index, fn, ctx);
+}
+
 /* Deep copy, for the bodies of probes that expand to several points. */
 Node *clone_node(const Node *n)
 {

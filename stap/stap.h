@@ -301,6 +301,7 @@ struct Symbol {
 	const Node *hist;	/* the @hist_* all uses of a statistic share */
 	const Node *variance;	/* the first @variance of a statistic */
 	const char *cname;	/* emit.c: its name in C */
+	bool add_only;		/* emit.c: probes only add to it (atomic) */
 };
 
 struct Func {
@@ -492,6 +493,9 @@ void diag_summary(void);
 File *parse_source(const Source *src);
 Node *new_node(NodeKind kind, const Token *tok);
 Node *clone_node(const Node *n);
+/* Call FN on N and every node under it, parents first. */
+typedef void (*Visit)(Node *n, void *ctx);
+void walk_node(Node *n, Visit fn, void *ctx);
 bool parse_number(const Token *t, int64_t *val);
 bool is_print_function(const char *name);
 

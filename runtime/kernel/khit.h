@@ -62,29 +62,33 @@ static __always_inline bool stp_timed_hit(void)
 #endif
 }
 
-/* Run a handler in this CPU's context; false when it did not run (the
- * context busy: counted as skipped, or the session ending). */
-static __always_inline bool stp_hit(const struct stp_probe *p,
-				    const struct stp_probe_hit *h,
-				    int64_t actions)
+/*
+ * Run a handler in this CPU's context; false when it did not run (the
+ * context busy: counted as skipped, or the session ending).  SESSION: a
+ * begin, end or error probe, which runs while the session ends too and
+ * does not count against the overload threshold.  PREEMPTIBLE: the
+ * caller may run with preemption on; kprobe handlers never do (int3,
+ * optimized and ftrace-based kprobes all call them with it off), so their
+ * path leaves the count alone.  Both are constants at each call.
+ */
+static __always_inline bool __stp_hit(const struct stp_probe *p,
+				      const struct stp_probe_hit *h,
+				      int64_t actions, bool session,
+				      bool preemptible)
 {
-	/* begin, end and error probes run while the session ends too, and
-	 * do not count against the overload threshold. */
-	bool session = p->kind == STP_PROBE_BEGIN || p->kind == STP_PROBE_END ||
-		       p->kind == STP_PROBE_ERROR;
 	struct stp_context *c;
-	bool timed;
+	bool timed, ran = false;
 	u64 t0 = 0;
 
-	preempt_disable();
+	if (preemptible)
+		preempt_disable();
 	c = stp_contexts[smp_processor_id()];
-	if (READ_ONCE(c->busy) ||
-	    (READ_ONCE(stp_session.exit_requested) && !session)) {
-		if (READ_ONCE(c->busy))
-			stp_skip(p->pp);
-		preempt_enable();
-		return false;
+	if (unlikely(READ_ONCE(c->busy))) {
+		stp_skip(p->pp);
+		goto out;
 	}
+	if (unlikely(READ_ONCE(stp_session.exit_requested)) && !session)
+		goto out;
 	WRITE_ONCE(c->busy, 1);
 	timed = !session && stp_timed_hit();
 	if (timed)
@@ -99,18 +103,32 @@ static __always_inline bool stp_hit(const struct stp_probe *p,
 	if (timed)
 		stp_account(c, t0);
 	WRITE_ONCE(c->busy, 0);
-	if (READ_ONCE(stp_session.exit_requested) && !xchg(&stp_exit_sent, 1))
+	ran = true;
+	if (unlikely(READ_ONCE(stp_session.exit_requested)) &&
+	    !xchg(&stp_exit_sent, 1))
 		stp_control_send("EXIT\n");
-	preempt_enable();
-	return true;
+out:
+	if (preemptible)
+		preempt_enable();
+	return ran;
 }
 
-/* The pre-handler prog.c makes for kprobe N: its handler called directly. */
+static __always_inline bool stp_hit(const struct stp_probe *p,
+				    const struct stp_probe_hit *h,
+				    int64_t actions)
+{
+	return __stp_hit(p, h, actions, p->kind == STP_PROBE_BEGIN ||
+			 p->kind == STP_PROBE_END || p->kind == STP_PROBE_ERROR,
+			 true);
+}
+
+/* The pre-handler prog.c makes for kprobe N: its handler called directly
+ * (and inlined, prog.c's handlers being inline). */
 #define STP_KPROBE_HANDLER(n, fn)                                             \
 	static int stp_kp_##n(struct kprobe *kp, struct pt_regs *regs)       \
 	{                                                                    \
 		struct stp_probe_hit h = { .regs = regs, .handler = fn };    \
-		stp_hit(&stp_probes[n], &h, MAXACTION);                      \
+		__stp_hit(&stp_probes[n], &h, MAXACTION, false, false);      \
 		return 0;                                                    \
 	}
 

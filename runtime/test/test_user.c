@@ -335,8 +335,13 @@ static void test_init_and_output(void)
 
 /* ---- the context's operations, directly ---- */
 
+/* Each case starts as a handler does, on a clean context: what
+ * stp_context_finish leaves after a failed handler (checked below). */
 static void start(void)
 {
+	ctx.error = ctx.fatal = ctx.next_overload = false;
+	ctx.error_msg[0] = 0;
+	ctx.out_len = 0;
 	stp_context_start(&ctx, "begin", 100);
 }
 
@@ -356,8 +361,15 @@ static void test_divide_and_errors(void)
 	EXPECT_STR(ctx.error_msg, "MAXACTION exceeded");
 	stp_fatal(&ctx, "second");
 	EXPECT_STR(ctx.error_msg, "MAXACTION exceeded");
-	start();
-	EXPECT(!ctx.error && !ctx.fatal && ctx.out_len == 0);
+	/* finish reports it (on stderr here), ends the session and leaves
+	 * the context clean for the next hit */
+	ctx.next_overload = true;
+	stp_print_string(&ctx, "x");
+	stp_context_finish(&ctx);
+	EXPECT(!ctx.error && !ctx.fatal && !ctx.next_overload &&
+	       ctx.out_len == 0 && !ctx.error_msg[0]);
+	EXPECT(stp_session.exit_requested && stp_session.errors == 1);
+	stp_session = (struct stp_session){ 0 };
 }
 
 static void test_maps_and_stats(void)
