@@ -31,7 +31,7 @@ $(STAP_ASAN): $(STAP_SRCS) stap/stap.h
 # SystemTap's own tests from PEER_DIR), then the peer verdicts.  The test
 # files are named, as runtest would also enter the stapgrid.* folders.
 STAP_SUITES  = parse.exp limits.exp sem.exp cli.exp roundtrip.exp fuzz.exp \
-	       run.exp session.exp
+	       run.exp session.exp locks.exp
 # Programs built by the tests go to a cache of their own.
 STAP_TEST_CACHE = SYSTEMTAP_DIR=$(abspath $(BUILD))/stap-cache
 STAP_RUNTEST = $(STAP_TEST_CACHE) runtest --tool stap --srcdir harness \

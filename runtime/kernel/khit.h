@@ -33,17 +33,34 @@
 /*
  * Timing every hit would cost two clock reads, much of a short handler's
  * whole cost (under emulation each is a call out of the translated code):
- * one hit in STP_OVERLOAD_SAMPLE is timed and counts for that many.  A
- * CPU that spends over the threshold in handlers is still caught, within
- * that many hits.
+ * one hit in STP_OVERLOAD_SAMPLE (a power of two) is timed and counts for
+ * that many.  A CPU that spends over the threshold in handlers is still
+ * caught, within that many hits.  A timed hit longer than
+ * STP_OVERLOAD_LONG ns is not multiplied: the CPU may have been away
+ * during it (an interrupt, the host's scheduler, another vCPU's turn
+ * under TCG's round robin, up to 100 ms), and sixteen times that would
+ * end a session that is not overloaded.  It counts once, and the next
+ * STP_OVERLOAD_EACH hits are each timed, so handlers that are really
+ * long are measured hit by hit (stp_account).
  */
 #ifndef STP_OVERLOAD_SAMPLE
 #define STP_OVERLOAD_SAMPLE 16
+#endif
+#ifndef STP_OVERLOAD_LONG
+#define STP_OVERLOAD_LONG 100000LL
+#endif
+#ifndef STP_OVERLOAD_EACH
+#define STP_OVERLOAD_EACH 64
+#endif
+#if STP_OVERLOAD_SAMPLE & (STP_OVERLOAD_SAMPLE - 1)
+#error "STP_OVERLOAD_SAMPLE must be a power of two"
 #endif
 
 struct stp_overload {
 	u64 start, spent;
 	unsigned int hits;
+	unsigned int every;	/* STP_OVERLOAD_SAMPLE - 1: each hit timed */
+	unsigned int each;	/* hits left to time one by one */
 };
 DECLARE_PER_CPU(struct stp_overload, stp_overload);
 
@@ -56,7 +73,9 @@ void stp_account(struct stp_context *c, u64 t0);
 static __always_inline bool stp_timed_hit(void)
 {
 #ifndef STP_NO_OVERLOAD
-	return ++this_cpu_ptr(&stp_overload)->hits % STP_OVERLOAD_SAMPLE == 0;
+	struct stp_overload *o = this_cpu_ptr(&stp_overload);
+
+	return (++o->hits & (STP_OVERLOAD_SAMPLE - 1 - o->every)) == 0;
 #else
 	return false;
 #endif

@@ -83,13 +83,23 @@ void stp_account(struct stp_context *c, u64 t0)
 {
 #ifndef STP_NO_OVERLOAD
 	struct stp_overload *o = this_cpu_ptr(&stp_overload);
-	u64 now = local_clock();
+	u64 now = local_clock(), spent = now - t0;
+	bool each = o->every;
+	u64 weight = each ? 1 : STP_OVERLOAD_SAMPLE;
 
 	if (now - o->start > STP_OVERLOAD_INTERVAL) {
 		o->start = now;
 		o->spent = 0;
 	}
-	o->spent += (now - t0) * STP_OVERLOAD_SAMPLE;
+	if (spent > STP_OVERLOAD_LONG) {
+		/* counts once; the next hits are each timed (khit.h) */
+		weight = 1;
+		o->every = STP_OVERLOAD_SAMPLE - 1;
+		o->each = STP_OVERLOAD_EACH;
+	} else if (each && --o->each == 0) {
+		o->every = 0;
+	}
+	o->spent += spent * weight;
 	if (o->spent > STP_OVERLOAD_THRESHOLD &&
 	    !READ_ONCE(stp_session.exit_requested)) {
 		stp_control_send("ERROR: probe overhead exceeded threshold\n");
