@@ -1433,8 +1433,12 @@ static void find_add_only(void)
 		Derived *d = S->derived.v[i];
 
 		if (d->used && !session_probe(d)) {
+			int k;
+
 			walk_node(d->body, note_add, &w);
 			walk_node(d->cond, note_add, &w);
+			for (k = 0; k < d->entries.len; k++)	/* @entry() */
+				walk_node(d->entries.v[k], note_add, &w);
 		}
 	}
 	for (i = 0; i < S->global_list.len; i++) {
