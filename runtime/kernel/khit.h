@@ -69,7 +69,8 @@ extern int stp_exit_sent;			/* "EXIT" told to staprun */
 /* A timed hit's time, against the threshold. */
 void stp_account(struct stp_context *c, u64 t0);
 
-/* This hit is the one of STP_OVERLOAD_SAMPLE that is timed. */
+/* This hit is timed: one in STP_OVERLOAD_SAMPLE, or each one for a while
+ * after a long one (stp_account). */
 static __always_inline bool stp_timed_hit(void)
 {
 #ifndef STP_NO_OVERLOAD
