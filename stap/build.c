@@ -192,7 +192,7 @@ static void front_key(char *hex)
 	sha256_hex(&h, hex);
 }
 
-static const char *cache_dir(void)
+const char *cache_dir(void)
 {
 	const char *dir = getenv("SYSTEMTAP_DIR");
 	const char *home = getenv("HOME");

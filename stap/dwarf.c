@@ -35,6 +35,8 @@
 #include <gelf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "stap.h"
@@ -58,6 +60,8 @@ typedef struct DwFile {
 	uint64_t init_lo, init_hi;	/* the kernel's .init.text: freed */
 	uint64_t exit_lo, exit_hi;	/* .exit.text: not in the image */
 	Table scans;			/* spec -> DwSiteVec, once each */
+	const char *build_id;
+	struct DwIndex *index;		/* its functions by name (built once) */
 	/* BTF twins of DWARF types: pointer types of an id, found on
 	 * demand by one pass over the (module's split) BTF. */
 	const struct btf *btf;
@@ -242,6 +246,7 @@ static bool try_open(const char *path)
 		return false;
 	}
 	f->path = path;
+	f->build_id = id;
 	f->cfi = dwarf_getcfi(f->dw);
 	read_sections(f);
 	D.anchor = dwarf_symbol("kfree");
@@ -342,6 +347,15 @@ static DwFile *module_dwarf(const char *name)
 						       -1) : NULL;
 		if (f->mod && dwfl_report_end(f->dwfl, NULL, NULL) == 0 &&
 		    (f->dw = dwfl_module_getdwarf(f->mod, &bias))) {
+			const unsigned char *bits;
+			GElf_Addr at;
+			int len = dwfl_module_build_id(f->mod, &bits, &at);
+			Buf id = { 0 };
+
+			for (int k = 0; k < len; k++)
+				buf_printf(&id, "%02x", bits[k]);
+			f->build_id = len > 0 ? arena_strdup(id.s) : NULL;
+			buf_free(&id);
 			f->path = paths[i];
 			f->cfi = dwfl_module_dwarf_cfi(f->mod, &bias);
 			f->btf = kernel_module_btf(name);
@@ -791,41 +805,6 @@ static void found(Scan *sc, Dwarf_Die *die, const char *name, bool inlined)
 	vec_push(sc->out, new_site(sc, die, name, pc, inlined));
 }
 
-/* Functions, their inlined copies and blocks: the code-bearing DIEs. */
-static void scan_children(Scan *sc, Dwarf_Die *parent)
-{
-	Dwarf_Die d;
-
-	if (dwarf_child(parent, &d) != 0)
-		return;
-	do {
-		int tag = dwarf_tag(&d);
-		const char *name, *saved = sc->outer;
-		uint64_t saved_off = sc->outer_off;
-		Dwarf_Addr pc;
-
-		if (tag == DW_TAG_lexical_block) {
-			scan_children(sc, &d);
-			continue;
-		}
-		if (tag != DW_TAG_subprogram &&
-		    tag != DW_TAG_inlined_subroutine)
-			continue;
-		if (tag == DW_TAG_subprogram && !entry_of(&d, &pc))
-			continue;	/* a declaration or abstract */
-		name = dwarf_diename(&d);
-		if (tag == DW_TAG_subprogram) {
-			sc->outer = name;
-			sc->outer_off = dwarf_dieoffset(&d);
-		}
-		if (name && glob_match(sc->spec->func, name))
-			found(sc, &d, name, tag == DW_TAG_inlined_subroutine);
-		scan_children(sc, &d);
-		sc->outer = saved;
-		sc->outer_off = saved_off;
-	} while (dwarf_siblingof(&d, &d) == 0);
-}
-
 /* Can a CU hold a match?  A .c pattern names its CU; a header any. */
 static bool cu_may_match(const Spec *sp, const char *cu_name)
 {
@@ -834,6 +813,288 @@ static bool cu_may_match(const Spec *sp, const char *cu_name)
 	if (!sp->file || n < 2 || strcmp(sp->file + n - 2, ".c"))
 		return true;
 	return file_matches(sp->file, cu_name);
+}
+
+/*
+ * The function index: every code-bearing DIE scan_children would visit
+ * (an out-of-line function with code, an inlined copy), by name, with
+ * its CU and the out-of-line function it is in.  A lookup then reads only
+ * the DIEs whose names match, where a scan reads every DIE of the kernel
+ * (about 9 G instructions for Debian's vmlinux: most of a cold -p4).  It
+ * is built by one scan, on the first lookup in a file (the kernel's or a
+ * module's), and kept in the cache under the file's build id
+ * (CACHE/dwarf/ID.idx), so later runs map it and scan nothing.  Entries are by name, then DIE offset:
+ * the order a scan finds them, so sites come out exactly as a scan's.
+ */
+#define IDX_MAGIC "stapdwx1"
+
+typedef struct IdxEntry {
+	uint64_t die, cu, outer;
+	uint32_t name;			/* offset in the strings */
+	uint32_t inlined;
+} IdxEntry;
+
+typedef struct IdxName {
+	uint32_t str, first, count;	/* entries first .. first + count */
+} IdxName;
+
+typedef struct IdxHeader {
+	char magic[8];
+	uint64_t nnames, nentries, strsize;
+	char build_id[48];
+} IdxHeader;
+
+typedef struct DwIndex {
+	const IdxName *names;
+	const IdxEntry *entries;
+	const char *strs;
+	uint64_t nnames, nentries;
+} DwIndex;
+
+typedef struct IdxBuild {
+	VEC(IdxEntry) e;
+	Buf strs;
+	Table ids;			/* name -> its string offset + 1 */
+	uint64_t cu, outer;
+} IdxBuild;
+
+static void index_children(IdxBuild *b, Dwarf_Die *parent)
+{
+	Dwarf_Die d;
+
+	if (dwarf_child(parent, &d) != 0)
+		return;
+	do {
+		int tag = dwarf_tag(&d);
+		uint64_t saved = b->outer;
+		const char *name;
+		Dwarf_Addr pc;
+		uintptr_t id;
+
+		if (tag == DW_TAG_lexical_block) {
+			index_children(b, &d);
+			continue;
+		}
+		if (tag != DW_TAG_subprogram &&
+		    tag != DW_TAG_inlined_subroutine)
+			continue;
+		if (tag == DW_TAG_subprogram && !entry_of(&d, &pc))
+			continue;
+		if (tag == DW_TAG_subprogram)
+			b->outer = dwarf_dieoffset(&d);
+		if ((name = dwarf_diename(&d))) {
+			if (!(id = (uintptr_t)table_get(&b->ids, name))) {
+				id = (uintptr_t)b->strs.len + 1;
+				buf_puts(&b->strs, name);
+				buf_putc(&b->strs, 0);
+				table_put(&b->ids, arena_strdup(name), (void *)id);
+			}
+			vec_push(&b->e, ((IdxEntry){ dwarf_dieoffset(&d), b->cu,
+				 b->outer, (uint32_t)(id - 1),
+				 tag == DW_TAG_inlined_subroutine }));
+		}
+		index_children(b, &d);
+		b->outer = saved;
+	} while (dwarf_siblingof(&d, &d) == 0);
+}
+
+static int by_name_then_die(const void *a, const void *b)
+{
+	const IdxEntry *x = a, *y = b;
+
+	if (x->name != y->name)
+		return x->name < y->name ? -1 : 1;
+	return (x->die > y->die) - (x->die < y->die);
+}
+
+static DwIndex *build_index(void)
+{
+	IdxBuild b = { 0 };
+	DwIndex *ix = NEW(DwIndex);
+	VEC(IdxName) names = { 0 };
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	int i;
+
+	buf_putc(&b.strs, 0);	/* offset 0: no name */
+	while (dwarf_nextcu(F->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu;
+
+		if (dwarf_offdie(F->dw, off + hsize, &cu)) {
+			b.cu = off + hsize;
+			b.outer = 0;
+			index_children(&b, &cu);
+		}
+		off = next;
+	}
+	if (b.e.len)
+		qsort(b.e.v, (size_t)b.e.len, sizeof(IdxEntry), by_name_then_die);
+	for (i = 0; i < b.e.len; i++)
+		if (!names.len || names.v[names.len - 1].str != b.e.v[i].name)
+			vec_push(&names, ((IdxName){ b.e.v[i].name, (uint32_t)i, 1 }));
+		else
+			names.v[names.len - 1].count++;
+	ix->names = names.v;
+	ix->nnames = (uint64_t)names.len;
+	ix->entries = b.e.v;
+	ix->nentries = (uint64_t)b.e.len;
+	ix->strs = arena_alloc(b.strs.len);
+	memcpy((char *)ix->strs, b.strs.s, b.strs.len);
+	buf_free(&b.strs);
+	return ix;
+}
+
+static const char *index_path(void)
+{
+	return arena_printf("%s/dwarf/%s.idx", cache_dir(), F->build_id);
+}
+
+/* Every offset of a mapped index inside it: a damaged file is rebuilt,
+ * never read out of bounds. */
+static bool index_sane(const DwIndex *ix, uint64_t strsize)
+{
+	uint64_t i;
+
+	if (!strsize || ix->strs[strsize - 1])
+		return false;
+	for (i = 0; i < ix->nnames; i++)
+		if (ix->names[i].str >= strsize ||
+		    (uint64_t)ix->names[i].first + ix->names[i].count >
+		    ix->nentries)
+			return false;
+	for (i = 0; i < ix->nentries; i++)
+		if (ix->entries[i].name >= strsize)
+			return false;
+	return true;
+}
+
+/* The cached index of F, mapped; NULL if there is none or it is not F's. */
+static DwIndex *load_index(void)
+{
+	int fd = open(index_path(), O_RDONLY | O_CLOEXEC);
+	DwIndex *ix = NULL;
+	const IdxHeader *h;
+	struct stat st;
+	void *m;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) != 0 || (size_t)st.st_size < sizeof(*h) ||
+	    (m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
+		      0)) == MAP_FAILED) {
+		close(fd);
+		return NULL;
+	}
+	close(fd);
+	h = m;
+	if (!memcmp(h->magic, IDX_MAGIC, 8) && !strcmp(h->build_id, F->build_id) &&
+	    sizeof(*h) + h->nnames * sizeof(IdxName) + h->nentries *
+	    sizeof(IdxEntry) + h->strsize == (uint64_t)st.st_size) {
+		ix = NEW(DwIndex);
+		ix->nnames = h->nnames;
+		ix->nentries = h->nentries;
+		ix->names = (const IdxName *)(h + 1);
+		ix->entries = (const IdxEntry *)(ix->names + h->nnames);
+		ix->strs = (const char *)(ix->entries + h->nentries);
+		if (!index_sane(ix, h->strsize))
+			ix = NULL;
+	}
+	if (!ix)
+		munmap(m, (size_t)st.st_size);	/* stale or damaged: rebuilt */
+	return ix;
+}
+
+/* Into the cache, whole or not at all (a temporary file renamed). */
+static void save_index(const DwIndex *ix, size_t strsize)
+{
+	const char *path = index_path(), *tmp = arena_printf("%s.%d", path,
+							      (int)getpid());
+	IdxHeader h = { .nnames = ix->nnames, .nentries = ix->nentries,
+			.strsize = strsize };
+	FILE *out;
+	bool ok;
+
+	memcpy(h.magic, IDX_MAGIC, 8);
+	snprintf(h.build_id, sizeof(h.build_id), "%s", F->build_id);
+	if (!make_dirs(arena_printf("%s/dwarf", cache_dir())) ||
+	    !(out = fopen(tmp, "wb")))
+		return;		/* no cache: the next run scans again */
+	ok = fwrite(&h, sizeof(h), 1, out) == 1 &&
+	     fwrite(ix->names, sizeof(IdxName), ix->nnames, out) == ix->nnames &&
+	     fwrite(ix->entries, sizeof(IdxEntry), ix->nentries, out) ==
+	     ix->nentries && fwrite(ix->strs, 1, strsize, out) == strsize;
+	if (fclose(out) != 0 || !ok || rename(tmp, path) != 0)
+		unlink(tmp);
+}
+
+static DwIndex *file_index(void)
+{
+	size_t strsize = 0;
+
+	if (F->index)
+		return F->index;
+	if (F->build_id && (F->index = load_index()))
+		return F->index;
+	F->index = build_index();
+	if (F->index->nnames) {
+		const IdxName *last = &F->index->names[F->index->nnames - 1];
+
+		strsize = last->str + strlen(F->index->strs + last->str) + 1;
+	}
+	if (F->build_id)
+		save_index(F->index, strsize);
+	return F->index;
+}
+
+static int by_die(const void *a, const void *b)
+{
+	const IdxEntry *x = *(const IdxEntry *const *)a;
+	const IdxEntry *y = *(const IdxEntry *const *)b;
+
+	return (x->die > y->die) - (x->die < y->die);
+}
+
+/* What scanning every CU would find, from the index: the entries whose
+ * names match, in DIE order, each with its CU and outer function. */
+static void scan_index(Scan *sc)
+{
+	const DwIndex *ix = file_index();
+	VEC(const IdxEntry *) hits = { 0 };
+	uint64_t cu = 0, i;
+	bool cu_ok = false;
+	int k;
+
+	for (i = 0; i < ix->nnames; i++) {
+		const IdxName *n = &ix->names[i];
+
+		if (glob_match(sc->spec->func, ix->strs + n->str))
+			for (uint32_t j = 0; j < n->count; j++)
+				vec_push(&hits, &ix->entries[n->first + j]);
+	}
+	if (hits.len)
+		qsort(hits.v, (size_t)hits.len, sizeof(*hits.v), by_die);
+	for (k = 0; k < hits.len; k++) {
+		const IdxEntry *e = hits.v[k];
+		Dwarf_Die die, outer;
+		Dwarf_Attribute attr;
+
+		if (e->cu != cu) {
+			cu = e->cu;
+			cu_ok = dwarf_offdie(F->dw, cu, &sc->cu) != NULL;
+			if (cu_ok) {
+				sc->dir = dwarf_formstring(dwarf_attr(&sc->cu,
+						DW_AT_comp_dir, &attr));
+				cu_ok = cu_may_match(sc->spec, relative(
+						dwarf_diename(&sc->cu), sc->dir));
+			}
+		}
+		if (!cu_ok || !dwarf_offdie(F->dw, e->die, &die))
+			continue;
+		sc->outer_off = e->outer;
+		sc->outer = e->outer && dwarf_offdie(F->dw, e->outer, &outer) ?
+			    dwarf_diename(&outer) : NULL;
+		found(sc, &die, ix->strs + e->name, e->inlined);
+	}
 }
 
 static int by_address(const void *a, const void *b)
@@ -877,8 +1138,6 @@ int dwarf_sites(const char *module, const char *text, int which,
 	DwSiteVec *v;
 	Spec sp = { .statement = statement, .which = which, .label = label };
 	Scan sc = { 0 };
-	Dwarf_Off off = 0, next;
-	size_t hsize;
 
 	F = module ? module_dwarf(module) : &D.kernel;
 	if (!F || !F->dw) {
@@ -902,20 +1161,7 @@ int dwarf_sites(const char *module, const char *text, int which,
 	v = NEW(DwSiteVec);
 	sc.spec = &sp;
 	sc.out = v;
-	while (dwarf_nextcu(F->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
-		Dwarf_Attribute attr;
-
-		sc.outer = NULL;
-		sc.outer_off = 0;
-		if (dwarf_offdie(F->dw, off + hsize, &sc.cu)) {
-			sc.dir = dwarf_formstring(dwarf_attr(&sc.cu,
-					DW_AT_comp_dir, &attr));
-			if (cu_may_match(&sp, relative(dwarf_diename(&sc.cu),
-						       sc.dir)))
-				scan_children(&sc, &sc.cu);
-		}
-		off = next;
-	}
+	scan_index(&sc);
 	if (v->len)
 		qsort(v->v, (size_t)v->len, sizeof(DwSite *), by_address);
 	dedupe(v);

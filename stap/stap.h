@@ -732,6 +732,8 @@ int build_and_run(void);
  * -1 on a miss. */
 int front_cache_run(void);
 bool make_dirs(const char *path);
+/* $SYSTEMTAP_DIR/cache, or ~/.systemtap/cache. */
+const char *cache_dir(void);
 /* TEXT into PATH; false after saying why (unless QUIET). */
 bool write_text(const char *path, const char *text, bool quiet);
 /* A fresh /tmp/stapXXXXXX (NULL after saying why); done_temp_dir
