@@ -32,18 +32,28 @@ static char control[CONTROL_SIZE];
 static size_t control_head, control_tail;	/* bytes written, read */
 static DEFINE_RAW_SPINLOCK(control_lock);
 
+/*
+ * The relay files are made by stp_transport_init, after relay_open has
+ * made every CPU's buffer without files (no base name).  Were relay_open
+ * to make them, a failure to make a CPU's file after the first would
+ * leak the first CPU's buffer: Linux 6.1's relay_open_buf frees the
+ * failed buffer through relay_destroy_buf, which clears the per-CPU slot
+ * of buf->cpu, not yet set (0), so relay_open's cleanup no longer finds
+ * CPU 0's buffer.  torture's fault-injection found the leak (2.9 MB of
+ * MemAvailable).  Asked without a name, the callback only has to say the
+ * buffer is per-CPU and return a dentry relay does not use.
+ */
 static struct dentry *create_buf_file(const char *filename,
 				      struct dentry *parent, umode_t mode,
 				      struct rchan_buf *buf, int *is_global)
 {
 	*is_global = 0;
-	return debugfs_create_file(filename, 0400, parent, buf,
-				   &relay_file_operations);
+	return dir;
 }
 
+/* The buffers relay_open made have no dentry: ours are removed with dir. */
 static int remove_buf_file(struct dentry *dentry)
 {
-	debugfs_remove(dentry);
 	return 0;
 }
 
@@ -51,6 +61,24 @@ static const struct rchan_callbacks relay_callbacks = {
 	.create_buf_file = create_buf_file,
 	.remove_buf_file = remove_buf_file,
 };
+
+/* traceN for each online CPU's buffer; a CPU that comes online later has
+ * a buffer (relay's hotplug callback) that staprun does not read. */
+static int make_relay_files(void)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu) {
+		struct rchan_buf *buf = *per_cpu_ptr(chan->buf, cpu);
+		char name[24];
+
+		snprintf(name, sizeof(name), "trace%u", cpu);
+		if (!buf || IS_ERR_OR_NULL(debugfs_create_file(name, 0400, dir,
+				buf, &relay_file_operations)))
+			return -ENOMEM;
+	}
+	return 0;
+}
 
 /* Any context: one record per sub-buffer's worth of output. */
 void stp_transport_write(const char *data, size_t len)
@@ -158,13 +186,14 @@ int stp_transport_init(const char *name, size_t subbuf, size_t nsubbufs)
 	if (IS_ERR_OR_NULL(dir))
 		return -ENOENT;
 	subbuf_size = subbuf;
-	chan = relay_open("trace", dir, subbuf, nsubbufs, &relay_callbacks,
+	chan = relay_open(NULL, NULL, subbuf, nsubbufs, &relay_callbacks,
 			  NULL);
 	/* Without .cmd staprun could not drive the session: a failed load
 	 * (out of memory) rather than a module nobody can talk to.  The
 	 * caller's cleanup (stp_transport_exit) removes what was made. */
-	if (!chan || IS_ERR_OR_NULL(debugfs_create_file(".cmd", 0600, dir, NULL,
-							&control_fops)))
+	if (!chan || make_relay_files() ||
+	    IS_ERR_OR_NULL(debugfs_create_file(".cmd", 0600, dir, NULL,
+					       &control_fops)))
 		return -ENOMEM;
 	return 0;
 }
