@@ -167,20 +167,27 @@ static int module_candidates(const char *rel_path, const char ***out)
 	return v.len;
 }
 
-static const char *hex_build_id(Elf *elf)
+/* A build id's N bytes in hex; NULL when there are none. */
+static const char *hex_id(const unsigned char *id, ssize_t n)
 {
-	const void *id;
-	ssize_t n = dwelf_elf_gnu_build_id(elf, &id);
 	Buf b = { 0 };
 	const char *s;
 
 	if (n <= 0)
 		return NULL;
 	for (ssize_t i = 0; i < n; i++)
-		buf_printf(&b, "%02x", ((const unsigned char *)id)[i]);
+		buf_printf(&b, "%02x", id[i]);
 	s = arena_strdup(b.s);
 	buf_free(&b);
 	return s;
+}
+
+static const char *hex_build_id(Elf *elf)
+{
+	const void *id;
+	ssize_t n = dwelf_elf_gnu_build_id(elf, &id);
+
+	return hex_id(id, n);
 }
 
 /* The kernel's .init.text and .exit.text: no probe goes there. */
@@ -347,15 +354,11 @@ static DwFile *module_dwarf(const char *name)
 						       -1) : NULL;
 		if (f->mod && dwfl_report_end(f->dwfl, NULL, NULL) == 0 &&
 		    (f->dw = dwfl_module_getdwarf(f->mod, &bias))) {
-			const unsigned char *bits;
+			const unsigned char *bits = NULL;
 			GElf_Addr at;
 			int len = dwfl_module_build_id(f->mod, &bits, &at);
-			Buf id = { 0 };
 
-			for (int k = 0; k < len; k++)
-				buf_printf(&id, "%02x", bits[k]);
-			f->build_id = len > 0 ? arena_strdup(id.s) : NULL;
-			buf_free(&id);
+			f->build_id = hex_id(bits, len);
 			f->path = paths[i];
 			f->cfi = dwfl_module_dwarf_cfi(f->mod, &bias);
 			f->btf = kernel_module_btf(name);
@@ -816,15 +819,16 @@ static bool cu_may_match(const Spec *sp, const char *cu_name)
 }
 
 /*
- * The function index: every code-bearing DIE scan_children would visit
- * (an out-of-line function with code, an inlined copy), by name, with
- * its CU and the out-of-line function it is in.  A lookup then reads only
- * the DIEs whose names match, where a scan reads every DIE of the kernel
- * (about 9 G instructions for Debian's vmlinux: most of a cold -p4).  It
- * is built by one scan, on the first lookup in a file (the kernel's or a
- * module's), and kept in the cache under the file's build id
- * (CACHE/dwarf/ID.idx), so later runs map it and scan nothing.  Entries are by name, then DIE offset:
- * the order a scan finds them, so sites come out exactly as a scan's.
+ * The function index: every code-bearing DIE (an out-of-line function
+ * with code, an inlined copy; lexical blocks are walked through), by
+ * name, with its CU and the out-of-line function it is in.  A lookup then
+ * reads only the DIEs whose names match, where a scan reads every DIE of
+ * the kernel (about 9 G instructions for Debian's vmlinux: most of a cold
+ * -p4).  It is built by one scan, on the first lookup in a file (the
+ * kernel's or a module's), and kept in the cache under the file's build
+ * id (CACHE/dwarf/ID.idx), so later runs map it and scan nothing.
+ * Entries are by name, then DIE offset: the order a scan finds them, so
+ * sites come out exactly as a scan's.
  */
 #define IDX_MAGIC "stapdwx1"
 
@@ -848,7 +852,7 @@ typedef struct DwIndex {
 	const IdxName *names;
 	const IdxEntry *entries;
 	const char *strs;
-	uint64_t nnames, nentries;
+	uint64_t nnames, nentries, strsize;
 } DwIndex;
 
 typedef struct IdxBuild {
@@ -938,6 +942,7 @@ static DwIndex *build_index(void)
 	ix->nnames = (uint64_t)names.len;
 	ix->entries = b.e.v;
 	ix->nentries = (uint64_t)b.e.len;
+	ix->strsize = b.strs.len;
 	ix->strs = arena_alloc(b.strs.len);
 	memcpy((char *)ix->strs, b.strs.s, b.strs.len);
 	buf_free(&b.strs);
@@ -951,9 +956,9 @@ static const char *index_path(void)
 
 /* Every offset of a mapped index inside it: a damaged file is rebuilt,
  * never read out of bounds. */
-static bool index_sane(const DwIndex *ix, uint64_t strsize)
+static bool index_sane(const DwIndex *ix)
 {
-	uint64_t i;
+	uint64_t i, strsize = ix->strsize;
 
 	if (!strsize || ix->strs[strsize - 1])
 		return false;
@@ -996,7 +1001,8 @@ static DwIndex *load_index(void)
 		ix->names = (const IdxName *)(h + 1);
 		ix->entries = (const IdxEntry *)(ix->names + h->nnames);
 		ix->strs = (const char *)(ix->entries + h->nentries);
-		if (!index_sane(ix, h->strsize))
+		ix->strsize = h->strsize;
+		if (!index_sane(ix))
 			ix = NULL;
 	}
 	if (!ix)
@@ -1005,12 +1011,12 @@ static DwIndex *load_index(void)
 }
 
 /* Into the cache, whole or not at all (a temporary file renamed). */
-static void save_index(const DwIndex *ix, size_t strsize)
+static void save_index(const DwIndex *ix)
 {
 	const char *path = index_path(), *tmp = arena_printf("%s.%d", path,
 							      (int)getpid());
 	IdxHeader h = { .nnames = ix->nnames, .nentries = ix->nentries,
-			.strsize = strsize };
+			.strsize = ix->strsize };
 	FILE *out;
 	bool ok;
 
@@ -1022,27 +1028,21 @@ static void save_index(const DwIndex *ix, size_t strsize)
 	ok = fwrite(&h, sizeof(h), 1, out) == 1 &&
 	     fwrite(ix->names, sizeof(IdxName), ix->nnames, out) == ix->nnames &&
 	     fwrite(ix->entries, sizeof(IdxEntry), ix->nentries, out) ==
-	     ix->nentries && fwrite(ix->strs, 1, strsize, out) == strsize;
+	     ix->nentries && fwrite(ix->strs, 1, ix->strsize, out) ==
+	     ix->strsize;
 	if (fclose(out) != 0 || !ok || rename(tmp, path) != 0)
 		unlink(tmp);
 }
 
 static DwIndex *file_index(void)
 {
-	size_t strsize = 0;
-
 	if (F->index)
 		return F->index;
 	if (F->build_id && (F->index = load_index()))
 		return F->index;
 	F->index = build_index();
-	if (F->index->nnames) {
-		const IdxName *last = &F->index->names[F->index->nnames - 1];
-
-		strsize = last->str + strlen(F->index->strs + last->str) + 1;
-	}
 	if (F->build_id)
-		save_index(F->index, strsize);
+		save_index(F->index);
 	return F->index;
 }
 
