@@ -103,15 +103,22 @@ elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
 
 # Memory, after dropping the caches and shrinking every slab cache (which
 # also empties KASAN's quarantine of freed objects, else counted as slab):
-# "SLAB_KB UNRECLAIMABLE_KB AVAILABLE_KB".
+# "SLAB_KB UNRECLAIMABLE_KB AVAILABLE_KB PCP_KB".  Pages on the per-CPU
+# free lists are free but not counted in MemFree, and since Linux 6.7 the
+# kernel grows those lists to tens of MB when a CPU frees a lot: 6.12's
+# MemAvailable moved by several MB between two idle snapshots.  So
+# AVAILABLE_KB is MemAvailable plus the pages on those lists (the "count:"
+# of every CPU's pageset in /proc/zoneinfo), and PCP_KB is that part.
 memsnap() {
 	sync
 	echo 3 > /proc/sys/vm/drop_caches
 	for f in /sys/kernel/slab/*/shrink; do
 		echo 1 > "$f"
 	done 2> /dev/null
-	awk '/^Slab:/ { s = $2 } /^SUnreclaim:/ { u = $2 } /^MemAvailable:/ { a = $2 }
-		END { print s, u, a }' /proc/meminfo
+	awk -v kb="$(($(getconf PAGESIZE) / 1024))" '
+		FILENAME ~ /zoneinfo/ { if ($1 == "count:") p += $2 * kb; next }
+		/^Slab:/ { s = $2 } /^SUnreclaim:/ { u = $2 } /^MemAvailable:/ { a = $2 }
+		END { print s, u, a + p, p }' /proc/meminfo /proc/zoneinfo
 }
 
 kmemleak_on() { [ -w "$DBG/kmemleak" ]; }

@@ -1,7 +1,7 @@
 # arm-disarm (docs/torture.md): load, arm, disarm and unload the same
 # module again and again while its target is hot on every vCPU.
-# Invariants: every cycle succeeds, memory returns to its baseline (slab
-# and MemAvailable after dropping caches; kmemleak where the kernel has
+# Invariants: every cycle succeeds, memory returns to its baseline (slab,
+# and MemAvailable with the per-CPU free lists, after dropping caches; kmemleak where the kernel has
 # it), no splat.
 load_helper tbait
 ko=$(ko armdisarm)
@@ -35,7 +35,7 @@ bg_stop
 after=$(memsnap)
 leaks=$(kmemleak_count)
 set -- $before $after
-slab=$(($4 - $1)) unrec=$(($5 - $2)) avail=$(($3 - $6))
+slab=$(($5 - $1)) unrec=$(($6 - $2)) avail=$(($3 - $7)) pcp=$(($8 - $4))
 figure cycles "$n"
 figure failed_cycles "$bad"
 figure seconds "$secs"
@@ -48,6 +48,7 @@ figure disarm_s_max "$(cut -d' ' -f2 /tmp/disarm)"
 figure slab_delta_kb "$slab"
 figure unreclaimable_delta_kb "$unrec"
 figure available_drop_kb "$avail"
+figure pcp_lists_delta_kb "$pcp"
 figure kmemleak "$leaks"
 check "cycles ran" [ "$n" -gt 0 ]
 check "every cycle loaded, armed, disarmed and unloaded" [ "$bad" -eq 0 ]

@@ -76,7 +76,7 @@ rmmod tfault || check "tfault unloads" false
 after=$(memsnap)
 leaks=$(kmemleak_count)
 set -- $before $after
-slab=$(($4 - $1)) avail=$(($3 - $6))
+slab=$(($5 - $1)) avail=$(($3 - $7)) pcp=$(($8 - $4))
 count() { awk -v o="$1" '$3 == o' /tmp/outcomes | wc -l; }
 n=$(wc -l < /tmp/outcomes)
 figure allocations_per_load "$allocs"
@@ -88,6 +88,7 @@ figure tolerated "$(count tolerated)"
 figure unreached "$(count unreached)"
 figure slab_delta_kb "$slab"
 figure available_drop_kb "$avail"
+figure pcp_lists_delta_kb "$pcp"
 figure kmemleak "$leaks"
 check "attempts ran ($n)" [ "$n" -gt 0 ]
 check "failures were injected ($(count clean) clean, $(count tolerated) tolerated)" [ $(( $(count clean) + $(count tolerated) )) -gt 0 ]
