@@ -8,8 +8,9 @@
 # each variant in turn (its order rotated each round), runs every workload
 # K times under it, unloads it and runs them K times unprobed: probed and
 # unprobed runs interleave, so drift hits both.  Per hit = (median probed
-# ns/op - median unprobed ns/op) / hits per op; min and max from single
-# probed runs against the same unprobed median.
+# ns/op - median unprobed ns/op) / hits per op, a run's ns/op being its
+# fastest slice's (pbload.c); min and max from single probed runs against
+# the same unprobed median.
 #
 # transport: one line of printf per getppid() at rising paced rates on one
 # vCPU; lines delivered + drops staprun reports must equal the calls (a
@@ -52,7 +53,10 @@ args_of() {
 }
 hpo_of() { [ "$1" = ctxswitch ] && echo 2 || echo 1; }
 
-# Every workload K times; "LABEL WORKLOAD NS_PER_OP" lines into samples.
+# Every workload K times; "LABEL WORKLOAD NS_PER_OP RUN_NS_PER_OP" lines
+# into samples: the run's figure is its fastest slice (pbload.c says why)
+# where it has slices, else the whole run; the whole run's is kept beside.
+# pbload writes a file, read after it exits: no reader starts beside it.
 cat > "$W/runs.sh" <<RUNS
 for w in $WORKLOADS; do
 	case \$w in
@@ -63,7 +67,8 @@ for w in $WORKLOADS; do
 	esac
 	k=0
 	while [ \$k -lt \$2 ]; do
-		$B/pbload \$a | awk -v l="\$1" -v w="\$w" '{ printf "%s %s %.2f\\n", l, w, \$4 / \$2 }' >> $W/samples
+		$B/pbload \$a > $W/one
+		awk -v l="\$1" -v w="\$w" '{ printf "%s %s %.2f %.2f\\n", l, w, NF >= 6 ? \$6 : \$4 / \$2, \$4 / \$2 }' $W/one >> $W/samples
 		k=\$((k + 1))
 	done
 done
