@@ -68,7 +68,7 @@ for w in $WORKLOADS; do
 	k=0
 	while [ \$k -lt \$2 ]; do
 		$B/pbload \$a > $W/one
-		awk -v l="\$1" -v w="\$w" '{ printf "%s %s %.2f %.2f\\n", l, w, NF >= 6 ? \$6 : \$4 / \$2, \$4 / \$2 }' $W/one >> $W/samples
+		awk -v l="\$1" -v w="\$w" '{ printf "%s %s %.2f %.2f\\n", l, w, (NF >= 6 ? \$6 : \$4 / \$2), \$4 / \$2 }' $W/one >> $W/samples
 		k=\$((k + 1))
 	done
 done
@@ -193,6 +193,16 @@ overhead() {
 		r=$((r + 1))
 	done
 	summarize | tee -a "$ROWS"
+	# Every variant ran every workload k times a round: a run that
+	# printed nothing (or a sample line that did not parse) is a failure.
+	for v in base $vs; do
+		want=$((rounds * k))
+		[ "$v" = base ] && want=$((rounds * k * n))
+		for w in $WORKLOADS; do
+			got=$(awk -v v="$v" -v w="$w" '$1 == v && $2 == w && NF == 4' "$W/samples" | wc -l)
+			check "$v: $got of $want $w runs recorded" [ "$got" -eq "$want" ]
+		done
+	done
 	# No variant but printf writes output; a drop or error anywhere is a failure.
 	for v in $vs; do
 		[ -f "$W/$v.err" ] || continue
