@@ -164,7 +164,9 @@ static inline void stp_context_start(struct stp_context *c, const char *pp,
 	c->probe_point = pp;
 	c->loc = "";
 	c->actions = actions;
+#ifndef STP_NO_REGEX	/* a program without one never sets re_groups */
 	c->re_groups = 0;
+#endif
 }
 /* End a handler: flush its output, report its error, count it, and leave
  * the context clean.  Most handlers have neither: that test is inline. */

@@ -58,6 +58,7 @@
 
 struct stp_overload {
 	u64 start, spent;
+	u64 t0;			/* the timed hit's start */
 	unsigned int hits;
 	unsigned int every;	/* STP_OVERLOAD_SAMPLE - 1: each hit timed */
 	unsigned int each;	/* hits left to time one by one */
@@ -66,8 +67,12 @@ DECLARE_PER_CPU(struct stp_overload, stp_overload);
 
 extern struct stp_context **stp_contexts;	/* one per CPU */
 extern int stp_exit_sent;			/* "EXIT" told to staprun */
-/* A timed hit's time, against the threshold. */
-void stp_account(struct stp_context *c, u64 t0);
+/* A timed hit: its start, and its time against the threshold.  Out of
+ * line, and the start kept in stp_overload rather than in a register, so
+ * the common path keeps nothing but its context across the handler and
+ * saves fewer registers (docs/overhead.md). */
+void stp_overload_start(void);
+void stp_account(struct stp_context *c);
 
 /* This hit is timed: one in STP_OVERLOAD_SAMPLE, or each one for a while
  * after a long one (stp_account). */
@@ -80,6 +85,58 @@ static __always_inline bool stp_timed_hit(void)
 #else
 	return false;
 #endif
+}
+
+/* After the handler: was this hit timed?  (Nothing else changed the
+ * count meanwhile: a nested hit is skipped before it counts.) */
+static __always_inline bool stp_timed_now(void)
+{
+#ifndef STP_NO_OVERLOAD
+	struct stp_overload *o = this_cpu_ptr(&stp_overload);
+
+	return (o->hits & (STP_OVERLOAD_SAMPLE - 1 - o->every)) == 0;
+#else
+	return false;
+#endif
+}
+
+/*
+ * A handler's run in context C, busy: limits reset, the hit's fields set.
+ * A field only some kinds of hit have (kretprobes' entry values,
+ * tracepoints' arguments, procfs' value) is NULL between hits: the hit
+ * that sets it clears it after, so a kprobe's path, where all three are
+ * constant NULLs, stores none of them.
+ */
+static __always_inline void stp_run_handler(struct stp_context *c,
+					    const struct stp_probe *p,
+					    const struct stp_probe_hit *h,
+					    int64_t actions)
+{
+	stp_context_start(c, p->pp, actions);
+	c->regs = h->regs;
+	if (h->entry)
+		c->entry = h->entry;
+	if (h->tp_args)
+		c->tp_args = h->tp_args;
+	if (h->procfs_value)
+		c->procfs_value = h->procfs_value;
+	h->handler(c);
+	if (h->entry)
+		c->entry = NULL;
+	if (h->tp_args)
+		c->tp_args = NULL;
+	if (h->procfs_value)
+		c->procfs_value = NULL;
+	stp_context_end(c);
+}
+
+/* The context is free again; tell staprun once when the session ends. */
+static __always_inline void stp_hit_done(struct stp_context *c)
+{
+	WRITE_ONCE(c->busy, 0);
+	if (unlikely(READ_ONCE(stp_session.exit_requested)) &&
+	    !xchg(&stp_exit_sent, 1))
+		stp_control_send("EXIT\n");
 }
 
 /*
@@ -97,8 +154,7 @@ static __always_inline bool __stp_hit(const struct stp_probe *p,
 				      bool preemptible)
 {
 	struct stp_context *c;
-	bool timed, ran = false;
-	u64 t0 = 0;
+	bool ran = false;
 
 	if (preemptible)
 		preempt_disable();
@@ -109,24 +165,14 @@ static __always_inline bool __stp_hit(const struct stp_probe *p,
 	}
 	if (unlikely(READ_ONCE(stp_session.exit_requested)) && !session)
 		goto out;
-	WRITE_ONCE(c->busy, 1);
-	timed = !session && stp_timed_hit();
-	if (timed)
-		t0 = local_clock();
-	stp_context_start(c, p->pp, actions);
-	c->regs = h->regs;
-	c->entry = h->entry;
-	c->tp_args = h->tp_args;
-	c->procfs_value = h->procfs_value;
-	h->handler(c);
-	stp_context_end(c);
-	if (timed)
-		stp_account(c, t0);
-	WRITE_ONCE(c->busy, 0);
 	ran = true;
-	if (unlikely(READ_ONCE(stp_session.exit_requested)) &&
-	    !xchg(&stp_exit_sent, 1))
-		stp_control_send("EXIT\n");
+	if (!session && unlikely(stp_timed_hit()))
+		stp_overload_start();
+	WRITE_ONCE(c->busy, 1);
+	stp_run_handler(c, p, h, actions);
+	if (!session && unlikely(stp_timed_now()))
+		stp_account(c);
+	stp_hit_done(c);
 out:
 	if (preemptible)
 		preempt_enable();

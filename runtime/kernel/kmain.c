@@ -79,11 +79,16 @@ static struct timer_slot *tslots;
 /* Overload (khit.h): the per-CPU time spent in handlers, sampled. */
 DEFINE_PER_CPU(struct stp_overload, stp_overload);
 
-void stp_account(struct stp_context *c, u64 t0)
+void stp_overload_start(void)
+{
+	this_cpu_ptr(&stp_overload)->t0 = local_clock();
+}
+
+void stp_account(struct stp_context *c)
 {
 #ifndef STP_NO_OVERLOAD
 	struct stp_overload *o = this_cpu_ptr(&stp_overload);
-	u64 now = local_clock(), spent = now - t0;
+	u64 now = local_clock(), spent = now - o->t0;
 	bool each = o->every;
 	u64 weight = each ? 1 : STP_OVERLOAD_SAMPLE;
 
