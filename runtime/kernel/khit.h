@@ -13,7 +13,6 @@
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/sched/clock.h>
-#include <linux/smp.h>
 
 #include "kernel.h"
 
@@ -65,7 +64,9 @@ struct stp_overload {
 };
 DECLARE_PER_CPU(struct stp_overload, stp_overload);
 
-extern struct stp_context **stp_contexts;	/* one per CPU */
+/* This CPU's context: one load through the per-CPU base (an array would
+ * take three: its address, the CPU number, the slot). */
+DECLARE_PER_CPU(struct stp_context *, stp_context_of);
 extern int stp_exit_sent;			/* "EXIT" told to staprun */
 /* A timed hit: its start, and its time against the threshold.  Out of
  * line, and the start kept in stp_overload rather than in a register, so
@@ -79,9 +80,12 @@ void stp_account(struct stp_context *c);
 static __always_inline bool stp_timed_hit(void)
 {
 #ifndef STP_NO_OVERLOAD
-	struct stp_overload *o = this_cpu_ptr(&stp_overload);
+	/* per-CPU reads through the segment base: no address is kept */
+	unsigned int hits = __this_cpu_read(stp_overload.hits) + 1;
 
-	return (++o->hits & (STP_OVERLOAD_SAMPLE - 1 - o->every)) == 0;
+	__this_cpu_write(stp_overload.hits, hits);
+	return (hits & (STP_OVERLOAD_SAMPLE - 1 -
+			__this_cpu_read(stp_overload.every))) == 0;
 #else
 	return false;
 #endif
@@ -92,9 +96,9 @@ static __always_inline bool stp_timed_hit(void)
 static __always_inline bool stp_timed_now(void)
 {
 #ifndef STP_NO_OVERLOAD
-	struct stp_overload *o = this_cpu_ptr(&stp_overload);
-
-	return (o->hits & (STP_OVERLOAD_SAMPLE - 1 - o->every)) == 0;
+	return (__this_cpu_read(stp_overload.hits) &
+		(STP_OVERLOAD_SAMPLE - 1 -
+		 __this_cpu_read(stp_overload.every))) == 0;
 #else
 	return false;
 #endif
@@ -158,7 +162,7 @@ static __always_inline bool __stp_hit(const struct stp_probe *p,
 
 	if (preemptible)
 		preempt_disable();
-	c = stp_contexts[smp_processor_id()];
+	c = this_cpu_read(stp_context_of);
 	if (unlikely(READ_ONCE(c->busy))) {
 		stp_skip(p->pp);
 		goto out;

@@ -40,7 +40,7 @@
 
 enum { LOADED, RUNNING, STOPPED } state;
 static DEFINE_MUTEX(session_lock);
-struct stp_context **stp_contexts;
+DEFINE_PER_CPU(struct stp_context *, stp_context_of);
 int stp_exit_sent;
 /* Hits kprobes took without calling us: a kprobe hit inside another
  * probe's handler on the same CPU (kprobes' own re-entry guard), or a
@@ -457,32 +457,29 @@ static void free_contexts(void)
 {
 	int cpu;
 
-	if (!stp_contexts)
-		return;
 	for_each_possible_cpu(cpu) {
-		if (!stp_contexts[cpu])
+		struct stp_context *c = per_cpu(stp_context_of, cpu);
+
+		if (!c)
 			continue;
-		vfree(stp_contexts[cpu]->frames);
-		vfree(stp_contexts[cpu]);
+		vfree(c->frames);
+		vfree(c);
+		per_cpu(stp_context_of, cpu) = NULL;
 	}
-	kfree(stp_contexts);
-	stp_contexts = NULL;
 }
 
 static int alloc_contexts(void)
 {
 	int cpu;
 
-	stp_contexts = kcalloc(nr_cpu_ids, sizeof(*stp_contexts), GFP_KERNEL);
-	if (!stp_contexts)
-		return -ENOMEM;
 	for_each_possible_cpu(cpu) {
-		stp_contexts[cpu] = vzalloc(sizeof(struct stp_context));
-		if (!stp_contexts[cpu])
+		struct stp_context *c = vzalloc(sizeof(struct stp_context));
+
+		if (!c)
 			return -ENOMEM;
-		stp_contexts[cpu]->frames = vzalloc((MAXNESTING + 1) *
-						stp_frame_size);
-		if (!stp_contexts[cpu]->frames)
+		per_cpu(stp_context_of, cpu) = c;
+		c->frames = vzalloc((MAXNESTING + 1) * stp_frame_size);
+		if (!c->frames)
 			return -ENOMEM;
 	}
 	return 0;
