@@ -141,6 +141,25 @@ kmemleak_count() {
 	grep -c '^unreferenced object' "$GRID/kmemleak-$TEST.txt"
 }
 
+# memory_back BEFORE AFTER N: memory after N cycles or attempts, against
+# memsnap's BEFORE (AFTER taken just now): the deltas and kmemleak's count
+# as figures, and the checks that it is back to its baseline.  The
+# baseline's noise (slab caches refilled by the workload) is a few hundred
+# kB; a leak of even 1 kB a cycle over the cycles of a run shows above it.
+memory_back() {
+	lim=$((512 + $3 / 4)) leaks=$(kmemleak_count)
+	set -- $1 $2
+	slab=$(($5 - $1)) unrec=$(($6 - $2)) avail=$(($3 - $7)) pcp=$(($8 - $4))
+	figure slab_delta_kb "$slab"
+	figure unreclaimable_delta_kb "$unrec"
+	figure available_drop_kb "$avail"
+	figure pcp_lists_delta_kb "$pcp"
+	figure kmemleak "$leaks"
+	check "slab back to baseline (grew $slab kB, limit $lim)" [ "$slab" -le "$lim" ]
+	check "memory back to baseline (available fell $avail kB, free lists included, limit $((lim * 4)))" [ "$avail" -le $((lim * 4)) ]
+	[ "$leaks" = na ] || check "kmemleak finds nothing new ($leaks)" [ "$leaks" = 0 ]
+}
+
 # staprun's closing report: skipped probes, kprobe misses, errors.
 skipped_of() { sed -n 's/.*skipped probes: \([0-9]*\).*/\1/p' "$1" | tail -1 | grep . || echo 0; }
 missed_of() { sed -n 's/.*missed kprobes.*: \([0-9]*\)$/\1/p' "$1" | tail -1 | grep . || echo 0; }

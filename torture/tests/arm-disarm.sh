@@ -1,8 +1,8 @@
 # arm-disarm (docs/torture.md): load, arm, disarm and unload the same
 # module again and again while its target is hot on every vCPU.
 # Invariants: every cycle succeeds, memory returns to its baseline (slab,
-# and MemAvailable with the per-CPU free lists, after dropping caches; kmemleak where the kernel has
-# it), no splat.
+# and MemAvailable with the per-CPU free lists, after dropping caches;
+# kmemleak where the kernel has it: lib.sh's memory_back), no splat.
 load_helper tbait
 ko=$(ko armdisarm)
 # At least --duration seconds; a certification run (600 s or more) goes
@@ -33,9 +33,6 @@ sed -n 's/.*armed in \([0-9.]*\) s/arm \1/p; s/.*disarmed and end probes run in 
 secs=$(elapsed "$t0")
 bg_stop
 after=$(memsnap)
-leaks=$(kmemleak_count)
-set -- $before $after
-slab=$(($5 - $1)) unrec=$(($6 - $2)) avail=$(($3 - $7)) pcp=$(($8 - $4))
 figure cycles "$n"
 figure failed_cycles "$bad"
 figure seconds "$secs"
@@ -45,17 +42,6 @@ figure arm_s_mean "$(cut -d' ' -f1 /tmp/arm)"
 figure arm_s_max "$(cut -d' ' -f2 /tmp/arm)"
 figure disarm_s_mean "$(cut -d' ' -f1 /tmp/disarm)"
 figure disarm_s_max "$(cut -d' ' -f2 /tmp/disarm)"
-figure slab_delta_kb "$slab"
-figure unreclaimable_delta_kb "$unrec"
-figure available_drop_kb "$avail"
-figure pcp_lists_delta_kb "$pcp"
-figure kmemleak "$leaks"
 check "cycles ran" [ "$n" -gt 0 ]
 check "every cycle loaded, armed, disarmed and unloaded" [ "$bad" -eq 0 ]
-# The baseline's noise (slab caches refilled by the workload, the
-# per-CPU page lists) is a few hundred kB; a leak of even 1 kB a cycle
-# over the cycles of a run shows above it.
-lim=$((512 + n / 4))
-check "slab back to baseline (grew $slab kB, limit $lim)" [ "$slab" -le "$lim" ]
-check "memory back to baseline (available fell $avail kB, free lists included, limit $((lim * 4)))" [ "$avail" -le $((lim * 4)) ]
-[ "$leaks" = na ] || check "kmemleak finds nothing new ($leaks)" [ "$leaks" = 0 ]
+memory_back "$before" "$after" "$n"

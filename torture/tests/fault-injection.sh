@@ -74,9 +74,6 @@ sweep hook
 echo 0 > "$F/nth"
 rmmod tfault || check "tfault unloads" false
 after=$(memsnap)
-leaks=$(kmemleak_count)
-set -- $before $after
-slab=$(($5 - $1)) avail=$(($3 - $7)) pcp=$(($8 - $4))
 count() { awk -v o="$1" '$3 == o' /tmp/outcomes | wc -l; }
 n=$(wc -l < /tmp/outcomes)
 figure allocations_per_load "$allocs"
@@ -86,15 +83,8 @@ figure native_attempts "$(awk '$1 == "native"' /tmp/outcomes | wc -l)"
 figure failed_cleanly "$(count clean)"
 figure tolerated "$(count tolerated)"
 figure unreached "$(count unreached)"
-figure slab_delta_kb "$slab"
-figure available_drop_kb "$avail"
-figure pcp_lists_delta_kb "$pcp"
-figure kmemleak "$leaks"
 check "attempts ran ($n)" [ "$n" -gt 0 ]
 check "failures were injected ($(count clean) clean, $(count tolerated) tolerated)" [ $(( $(count clean) + $(count tolerated) )) -gt 0 ]
 check "every failed load said why, in time, and left nothing loaded" \
 	[ "$(count leftover)" -eq 0 -a "$(count hang)" -eq 0 -a "$(count unclear)" -eq 0 -a "$(count failed-uninjected)" -eq 0 ]
-lim=$((512 + n / 4))
-check "slab back to baseline (grew $slab kB, limit $lim)" [ "$slab" -le "$lim" ]
-check "memory back to baseline (available fell $avail kB, free lists included, limit $((lim * 4)))" [ "$avail" -le $((lim * 4)) ]
-[ "$leaks" = na ] || check "kmemleak finds nothing new ($leaks)" [ "$leaks" = 0 ]
+memory_back "$before" "$after" "$n"
