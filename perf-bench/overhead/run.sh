@@ -171,7 +171,7 @@ overhead() {
 	: > "$W/samples"
 	vs=$(variants)
 	n=$(echo $vs | wc -w)
-	log "$(uname -r), $rounds rounds of $n variants, $k runs of each workload per variant and round ($((k * $(more_of getppid)))) of getppid and fileread)"
+	log "$(uname -r), $rounds rounds of $n variants, $k runs of each workload per variant and round (of getppid and fileread $((k * $(more_of getppid))))"
 	sh "$W/runs.sh" warmup 1
 	r=0
 	while [ $r -lt $rounds ]; do

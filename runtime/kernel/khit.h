@@ -75,17 +75,23 @@ extern int stp_exit_sent;			/* "EXIT" told to staprun */
 void stp_overload_start(void);
 void stp_account(struct stp_context *c);
 
-/* This hit is timed: one in STP_OVERLOAD_SAMPLE, or each one for a while
- * after a long one (stp_account). */
+/* Is hit number HITS timed: one in STP_OVERLOAD_SAMPLE, or each one for a
+ * while after a long one (stp_account).  Per-CPU reads through the segment
+ * base: no address is kept across the handler. */
+static __always_inline bool stp_timed(unsigned int hits)
+{
+	return (hits & (STP_OVERLOAD_SAMPLE - 1 -
+			__this_cpu_read(stp_overload.every))) == 0;
+}
+
+/* Count this hit; true when it is timed. */
 static __always_inline bool stp_timed_hit(void)
 {
 #ifndef STP_NO_OVERLOAD
-	/* per-CPU reads through the segment base: no address is kept */
 	unsigned int hits = __this_cpu_read(stp_overload.hits) + 1;
 
 	__this_cpu_write(stp_overload.hits, hits);
-	return (hits & (STP_OVERLOAD_SAMPLE - 1 -
-			__this_cpu_read(stp_overload.every))) == 0;
+	return stp_timed(hits);
 #else
 	return false;
 #endif
@@ -96,9 +102,7 @@ static __always_inline bool stp_timed_hit(void)
 static __always_inline bool stp_timed_now(void)
 {
 #ifndef STP_NO_OVERLOAD
-	return (__this_cpu_read(stp_overload.hits) &
-		(STP_OVERLOAD_SAMPLE - 1 -
-		 __this_cpu_read(stp_overload.every))) == 0;
+	return stp_timed(__this_cpu_read(stp_overload.hits));
 #else
 	return false;
 #endif
