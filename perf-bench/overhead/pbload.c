@@ -5,8 +5,8 @@
  * vCPU's figures, no migrations in the median) and prints
  * "ops N ns T": N operations in T nanoseconds of CLOCK_MONOTONIC, then,
  * but for forkexec (too few operations to slice), "slice_ns_per_op S":
- * the fastest of its 20 slices' ns per operation (N is rounded down to a
- * multiple of 20).
+ * the fastest of its 20 slices' ns per operation (N becomes a multiple of
+ * 20: rounded down, or 20 when smaller).
  *
  *   pbload getppid N           N getppid() system calls
  *   pbload fileread N FILE     N one-byte pread()s of FILE (a tmpfs file)
@@ -76,7 +76,7 @@ static void pin_cpu0(void)
 
 static double best = -1; /* the fastest slice's ns per operation */
 
-/* Operations a slice: N rounded down to a multiple of SLICES, at least 1. */
+/* Operations a slice: N / SLICES, at least 1. */
 static long slice_len(long n)
 {
 	return n / SLICES > 0 ? n / SLICES : 1;
