@@ -26,6 +26,7 @@ typedef struct Emit {
 	const char *label;	/* where an error jumps */
 	Func *func;		/* the function being written, or NULL */
 	int loops;
+	int quiet;		/* a quiet probe's index (quiet_probe), or -1 */
 } Emit;
 
 static Buf decls;		/* location strings, histogram specs */
@@ -849,10 +850,15 @@ static void line(Emit *e, int indent, const char *fmt, ...)
 	buf_putc(&e->body, '\n');
 }
 
-/* One of MAXACTION for each statement and each loop iteration. */
+/* One of MAXACTION for each statement and each loop iteration.  A quiet
+ * probe counts none where MAXACTION covers its statements (quiet_probe). */
 static void action(Emit *e, const Node *n, int indent)
 {
-	line(e, indent, "STP_ACTION(%s, %s);", loc(n->tok), e->label);
+	if (e->quiet >= 0)
+		line(e, indent, "if (!STP_QUIET_%d) STP_ACTION(%s, %s);",
+		     e->quiet, loc(n->tok), e->label);
+	else
+		line(e, indent, "STP_ACTION(%s, %s);", loc(n->tok), e->label);
 }
 
 /* Bind foreach variable V to a key or value of kind T from SRC. */
@@ -1190,7 +1196,7 @@ static void embedded_function(Emit *e, Func *f)
 
 static void function(Func *f)
 {
-	Emit e = { 0 };
+	Emit e = { .quiet = -1 };
 	Buf members = { 0 };
 	Type rt = tyvar_type(f->ret);
 	const char *fr = arena_printf("fr_%s", f->cname);
@@ -1449,6 +1455,89 @@ static void find_add_only(void)
 	}
 }
 
+/*
+ * A quiet probe: its body can neither fail nor print, takes no lock and
+ * reads nothing of the hit (no $var, no function, not even pp()): long
+ * locals, constants, arithmetic other than / and %, comparisons, if and
+ * next, and additions to add_only globals (find_add_only).  Without a
+ * loop or a call it runs each statement at most once, so where
+ * MAXACTION is at least their count *ACTIONS it cannot exceed it either.
+ * Its kprobe hit then sets none of the context's fields and checks for
+ * no output or error after (khit.h): on a counter's hit that is most of
+ * the runtime's own cost (docs/overhead.md).
+ */
+static bool quiet_expr(const Node *n)
+{
+	if (!n)
+		return true;
+	if (n->kind != N_NUM && type_of(n) != TY_LONG)
+		return false;
+	switch (n->kind) {
+	case N_NUM:
+		return true;
+	case N_VAR:
+		return n->sym->kind == SYM_LOCAL;
+	case N_UNARY:
+		return quiet_expr(n->lhs);
+	case N_BINARY:
+		if (!strcmp(n->op, "/") || !strcmp(n->op, "%"))
+			return false;
+		/* fall through */
+	case N_LOGICAL:
+	case N_COMPARE:
+		return type_of(n->lhs) == TY_LONG && quiet_expr(n->lhs) &&
+		       quiet_expr(n->rhs);
+	case N_TERNARY:
+		return quiet_expr(n->cond) && quiet_expr(n->then) &&
+		       quiet_expr(n->els);
+	case N_ASSIGN:
+		if (strchr("/%<.", n->op[0]))
+			return false;
+		/* fall through */
+	case N_PREINC:
+	case N_POSTINC:
+		return quiet_expr(n->lhs) && quiet_expr(n->rhs);
+	default:
+		return false;
+	}
+}
+
+static bool quiet_stmt(const Node *n, int *actions)
+{
+	int i;
+
+	switch (n->kind) {
+	case S_BLOCK:
+		for (i = 0; i < n->args.len; i++)
+			if (!quiet_stmt(n->args.v[i], actions))
+				return false;
+		return true;
+	case S_NULL:
+		return true;
+	case S_EXPR:
+		++*actions;
+		return added_global(n) ? quiet_expr(n->lhs->kind == N_ASSIGN ?
+						    n->lhs->rhs : NULL) :
+					 quiet_expr(n->lhs);
+	case S_IF:
+		++*actions;
+		return quiet_expr(n->cond) && quiet_stmt(n->then, actions) &&
+		       (!n->els || quiet_stmt(n->els, actions));
+	case S_NEXT:
+		++*actions;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Is probe D quiet, and how many actions it may count at most. */
+static bool quiet_probe(const Derived *d, int *actions)
+{
+	*actions = 0;
+	return quiet_expr(d->cond) && quiet_stmt(d->body, actions);
+}
+
 static int by_index(const void *a, const void *b)
 {
 	const Symbol *x = *(Symbol *const *)a, *y = *(Symbol *const *)b;
@@ -1458,13 +1547,19 @@ static int by_index(const void *a, const void *b)
 
 static void probe(Derived *d, int index)
 {
-	Emit e = { 0 };
+	Emit e = { .quiet = -1 };
 	Buf members = { 0 };
 	Locks l = { 0 };
 	const char *fr = arena_printf("fr_p%d", index);
-	int i;
+	int i, actions;
 
 	e.label = "out";
+	d->quiet = quiet_probe(d, &actions);
+	if (d->quiet) {
+		e.quiet = index;
+		line(&e, 0, "#define STP_QUIET_%d (MAXACTION >= %d)", index,
+		     actions);
+	}
 	walk_node(d->body, note_use, &l);
 	walk_node(d->cond, note_use, &l);
 	/* A fixed order (the C names) avoids deadlock between handlers. */
@@ -1489,7 +1584,8 @@ static void probe(Derived *d, int index)
 	line(&e, 0, "static %svoid probe_%d(struct stp_context *c)\n{",
 	     kprobe_hit(d) ? "inline " : "", index);
 	line(&e, 1, "struct %s *f = (void *)c->frames;", fr);
-	line(&e, 1, "int locked = 0;");
+	if (l.syms.len)
+		line(&e, 1, "int locked = 0;");
 	line(&e, 0, "%s", "");
 	for (i = 0; i < l.syms.len; i++) {
 		line(&e, 1, "if (!stp_lock_try(%s_lock, %s)) goto skip;",
@@ -1505,7 +1601,9 @@ static void probe(Derived *d, int index)
 	for (i = l.syms.len - 1; i >= 0; i--)
 		line(&e, 1, "if (locked > %d) stp_unlock(%s_lock, %s);", i,
 		     l.syms.v[i]->cname, l.write.v[i] ? "true" : "false");
-	line(&e, 1, "if (locked < %d) stp_skip(c->probe_point);", l.syms.len);
+	if (l.syms.len)
+		line(&e, 1, "if (locked < %d) stp_skip(c->probe_point);",
+		     l.syms.len);
 	line(&e, 0, "}\n");
 	finish_frame(&e, fr, members.s ? members.s : "");
 	buf_puts(&code, e.body.s);
@@ -1809,7 +1907,7 @@ static const char *perf_config(const char *name)
 /* A .return probe's entry handler: the values @entry() needs. */
 static const char *entry_handler(Derived *d, int index)
 {
-	Emit e = { 0 };
+	Emit e = { .quiet = -1 };
 	const char *fr = arena_printf("fr_p%d_entry", index);
 	int i;
 
@@ -1990,8 +2088,9 @@ void emit_program(FILE *out)
 		 * directly (khit.h): no indirect call on the hit's path. */
 		kp_hit = kprobe_hit(d);
 		if (kp_hit)
-			buf_printf(&khits, "STP_KPROBE_HANDLER(%d, probe_%d)\n",
-				   nprobes, h);
+			buf_printf(&khits, "STP_KPROBE_HANDLER(%d, probe_%d, "
+				   "%s)\n", nprobes, h, S->derived.v[h]->quiet ?
+				   arena_printf("STP_QUIET_%d", h) : "false");
 		buf_printf(&table, "\t{ %s, %s, %lld, %lldLL, %lldLL, probe_%d, "
 			   "%s, %lldLL, %s, %s%s%s%s%s },\n",
 			   c_string(pp.s, pp.len), probe_kind(d),

@@ -379,6 +379,7 @@ struct Derived {
 	bool wildcard;		/* one of the names a wildcard stood for */
 	bool site_specific;	/* reads target variables: its handler is
 				   its own, not shared with its twins */
+	bool quiet;		/* emit.c: quiet_probe */
 };
 
 /* A top-level item of a file, in source order (for -p1). */

@@ -67,7 +67,6 @@ DECLARE_PER_CPU(struct stp_overload, stp_overload);
 /* This CPU's context: one load through the per-CPU base (an array would
  * take three: its address, the CPU number, the slot). */
 DECLARE_PER_CPU(struct stp_context *, stp_context_of);
-extern int stp_exit_sent;			/* "EXIT" told to staprun */
 /* A timed hit: its start, and its time against the threshold.  Out of
  * line, and the start kept in stp_overload rather than in a register, so
  * the common path keeps nothing but its context across the handler and
@@ -92,17 +91,6 @@ static __always_inline bool stp_timed_hit(void)
 
 	__this_cpu_write(stp_overload.hits, hits);
 	return stp_timed(hits);
-#else
-	return false;
-#endif
-}
-
-/* After the handler: was this hit timed?  (Nothing else changed the
- * count meanwhile: a nested hit is skipped before it counts.) */
-static __always_inline bool stp_timed_now(void)
-{
-#ifndef STP_NO_OVERLOAD
-	return stp_timed(__this_cpu_read(stp_overload.hits));
 #else
 	return false;
 #endif
@@ -138,15 +126,6 @@ static __always_inline void stp_run_handler(struct stp_context *c,
 	stp_context_end(c);
 }
 
-/* The context is free again; tell staprun once when the session ends. */
-static __always_inline void stp_hit_done(struct stp_context *c)
-{
-	WRITE_ONCE(c->busy, 0);
-	if (unlikely(READ_ONCE(stp_session.exit_requested)) &&
-	    !xchg(&stp_exit_sent, 1))
-		stp_control_send("EXIT\n");
-}
-
 /*
  * Run a handler in this CPU's context; false when it did not run (the
  * context busy: counted as skipped, or the session ending).  SESSION: a
@@ -154,15 +133,24 @@ static __always_inline void stp_hit_done(struct stp_context *c)
  * does not count against the overload threshold.  PREEMPTIBLE: the
  * caller may run with preemption on; kprobe handlers never do (int3,
  * optimized and ftrace-based kprobes all call them with it off), so their
- * path leaves the count alone.  Both are constants at each call.
+ * path leaves the count alone.  QUIET: a handler that can neither fail
+ * nor print and reads nothing of the hit (emit.c decides): it runs with
+ * none of the context's fields set and no check for output or an error
+ * after.  All three are constants at each call.
+ *
+ * c->busy is 2 during a timed hit: the one load after the handler says
+ * whether to account for it.  The end of the session is told to staprun
+ * by the control channel's reader (ktransport.c), not here: the hit's
+ * path reads nothing more after its handler.
  */
 static __always_inline bool __stp_hit(const struct stp_probe *p,
 				      const struct stp_probe_hit *h,
 				      int64_t actions, bool session,
-				      bool preemptible)
+				      bool preemptible, bool quiet)
 {
 	struct stp_context *c;
 	bool ran = false;
+	int timed;
 
 	if (preemptible)
 		preempt_disable();
@@ -174,13 +162,17 @@ static __always_inline bool __stp_hit(const struct stp_probe *p,
 	if (unlikely(READ_ONCE(stp_session.exit_requested)) && !session)
 		goto out;
 	ran = true;
-	if (!session && unlikely(stp_timed_hit()))
+	timed = !session && unlikely(stp_timed_hit());
+	if (timed)
 		stp_overload_start();
-	WRITE_ONCE(c->busy, 1);
-	stp_run_handler(c, p, h, actions);
-	if (!session && unlikely(stp_timed_now()))
+	WRITE_ONCE(c->busy, 1 + timed);
+	if (quiet)
+		h->handler(c);
+	else
+		stp_run_handler(c, p, h, actions);
+	if (!session && unlikely(READ_ONCE(c->busy) == 2))
 		stp_account(c);
-	stp_hit_done(c);
+	WRITE_ONCE(c->busy, 0);
 out:
 	if (preemptible)
 		preempt_enable();
@@ -193,16 +185,16 @@ static __always_inline bool stp_hit(const struct stp_probe *p,
 {
 	return __stp_hit(p, h, actions, p->kind == STP_PROBE_BEGIN ||
 			 p->kind == STP_PROBE_END || p->kind == STP_PROBE_ERROR,
-			 true);
+			 true, false);
 }
 
 /* The pre-handler prog.c makes for kprobe N: its handler called directly
- * (and inlined, prog.c's handlers being inline). */
-#define STP_KPROBE_HANDLER(n, fn)                                             \
+ * (and inlined, prog.c's handlers being inline).  QUIET: see __stp_hit. */
+#define STP_KPROBE_HANDLER(n, fn, quiet)                                      \
 	static int stp_kp_##n(struct kprobe *kp, struct pt_regs *regs)       \
 	{                                                                    \
 		struct stp_probe_hit h = { .regs = regs, .handler = fn };    \
-		__stp_hit(&stp_probes[n], &h, MAXACTION, false, false);      \
+		__stp_hit(&stp_probes[n], &h, MAXACTION, false, false, quiet); \
 		return 0;                                                    \
 	}
 

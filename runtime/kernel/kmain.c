@@ -41,7 +41,6 @@
 enum { LOADED, RUNNING, STOPPED } state;
 static DEFINE_MUTEX(session_lock);
 DEFINE_PER_CPU(struct stp_context *, stp_context_of);
-int stp_exit_sent;
 /* Hits kprobes took without calling us: a kprobe hit inside another
  * probe's handler on the same CPU (kprobes' own re-entry guard), or a
  * kretprobe with no free instance.  Added up at disarm and reported as
@@ -381,9 +380,7 @@ static int start(void)
 	}
 	if (rc) {
 		stp_session.exit_status = 1;
-		stp_session.exit_requested = 1;
-		if (!xchg(&stp_exit_sent, 1))
-			stp_control_send("EXIT\n");
+		stp_session.exit_requested = 1;	/* "EXIT": ktransport.c */
 	}
 	stp_control_send("STARTED\n");
 	return 0;

@@ -31,6 +31,7 @@ atomic64_t stp_dropped;
 static char control[CONTROL_SIZE];
 static size_t control_head, control_tail;	/* bytes written, read */
 static DEFINE_RAW_SPINLOCK(control_lock);
+static int exit_sent;		/* "EXIT" told to staprun */
 
 /*
  * The relay files are made by stp_transport_init, after relay_open has
@@ -147,6 +148,11 @@ static ssize_t control_read(struct file *f, char __user *ubuf, size_t count,
 	size_t n = 0;
 	unsigned long flags;
 
+	/* The session's end (exit(), an error, MAXSKIPPED, overload, a
+	 * signal), told once, here in staprun's poll rather than on a hit's
+	 * path, which so reads nothing after its handler (khit.h). */
+	if (READ_ONCE(stp_session.exit_requested) && !xchg(&exit_sent, 1))
+		stp_control_send("EXIT\n");
 	raw_spin_lock_irqsave(&control_lock, flags);
 	while (n < sizeof(chunk) && n < count && control_tail < control_head)
 		chunk[n++] = control[control_tail++ % CONTROL_SIZE];
