@@ -135,7 +135,6 @@ struct stp_context {
 	const int64_t *tp_args;		/* tracepoints: the arguments */
 	char *procfs_value;		/* procfs probes: $value */
 	char pretty[4][MAXSTRINGLEN];	/* $var$'s quoted strings */
-	int busy;			/* kernel: the context is in use */
 	size_t out_len;
 	char out[STP_BUFFER_SIZE];
 	char fmt[STP_PRINT_SIZE];

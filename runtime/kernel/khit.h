@@ -32,15 +32,15 @@
 /*
  * Timing every hit would cost two clock reads, much of a short handler's
  * whole cost (under emulation each is a call out of the translated code):
- * one hit in STP_OVERLOAD_SAMPLE (a power of two) is timed and counts for
- * that many.  A CPU that spends over the threshold in handlers is still
- * caught, within that many hits.  A timed hit longer than
- * STP_OVERLOAD_LONG ns is not multiplied: the CPU may have been away
- * during it (an interrupt, the host's scheduler, another vCPU's turn
- * under TCG's round robin, up to 100 ms), and sixteen times that would
- * end a session that is not overloaded.  It counts once, and the next
- * STP_OVERLOAD_EACH hits are each timed, so handlers that are really
- * long are measured hit by hit (stp_account).
+ * one hit in STP_OVERLOAD_SAMPLE is timed and counts for that many.  A
+ * CPU that spends over the threshold in handlers is still caught, within
+ * that many hits.  A timed hit longer than STP_OVERLOAD_LONG ns is not
+ * multiplied: the CPU may have been away during it (an interrupt, the
+ * host's scheduler, another vCPU's turn under TCG's round robin, up to
+ * 100 ms), and sixteen times that would end a session that is not
+ * overloaded.  It counts once, and the next STP_OVERLOAD_EACH hits are
+ * each timed, so handlers that are really long are measured hit by hit
+ * (stp_account).
  */
 #ifndef STP_OVERLOAD_SAMPLE
 #define STP_OVERLOAD_SAMPLE 16
@@ -51,15 +51,11 @@
 #ifndef STP_OVERLOAD_EACH
 #define STP_OVERLOAD_EACH 64
 #endif
-#if STP_OVERLOAD_SAMPLE & (STP_OVERLOAD_SAMPLE - 1)
-#error "STP_OVERLOAD_SAMPLE must be a power of two"
-#endif
 
 struct stp_overload {
 	u64 start, spent;
 	u64 t0;			/* the timed hit's start */
-	unsigned int hits;
-	unsigned int every;	/* STP_OVERLOAD_SAMPLE - 1: each hit timed */
+	int left;		/* hits before the next timed one */
 	unsigned int each;	/* hits left to time one by one */
 };
 DECLARE_PER_CPU(struct stp_overload, stp_overload);
@@ -67,30 +63,23 @@ DECLARE_PER_CPU(struct stp_overload, stp_overload);
 /* This CPU's context: one load through the per-CPU base (an array would
  * take three: its address, the CPU number, the slot). */
 DECLARE_PER_CPU(struct stp_context *, stp_context_of);
+/* A handler runs on this CPU: 1, or 2 during a timed hit.  Beside the
+ * context, not in it, so a hit whose handler never uses its context
+ * (a quiet one without locals) never loads the context's address. */
+DECLARE_PER_CPU(int, stp_busy);
 /* A timed hit: its start, and its time against the threshold.  Out of
  * line, and the start kept in stp_overload rather than in a register, so
  * the common path keeps nothing but its context across the handler and
  * saves fewer registers (docs/overhead.md). */
 void stp_overload_start(void);
-void stp_account(struct stp_context *c);
+void stp_account(void);
 
-/* Is hit number HITS timed: one in STP_OVERLOAD_SAMPLE, or each one for a
- * while after a long one (stp_account).  Per-CPU reads through the segment
- * base: no address is kept across the handler. */
-static __always_inline bool stp_timed(unsigned int hits)
-{
-	return (hits & (STP_OVERLOAD_SAMPLE - 1 -
-			__this_cpu_read(stp_overload.every))) == 0;
-}
-
-/* Count this hit; true when it is timed. */
+/* Count this hit down; true when it is timed: one read-modify-write of a
+ * per-CPU count, set again by stp_overload_start. */
 static __always_inline bool stp_timed_hit(void)
 {
 #ifndef STP_NO_OVERLOAD
-	unsigned int hits = __this_cpu_read(stp_overload.hits) + 1;
-
-	__this_cpu_write(stp_overload.hits, hits);
-	return stp_timed(hits);
+	return this_cpu_add_return(stp_overload.left, -1) < 0;
 #else
 	return false;
 #endif
@@ -138,7 +127,7 @@ static __always_inline void stp_run_handler(struct stp_context *c,
  * none of the context's fields set and no check for output or an error
  * after.  All three are constants at each call.
  *
- * c->busy is 2 during a timed hit: the one load after the handler says
+ * stp_busy is 2 during a timed hit: the one load after the handler says
  * whether to account for it.  The end of the session is told to staprun
  * by the control channel's reader (ktransport.c), not here: the hit's
  * path reads nothing more after its handler.
@@ -154,8 +143,7 @@ static __always_inline bool __stp_hit(const struct stp_probe *p,
 
 	if (preemptible)
 		preempt_disable();
-	c = this_cpu_read(stp_context_of);
-	if (unlikely(READ_ONCE(c->busy))) {
+	if (unlikely(__this_cpu_read(stp_busy))) {
 		stp_skip(p->pp);
 		goto out;
 	}
@@ -165,14 +153,15 @@ static __always_inline bool __stp_hit(const struct stp_probe *p,
 	timed = !session && unlikely(stp_timed_hit());
 	if (timed)
 		stp_overload_start();
-	WRITE_ONCE(c->busy, 1 + timed);
+	__this_cpu_write(stp_busy, 1 + timed);
+	c = __this_cpu_read(stp_context_of);
 	if (quiet)
 		h->handler(c);
 	else
 		stp_run_handler(c, p, h, actions);
-	if (!session && unlikely(READ_ONCE(c->busy) == 2))
-		stp_account(c);
-	WRITE_ONCE(c->busy, 0);
+	if (!session && unlikely(__this_cpu_read(stp_busy) == 2))
+		stp_account();
+	__this_cpu_write(stp_busy, 0);
 out:
 	if (preemptible)
 		preempt_enable();

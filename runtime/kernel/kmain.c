@@ -41,6 +41,7 @@
 enum { LOADED, RUNNING, STOPPED } state;
 static DEFINE_MUTEX(session_lock);
 DEFINE_PER_CPU(struct stp_context *, stp_context_of);
+DEFINE_PER_CPU(int, stp_busy);
 /* Hits kprobes took without calling us: a kprobe hit inside another
  * probe's handler on the same CPU (kprobes' own re-entry guard), or a
  * kretprobe with no free instance.  Added up at disarm and reported as
@@ -80,15 +81,18 @@ DEFINE_PER_CPU(struct stp_overload, stp_overload);
 
 void stp_overload_start(void)
 {
-	this_cpu_ptr(&stp_overload)->t0 = local_clock();
+	struct stp_overload *o = this_cpu_ptr(&stp_overload);
+
+	o->t0 = local_clock();
+	o->left = o->each ? 0 : STP_OVERLOAD_SAMPLE - 1;
 }
 
-void stp_account(struct stp_context *c)
+void stp_account(void)
 {
 #ifndef STP_NO_OVERLOAD
 	struct stp_overload *o = this_cpu_ptr(&stp_overload);
 	u64 now = local_clock(), spent = now - o->t0;
-	bool each = o->every;
+	bool each = o->each;
 	u64 weight = each ? 1 : STP_OVERLOAD_SAMPLE;
 
 	if (now - o->start > STP_OVERLOAD_INTERVAL) {
@@ -98,17 +102,17 @@ void stp_account(struct stp_context *c)
 	if (spent > STP_OVERLOAD_LONG) {
 		/* counts once; the next hits are each timed (khit.h) */
 		weight = 1;
-		o->every = STP_OVERLOAD_SAMPLE - 1;
 		o->each = STP_OVERLOAD_EACH;
-	} else if (each && --o->each == 0) {
-		o->every = 0;
+		o->left = 0;
+	} else if (each) {
+		o->each--;
 	}
 	o->spent += spent * weight;
 	if (o->spent > STP_OVERLOAD_THRESHOLD &&
 	    !READ_ONCE(stp_session.exit_requested)) {
 		stp_control_send("ERROR: probe overhead exceeded threshold\n");
 		__atomic_add_fetch(&stp_session.errors, 1, __ATOMIC_RELAXED);
-		stp_request_exit(c);
+		stp_request_exit(NULL);
 	}
 #endif
 }
