@@ -69,8 +69,9 @@ DECLARE_PER_CPU(struct stp_context *, stp_context_of);
 DECLARE_PER_CPU(int, stp_busy);
 /* A timed hit: its start, and its time against the threshold.  Out of
  * line, and the start kept in stp_overload rather than in a register, so
- * the common path keeps nothing but its context across the handler and
- * saves fewer registers (docs/overhead.md). */
+ * the common path keeps nothing live across the handler: the context is
+ * read again where it is needed, and a quiet counter's pre-handler saves
+ * no register (docs/overhead.md). */
 void stp_overload_start(void);
 void stp_account(void);
 
