@@ -17,6 +17,7 @@
 #include <lzma.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -849,7 +850,7 @@ out:
 	return rc;
 }
 
-int g_kernel_prepare(const struct g_kernel *k, bool force)
+static int prepare_locked(const struct g_kernel *k, bool force)
 {
 	char *kdir = g_kernel_dir(k), *log = NULL, *kjson = NULL, *hash = NULL, *tmplog = NULL;
 	struct g_kinfo info;
@@ -936,6 +937,52 @@ int g_kernel_prepare(const struct g_kernel *k, bool force)
 	return rc;
 }
 
+/*
+ * One stapgrid at a time prepares a kernel: two fetching into the same
+ * folder mixed their files (seen: one failed in depmod), and one could
+ * remove a folder the other had just made.  CACHE/kernels/ID.lock is
+ * held while a kernel is checked and prepared, so the second waits and
+ * then finds the kernel prepared.  -1 (with the reason said) or the
+ * lock's descriptor, released by close().
+ */
+static int lock_kernel(const struct g_kernel *k)
+{
+	char *dir = g_path(G.cache, "kernels"), *path = xasprintf("%s/%s.lock", dir, k->id);
+	bool said = false;
+	int fd = g_mkdirs(dir, 0755) < 0 ? -1 : open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		g_err("cannot open %s: %s", path, strerror(errno));
+	/* Polled rather than blocking, so Ctrl-C still stops a waiting run. */
+	while (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK || g_interrupted) {
+			if (!g_interrupted)
+				g_err("cannot lock %s: %s", path, strerror(errno));
+			close(fd);
+			fd = -1;
+			break;
+		}
+		if (!said)
+			g_info("%s: waiting for another stapgrid that prepares it", k->id);
+		said = true;
+		sleep(1);
+	}
+	free(dir);
+	free(path);
+	return fd;
+}
+
+int g_kernel_prepare(const struct g_kernel *k, bool force)
+{
+	int lock = lock_kernel(k), rc;
+
+	if (lock < 0)
+		return -1;
+	rc = prepare_locked(k, force);
+	close(lock);
+	return rc;
+}
+
 /* ---- debuginfo (--dbg) ------------------------------------------------------------ */
 
 /* Where stap looks for a grid kernel's DWARF (stap/dwarf.c): the -dbg
@@ -1002,8 +1049,12 @@ int g_kernel_debuginfo(const struct g_kernel *k)
 	char *kdir = g_kernel_dir(k), *path = NULL, *log = NULL;
 	bool source = strcmp(k->source, "debian") != 0;
 	double t0 = g_now();
-	int rc = -1;
+	int rc = -1, lock = lock_kernel(k);
 
+	if (lock < 0) {
+		free(kdir);
+		return -1;
+	}
 	if (g_kernel_info(k, &info) != 1) {
 		g_err("%s: not prepared", k->id);
 		goto out;
@@ -1021,6 +1072,7 @@ int g_kernel_debuginfo(const struct g_kernel *k)
 		rc = 0;
 	}
 out:
+	close(lock);
 	g_kinfo_free(&info);
 	free(kdir);
 	free(path);
