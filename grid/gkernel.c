@@ -940,14 +940,15 @@ static int prepare_locked(const struct g_kernel *k, bool force)
 /*
  * One stapgrid at a time prepares a kernel: two fetching into the same
  * folder mixed their files (seen: one failed in depmod), and one could
- * remove a folder the other had just made.  CACHE/kernels/ID.lock is
+ * remove a folder the other had just made.  CACHE/locks/ID.lock is
  * held while a kernel is checked and prepared, so the second waits and
- * then finds the kernel prepared.  -1 (with the reason said) or the
+ * then finds the kernel prepared (outside kernels/: a failed prepare
+ * keeps nothing there).  -1 (with the reason said) or the
  * lock's descriptor, released by close().
  */
 static int lock_kernel(const struct g_kernel *k)
 {
-	char *dir = g_path(G.cache, "kernels"), *path = xasprintf("%s/%s.lock", dir, k->id);
+	char *dir = g_path(G.cache, "locks"), *path = xasprintf("%s/%s.lock", dir, k->id);
 	bool said = false;
 	int fd = g_mkdirs(dir, 0755) < 0 ? -1 : open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 
