@@ -10,6 +10,7 @@
  * drops the record and counts it: staprun reports the count at the end,
  * never silently.  Probes never wake anyone: staprun polls.
  */
+#include <linux/cpuhotplug.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/module.h>
@@ -31,7 +32,7 @@ atomic64_t stp_dropped;
 static char control[CONTROL_SIZE];
 static size_t control_head, control_tail;	/* bytes written, read */
 static DEFINE_RAW_SPINLOCK(control_lock);
-static int exit_sent;		/* "EXIT" told to staprun */
+static bool exit_sent;		/* "EXIT" told to staprun; under control_lock */
 
 /*
  * The relay files are made by stp_transport_init, after relay_open has
@@ -63,21 +64,43 @@ static const struct rchan_callbacks relay_callbacks = {
 	.remove_buf_file = remove_buf_file,
 };
 
-/* traceN for each online CPU's buffer; a CPU that comes online later has
- * a buffer (relay's hotplug callback) that staprun does not read. */
+/*
+ * traceN for CPU N's buffer: made for each online CPU at the load and,
+ * through a CPU hotplug state, for a CPU that comes online later (relay
+ * makes its buffer first, at CPUHP_RELAY_PREPARE); staprun looks for new
+ * files at each poll.  A CPU that goes offline and comes back keeps its
+ * buffer and its file.  A failure at the load fails the load; a later
+ * one must not stop the CPU coming online: its records never reach
+ * staprun, which counts them as lost in transit.
+ */
+static struct cpumask files_made;
+static int online_state = -1;	/* the hotplug state, or -1 */
+static bool load_done;		/* the load's own calls are over */
+
+static int make_relay_file(unsigned int cpu)
+{
+	struct rchan_buf *buf = *per_cpu_ptr(chan->buf, cpu);
+	char name[24];
+
+	if (cpumask_test_cpu(cpu, &files_made))
+		return 0;
+	snprintf(name, sizeof(name), "trace%u", cpu);
+	if (!buf || IS_ERR_OR_NULL(debugfs_create_file(name, 0400, dir, buf,
+						       &relay_file_operations)))
+		return load_done ? 0 : -ENOMEM;
+	cpumask_set_cpu(cpu, &files_made);
+	return 0;
+}
+
 static int make_relay_files(void)
 {
-	unsigned int cpu;
+	int rc = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "stap:trace",
+				   make_relay_file, NULL);
 
-	for_each_online_cpu(cpu) {
-		struct rchan_buf *buf = *per_cpu_ptr(chan->buf, cpu);
-		char name[24];
-
-		snprintf(name, sizeof(name), "trace%u", cpu);
-		if (!buf || IS_ERR_OR_NULL(debugfs_create_file(name, 0400, dir,
-				buf, &relay_file_operations)))
-			return -ENOMEM;
-	}
+	if (rc < 0)
+		return rc;
+	online_state = rc;
+	load_done = true;
 	return 0;
 }
 
@@ -120,19 +143,26 @@ u64 stp_transport_records(void)
 	return atomic64_read(&seq);
 }
 
-void stp_control_send(const char *text)
+/* Append TEXT to the control ring, whole or not at all; under control_lock. */
+static bool control_put(const char *text)
 {
 	size_t len = strlen(text), i;
+
+	if (control_head - control_tail + len > CONTROL_SIZE)
+		return false;
+	for (i = 0; i < len; i++)
+		control[(control_head + i) % CONTROL_SIZE] = text[i];
+	control_head += len;
+	return true;
+}
+
+void stp_control_send(const char *text)
+{
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&control_lock, flags);
-	if (control_head - control_tail + len <= CONTROL_SIZE) {
-		for (i = 0; i < len; i++)
-			control[(control_head + i) % CONTROL_SIZE] = text[i];
-		control_head += len;
-	} else {
+	if (!control_put(text))
 		atomic64_inc(&stp_dropped);
-	}
 	raw_spin_unlock_irqrestore(&control_lock, flags);
 }
 
@@ -148,12 +178,14 @@ static ssize_t control_read(struct file *f, char __user *ubuf, size_t count,
 	size_t n = 0;
 	unsigned long flags;
 
+	raw_spin_lock_irqsave(&control_lock, flags);
 	/* The session's end (exit(), an error, MAXSKIPPED, overload, a
 	 * signal), told once, here in staprun's poll rather than on a hit's
-	 * path, which so reads nothing after its handler (khit.h). */
-	if (READ_ONCE(stp_session.exit_requested) && !xchg(&exit_sent, 1))
-		stp_control_send("EXIT\n");
-	raw_spin_lock_irqsave(&control_lock, flags);
+	 * path, which so reads nothing after its handler (khit.h).  A full
+	 * ring takes it at a later read, after this one has made room:
+	 * never dropped, or staprun would wait for a signal. */
+	if (!exit_sent && READ_ONCE(stp_session.exit_requested))
+		exit_sent = control_put("EXIT\n");
 	while (n < sizeof(chunk) && n < count && control_tail < control_head)
 		chunk[n++] = control[control_tail++ % CONTROL_SIZE];
 	raw_spin_unlock_irqrestore(&control_lock, flags);
@@ -214,6 +246,9 @@ void stp_transport_flush(void)
 /* Also after a failed stp_transport_init: removes what it made, once. */
 void stp_transport_exit(void)
 {
+	if (online_state >= 0)
+		cpuhp_remove_state_nocalls(online_state);
+	online_state = -1;
 	if (chan)
 		relay_close(chan);
 	chan = NULL;

@@ -14,11 +14,14 @@
 /*
  * A record: this header, len bytes of output, and its seq again as a
  * footer.  Relay lets a reader read what a CPU has reserved before that
- * CPU has written it, and a sub-buffer being reused still holds an old
- * record: the writer stores the footer after the data and the magic
- * last, so the reader takes a record only when magic and footer agree
- * with a sequence number not yet delivered; anything else is skipped and
- * its number, never delivered, is counted as lost in transit.
+ * CPU has written it; staprun avoids that by reading a CPU's file on
+ * that CPU (the writer reserves and writes with interrupts off), and
+ * checks anyway, as a sub-buffer being reused still holds an old record
+ * and a CPU can go offline: the writer stores the footer after the data
+ * and the magic last, so the reader takes a record only when magic and
+ * footer agree with a sequence number not yet delivered; anything else
+ * is skipped and its number, never delivered, is counted as lost in
+ * transit.
  */
 struct stp_record {
 	uint32_t magic;

@@ -21,6 +21,7 @@
 #include <gelf.h>
 #include <libelf.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -44,6 +45,7 @@
 /* A CPU's stream: bytes read but not yet a whole record. */
 struct stream {
 	int fd;
+	int cpu;		/* traceN: read while running on CPU N */
 	char *buf;
 	size_t len, cap;
 	FILE *bulk;		/* -b: the raw stream goes here */
@@ -234,6 +236,27 @@ static void take_records(struct stream *s)
 	s->len -= off;
 }
 
+/*
+ * Move to the stream's CPU before reading its relay file.  relay lets a
+ * reader take what a writer has reserved and not yet written; the module
+ * reserves and writes with interrupts off on its own CPU (ktransport.c),
+ * so a reader on that CPU runs either before or after a whole write and
+ * never sees half of one.  Read from another CPU, such a record was lost
+ * (counted "in transit"): under single-threaded TCG a vCPU can stop for
+ * another's whole time slice in the middle of its memcpy.  SystemTap's
+ * staprun pins a reader thread per CPU for the same reason.  Should the
+ * move fail (the CPU went offline), the read goes on from where we are,
+ * and the footer check (transport.h) still catches a torn record.
+ */
+static void run_on_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
 /* Read what a CPU's relay file has, at most READ_BUDGET bytes a poll
  * (each of our own reads can fire a probe that writes more: a script on
  * ksys_read would otherwise keep this loop, and its buffer, growing);
@@ -244,6 +267,7 @@ static bool read_stream(struct stream *s)
 	size_t budget = READ_BUDGET;
 	bool got = false;
 
+	run_on_cpu(s->cpu);
 	while (budget > 0) {
 		ssize_t n;
 
@@ -699,26 +723,38 @@ static void read_messages(struct session *s)
 
 /* ---- running ---- */
 
-static int open_streams(const char *dir, struct stream *st)
+/* traceN of each CPU not yet open: those online at the load, then (at
+ * each poll) one that came online since (ktransport.c makes its file);
+ * N is the CPU's number, so an offline CPU leaves a gap. */
+static void open_streams(const char *dir, struct stream *st, int *nstreams)
 {
-	int n;
+	static bool open_cpu[MAX_CPUS];
+	static long conf;	/* present CPUs: sysconf reads a folder */
+	int cpu, n = *nstreams;
 
-	for (n = 0; n < MAX_CPUS; n++) {
+	if (!conf)
+		conf = sysconf(_SC_NPROCESSORS_CONF);
+	for (cpu = 0; cpu < MAX_CPUS && cpu < conf; cpu++) {
 		char path[512];
 
-		snprintf(path, sizeof(path), "%s/trace%d", dir, n);
+		if (open_cpu[cpu])
+			continue;
+		snprintf(path, sizeof(path), "%s/trace%d", dir, cpu);
 		st[n].fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (st[n].fd < 0)
-			break;
+			continue;
+		st[n].cpu = cpu;
+		open_cpu[cpu] = true;
 		if (opt.bulk) {
 			snprintf(path, sizeof(path), "%s_cpu%d",
-				 opt.output ? opt.output : "stap_bulk", n);
+				 opt.output ? opt.output : "stap_bulk", cpu);
 			st[n].bulk = fopen(path, "w");
 			if (!st[n].bulk)
 				die("cannot write %s: %s", path, strerror(errno));
 		}
+		n++;
 	}
-	return n;
+	*nstreams = n;
 }
 
 /*
@@ -772,7 +808,7 @@ static int run(void)
 	struct stream streams[MAX_CPUS] = { { 0 } };
 	struct session s = { 0 };
 	char name[64], dir[256];
-	int nstreams, gate = -1, i, status;
+	int nstreams = 0, gate = -1, i, status;
 	pid_t child = 0;
 	double deadline, t0;
 
@@ -796,7 +832,7 @@ static int run(void)
 	if (cmd_fd < 0)
 		die("cannot open %s/.cmd (is debugfs mounted?): %s", dir,
 		    strerror(errno));
-	nstreams = open_streams(dir, streams);
+	open_streams(dir, streams, &nstreams);
 	for (i = 0; i < opt.nparams; i++)
 		command("param %s", opt.params[i]);
 	if (opt.target_cmd)
@@ -820,6 +856,7 @@ static int run(void)
 		bool got = false;
 
 		read_messages(&s);
+		open_streams(dir, streams, &nstreams);
 		for (i = 0; i < nstreams; i++)
 			got |= read_stream(&streams[i]);
 		emit_ready(false);
