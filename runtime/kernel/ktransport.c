@@ -74,8 +74,7 @@ static const struct rchan_callbacks relay_callbacks = {
  * staprun, which counts them as lost in transit.
  */
 static struct cpumask files_made;
-static int online_state = -1;	/* the hotplug state, or -1 */
-static bool load_done;		/* the load's own calls are over */
+static int online_state = -1;	/* the hotplug state, or -1 during the load */
 
 static int make_relay_file(unsigned int cpu)
 {
@@ -87,7 +86,7 @@ static int make_relay_file(unsigned int cpu)
 	snprintf(name, sizeof(name), "trace%u", cpu);
 	if (!buf || IS_ERR_OR_NULL(debugfs_create_file(name, 0400, dir, buf,
 						       &relay_file_operations)))
-		return load_done ? 0 : -ENOMEM;
+		return online_state >= 0 ? 0 : -ENOMEM;
 	cpumask_set_cpu(cpu, &files_made);
 	return 0;
 }
@@ -100,7 +99,6 @@ static int make_relay_files(void)
 	if (rc < 0)
 		return rc;
 	online_state = rc;
-	load_done = true;
 	return 0;
 }
 
