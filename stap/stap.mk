@@ -30,18 +30,27 @@ $(STAP_ASAN): $(STAP_SRCS) stap/stap.h
 # runtest --tool stap: the DejaGnu suites of harness/stap.* (with
 # SystemTap's own tests from PEER_DIR), then the peer verdicts.  The test
 # files are named, as runtest would also enter the stapgrid.* folders.
-STAP_SUITES  = parse.exp limits.exp sem.exp cli.exp roundtrip.exp fuzz.exp \
-	       run.exp session.exp locks.exp
+# Each suite runs as two runtests side by side (CI has two cores), in two
+# halves of about the same time; their summaries in DIR/1 and DIR/2.
+STAP_SUITES_1 = parse.exp limits.exp sem.exp cli.exp roundtrip.exp
+STAP_SUITES_2 = fuzz.exp run.exp session.exp locks.exp
 # Programs built by the tests go to a cache of their own.
 STAP_TEST_CACHE = SYSTEMTAP_DIR=$(abspath $(BUILD))/stap-cache
 STAP_RUNTEST = $(STAP_TEST_CACHE) runtest --tool stap --srcdir harness \
 	       PEER_DIR=$(PEER_DIR)
 
+# $(1): the summaries' folder, $(2): the translator, $(3) and $(4): the
+# two halves.  The environment of the recipe's line goes to both.
+define stap_runtest_halves
+mkdir -p $(CHECKDIR)/$(1)/1 $(CHECKDIR)/$(1)/2; \
+$(STAP_RUNTEST) --outdir $(CHECKDIR)/$(1)/1 STAP=$(2) $(3) >/dev/null 2>&1 & \
+$(STAP_RUNTEST) --outdir $(CHECKDIR)/$(1)/2 STAP=$(2) $(4) >/dev/null 2>&1; \
+wait
+endef
+
 check-stap: $(BIN)/stap
-	@mkdir -p $(CHECKDIR)/stap
 	@echo "check-stap: DejaGnu suites and SystemTap's parse/sem tests"
-	@$(STAP_RUNTEST) --outdir $(CHECKDIR)/stap \
-		STAP=$(abspath $(BIN)/stap) $(STAP_SUITES) >/dev/null 2>&1 || true
+	@$(call stap_runtest_halves,stap,$(abspath $(BIN)/stap),$(STAP_SUITES_1),$(STAP_SUITES_2))
 	@if [ -d "$(PEER_DIR)/parse" ]; then \
 		harness/peer-verdicts.sh -s $(CHECKDIR)/stap/peer.sum \
 			$(PEER_DIR); \
@@ -54,17 +63,13 @@ check-stap: $(BIN)/stap
 
 # The programs the tests build are sanitized too.
 check-stap-asan: $(STAP_ASAN)
-	@mkdir -p $(CHECKDIR)/stap-asan
 	@echo "check-stap-asan: the same suites under ASan+UBSan"
-	@STAP_CFLAGS="$(SANITIZE) -g" $(STAP_RUNTEST) --outdir $(CHECKDIR)/stap-asan \
-		STAP=$(abspath $(STAP_ASAN)) $(STAP_SUITES) >/dev/null 2>&1 || true
+	@export STAP_CFLAGS="$(SANITIZE) -g"; \
+	$(call stap_runtest_halves,stap-asan,$(abspath $(STAP_ASAN)),$(STAP_SUITES_1),$(STAP_SUITES_2))
 
 check-stap-valgrind: $(BIN)/stap
-	@mkdir -p $(CHECKDIR)/stap-valgrind
 	@echo "check-stap-valgrind: pass 1 and 2 suites under valgrind"
-	@$(STAP_RUNTEST) --outdir $(CHECKDIR)/stap-valgrind \
-		STAP=$(abspath harness/valgrind-stap) \
-		parse.exp sem.exp cli.exp fuzz.exp run.exp >/dev/null 2>&1 || true
+	@$(call stap_runtest_halves,stap-valgrind,$(abspath harness/valgrind-stap),cli.exp fuzz.exp parse.exp run.exp,sem.exp)
 
 .PHONY: check-stap check-stap-asan check-stap-valgrind
 
