@@ -57,6 +57,14 @@ static int compare_strings(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Whether NAME is longer than SUFFIX and ends with it. */
+static bool has_suffix(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), ls = strlen(suffix);
+
+	return n > ls && !strcmp(name + n - ls, suffix);
+}
+
 /* The files of DIR ending in one of SUFFIXES, sorted, with their paths. */
 static void list_files(const char *dir, const char *const *suffixes,
 		       void *vec)
@@ -69,13 +77,10 @@ static void list_files(const char *dir, const char *const *suffixes,
 	if (!d)
 		return;
 	while ((e = readdir(d))) {
-		size_t n = strlen(e->d_name);
 		int i;
 
 		for (i = 0; suffixes[i]; i++) {
-			size_t ls = strlen(suffixes[i]);
-
-			if (n > ls && !strcmp(e->d_name + n - ls, suffixes[i])) {
+			if (has_suffix(e->d_name, suffixes[i])) {
 				vec_push(out, arena_printf("%s/%s", dir,
 							   e->d_name));
 				break;
@@ -104,7 +109,24 @@ static void hash_file(Sha256 *h, const char *path)
 	}
 }
 
-static const char *const c_files[] = { ".c", NULL };
+/* The -D options, in a key. */
+static void hash_defines(Sha256 *h)
+{
+	int i;
+
+	for (i = 0; i < S->defines.len; i++) {
+		hash_string(h, S->defines.v[i].name);
+		hash_string(h, S->defines.v[i].value);
+	}
+}
+
+/* One -D option on a command line. */
+static const char *define_flag(const Define *d)
+{
+	return d->value ? arena_printf("-D%s=%s", d->name, d->value) :
+	       arena_printf("-D%s", d->name);
+}
+
 static const char *const source_files[] = { ".c", ".h", NULL };
 static const char *const tapset_files[] = { ".stp", ".stpm", NULL };
 
@@ -126,10 +148,7 @@ static void hash_common(Sha256 *h)
 	hash_string(h, S->compat);
 	hash_string(h, S->guru ? "g" : "");
 	hash_string(h, S->unoptimized ? "u" : "");
-	for (i = 0; i < S->defines.len; i++) {
-		hash_string(h, S->defines.v[i].name);
-		hash_string(h, S->defines.v[i].value);
-	}
+	hash_defines(h);
 	for (i = 0; i < S->args.len; i++)
 		hash_string(h, S->args.v[i]);
 	/* The build id names the kernel wherever its kbuild tree lives
@@ -288,6 +307,15 @@ static bool store_file(const char *from, const char *to)
 	return false;
 }
 
+/* The folder PATH goes in, made when missing. */
+static bool make_parent(const char *path)
+{
+	char *parent = arena_strdup(path);
+
+	*strrchr(parent, '/') = '\0';
+	return make_dirs(parent);
+}
+
 /* The compiler and the flags a program and its runtime share: the
  * runtime's object must be built as the program is (-D, STAP_CFLAGS). */
 static void cc_args(void *vec)
@@ -303,13 +331,8 @@ static void cc_args(void *vec)
 	vec_push(argv, "-w");
 	vec_push(argv, arena_printf("-I%s", rt));
 	vec_push(argv, arena_printf("-I%s/user", rt));
-	for (i = 0; i < S->defines.len; i++) {
-		Define *d = &S->defines.v[i];
-
-		vec_push(argv, d->value ? arena_printf("-D%s=%s", d->name,
-						       d->value) :
-			 arena_printf("-D%s", d->name));
-	}
+	for (i = 0; i < S->defines.len; i++)
+		vec_push(argv, (char *)define_flag(&S->defines.v[i]));
 	for (w = strtok_r(flags, " \t", &save); w;
 	     w = strtok_r(NULL, " \t", &save))
 		vec_push(argv, w);
@@ -344,26 +367,21 @@ static bool run_cc(void *vec, const char *log, const char *what)
  */
 static const char *user_runtime(const char *dir)
 {
-	VEC(char *) srcs = { 0 }, hdrs = { 0 }, argv = { 0 };
+	VEC(char *) files = { 0 }, argv = { 0 };
 	const char *rt = runtime_dir(), *obj, *built;
-	char hex[65], *parent;
+	char hex[65];
 	Sha256 h;
 	int i;
 
-	list_files(rt, c_files, &srcs);
-	list_files(arena_printf("%s/user", rt), c_files, &srcs);
-	list_files(rt, source_files, &hdrs);
-	list_files(arena_printf("%s/user", rt), source_files, &hdrs);
+	list_files(rt, source_files, &files);
+	list_files(arena_printf("%s/user", rt), source_files, &files);
 	sha256_init(&h);
 	hash_string(&h, "user runtime");
 	hash_string(&h, compiler());
 	hash_string(&h, extra_cflags());
-	for (i = 0; i < S->defines.len; i++) {
-		hash_string(&h, S->defines.v[i].name);
-		hash_string(&h, S->defines.v[i].value);
-	}
-	for (i = 0; i < hdrs.len; i++)
-		hash_file(&h, hdrs.v[i]);
+	hash_defines(&h);
+	for (i = 0; i < files.len; i++)
+		hash_file(&h, files.v[i]);
 	sha256_hex(&h, hex);
 	obj = arena_printf("%s/runtime/user/%.32s.o", cache_dir(), hex);
 	if (access(obj, R_OK) == 0)
@@ -375,14 +393,13 @@ static const char *user_runtime(const char *dir)
 	vec_push(&argv, "-nostdlib");
 	vec_push(&argv, "-o");
 	vec_push(&argv, (char *)built);
-	for (i = 0; i < srcs.len; i++)
-		vec_push(&argv, srcs.v[i]);
+	for (i = 0; i < files.len; i++)
+		if (has_suffix(files.v[i], ".c"))
+			vec_push(&argv, files.v[i]);
 	if (!run_cc(&argv, arena_printf("%s/cc-runtime.log", dir), "the runtime"))
 		return NULL;
 	/* A cache that cannot be written only costs the next build. */
-	parent = arena_strdup(obj);
-	*strrchr(parent, '/') = '\0';
-	if (make_dirs(parent) && store_file(built, obj))
+	if (make_parent(obj) && store_file(built, obj))
 		return obj;
 	return built;
 }
@@ -517,10 +534,7 @@ static const char *runtime_object(const char *dir, char **files, int n)
 	text = read_file(arena_printf("%s/stp_compat.h", dir), &len);
 	hash_string(&h, text ? text : "");
 	free(text);
-	for (i = 0; i < S->defines.len; i++) {
-		hash_string(&h, S->defines.v[i].name);
-		hash_string(&h, S->defines.v[i].value);
-	}
+	hash_defines(&h);
 	for (i = 0; i < n; i++) {
 		hash_string(&h, strrchr(files[i], '/') + 1);
 		hash_file(&h, files[i]);
@@ -544,11 +558,8 @@ static bool ship_runtime(const char *obj, const char *dir)
  * that cannot be written only costs the next build. */
 static void keep_runtime(const char *obj, const char *dir)
 {
-	char *parent = arena_strdup(obj);
-
-	*strrchr(parent, '/') = '\0';
 	/* The .cmd first: ship_runtime looks for the object. */
-	if (make_dirs(parent) &&
+	if (make_parent(obj) &&
 	    store_file(arena_printf("%s/.stp_runtime_all.o.cmd", dir),
 		       arena_printf("%s.cmd", obj)))
 		store_file(arena_printf("%s/stp_runtime_all.o", dir), obj);
@@ -572,7 +583,6 @@ static bool write_module_tree(const char *dir, const char *name,
 		   name, name);
 	for (i = 0; i < files.len; i++) {
 		const char *base = strrchr(files.v[i], '/') + 1;
-		size_t n = strlen(base);
 
 		if (!copy_file(files.v[i], arena_printf("%s/%s", dir, base))) {
 			fprintf(stderr, "stap: cannot copy %s into %s\n",
@@ -581,7 +591,7 @@ static bool write_module_tree(const char *dir, const char *name,
 			buf_free(&all);
 			return false;
 		}
-		if (!strcmp(base + n - 2, ".c"))
+		if (has_suffix(base, ".c"))
 			buf_printf(&all, "#include \"%s\"\n", base);
 	}
 	*obj = runtime_object(dir, files.v, files.len);
@@ -594,12 +604,8 @@ static bool write_module_tree(const char *dir, const char *name,
 	}
 	buf_free(&all);
 	buf_puts(&kb, "\nccflags-y := -I$(src)");
-	for (i = 0; i < S->defines.len; i++) {
-		Define *d = &S->defines.v[i];
-
-		buf_printf(&kb, " -D%s%s%s", d->name, d->value ? "=" : "",
-			   d->value ? d->value : "");
-	}
+	for (i = 0; i < S->defines.len; i++)
+		buf_printf(&kb, " %s", define_flag(&S->defines.v[i]));
 	/* The generated C is correct but not warning-free kernel style. */
 	buf_puts(&kb, "\nCFLAGS_prog.o := -w\n");
 	ok = write_text(arena_printf("%s/Kbuild", dir), kb.s, false);
