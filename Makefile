@@ -6,8 +6,10 @@
 # fragment (stap/stap.mk, grid/grid.mk, ...) that adds to the variables below.
 #
 # Test convention: every check-* target writes DejaGnu-style summaries
-# (lines "PASS: ...", "FAIL: ...") into build/check/*.sum; `make check` tallies
-# them with harness/tally.sh and fails if anything failed.  Suites run one by
+# (lines "PASS: ...", "FAIL: ...", "UNTESTED: ...") into build/check/*.sum;
+# `make check` tallies them with harness/tally.sh and fails if anything
+# failed or nothing passed.  A suite that writes no summary, or exits
+# non-zero with no failure in its summaries, fails by name.  Suites run one by
 # one under a watchdog (harness/run-suites.sh): order them in CHECKS, not with
 # prerequisites between check targets.
 
@@ -41,9 +43,16 @@ all: $(PROGRAMS)
 deps:
 	@harness/deps.sh $(DEP_LISTS)
 
-check: deps
+# The summaries of an earlier run go first, so that a step which fails here
+# can never leave an old tally behind; a failed step is a FAIL line of its
+# own and ends the run.
+check:
 	@rm -rf $(CHECKDIR) && mkdir -p $(CHECKDIR)
-	@$(MAKE) -s --no-print-directory all
+	@$(MAKE) -s --no-print-directory deps || { \
+		echo "FAIL: check: installing the test packages failed" > $(CHECKDIR)/deps.sum; \
+		exit 1; }
+	@$(MAKE) -s --no-print-directory all || { \
+		echo "FAIL: check: the build failed" > $(CHECKDIR)/build.sum; exit 1; }
 	@MAKE="$(MAKE)" harness/run-suites.sh $(CHECKDIR) $(CHECKS)
 	@harness/tally.sh $(CHECKDIR)
 

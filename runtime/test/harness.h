@@ -19,6 +19,7 @@ void t_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void run_test(const char *name, void (*fn)(void));
 void untested(const char *name, const char *why);
+void peer_missing(const char *test, const char *file);
 int t_finish(const char *module);
 
 #define EXPECT(c) do { \

@@ -1040,7 +1040,7 @@ static void peer_map_hash(const char *name, enum stp_kind kind)
 	snprintf(test, sizeof(test), "peer %s", name);
 	script = peer_file(file);
 	if (!script) {
-		untested(test, "no PEER_DIR/run/ data");
+		peer_missing(test, file);
 		return;
 	}
 	for (line = strtok_r(script, "\n", &save); line;
