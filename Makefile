@@ -33,6 +33,7 @@ DEP_LISTS   := configs/packages/check.list
 
 all:
 
+-include harness/harness.mk
 include stap/stap.mk
 -include runtime/runtime.mk
 -include grid/grid.mk
@@ -49,10 +50,10 @@ deps:
 check:
 	@rm -rf $(CHECKDIR) && mkdir -p $(CHECKDIR)
 	@$(MAKE) -s --no-print-directory deps || { \
-		echo "FAIL: check: installing the test packages failed" > $(CHECKDIR)/deps.sum; \
+		echo "FAIL: check: installing the test packages failed" | tee $(CHECKDIR)/deps.sum; \
 		exit 1; }
 	@$(MAKE) -s --no-print-directory all || { \
-		echo "FAIL: check: the build failed" > $(CHECKDIR)/build.sum; exit 1; }
+		echo "FAIL: check: the build failed" | tee $(CHECKDIR)/build.sum; exit 1; }
 	@MAKE="$(MAKE)" harness/run-suites.sh $(CHECKDIR) $(CHECKS)
 	@harness/tally.sh $(CHECKDIR)
 
