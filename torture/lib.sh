@@ -12,6 +12,7 @@ DBG=/sys/kernel/debug
 NCPU=$(grep -c '^processor' /proc/cpuinfo)
 FAILS=0
 export PATH="$B:$PATH"
+. "$T/judge.sh"
 
 log() { echo "$TEST: $*"; }
 mark() { echo "<5>torture: $TEST: $*" > /dev/kmsg; }

@@ -3,7 +3,9 @@
 # under it (staprun killed, then rmmod).  Half the sessions run with
 # MAXTRYLOCK 5 and MAXSKIPPED 20 so contention ends them.  Invariants:
 # every session ends in time; it exits 0 or with the MAXSKIPPED error
-# only; every module unloads; no splat.
+# only; every module unloads; a killed session counts as a hot unload
+# only when its probes were armed and rmmod removed its module (judge.sh
+# hot_unload_outcome), and at least one did; no splat.
 load_helper tbait
 hot() { while tload hot 50000 "$1" 2> /dev/null && tload getppid 20000 "$1" > /dev/null; do :; done; }
 cpu=0
@@ -40,16 +42,35 @@ while [ "$n" -lt 4 ] || before_end; do
 		s=$(skipped_of /tmp/smp.err)
 		skipped=$((skipped + s))
 	else
-		"$STAPRUN" "$ko" > /dev/null 2>&1 &
+		# Killed only once armed (staprun -v says so; 60 s at most),
+		# so the kill always leaves live probes to rmmod.
+		"$STAPRUN" -v "$ko" > /dev/null 2> /tmp/smp-kill.err &
 		pid=$!
+		armed=no w=0
+		while [ $w -lt 600 ] && kill -0 $pid 2> /dev/null; do
+			grep -q 'armed in' /tmp/smp-kill.err && { armed=yes; break; }
+			sleep 0.1
+			w=$((w + 1))
+		done
 		sleep "$wait_s"
-		kill -KILL $pid 2> /dev/null
-		wait $pid 2> /dev/null
-		mod=$(awk '$1 ~ /^stap_/ { print $1 }' /proc/modules | head -1)
-		if [ -n "$mod" ]; then
-			timeout 60 rmmod "$mod" || { bad=$((bad + 1)); log "rmmod $mod failed"; }
+		if kill -KILL $pid 2> /dev/null; then
+			wait $pid 2> /dev/null
+			mod=$(awk '$1 ~ /^stap_/ { print $1 }' /proc/modules | head -1)
+			rrc=0
+			[ -z "$mod" ] || { timeout 60 rmmod "$mod"; rrc=$?; }
+			o=$(hot_unload_outcome $armed "$mod" $rrc)
+		else
+			wait $pid 2> /dev/null
+			o=ended-by-itself
+			grep -q 'Skipped too many probes' /tmp/smp-kill.err && o=maxskipped
 		fi
-		unloads=$((unloads + 1))
+		case $o in
+		unloaded) unloads=$((unloads + 1)) ;;
+		maxskipped) maxskipped=$((maxskipped + 1)) ;;
+		*) bad=$((bad + 1)); log "session $n ($script), killed: $o"; cat /tmp/smp-kill.err ;;
+		esac
+		s=$(skipped_of /tmp/smp-kill.err)
+		skipped=$((skipped + s))
 	fi
 	left=$(grep -c '^stap_' /proc/modules)
 	[ "$left" -eq 0 ] || { bad=$((bad + 1)); log "a module stayed loaded after session $n"; grep '^stap_' /proc/modules; }
@@ -64,4 +85,5 @@ figure skipped "$skipped"
 figure seconds "$(elapsed "$t0")"
 check "sessions ran" [ "$n" -gt 0 ]
 check "no session hung ($hangs)" [ "$hangs" -eq 0 ]
+check "modules were removed under live probes ($unloads)" [ "$unloads" -gt 0 ]
 check "every session ended cleanly or on MAXSKIPPED, and unloaded ($bad bad)" [ "$bad" -eq 0 ]

@@ -3,7 +3,9 @@
 # tbait_nokprobe and tbait_noinstr, which only registration can refuse),
 # by name and through a wildcard.  Invariants: each named one is refused with a clear
 # error, at translation (the prebuild's stap -p4) or when armed (staprun's
-# ERROR, exit 1), never a crash; the wildcard's probeable part runs.
+# ERROR, exit 1), never a crash; the wildcard's session runs and its
+# probeable part fires (judge.sh ran_and_fired: the "#fires: N" calls its
+# "#cmd:" makes, at least).
 load_helper tbait
 at_translation=0 at_registration=0 want_refused=0
 for f in "$T"/scripts/unprobe-*.stp; do
@@ -19,7 +21,8 @@ for f in "$T"/scripts/unprobe-*.stp; do
 		at_translation=$((at_translation + 1))
 		continue
 	fi
-	timeout -k 30 $((60 + DUR)) "$STAPRUN" -c "tload getppid 100" "$mod" > /tmp/u.out 2> /tmp/u.err
+	cmd=$(sed -n 's/^#cmd: //p' "$f")
+	timeout -k 30 $((60 + DUR)) "$STAPRUN" -c "${cmd:-tload getppid 100}" "$mod" > /tmp/u.out 2> /tmp/u.err
 	rc=$?
 	log "$name: exit $rc"
 	cat /tmp/u.err
@@ -28,7 +31,10 @@ for f in "$T"/scripts/unprobe-*.stp; do
 		check "$name: staprun says why" grep -q 'ERROR: .*cannot probe' /tmp/u.err
 		at_registration=$((at_registration + 1))
 	else
-		check "$name runs (exit $rc)" [ "$rc" -eq 0 ]
+		fires=$(sed -n 's/^#fires: //p' "$f")
+		cat /tmp/u.out
+		check "$name runs (exit $rc) and its probeable part fires (at least ${fires:-1} hits)" \
+			ran_and_fired "$rc" /tmp/u.out "${fires:-1}"
 	fi
 done
 figure refused_at_translation "$at_translation"
