@@ -351,6 +351,17 @@ static bool empty(const Node *n)
 
 static Node *elide(Node *n);
 
+/* A while or for loop whose condition is the constant 0.  Only such a
+ * loop may go when its body is empty: one whose condition has no side
+ * effects either never ends (the run must stop at MAXACTION, not go on
+ * as if it had ended) or waits on something that changes by itself
+ * (a clock), so removing it would change what the script does.
+ * SystemTap 4.8 removes both (docs/conformance.md). */
+static bool never_runs(const Node *n)
+{
+	return n->cond && n->cond->kind == N_NUM && n->cond->num == 0;
+}
+
 static Node *elide_block(Node *n)
 {
 	int i, k = 0;
@@ -405,9 +416,9 @@ static Node *elide(Node *n)
 		if (n->inc)
 			n->inc = simplify(n->inc, false);
 		n->body = elide(n->body);
-		if (empty(n->body) && !has_side_effects(n->cond) &&
-		    !has_side_effects(n->init) && !has_side_effects(n->inc))
-			return drop(n, "eliding a loop that does nothing");
+		if (empty(n->body) && never_runs(n) &&
+		    !has_side_effects(n->init))
+			return drop(n, "eliding a loop that never runs");
 		if (!n->body)
 			n->body = new_node(S_BLOCK, n->tok);
 		return n;
