@@ -26,13 +26,18 @@ int g_verdict_parse(const char *s)
 	return -1;
 }
 
-/* Severity follows the enum; a test that did not run says nothing. */
+/* Severity follows the enum.  A test that never ran is no pass: beside
+ * any other verdict it weighs as a failure (a job whose guest ended
+ * before one of its tests, with nothing worse to show for it, fails),
+ * and only two of them together stay notrun. */
 enum g_verdict g_verdict_worse(enum g_verdict a, enum g_verdict b)
 {
+	if (a == V_NOTRUN && b == V_NOTRUN)
+		return V_NOTRUN;
 	if (a == V_NOTRUN)
-		return b;
+		a = V_FAIL;
 	if (b == V_NOTRUN)
-		return a;
+		b = V_FAIL;
 	return a > b ? a : b;
 }
 

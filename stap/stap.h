@@ -746,6 +746,20 @@ bool run_command(char **argv, const char *log);
 /* Run a shell command line quietly; true if it exited 0. */
 bool run_shell(const char *cmd);
 
+/* ---------------------------------------------------------------- report.c */
+
+/* -v: a pass's clock (ms of our and our children's CPU, and real). */
+typedef struct PassClock { double user, sys, real; } PassClock;
+void pass_clock_start(PassClock *c);
+/* With -v: "Pass N: WHAT in Uusr/Ssys/Rreal ms." since C started. */
+void pass_report(const PassClock *c, int pass, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The -D limits (MAXSTRINGLEN ...) within what the runtime can honour;
+ * false after saying which is not. */
+bool check_defines(void);
+/* -o NAME through strftime(3); NULL after saying why. */
+const char *output_name(const char *name);
+
 /* ---------------------------------------------------------------- kcompat.c */
 
 /* DIR/stp_compat.h for the target kernel (answers cached under CACHE);
