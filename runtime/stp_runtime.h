@@ -315,6 +315,15 @@ void stp_run_kind(enum stp_probe_kind kind,
 		  void (*run)(const struct stp_probe *p));
 /* A timer's next period in ns, randomized by .randomize(N). */
 int64_t stp_next_period(const struct stp_probe *p);
+/* stap -t: where each probe of stp_probes[] was written and what it was
+ * derived from, for the probe hit report.  Only a program built with -t
+ * defines it; the runtime sees NULL otherwise and times nothing. */
+struct stp_probe_timing {
+	const char *location;		/* "FILE:LINE:COL" */
+	const char *derivation;		/* " from: POINT ..." */
+};
+extern const struct stp_probe_timing stp_timing[] __attribute__((weak));
+
 extern const struct stp_global_param stp_params[];
 extern const int stp_nparams;
 extern const size_t stp_frame_size;

@@ -17,6 +17,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,6 +149,7 @@ static void hash_common(Sha256 *h)
 	hash_string(h, S->compat);
 	hash_string(h, S->guru ? "g" : "");
 	hash_string(h, S->unoptimized ? "u" : "");
+	hash_string(h, S->timing ? "t" : "");	/* stp_timing[] */
 	hash_defines(h);
 	for (i = 0; i < S->args.len; i++)
 		hash_string(h, S->args.v[i]);
@@ -200,6 +202,10 @@ static void front_key(char *hex)
 
 	sha256_init(&h);
 	hash_string(&h, "front");
+	/* A hit skips pass 2 and its warnings: -w and -W decide what pass
+	 * 2 would have said (an error under -W), so each has its entry. */
+	hash_string(&h, S->no_warnings ? "w" : "");
+	hash_string(&h, S->warn_error ? "W" : "");
 	hash_common(&h);
 	for (i = 0; i < S->user_files.len; i++) {
 		const Source *src = S->user_files.v[i]->src;
@@ -475,16 +481,20 @@ void done_temp_dir(const char *dir)
 static bool build(const char *cached, const char *exe)
 {
 	const char *dir = make_temp_dir(), *csrc, *built;
+	PassClock clock;
 
 	if (!dir)
 		return false;
 	csrc = arena_printf("%s/stap.c", dir);
 	built = arena_printf("%s/stap", dir);
-	if (!write_c(csrc) || !compile(dir, csrc, built)) {
-		fprintf(stderr, "stap: the generated files are kept in %s\n",
-			dir);
-		return false;
-	}
+	pass_clock_start(&clock);
+	if (!write_c(csrc))
+		goto fail;
+	pass_report(&clock, 3, "translated to C into \"%s\"", csrc);
+	pass_clock_start(&clock);
+	if (!compile(dir, csrc, built))
+		goto fail;
+	pass_report(&clock, 4, "compiled C into \"%s\"", exe);
 	if (!make_dirs(cached) || rename(built, exe) != 0) {
 		fprintf(stderr, "stap: cannot store the program in the cache "
 			"%s: %s\n", cached, strerror(errno));
@@ -492,6 +502,9 @@ static bool build(const char *cached, const char *exe)
 	}
 	done_temp_dir(dir);
 	return true;
+fail:
+	fprintf(stderr, "stap: the generated files are kept in %s\n", dir);
+	return false;
 }
 
 /* ---- the kernel runtime: a module built with kbuild ---- */
@@ -616,16 +629,20 @@ static bool write_module_tree(const char *dir, const char *name,
 static bool build_module(const char *cached, const char *ko, const char *name)
 {
 	const char *dir = make_temp_dir(), *log, *obj = NULL;
+	PassClock clock;
 	char *argv[7];
 	bool shipped = false;
 
 	if (!dir)
 		return false;
 	log = arena_printf("%s/make.log", dir);
+	pass_clock_start(&clock);
 	if (!kcompat_write(cache_dir(), dir) ||
 	    !write_c(arena_printf("%s/prog.c", dir)) ||
 	    !write_module_tree(dir, name, &obj, &shipped))
 		return false;
+	pass_report(&clock, 3, "translated to C into \"%s/prog.c\"", dir);
+	pass_clock_start(&clock);
 	argv[0] = "make";
 	argv[1] = "-j2";	/* prog.o and the runtime side by side */
 	argv[2] = "-C";
@@ -642,6 +659,7 @@ static bool build_module(const char *cached, const char *ko, const char *name)
 			dir);
 		return false;
 	}
+	pass_report(&clock, 4, "compiled C into \"%s.ko\"", name);
 	if (!shipped)
 		keep_runtime(obj, dir);
 	if (!make_dirs(cached) ||
@@ -670,19 +688,70 @@ static const char *staprun_path(void)
 	return arena_printf("%s/staprun", self);
 }
 
+/* -v's pass 5: a child to wait for, so that its time can be told.
+ * Ctrl-C reaches it from the terminal; SIGTERM and SIGHUP sent to stap
+ * are passed on.  Its exit status is stap's. */
+static volatile pid_t run_pid;
+
+static void pass_on(int sig)
+{
+	if (run_pid > 0)
+		kill(run_pid, sig);
+}
+
+static int run_child(char **argv)
+{
+	struct sigaction on = { .sa_handler = pass_on }, ign = { 0 };
+	PassClock clock;
+	int status;
+	pid_t pid;
+
+	fprintf(stderr, "Pass 5: starting run.\n");
+	pass_clock_start(&clock);
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "stap: cannot run %s: %s\n", argv[0],
+			strerror(errno));
+		return 1;
+	}
+	if (pid == 0) {
+		execv(argv[0], argv);
+		fprintf(stderr, "stap: cannot run %s: %s\n", argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	run_pid = pid;
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGINT, &ign, NULL);
+	sigaction(SIGTERM, &on, NULL);
+	sigaction(SIGHUP, &on, NULL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	pass_report(&clock, 5, "run completed");
+	if (WIFSIGNALED(status)) {
+		fprintf(stderr, "stap: %s was killed by signal %d\n", argv[0],
+			WTERMSIG(status));
+		return 1;
+	}
+	return WEXITSTATUS(status);
+}
+
 /* Pass 5: the program replaces stap, with the run-time options. */
 static int run(const char *exe, bool module)
 {
 	VEC(char *) argv = { 0 };
+	const char *output = S->output ? output_name(S->output) : NULL;
 	int i;
 
+	if (S->output && !output)
+		return 1;
 	if (module)
 		vec_push(&argv, (char *)staprun_path());
 	else
 		vec_push(&argv, (char *)exe);
-	if (S->output) {
+	if (output) {
 		vec_push(&argv, "-o");
-		vec_push(&argv, (char *)S->output);
+		vec_push(&argv, (char *)output);
 	}
 	if (S->timeout) {
 		vec_push(&argv, "-T");
@@ -706,6 +775,8 @@ static int run(const char *exe, bool module)
 	vec_push(&argv, NULL);
 	fflush(stdout);
 	fflush(stderr);
+	if (S->verbose)
+		return run_child(argv.v);
 	execv(argv.v[0], argv.v);
 	fprintf(stderr, "stap: cannot run %s: %s\n", argv.v[0], strerror(errno));
 	return 1;
@@ -775,6 +846,14 @@ int front_cache_run(void)
 	char *exe;
 	const char *path;
 	struct stat st;
+
+	/* Before any build: a limit the runtime cannot honour is an error
+	 * now, not a crash of the program (or the kernel) later. */
+	if (S->last_pass >= 3 && !check_defines())
+		return 1;
+	if (kernel && S->timing && S->last_pass >= 3)
+		fprintf(stderr, "WARNING: -t: the kernel runtime has no probe "
+			"hit report yet (--runtime=user has)\n");
 
 	if (S->last_pass < 4)
 		return -1;

@@ -181,12 +181,20 @@ void kconfig_load(void)
 	free(text);
 }
 
-static double now_ms(void)
+/* What pass 2 kept, for -v: "N probes, N functions, N globals". */
+static const char *program_size(void)
 {
-	struct timeval tv;
+	int i, np = 0, nf = 0, ng = 0;
 
-	gettimeofday(&tv, NULL);
-	return tv.tv_sec * 1e3 + tv.tv_usec / 1e3;
+	for (i = 0; i < S->derived.len; i++)
+		np += S->derived.v[i]->used;
+	for (i = 0; i < S->func_list.len; i++)
+		nf += S->func_list.v[i]->used;
+	for (i = 0; i < S->global_list.len; i++)
+		ng += S->global_list.v[i]->used;
+	return arena_printf("%d probe%s, %d function%s, %d global%s", np,
+			    np == 1 ? "" : "s", nf, nf == 1 ? "" : "s", ng,
+			    ng == 1 ? "" : "s");
 }
 
 static void add_user_source(Source *src)
@@ -262,9 +270,10 @@ static int list_probes(void)
 
 int run_passes(void)
 {
-	double t0 = now_ms();
+	PassClock clock;
 	int i;
 
+	pass_clock_start(&clock);
 	tapset_load_macros();
 	if (S->list_pattern)
 		return list_probes();
@@ -275,9 +284,7 @@ int run_passes(void)
 	for (i = 0; i < S->extra_scripts.len; i++)
 		add_user_source(source_from_string(
 			arena_printf("<-E %d>", i + 1), S->extra_scripts.v[i]));
-	if (S->verbose)
-		fprintf(stderr, "Pass 1: parsed user script in %.1f ms.\n",
-			now_ms() - t0);
+	pass_report(&clock, 1, "parsed user script");
 	if (S->errors) {
 		diag_summary();
 		fprintf(stderr, "Pass 1: parse failed.\n");
@@ -292,16 +299,14 @@ int run_passes(void)
 	if (i >= 0)
 		return i;
 
-	t0 = now_ms();
+	pass_clock_start(&clock);
 	if (resolve_program()) {
 		if (!S->unoptimized)
 			optimize_program();
 		if (infer_types())
 			check_program();
 	}
-	if (S->verbose)
-		fprintf(stderr, "Pass 2: analyzed script in %.1f ms.\n",
-			now_ms() - t0);
+	pass_report(&clock, 2, "analyzed script: %s", program_size());
 	if (S->errors) {
 		diag_summary();
 		fprintf(stderr, "Pass 2: analysis failed.\n");

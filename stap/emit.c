@@ -2036,10 +2036,46 @@ static void mark_overloads(void)
 	}
 }
 
+/* "FILE:LINE:COL" of T, as SystemTap's probe locations read. */
+static const char *token_place(const Token *t)
+{
+	if (!t || !t->src)
+		return "<unknown>";
+	return arena_printf("%s:%d:%d", t->src->name, t->line, t->col);
+}
+
+/*
+ * -t: a row of stp_timing[] for D, what SystemTap 4.8's probe hit report
+ * says of it: where it was written (the probe keyword; for an alias the
+ * user's point) and its derivation (" from: POINT", once more for each
+ * alias level: SystemTap prints " from: oneshot from: oneshot"; a probe
+ * of several points names its first for each).
+ */
+static void timing_row(Buf *b, const Derived *d)
+{
+	const ProbePoint *from;
+	const char *c, *loc, *der = "";
+	Buf pt = { 0 };
+	int levels = 0, k;
+
+	for (c = d->chain; c && (c = strstr(c, " <- ")); c += 4)
+		levels++;
+	from = levels || !d->probe->points.len ? d->user_point :
+	       d->probe->points.v[0];
+	loc = token_place(levels ? d->user_point->tok : d->probe->tok);
+	print_point(&pt, from);
+	for (k = 0; k <= levels; k++)
+		der = arena_printf("%s from: %s", der, pt.s ? pt.s : "");
+	buf_free(&pt);
+	buf_printf(b, "\t{ %s, %s },\n", c_string(loc, strlen(loc)),
+		   c_string(der, strlen(der)));
+}
+
 void emit_program(FILE *out)
 {
 	Buf decl = { 0 }, init = { 0 }, fini = { 0 }, ap = { 0 }, table = { 0 };
-	Buf khits = { 0 };
+	Buf khits = { 0 }, timing = { 0 };
+	const Symbol *first_ap = NULL;
 	int i, nprobes = 0, nap = 0;
 
 	memset(&decls, 0, sizeof(decls));
@@ -2102,6 +2138,7 @@ void emit_program(FILE *out)
 			   entry_handler(d, i), tracepoint_fields(d, i),
 			   event_fields(d), kp_hit ? arena_printf(
 			   ", .kp_hit = stp_kp_%d", nprobes) : "");
+		timing_row(&timing, d);
 		buf_free(&pp);
 		nprobes++;
 	}
@@ -2111,12 +2148,17 @@ void emit_program(FILE *out)
 		if (g->used && g->autoprint) {
 			autoprint(&ap, g);
 			nap++;
+			if (!first_ap)
+				first_ap = g;
 		}
 	}
 	if (nap) {
 		buf_printf(&table, "\t{ \"end\", STP_PROBE_END, %lldLL, 0, 0, "
 			   "stp_autoprint, NULL, 0, false },\n",
 			   (long long)INT64_MAX);
+		buf_printf(&timing, "\t{ %s, \" from: end\" },\n",
+			   c_string(token_place(first_ap->tok),
+				    strlen(token_place(first_ap->tok))));
 		nprobes++;
 	}
 
@@ -2153,6 +2195,11 @@ void emit_program(FILE *out)
 	fprintf(out, "const struct stp_probe stp_probes[] = {\n%s\t{ 0 }\n};\n"
 		"const int stp_nprobes = %d;\n\n", table.s ? table.s : "",
 		nprobes);
+	/* The runtime reports probe hits when the program has this table
+	 * (a weak symbol there): -t adds nothing to a program without it. */
+	if (S->timing)
+		fprintf(out, "const struct stp_probe_timing stp_timing[] = {\n"
+			"%s\t{ 0 }\n};\n\n", timing.s ? timing.s : "");
 	fprintf(out, "const struct stp_global_param stp_params[] = {\n");
 	for (i = 0; i < S->global_list.len; i++) {
 		Symbol *g = S->global_list.v[i];
@@ -2174,6 +2221,7 @@ void emit_program(FILE *out)
 	buf_free(&ap);
 	buf_free(&table);
 	buf_free(&khits);
+	buf_free(&timing);
 	buf_free(&decls);
 	buf_free(&frames);
 	buf_free(&code);

@@ -187,7 +187,10 @@ static void emit_ready(bool final)
 		next_seq = p.seq + 1;
 		free(p.data);
 	}
-	fflush(out);
+	/* Buffered output fails here, not in fwrite: a full disk or
+	 * /dev/full must not lose the script's output silently. */
+	if (fflush(out) != 0)
+		die("cannot write the output: %s", strerror(errno));
 }
 
 /* Larger than any sub-buffer staprun asks for. */

@@ -16,6 +16,7 @@
 #define _GNU_SOURCE
 #endif
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,12 +148,99 @@ static void release_target(void)
 	}
 }
 
+/* The first failure to write the output (0: none), for the end: output
+ * that was lost is an error of the session (a full disk, /dev/full). */
+static int output_errno;
+
+static void flush_output(void)
+{
+	if (fflush(stp_out) != 0 && !output_errno)
+		output_errno = errno ? errno : EIO;
+}
+
+/* -t (the program has stp_timing[]): each probe's cycles a hit, as a
+ * statistic (SystemTap's count, min, avg, max and variance). */
+static const struct stp_hist_spec timing_spec = { .kind = STP_HIST_NONE };
+static char *timing_stats;	/* stp_nprobes of timing_size bytes */
+static size_t timing_size;
+
+static struct stp_stat *timing_stat(int i)
+{
+	return (struct stp_stat *)(timing_stats + (size_t)i * timing_size);
+}
+
+static bool timing_start(void)
+{
+	int i;
+
+	if (!stp_timing)
+		return true;
+	/* Rounded up to keep each statistic's int64_t aligned. */
+	timing_size = (stp_stat_size(&timing_spec) + 7) & ~(size_t)7;
+	timing_stats = calloc((size_t)stp_nprobes + 1, timing_size);
+	if (!timing_stats)
+		return false;
+	for (i = 0; i < stp_nprobes; i++)
+		stp_stat_init(timing_stat(i), &timing_spec);
+	return true;
+}
+
+/* SystemTap 4.8's report (its nsecs are cycles here, as in its kernel
+ * runtime): one line a probe that was hit, in the output. */
+static void timing_report(void)
+{
+	int i, err = 0;
+
+	if (!timing_stats)
+		return;
+	fprintf(stp_out, "----- probe hit report: \n");
+	for (i = 0; i < stp_nprobes; i++) {
+		const struct stp_stat *st = timing_stat(i);
+
+		if (!st->count)
+			continue;
+		fprintf(stp_out, "%s, (%s), hits: %lld, cycles: %lldmin/%lldavg/"
+			"%lldmax, variance: %lld,%s, index: %d\n",
+			stp_probes[i].pp, stp_timing[i].location,
+			(long long)st->count, (long long)st->min,
+			(long long)stp_stat_get(st, STP_AVG, 0, &err),
+			(long long)st->max,
+			(long long)stp_stat_get(st, STP_VARIANCE, 0, &err),
+			stp_timing[i].derivation, i);
+	}
+	fprintf(stp_out, "----- refresh report:\n");
+	flush_output();
+	free(timing_stats);
+	timing_stats = NULL;
+}
+
 static void run(const struct stp_probe *p, int64_t actions)
 {
+	int64_t t0 = timing_stats ? stp_cycles() : 0;
+
 	stp_context_start(&context, p->pp, actions);
 	p->handler(&context);
 	stp_context_end(&context);
-	fflush(stp_out);
+	if (timing_stats)
+		stp_stat_add(timing_stat((int)(p - stp_probes)), &timing_spec,
+			     stp_cycles() - t0);
+	flush_output();
+}
+
+/* Says whether all the output was written; if not, why, once. */
+static bool output_written(void)
+{
+	flush_output();
+	if (stp_out != stdout && fclose(stp_out) != 0 && !output_errno)
+		output_errno = errno ? errno : EIO;
+	stp_out = stdout;
+	if (!output_errno && (stp_session.overflows || ferror(stdout)))
+		output_errno = EIO;
+	if (!output_errno)
+		return true;
+	fprintf(stderr, "ERROR: cannot write the output: %s\n",
+		strerror(output_errno));
+	return false;
 }
 
 static void run_session_probe(const struct stp_probe *p)
@@ -226,6 +314,51 @@ static void run_timers(void)
 	free(due);
 }
 
+static int session(void);
+
+static void *session_thread(void *arg)
+{
+	*(int *)arg = session();
+	return NULL;
+}
+
+/*
+ * Probes run on a thread whose stack fits the limits: each nesting level
+ * of script functions takes a C frame or two (their locals live in
+ * context.frames), and a few runtime functions keep a string on the
+ * stack, so -DMAXNESTING=1000000 or -DMAXSTRINGLEN=10000000 run instead
+ * of overflowing the main thread's 8 MB (the translator bounds both).
+ * Pages are only used as deep as the script goes.  Signals are blocked
+ * here, so that they wake the session's sleeps.
+ */
+static int run_on_stack(void)
+{
+	size_t size = ((size_t)8 << 20) + ((size_t)MAXNESTING + 1) * 1024 +
+		      (size_t)MAXSTRINGLEN * 16;
+	pthread_attr_t attr;
+	pthread_t thread;
+	sigset_t all;
+	int rc = 1, err;
+
+	pthread_attr_init(&attr);
+	err = pthread_attr_setstacksize(&attr, size);
+	if (!err)
+		err = pthread_create(&thread, &attr, session_thread, &rc);
+	pthread_attr_destroy(&attr);
+	if (err) {
+		fprintf(stderr, "ERROR: cannot make the script's %zu MB stack"
+			" (MAXNESTING, MAXSTRINGLEN): %s\n", size >> 20,
+			strerror(err));
+		if (stp_out != stdout)
+			fclose(stp_out);
+		return 1;
+	}
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	pthread_join(thread, NULL);
+	return rc;
+}
+
 int stp_main(int argc, char **argv)
 {
 	struct sigaction sa;
@@ -244,15 +377,22 @@ int stp_main(int argc, char **argv)
 	sa.sa_handler = SIG_DFL;
 	sa.sa_flags = SA_NOCLDSTOP;
 	sigaction(SIGCHLD, &sa, NULL);
+	return run_on_stack();
+}
 
+/* The session, on the thread of run_on_stack. */
+static int session(void)
+{
 	context.frames = calloc(MAXNESTING + 1, stp_frame_size);
-	if (!context.frames) {
+	if (!context.frames || !timing_start()) {
+		free(context.frames);
 		fprintf(stderr, "ERROR: not enough memory to start the script\n");
 		return 1;
 	}
 	if (stp_program_init() != 0 || !start_target()) {
 		stp_program_exit();
 		free(context.frames);
+		free(timing_stats);
 		if (stp_out != stdout)
 			fclose(stp_out);
 		return 1;
@@ -266,14 +406,12 @@ int stp_main(int argc, char **argv)
 		else
 			run_kind(STP_PROBE_END);
 	}
-	fflush(stp_out);
+	timing_report();
+	flush_output();
 	if (stp_session.errors || stp_session.skipped)
 		fprintf(stderr, "WARNING: Number of errors: %lld, skipped "
 			"probes: %lld\n", (long long)stp_session.errors,
 			(long long)stp_session.skipped);
-	if (stp_session.overflows)
-		fprintf(stderr, "WARNING: %lld writes of output failed\n",
-			(long long)stp_session.overflows);
 	if (child > 0) {
 		kill(child, SIGTERM);
 		waitpid(child, NULL, 0);
@@ -281,7 +419,7 @@ int stp_main(int argc, char **argv)
 	stp_program_exit();
 	stp_regex_free();
 	free(context.frames);
-	if (stp_out != stdout && fclose(stp_out) != 0)
+	if (!output_written())
 		return 1;
 	return stp_session.errors ? 1 : stp_session.exit_status;
 }
