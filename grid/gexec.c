@@ -3,12 +3,13 @@
  * exec: `stap ARGS` in a fresh guest of kernel K.  The module is built on
  * the host first (stap -r K -p4 ARGS, into CACHE/stap), because a guest
  * under TCG takes minutes to compile one; the guest then runs the same
- * `stap ARGS` in the same working folder, finds the module in the cache
- * (the key names the kernel by its build id, not by its kbuild path) and
- * runs it with staprun.  STAP_CACHE_ONLY=1 in the guest turns a miss into
- * an error instead of a build.  The guest's stdout and stderr are streamed
- * while it runs (when its share is on this machine) and the exit status
- * is the script's, or 2 when the guest itself failed.
+ * `stap ARGS` in the same working folder (shared with it), finds the
+ * module in the cache (the key names the kernel by its build id, not by
+ * its kbuild path) and runs it with staprun.  STAP_CACHE_ONLY=1 in the
+ * guest turns a miss into an error instead of a build.  The guest's
+ * stdout and stderr are streamed while it runs (when its share is on this
+ * machine) and the exit status is the script's, or 2 when the guest
+ * itself failed.
  */
 #include "grid.h"
 
@@ -134,12 +135,10 @@ static char *guest_command(const struct exec_ctx *x)
 	sbuf b = {0};
 	char *stap = stap_path();
 
-	sb_add(&b, "exec 2>\"$GRID/" ERR_FILE "\"\ncd ");
+	sb_add(&b, "exec 2>\"$GRID/" ERR_FILE "\"\nd=");
 	sb_addshq(&b, x->cwd);
-	sb_add(&b, " || { echo \"stapgrid exec: the guest cannot enter ");
-	sb_add(&b, x->cwd);
-	sb_add(&b, " (it reads the host's / as the libvirt-qemu user: every folder on the way "
-		   "must be world-readable)\" >&2; exit 125; }\n");
+	sb_add(&b, "\ncd \"$d\" || { echo \"stapgrid exec: the guest cannot enter $d (its share)\" >&2; "
+		   "exit 125; }\n");
 	sb_add(&b, "export SYSTEMTAP_DIR=");
 	sb_addshq(&b, G.cache);
 	sb_add(&b, "/stap STAP_CACHE_ONLY=1\n");
@@ -159,23 +158,6 @@ static char *guest_command(const struct exec_ctx *x)
 	sb_add(&b, "\n");
 	free(stap);
 	return sb_steal(&b);
-}
-
-/* The guest mounts its own /tmp and /run over the host's. */
-static bool visible_in_guest(const char *dir)
-{
-	static const char *const own[] = {"/tmp", "/run", "/proc", "/sys", "/dev"};
-
-	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
-		size_t n = strlen(own[i]);
-
-		if (!strncmp(dir, own[i], n) && (dir[n] == '/' || !dir[n])) {
-			g_err("exec: the current folder %s is not the host's in a guest (%s is the "
-			      "guest's own); run from a folder elsewhere", dir, own[i]);
-			return false;
-		}
-	}
-	return true;
 }
 
 /* The command's exit status from the job's results.txt ("shell RC T0 T1"). */
@@ -204,14 +186,11 @@ int g_exec(const char *kernel, int timeout, char *const stap_args[], const char 
 		g_err("exec: cannot read the current folder");
 		return 2;
 	}
-	if (!visible_in_guest(x.cwd)) {
-		free(x.cwd);
-		return 2;
-	}
 	umask(022); /* the guest reads the cache as another user */
 	cmd = guest_command(&x);
+	/* The folder is shared with the guest at its own path (gjob.c). */
 	g.o = (struct g_jobopt){.command = cmd, .timeout = timeout, .tcg = "single",
-				.watch = watch, .watch_arg = &x};
+				.cwd = x.cwd, .watch = watch, .watch_arg = &x};
 	rc = g_one_guest(&g, &dir, &r);
 	if (rc == 0) {
 		/* The rest of the output, from the job's copy of the share. */

@@ -186,7 +186,9 @@ int g_initrd_build(const char *path, const char *release, const char *modroot, c
 	/* Required for the share; the others are used when the kernel has them. */
 	const char *need9p[] = {"virtio_pci", "9pnet_virtio", "9p", NULL};
 	const char *needfs[] = {"virtio_pci", "virtiofs", NULL};
-	const char *optional[] = {"pvpanic_mmio", "i6300esb", NULL};
+	/* virtiofs also for a 9p kernel: the host folders a hostroot guest
+	 * gets (the tree, the cache) are virtiofs shares (gxml.c). */
+	const char *optional[] = {"pvpanic_mmio", "i6300esb", "virtiofs", NULL};
 	const char **need = !strcmp(share, "virtiofs") ? needfs : need9p;
 	const char *dirs[] = {"bin", "dev", "proc", "sys", "tmp", "run", "grid", "host", "modules",
 			      "etc", "mnt", NULL};

@@ -35,6 +35,70 @@ static const char *job_prologue =
 	"\tmark \"test $1 end rc=$rc\"\n"
 	"}\n";
 
+/* Whether path is dir or lies under it. */
+static bool under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return !strncmp(path, dir, n) && (path[n] == '/' || !path[n]);
+}
+
+/*
+ * The host folders a hostroot guest gets as shares, each mounted at its
+ * own path (grid/guest/init.sh): the tree (stap, staprun, the suites'
+ * scripts), the cache (modules, the kernels' DWARF) and exec's folder; a
+ * folder inside another is not shared twice.  -1, and the reason in
+ * *why, for a path that cannot be one: mounts.txt is tab-separated lines.
+ */
+static int job_dirs(const struct g_jobopt *o, strv *dirs, char **why)
+{
+	const char *want[] = {G.src, G.cache, o->cwd};
+	strv all = {0};
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		char *d;
+		size_t n;
+
+		if (!want[i])
+			continue;
+		d = xstrdup(want[i]);
+		n = strlen(d);
+		while (n > 1 && d[n - 1] == '/')
+			d[--n] = 0;
+		if (d[0] != '/' || !strcmp(d, "/") || strpbrk(d, "\t\n")) {
+			*why = xasprintf("cannot give the guest the host's folder '%s': %s", d,
+					 d[0] != '/' ? "not an absolute path"
+					 : !d[1]     ? "the host's / is not shared whole (run from a folder)"
+						     : "a tab or newline in its name");
+			free(d);
+			sv_free(&all);
+			return -1;
+		}
+		sv_pushown(&all, d);
+	}
+	for (size_t i = 0; i < all.n; i++) {
+		bool inside = false;
+
+		for (size_t j = 0; j < all.n && !inside; j++)
+			inside = j != i && under(all.v[i], all.v[j]) &&
+				 (strcmp(all.v[i], all.v[j]) || j < i);
+		if (!inside)
+			sv_push(dirs, all.v[i]);
+	}
+	sv_free(&all);
+	return 0;
+}
+
+/* mounts.txt in the share: "TAG<tab>PATH" a folder, tags as in gxml.c. */
+static char *mounts_text(const strv *dirs)
+{
+	sbuf b = {0};
+
+	for (size_t i = 0; i < dirs->n; i++)
+		sb_addf(&b, "sg%zu\t%s\n", i, dirs->v[i]);
+	return b.s ? sb_steal(&b) : xstrdup("");
+}
+
 /* --duration, or the suite's own when none was given. */
 static int job_duration(const struct g_suite *s, const struct g_jobopt *o)
 {
@@ -56,7 +120,8 @@ static char *job_script(const struct g_kernel *k, const struct g_kinfo *ki, cons
 	sb_addf(&b, " GRID_SUITE=%s GRID_DURATION=%d GRID_ACCEL=%s GRID_HOSTROOT=%d GRID_FEATURES=",
 		s ? s->name : "shell", job_duration(s, o), accel, hostroot);
 	sb_addshq(&b, feat);
-	/* With the host's / (a local host), the tree and the cache are there. */
+	/* In a hostroot guest of a local host the tree and the cache are
+	 * shares mounted at these paths. */
 	sb_add(&b, " GRID_SRC=");
 	sb_addshq(&b, G.src);
 	sb_add(&b, " GRID_CACHE=");
@@ -360,7 +425,8 @@ int g_job_run(struct g_conn *c, const struct g_kernel *k, const struct g_kinfo *
 		       job_duration(s, o) * (s ? s->per_duration : 1)) * k->timeout_scale;
 	struct g_testres pre = {0};
 	char *tag, *initrd = NULL, *rinitrd = NULL, *rkernel = NULL, *xml = NULL, *err = NULL;
-	char *cmdline = NULL, *script = NULL, *key = NULL;
+	char *cmdline = NULL, *script = NULL, *key = NULL, *mounts = NULL;
+	strv dirs = {0};
 	struct g_share *sh = NULL;
 	struct g_dom *d = NULL;
 	enum g_domend end = G_END_NONE;
@@ -420,6 +486,16 @@ int g_job_run(struct g_conn *c, const struct g_kernel *k, const struct g_kinfo *
 		r->reason = xstrdup("cannot write job.sh into the share");
 		goto infra;
 	}
+	/* A partner has none of our folders: its guests get none. */
+	if (hostroot && g_conn_local(c) && job_dirs(o, &dirs, &r->reason) < 0) {
+		r->final = true; /* another attempt would meet the same path */
+		goto infra;
+	}
+	mounts = mounts_text(&dirs);
+	if (g_share_putdata(sh, "mounts.txt", mounts, strlen(mounts), 0644) < 0) {
+		r->reason = xstrdup("cannot write mounts.txt into the share");
+		goto infra;
+	}
 	if (o->command) {
 		char *cmd = xasprintf("%s\n", o->command);
 		int rc = g_share_putdata(sh, "command.sh", cmd, strlen(cmd), 0644);
@@ -467,6 +543,7 @@ int g_job_run(struct g_conn *c, const struct g_kernel *k, const struct g_kinfo *
 			.kernel = rkernel, .initrd = rinitrd, .cmdline = cmdline,
 			.emulator = g_emulator_path(c, tcg), .share = g_share_dir(sh),
 			.sharetype = k->share, .console = g_share_console(sh), .hostroot = hostroot,
+			.dirs = &dirs,
 			.memory_mb = k->memory_mb, .vcpus = s && s->vcpus ? s->vcpus : k->vcpus,
 		};
 		char *name = xasprintf("stapgrid-%s", tag);
@@ -573,5 +650,7 @@ done:
 	free(err);
 	free(cmdline);
 	free(script);
+	free(mounts);
+	sv_free(&dirs);
 	return r->verdict == V_INFRA ? -1 : 0;
 }

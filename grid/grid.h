@@ -189,6 +189,9 @@ struct g_domspec {
 	const char *share, *sharetype; /* dir, "9p" or "virtiofs" */
 	const char *console;
 	bool hostroot;
+	/* Host folders shared read-only as virtiofs, tags sg0, sg1, ... in
+	 * order (the guest mounts each at its own path: grid/guest/init.sh). */
+	const strv *dirs;
 	int memory_mb, vcpus;
 };
 char *g_domain_xml(const struct g_domspec *d);
@@ -285,6 +288,7 @@ struct g_jobopt {
 	bool no_tcg_check;
 	int timeout;         /* a command's, seconds (default 300) */
 	const char *tcg;     /* a command's TCG mode (default multi) */
+	const char *cwd;     /* exec: the folder the command runs in, shared too */
 	/* Called once the guest runs (running true; sharedir is the share's
 	 * folder when it is on this machine, else NULL) and once it has ended
 	 * (exec streams the guest's output meanwhile). */

@@ -46,15 +46,17 @@ endef
 # Debian kernel lines are fetched on a fresh machine), 6.1's DWARF (prepare
 # --dbg, checked against addr2line), guests (smoke run,
 # kcidb.json, the site in Chromium, selftest, shell, exec, Ctrl-C, the
-# harness suite on 6.1: ~3.5 min with a cold module cache) and the
-# loopback partner.  stapgrid starts and stops libvirtd itself.
+# harness suite on 6.1: ~3.5 min with a cold module cache), a checkout
+# copied into a 0700 folder under /tmp with a blank in its path, built
+# and run there (exec and a hostroot suite: ~40 s) and the loopback
+# partner.  stapgrid starts and stops libvirtd itself.
 check-grid: $(BIN)/stapgrid
 	@harness/deps.sh configs/packages/grid.list
 	@mkdir -p $(CHECKDIR)/grid
 	@echo "check-grid: stapgrid with real guests (libvirt, QEMU TCG)"
 	@$(GRID_RUNTEST) --outdir $(CHECKDIR)/grid STAPGRID=$(abspath $(BIN)/stapgrid) \
 		grid-prepare.exp grid-dwarf.exp grid-conf.exp grid-verdicts.exp grid-run.exp grid-selftest.exp grid-shell.exp \
-		grid-exec.exp grid-harness.exp grid-partner.exp \
+		grid-exec.exp grid-anywhere.exp grid-harness.exp grid-partner.exp \
 		>/dev/null 2>&1
 
 # A short torture run (--duration 5) on debian-6.1-amd64: the nine tests

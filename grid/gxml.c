@@ -6,9 +6,14 @@
  * pvpanic so a panic arrives as a Crashed event within a millisecond, an
  * i6300esb watchdog that powers off a kernel that stops scheduling, and
  * every on_* action 'destroy' so the guest never reboots into a second run.
+ * The host folders a guest needs (the tree, the cache, exec's folder) are
+ * virtiofs shares: libvirt runs virtiofsd as root, so they may sit in a
+ * 0700 home or under /tmp, where QEMU's own user could not read them
+ * (docs/grid.md "Host folders in a guest").
  */
 #include "grid.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,11 +46,12 @@ char *g_domain_xml(const struct g_domspec *d)
 {
 	sbuf b = {0};
 	bool vfs = d->sharetype && !strcmp(d->sharetype, "virtiofs");
+	size_t ndirs = d->dirs ? d->dirs->n : 0;
 
 	sb_addf(&b, "<domain type='%s'>\n  <name>", d->type);
 	sb_addxml(&b, d->name);
 	sb_addf(&b, "</name>\n  <memory unit='MiB'>%d</memory>\n", d->memory_mb);
-	if (vfs)
+	if (vfs || ndirs)
 		sb_add(&b, "  <memoryBacking>\n    <source type='memfd'/>\n"
 			   "    <access mode='shared'/>\n  </memoryBacking>\n");
 	sb_addf(&b, "  <vcpu>%d</vcpu>\n", d->vcpus);
@@ -77,6 +83,12 @@ char *g_domain_xml(const struct g_domspec *d)
 		fs_9p(&b, d->share, "grid", false);
 		if (d->hostroot)
 			fs_9p(&b, "/", "hostroot", true);
+	}
+	for (size_t i = 0; i < ndirs; i++) {
+		char tag[32];
+
+		snprintf(tag, sizeof(tag), "sg%zu", i);
+		fs_virtiofs(&b, d->dirs->v[i], tag);
 	}
 	sb_add(&b, "    <serial type='file'>\n      <source path='");
 	sb_addxml(&b, d->console);

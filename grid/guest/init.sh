@@ -7,8 +7,9 @@
 # console splats to the test that was running.  Parameters come from the
 # kernel command line (unknown key=value words become init's environment):
 #   sgshare=9p|virtiofs   how the share is mounted
-#   sghostroot=1          also mount the host's / (tag hostroot) read-only
-#                         and run the tests chrooted into it
+#   sghostroot=1          run the tests chrooted into a root of the guest's
+#                         own with the host's system folders (tag hostroot,
+#                         read-only) and the folders of /grid/mounts.txt
 #   sgwatchdog=N          pet the i6300esb watchdog, N seconds to fire
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
@@ -41,17 +42,35 @@ if [ -n "$sgwatchdog" ] && [ -e /dev/watchdog ]; then
 fi
 
 if [ "$sghostroot" = 1 ]; then
+	# The guest's own root (a tmpfs in /host) holds the host's system
+	# folders (its tools: sh, runtest, gcc, bpftrace), read-only from the
+	# hostroot share, and nothing else of the host's /: the folders the
+	# tests need (the tree, the cache, exec's folder) are shares of their
+	# own, mounted at their host paths (/grid/mounts.txt: "TAG<tab>PATH").
 	case "$sgshare" in
-	virtiofs) mount -t virtiofs -o ro hostroot /host ;;
-	*) mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=512000 hostroot /host ;;
+	virtiofs) mount -t virtiofs -o ro hostroot /mnt ;;
+	*) mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=512000 hostroot /mnt ;;
 	esac || die "cannot mount the host root"
+	mount -t tmpfs -o mode=0755 root /host || die "cannot mount the guest's root"
+	for d in bin sbin lib lib32 lib64 libx32 usr etc var opt; do
+		if [ -L "/mnt/$d" ]; then
+			ln -s "$(readlink "/mnt/$d")" "/host/$d"
+		elif [ -d "/mnt/$d" ]; then
+			mkdir "/host/$d" && mount --bind "/mnt/$d" "/host/$d"
+		fi
+	done
+	mkdir -p /host/proc /host/sys /host/dev /host/run /host/tmp/grid
+	chmod 1777 /host/tmp
 	for d in proc sys dev dev/pts sys/kernel/debug sys/kernel/tracing; do
 		mount --bind "/$d" "/host/$d" 2>/dev/null
 	done
-	mount -t tmpfs tmp /host/tmp
-	mount -t tmpfs run /host/run
-	mkdir -p /host/tmp/grid /host/tmp/modules
 	mount --bind /grid /host/tmp/grid
+	tab=$(printf '\t')
+	while IFS="$tab" read -r tag dir; do
+		[ -n "$tag" ] || continue
+		mkdir -p "/host$dir" && mount -t virtiofs -o ro "$tag" "/host$dir" ||
+			die "cannot mount the host's folder $dir (share $tag)"
+	done < /grid/mounts.txt
 fi
 
 mark "job started"

@@ -16,8 +16,10 @@ tests=$(stap_tests "$harness")
 [ -n "$tests" ] || { echo "harness: no .exp in $harness/stap.run or stap.kernel"; exit 1; }
 cd "$GRID" || exit 1
 echo "harness: $(uname -r), runtest $(echo $tests)"
-runtest --tool stap --srcdir "$harness" --outdir "$GRID" --target_board stapgrid-kernel $tests \
+rt_path rt_harness "$harness" || exit 1 # runtest's own path (tests.sh)
+runtest --tool stap --srcdir "$rt_harness" --outdir "$GRID" --target_board stapgrid-kernel $tests \
 	> runtest.out 2>&1
+rt_links_rm
 echo "harness: $(sum_report stap.sum | head -1)"
 sum_report stap.sum | tail -n +2
 sum_clean stap.sum

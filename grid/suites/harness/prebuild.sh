@@ -18,17 +18,19 @@ tests=$(stap_tests "$harness")
 # (or a source build's), fetched once into the kernel's cache folder.
 "$GRID_SRC/build/bin/stapgrid" --cache "$GRID_CACHE" prepare --kernels "$GRID_KERNEL" --dbg ||
 	echo "prebuild: no DWARF for $GRID_KERNEL: the dwarf_* tests fail"
+rt_path rt_harness "$harness" || exit 1 # runtest's own path (tests.sh)
 n=$(nproc 2>/dev/null || echo 1)
 [ "$n" -le 4 ] || n=4
 echo "prebuild: stap -r $GRID_KERNEL -p4 for $(echo $tests) into $SYSTEMTAP_DIR, $n at a time"
 i=0
 while [ "$i" -lt "$n" ]; do
 	mkdir -p "$out/shard$i"
-	(cd "$out/shard$i" && runtest --tool stap --srcdir "$harness" --outdir . \
+	(cd "$out/shard$i" && runtest --tool stap --srcdir "$rt_harness" --outdir . \
 		STAP_PREBUILD="$GRID_KERNEL" STAP_PREBUILD_SHARD="$i/$n" $tests > runtest.out 2>&1) &
 	i=$((i + 1))
 done
 wait
+rt_links_rm
 cd "$out" || exit 1
 cat shard*/stap.sum > stap.sum 2>/dev/null
 cat shard*/runtest.out > runtest.out 2>/dev/null

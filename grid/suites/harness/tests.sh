@@ -27,3 +27,26 @@ sum_clean() {
 	[ -s "$1" ] && grep -qE '^(PASS|UNSUPPORTED): ' "$1" &&
 		! grep -qE '^(FAIL|XPASS|UNRESOLVED|ERROR): ' "$1"
 }
+
+# rt_path NAME DIR: NAME set to a path to DIR that runtest can take.
+# DejaGnu 1.6 sets its command-line variables (--srcdir, --outdir,
+# NAME=VALUE) with an unquoted `set NAME VALUE`, so a blank in one fails
+# ("wrong # args"): DIR itself when it has none, else a symlink to it in a
+# fresh folder, which rt_links_rm removes.
+RT_LINKS=
+rt_path() {
+	case "$2" in
+	*[[:space:]]*)
+		rt_d=$(mktemp -d "${TMPDIR:-/tmp}/stapgrid-rt.XXXXXX") && ln -s "$2" "$rt_d/l" ||
+			return 1
+		RT_LINKS="$RT_LINKS $rt_d"
+		eval "$1=\$rt_d/l" ;;
+	*) eval "$1=\$2" ;;
+	esac
+}
+rt_links_rm() {
+	for rt_d in $RT_LINKS; do
+		rm -rf "$rt_d"
+	done
+	RT_LINKS=
+}
