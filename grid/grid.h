@@ -118,7 +118,7 @@ struct g_suite {
 	int min_duration; /* a shorter --duration is an error */
 	int per_duration; /* the watchdog adds this many times the duration */
 	char *tcg;     /* multi or single */
-	bool hostroot; /* share the host's / read-only, chroot the tests */
+	bool hostroot; /* chroot the tests into the host's system folders, tree and cache */
 	int vcpus;     /* 0: the kernel configuration's */
 	struct g_test *tests;
 	int ntests;

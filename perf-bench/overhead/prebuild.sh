@@ -3,7 +3,7 @@
 # On the host, before the perf guest boots (grid/suites/perf/prebuild.sh
 # runs this; docs/overhead.md): everything the guest loads, built for
 # $GRID_KERNEL into $GRID_CACHE/perf/$GRID_KERNEL/ (the guest reads it
-# through the host's /), and the translator's rows, measured here:
+# through its share of the cache), and the translator's rows, measured here:
 #   pbload           the workloads (pbload.c)
 #   pbfloor.ko       the floor: empty kprobes (pbfloor/), kbuild
 #   modules.txt      "VARIANT MODULE.ko" for our variants (stap -r KERNEL

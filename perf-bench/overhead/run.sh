@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # sh run.sh overhead|transport: the perf suite's tests in the guest
-# (docs/overhead.md), chrooted into the host's / with $GRID the writable
+# (docs/overhead.md), chrooted into the guest's hostroot (the tree and the
+# cache at their host paths: docs/grid.md) with $GRID the writable
 # share; result rows go to $GRID/perf.txt.
 #
 # overhead: every variant over four workloads, in one boot.  A round loads

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# In the guest (the host's / read-only, $GRID writable): runtest on the
+# In the guest (the tree and the cache read-only at their host paths, $GRID
+# writable): runtest on the
 # host's harness with the stapgrid-kernel board (kernel runtime), every
 # module from the host's pre-build.  stap.sum and stap.log land in $GRID
 # and come back with the job.  Passes when no test failed.

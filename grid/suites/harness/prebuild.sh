@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # On the host, before the guest boots: every kernel-runtime module of
 # stap.run and stap.kernel for $GRID_KERNEL, into the shared module cache
-# ($GRID_CACHE/stap, which the guest reads through the host's /).  One
+# ($GRID_CACHE/stap, which the guest reads through its share).  One
 # runtest per CPU (STAP_PREBUILD_SHARD), each building its share of the
 # tests; their builds are recorded together in $GRID_JOBDIR/prebuild/stap.sum.
 set -u
