@@ -472,6 +472,26 @@ static int suite_kv(void *ctx, const char *file, int line, const char *key, char
 		}
 		sv_free(&w);
 		return rc;
+	} else if (!strcmp(key, "expect_exit")) {
+		strv w = {0};
+		char *end = NULL;
+		int rc = 0;
+
+		sv_split(&w, val, " \t");
+		if (w.n == 2)
+			(void)strtol(w.v[1], &end, 10);
+		if (w.n != 2 || !g_valid_id(w.v[0]) || !end || *end || !*w.v[1]) {
+			g_err("%s:%d: expected 'expect_exit = NAME STATUS', got '%s'", file, line, val);
+			rc = -1;
+		} else {
+			sv_pushown(&s->expect_exits, sv_join(&w, " "));
+		}
+		sv_free(&w);
+		return rc;
+	} else if (!strcmp(key, "expect_excerpt")) {
+		sv_push(&s->expect_excerpts, val);
+	} else if (!strcmp(key, "requires")) {
+		sv_split(&s->requires, val, " \t");
 	} else if (!strcmp(key, "module")) {
 		char *src = xasprintf("%s/grid/modules/%s/%s.c", G.src, val, val);
 		bool ok = g_valid_id(val) && g_exists(src);
@@ -524,7 +544,7 @@ static int suite_kv(void *ctx, const char *file, int line, const char *key, char
 	} else {
 		g_err("%s:%d: unknown key '%s' (known: description, timeout, duration, min_duration, "
 		      "per_duration, tcg, hostroot, vcpus, test, prebuild, module, expect, expect_test, "
-		      "kernel)",
+		      "expect_exit, expect_excerpt, requires, kernel)",
 		      file, line, key);
 		return -1;
 	}
@@ -609,6 +629,9 @@ void g_suite_free(struct g_suite *s)
 	free(s->tcg);
 	free(s->expect);
 	sv_free(&s->expect_tests);
+	sv_free(&s->expect_exits);
+	sv_free(&s->expect_excerpts);
+	sv_free(&s->requires);
 	free(s->prebuild);
 	sv_free(&s->modules);
 	for (int i = 0; i < s->ntests; i++) {

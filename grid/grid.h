@@ -127,6 +127,9 @@ struct g_suite {
 	char *prebuild; /* a script run on the host before the guest boots */
 	char *expect; /* selftest suites: the verdict the job must get */
 	strv expect_tests; /* selftest suites: "NAME VERDICT" a test must get */
+	strv expect_exits; /* selftest suites: "NAME RC" a test must exit with */
+	strv expect_excerpts; /* selftest suites: text the job's console excerpt must hold */
+	strv requires; /* selftest suites: kernel features the guest needs, else skipped */
 	bool bogus_kernel; /* selftest: boot a file that is not a kernel */
 };
 struct g_paths {

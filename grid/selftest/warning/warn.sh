@@ -1,1 +1,2 @@
-insmod ./gridbait.ko mode=warn
+insmod ./gridbait.ko mode=warn || exit 1
+rmmod gridbait

@@ -1,0 +1,2 @@
+insmod ./gridbait.ko mode=kasan || exit 1
+rmmod gridbait

@@ -1,0 +1,2 @@
+insmod ./gridbait.ko mode=lockdep || exit 1
+rmmod gridbait
