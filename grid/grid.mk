@@ -106,6 +106,9 @@ TORTURE_DURATION ?= 600
 certify-grid: deps all
 	@harness/deps.sh configs/packages/grid-build.list
 	@$(BIN)/stapgrid prepare --kernels all
+	@# The debug kernel's checkers, each by a deliberate guest (KASAN,
+	@# lockdep, RCU stall, hung task: grid/selftest/), before its verdicts count.
+	@$(BIN)/stapgrid selftest --kernel custom-6.1-debug
 	@$(BIN)/stapgrid run --kernels all --suite all --duration $(TORTURE_DURATION); status=$$?; \
 		echo "certify: site at $(abspath results/site/index.html)"; exit $$status
 
