@@ -268,6 +268,7 @@ bool dwarf_open(void)
 	if (D.tried)
 		return D.kernel.dw != NULL;
 	D.tried = true;
+	arena_on_free(dwarf_close);	/* D's tables are in the arena */
 	elf_version(EV_CURRENT);
 	n = candidates(&paths);
 	for (i = 0; i < n && !try_open(paths[i]); i++)
@@ -338,6 +339,7 @@ static DwFile *module_dwarf(const char *name)
 	f = NEW(DwFile);
 	f->fd = -1;
 	f->module = arena_strdup(name);
+	arena_on_free(dwarf_close);
 	table_put(&D.modules, f->module, f);
 	elf_version(EV_CURRENT);
 	rel_path = kernel_module_path(name);
@@ -452,6 +454,7 @@ void dwarf_close(void)
 			close_file(D.modules.vals[i]);
 	memset(&D, 0, sizeof(D));
 	F = NULL;
+	found_path = wanted_module = NULL;
 }
 
 /* ---- the spec: FUNC[@FILE[:LINE[-LINE]|:*]] ---- */

@@ -65,6 +65,12 @@ static struct {
 	const char *btf_source;
 } K;
 
+/* K is the session's: its tables and names live in the arena. */
+static void k_filling(void)
+{
+	arena_on_free(kernel_free);
+}
+
 static const char *grid_file(const char *fmt)
 {
 	if (!S->kernel_dir)
@@ -203,6 +209,7 @@ static bool load_symbols(void)
 	if (K.loaded)
 		return K.source != NULL;
 	K.loaded = true;
+	k_filling();
 	path = symbol_file();
 	if (path && (text = read_file(path, &len))) {
 		for (line = strtok_r(text, "\n", &save); line;
@@ -350,6 +357,7 @@ const struct btf *kernel_btf(void)
 	if (K.btf_loaded)
 		return K.btf;
 	K.btf_loaded = true;
+	k_filling();
 	path = btf_file();
 	if (!path)
 		return NULL;
@@ -467,6 +475,7 @@ int kernel_tracepoint(const char *name, const char ***names, int **types)
 	TpArgs *a = table_get(&K.tp_args, name);
 
 	if (!a) {
+		k_filling();
 		a = tracepoint_args(name);
 		table_put(&K.tp_args, arena_strdup(name), a);
 	}
@@ -611,6 +620,7 @@ const struct btf *kernel_module_btf(const char *name)
 			return K.mod_btf[i];
 	if (!base || K.nmods == 8)
 		return NULL;
+	k_filling();
 	path = running_target() ? arena_printf("/sys/kernel/btf/%s", name) :
 	       NULL;
 	if (!path || access(path, R_OK) != 0)
@@ -675,8 +685,11 @@ int kernel_module_functions(const char *module, const char *pattern,
 	return names.len;
 }
 
+/* The end of the session's K (main, or the arena's end): a second call
+ * finds nothing left. */
 void kernel_free(void)
 {
+	size_t r;
 	int i;
 
 	for (i = 0; i < K.nmods; i++)
@@ -685,4 +698,6 @@ void kernel_free(void)
 		unlink(K.tmp_files[i]);
 	btf__free(K.btf);
 	memset(&K, 0, sizeof(K));
+	for (r = 0; r < NRANGES; r++)	/* that kernel's addresses */
+		no_probe_ranges[r].lo = no_probe_ranges[r].hi = 0;
 }

@@ -48,7 +48,8 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *read_file(const char *path, size_t *len);
 
-/* One arena holds the whole program; it is freed once, at exit. */
+/* One arena holds the whole program; it is freed at the end of the
+ * session (at exit; the fuzzer and the unit tests run many sessions). */
 void *arena_alloc(size_t n);
 void *arena_zalloc(size_t n);
 char *arena_strndup(const char *s, size_t n);
@@ -56,6 +57,10 @@ char *arena_strdup(const char *s);
 char *arena_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *arena_vprintf(const char *fmt, va_list ap);
 void arena_free_all(void);
+/* END runs at the next arena_free_all, before the arena goes: a cache in
+ * the arena that also holds what the arena does not (BTF, ELF handles,
+ * files) registers its end when it fills, and is empty afterwards. */
+void arena_on_free(void (*end)(void));
 
 #define NEW(T) ((T *)arena_zalloc(sizeof(T)))
 

@@ -136,8 +136,31 @@ char *arena_printf(const char *fmt, ...)
 	return p;
 }
 
+/* Caches that keep arena memory beside handles of their own (libbpf's
+ * BTF, libdw's files) end with the arena, before it, so that a cache
+ * never outlives the memory it points into: one process may run many
+ * sessions (the fuzzer, the unit tests), each ending in arena_free_all. */
+static void (*arena_enders[8])(void);
+static int narena_enders;
+
+void arena_on_free(void (*end)(void))
+{
+	int i;
+
+	for (i = 0; i < narena_enders; i++)
+		if (arena_enders[i] == end)
+			return;
+	if (narena_enders == (int)(sizeof(arena_enders) /
+				   sizeof(arena_enders[0])))
+		abort();	/* a new cache: make room for it here */
+	arena_enders[narena_enders++] = end;
+}
+
 void arena_free_all(void)
 {
+	/* Last registered, first ended: a cache may use an earlier one. */
+	while (narena_enders)
+		arena_enders[--narena_enders]();
 	while (arena) {
 		struct chunk *next = arena->next;
 

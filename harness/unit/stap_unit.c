@@ -7,6 +7,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
 
 #include "../../stap/stap.h"
 
@@ -111,6 +113,61 @@ static void test_lexer(void)
 	check(t[0].line == 2 && t[0].col == 1 && t[6].col == 15, "lexer places");
 }
 
+/* Passes 1 and 2 of TEXT for kernel RELEASE in a session of its own,
+ * ended as the fuzzer ends its inputs; the errors it found. */
+static int one_session(const char *release, const char *text)
+{
+	Session s;
+	File *f;
+	int errors;
+
+	session_init(&s);
+	s.quiet = true;
+	s.last_pass = 2;
+	s.kernel_release = release;
+	s.arch = "x86_64";
+	vec_push(&s.include_dirs, STAP_TAPSET_DIR);
+	tapset_load_macros();
+	f = parse_source(source_from_string("<unit>", text));
+	vec_push(&S->user_files, f);
+	vec_push(&S->files, f);
+	if (!S->errors && resolve_program() && infer_types())
+		check_program();
+	errors = S->errors;
+	arena_free_all();
+	return errors;
+}
+
+/* The kernel's caches (symbols, BTF, tracepoints) and the DWARF's belong
+ * to one session: a second session in the same process must neither
+ * read the first's freed tables (ASan: heap-use-after-free in
+ * kernel_tracepoint, found by make fuzz) nor get its answers.  The
+ * running kernel's BTF fills the symbol and type caches where it exists;
+ * a release with nothing installed leaves them empty. */
+static void test_sessions(void)
+{
+	struct utsname u;
+	const char *running = uname(&u) == 0 ? u.release : "none";
+	const char *tp = "probe kernel.trace(\"no_such_tracepoint\") { print(1) }";
+	const char *fn = "probe kernel.function(\"vfs_rea*\") { print(1) }";
+	bool has_btf = access("/sys/kernel/btf/vmlinux", R_OK) == 0;
+	int i, first = 0, again = 0;
+
+	for (i = 0; i < 2; i++) {
+		first = one_session("0.0-none", tp);
+		again = one_session("0.0-none", tp);
+	}
+	check(first == 1 && again == 1, "sessions: a tracepoint twice, no BTF");
+	first = one_session(running, tp);
+	again = one_session(running, tp);
+	check(first == 1 && again == 1, "sessions: a tracepoint twice, the running kernel");
+	/* A wildcard needs a symbol list, which 0.0-none does not have. */
+	first = one_session(running, fn);
+	again = one_session("0.0-none", fn);
+	check((first == 0 || !has_btf) && again == 1,
+	      "sessions: the next kernel's functions are its own");
+}
+
 int main(void)
 {
 	Session s;
@@ -124,5 +181,6 @@ int main(void)
 	test_numbers();
 	test_lexer();
 	arena_free_all();
+	test_sessions();
 	return failures ? 1 : 0;
 }
