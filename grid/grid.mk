@@ -45,7 +45,8 @@ endef
 # Every grid test: configuration and bad input, kernel preparation (the two
 # Debian kernel lines are fetched on a fresh machine), 6.1's DWARF (prepare
 # --dbg, checked against addr2line), guests (smoke run,
-# kcidb.json, the site in Chromium, selftest, shell, exec, Ctrl-C, the
+# kcidb.json, the site in Chromium, selftest, shell, exec: a module built
+# and run on 6.1, 6.12 and 6.1-rt, fetched too (~25 s for rt), Ctrl-C, the
 # harness suite on 6.1: ~3.5 min with a cold module cache), a checkout
 # copied into a 0700 folder under /tmp with a blank in its path, built
 # and run there (exec and a hostroot suite: ~40 s) and the loopback
