@@ -7,6 +7,13 @@
  * next 'probe', 'global', 'function' or 'private' and goes on, so one run
  * shows every independent syntax error.  Nesting is bounded (MAX_NESTING,
  * MAX_TREE_DEPTH) so no input can exhaust the stack of a later pass.
+ *
+ * The nesting level at a token is what a reader counts: the brackets
+ * '(' '[' '{' open there (counted as next() consumes them, wherever the
+ * grammar has them), plus one for each statement body written without
+ * braces; the braces of a probe or function body are not a level.
+ * Operators that nest without brackets (unary, '&', '=', '?:') are
+ * bounded as the depth of the tree they build (MAX_TREE_DEPTH).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -22,7 +29,8 @@ typedef struct Parser {
 	File *file;
 	const Source *src;
 	jmp_buf recover;
-	int nesting;
+	int nesting;		/* brackets open, unbraced bodies */
+	int chain;		/* operators nested without brackets */
 	bool in_function;
 	int loops;		/* enclosing while/for/foreach */
 	int tries;		/* enclosing try blocks */
@@ -72,12 +80,31 @@ static Token *peek_at(Parser *p, int k)
 	return p->pos + k < p->n ? p->toks[p->pos + k] : p->toks[p->n - 1];
 }
 
-static Token *next(Parser *p)
+/* Move past a token without looking at it (error recovery). */
+static Token *advance(Parser *p)
 {
 	Token *t = p->toks[p->pos];
 
 	if (t->kind != TK_EOF)
 		p->pos++;
+	return t;
+}
+
+static void enter(Parser *p, const Token *t);
+static void leave(Parser *p);
+
+/* Consume a token; an opening bracket is one more level of nesting and
+ * a closing one ends it. */
+static Token *next(Parser *p)
+{
+	Token *t = advance(p);
+
+	if (t->kind != TK_OP || t->len != 1)
+		return t;
+	if (strchr("([{", t->text[0]))
+		enter(p, t);
+	else if (strchr(")]}", t->text[0]))
+		leave(p);
 	return t;
 }
 
@@ -126,6 +153,21 @@ static void enter(Parser *p, const Token *t)
 static void leave(Parser *p)
 {
 	p->nesting--;
+}
+
+/* One more operator nested without brackets (its operand is parsed
+ * before its node exists, so the tree's depth is checked on the way
+ * down too). */
+static void chain_enter(Parser *p, const Token *t)
+{
+	if (++p->chain > MAX_TREE_DEPTH)
+		fail(p, t, "expression too deeply nested (more than %d"
+		     " levels)", MAX_TREE_DEPTH);
+}
+
+static void chain_leave(Parser *p)
+{
+	p->chain--;
 }
 
 /* ---- nodes ---- */
@@ -565,9 +607,7 @@ static Node *primary(Parser *p)
 
 	if (tok_op(t, "(")) {
 		next(p);
-		enter(p, t);
 		n = expr(p);
-		leave(p);
 		expect(p, ")", "to close the parenthesis");
 		return n;
 	}
@@ -638,9 +678,9 @@ static Node *addressed(Parser *p)
 		Node *n;
 
 		next(p);
-		enter(p, t);
+		chain_enter(p, t);
 		n = new_unary(p, N_ADDR, t, addressed(p));
-		leave(p);
+		chain_leave(p);
 		return n;
 	}
 	return postfix(p);
@@ -676,9 +716,9 @@ static Node *unary(Parser *p)
 	      tok_op(t, "~")))
 		return crement(p);
 	next(p);
-	enter(p, t);
+	chain_enter(p, t);
 	n = unary(p);
-	leave(p);
+	chain_leave(p);
 	if (tok_op(t, "-") && n->kind == N_NUM) {
 		n->num = (int64_t)(0 - (uint64_t)n->num);
 		n->tok = t;
@@ -859,9 +899,11 @@ static Node *ternary(Parser *p)
 	next(p);
 	t = new_node(N_TERNARY, q);
 	t->cond = n;
+	chain_enter(p, q);
 	t->then = expr(p);
 	expect(p, ":", "in the conditional expression");
 	t->els = expr(p);
+	chain_leave(p);
 	grow_depth(p, t, t->cond);
 	grow_depth(p, t, t->then);
 	grow_depth(p, t, t->els);
@@ -880,21 +922,16 @@ static Node *assignment(Parser *p)
 	if (t->kind != TK_OP || !in_list(t->text, ops))
 		return n;
 	next(p);
-	enter(p, t);
+	chain_enter(p, t);
 	n = new_binary(p, N_ASSIGN, t, n, assignment(p));
-	leave(p);
+	chain_leave(p);
 	return n;
 }
 
 /* expr = assignment */
 static Node *expr(Parser *p)
 {
-	Node *n;
-
-	enter(p, peek(p));
-	n = assignment(p);
-	leave(p);
-	return n;
+	return assignment(p);
 }
 
 /* ---- statements ---- */
@@ -912,7 +949,6 @@ static Node *block(Parser *p)
 	Token *open = expect(p, "{", "to start a block");
 	Node *n = new_node(S_BLOCK, open);
 
-	enter(p, open);
 	while (!tok_op(peek(p), "}")) {
 		Node *s;
 
@@ -923,6 +959,32 @@ static Node *block(Parser *p)
 			vec_push(&n->args, s);
 	}
 	next(p);
+	return n;
+}
+
+/* body = block   -- of a probe, alias or function: its braces are not
+ * a level of nesting, so a statement in it is at level 0 */
+static Node *body(Parser *p)
+{
+	Node *n;
+
+	p->nesting--;
+	n = block(p);
+	p->nesting++;
+	return n;
+}
+
+/* A statement inside another (if, else, loops): without braces it is
+ * still a level of nesting, as if it had them. */
+static Node *inner_stmt(Parser *p)
+{
+	Token *t = peek(p);
+	Node *n;
+
+	if (tok_op(t, "{"))
+		return stmt(p);
+	enter(p, t);
+	n = stmt(p);
 	leave(p);
 	return n;
 }
@@ -943,7 +1005,7 @@ static Node *loop_body(Parser *p)
 	Node *n;
 
 	p->loops++;
-	n = stmt(p);
+	n = inner_stmt(p);
 	p->loops--;
 	return n;
 }
@@ -954,10 +1016,10 @@ static Node *if_stmt(Parser *p)
 	Node *n = new_node(S_IF, next(p));
 
 	n->cond = paren_expr(p, "around the if condition");
-	n->then = stmt(p);
+	n->then = inner_stmt(p);
 	if (tok_kw(peek(p), "else")) {
 		next(p);
-		n->els = stmt(p);
+		n->els = inner_stmt(p);
 	}
 	return n;
 }
@@ -1160,7 +1222,6 @@ static Node *stmt(Parser *p)
 	Token *t = peek(p);
 	Node *n;
 
-	enter(p, t);
 	if (tok_op(t, "{"))
 		n = block(p);
 	else if (tok_op(t, ";"))
@@ -1195,7 +1256,6 @@ static Node *stmt(Parser *p)
 	} else {
 		fail(p, t, "expected a statement, found %s", tok_describe(t));
 	}
-	leave(p);
 	return n;
 }
 
@@ -1288,7 +1348,6 @@ static SeqList point_components(Parser *p)
 
 		if (tok_op(t, "{")) {
 			next(p);
-			enter(p, t);
 			do {
 				SeqList sub = point_components(p);
 				char flag = point_flag(p);
@@ -1299,7 +1358,6 @@ static SeqList point_components(Parser *p)
 					vec_push(&alts, sub.v[i]);
 				}
 			} while (accept(p, ","));
-			leave(p);
 			expect(p, "}", "to close the alternatives");
 		} else {
 			Seq one = { 0 };
@@ -1388,7 +1446,7 @@ static void probe_decl(Parser *p)
 		do
 			probe_point(p, &a->targets, false);
 		while (accept(p, ","));
-		a->body = block(p);
+		a->body = body(p);
 		add_item(p->file, IT_ALIAS, a);
 		return;
 	}
@@ -1403,7 +1461,7 @@ static void probe_decl(Parser *p)
 		if (!tok_op(peek(p), "{"))
 			fail(p, peek(p), "expected ',' or '{' after the probe"
 			     " point, found %s", tok_describe(peek(p)));
-		pr->body = block(p);
+		pr->body = body(p);
 		add_item(p->file, IT_PROBE, pr);
 	}
 }
@@ -1525,7 +1583,7 @@ static void function_decl(Parser *p, bool private)
 		f->pure = strstr(t->text, "/* pure */") != NULL;
 	} else {
 		p->in_function = true;
-		f->body = block(p);
+		f->body = body(p);
 		p->in_function = false;
 	}
 	add_item(p->file, IT_FUNC, f);
@@ -1541,7 +1599,7 @@ static void resync(Parser *p)
 		    tok_kw(t, "global") || tok_kw(t, "function") ||
 		    tok_kw(t, "private"))
 			return;
-		next(p);
+		advance(p);
 	}
 }
 
@@ -1603,11 +1661,11 @@ File *parse_source(const Source *src)
 	while (peek(p)->kind != TK_EOF) {
 		p->item_start = p->pos;
 		if (setjmp(p->recover)) {
-			p->nesting = p->loops = p->tries = 0;
+			p->nesting = p->chain = p->loops = p->tries = 0;
 			p->in_function = false;
 			/* Always move on, or the same error comes back. */
 			if (p->pos == p->item_start)
-				next(p);
+				advance(p);
 			resync(p);
 			continue;
 		}

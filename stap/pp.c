@@ -40,6 +40,7 @@ typedef struct Stream {
 	int pos, n;
 	Env *env;
 	const Token *origin;	/* macro use: tokens read get this origin */
+	bool level;		/* a level of expansion (not an argument's) */
 } Stream;
 
 typedef struct Cond {
@@ -57,6 +58,7 @@ typedef struct Pp {
 	const Token *eof;
 	const Token *last;	/* last token of a condition */
 	long expanded;		/* tokens copied out of macros */
+	int levels;		/* streams that are levels of expansion */
 } Pp;
 
 static const char *const builtin_ops[] = {
@@ -71,16 +73,25 @@ static Stream *top(Pp *pp)
 }
 
 static void push_stream(Pp *pp, const Token *const *toks, int n, Env *env,
-			const Token *origin)
+			const Token *origin, bool level)
 {
-	Stream s = { toks, 0, n, env, origin };
+	Stream s = { toks, 0, n, env, origin, level };
 
-	if (pp->streams.len > MAX_MACRO_DEPTH) {
-		parse_error(origin, "macro expansion nested too deeply (over %d"
-			    " levels): is a macro recursive?", MAX_MACRO_DEPTH);
-		return;
-	}
+	pp->levels += level;
 	vec_push(&pp->streams, s);
+}
+
+/* One more level of expansion at AT (a macro use or a $N): false after
+ * the error when there would be more than MAX_MACRO_DEPTH.  A macro
+ * argument's tokens are no level: there are at most as many of them
+ * open as there are macro levels. */
+static bool new_level(Pp *pp, const Token *at)
+{
+	if (pp->levels < MAX_MACRO_DEPTH)
+		return true;
+	parse_error(at, "macro expansion nested too deeply (more than %d"
+		    " levels): is a macro recursive?", MAX_MACRO_DEPTH);
+	return false;
 }
 
 /* Next token without any processing; EOF only from the file itself. */
@@ -101,6 +112,7 @@ static const Token *get_raw(Pp *pp)
 				parse_error(s->origin, "macro expansion gives"
 					    " more than %d tokens", MAX_EXPANSION);
 				pp->streams.len = 1;
+				pp->levels = 0;
 				pp->streams.v[0].pos = pp->streams.v[0].n;
 				return pp->eof;
 			}
@@ -118,6 +130,7 @@ static const Token *get_raw(Pp *pp)
 				    " the macro body");
 			pp->conds.len--;
 		}
+		pp->levels -= top(pp)->level;
 		pp->streams.len--;
 	}
 }
@@ -200,7 +213,9 @@ static void substitute_arg(Pp *pp, const Token *t)
 		if (n)
 			toks[0]->space = t->space;
 	}
-	push_stream(pp, (const Token *const *)toks, n, top(pp)->env, NULL);
+	if (new_level(pp, t))
+		push_stream(pp, (const Token *const *)toks, n, top(pp)->env,
+			    NULL, true);
 }
 
 /* ---- conditions ---- */
@@ -633,7 +648,8 @@ static void expand_macro(Pp *pp, const Token *use, const Macro *m)
 	env->macro = m;
 	if (m->has_parens && !read_macro_args(pp, use, m, env))
 		return;
-	push_stream(pp, m->body.v, m->body.len, env, use);
+	if (new_level(pp, use))
+		push_stream(pp, m->body.v, m->body.len, env, use, true);
 }
 
 /* @a inside a macro body: substitute the argument's tokens. */
@@ -649,7 +665,7 @@ static bool expand_param(Pp *pp, const Token *t)
 			TokList *arg = &env->args[i];
 
 			push_stream(pp, arg->toks.v, arg->toks.len, arg->env,
-				    NULL);
+				    NULL, false);
 			return true;
 		}
 	return false;
@@ -735,7 +751,7 @@ Token **pp_source(const Source *src, const Token *toks, int ntok, int *nout)
 	pp.src = src;
 	pp.locals = &locals;
 	pp.eof = &toks[ntok - 1];
-	push_stream(&pp, base, ntok - 1, NULL, NULL);
+	push_stream(&pp, base, ntok - 1, NULL, NULL, false);
 	for (;;) {
 		const Token *t = next_token(&pp);
 
