@@ -9,8 +9,11 @@ GRID_PKGS := libvirt libvirt-qemu jansson liblzma zlib libzstd liblz4
 GRID_DEFS := -DSTAPGRID_SRCDIR='"$(abspath .)"'
 GRID_ASAN := $(BUILD)/asan/stapgrid
 # The shared folder beside the clone: KCIDB schemas for the kcidb.json test.
-GRID_SHARED ?= $(abspath ../shared)
-GRID_WORK   := $(abspath $(BUILD)/grid-work)
+# Paths on runtest's command line are relative (harness/lib/stapgrid.exp
+# makes them absolute): the checkout's own path may have a blank, which
+# the shell would split an unquoted $(abspath ...) at.
+GRID_SHARED ?= ../shared
+GRID_WORK   := $(BUILD)/grid-work
 
 PROGRAMS  += $(BIN)/stapgrid
 CHECKS    += check-grid check-grid-torture check-grid-perf check-grid-asan check-grid-valgrind
@@ -38,7 +41,7 @@ GRID_RUNTEST = runtest --tool stapgrid --srcdir harness SHARED=$(GRID_SHARED) WO
 define grid_suite_test
 @harness/deps.sh configs/packages/grid.list
 @mkdir -p $(CHECKDIR)/$(1)
-@$(GRID_RUNTEST) --outdir $(CHECKDIR)/$(1) STAPGRID=$(abspath $(BIN)/stapgrid) \
+@$(GRID_RUNTEST) --outdir $(CHECKDIR)/$(1) STAPGRID=$(BIN)/stapgrid \
 	$(1).exp >/dev/null 2>&1
 endef
 
@@ -55,7 +58,7 @@ check-grid: $(BIN)/stapgrid
 	@harness/deps.sh configs/packages/grid.list
 	@mkdir -p $(CHECKDIR)/grid
 	@echo "check-grid: stapgrid with real guests (libvirt, QEMU TCG)"
-	@$(GRID_RUNTEST) --outdir $(CHECKDIR)/grid STAPGRID=$(abspath $(BIN)/stapgrid) \
+	@$(GRID_RUNTEST) --outdir $(CHECKDIR)/grid STAPGRID=$(BIN)/stapgrid \
 		grid-prepare.exp grid-dwarf.exp grid-conf.exp grid-verdicts.exp grid-run.exp grid-selftest.exp grid-shell.exp \
 		grid-exec.exp grid-anywhere.exp grid-harness.exp grid-partner.exp \
 		>/dev/null 2>&1
@@ -82,14 +85,14 @@ check-grid-asan: $(GRID_ASAN)
 	@mkdir -p $(CHECKDIR)/grid-asan
 	@echo "check-grid-asan: stapgrid under ASan+UBSan"
 	@ASAN_OPTIONS=exitcode=99:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:exitcode=99 \
-		$(GRID_RUNTEST) --outdir $(CHECKDIR)/grid-asan STAPGRID=$(abspath $(GRID_ASAN)) \
+		$(GRID_RUNTEST) --outdir $(CHECKDIR)/grid-asan STAPGRID=$(GRID_ASAN) \
 		grid-conf.exp grid-run.exp grid-selftest.exp >/dev/null 2>&1
 
 check-grid-valgrind: $(BIN)/stapgrid
 	@mkdir -p $(CHECKDIR)/grid-valgrind
 	@echo "check-grid-valgrind: stapgrid under valgrind"
 	@$(GRID_RUNTEST) --outdir $(CHECKDIR)/grid-valgrind \
-		STAPGRID=$(abspath harness/valgrind-stapgrid) \
+		STAPGRID=harness/valgrind-stapgrid \
 		grid-conf.exp grid-run.exp >/dev/null 2>&1
 
 # The main job: the Debian kernels, every suite, the site.

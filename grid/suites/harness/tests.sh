@@ -28,11 +28,11 @@ sum_clean() {
 		! grep -qE '^(FAIL|XPASS|UNRESOLVED|ERROR): ' "$1"
 }
 
-# rt_path NAME DIR: NAME set to a path to DIR that runtest can take.
-# DejaGnu 1.6 sets its command-line variables (--srcdir, --outdir,
-# NAME=VALUE) with an unquoted `set NAME VALUE`, so a blank in one fails
-# ("wrong # args"): DIR itself when it has none, else a symlink to it in a
-# fresh folder, which rt_links_rm removes.
+# rt_path NAME DIR: NAME set to a path to DIR that runtest can take as
+# --srcdir.  DejaGnu 1.6 restores --srcdir with an unquoted `uplevel set
+# srcdir VALUE`, so a blank in it fails ("wrong # args"; --outdir and
+# NAME=VALUE are fine): DIR itself when it has none, else a symlink to it
+# in a fresh folder, which rt_links_rm removes.
 RT_LINKS=
 rt_path() {
 	case "$2" in
