@@ -186,7 +186,7 @@ int g_exec(const char *kernel, int timeout, char *const stap_args[], const char 
 		g_err("exec: cannot read the current folder");
 		return 2;
 	}
-	umask(022); /* the guest reads the cache as another user */
+	umask(022); /* the module cache readable by all, as the rest of CACHE */
 	cmd = guest_command(&x);
 	/* The folder is shared with the guest at its own path (gjob.c). */
 	g.o = (struct g_jobopt){.command = cmd, .timeout = timeout, .tcg = "single",

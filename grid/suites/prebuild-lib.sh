@@ -5,7 +5,8 @@
 
 # prebuild_setup NAME: the suite's folder B=$GRID_CACHE/NAME/$GRID_KERNEL
 # made and locked (two jobs of one kernel, --repeat, build one at a time),
-# readable by the guest (it reads all of it as the libvirt-qemu user);
+# readable by all, as the rest of the cache (the guest reads it through its
+# share of the cache);
 # KDIR the kernel's cache folder, STAP our translator, the module cache
 # $GRID_CACHE/stap.
 prebuild_setup() {

@@ -9,7 +9,7 @@ set -u
 harness="$GRID_SRC/harness"
 out="$GRID_JOBDIR/prebuild"
 mkdir -p "$out" || exit 1
-umask 022 # the guest reads the cache as the libvirt-qemu user
+umask 022 # readable by all, as the rest of the cache
 export SYSTEMTAP_DIR="$GRID_CACHE/stap" STAPGRID_CACHE="$GRID_CACHE"
 unset CC STAP_CFLAGS STAP_CACHE_ONLY
 tests=$(stap_tests "$harness")
