@@ -626,13 +626,15 @@ static int run_page(json_t *run, const char *runsrc, const char *sitedir)
 	json_array_foreach(jobs, i, j) {
 		json_t *c = json_object_get(j, "counts");
 		char *href = xasprintf("%s.html", js(j, "id"));
-		long total = 0;
+		long total = 0, skipped = (long)json_integer_value(json_object_get(c, "unsupported")) +
+					  (long)json_integer_value(json_object_get(c, "notrun"));
 		const char *k;
 		json_t *v;
 
+		/* Every test counts in the total; the skipped (unsupported, never
+		 * run) are said beside it, never among the passed. */
 		json_object_foreach(c, k, v)
-			if (strcmp(k, "notrun"))
-				total += (long)json_integer_value(v);
+			total += (long)json_integer_value(v);
 		sb_add(&b, "<tr><td>");
 		sb_addxml(&b, js(j, "kernel"));
 		sb_add(&b, "</td><td>");
@@ -651,8 +653,11 @@ static int run_page(json_t *run, const char *runsrc, const char *sitedir)
 		{
 			char *dg = dg_brief(j);
 
-			sb_addf(&b, "</td><td>%ld/%ld</td><td>", (long)json_integer_value(json_object_get(c, "pass")),
+			sb_addf(&b, "</td><td>%ld/%ld", (long)json_integer_value(json_object_get(c, "pass")),
 				total);
+			if (skipped)
+				sb_addf(&b, " (%ld skipped)", skipped);
+			sb_add(&b, "</td><td>");
 			sb_addxml(&b, dg);
 			sb_addf(&b, "</td><td>%.1f s</td><td>", json_number_value(json_object_get(j, "duration")));
 			free(dg);
