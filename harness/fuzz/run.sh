@@ -7,41 +7,101 @@
 # hang (10 s) or property failure, naming the input to turn into a
 # regression test under harness/stap.fuzz/cases/.
 #
-# usage: run.sh FUZZER SECONDS [PEER_DIR]
+# With -s SUM (make check's check-stap-fuzz) the corpus is the seeds
+# alone, made afresh in WORK (-w, default build/fuzz): every input of
+# the seed corpus runs in one process, as sessions one after another, so
+# state that outlives a session is caught too; SUM gets one DejaGnu line,
+# PASS, or FAIL naming what broke and the input.  A fuzzer that does not
+# stop within SECONDS + 30 is a FAIL too.
+#
+# usage: run.sh [-s SUM] [-w WORK] FUZZER SECONDS [PEER_DIR]
 set -eu
+sum=
+here=$(cd "$(dirname "$0")/../.." && pwd)
+work=$here/build/fuzz
+while getopts s:w: opt; do
+	case $opt in
+	s) sum=$OPTARG ;;
+	w) work=$OPTARG ;;
+	*) echo "usage: run.sh [-s SUM] [-w WORK] FUZZER SECONDS [PEER_DIR]" >&2
+	   exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
 fuzzer=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 seconds=${2:-600}
 peer=${3:-}
-here=$(cd "$(dirname "$0")/../.." && pwd)
-work=$here/build/fuzz
 corpus=$work/corpus
-mkdir -p "$corpus" "$work/findings"
+findings=$work/findings
 
-# Each seed goes in three times: pass 2, pass 1 (round trip), guru + -u.
-seed() {
-	for flags in '\000' '\004' '\003'; do
-		name=$(printf '%s' "$flags$1" | md5sum | cut -c1-16)
-		{ printf "$flags"; cat "$1"; } > "$corpus/seed-$name"
-	done
+# A summary line (with -s) and the same on stdout.
+verdict() {
+	echo "$1: $2"
+	if [ -n "$sum" ]; then echo "$1: $2" >> "$sum"; fi
 }
-for f in "$here"/harness/stap.*/*.stp "$here"/harness/stap.fuzz/cases/*; do
-	[ -f "$f" ] && seed "$f"
-done
-if [ -n "$peer" ] && [ -d "$peer" ]; then
-	find "$peer" -name '*.stp' | while read -r f; do seed "$f"; done
-fi
 
-echo "fuzz: $(ls "$corpus" | wc -l) inputs in the corpus, running ${seconds}s"
-cd "$work"
-if "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
-	-max_len=16384 -dict="$here/harness/fuzz/stap.dict" \
-	-artifact_prefix="$work/findings/" -print_final_stats=1 \
-	"$corpus" > "$work/fuzz.log" 2>&1; then
-	grep -E '^stat::number_of_executed_units|^Done' "$work/fuzz.log" || true
-	echo "fuzz: no crash, leak, hang or property failure in ${seconds}s"
-else
-	tail -n 40 "$work/fuzz.log"
-	echo "fuzz: FAILED; the input is in $work/findings/: add it to"
-	echo "      harness/stap.fuzz/cases/ and fix the translator"
-	exit 1
+if [ -n "$sum" ]; then
+	rm -rf "$corpus" "$findings"
+	mkdir -p "$(dirname "$sum")"
+	sum=$(cd "$(dirname "$sum")" && pwd)/$(basename "$sum")
+	: > "$sum"
 fi
+mkdir -p "$corpus" "$findings"
+work=$(cd "$work" && pwd) corpus=$(cd "$corpus" && pwd) findings=$(cd "$findings" && pwd)
+
+# Each seed goes in three times: pass 2, pass 1 (round trip), guru + -u;
+# named by mode and path (seed-p2-harness_stap.sem_x.stp), so that a
+# finding names its seed and a later run overwrites the same seeds.
+{
+	for f in "$here"/harness/stap.*/*.stp "$here"/harness/stap.fuzz/cases/*; do
+		[ -f "$f" ] && echo "$f"
+	done
+	if [ -n "$peer" ] && [ -d "$peer" ]; then
+		find "$peer" -name '*.stp' | sort
+	fi
+} > "$work/seeds.txt"
+sed -e "s|^$here/||" -e "s|^$peer/|peer/|" -e 's|/|_|g' "$work/seeds.txt" |
+	paste "$work/seeds.txt" - | while IFS='	' read -r path name; do
+	{ printf '\000'; cat "$path"; } > "$corpus/seed-p2-$name"
+	{ printf '\004'; cat "$path"; } > "$corpus/seed-p1-$name"
+	{ printf '\003'; cat "$path"; } > "$corpus/seed-gu-$name"
+done
+
+inputs=$(ls "$corpus" | wc -l)
+echo "fuzz: $inputs inputs in the corpus, running ${seconds}s"
+cd "$work"
+rc=0
+timeout -k 5 $((seconds + 30)) "$fuzzer" -max_total_time="$seconds" \
+	-timeout=10 -rss_limit_mb=4096 -max_len=16384 \
+	-dict="$here/harness/fuzz/stap.dict" -artifact_prefix="$findings/" \
+	-print_final_stats=1 "$corpus" > "$work/fuzz.log" 2>&1 || rc=$?
+runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/fuzz.log")
+if [ "$rc" -eq 0 ]; then
+	grep -E '^stat::number_of_executed_units|^Done' "$work/fuzz.log" || true
+	verdict PASS "fuzz: ${runs:-?} runs from $inputs seeds in ${seconds}s: no crash, leak, hang or property failure"
+	exit 0
+fi
+tail -n 40 "$work/fuzz.log"
+# What libFuzzer said (its ==ERROR or deadly-signal line) and the input.
+what=$(grep -m1 -E '^==[0-9]+==ERROR|^SUMMARY|ALARM|deadly signal|out-of-memory|canonical form' \
+	"$work/fuzz.log" | sed -e 's/^==[0-9]*==//' -e 's/ on \(unknown \)*address.*//' \
+	-e 's/ (pid=.*//' | cut -c1-120 || true)
+# The first frame in the translator: "in table_slot stap/util.c:177:9".
+frame=$(grep -m1 -E '^ +#[0-9]+ .* in [^ ]+ [^ ]*/(stap|harness)/' "$work/fuzz.log" |
+	sed -e 's/.* in \([^ ]*\) .*\/\(stap\|harness\)\//\1 \2\//' || true)
+what="$what${frame:+ in $frame}"
+[ "$rc" -eq 124 ] && what="the fuzzer ran past ${seconds}s + 30 s and was stopped"
+input=$(ls "$findings" 2>/dev/null | head -n 1)
+# The seed it is, if it is one (a crash in the seed corpus's first run).
+if [ -n "$input" ]; then
+	for f in "$corpus"/seed-*; do
+		if cmp -s "$f" "$findings/$input"; then
+			input="$input (${f##*/})"
+			break
+		fi
+	done
+fi
+verdict FAIL "fuzz: ${what:-the fuzzer exited with status $rc}; input ${input:-not saved} in $findings (log $work/fuzz.log)"
+echo "fuzz: FAILED; the input is in $findings/: add it to"
+echo "      harness/stap.fuzz/cases/ and fix the translator"
+exit 1
