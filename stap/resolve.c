@@ -1002,6 +1002,23 @@ static ProbePoint *concrete_point(const ProbePoint *pp, const char **names,
 	return np;
 }
 
+/* A wildcard that matched nothing: when its root is a family we do not
+ * have yet (syscall.*), that is what to say. */
+static void wildcard_nothing(const ProbePoint *pp)
+{
+	const Family *fam = family_unsupported(pp->comps.v[0].name);
+	Buf b = { 0 };
+
+	print_point(&b, pp);
+	if (fam)
+		sem_error(pp->tok, "probe point '%s': %s probes are not"
+			  " supported yet (%s)", b.s, fam->name, fam->issue);
+	else
+		sem_error(pp->tok, "wildcard probe point '%s' matches"
+			  " nothing", b.s);
+	buf_free(&b);
+}
+
 static void expand_point(Probe *probe, ProbePoint *pp, Node *body,
 			 Node *cond, const char *chain, int depth,
 			 bool *resolved)
@@ -1071,14 +1088,8 @@ static void expand_point(Probe *probe, ProbePoint *pp, Node *body,
 					  report))
 				matched = true;
 		}
-		if (!matched && report) {
-			Buf b = { 0 };
-
-			print_point(&b, pp);
-			sem_error(pp->tok, "wildcard probe point '%s' matches"
-				  " nothing", b.s);
-			buf_free(&b);
-		}
+		if (!matched && report)
+			wildcard_nothing(pp);
 	} else if (!matched) {
 		if (depth == 0)
 			top_point = pp;

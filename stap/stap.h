@@ -545,6 +545,8 @@ const Family *family_match(const ProbePoint *pp, const char **why,
 			   const Component **where);
 void family_expand(const ProbePoint *pp, PointVec *out);
 bool family_root(const char *name);
+/* The unsupported family whose root a wildcard root PATTERN matches. */
+const Family *family_unsupported(const char *pattern);
 
 /* ---------------------------------------------------------------- resolve.c */
 
