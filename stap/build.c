@@ -151,6 +151,8 @@ static void hash_common(Sha256 *h)
 	hash_string(h, S->unoptimized ? "u" : "");
 	hash_string(h, S->timing ? "t" : "");	/* stp_timing[] */
 	hash_defines(h);
+	for (i = 0; i < S->kbuild_opts.len; i++)	/* -B */
+		hash_string(h, S->kbuild_opts.v[i]);
 	for (i = 0; i < S->args.len; i++)
 		hash_string(h, S->args.v[i]);
 	/* The build id names the kernel wherever its kbuild tree lives
@@ -630,8 +632,9 @@ static bool build_module(const char *cached, const char *ko, const char *name)
 {
 	const char *dir = make_temp_dir(), *log, *obj = NULL;
 	PassClock clock;
-	char *argv[7];
+	VEC(char *) argv = { 0 };
 	bool shipped = false;
+	int i;
 
 	if (!dir)
 		return false;
@@ -643,14 +646,16 @@ static bool build_module(const char *cached, const char *ko, const char *name)
 		return false;
 	pass_report(&clock, 3, "translated to C into \"%s/prog.c\"", dir);
 	pass_clock_start(&clock);
-	argv[0] = "make";
-	argv[1] = "-j2";	/* prog.o and the runtime side by side */
-	argv[2] = "-C";
-	argv[3] = (char *)S->kernel_build;
-	argv[4] = (char *)arena_printf("M=%s", dir);
-	argv[5] = "modules";
-	argv[6] = NULL;
-	if (!run_command(argv, log)) {
+	vec_push(&argv, "make");
+	vec_push(&argv, "-j2");	/* prog.o and the runtime side by side */
+	vec_push(&argv, "-C");
+	vec_push(&argv, (char *)S->kernel_build);
+	vec_push(&argv, arena_printf("M=%s", dir));
+	for (i = 0; i < S->kbuild_opts.len; i++)	/* -B NAME=VALUE */
+		vec_push(&argv, (char *)S->kbuild_opts.v[i]);
+	vec_push(&argv, "modules");
+	vec_push(&argv, NULL);
+	if (!run_command(argv.v, log)) {
 		fprintf(stderr, "stap: pass 4: building the module for %s "
 			"failed (kbuild in %s):\n", S->kernel_release,
 			S->kernel_build);

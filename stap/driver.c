@@ -275,6 +275,8 @@ int run_passes(void)
 
 	pass_clock_start(&clock);
 	tapset_load_macros();
+	if (dump_selected())
+		return dump_run();
 	if (S->list_pattern)
 		return list_probes();
 	if (S->script_file)

@@ -23,12 +23,17 @@
 #define STAP_TAPSET_DIR "/usr/share/stap/tapset"
 #endif
 
+/* Every option that takes effect, and only those (the ones accepted
+ * for SystemTap's command lines but without effect here are listed in
+ * docs/language.md). */
 static void usage(FILE *out)
 {
 	fputs(
 "Usage: stap [OPTIONS] FILE [ARGS ...]\n"
 "       stap [OPTIONS] -e SCRIPT [ARGS ...]\n"
 "       stap [OPTIONS] -l PROBE | -L PROBE\n"
+"       stap [OPTIONS] --dump-probe-types | --dump-probe-aliases |\n"
+"                      --dump-functions\n"
 "Translate a SystemTap script; ARGS are $1 ... / @1 ... in the script.\n"
 "\n"
 "  -p NUM          stop after pass NUM: 1 parse, 2 elaborate, 3 translate,\n"
@@ -41,28 +46,41 @@ static void usage(FILE *out)
 "  -u              unoptimized: keep and check unused code\n"
 "  -w              no warnings\n"
 "  -W              warnings are errors\n"
-"  -v              more verbose (repeat for more)\n"
+"  -v              the time of each pass (repeat for more)\n"
 "  -k              keep the temporary build directory\n"
 "  -m NAME         module name\n"
 "  -r KERNEL       target kernel: release, kbuild directory or grid id\n"
 "  -a ARCH         target architecture (x86_64)\n"
-"  -o FILE         send the script's output to FILE\n"
+"  -R DIR          the runtime's sources\n"
+"  -B NAME=VALUE   a make directive for the module's build (kernel runtime)\n"
+"  -o FILE         send the script's output to FILE (strftime(3) formats)\n"
 "  -c CMD          run CMD; target() is its pid; stop when it exits\n"
 "  -x PID          target() is PID\n"
 "  -G VAR=VALUE    set a global variable\n"
 "  -T SECONDS      stop the script after SECONDS\n"
-"  -s MB           transport buffer size\n"
-"  -b              bulk (per-cpu) transport files\n"
-"  -t              report probe timing at exit\n"
-"  -q              quiet\n"
+"  -b              bulk (per-cpu) transport files (kernel runtime)\n"
+"  -t              report each probe's hits and cycles at exit\n"
+"                  (user runtime)\n"
 "  -l PROBE        list the probe points matching PROBE\n"
 "  -L PROBE        as -l, with the variables each probe offers\n"
 "  --runtime=MODE  kernel (default) or user\n"
 "  --compatible=V  behave as SystemTap version V for systemtap_v\n"
-"  --suppress-time-limits     (guru) no MAXACTION / overload limits\n"
-"  --suppress-handler-errors  ignore MAXERRORS and MAXSKIPPED\n"
+"  --dump-probe-types    the probe types this translator builds\n"
+"  --dump-probe-aliases  the probe aliases of the tapset library\n"
+"  --dump-functions      the functions of the tapset library, typed\n"
 "  -V              version\n"
 "  -h              this help\n", out);
+}
+
+/* After -h, -V and the like: output that could not be written (a full
+ * disk, /dev/full) is an error, not a silent success. */
+static _Noreturn void exit_after_output(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "stap: error writing the output\n");
+		exit(1);
+	}
+	exit(0);
 }
 
 static _Noreturn void usage_error(const char *fmt, ...)
@@ -123,6 +141,7 @@ static Define name_value(const char *opt, const char *arg, bool need_value)
 enum {
 	OPT_RUNTIME = 256, OPT_COMPAT, OPT_SUPPRESS_TIME, OPT_SUPPRESS_ERR,
 	OPT_PRIVILEGE, OPT_UNPRIVILEGED, OPT_UNSUPPORTED,
+	OPT_DUMP_TYPES, OPT_DUMP_ALIASES, OPT_DUMP_FUNCTIONS,
 };
 
 static const struct option long_options[] = {
@@ -133,6 +152,9 @@ static const struct option long_options[] = {
 	{ "privilege", required_argument, NULL, OPT_PRIVILEGE },
 	{ "unprivileged", no_argument, NULL, OPT_UNPRIVILEGED },
 	{ "remote", required_argument, NULL, OPT_UNSUPPORTED },
+	{ "dump-probe-types", no_argument, NULL, OPT_DUMP_TYPES },
+	{ "dump-probe-aliases", no_argument, NULL, OPT_DUMP_ALIASES },
+	{ "dump-functions", no_argument, NULL, OPT_DUMP_FUNCTIONS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -243,10 +265,19 @@ static void parse_options(int argc, char **argv)
 			printf("stap (dynamic tracer translator) version %s,"
 			       " SystemTap language %s\n", STAP_VERSION,
 			       STAP_COMPAT_VERSION);
-			exit(0);
+			exit_after_output();
 		case 'h':
 			usage(stdout);
-			exit(0);
+			exit_after_output();
+		case OPT_DUMP_TYPES:
+			dump_select(DUMP_PROBE_TYPES);
+			break;
+		case OPT_DUMP_ALIASES:
+			dump_select(DUMP_PROBE_ALIASES);
+			break;
+		case OPT_DUMP_FUNCTIONS:
+			dump_select(DUMP_FUNCTIONS);
+			break;
 		case 'i':
 			usage_error("-i (interactive mode) is not supported");
 		case OPT_RUNTIME:
@@ -286,7 +317,7 @@ static void parse_options(int argc, char **argv)
 		}
 	}
 	i = optind;
-	if (!S->script_text && !S->list_pattern) {
+	if (!S->script_text && !S->list_pattern && !dump_selected()) {
 		if (i >= argc)
 			usage_error("no script: give a FILE or -e SCRIPT");
 		S->script_file = argv[i++];

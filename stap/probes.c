@@ -682,3 +682,37 @@ void family_expand(const ProbePoint *pp, PointVec *out)
 		vec_push(out, np);
 	}
 }
+
+/*
+ * --dump-probe-types: each family this translator builds for the runtime
+ * in force, in SystemTap's form ("timer.ms(number).randomize(number)");
+ * a sequence number that may be left out gives both forms.
+ */
+void family_types(void (*fn)(const char *type, void *arg), void *arg)
+{
+	bool user = !strcmp(S->runtime, "user");
+	int i, k;
+
+	for (i = 0; i < nrows(); i++) {
+		const Row *r = &rows[i];
+		Buf b = { 0 };
+
+		if (!r->fam.supported || (user && r->fam.check != check_seq &&
+					  r->fam.check != check_timer &&
+					  r->fam.check))
+			continue;
+		for (k = 0; k < row_len(r); k++) {
+			char p = r->parts[k].param;
+
+			buf_printf(&b, "%s%s%s", k ? "." : "", r->parts[k].name,
+				   p == 'N' ? "(number)" : p == 'S' ?
+				   "(string)" : "");
+			if (p == '?') {	/* begin, and begin(number) */
+				fn(b.s, arg);
+				buf_puts(&b, "(number)");
+			}
+		}
+		fn(b.s, arg);
+		buf_free(&b);
+	}
+}

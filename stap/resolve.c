@@ -30,6 +30,9 @@ static Table private_globals;	/* "file\1name" -> Symbol */
 static Table private_funcs;	/* "file\1name" -> Func */
 
 /* Forget the previous program (the arena that held it is gone). */
+/* --dump-functions: every tapset file joins the program. */
+static bool pull_all;
+
 void resolve_reset(void)
 {
 	memset(&worklist, 0, sizeof(worklist));
@@ -37,6 +40,7 @@ void resolve_reset(void)
 	memset(&private_funcs, 0, sizeof(private_funcs));
 	top_point = NULL;
 	too_many = false;
+	pull_all = false;
 }
 
 Symbol *new_symbol(const char *name, SymKind kind, const Token *tok)
@@ -1189,6 +1193,11 @@ static void set_globals(void)
 	}
 }
 
+void resolve_pull_all(void)
+{
+	pull_all = true;
+}
+
 bool resolve_program(void)
 {
 	int i, nprobes = 0, nderived = 0, nwork = 0;
@@ -1200,6 +1209,13 @@ bool resolve_program(void)
 	for (i = 0; i < S->aliases.len; i++)
 		check_alias(S->aliases.v[i]);
 	set_globals();
+	if (pull_all) {
+		tapset_each_file(pull_file);
+		for (i = 0; i < S->func_list.len; i++) {
+			S->func_list.v[i]->used = true;
+			vec_push(&worklist, S->func_list.v[i]);
+		}
+	}
 	/* Pulling a tapset file adds its probes and functions: go on
 	 * until nothing new appears. */
 	while (nprobes < S->probes.len || nderived < S->derived.len ||
@@ -1225,7 +1241,7 @@ bool resolve_program(void)
 	}
 	for (i = 0; i < S->global_list.len; i++)
 		S->global_list.v[i]->used = true;
-	if (!S->derived.len && !S->errors)
+	if (!S->derived.len && !S->errors && !pull_all)
 		sem_error(NULL, "no probes found");
 	return S->errors == 0;
 }

@@ -767,6 +767,19 @@ bool check_defines(void);
 /* -o NAME through strftime(3); NULL after saying why. */
 const char *output_name(const char *name);
 
+/* ---------------------------------------------------------------- dump.c */
+
+/* --dump-probe-types, --dump-probe-aliases, --dump-functions. */
+enum { DUMP_PROBE_TYPES = 1, DUMP_PROBE_ALIASES, DUMP_FUNCTIONS };
+void dump_select(int what);
+bool dump_selected(void);
+/* The list on stdout, in SystemTap's form; the exit status. */
+int dump_run(void);
+/* Each probe type this translator builds for the runtime (probes.c). */
+void family_types(void (*fn)(const char *type, void *arg), void *arg);
+/* Pass 2 takes every tapset file into the program (resolve.c). */
+void resolve_pull_all(void);
+
 /* ---------------------------------------------------------------- kcompat.c */
 
 /* DIR/stp_compat.h for the target kernel (answers cached under CACHE);
