@@ -833,7 +833,7 @@ static bool cu_may_match(const Spec *sp, const char *cu_name)
  * Entries are by name, then DIE offset: the order a scan finds them, so
  * sites come out exactly as a scan's.
  */
-#define IDX_MAGIC "stapdwx1"
+#define IDX_MAGIC "stapdwx2"	/* x1: entries unaligned after names */
 
 typedef struct IdxEntry {
 	uint64_t die, cu, outer;
@@ -850,6 +850,18 @@ typedef struct IdxHeader {
 	uint64_t nnames, nentries, strsize;
 	char build_id[48];
 } IdxHeader;
+
+_Static_assert(sizeof(IdxHeader) % _Alignof(IdxEntry) == 0,
+	       "the names after the header are aligned too");
+
+/* The names' bytes in the file, padded so that the entries after them
+ * are aligned (they are read in place, mapped). */
+static uint64_t names_bytes(uint64_t nnames)
+{
+	const uint64_t align = _Alignof(IdxEntry);
+
+	return (nnames * sizeof(IdxName) + align - 1) / align * align;
+}
 
 typedef struct DwIndex {
 	const IdxName *names;
@@ -996,13 +1008,16 @@ static DwIndex *load_index(void)
 	close(fd);
 	h = m;
 	if (!memcmp(h->magic, IDX_MAGIC, 8) && !strcmp(h->build_id, F->build_id) &&
-	    sizeof(*h) + h->nnames * sizeof(IdxName) + h->nentries *
-	    sizeof(IdxEntry) + h->strsize == (uint64_t)st.st_size) {
+	    h->nnames < (uint64_t)st.st_size && h->nentries <
+	    (uint64_t)st.st_size && sizeof(*h) + names_bytes(h->nnames) +
+	    h->nentries * sizeof(IdxEntry) + h->strsize ==
+	    (uint64_t)st.st_size) {
 		ix = NEW(DwIndex);
 		ix->nnames = h->nnames;
 		ix->nentries = h->nentries;
 		ix->names = (const IdxName *)(h + 1);
-		ix->entries = (const IdxEntry *)(ix->names + h->nnames);
+		ix->entries = (const IdxEntry *)((const char *)ix->names +
+						 names_bytes(h->nnames));
 		ix->strs = (const char *)(ix->entries + h->nentries);
 		ix->strsize = h->strsize;
 		if (!index_sane(ix))
@@ -1020,6 +1035,8 @@ static void save_index(const DwIndex *ix)
 							      (int)getpid());
 	IdxHeader h = { .nnames = ix->nnames, .nentries = ix->nentries,
 			.strsize = ix->strsize };
+	static const char pad[16];
+	size_t pad_len = names_bytes(ix->nnames) - ix->nnames * sizeof(IdxName);
 	FILE *out;
 	bool ok;
 
@@ -1030,6 +1047,7 @@ static void save_index(const DwIndex *ix)
 		return;		/* no cache: the next run scans again */
 	ok = fwrite(&h, sizeof(h), 1, out) == 1 &&
 	     fwrite(ix->names, sizeof(IdxName), ix->nnames, out) == ix->nnames &&
+	     fwrite(pad, 1, pad_len, out) == pad_len &&
 	     fwrite(ix->entries, sizeof(IdxEntry), ix->nentries, out) ==
 	     ix->nentries && fwrite(ix->strs, 1, ix->strsize, out) ==
 	     ix->strsize;

@@ -85,7 +85,7 @@ tail -n 40 "$work/fuzz.log"
 # What libFuzzer said (its ==ERROR or deadly-signal line) and the input.
 what=$(grep -m1 -E '^==[0-9]+==ERROR|^SUMMARY|ALARM|deadly signal|out-of-memory|canonical form' \
 	"$work/fuzz.log" | sed -e 's/^==[0-9]*==//' -e 's/ on \(unknown \)*address.*//' \
-	-e 's/ (pid=.*//' | cut -c1-120 || true)
+	-e 's/ (pid=.*//' -e 's/ in *$//' | cut -c1-120 || true)
 # The first frame in the translator: "in table_slot stap/util.c:177:9".
 frame=$(grep -m1 -E '^ +#[0-9]+ .* in [^ ]+ [^ ]*/(stap|harness)/' "$work/fuzz.log" |
 	sed -e 's/.* in \([^ ]*\) .*\/\(stap\|harness\)\//\1 \2\//' || true)
