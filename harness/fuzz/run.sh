@@ -91,7 +91,8 @@ frame=$(grep -m1 -E '^ +#[0-9]+ .* in [^ ]+ [^ ]*/(stap|harness)/' "$work/fuzz.l
 	sed -e 's/.* in \([^ ]*\) .*\/\(stap\|harness\)\//\1 \2\//' || true)
 what="$what${frame:+ in $frame}"
 [ "$rc" -eq 124 ] && what="the fuzzer ran past ${seconds}s + 30 s and was stopped"
-input=$(ls "$findings" 2>/dev/null | head -n 1)
+# The input libFuzzer saved for this failure (findings keeps older ones).
+input=$(sed -n 's|.*Test unit written to .*/||p' "$work/fuzz.log" | tail -n 1)
 # The seed it is, if it is one (a crash in the seed corpus's first run).
 if [ -n "$input" ]; then
 	for f in "$corpus"/seed-*; do
