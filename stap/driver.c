@@ -197,9 +197,15 @@ static const char *program_size(void)
 			    ng == 1 ? "" : "s");
 }
 
+/* -p1: the canonical text of the user's files, printed as they are
+ * parsed (their trees are dropped item by item), written at the end
+ * if pass 1 found no error. */
+static Buf canonical;
+
 static void add_user_source(Source *src)
 {
-	File *f = parse_source(src);
+	File *f = S->last_pass == 1 && !S->list_pattern ?
+		parse_printed(src, &canonical) : parse_source(src);
 
 	vec_push(&S->user_files, f);
 	vec_push(&S->files, f);
@@ -288,13 +294,15 @@ int run_passes(void)
 			arena_printf("<-E %d>", i + 1), S->extra_scripts.v[i]));
 	pass_report(&clock, 1, "parsed user script");
 	if (S->errors) {
+		buf_free(&canonical);
 		diag_summary();
 		fprintf(stderr, "Pass 1: parse failed.\n");
 		return 1;
 	}
 	if (S->last_pass == 1 && !S->list_pattern) {
-		for (i = 0; i < S->user_files.len; i++)
-			print_file(stdout, S->user_files.v[i]);
+		if (canonical.len)
+			fwrite(canonical.s, 1, canonical.len, stdout);
+		buf_free(&canonical);
 		return 0;
 	}
 	i = front_cache_run();

@@ -36,6 +36,7 @@ typedef struct Parser {
 	int tries;		/* enclosing try blocks */
 	int item_start;		/* first token of the current item */
 	Table globals;		/* names declared global in this file */
+	int printed;		/* items printed and dropped (-p1) */
 } Parser;
 
 static Node *expr(Parser *p);
@@ -1634,30 +1635,30 @@ static void item(Parser *p)
 		     " or '%%{', found %s", tok_describe(t));
 }
 
-File *parse_source(const Source *src)
+/* -p1: parse one item and print it into OUT; then give its memory back
+ * (its tree is printed and never looked at again), unless something
+ * that outlives it was allocated with it: a diagnostic, a grown table
+ * of globals.  So a large script's tree is never whole in memory. */
+static void item_printed(Parser *p, Buf *out)
 {
-	/* In the arena, not on the stack: it lives across longjmp. */
-	Parser *p = NEW(Parser);
-	int ntok, errors = S->errors;
-	Token *toks = lex_source(src, &ntok);
+	ArenaMark mark = arena_mark();
+	int diags = S->seen_diags.len, globals = p->globals.cap;
+	File *f = p->file;
+	int i;
 
-	p->src = src;
-	p->file = NEW(File);
-	p->file->src = src;
-	/* After a lexical or preprocessor error, parse errors would only
-	 * be echoes of it: stop at those. */
-	if (S->errors > errors)
-		return p->file;
-	p->toks = pp_source(src, toks, ntok, &p->n);
-	if (S->errors > errors)
-		return p->file;
-	if (src->macro_file) {
-		if (p->n > 1)
-			parse_error(p->toks[0], "a macro file (.stpm) may only"
-				    " hold @define, found %s",
-				    tok_describe(p->toks[0]));
-		return p->file;
-	}
+	item(p);
+	for (i = 0; i < f->items.len; i++)
+		print_item(out, &f->items.v[i]);
+	p->printed += f->items.len;
+	memset(&f->items, 0, sizeof(f->items));
+	if (S->seen_diags.len == diags && p->globals.cap == globals)
+		arena_release(mark);
+}
+
+/* The items of the file, each printed into OUT and dropped if OUT is
+ * not NULL. */
+static void items(Parser *p, Buf *out)
+{
 	while (peek(p)->kind != TK_EOF) {
 		p->item_start = p->pos;
 		if (setjmp(p->recover)) {
@@ -1669,10 +1670,54 @@ File *parse_source(const Source *src)
 			resync(p);
 			continue;
 		}
-		item(p);
+		if (out)
+			item_printed(p, out);
+		else
+			item(p);
 	}
-	if (!p->file->items.len && S->errors == errors && !src->tapset)
-		parse_error(p->toks[p->n - 1], "script '%s' is empty: no"
-			    " probe, function or global", src->name);
+}
+
+static File *parse_file(const Source *src, Buf *out)
+{
+	/* In the arena, not on the stack: it lives across longjmp. */
+	Parser *p = NEW(Parser);
+	int ntok, errors = S->errors;
+	Token **toks = lex_source(src, &ntok);
+
+	p->src = src;
+	p->file = NEW(File);
+	p->file->src = src;
+	/* After a lexical or preprocessor error, parse errors would only
+	 * be echoes of it: stop at those. */
+	if (S->errors == errors)
+		p->toks = pp_source(src, toks, ntok, &p->n);
+	free(toks);
+	if (S->errors > errors)
+		return p->file;
+	if (src->macro_file) {
+		if (p->n > 1)
+			parse_error(p->toks[0], "a macro file (.stpm) may only"
+				    " hold @define, found %s",
+				    tok_describe(p->toks[0]));
+	} else {
+		items(p, out);
+		if (!p->file->items.len && !p->printed &&
+		    S->errors == errors && !src->tapset)
+			parse_error(p->toks[p->n - 1], "script '%s' is empty:"
+				    " no probe, function or global",
+				    src->name);
+	}
+	free(p->toks);
+	p->toks = NULL;
 	return p->file;
+}
+
+File *parse_source(const Source *src)
+{
+	return parse_file(src, NULL);
+}
+
+File *parse_printed(const Source *src, Buf *out)
+{
+	return parse_file(src, out);
 }

@@ -54,7 +54,6 @@ typedef struct Pp {
 	VEC(Stream) streams;
 	VEC(Cond) conds;
 	Table *locals;		/* macros of this file */
-	VEC(Token *) out;
 	const Token *eof;
 	const Token *last;	/* last token of a condition */
 	long expanded;		/* tokens copied out of macros */
@@ -203,13 +202,14 @@ static void substitute_arg(Pp *pp, const Token *t)
 			arena_printf("<argument %s>", t->text),
 			S->args.v[t->arg - 1]);
 		int ntok, i;
-		Token *lexed = lex_source(src, &ntok);
+		Token **lexed = lex_source(src, &ntok);
 
 		toks = arena_alloc(sizeof(*toks) * (size_t)ntok);
 		for (i = 0; i < ntok - 1; i++) {
-			lexed[i].origin = t;
-			toks[n++] = &lexed[i];
+			lexed[i]->origin = t;
+			toks[n++] = lexed[i];
 		}
+		free(lexed);
 		if (n)
 			toks[0]->space = t->space;
 	}
@@ -739,26 +739,30 @@ static const Token *next_token(Pp *pp)
 	}
 }
 
-Token **pp_source(const Source *src, const Token *toks, int ntok, int *nout)
+Token **pp_source(const Source *src, Token **toks, int ntok, int *nout)
 {
 	Pp pp = { 0 };
 	Table locals = { 0 };
-	const Token **base = arena_alloc(sizeof(*base) * (size_t)ntok);
-	int i;
+	Token **out = NULL;
+	int n = 0, cap = 0;
 
-	for (i = 0; i < ntok; i++)
-		base[i] = &toks[i];
 	pp.src = src;
 	pp.locals = &locals;
-	pp.eof = &toks[ntok - 1];
-	push_stream(&pp, base, ntok - 1, NULL, NULL, false);
+	pp.eof = toks[ntok - 1];
+	push_stream(&pp, (const Token *const *)toks, ntok - 1, NULL, NULL,
+		    false);
+	/* On the heap, where a grown array leaves no copy behind. */
 	for (;;) {
 		const Token *t = next_token(&pp);
 
-		vec_push(&pp.out, (Token *)t);
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			out = xrealloc(out, sizeof(*out) * (size_t)cap);
+		}
+		out[n++] = (Token *)t;
 		if (t->kind == TK_EOF)
 			break;
 	}
-	*nout = pp.out.len;
-	return pp.out.v;
+	*nout = n;
+	return out;
 }

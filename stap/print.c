@@ -512,41 +512,44 @@ static void global(Buf *b, const Symbol *g)
 	}
 }
 
+/* One top-level item in canonical form, and a newline. */
+void print_item(Buf *b, const Item *it)
+{
+	switch (it->kind) {
+	case IT_GLOBAL:
+		global(b, it->global);
+		break;
+	case IT_PROBE:
+		buf_puts(b, "probe ");
+		points(b, it->probe->points.v, it->probe->points.len);
+		buf_putc(b, ' ');
+		stmt(b, it->probe->body, 0);
+		break;
+	case IT_ALIAS:
+		buf_puts(b, "probe ");
+		print_point(b, it->alias->name);
+		buf_puts(b, it->alias->epilogue ? " += " : " = ");
+		points(b, it->alias->targets.v, it->alias->targets.len);
+		buf_putc(b, ' ');
+		stmt(b, it->alias->body, 0);
+		break;
+	case IT_FUNC:
+		function(b, it->func);
+		break;
+	case IT_EMBED:
+		buf_printf(b, "%%{%s%%}", it->embed->text);
+		break;
+	}
+	buf_putc(b, '\n');
+}
+
 void print_file(FILE *out, const File *f)
 {
 	Buf b = { 0 };
 	int i;
 
 	for (i = 0; i < f->items.len; i++) {
-		const Item *it = &f->items.v[i];
-
-		switch (it->kind) {
-		case IT_GLOBAL:
-			global(&b, it->global);
-			break;
-		case IT_PROBE:
-			buf_puts(&b, "probe ");
-			points(&b, it->probe->points.v, it->probe->points.len);
-			buf_putc(&b, ' ');
-			stmt(&b, it->probe->body, 0);
-			break;
-		case IT_ALIAS:
-			buf_puts(&b, "probe ");
-			print_point(&b, it->alias->name);
-			buf_puts(&b, it->alias->epilogue ? " += " : " = ");
-			points(&b, it->alias->targets.v,
-			       it->alias->targets.len);
-			buf_putc(&b, ' ');
-			stmt(&b, it->alias->body, 0);
-			break;
-		case IT_FUNC:
-			function(&b, it->func);
-			break;
-		case IT_EMBED:
-			buf_printf(&b, "%%{%s%%}", it->embed->text);
-			break;
-		}
-		buf_putc(&b, '\n');
+		print_item(&b, &f->items.v[i]);
 		/* Flush as we go: a large script needs no large buffer. */
 		if (b.len > 65536) {
 			fwrite(b.s, 1, b.len, out);

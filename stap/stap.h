@@ -57,6 +57,11 @@ char *arena_strdup(const char *s);
 char *arena_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *arena_vprintf(const char *fmt, va_list ap);
 void arena_free_all(void);
+/* A place in the arena to come back to: arena_release frees everything
+ * allocated after it (-p1 drops each item once it is printed). */
+typedef struct ArenaMark { void *chunk; size_t used; } ArenaMark;
+ArenaMark arena_mark(void);
+void arena_release(ArenaMark m);
 /* END runs at the next arena_free_all, before the arena goes: a cache in
  * the arena that also holds what the arena does not (BTF, ELF handles,
  * files) registers its end when it fills, and is empty afterwards. */
@@ -148,8 +153,9 @@ struct Token {
 
 Source *source_from_file(const char *path, bool tapset);
 Source *source_from_string(const char *name, const char *text);
-/* Lex a whole source; the array ends with a TK_EOF token. */
-Token *lex_source(const Source *src, int *ntok);
+/* Lex a whole source; the array (on the heap: free it) ends with a
+ * TK_EOF token. */
+Token **lex_source(const Source *src, int *ntok);
 bool tok_is(const Token *t, TokKind kind, const char *text);
 bool tok_op(const Token *t, const char *op);
 bool tok_kw(const Token *t, const char *kw);
@@ -167,9 +173,9 @@ int run_passes(void);
 
 typedef struct Macro Macro;
 /* Expand conditionals, macros and arguments; returns a NULL-less array
- * of tokens ending with TK_EOF.  Global macros (.stpm) live in the
- * session; file-local ones die with the file. */
-Token **pp_source(const Source *src, const Token *toks, int ntok, int *nout);
+ * of tokens ending with TK_EOF, on the heap (free it).  Global macros
+ * (.stpm) live in the session; file-local ones die with the file. */
+Token **pp_source(const Source *src, Token **toks, int ntok, int *nout);
 
 /* ---------------------------------------------------------------- AST */
 
@@ -497,6 +503,9 @@ void diag_summary(void);
 /* ---------------------------------------------------------------- parse.c */
 
 File *parse_source(const Source *src);
+/* -p1: each item printed into OUT as it is parsed, then dropped (the
+ * File holds none). */
+File *parse_printed(const Source *src, Buf *out);
 Node *new_node(NodeKind kind, const Token *tok);
 Node *clone_node(const Node *n);
 /* Call FN on N and every node under it, parents first. */
@@ -508,6 +517,7 @@ bool is_print_function(const char *name);
 /* ---------------------------------------------------------------- print.c */
 
 void print_file(FILE *out, const File *f);
+void print_item(Buf *b, const Item *it);
 void print_expr(Buf *b, const Node *n);
 void print_point(Buf *b, const ProbePoint *pp);
 void print_program(FILE *out);

@@ -73,23 +73,48 @@ struct chunk {
 
 static struct chunk *arena;
 
-void *arena_alloc(size_t n)
+/* N bytes at an address aligned to ALIGN (a power of 2).  Strings take
+ * align 1: most tokens' texts are a few bytes, not 16. */
+static void *arena_take(size_t n, size_t align)
 {
-	const size_t align = sizeof(max_align_t);
 	struct chunk *c = arena;
+	size_t at = c ? (c->used + align - 1) & ~(align - 1) : 0;
 
-	n = (n + align - 1) & ~(align - 1);
-	if (!c || c->size - c->used < n) {
+	if (!c || at > c->size || c->size - at < n) {
 		size_t size = n > (1 << 20) ? n : (1 << 20);
 
 		c = xmalloc(sizeof(*c) + size);
 		c->next = arena;
-		c->used = 0;
 		c->size = size;
 		arena = c;
+		at = 0;
 	}
-	c->used += n;
-	return (char *)c->data + c->used - n;
+	c->used = at + n;
+	return (char *)c->data + at;
+}
+
+void *arena_alloc(size_t n)
+{
+	return arena_take(n, sizeof(max_align_t));
+}
+
+ArenaMark arena_mark(void)
+{
+	ArenaMark m = { arena, arena ? arena->used : 0 };
+
+	return m;
+}
+
+void arena_release(ArenaMark m)
+{
+	while (arena != m.chunk) {
+		struct chunk *c = arena;
+
+		arena = c->next;
+		free(c);
+	}
+	if (arena)
+		arena->used = m.used;
 }
 
 void *arena_zalloc(size_t n)
@@ -99,7 +124,7 @@ void *arena_zalloc(size_t n)
 
 char *arena_strndup(const char *s, size_t n)
 {
-	char *p = arena_alloc(n + 1);
+	char *p = arena_take(n + 1, 1);
 
 	memcpy(p, s, n);
 	p[n] = '\0';

@@ -98,19 +98,22 @@ static void test_lexer(void)
 	Source *src = source_from_string("<unit>",
 		"#! stap\nprobe a.b { x <<<= 1 %( $1 @# \"s\\q\" %{ c %} }");
 	int n, i;
-	Token *t = lex_source(src, &n);
+	Token **t = lex_source(src, &n);
 	const char *want[] = { "probe", "a", ".", "b", "{", "x", "<<<", "=",
 			       "1", "%(", "$1", "@#", "sq", " c ", "}", "" };
 	int ok = n == 16;
 
 	for (i = 0; ok && i < n; i++)
-		ok = !strcmp(t[i].text, want[i]);
+		ok = !strcmp(t[i]->text, want[i]) &&
+		     t[i]->len == (int)strlen(want[i]);
 	check(ok, "lexer tokens");
-	check(t[0].kind == TK_KEYWORD && t[1].kind == TK_IDENT &&
-	      t[10].kind == TK_ARG && t[10].arg == 1 && t[11].at_arg &&
-	      t[12].kind == TK_STR && t[13].kind == TK_EMBEDDED &&
-	      t[15].kind == TK_EOF, "lexer kinds");
-	check(t[0].line == 2 && t[0].col == 1 && t[6].col == 15, "lexer places");
+	check(t[0]->kind == TK_KEYWORD && t[1]->kind == TK_IDENT &&
+	      t[10]->kind == TK_ARG && t[10]->arg == 1 && t[11]->at_arg &&
+	      t[12]->kind == TK_STR && t[13]->kind == TK_EMBEDDED &&
+	      t[15]->kind == TK_EOF, "lexer kinds");
+	check(t[0]->line == 2 && t[0]->col == 1 && t[6]->col == 15,
+	      "lexer places");
+	free(t);
 }
 
 /* Passes 1 and 2 of TEXT for kernel RELEASE in a session of its own,
