@@ -844,6 +844,8 @@ static int finish(const char *exe, bool kernel)
 	return run(exe, kernel);
 }
 
+static bool timing_defined;
+
 int front_cache_run(void)
 {
 	bool kernel = !strcmp(S->runtime, "kernel");
@@ -856,9 +858,12 @@ int front_cache_run(void)
 	 * now, not a crash of the program (or the kernel) later. */
 	if (S->last_pass >= 3 && !check_defines())
 		return 1;
-	if (kernel && S->timing && S->last_pass >= 3)
-		fprintf(stderr, "WARNING: -t: the kernel runtime has no probe "
-			"hit report yet (--runtime=user has)\n");
+	/* -t in a module: its timing is compiled in only then (khit.h), in
+	 * the runtime object too, and the define puts it in every key. */
+	if (kernel && S->timing && !timing_defined) {
+		vec_push(&S->defines, ((Define){ "STP_TIMING", NULL }));
+		timing_defined = true;
+	}
 
 	if (S->last_pass < 4)
 		return -1;

@@ -60,7 +60,6 @@ static void usage(FILE *out)
 "  -T SECONDS      stop the script after SECONDS\n"
 "  -b              bulk (per-cpu) transport files (kernel runtime)\n"
 "  -t              report each probe's hits and cycles at exit\n"
-"                  (user runtime)\n"
 "  -l PROBE        list the probe points matching PROBE\n"
 "  -L PROBE        as -l, with the variables each probe offers\n"
 "  --runtime=MODE  kernel (default) or user\n"

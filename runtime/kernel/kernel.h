@@ -45,4 +45,16 @@ void stp_procfs_disarm(void);
 /* Relay records that could not be written (full buffers). */
 extern atomic64_t stp_dropped;
 
+/* ktiming.c: stap -t, compiled only into a module built with it. */
+#ifdef STP_TIMING
+int stp_timing_init(void);
+void stp_timing_free(void);
+void stp_timing_add(const struct stp_probe *p, int64_t cycles);
+void stp_timing_report(void);
+#else
+static inline int stp_timing_init(void) { return 0; }
+static inline void stp_timing_free(void) { }
+static inline void stp_timing_report(void) { }
+#endif
+
 #endif /* STP_KERNEL_H */

@@ -141,6 +141,9 @@ static __always_inline bool __stp_hit(const struct stp_probe *p,
 	struct stp_context *c;
 	bool ran = false;
 	int timed;
+#ifdef STP_TIMING
+	cycles_t t0;
+#endif
 
 	if (preemptible)
 		preempt_disable();
@@ -156,10 +159,16 @@ static __always_inline bool __stp_hit(const struct stp_probe *p,
 		stp_overload_start();
 	__this_cpu_write(stp_busy, 1 + timed);
 	c = __this_cpu_read(stp_context_of);
+#ifdef STP_TIMING	/* stap -t only: ktiming.c */
+	t0 = get_cycles();
+#endif
 	if (quiet)
 		h->handler(c);
 	else
 		stp_run_handler(c, p, h, actions);
+#ifdef STP_TIMING
+	stp_timing_add(p, (int64_t)(get_cycles() - t0));
+#endif
 	if (!session && unlikely(__this_cpu_read(stp_busy) == 2))
 		stp_account();
 	__this_cpu_write(stp_busy, 0);

@@ -402,6 +402,7 @@ static void stop(void)
 		else
 			run_kind(STP_PROBE_END);
 	}
+	stp_timing_report();	/* -t */
 	stp_transport_flush();
 	snprintf(msg, sizeof(msg), "STOPPED %lld %lld %lld %lld %llu\n",
 		 (long long)stp_session.errors,
@@ -491,6 +492,7 @@ static void cleanup(void)
 	stp_transport_exit();
 	stp_symbols_free();
 	stp_program_exit();
+	stp_timing_free();
 	free_contexts();
 	vfree(kslots);
 	vfree(tslots);
@@ -507,7 +509,7 @@ static int __init stp_init(void)
 	kp_batch = vzalloc(sizeof(*kp_batch) * (stp_nprobes + 1));
 	rp_batch = vzalloc(sizeof(*rp_batch) * (stp_nprobes + 1));
 	if (!kslots || !tslots || !kp_batch || !rp_batch ||
-	    alloc_contexts() != 0) {
+	    alloc_contexts() != 0 || stp_timing_init() != 0) {
 		cleanup();
 		return -ENOMEM;
 	}
