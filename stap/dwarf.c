@@ -62,6 +62,8 @@ typedef struct DwFile {
 	Table scans;			/* spec -> DwSiteVec, once each */
 	const char *build_id;
 	struct DwIndex *index;		/* its functions by name (built once) */
+	void *index_map;		/* the cached index, mapped */
+	size_t index_len;
 	/* BTF twins of DWARF types: pointer types of an id, found on
 	 * demand by one pass over the (module's split) BTF. */
 	const struct btf *btf;
@@ -222,6 +224,10 @@ static void close_file(DwFile *f)
 		elf_end(f->elf);
 	if (f->fd > 0)
 		close(f->fd);
+	if (f->index_map)	/* the index's arrays point into it */
+		munmap(f->index_map, f->index_len);
+	f->index_map = NULL;
+	f->index = NULL;
 	f->dwfl = NULL;
 	f->dw = NULL;
 	f->elf = NULL;
@@ -1025,6 +1031,8 @@ static DwIndex *load_index(void)
 	}
 	if (!ix)
 		munmap(m, (size_t)st.st_size);	/* stale or damaged: rebuilt */
+	else
+		F->index_map = m, F->index_len = (size_t)st.st_size;
 	return ix;
 }
 
