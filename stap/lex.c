@@ -126,14 +126,82 @@ static bool starts(const Lexer *lx, const char *s)
 	return (size_t)(lx->end - lx->p) >= n && !memcmp(lx->p, s, n);
 }
 
-/* A token spelled TEXT (LEN bytes), kept until the arena goes.  Each
- * token is allocated on its own and the array of pointers grows on the
+/* ---- token storage ---- */
+
+/* Tokens live in chunks of their own, in the order they are made, so
+ * that -p1 can free the tokens of the items it has printed
+ * (lex_drop_before); the rest go when the arena does. */
+enum { CHUNK_TOKENS = 16384 };
+typedef struct TokChunk {
+	struct TokChunk *next;
+	int used;
+	Token toks[CHUNK_TOKENS];
+} TokChunk;
+static TokChunk *first_chunk, *last_chunk;
+
+static void free_tokens(void)
+{
+	while (first_chunk) {
+		TokChunk *c = first_chunk;
+
+		first_chunk = c->next;
+		free(c);
+	}
+	last_chunk = NULL;
+}
+
+static Token *new_token(void)
+{
+	Token *t;
+
+	if (!last_chunk || last_chunk->used == CHUNK_TOKENS) {
+		TokChunk *c = xmalloc(sizeof(*c));
+
+		c->next = NULL;
+		c->used = 0;
+		if (last_chunk) {
+			last_chunk->next = c;
+		} else {
+			first_chunk = c;
+			arena_on_free(free_tokens);
+		}
+		last_chunk = c;
+	}
+	t = &last_chunk->toks[last_chunk->used++];
+	memset(t, 0, sizeof(*t));
+	return t;
+}
+
+const void *lex_mark(void)
+{
+	return last_chunk;
+}
+
+void lex_drop_before(const void *mark, const Token *t)
+{
+	TokChunk **link = mark ? &((TokChunk *)mark)->next : &first_chunk;
+	TokChunk *c;
+
+	for (c = *link; c; c = c->next)
+		if (t >= c->toks && t < c->toks + CHUNK_TOKENS)
+			break;
+	if (!c)
+		return;		/* not a token made after MARK */
+	while (*link != c) {
+		TokChunk *dead = *link;
+
+		*link = dead->next;
+		free(dead);
+	}
+}
+
+/* A token spelled TEXT (LEN bytes).  The array of pointers grows on the
  * heap: a growing array of tokens in the arena left every smaller copy
  * behind (800 MB for a 10 MB script). */
 static Token *add_token(Lexer *lx, TokKind kind, const char *text, int len,
 			int line, int col, bool space)
 {
-	Token *t = NEW(Token);
+	Token *t = new_token();
 
 	t->kind = kind;
 	t->space = space;

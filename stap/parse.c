@@ -36,7 +36,12 @@ typedef struct Parser {
 	int tries;		/* enclosing try blocks */
 	int item_start;		/* first token of the current item */
 	Table globals;		/* names declared global in this file */
-	int printed;		/* items printed and dropped (-p1) */
+	/* -p1: items printed and dropped, the tokens made before this
+	 * file's, the diagnostics before it */
+	int printed;
+	bool printing;
+	const void *lexmark;
+	int diags;
 } Parser;
 
 static Node *expr(Parser *p);
@@ -1472,6 +1477,20 @@ static bool plain_name(const Token *t)
 	return t->kind == TK_IDENT && t->text[0] != '$' && t->text[0] != '@';
 }
 
+/* A copy of T (and of the macro uses it came from) that outlives the
+ * tokens -p1 frees as it goes. */
+static Token *kept(const Token *t)
+{
+	Token *c;
+
+	if (!t)
+		return NULL;
+	c = NEW(Token);
+	*c = *t;
+	c->origin = kept(t->origin);
+	return c;
+}
+
 /* type = "long" | "string" */
 static Type type_annotation(Parser *p)
 {
@@ -1505,7 +1524,7 @@ static void global_decl(Parser *p, bool private)
 			parse_error(t, "duplicate global '%s'", t->text);
 			note_at(first, "'%s' was first declared here", t->text);
 		}
-		table_put(&p->globals, t->text, t);
+		table_put(&p->globals, t->text, p->printing ? kept(t) : t);
 		g = new_symbol(t->text, SYM_GLOBAL, t);
 		g->private = private;
 		g->file = p->file;
@@ -1637,12 +1656,17 @@ static void item(Parser *p)
 
 /* -p1: parse one item and print it into OUT; then give its memory back
  * (its tree is printed and never looked at again), unless something
- * that outlives it was allocated with it: a diagnostic, a grown table
- * of globals.  So a large script's tree is never whole in memory. */
+ * that outlives it was allocated with it: a diagnostic, a global's
+ * entry in the table of globals.  The tokens of the items before it go
+ * too, while the file has had no diagnostic (one may point back) and
+ * if it starts with a token of the file itself (not of a macro or $N,
+ * which are made after all of the file's).  So a large script's tree
+ * and tokens are never whole in memory. */
 static void item_printed(Parser *p, Buf *out)
 {
 	ArenaMark mark = arena_mark();
-	int diags = S->seen_diags.len, globals = p->globals.cap;
+	int diags = S->seen_diags.len, globals = p->globals.len;
+	const Token *first = peek(p);
 	File *f = p->file;
 	int i;
 
@@ -1651,8 +1675,11 @@ static void item_printed(Parser *p, Buf *out)
 		print_item(out, &f->items.v[i]);
 	p->printed += f->items.len;
 	memset(&f->items, 0, sizeof(f->items));
-	if (S->seen_diags.len == diags && p->globals.cap == globals)
+	if (S->seen_diags.len == diags && p->globals.len == globals)
 		arena_release(mark);
+	if (S->seen_diags.len == p->diags && first->src == p->src &&
+	    !first->origin)
+		lex_drop_before(p->lexmark, first);
 }
 
 /* The items of the file, each printed into OUT and dropped if OUT is
@@ -1682,8 +1709,12 @@ static File *parse_file(const Source *src, Buf *out)
 	/* In the arena, not on the stack: it lives across longjmp. */
 	Parser *p = NEW(Parser);
 	int ntok, errors = S->errors;
+	const void *lexmark = lex_mark();
 	Token **toks = lex_source(src, &ntok);
 
+	p->printing = out != NULL;
+	p->lexmark = lexmark;
+	p->diags = S->seen_diags.len;
 	p->src = src;
 	p->file = NEW(File);
 	p->file->src = src;
@@ -1691,7 +1722,8 @@ static File *parse_file(const Source *src, Buf *out)
 	 * be echoes of it: stop at those. */
 	if (S->errors == errors)
 		p->toks = pp_source(src, toks, ntok, &p->n);
-	free(toks);
+	else
+		free(toks);
 	if (S->errors > errors) {
 		free(p->toks);	/* what came before the error */
 		p->toks = NULL;

@@ -739,30 +739,49 @@ static const Token *next_token(Pp *pp)
 	}
 }
 
+/* Output slot N of the input array TOKS (NTOK long) may be written: the
+ * file's stream has read it (it never reads back further than the
+ * token it has just read), or has read everything. */
+static bool slot_free(const Pp *pp, int n, int ntok)
+{
+	const Stream *file = &pp->streams.v[0];
+
+	return n < file->pos || (file->pos == file->n && n < ntok);
+}
+
 Token **pp_source(const Source *src, Token **toks, int ntok, int *nout)
 {
 	Pp pp = { 0 };
 	Table locals = { 0 };
-	Token **out = NULL;
-	int n = 0, cap = 0;
+	Token **out = toks;
+	int n = 0, cap = ntok;
 
 	pp.src = src;
 	pp.locals = &locals;
 	pp.eof = toks[ntok - 1];
 	push_stream(&pp, (const Token *const *)toks, ntok - 1, NULL, NULL,
 		    false);
-	/* On the heap, where a grown array leaves no copy behind. */
+	/* The output goes over the input while it only covers what was
+	 * read (a file without macros), else to an array of its own on
+	 * the heap, where a grown array leaves no copy behind. */
 	for (;;) {
 		const Token *t = next_token(&pp);
 
+		if (out == toks && !slot_free(&pp, n, ntok)) {
+			cap = ntok * 2;
+			out = xmalloc(sizeof(*out) * (size_t)cap);
+			memcpy(out, toks, sizeof(*out) * (size_t)n);
+		}
 		if (n == cap) {
-			cap = cap ? cap * 2 : 1024;
+			cap *= 2;
 			out = xrealloc(out, sizeof(*out) * (size_t)cap);
 		}
 		out[n++] = (Token *)t;
 		if (t->kind == TK_EOF)
 			break;
 	}
+	if (out != toks)
+		free(toks);
 	*nout = n;
 	return out;
 }

@@ -156,6 +156,10 @@ Source *source_from_string(const char *name, const char *text);
 /* Lex a whole source; the array (on the heap: free it) ends with a
  * TK_EOF token. */
 Token **lex_source(const Source *src, int *ntok);
+/* -p1: free the tokens made after lex_mark() that come before T (the
+ * tokens of the items printed); nothing if T is not one of them. */
+const void *lex_mark(void);
+void lex_drop_before(const void *mark, const Token *t);
 bool tok_is(const Token *t, TokKind kind, const char *text);
 bool tok_op(const Token *t, const char *op);
 bool tok_kw(const Token *t, const char *kw);
@@ -172,9 +176,10 @@ int run_passes(void);
 /* ---------------------------------------------------------------- pp.c */
 
 typedef struct Macro Macro;
-/* Expand conditionals, macros and arguments; returns a NULL-less array
- * of tokens ending with TK_EOF, on the heap (free it).  Global macros
- * (.stpm) live in the session; file-local ones die with the file. */
+/* Expand conditionals, macros and arguments of TOKS (lex_source's
+ * array, taken: freed or reused); returns a NULL-less array of tokens
+ * ending with TK_EOF, on the heap (free it).  Global macros (.stpm) live
+ * in the session; file-local ones die with the file. */
 Token **pp_source(const Source *src, Token **toks, int ntok, int *nout);
 
 /* ---------------------------------------------------------------- AST */
