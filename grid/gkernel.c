@@ -29,6 +29,26 @@ char *g_kernel_dir(const struct g_kernel *k)
 	return xasprintf("%s/kernels/%s", G.cache, k->id);
 }
 
+/*
+ * CACHE/kernels/targets.txt: "ID COMMAND" for every configured kernel, so
+ * that `stap -r ID` on one not (yet) prepared says how to prepare it
+ * (docs/kernel.md, the targets layout).  Written whole, through a rename.
+ */
+int g_kernel_targets_note(const struct g_kernel *ks, int n)
+{
+	char *dir = xasprintf("%s/kernels", G.cache), *path = g_path(dir, "targets.txt");
+	sbuf b = {0};
+	int rc;
+
+	for (int i = 0; i < n; i++)
+		sb_addf(&b, "%s stapgrid prepare --kernels %s\n", ks[i].id, ks[i].id);
+	rc = g_mkdirs(dir, 0755) < 0 ? -1 : g_writefile(path, b.s ? b.s : "", b.len, 0644);
+	free(b.s);
+	free(path);
+	free(dir);
+	return rc;
+}
+
 /* What the prepared kernel depends on: where it comes from and its
  * fragments, not the guest settings (memory, cmdline, timeouts) around it. */
 char *g_kernel_conf_hash(const struct g_kernel *k)

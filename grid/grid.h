@@ -160,6 +160,8 @@ struct g_kinfo {
 };
 char *g_kernel_dir(const struct g_kernel *k);
 char *g_kernel_conf_hash(const struct g_kernel *k);
+/* CACHE/kernels/targets.txt: how stap -r learns to say "run stapgrid prepare". */
+int g_kernel_targets_note(const struct g_kernel *ks, int n);
 /* 1 prepared and current, 0 not (or stale), fills info when prepared. */
 int g_kernel_info(const struct g_kernel *k, struct g_kinfo *info);
 int g_kernel_prepare(const struct g_kernel *k, bool force);

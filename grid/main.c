@@ -85,7 +85,7 @@ static int cmd_prepare(const strv *ids, bool force, bool dbg)
 	} else {
 		rc = g_select_kernels(ids, ks, n, &sel) < 0;
 	}
-	if (rc == 0 && g_mkdirs(G.cache, 0755) < 0)
+	if (rc == 0 && (g_mkdirs(G.cache, 0755) < 0 || g_kernel_targets_note(ks, n) < 0))
 		rc = 1;
 	/* One failure does not stop the others; the exit status tells. */
 	for (size_t i = 0; i < sel.n && !g_interrupted && g_kernel_find(ks, n, sel.v[i]); i++)
