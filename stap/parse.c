@@ -388,28 +388,39 @@ static void index_list(Parser *p, Node *n, bool slices, const char *close)
 		     n->args.len, MAX_KEYS);
 }
 
-/* print_call = PRINTFN "(" args ")"; printf's format and printd's
- * delimiter must be literal strings */
+/* print_call = PRINTFN "(" (string | expr) ("," expr)* ")" with printf's
+ * format and printd's delimiter a string alone, or PRINTFN "(" ")" */
 static Node *print_call(Parser *p, Token *name)
 {
 	Node *n = new_node(N_PRINT, name);
 	bool fmt = !strcmp(name->text, "printf") ||
 		   !strcmp(name->text, "sprintf");
 	bool delim = strstr(name->text, "printd") != NULL;
+	const char *what = fmt ? "format" : "delimiter";
+	bool more;
 
 	n->name = name->text;
 	expect(p, "(", "after a print function");
 	if ((fmt || delim) && peek(p)->kind != TK_STR)
 		fail(p, peek(p), "expected a literal string as the %s of %s,"
-		     " found %s", fmt ? "format" : "delimiter", name->text,
-		     tok_describe(peek(p)));
-	if (!tok_op(peek(p), ")")) {
-		do {
-			Node *a = expr(p);
+		     " found %s", what, name->text, tok_describe(peek(p)));
+	if (fmt || delim) {
+		/* The literal alone: "a" + n would be an expression. */
+		vec_push(&n->args, string(p));
+		if (!tok_op(peek(p), ",") && !tok_op(peek(p), ")"))
+			fail(p, peek(p), "the %s of %s must be a literal string"
+			     " alone, found %s after it", what, name->text,
+			     tok_describe(peek(p)));
+		more = accept(p, ",");
+	} else {
+		more = !tok_op(peek(p), ")");
+	}
+	while (more) {
+		Node *a = expr(p);
 
-			vec_push(&n->args, a);
-			grow_depth(p, n, a);
-		} while (accept(p, ","));
+		vec_push(&n->args, a);
+		grow_depth(p, n, a);
+		more = accept(p, ",");
 	}
 	expect(p, ")", "after the arguments");
 	if (delim && n->args.len < 3)
