@@ -99,7 +99,9 @@ check-runtime-valgrind:
 	$(call runtime_run,$(CHECKDIR)/runtime-valgrind.sum,$(call runtime_bins,plain),$(RUNTIME_VALGRIND))
 
 # The core built into a kernel module with kbuild's flags, against the
-# kernel headers installed here (the first /lib/modules/*/build).
+# kernel headers installed here (the first /lib/modules/*/build), in a
+# folder of /tmp: kbuild cannot take a path with a blank, which a
+# checkout's may have.
 RUNTIME_KDIR  ?= $(firstword $(wildcard /lib/modules/*/build))
 RUNTIME_KBDIR := $(BUILD)/tests/runtime/kbuild
 
@@ -110,17 +112,18 @@ check-runtime-kbuild:
 		echo "UNTESTED: runtime kbuild: no kernel headers" > $$sum; exit 0; \
 	fi; \
 	rm -rf $(RUNTIME_KBDIR) && mkdir -p $(RUNTIME_KBDIR) && \
+	kb=$$(mktemp -d /tmp/stap-kbuild.XXXXXX) && \
 	cp $(RUNTIME_CORE_SRCS) runtime/stp_types.h runtime/stp_platform.h \
 		runtime/stp_string.h runtime/stp_stat.h runtime/stp_map.h \
 		runtime/stp_printf.h runtime/test/kbuild/kplat.c \
-		runtime/test/kbuild/Kbuild $(RUNTIME_KBDIR)/ && \
-	if $(MAKE) -s -C $(RUNTIME_KDIR) M=$(abspath $(RUNTIME_KBDIR)) modules \
+		runtime/test/kbuild/Kbuild $$kb/ && \
+	if $(MAKE) -s -C $(RUNTIME_KDIR) M=$$kb modules \
 		> $(RUNTIME_KBDIR)/build.log 2>&1; then \
 		echo "PASS: runtime kbuild: the core builds as a module for $(notdir $(patsubst %/build,%,$(RUNTIME_KDIR)))" > $$sum; \
 	else \
 		echo "FAIL: runtime kbuild: see $(RUNTIME_KBDIR)/build.log" > $$sum; \
 		tail -20 $(RUNTIME_KBDIR)/build.log; \
-	fi; cat $$sum
+	fi; rm -rf "$$kb"; cat $$sum
 
 # Differential tests against SystemTap's own runtime code, extracted at
 # test time from the installed systemtap package (runtime/test/oracle/).
@@ -165,7 +168,7 @@ coverage:
 	@lcov -q --capture --directory $(RUNTIME_COVDIR)/obj \
 		--output-file $(RUNTIME_COVDIR)/all.info >/dev/null 2>&1
 	@lcov -q --extract $(RUNTIME_COVDIR)/all.info \
-		$(addprefix $(CURDIR)/,$(RUNTIME_CORE_SRCS) $(RUNTIME_USER_SRCS)) \
+		$(foreach f,$(RUNTIME_CORE_SRCS) $(RUNTIME_USER_SRCS),"$(CURDIR)/$(f)") \
 		--output-file $(RUNTIME_COVDIR)/runtime.info >/dev/null 2>&1
 	@genhtml -q --output-directory $(RUNTIME_COVDIR)/html \
 		$(RUNTIME_COVDIR)/runtime.info >/dev/null 2>&1

@@ -35,9 +35,9 @@ $(STAP_ASAN): $(STAP_SRCS) stap/stap.h
 STAP_SUITES_1 = parse.exp limits.exp sem.exp cli.exp targets.exp roundtrip.exp
 STAP_SUITES_2 = fuzz.exp run.exp session.exp locks.exp
 # Programs built by the tests go to a cache of their own.
-STAP_TEST_CACHE = SYSTEMTAP_DIR=$(abspath $(BUILD))/stap-cache
+STAP_TEST_CACHE = SYSTEMTAP_DIR="$(CURDIR)/$(BUILD)/stap-cache"
 STAP_RUNTEST = $(STAP_TEST_CACHE) runtest --tool stap --srcdir harness \
-	       PEER_DIR=$(PEER_DIR)
+	       PEER_DIR="$(PEER_DIR)"
 
 # $(1): the summaries' folder, $(2): the translator, $(3) and $(4): the
 # two halves.  The environment of the recipe's line goes to both; the
@@ -54,7 +54,7 @@ endef
 # SystemTap's tests are part of the suite: without PEER_DIR it fails.
 check-stap: $(BIN)/stap
 	@echo "check-stap: DejaGnu suites and SystemTap's parse/sem tests"
-	@$(call stap_runtest_halves,stap,$(abspath $(BIN)/stap),$(STAP_SUITES_1),$(STAP_SUITES_2)); \
+	@$(call stap_runtest_halves,stap,$(BIN)/stap,$(STAP_SUITES_1),$(STAP_SUITES_2)); \
 	rc=$$?; \
 	if [ -d "$(PEER_DIR)/parse" ]; then \
 		harness/peer-verdicts.sh -s $(CHECKDIR)/stap/peer.sum \
@@ -72,11 +72,11 @@ check-stap: $(BIN)/stap
 check-stap-asan: $(STAP_ASAN)
 	@echo "check-stap-asan: the same suites under ASan+UBSan"
 	@export STAP_CFLAGS="$(SANITIZE) -g"; \
-	$(call stap_runtest_halves,stap-asan,$(abspath $(STAP_ASAN)),$(STAP_SUITES_1),$(STAP_SUITES_2))
+	$(call stap_runtest_halves,stap-asan,$(STAP_ASAN),$(STAP_SUITES_1),$(STAP_SUITES_2))
 
 check-stap-valgrind: $(BIN)/stap
 	@echo "check-stap-valgrind: pass 1 and 2 suites under valgrind"
-	@$(call stap_runtest_halves,stap-valgrind,$(abspath harness/valgrind-stap),cli.exp fuzz.exp parse.exp run.exp,sem.exp)
+	@$(call stap_runtest_halves,stap-valgrind,harness/valgrind-stap,cli.exp fuzz.exp parse.exp run.exp,sem.exp)
 
 .PHONY: check-stap check-stap-asan check-stap-valgrind
 
@@ -91,7 +91,7 @@ $(FUZZ_BIN): harness/fuzz/fuzz_stap.c $(filter-out stap/main.c,$(STAP_SRCS)) sta
 		harness/fuzz/fuzz_stap.c $(filter-out stap/main.c,$(STAP_SRCS)) $(STAP_LIBS)
 
 fuzz: deps $(FUZZ_BIN)
-	harness/fuzz/run.sh $(FUZZ_BIN) $(FUZZ_TIME) $(PEER_DIR)
+	harness/fuzz/run.sh $(FUZZ_BIN) $(FUZZ_TIME) "$(PEER_DIR)"
 
 # check-stap-fuzz: the same fuzzer for under a minute from the seeds
 # alone (our tests, SystemTap's, harness/stap.fuzz/cases), all of them
@@ -112,7 +112,7 @@ check-stap-fuzz:
 		STAP_FUZZ_KERNEL=none harness/fuzz/run.sh \
 			-s $(CHECKDIR)/stap-fuzz/fuzz.sum \
 			-w $(BUILD)/fuzz/check $(FUZZ_BIN) $(FUZZ_CHECK_TIME) \
-			$(PEER_DIR) > $(CHECKDIR)/stap-fuzz/run.log 2>&1; \
+			"$(PEER_DIR)" > $(CHECKDIR)/stap-fuzz/run.log 2>&1; \
 	else \
 		echo "FAIL: fuzz: the fuzzer did not build ($(CHECKDIR)/stap-fuzz/build.log)" \
 			> $(CHECKDIR)/stap-fuzz/fuzz.sum; exit 1; \
@@ -123,7 +123,7 @@ check-stap-fuzz:
 # make bench-translator: passes 1-2 against SystemTap 4.8 (not a test).
 bench-translator: $(BIN)/stap
 	@harness/deps.sh configs/packages/bench.list
-	perf-bench/translator/run.sh $(PEER_DIR)
+	perf-bench/translator/run.sh "$(PEER_DIR)"
 
 .PHONY: bench-translator
 
