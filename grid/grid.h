@@ -204,7 +204,7 @@ char *g_domain_xml(const struct g_domspec *d);
 /* ---- gvirt.c: libvirt daemons, connections, events ------------------- */
 struct g_conn;
 int g_virt_init(void);
-void g_virt_fini(void); /* stops daemons we started */
+void g_virt_fini(void); /* the last stapgrid using daemons one started stops them */
 struct g_conn *g_connect(const struct g_host *h);
 void g_disconnect(struct g_conn *c);
 const struct g_host *g_conn_host(struct g_conn *c);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * libvirt: the daemons (started when none runs, stopped when we started
- * them), connections, the event loop thread and domain lifecycles.
+ * libvirt: the daemons (started when none runs, stopped by the last
+ * stapgrid using the ones a stapgrid started), connections, the event loop
+ * thread and domain lifecycles.
  *
  * Each domain is transient and created with VIR_DOMAIN_START_AUTODESTROY:
  * whatever happens to stapgrid, libvirt destroys its guests when the
@@ -23,6 +24,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -186,12 +188,80 @@ static int wait_sock(const char *path, pid_t pid, double secs)
 	return -1;
 }
 
+/*
+ * Several stapgrids may use the local daemons one of them started (two
+ * users at once, or make grid beside stapgrid exec): the starter must not
+ * stop them under the others' guests.  Each holds a shared lock on
+ * USERS_LOCK while it may use them.  Whoever ends last stops them: the
+ * starter when no one else holds the lock, otherwise it leaves their pids
+ * in STARTED_PIDS and the last user stops them.  Stopping happens under
+ * the exclusive lock, which a new stapgrid waits for before it looks for
+ * a daemon.  Machine-wide (not in the cache: another --cache shares the
+ * daemons too) and in /run, so a reboot forgets stale pids.
+ */
+#define USERS_DIR "/run/stapgrid"
+#define USERS_LOCK USERS_DIR "/libvirt-users.lock"
+#define STARTED_PIDS USERS_DIR "/libvirt-started.pids"
+
+static int users_fd = -1;
+
+static void users_join(void)
+{
+	if (users_fd >= 0)
+		return;
+	if (g_mkdirs(USERS_DIR, 0755) < 0)
+		return;
+	users_fd = open(USERS_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (users_fd < 0 || flock(users_fd, LOCK_SH) < 0) {
+		g_warn("cannot lock %s: %s (another stapgrid may stop the daemons under us)",
+		       USERS_LOCK, strerror(errno));
+		if (users_fd >= 0)
+			close(users_fd);
+		users_fd = -1;
+	}
+}
+
+/* PID runs the program NAME (its pid not yet reused by another). */
+static bool pid_is(pid_t pid, const char *name)
+{
+	char *path = xasprintf("/proc/%d/comm", (int)pid), *comm = g_readfile(path, NULL);
+	bool same = comm && !strncmp(comm, name, strlen(name)) && comm[strlen(name)] == '\n';
+
+	free(comm);
+	free(path);
+	return same;
+}
+
+/* Stop daemons another stapgrid started and left to the last user. */
+static void stop_handed_over(void)
+{
+	char *text = g_readfile(STARTED_PIDS, NULL), *line, *save = NULL;
+
+	for (line = text ? strtok_r(text, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
+		char name[16];
+		int pid;
+
+		if (sscanf(line, "%15s %d", name, &pid) != 2 || pid <= 0 || !pid_is(pid, name))
+			continue;
+		kill(pid, SIGTERM);
+		for (int i = 0; i < 600 && pid_is(pid, name); i++)
+			usleep(100 * 1000);
+		if (pid_is(pid, name)) {
+			g_warn("%s (pid %d) ignored SIGTERM; killing it", name, pid);
+			kill(pid, SIGKILL);
+		}
+	}
+	free(text);
+	unlink(STARTED_PIDS);
+}
+
 static int start_daemons(void)
 {
 	char *dir = g_path(G.cache, "daemons"), *log = NULL;
 	int rc = -1;
 
 	pthread_mutex_lock(&V.mu);
+	users_join();
 	if (sock_alive(LIBVIRT_SOCK)) {
 		rc = 0;
 		goto out;
@@ -265,10 +335,32 @@ static void stop(pid_t *pid, const char *name)
 	*pid = 0;
 }
 
+/* The daemons we started, left running for the other stapgrids using them. */
+static void hand_over(void)
+{
+	char *text = xasprintf("libvirtd %d\nvirtlogd %d\n", (int)V.libvirtd, (int)V.virtlogd);
+
+	if (g_writefile(STARTED_PIDS, text, strlen(text), 0600) == 0)
+		g_info("libvirtd (pid %d) stays up for the other stapgrid using it, which stops it",
+		       (int)V.libvirtd);
+	free(text);
+	V.libvirtd = V.virtlogd = 0;
+}
+
 void g_virt_fini(void)
 {
+	bool last = users_fd < 0 || flock(users_fd, LOCK_EX | LOCK_NB) == 0;
+
+	if (!last && (V.libvirtd > 0 || V.virtlogd > 0))
+		hand_over();
+	if (last && users_fd >= 0)
+		stop_handed_over();
 	stop(&V.libvirtd, "libvirtd");
 	stop(&V.virtlogd, "virtlogd");
+	if (users_fd >= 0) {
+		close(users_fd); /* the lock goes with it */
+		users_fd = -1;
+	}
 	if (V.loop_on) {
 		V.loop_stop = 1;
 		pthread_join(V.loop, NULL);
