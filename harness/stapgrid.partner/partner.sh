@@ -31,7 +31,7 @@ CONF
 		: > "$dir/nokvm"
 		chmod 600 "$dir/nokvm"
 		{ cat /etc/libvirt/qemu.conf; echo 'namespaces = []'; } > "$dir/qemu.conf"
-		hide="mount --bind $dir/nokvm /dev/kvm && mount --bind $dir/qemu.conf /etc/libvirt/qemu.conf &&"
+		hide="mount --bind '$dir/nokvm' /dev/kvm && mount --bind '$dir/qemu.conf' /etc/libvirt/qemu.conf &&"
 	fi
 	unshare -m --propagation private sh -c "
 		mount --bind '$dir/run' /run/libvirt &&
