@@ -451,10 +451,9 @@ static int suite_kv(void *ctx, const char *file, int line, const char *key, char
 	} else if (!strcmp(key, "vcpus")) {
 		return parse_int(file, line, key, val, 1, 64, &s->vcpus);
 	} else if (!strcmp(key, "expect")) {
-		if (g_verdict_parse(val) < 0 || g_verdict_parse(val) == V_NOTRUN ||
-		    g_verdict_parse(val) == V_UNSUPPORTED) {
-			g_err("%s:%d: expect must be a verdict (pass, fail, warning, hang, oops, panic, "
-			      "infra), got '%s'", file, line, val);
+		if (g_verdict_parse(val) < 0 || g_verdict_parse(val) == V_NOTRUN) {
+			g_err("%s:%d: expect must be a verdict (pass, unsupported, fail, warning, hang, "
+			      "oops, panic, infra), got '%s'", file, line, val);
 			return -1;
 		}
 		setstr(&s->expect, val);

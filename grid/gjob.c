@@ -326,6 +326,10 @@ static void judge(struct g_jobres *r, const struct g_suite *s, const struct g_jo
 		free(sm);
 		free(em);
 	}
+	/* Every test skipped: the kernel could run none of them, which is no
+	 * pass (a job with one test that passed beside skipped ones is). */
+	if (ntests > 0 && r->counts[V_UNSUPPORTED] == ntests && jobv == V_PASS)
+		jobv = V_UNSUPPORTED;
 	/* Splats outside every test (boot, between tests, shutdown). */
 	v = g_console_scan(con, 0, clen, &hit);
 	jobv = g_verdict_worse(jobv, v);
