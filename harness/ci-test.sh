@@ -10,6 +10,9 @@
 #
 # usage: ci-test.sh SUMFILE
 set -u
+# The stand-in projects' own make must not inherit ours (a CHECKDIR=
+# given to make check would send their summaries into ours).
+unset MAKEFLAGS MFLAGS MAKELEVEL
 sum=$1
 here=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/ci test.XXXXXX") || exit 1
