@@ -372,6 +372,10 @@ struct g_run {
 };
 int g_result_write(const struct g_run *r);
 
+/* ---- gkeep.c: results/published/, the runs docs cite ------------------- */
+int g_keep(const char *results, char *const ids[], int n);
+int g_unkeep_log(const char *gzpath, const char *dst); /* a kept NAME.gz's text */
+
 /* ---- gsite.c: the static site ------------------------------------------ */
 int g_publish(const char *results);
 

@@ -107,8 +107,16 @@ static char *copy_in(const char *runsrc, const char *relpath, const char *sitedi
 	char *src = g_path(runsrc, relpath), *dst = g_path(sitedir, name);
 	char *ret = NULL;
 
-	if (g_exists(src) && g_copyfile(src, dst, 0644) == 0)
+	if (g_exists(src) && g_copyfile(src, dst, 0644) == 0) {
 		ret = xstrdup(name);
+	} else {
+		/* A published run keeps its logs as NAME.gz (gkeep.c). */
+		char *gz = xasprintf("%s.gz", src);
+
+		if (g_exists(gz) && g_unkeep_log(gz, dst) == 0)
+			ret = xstrdup(name);
+		free(gz);
+	}
 	free(src);
 	free(dst);
 	return ret;
@@ -621,6 +629,11 @@ static int run_page(json_t *run, const char *runsrc, const char *sitedir)
 	sb_add(&b, "; <a href='../../kcidb/");
 	sb_addxml(&b, id);
 	sb_add(&b, ".json'>KCIDB submission</a></p>\n");
+	if (json_is_true(json_object_get(run, "published"))) {
+		sb_add(&b, "<p>Published: kept in git as <code>results/published/");
+		sb_addxml(&b, id);
+		sb_add(&b, "/</code> (the logs there are gzipped, long ones cut to head and tail).</p>\n");
+	}
 	sb_add(&b, "<table><tr><th>kernel</th><th>suite</th><th>verdict</th><th>host</th><th>accel</th>"
 		   "<th>tests passed</th><th>DejaGnu</th><th>duration</th><th>reason</th></tr>\n");
 	json_array_foreach(jobs, i, j) {
@@ -812,12 +825,24 @@ static void history_matrix(sbuf *b, json_t **runs, size_t n)
 	sv_free(&rows);
 }
 
+/* The run IDs of dir (results/runs or results/published), once each. */
+static void list_runs(const char *dir, strv *ids)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.' && !sv_has(ids, e->d_name))
+			sv_push(ids, e->d_name);
+	if (d)
+		closedir(d);
+}
+
 int g_publish(const char *results)
 {
 	char *runs = g_path(results, "runs"), *site = g_path(results, "site");
+	char *pub = g_path(results, "published");
 	char *tmp = xasprintf("%s.tmp%d", site, (int)getpid()), *old = xasprintf("%s.old%d", site, (int)getpid());
-	DIR *d;
-	struct dirent *e;
 	strv ids = {0};
 	json_t **all = NULL;
 	sbuf b = {0};
@@ -830,20 +855,31 @@ int g_publish(const char *results)
 		rc = -1;
 		goto out;
 	}
-	d = opendir(runs);
-	while (d && (e = readdir(d)))
-		if (e->d_name[0] != '.')
-			sv_push(&ids, e->d_name);
-	if (d)
-		closedir(d);
+	list_runs(runs, &ids);
+	list_runs(pub, &ids);
 	if (ids.n)
 		qsort(ids.v, ids.n, sizeof(char *), cmp_desc);
 	all = xcalloc(ids.n + 1, sizeof(*all));
 	for (size_t i = 0; i < ids.n; i++) {
+		/* A run still in runs/ has its whole logs; a published one is
+		 * what the docs cite, and may be all a fresh clone has. */
 		char *src = g_path(runs, ids.v[i]), *rj = g_path(src, "run.json");
 		json_t *j = json_load_file(rj, 0, NULL);
+		bool kept = false;
 
+		if (!j) {
+			free(src);
+			free(rj);
+			src = g_path(pub, ids.v[i]);
+			rj = g_path(src, "run.json");
+			j = json_load_file(rj, 0, NULL);
+		}
 		if (j) {
+			char *p = xasprintf("%s/%s/run.json", pub, ids.v[i]);
+
+			kept = g_exists(p);
+			free(p);
+			json_object_set_new(j, "published", json_boolean(kept));
 			all[n++] = j;
 			if (run_page(j, src, tmp) < 0)
 				rc = -1;
@@ -899,7 +935,9 @@ int g_publish(const char *results)
 			perf_sections(&b, latest, prefix, true);
 			free(prefix);
 		}
-		sb_add(&b, "<h2>History</h2>\n<table id='history'><tr><th>run</th><th>jobs</th>"
+		sb_add(&b, "<h2>History</h2>\n<p>Published runs are kept in git under "
+			   "results/published/ (the runs the docs cite; logs cut to their head and tail "
+			   "past 1 MiB).</p>\n<table id='history'><tr><th>run</th><th>published</th><th>jobs</th>"
 			   "<th>pass</th><th>not pass</th><th>kernels</th><th>suites</th></tr>\n");
 		for (size_t r = 0; r < n; r++) {
 			json_t *sum = json_object_get(all[r], "summary");
@@ -916,8 +954,9 @@ int g_publish(const char *results)
 			}
 			ks = sv_join(&rk, ", ");
 			ss = sv_join(&rs, ", ");
-			sb_addf(&b, "<tr><td><a href='runs/%s/index.html'>%s</a></td><td>%ld</td>",
-				js(all[r], "run_id"), js(all[r], "run_id"), jobsn);
+			sb_addf(&b, "<tr><td><a href='runs/%s/index.html'>%s</a></td><td>%s</td><td>%ld</td>",
+				js(all[r], "run_id"), js(all[r], "run_id"),
+				json_is_true(json_object_get(all[r], "published")) ? "yes" : "", jobsn);
 			sb_addf(&b, "<td class='v %s'>%ld</td><td class='v %s'>%ld</td><td>", pass ? "pass" : "",
 				pass, jobsn - pass ? "fail" : "", jobsn - pass);
 			sb_addxml(&b, ks);
@@ -965,6 +1004,7 @@ out:
 	free(all);
 	sv_free(&ids);
 	free(runs);
+	free(pub);
 	free(site);
 	free(tmp);
 	free(old);

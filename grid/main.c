@@ -29,7 +29,10 @@ static const char *usage =
 	"                               with the script's status (2: the guest failed)\n"
 	"  selftest [--kernel K]        deliberate guests that must pass, fail, panic, oops,\n"
 	"                               warn, hang and fail to boot\n"
-	"  publish                      rebuild results/site/ from results/runs/\n"
+	"  keep RUN_ID...               copy runs into results/published/ (kept in git:\n"
+	"                               the runs docs cite; logs gzipped, long ones cut)\n"
+	"  publish                      rebuild results/site/ from results/runs/ and\n"
+	"                               results/published/\n"
 	"  with-libvirt -- CMD [ARGS]   run CMD with the local libvirt daemons up (started\n"
 	"                               and stopped around it when none runs)\n"
 	"options:\n"
@@ -237,6 +240,11 @@ int main(int argc, char **argv)
 		}
 	if (!strcmp(cmd, "exec")) {
 		rc = main_exec(&a, argv + optind);
+		goto out;
+	}
+	if (!strcmp(cmd, "keep")) {
+		default_results();
+		rc = g_keep(G.results, argv + optind, argc - optind) < 0 ? 1 : 0;
 		goto out;
 	}
 	if (optind < argc) {
