@@ -259,6 +259,50 @@ static json_t *kcidb(const struct g_run *run)
 	return root;
 }
 
+/* git's answer in src; NULL when git fails (no git, not a clone). */
+static char *git_out(const char *src, char *const argv[])
+{
+	char *out = NULL;
+
+	if (g_run(argv, src, &out, NULL) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out ? out : xstrdup("");
+}
+
+json_t *g_source_state(const char *src)
+{
+	char *head_argv[] = {"git", "rev-parse", "HEAD", NULL};
+	char *st_argv[] = {"git", "status", "--porcelain", "--untracked-files=no", NULL};
+	json_t *o = json_object(), *paths = json_array();
+	char *head = g_tool_exists("git") ? git_out(src, head_argv) : NULL, *st = NULL;
+	strv lines = {0};
+
+	if (head)
+		head[strcspn(head, "\n")] = 0;
+	if (!head || strlen(head) != 40) {
+		json_object_set_new(o, "commit", json_null());
+		json_object_set_new(o, "note", json_string("not a git checkout (or no git): the code tested is not recorded"));
+		free(head);
+		return o;
+	}
+	json_object_set_new(o, "commit", json_string(head));
+	st = git_out(src, st_argv);
+	/* Uncommitted changes to tracked files: the figures are of a tree
+	 * that no commit holds, and the reader must know which files. */
+	sv_split(&lines, st ? st : "", "\n");
+	for (size_t i = 0; i < lines.n && i < 100; i++)
+		if (strlen(lines.v[i]) > 3)
+			json_array_append_new(paths, json_string(lines.v[i] + 3));
+	json_object_set_new(o, "dirty", json_boolean(lines.n > 0));
+	json_object_set_new(o, "uncommitted", paths);
+	sv_free(&lines);
+	free(head);
+	free(st);
+	return o;
+}
+
 static int dump(json_t *j, const char *path)
 {
 	char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -283,6 +327,8 @@ int g_result_write(const struct g_run *r)
 	json_object_set_new(run, "end", jiso(r->end));
 	json_object_set_new(run, "duration", json_real(r->end - r->start));
 	json_object_set_new(run, "host", json_string(host));
+	if (r->source)
+		json_object_set(run, "source", r->source);
 	sb_addf(&dg, "Test run by stapgrid on %s\nRunning run %s ...\n", host, r->id);
 	for (int i = 0; i < r->njobs; i++) {
 		const struct g_jobres *jr = &r->jobs[i];

@@ -369,8 +369,12 @@ struct g_run {
 	struct g_jobres *jobs;
 	int njobs;
 	bool selftest;
+	struct json_t *source;   /* run.json's "source": what was tested (g_source_state) */
 };
 int g_result_write(const struct g_run *r);
+/* The source tree's git commit and uncommitted paths, read at the run's
+ * start: a published figure names the code it measured. */
+struct json_t *g_source_state(const char *src);
 
 /* ---- gkeep.c: results/published/, the runs docs cite ------------------- */
 int g_keep(const char *results, char *const ids[], int n);

@@ -59,7 +59,7 @@ check-grid: $(BIN)/stapgrid
 	@mkdir -p $(CHECKDIR)/grid
 	@echo "check-grid: stapgrid with real guests (libvirt, QEMU TCG)"
 	@$(GRID_RUNTEST) --outdir $(CHECKDIR)/grid STAPGRID=$(BIN)/stapgrid \
-		grid-prepare.exp grid-dwarf.exp grid-conf.exp grid-verdicts.exp grid-run.exp grid-selftest.exp grid-shell.exp \
+		grid-prepare.exp grid-dwarf.exp grid-conf.exp grid-verdicts.exp grid-published.exp grid-run.exp grid-selftest.exp grid-shell.exp \
 		grid-exec.exp grid-anywhere.exp grid-harness.exp grid-partner.exp \
 		>/dev/null 2>&1
 
@@ -86,7 +86,7 @@ check-grid-asan: $(GRID_ASAN)
 	@echo "check-grid-asan: stapgrid under ASan+UBSan"
 	@ASAN_OPTIONS=exitcode=99:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:exitcode=99 \
 		$(GRID_RUNTEST) --outdir $(CHECKDIR)/grid-asan STAPGRID=$(GRID_ASAN) \
-		grid-conf.exp grid-run.exp grid-selftest.exp >/dev/null 2>&1
+		grid-conf.exp grid-published.exp grid-run.exp grid-selftest.exp >/dev/null 2>&1
 
 check-grid-valgrind: $(BIN)/stapgrid
 	@mkdir -p $(CHECKDIR)/grid-valgrind

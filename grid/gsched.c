@@ -10,6 +10,7 @@
 #include "grid.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -460,6 +461,7 @@ int g_run_grid(const struct g_runopt *o)
 	g_info("run %s: %d jobs (%zu kernels x %zu suites%s) on %d host(s)", id, S.njobs, kids.n,
 	       sids.n, reps > 1 ? " x repeats" : "", S.alive);
 	run.start = g_epoch();
+	run.source = g_source_state(G.src);
 	if (schedule(&S) < 0) {
 		g_err("interrupted: guests destroyed, run %s discarded", id);
 		g_rmtree(S.rundir);
@@ -492,6 +494,7 @@ int g_run_grid(const struct g_runopt *o)
 			rc = 1;
 	}
 	free(run.jobs);
+	json_decref(run.source);
 out:
 	sched_free(&S);
 	for (int i = 0; i < ns; i++)

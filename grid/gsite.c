@@ -607,6 +607,32 @@ static int job_page(json_t *job, const char *runid, const char *runsrc, const ch
 	}
 }
 
+/* What code the run tested: its commit, and the files changed beside it. */
+static void source_line(sbuf *b, json_t *src)
+{
+	json_t *p;
+	size_t i;
+
+	if (!src)
+		return;
+	sb_add(b, "<p>Source: ");
+	if (!json_string_value(json_object_get(src, "commit"))) {
+		sb_addxml(b, js(src, "note"));
+	} else {
+		sb_add(b, "commit <code>");
+		sb_addxml(b, js(src, "commit"));
+		sb_add(b, "</code>");
+		if (json_is_true(json_object_get(src, "dirty"))) {
+			sb_add(b, " with uncommitted changes to");
+			json_array_foreach(json_object_get(src, "uncommitted"), i, p) {
+				sb_add(b, i ? ", " : " ");
+				sb_addxml(b, json_string_value(p));
+			}
+		}
+	}
+	sb_add(b, "</p>\n");
+}
+
 static int run_page(json_t *run, const char *runsrc, const char *sitedir)
 {
 	const char *id = js(run, "run_id");
@@ -629,6 +655,7 @@ static int run_page(json_t *run, const char *runsrc, const char *sitedir)
 	sb_add(&b, "; <a href='../../kcidb/");
 	sb_addxml(&b, id);
 	sb_add(&b, ".json'>KCIDB submission</a></p>\n");
+	source_line(&b, json_object_get(run, "source"));
 	if (json_is_true(json_object_get(run, "published"))) {
 		sb_add(&b, "<p>Published: kept in git as <code>results/published/");
 		sb_addxml(&b, id);
