@@ -37,6 +37,7 @@ all:
 include stap/stap.mk
 -include runtime/runtime.mk
 -include grid/grid.mk
+-include perf-bench/bench.mk
 
 all: $(PROGRAMS)
 

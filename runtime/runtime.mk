@@ -178,7 +178,8 @@ coverage:
 .PHONY: coverage
 
 # make bench-runtime: maps against GLib's GHashTable, the printf engine
-# against glibc's snprintf, statistics per value (not a test).
+# against glibc's snprintf, statistics per value (not a test), kept in
+# results/bench/runtime-STAMP/ (perf-bench/record.sh).
 RUNTIME_BENCH := $(BUILD)/bench/runtime-bench
 
 $(RUNTIME_BENCH): perf-bench/runtime/bench.c $(RUNTIME_CORE_SRCS) \
@@ -191,7 +192,7 @@ $(RUNTIME_BENCH): perf-bench/runtime/bench.c $(RUNTIME_CORE_SRCS) \
 		$$(pkg-config --libs glib-2.0)
 
 bench-runtime: $(RUNTIME_BENCH)
-	@$(RUNTIME_BENCH)
+	@perf-bench/record.sh runtime $(RUNTIME_BENCH)
 
 .PHONY: bench-runtime
 

@@ -121,10 +121,11 @@ check-stap-fuzz:
 
 .PHONY: fuzz check-stap-fuzz
 
-# make bench-translator: passes 1-2 against SystemTap 4.8 (not a test).
+# make bench-translator: passes 1-2 against SystemTap 4.8 (not a test),
+# kept in results/bench/translator-STAMP/ (perf-bench/record.sh).
 bench-translator: $(BIN)/stap
 	@harness/deps.sh configs/packages/bench.list
-	perf-bench/translator/run.sh "$(PEER_DIR)"
+	perf-bench/record.sh translator perf-bench/translator/run.sh "$(PEER_DIR)"
 
 .PHONY: bench-translator
 

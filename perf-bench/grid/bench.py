@@ -11,7 +11,9 @@
    libvirtd: run this under `stapgrid with-libvirt` (bench.sh does).
 
 Writes results/bench/grid-throughput.json, grid-overhead.json and
-grid-throughput.svg for the site's benchmark page, and prints a summary.
+grid-throughput.svg for the site's benchmark page (BENCH_RESULTS instead of
+results/bench when set), copies of them into BENCH_DIR when set (the run's
+folder, perf-bench/record.sh), and prints a summary.
 The figures are measured, never assumed: each run reports its own.
 """
 import json
@@ -30,7 +32,8 @@ STAPGRID = os.path.join(TOP, "build", "bin", "stapgrid")
 KERNEL = "debian-6.1-amd64"
 LEVELS = [1, 2, 4, 8]
 ROUNDS = int(os.environ.get("GRID_BENCH_ROUNDS", "5"))
-OUT = os.path.join(TOP, "results", "bench")
+OUT = os.environ.get("BENCH_RESULTS") or os.path.join(TOP, "results", "bench")
+KEEP = os.environ.get("BENCH_DIR")
 
 
 def run(cmd, **kw):
@@ -181,6 +184,9 @@ def main():
                             ["virsh create + event", round(mvs, 2), " ".join("%.2f" % x for x in vs), 1.0]]},
                   f, indent=2)
     svg(rows, os.path.join(OUT, "grid-throughput.svg"))
+    if KEEP:
+        for name in ("grid-throughput.json", "grid-overhead.json", "grid-throughput.svg"):
+            shutil.copy(os.path.join(OUT, name), KEEP)
     print("bench: overhead: stapgrid %.2f s vs virsh %.2f s: %+.1f%%" % (msg, mvs, 100 * (ratio - 1)))
     best = max(r[3] for r in rows)
     print("bench: best throughput %.1f jobs/min (target >= 15): %s" % (best, "met" if best >= 15 else "NOT met"))

@@ -10,12 +10,12 @@
 # SystemTap needs kernel headers to start at all: -r KREL (default: the
 # installed linux-headers-*-amd64).
 #
-# usage: run.sh [PEER_DIR]     env: LIMIT (s, default 900), KREL
+# usage: run.sh [PEER_DIR]     env: LIMIT (s, default 300), KREL
 set -u
 here=$(cd "$(dirname "$0")/../.." && pwd)
 ours=$here/build/bin/stap
 peer=${1:-${PEER_DIR:-$here/../shared/peer/systemtap}}
-limit=${LIMIT:-900}
+limit=${LIMIT:-300}
 krel=${KREL:-$(ls /usr/src | sed -n 's/^linux-headers-\(.*-amd64\)$/\1/p' | sort -V | tail -n 1)}
 theirs=$(command -v stap)
 work=$(mktemp -d)
@@ -55,7 +55,7 @@ fmt() {
 }
 
 echo "Translator benchmark, $(date -u +%Y-%m-%d), $(nproc) CPUs, one run each"
-echo "ours: $ours   SystemTap: $($theirs -V 2>&1 | head -n 1) (-r $krel)"
+echo "ours: $ours   SystemTap: $($theirs -V 2>&1 | head -n 1) (-r $krel), given $limit s"
 echo
 printf '%-22s %12s %12s %10s %12s\n' input "ours (s)" "4.8 (s)" speedup "ours us/line"
 for lines in 5000 50000 500000; do
