@@ -16,8 +16,17 @@ bench-compile: $(BIN)/stap
 bench-grid: all
 	perf-bench/record.sh grid perf-bench/grid/bench.sh
 
+# SystemTap's trans/ok scripts at their pass, --runtime=user -p4 and as
+# kernel modules (docs/conformance.md).
+bench-transok: $(BIN)/stap
+	perf-bench/record.sh transok perf-bench/conformance/transok.sh "$(PEER_DIR)" $(BENCH_KERNEL)
+
+# The prepare times the grid cache recorded (docs/grid.md).
+bench-prepare-times:
+	perf-bench/record.sh prepare-times perf-bench/grid/prepare-times.sh
+
 bench-keep:
 	@test -n "$(RUN)" || { echo "usage: make bench-keep RUN=NAME-STAMP (a folder of results/bench/)" >&2; exit 2; }
 	perf-bench/keep.sh $(RUN)
 
-.PHONY: bench-compile bench-grid bench-keep
+.PHONY: bench-compile bench-grid bench-transok bench-prepare-times bench-keep
