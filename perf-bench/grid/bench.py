@@ -41,6 +41,36 @@ def run(cmd, **kw):
                           text=True, **kw)
 
 
+def keep_failed(results):
+    """A failed run's evidence into KEEP (the work folder goes): its
+    run.json and grid.sum, and each job that did not pass: job.json and its
+    console log."""
+    if not KEEP or not os.path.isdir(os.path.join(results, "runs")):
+        return
+    for rid in os.listdir(os.path.join(results, "runs")):
+        src = os.path.join(results, "runs", rid)
+        dst = os.path.join(KEEP, "failed-" + rid)
+        os.makedirs(dst, exist_ok=True)
+        for name in ("run.json", "grid.sum"):
+            if os.path.exists(os.path.join(src, name)):
+                shutil.copy(os.path.join(src, name), dst)
+        try:
+            with open(os.path.join(src, "run.json")) as f:
+                jobs = json.load(f)["jobs"]
+        except (OSError, ValueError, KeyError):
+            continue
+        for j in jobs:
+            if j.get("verdict") == "pass":
+                continue
+            jd = os.path.join(src, j.get("dir") or os.path.join("jobs", j["id"]))
+            out = os.path.join(dst, "jobs", j["id"])
+            os.makedirs(out, exist_ok=True)
+            for name in ("job.json", "console.log", "job.out", "results.txt"):
+                if os.path.exists(os.path.join(jd, name)):
+                    shutil.copy(os.path.join(jd, name), out)
+        print("bench: the failed run's jobs kept in %s" % dst, flush=True)
+
+
 def stapgrid_run(work, parallel, repeat):
     """One `stapgrid run`; returns (wall seconds, run.json)."""
     hosts = os.path.join(work, "hosts-%d.conf" % parallel)
@@ -55,6 +85,7 @@ def stapgrid_run(work, parallel, repeat):
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     wall = time.monotonic() - t0
     if p.returncode != 0:
+        keep_failed(results)
         sys.exit("bench: stapgrid run failed:\n" + p.stdout)
     runs = os.listdir(os.path.join(results, "runs"))
     with open(os.path.join(results, "runs", runs[0], "run.json")) as f:
