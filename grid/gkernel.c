@@ -961,12 +961,17 @@ static int prepare_locked(const struct g_kernel *k, bool force)
  * One stapgrid at a time prepares a kernel: two fetching into the same
  * folder mixed their files (seen: one failed in depmod), and one could
  * remove a folder the other had just made.  CACHE/locks/ID.lock is
- * held while a kernel is checked and prepared, so the second waits and
- * then finds the kernel prepared (outside kernels/: a failed prepare
- * keeps nothing there).  -1 (with the reason said) or the
- * lock's descriptor, released by close().
+ * held exclusively while a kernel is checked and prepared (or its DWARF
+ * fetched), so the second waits and then finds the kernel prepared
+ * (outside kernels/: a failed prepare keeps nothing there).  A run, a
+ * shell or an exec holds it shared for as long as it uses the kernel: a
+ * `prepare --dbg` that brought DWARF in halfway through a run's module
+ * builds made one module BTF-resolved and the next DWARF-resolved (seen:
+ * many-probes counted the probes of one and armed the other), so a
+ * prepare waits for the runs and a run for the prepare.  -1 (with the
+ * reason said) or the lock's descriptor, released by close().
  */
-static int lock_kernel(const struct g_kernel *k)
+static int lock_kernel_mode(const struct g_kernel *k, int mode)
 {
 	char *dir = g_path(G.cache, "locks"), *path = xasprintf("%s/%s.lock", dir, k->id);
 	bool said = false;
@@ -975,7 +980,7 @@ static int lock_kernel(const struct g_kernel *k)
 	if (fd < 0)
 		g_err("cannot open %s: %s", path, strerror(errno));
 	/* Polled rather than blocking, so Ctrl-C still stops a waiting run. */
-	while (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0) {
+	while (fd >= 0 && flock(fd, mode | LOCK_NB) < 0) {
 		if (errno != EWOULDBLOCK || g_interrupted) {
 			if (!g_interrupted)
 				g_err("cannot lock %s: %s", path, strerror(errno));
@@ -984,13 +989,44 @@ static int lock_kernel(const struct g_kernel *k)
 			break;
 		}
 		if (!said)
-			g_info("%s: waiting for another stapgrid that prepares it", k->id);
+			g_info("%s: waiting for another stapgrid that %s it", k->id,
+			       mode == LOCK_EX ? "prepares or uses" : "prepares");
 		said = true;
 		sleep(1);
 	}
 	free(dir);
 	free(path);
 	return fd;
+}
+
+static int lock_kernel(const struct g_kernel *k)
+{
+	return lock_kernel_mode(k, LOCK_EX);
+}
+
+/* The shared locks of the kernels this process uses, until it ends. */
+static int held[64];
+static int nheld;
+
+int g_kernel_hold(const struct g_kernel *k)
+{
+	int fd;
+
+	if (nheld == (int)(sizeof(held) / sizeof(held[0]))) {
+		g_err("%s: more than %d kernels in one command", k->id, nheld);
+		return -1;
+	}
+	fd = lock_kernel_mode(k, LOCK_SH);
+	if (fd < 0)
+		return -1;
+	held[nheld++] = fd;
+	return 0;
+}
+
+void g_kernel_release_all(void)
+{
+	while (nheld > 0)
+		close(held[--nheld]);
 }
 
 int g_kernel_prepare(const struct g_kernel *k, bool force)

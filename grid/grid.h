@@ -165,6 +165,10 @@ int g_kernel_targets_note(const struct g_kernel *ks, int n);
 /* 1 prepared and current, 0 not (or stale), fills info when prepared. */
 int g_kernel_info(const struct g_kernel *k, struct g_kinfo *info);
 int g_kernel_prepare(const struct g_kernel *k, bool force);
+/* Hold a prepared kernel (a shared lock on CACHE/locks/ID.lock) until
+ * g_kernel_release_all or the process's end: prepare and --dbg wait. */
+int g_kernel_hold(const struct g_kernel *k);
+void g_kernel_release_all(void);
 /* prepare --dbg: the kernel's DWARF for stap (the -dbg package's vmlinux). */
 int g_kernel_debuginfo(const struct g_kernel *k);
 void g_kinfo_free(struct g_kinfo *i);

@@ -247,15 +247,19 @@ static int load_hosts(const char *file, struct g_host **hosts, int *n)
 	return rc;
 }
 
-/* Kernels to use: prepared ones, Debian ones prepared on the way. */
+/* Kernels to use: prepared ones, Debian ones prepared on the way; each
+ * held (shared) until the command ends, so that no prepare changes it
+ * under the jobs.  Its information is read once held. */
 static int ready_kernel(struct g_kernel *k, struct g_kinfo *ki)
 {
-	if (g_kernel_info(k, ki) == 1)
-		return 0;
+	if (g_kernel_info(k, ki) == 1) {
+		g_kinfo_free(ki);
+		return g_kernel_hold(k) == 0 && g_kernel_info(k, ki) == 1 ? 0 : -1;
+	}
 	g_kinfo_free(ki);
 	if (!strcmp(k->source, "debian")) {
 		g_info("%s is not prepared yet: preparing it now", k->id);
-		if (g_kernel_prepare(k, false) == 0 && g_kernel_info(k, ki) == 1)
+		if (g_kernel_prepare(k, false) == 0 && g_kernel_hold(k) == 0 && g_kernel_info(k, ki) == 1)
 			return 0;
 		g_kinfo_free(ki);
 		return -1;

@@ -272,6 +272,7 @@ int main(int argc, char **argv)
 	} else {
 		fprintf(stderr, "stapgrid: error: unknown command '%s'\n%s", cmd, usage);
 	}
+	g_kernel_release_all();
 	g_virt_fini();
 	g_proc_fini();
 out:
