@@ -14,6 +14,7 @@ have() {
 	kasan) dmesg | grep -q 'KernelAddressSanitizer initialized' ;;
 	lockdep) [ -e /proc/lockdep ] ;;
 	uniprocessor) ! grep -q ' SMP ' /proc/version ;;
+	gcov) [ -e /sys/kernel/debug/gcov/reset ] ;;
 	*) echo "unknown feature $1"; return 1 ;;
 	esac
 }
