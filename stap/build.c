@@ -532,6 +532,72 @@ bool write_text(const char *path, const char *text, bool quiet)
 	return ok;
 }
 
+/*
+ * Coverage on a kernel built with CONFIG_GCOV_KERNEL: the module is
+ * compiled with GCOV_PROFILE := y, so the kernel counts its lines and
+ * shows them in /sys/kernel/debug/gcov/ under the path of each object
+ * at build time (DIR/prog.gcda, DIR/stp_runtime_all.gcda: DIR is the
+ * temporary build folder).  gcov needs the compiler's notes (.gcno) of
+ * the same build to read them, and the build folder is removed: the
+ * notes are kept in CACHE/gcov/BASENAME-OF-DIR/, with gcov-sources.txt
+ * mapping each source file's path in DIR to the runtime file it was
+ * copied from (docs/kernel.md).  Without the kernel option kbuild
+ * ignores GCOV_PROFILE, but a module of an ordinary kernel should not
+ * differ in its Kbuild file, so it is written only when needed.
+ */
+static bool gcov_kernel(void)
+{
+	const char *v;
+
+	kconfig_load();
+	v = table_get(&S->kconfig, "CONFIG_GCOV_KERNEL");
+	return v && !strcmp(v, "y");
+}
+
+/* "PATH-IN-DIR<tab>RUNTIME-FILE" a line, for the runtime files of DIR. */
+static bool write_gcov_sources(const char *dir, char **files, int n)
+{
+	Buf b = { 0 };
+	bool ok;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		char *abs = realpath(files[i], NULL);
+
+		buf_printf(&b, "%s/%s\t%s\n", dir, strrchr(files[i], '/') + 1,
+			   abs ? abs : files[i]);
+		free(abs);
+	}
+	ok = write_text(arena_printf("%s/gcov-sources.txt", dir),
+			b.s ? b.s : "", false);
+	buf_free(&b);
+	return ok;
+}
+
+/* After a build on a gcov kernel: DIR's notes and source map into the
+ * cache.  A failure costs the module's coverage only, and says so. */
+static void keep_gcov_notes(const char *dir)
+{
+	static const char *const notes[] = { ".gcno", NULL };
+	const char *keep = arena_printf("%s/gcov/%s", cache_dir(),
+					strrchr(dir, '/') + 1);
+	VEC(char *) files = { 0 };
+	bool ok;
+	int i;
+
+	list_files(dir, notes, &files);
+	vec_push(&files, arena_printf("%s/gcov-sources.txt", dir));
+	ok = files.len > 1 && make_dirs(keep);
+	for (i = 0; ok && i < files.len; i++)
+		ok = store_file(files.v[i], arena_printf("%s/%s", keep,
+				strrchr(files.v[i], '/') + 1));
+	if (!ok)
+		fprintf(stderr, "stap: warning: cannot keep the gcov notes "
+			"of %s in %s (%s): this module's coverage cannot be "
+			"read\n", dir, keep,
+			files.len > 1 ? strerror(errno) : "the build made none");
+}
+
 /* Where the runtime's object for this kernel, runtime and options is
  * kept: it does not depend on the script, so it is built once and then
  * shipped into each module's tree (kbuild's %_shipped rule). */
@@ -550,6 +616,8 @@ static const char *runtime_object(const char *dir, char **files, int n)
 	hash_string(&h, text ? text : "");
 	free(text);
 	hash_defines(&h);
+	if (gcov_kernel())	/* profiled, its notes kept with it */
+		hash_string(&h, "GCOV_PROFILE");
 	for (i = 0; i < n; i++) {
 		hash_string(&h, strrchr(files[i], '/') + 1);
 		hash_file(&h, files[i]);
@@ -609,6 +677,11 @@ static bool write_module_tree(const char *dir, const char *name,
 		if (has_suffix(base, ".c"))
 			buf_printf(&all, "#include \"%s\"\n", base);
 	}
+	if (gcov_kernel() && !write_gcov_sources(dir, files.v, files.len)) {
+		buf_free(&kb);
+		buf_free(&all);
+		return false;
+	}
 	*obj = runtime_object(dir, files.v, files.len);
 	*shipped = ship_runtime(*obj, dir);
 	if (!*shipped && !write_text(arena_printf("%s/stp_runtime_all.c", dir),
@@ -623,6 +696,8 @@ static bool write_module_tree(const char *dir, const char *name,
 		buf_printf(&kb, " %s", define_flag(&S->defines.v[i]));
 	/* The generated C is correct but not warning-free kernel style. */
 	buf_puts(&kb, "\nCFLAGS_prog.o := -w\n");
+	if (gcov_kernel())
+		buf_puts(&kb, "GCOV_PROFILE := y\n");
 	ok = write_text(arena_printf("%s/Kbuild", dir), kb.s, false);
 	buf_free(&kb);
 	return ok;
@@ -667,6 +742,8 @@ static bool build_module(const char *cached, const char *ko, const char *name)
 	pass_report(&clock, 4, "compiled C into \"%s.ko\"", name);
 	if (!shipped)
 		keep_runtime(obj, dir);
+	if (gcov_kernel())
+		keep_gcov_notes(dir);
 	if (!make_dirs(cached) ||
 	    !store_file(arena_printf("%s/%s.ko", dir, name), ko)) {
 		fprintf(stderr, "stap: cannot store the module in the cache "
