@@ -1029,10 +1029,42 @@ void g_kernel_release_all(void)
 		close(held[--nheld]);
 }
 
+static char *dbg_vmlinux(const char *kdir, const char *release, bool source);
+
+/* Whether k is prepared (and, with dbg, has its DWARF), looked at with
+ * no lock: kernel.json is written last and the DWARF renamed into place.
+ * A run holds its kernels shared and its suites' prebuilds ask for them
+ * again (the harness suite: prepare --dbg); waiting there for the
+ * exclusive lock waited for the run itself, for ever. */
+static bool ready_unlocked(const struct g_kernel *k, bool dbg)
+{
+	struct g_kinfo info;
+	bool ready = g_kernel_info(k, &info) == 1;
+
+	if (ready && dbg) {
+		char *kdir = g_kernel_dir(k);
+		char *path = dbg_vmlinux(kdir, info.release, strcmp(k->source, "debian") != 0);
+
+		ready = g_exists(path);
+		if (ready)
+			g_info("%s: debuginfo %s", k->id, path);
+		free(path);
+		free(kdir);
+	} else if (ready) {
+		g_info("%s: prepared (%s, %.0f s to prepare)", k->id, info.release,
+		       info.prepare_seconds);
+	}
+	g_kinfo_free(&info);
+	return ready;
+}
+
 int g_kernel_prepare(const struct g_kernel *k, bool force)
 {
-	int lock = lock_kernel(k), rc;
+	int lock, rc;
 
+	if (!force && ready_unlocked(k, false))
+		return 0;
+	lock = lock_kernel(k);
 	if (lock < 0)
 		return -1;
 	rc = prepare_locked(k, force);
@@ -1106,8 +1138,13 @@ int g_kernel_debuginfo(const struct g_kernel *k)
 	char *kdir = g_kernel_dir(k), *path = NULL, *log = NULL;
 	bool source = strcmp(k->source, "debian") != 0;
 	double t0 = g_now();
-	int rc = -1, lock = lock_kernel(k);
+	int rc = -1, lock;
 
+	if (ready_unlocked(k, true)) {
+		free(kdir);
+		return 0;
+	}
+	lock = lock_kernel(k);
 	if (lock < 0) {
 		free(kdir);
 		return -1;
