@@ -35,6 +35,31 @@ static const char *job_prologue =
 	"\tmark \"test $1 end rc=$rc\"\n"
 	"}\n";
 
+/*
+ * On a gcov kernel (feature gcov: CONFIG_GCOV_KERNEL, stap's modules built
+ * with GCOV_PROFILE), after the tests: every profiled module's counts, as
+ * /sys/kernel/debug/gcov/ shows them under each object's build path, into
+ * gcov.tar in the share (the share brings back flat files only).  Unloaded
+ * modules' counts stay there (gcov_persist=1).  Copied with cat first:
+ * debugfs gives the files a size of 0, which tar would believe.  Whatever
+ * goes wrong is written to gcov.err, which the host reports (gcover.c).
+ */
+static const char *gcov_collect =
+	"g=/sys/kernel/debug/gcov c=/tmp/gcov-counts n=0\n"
+	"if [ -d $g ]; then\n"
+	"\trm -rf $c && mkdir -p $c\n"
+	"\tfor f in $(cd $g && find . -name '*.gcda' -type f); do\n"
+	"\t\tif mkdir -p \"$c/${f%/*}\" && cat \"$g/$f\" > \"$c/$f\"; then n=$((n + 1));\n"
+	"\t\telse echo \"cannot read $g/$f\" >> /grid/gcov.err; fi\n"
+	"\tdone\n"
+	"\ttar -cf /grid/gcov.tar -C $c . || echo 'cannot write gcov.tar into the share' >> /grid/gcov.err\n"
+	"\trm -rf $c\n"
+	"\tmark \"gcov: $n counts files collected\"\n"
+	"else\n"
+	"\techo \"no $g in the guest (no debugfs, or a kernel without CONFIG_GCOV_KERNEL)\" > /grid/gcov.err\n"
+	"\tmark 'gcov: no counts collected'\n"
+	"fi\n";
+
 /* Whether path is dir or lies under it. */
 static bool under(const char *path, const char *dir)
 {
@@ -133,6 +158,8 @@ static char *job_script(const struct g_kernel *k, const struct g_kinfo *ki, cons
 	} else {
 		for (int i = 0; i < s->ntests; i++)
 			sb_addf(&b, "run %s %s\n", s->tests[i].name, s->tests[i].script);
+		if (sv_has(&k->features, "gcov"))
+			sb_add(&b, gcov_collect);
 	}
 	free(feat);
 	return sb_steal(&b);
@@ -162,6 +189,7 @@ void g_jobres_free(struct g_jobres *r)
 		g_dgsum_free(&r->dg[i]);
 	free(r->dg);
 	g_perf_free(r);
+	g_cover_free(r);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -634,6 +662,8 @@ done:
 	/* After an infra verdict too: what was measured before it stays. */
 	if (s)
 		g_perf_collect(jobdir, r);
+	if (s && sv_has(&k->features, "gcov"))
+		g_cover_job(r);
 	r->end = g_epoch();
 	if (g_verbose > 1 && r->t_create > 0)
 		g_info("%s/%s timing: set-up %.2f s, create %.2f s, guest %.2f s, collect %.2f s",

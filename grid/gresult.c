@@ -128,6 +128,8 @@ static json_t *job_json(const struct g_jobres *r, const char *rundir)
 		json_object_set_new(p, "rows", g_perf_rows_json(r));
 		json_object_set_new(j, "perf", p);
 	}
+	if (r->cov)	/* a gcov kernel's job: its counts, or why none */
+		json_object_set_new(j, "coverage", g_cover_job_json(r));
 	json_object_set_new(j, "dir", json_string(rel(r->dir, rundir)));
 	json_object_set_new(j, "console", g_exists(console) ? json_string(rel(console, rundir)) : json_null());
 	json_object_set_new(j, "excerpt", r->excerpt ? json_string(r->excerpt) : json_null());
@@ -354,6 +356,8 @@ int g_result_write(const struct g_run *r)
 		}
 	}
 	json_object_set_new(run, "jobs", jobs);
+	if (r->coverage)
+		json_object_set(run, "coverage", r->coverage);
 	json_object_set_new(sum, "jobs", json_integer(r->njobs));
 	for (int v = 0; v < V__N; v++)
 		json_object_set_new(sum, g_verdict_name((enum g_verdict)v), json_integer(counts[v]));

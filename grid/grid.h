@@ -290,6 +290,7 @@ struct g_jobres {
 	int ndg;
 	struct g_perfrow *perf; /* overhead benchmark rows (gperf.c), in order */
 	int nperf;
+	struct g_jobcov *cov; /* a gcov kernel's job: its coverage (gcover.c), else NULL */
 };
 struct g_jobopt {
 	int duration;
@@ -341,6 +342,7 @@ struct g_runopt {
 	int duration, jobs, repeat;
 	const char *hosts_file;
 	bool progress, publish;
+	bool coverage; /* --coverage: the runtime's unit-test coverage too (gcover.c) */
 };
 int g_run_grid(const struct g_runopt *o);
 /* ids, or the keywords "all" / "debian", to kernel ids; errors name the known ids. */
@@ -373,12 +375,39 @@ struct g_run {
 	struct g_jobres *jobs;
 	int njobs;
 	bool selftest;
+	struct json_t *coverage; /* run.json's "coverage" (gcover.c), or NULL */
 	struct json_t *source;   /* run.json's "source": what was tested (g_source_state) */
 };
 int g_result_write(const struct g_run *r);
 /* The source tree's git commit and uncommitted paths, read at the run's
  * start: a published figure names the code it measured. */
 struct json_t *g_source_state(const char *src);
+
+/* ---- gcover.c: coverage (docs/grid.md, "Coverage") ---------------------- */
+struct g_jobcov {
+	int gcda;       /* counts files the guest collected */
+	int paired;     /* of which met their notes (.gcno) */
+	strv unpaired;  /* the others, each with why */
+	strv map;       /* "BUILD-PATH<tab>RUNTIME-FILE" of the notes used */
+	char *error;    /* NULL, or why the job's coverage is missing or partial */
+	char *info;     /* its lcov tracefile in the job folder, or NULL */
+};
+/* After a suite's job on a gcov kernel: gcov.tar and the kept notes into
+ * jobs/JOB/coverage.info; r->cov says how it went. */
+void g_cover_job(struct g_jobres *r);
+void g_cover_free(struct g_jobres *r);
+struct json_t *g_cover_job_json(const struct g_jobres *r); /* NULL: no gcov kernel */
+/* The run's coverage/ and run.json's "coverage": the gcov jobs' lines
+ * merged, and with user the unit tests' (make coverage). */
+struct json_t *g_cover_run(const char *rundir, const struct g_jobres *jobs, int n, bool user);
+bool g_cover_failed(struct json_t *cov); /* some coverage could not be measured */
+/* gcovsite.c: the run page's Coverage section (lcov's HTML copied into
+ * rundst) and the index's coverage totals (runs newest first). */
+void g_cover_site_run(sbuf *b, struct json_t *run, const char *runsrc, const char *rundst);
+void g_cover_site_index(sbuf *b, struct json_t **runs, size_t n);
+/* stapgrid coverage RUN_ID: the run's coverage measured again from its
+ * jobs' gcov.tar (and the unit tests with user), run.json rewritten. */
+int g_cover_cmd(const char *runid, bool user);
 
 /* ---- gkeep.c: results/published/, the runs docs cite ------------------- */
 int g_keep(const char *results, char *const ids[], int n);

@@ -59,7 +59,7 @@ check-grid: $(BIN)/stapgrid
 	@mkdir -p $(CHECKDIR)/grid
 	@echo "check-grid: stapgrid with real guests (libvirt, QEMU TCG)"
 	@$(GRID_RUNTEST) --outdir $(CHECKDIR)/grid STAPGRID=$(BIN)/stapgrid \
-		grid-prepare.exp grid-dwarf.exp grid-conf.exp grid-verdicts.exp grid-published.exp grid-run.exp grid-selftest.exp grid-shell.exp \
+		grid-prepare.exp grid-dwarf.exp grid-conf.exp grid-verdicts.exp grid-published.exp grid-coverage.exp grid-run.exp grid-selftest.exp grid-shell.exp \
 		grid-exec.exp grid-anywhere.exp grid-harness.exp grid-partner.exp \
 		>/dev/null 2>&1
 
@@ -86,7 +86,7 @@ check-grid-asan: $(GRID_ASAN)
 	@echo "check-grid-asan: stapgrid under ASan+UBSan"
 	@ASAN_OPTIONS=exitcode=99:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:exitcode=99 \
 		$(GRID_RUNTEST) --outdir $(CHECKDIR)/grid-asan STAPGRID=$(GRID_ASAN) \
-		grid-conf.exp grid-published.exp grid-run.exp grid-selftest.exp >/dev/null 2>&1
+		grid-conf.exp grid-published.exp grid-coverage.exp grid-run.exp grid-selftest.exp >/dev/null 2>&1
 
 check-grid-valgrind: $(BIN)/stapgrid
 	@mkdir -p $(CHECKDIR)/grid-valgrind
@@ -113,7 +113,14 @@ certify-grid: deps all
 	@# The debug kernel's checkers, each by a deliberate guest (KASAN,
 	@# lockdep, RCU stall, hung task: grid/selftest/), before its verdicts count.
 	@$(BIN)/stapgrid selftest --kernel custom-6.1-debug
-	@$(BIN)/stapgrid run --kernels all --suite all --duration $(TORTURE_DURATION); status=$$?; \
+	@# The kernel runtime's coverage on custom-6.1-gcov, checked (a short
+	@# run of its own: harness and torture, profiled modules, counts back).
+	@mkdir -p $(CHECKDIR)/grid-coverage-kernel
+	@$(GRID_RUNTEST) --outdir $(CHECKDIR)/grid-coverage-kernel STAPGRID=$(BIN)/stapgrid \
+		grid-coverage-kernel.exp >/dev/null 2>&1; status=$$?; \
+		grep -E '^(PASS|FAIL|UNRESOLVED|ERROR)' $(CHECKDIR)/grid-coverage-kernel/stapgrid.sum; \
+		exit $$status
+	@$(BIN)/stapgrid run --kernels all --suite all --duration $(TORTURE_DURATION) --coverage; status=$$?; \
 		echo "certify: site at $(abspath results/site/index.html)"; exit $$status
 
 .PHONY: check-grid check-grid-torture check-grid-perf check-grid-asan check-grid-valgrind grid certify certify-grid

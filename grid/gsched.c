@@ -483,6 +483,10 @@ int g_run_grid(const struct g_runopt *o)
 		if (S.jobs[i].r.verdict != V_PASS)
 			rc = 1;
 	}
+	/* Coverage lost is said, in run.json, on the site and here. */
+	run.coverage = g_cover_run(S.rundir, run.jobs, run.njobs, o->coverage);
+	if (g_cover_failed(run.coverage))
+		rc = 1;
 	if (g_result_write(&run) < 0) {
 		/* Half a run is worse than none: the site would show it. */
 		g_rmtree(S.rundir);
@@ -498,6 +502,7 @@ int g_run_grid(const struct g_runopt *o)
 			rc = 1;
 	}
 	free(run.jobs);
+	json_decref(run.coverage);
 	json_decref(run.source);
 out:
 	sched_free(&S);

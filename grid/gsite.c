@@ -710,6 +710,7 @@ static int run_page(json_t *run, const char *runsrc, const char *sitedir)
 	}
 	sb_add(&b, "</table>\n");
 	perf_sections(&b, run, "", false);
+	g_cover_site_run(&b, run, runsrc, dst);
 	if (writepage(path, &b) < 0)
 		rc = -1;
 	{
@@ -962,6 +963,7 @@ int g_publish(const char *results)
 			perf_sections(&b, latest, prefix, true);
 			free(prefix);
 		}
+		g_cover_site_index(&b, all, n);
 		sb_add(&b, "<h2>History</h2>\n<p>Published runs are kept in git under "
 			   "results/published/ (the runs the docs cite; logs cut to their head and tail "
 			   "past 1 MiB).</p>\n<table id='history'><tr><th>run</th><th>published</th><th>jobs</th>"

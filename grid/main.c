@@ -20,8 +20,13 @@ static const char *usage =
 	"                               Debian kernels); --dbg: also their DWARF for stap\n"
 	"                               (the -dbg package's vmlinux)\n"
 	"  run --kernels LIST|debian|all --suite NAME[,NAME]|all [--duration S] [--jobs N]\n"
-	"      [--repeat N] [--hosts FILE] [--no-publish]\n"
-	"                               a job per (kernel, suite); results in results/runs/\n"
+	"      [--repeat N] [--hosts FILE] [--no-publish] [--coverage]\n"
+	"                               a job per (kernel, suite); results in results/runs/;\n"
+	"                               --coverage: the runtime's unit-test coverage too\n"
+	"                               (gcov kernels always measure the kernel runtime's)\n"
+	"  coverage RUN_ID [--coverage] measure a run's coverage again from its jobs' counts\n"
+	"                               (and the unit tests' with --coverage); run.json\n"
+	"                               rewritten\n"
 	"  shell --kernel K -c CMD      run CMD in a fresh guest of kernel K, print its output\n"
 	"  exec --kernel K [--timeout S] -- STAP-ARGS\n"
 	"                               build the module on the host (stap -r K -p4), run\n"
@@ -131,6 +136,7 @@ static int take(struct cli *a, int c)
 	case 'f': a->force = true; break;
 	case 'D': a->dbg = true; break;
 	case 'N': a->ro.publish = false; break;
+	case 'G': a->ro.coverage = true; break;
 	case 'T':
 		v = strtol(optarg, &end, 10);
 		if (*end || v < 1 || v > 86400) {
@@ -201,6 +207,7 @@ int main(int argc, char **argv)
 		{"dbg", no_argument, 0, 'D'},
 		{"no-publish", no_argument, 0, 'N'},    {"help", no_argument, 0, 'h'},
 		{"repeat", required_argument, 0, 'r'},  {"timeout", required_argument, 0, 'T'},
+		{"coverage", no_argument, 0, 'G'},
 		{0, 0, 0, 0}};
 	struct cli a = {.ro = {.progress = true, .publish = true}};
 	int c, t, rc = 2;
@@ -245,6 +252,15 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "keep")) {
 		default_results();
 		rc = g_keep(G.results, argv + optind, argc - optind) < 0 ? 1 : 0;
+		goto out;
+	}
+	if (!strcmp(cmd, "coverage")) {
+		default_results();
+		g_proc_init();
+		rc = optind + 1 == argc ? g_cover_cmd(argv[optind], a.ro.coverage) : 2;
+		if (rc == 2)
+			fprintf(stderr, "stapgrid: error: coverage needs one run ID\n");
+		g_proc_fini();
 		goto out;
 	}
 	if (optind < argc) {

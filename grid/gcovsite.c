@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The site's coverage (gsite.c calls these; the figures come from
+ * run.json's "coverage", written by gcover.c):
+ *   runs/ID/index.html   a Coverage section: totals, lcov's HTML (copied
+ *                        into runs/ID/coverage/), the gcov jobs and what
+ *                        each collected, every file's lines and functions,
+ *                        and any coverage lost, in red;
+ *   index.html           the latest run's totals (or, when it measured
+ *                        none, that it did not and the newest that did).
+ * A run without the object, or with both parts null, measured none: the
+ * page says so, and how to measure it.
+ */
+#include "grid.h"
+
+#include <dirent.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *part_titles[][2] = {
+	{"kernel", "Kernel runtime, in the guests (gcov kernel, while the suites ran)"},
+	{"user", "Runtime core, under its unit tests (make coverage, user space)"},
+};
+
+/* A folder's files into another, recursively (lcov's HTML has subfolders). */
+static int copy_tree(const char *from, const char *to)
+{
+	DIR *d = opendir(from);
+	struct dirent *e;
+	int rc = d && g_mkdirs(to, 0755) == 0 ? 0 : -1;
+
+	while (rc == 0 && (e = readdir(d))) {
+		char *s, *t;
+		struct stat st;
+
+		if (e->d_name[0] == '.')
+			continue;
+		s = g_path(from, e->d_name);
+		t = g_path(to, e->d_name);
+		if (stat(s, &st) == 0 && S_ISDIR(st.st_mode))
+			rc = copy_tree(s, t);
+		else if (S_ISREG(st.st_mode))
+			rc = g_copyfile(s, t, 0644);
+		free(s);
+		free(t);
+	}
+	if (d)
+		closedir(d);
+	return rc;
+}
+
+static long num(json_t *o, const char *k)
+{
+	return (long)json_integer_value(json_object_get(o, k));
+}
+
+static void percent(sbuf *b, long hit, long found)
+{
+	if (found)
+		sb_addf(b, "%ld of %ld (%.1f%%)", hit, found, 100.0 * (double)hit / (double)found);
+	else
+		sb_add(b, "none found");
+}
+
+/* "X of Y lines (Z%), F of G functions, in N files" */
+static void totals(sbuf *b, json_t *part)
+{
+	sb_add(b, "lines ");
+	percent(b, num(part, "lines_hit"), num(part, "lines_found"));
+	sb_add(b, ", functions ");
+	percent(b, num(part, "functions_hit"), num(part, "functions_found"));
+	sb_addf(b, ", in %zu files", json_array_size(json_object_get(part, "files")));
+}
+
+static void errors(sbuf *b, json_t *part)
+{
+	json_t *e;
+	size_t i;
+
+	if (!json_array_size(json_object_get(part, "errors")))
+		return;
+	sb_add(b, "<p class='fail'><b>Coverage lost or partial:</b></p>\n<ul class='coverr'>\n");
+	json_array_foreach(json_object_get(part, "errors"), i, e) {
+		sb_add(b, "<li class='fail'>");
+		sb_addxml(b, json_string_value(e));
+		sb_add(b, "</li>\n");
+	}
+	sb_add(b, "</ul>\n");
+}
+
+static void jobs_table(sbuf *b, json_t *part)
+{
+	json_t *j;
+	size_t i;
+
+	if (!json_array_size(json_object_get(part, "jobs")))
+		return;
+	sb_add(b, "<table class='covjobs'><tr><th>job</th><th>counts files (.gcda)</th>"
+		  "<th>with their notes (.gcno)</th><th>problem</th></tr>\n");
+	json_array_foreach(json_object_get(part, "jobs"), i, j) {
+		const char *err = json_string_value(json_object_get(j, "error"));
+
+		sb_add(b, "<tr><td>");
+		sb_addxml(b, json_string_value(json_object_get(j, "job")));
+		sb_addf(b, "</td><td>%ld</td><td>%ld</td><td%s>", num(j, "gcda"), num(j, "paired"),
+			err ? " class='fail'" : "");
+		if (err)
+			sb_addxml(b, err);
+		else if (!num(j, "gcda"))
+			sb_add(b, "none: no profiled module was loaded");
+		sb_add(b, "</td></tr>\n");
+	}
+	sb_add(b, "</table>\n");
+}
+
+static void files_table(sbuf *b, json_t *part)
+{
+	json_t *f;
+	size_t i;
+
+	if (!json_array_size(json_object_get(part, "files")))
+		return;
+	sb_add(b, "<table class='covfiles'><tr><th>file</th><th>lines hit</th><th>lines</th>"
+		  "<th>%</th><th>functions hit</th><th>functions</th></tr>\n");
+	json_array_foreach(json_object_get(part, "files"), i, f) {
+		long lf = num(f, "lines_found"), lh = num(f, "lines_hit");
+
+		sb_add(b, "<tr><td>");
+		sb_addxml(b, json_string_value(json_object_get(f, "file")));
+		sb_addf(b, "</td><td>%ld</td><td>%ld</td><td>", lh, lf);
+		if (lf)
+			sb_addf(b, "%.1f", 100.0 * (double)lh / (double)lf);
+		sb_addf(b, "</td><td>%ld</td><td>%ld</td></tr>\n", num(f, "functions_hit"),
+			num(f, "functions_found"));
+	}
+	sb_add(b, "</table>\n");
+}
+
+/* One part: heading, totals with the HTML link, errors, jobs, files. */
+static void part_section(sbuf *b, json_t *part, const char *title, const char *what,
+			 const char *runsrc, const char *rundst)
+{
+	const char *html = json_string_value(json_object_get(part, "html"));
+	char *from = xasprintf("%s/coverage/%s/html", runsrc, what);
+	char *to = xasprintf("%s/coverage/%s/html", rundst, what);
+
+	sb_addf(b, "<h3 id='coverage-%s'>", what);
+	sb_addxml(b, title);
+	sb_add(b, "</h3>\n<p>");
+	totals(b, part);
+	if (html && g_isdir(from) && copy_tree(from, to) == 0) {
+		sb_add(b, "; <a href='");
+		sb_addxml(b, html);
+		sb_add(b, "'>lcov's report</a>");
+	} else {
+		sb_add(b, "; no lcov report");
+	}
+	sb_add(b, ".</p>\n");
+	errors(b, part);
+	jobs_table(b, part);
+	files_table(b, part);
+	free(from);
+	free(to);
+}
+
+void g_cover_site_run(sbuf *b, json_t *run, const char *runsrc, const char *rundst)
+{
+	json_t *cov = json_object_get(run, "coverage");
+	bool any = false;
+
+	sb_add(b, "<h2 id='coverage'>Coverage</h2>\n");
+	for (size_t i = 0; i < 2; i++) {
+		json_t *part = json_object_get(cov, part_titles[i][0]);
+
+		if (json_is_object(part)) {
+			part_section(b, part, part_titles[i][1], part_titles[i][0], runsrc, rundst);
+			any = true;
+		}
+	}
+	if (json_string_value(json_object_get(cov, "error"))) {
+		sb_add(b, "<p class='fail'>");
+		sb_addxml(b, json_string_value(json_object_get(cov, "error")));
+		sb_add(b, "</p>\n");
+	}
+	if (!any)
+		sb_add(b, "<p>This run measured no coverage: no job ran on a gcov kernel "
+			  "(custom-6.1-gcov measures the kernel runtime) and it ran without "
+			  "<code>--coverage</code> (the runtime core under its unit tests).</p>\n");
+	else if (!json_is_object(json_object_get(cov, "user")))
+		sb_add(b, "<p>No unit-test coverage in this run (it ran without "
+			  "<code>--coverage</code>).</p>\n");
+	else if (!json_is_object(json_object_get(cov, "kernel")))
+		sb_add(b, "<p>No kernel runtime coverage in this run: no job ran on a gcov kernel "
+			  "(custom-6.1-gcov).</p>\n");
+}
+
+static bool measured(json_t *run)
+{
+	json_t *cov = json_object_get(run, "coverage");
+
+	return json_is_object(json_object_get(cov, "kernel")) ||
+	       json_is_object(json_object_get(cov, "user"));
+}
+
+/* The totals of one run, a line per part, linked to its page. */
+static void index_totals(sbuf *b, json_t *run)
+{
+	const char *id = json_string_value(json_object_get(run, "run_id"));
+	json_t *cov = json_object_get(run, "coverage");
+
+	sb_add(b, "<table id='coverage'><tr><th>measured</th><th>totals</th><th>problems</th></tr>\n");
+	for (size_t i = 0; i < 2; i++) {
+		json_t *part = json_object_get(cov, part_titles[i][0]);
+		size_t ne = json_array_size(json_object_get(part, "errors"));
+
+		if (!json_is_object(part))
+			continue;
+		sb_addf(b, "<tr><td><a href='runs/%s/index.html#coverage-%s'>", id, part_titles[i][0]);
+		sb_addxml(b, part_titles[i][1]);
+		sb_add(b, "</a></td><td>");
+		totals(b, part);
+		sb_addf(b, "</td><td%s>%zu</td></tr>\n", ne ? " class='v fail'" : "", ne);
+	}
+	sb_add(b, "</table>\n");
+}
+
+void g_cover_site_index(sbuf *b, json_t **runs, size_t n)
+{
+	size_t last = 0;
+
+	if (!n)
+		return;
+	sb_add(b, "<h2>Coverage</h2>\n");
+	if (measured(runs[0])) {
+		index_totals(b, runs[0]);
+		return;
+	}
+	while (last < n && !measured(runs[last]))
+		last++;
+	sb_add(b, "<p>The latest run measured no coverage.");
+	if (last == n) {
+		sb_add(b, " No run has yet (<code>stapgrid run --coverage</code>; jobs on "
+			  "custom-6.1-gcov measure the kernel runtime).</p>\n");
+		return;
+	}
+	sb_addf(b, " The newest that did: <a href='runs/%s/index.html#coverage'>%s</a>.</p>\n",
+		json_string_value(json_object_get(runs[last], "run_id")),
+		json_string_value(json_object_get(runs[last], "run_id")));
+	index_totals(b, runs[last]);
+}
