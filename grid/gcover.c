@@ -542,7 +542,10 @@ static json_t *user_part(const char *covdir)
 	char *tmp = g_path(covdir, "user-build"), *log = g_path(covdir, "user.log");
 	char *var = xasprintf("RUNTIME_COVDIR=%s", tmp), *from = g_path(tmp, "runtime.info");
 	char *info = g_path(covdir, "user.info");
-	char *argv[] = {"make", "-s", "-C", G.src, "coverage", var, NULL};
+	/* Not the caller's make flags (stapgrid under make check): its
+	 * command-line variables would steer this make too. */
+	char *argv[] = {"env", "-u", "MAKEFLAGS", "-u", "MFLAGS", "-u", "MAKELEVEL",
+			"make", "-s", "-C", G.src, "coverage", var, NULL};
 
 	json_object_set_new(o, "errors", json_array());
 	json_object_set_new(o, "info", json_null());
