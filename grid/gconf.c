@@ -448,6 +448,12 @@ static int suite_kv(void *ctx, const char *file, int line, const char *key, char
 			return -1;
 		}
 		s->hostroot = !strcmp(val, "yes");
+	} else if (!strcmp(key, "debuginfo")) {
+		if (strcmp(val, "yes") && strcmp(val, "no")) {
+			g_err("%s:%d: debuginfo must be yes or no, got '%s'", file, line, val);
+			return -1;
+		}
+		s->debuginfo = !strcmp(val, "yes");
 	} else if (!strcmp(key, "vcpus")) {
 		return parse_int(file, line, key, val, 1, 64, &s->vcpus);
 	} else if (!strcmp(key, "expect")) {
@@ -542,7 +548,7 @@ static int suite_kv(void *ctx, const char *file, int line, const char *key, char
 		return rc;
 	} else {
 		g_err("%s:%d: unknown key '%s' (known: description, timeout, duration, min_duration, "
-		      "per_duration, tcg, hostroot, vcpus, test, prebuild, module, expect, expect_test, "
+		      "per_duration, tcg, hostroot, debuginfo, vcpus, test, prebuild, module, expect, expect_test, "
 		      "expect_exit, expect_excerpt, requires, kernel)",
 		      file, line, key);
 		return -1;

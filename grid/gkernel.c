@@ -873,7 +873,7 @@ out:
 static int prepare_locked(const struct g_kernel *k, bool force)
 {
 	char *kdir = g_kernel_dir(k), *log = NULL, *kjson = NULL, *hash = NULL, *tmplog = NULL;
-	struct g_kinfo info;
+	struct g_kinfo info = {0}; /* --force skips the look that fills it */
 	double t0 = g_now();
 	json_t *j = NULL;
 	int rc = -1;

@@ -119,6 +119,7 @@ struct g_suite {
 	int per_duration; /* the watchdog adds this many times the duration */
 	char *tcg;     /* multi or single */
 	bool hostroot; /* chroot the tests into the host's system folders, tree and cache */
+	bool debuginfo; /* the kernel's DWARF (prepare --dbg) fetched before the run holds it */
 	int vcpus;     /* 0: the kernel configuration's */
 	struct g_test *tests;
 	int ntests;

@@ -247,26 +247,40 @@ static int load_hosts(const char *file, struct g_host **hosts, int *n)
 	return rc;
 }
 
-/* Kernels to use: prepared ones, Debian ones prepared on the way; each
- * held (shared) until the command ends, so that no prepare changes it
- * under the jobs.  Its information is read once held. */
-static int ready_kernel(struct g_kernel *k, struct g_kinfo *ki)
+static bool wants_debuginfo(const struct g_suite *suites, size_t n)
 {
-	if (g_kernel_info(k, ki) == 1) {
+	for (size_t i = 0; i < n; i++)
+		if (suites[i].debuginfo)
+			return true;
+	return false;
+}
+
+/* Kernels to use: prepared ones, Debian ones prepared on the way, with
+ * dbg their DWARF fetched (prepare --dbg); then held (shared) until the
+ * command ends, so that no prepare changes them under the jobs.  All of
+ * it before the hold: a fetch once the command holds the kernel would
+ * wait for the command itself.  The information is read once held. */
+static int ready_kernel(struct g_kernel *k, struct g_kinfo *ki, bool dbg)
+{
+	if (g_kernel_info(k, ki) != 1) {
 		g_kinfo_free(ki);
-		return g_kernel_hold(k) == 0 && g_kernel_info(k, ki) == 1 ? 0 : -1;
+		if (strcmp(k->source, "debian")) {
+			g_err("kernel %s is not prepared: run 'stapgrid prepare --kernels %s' (a kernel "
+			      "build, part of make certify)", k->id, k->id);
+			return -1;
+		}
+		g_info("%s is not prepared yet: preparing it now", k->id);
+		if (g_kernel_prepare(k, false) < 0)
+			return -1;
 	}
 	g_kinfo_free(ki);
-	if (!strcmp(k->source, "debian")) {
-		g_info("%s is not prepared yet: preparing it now", k->id);
-		if (g_kernel_prepare(k, false) == 0 && g_kernel_hold(k) == 0 && g_kernel_info(k, ki) == 1)
-			return 0;
+	if (dbg && g_kernel_debuginfo(k) < 0)
+		g_warn("%s: no DWARF: its suites' DWARF tests will fail", k->id);
+	if (g_kernel_hold(k) < 0 || g_kernel_info(k, ki) != 1) {
 		g_kinfo_free(ki);
 		return -1;
 	}
-	g_err("kernel %s is not prepared: run 'stapgrid prepare --kernels %s' (a kernel build, "
-	      "part of make certify)", k->id, k->id);
-	return -1;
+	return 0;
 }
 
 int g_select_kernels(const strv *ids, struct g_kernel *ks, int nk, strv *out)
@@ -437,7 +451,7 @@ int g_run_grid(const struct g_runopt *o)
 		struct g_kernel *k = g_kernel_find(ks, nk, kids.v[i]);
 		struct g_kinfo ki;
 
-		if (ready_kernel(k, &ki) < 0 || g_interrupted)
+		if (ready_kernel(k, &ki, wants_debuginfo(suites, sids.n)) < 0 || g_interrupted)
 			goto out;
 		g_kinfo_free(&ki);
 		for (size_t s = 0; s < sids.n; s++)
@@ -555,7 +569,7 @@ int g_one_guest(const struct g_oneguest *g, char **dir, struct g_jobres *r)
 	*dir = NULL;
 	if (g_conf_kernels(&ks, &nk) < 0 || !(k = find_kernel(ks, nk, g->kernel)))
 		goto out;
-	if (ready_kernel(k, &ki) < 0 || (g->before && g->before(g->arg, k) != 0))
+	if (ready_kernel(k, &ki, false) < 0 || (g->before && g->before(g->arg, k) != 0))
 		goto out;
 	if (load_hosts(g->hosts_file, &hosts, &nh) < 0 || !(c = first_host(hosts, nh)))
 		goto out;
@@ -704,7 +718,7 @@ int g_selftest(const char *kernel, const char *hosts_file)
 	for (size_t i = 0; i < names.n; i++, ns++)
 		if (g_conf_suite("grid/selftest", names.v[i], &suites[i]) < 0)
 			goto out;
-	if (ready_kernel(k, &ki) < 0 || load_hosts(hosts_file, &S.hosts, &S.nhosts) < 0)
+	if (ready_kernel(k, &ki, false) < 0 || load_hosts(hosts_file, &S.hosts, &S.nhosts) < 0)
 		goto out;
 	S.rundir = xasprintf("%s/work/selftest-%d", G.cache, (int)getpid());
 	S.jobs = xcalloc(names.n, sizeof(*S.jobs));
