@@ -141,39 +141,41 @@ check-runtime-oracle:
 RUNTIME_COVDIR := $(BUILD)/coverage
 
 # $(call runtime_cov_one,VARIANT,TEST): build and run one test binary.
+# RUNTIME_COVDIR is quoted everywhere: stapgrid's --coverage points it
+# into the run's folder, whose path may have a blank.
 define runtime_cov_one
-	@d=$(RUNTIME_COVDIR)/obj/$(1)/$(2); mkdir -p $$d; \
+	@d="$(RUNTIME_COVDIR)/obj/$(1)/$(2)"; mkdir -p "$$d"; \
 	for src in runtime/test/test_$(2).c $(RUNTIME_TEST_LIB) $(RUNTIME_CORE_SRCS); do \
 		$(CC) $(RUNTIME_CFLAGS) -O0 --coverage $(RUNTIME_DEFS_$(1)) \
-			-c -o $$d/$$(basename $$src .c).o $$src || exit 1; \
+			-c -o "$$d/$$(basename $$src .c).o" $$src || exit 1; \
 	done; \
-	$(CC) --coverage -o $$d/test $$d/*.o || exit 1; \
-	T_VARIANT=$(1) $(RUNTIME_PEER) $$d/test > $$d/test.log 2>&1 || \
-		grep '^FAIL' $$d/test.log || true
+	$(CC) --coverage -o "$$d/test" "$$d"/*.o || exit 1; \
+	T_VARIANT=$(1) $(RUNTIME_PEER) "$$d/test" > "$$d/test.log" 2>&1 || \
+		grep '^FAIL' "$$d/test.log" || true
 
 endef
 
 coverage:
 	@harness/deps.sh configs/packages/runtime.list
-	@rm -rf $(RUNTIME_COVDIR) && mkdir -p $(RUNTIME_COVDIR)/obj
+	@rm -rf "$(RUNTIME_COVDIR)" && mkdir -p "$(RUNTIME_COVDIR)/obj"
 	$(foreach v,$(RUNTIME_VARIANTS),$(foreach t,$(RUNTIME_TESTS),$(call runtime_cov_one,$(v),$(t))))
-	@d=$(RUNTIME_COVDIR)/obj/user; mkdir -p $$d; \
+	@d="$(RUNTIME_COVDIR)/obj/user"; mkdir -p "$$d"; \
 	for src in runtime/test/test_user.c runtime/test/harness.c \
 		   $(RUNTIME_USER_SRCS) $(RUNTIME_CORE_SRCS); do \
 		$(CC) $(RUNTIME_CFLAGS) $(RUNTIME_USER_DEFS) -O0 --coverage \
-			-c -o $$d/$$(basename $$src .c).o $$src || exit 1; \
+			-c -o "$$d/$$(basename $$src .c).o" $$src || exit 1; \
 	done; \
-	$(CC) --coverage -o $$d/test $$d/*.o -lpthread && \
-	{ $$d/test > $$d/test.log 2>&1 || grep '^FAIL' $$d/test.log; true; }
-	@lcov -q --capture --directory $(RUNTIME_COVDIR)/obj \
-		--output-file $(RUNTIME_COVDIR)/all.info >/dev/null 2>&1
-	@lcov -q --extract $(RUNTIME_COVDIR)/all.info \
+	$(CC) --coverage -o "$$d/test" "$$d"/*.o -lpthread && \
+	{ "$$d/test" > "$$d/test.log" 2>&1 || grep '^FAIL' "$$d/test.log"; true; }
+	@lcov -q --capture --directory "$(RUNTIME_COVDIR)/obj" \
+		--output-file "$(RUNTIME_COVDIR)/all.info" >/dev/null 2>&1
+	@lcov -q --extract "$(RUNTIME_COVDIR)/all.info" \
 		$(foreach f,$(RUNTIME_CORE_SRCS) $(RUNTIME_USER_SRCS),"$(CURDIR)/$(f)") \
-		--output-file $(RUNTIME_COVDIR)/runtime.info >/dev/null 2>&1
-	@genhtml -q --output-directory $(RUNTIME_COVDIR)/html \
-		$(RUNTIME_COVDIR)/runtime.info >/dev/null 2>&1
+		--output-file "$(RUNTIME_COVDIR)/runtime.info" >/dev/null 2>&1
+	@genhtml -q --output-directory "$(RUNTIME_COVDIR)/html" \
+		"$(RUNTIME_COVDIR)/runtime.info" >/dev/null 2>&1
 	@echo "coverage of runtime/ (HTML: $(RUNTIME_COVDIR)/html/index.html):"
-	@lcov --summary $(RUNTIME_COVDIR)/runtime.info 2>&1 | grep -E 'lines|functions'
+	@lcov --summary "$(RUNTIME_COVDIR)/runtime.info" 2>&1 | grep -E 'lines|functions'
 
 .PHONY: coverage
 
