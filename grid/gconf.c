@@ -100,6 +100,16 @@ static int parse_choice(const char *file, int line, const char *key, const char 
 	return -1;
 }
 
+static int parse_yesno(const char *file, int line, const char *key, const char *val, bool *out)
+{
+	if (strcmp(val, "yes") && strcmp(val, "no")) {
+		g_err("%s:%d: %s must be yes or no, got '%s'", file, line, key, val);
+		return -1;
+	}
+	*out = !strcmp(val, "yes");
+	return 0;
+}
+
 static void setstr(char **dst, const char *val)
 {
 	free(*dst);
@@ -232,11 +242,9 @@ static int list_dir(const char *dir, const char *suffix, strv *out)
 		return -1;
 	}
 	while ((e = readdir(d))) {
-		size_t n = strlen(e->d_name), m = suffix ? strlen(suffix) : 0;
-
 		if (e->d_name[0] == '.')
 			continue;
-		if (suffix ? n > m && !strcmp(e->d_name + n - m, suffix) : true) {
+		if (!suffix || g_has_suffix(e->d_name, suffix)) {
 			char *p = g_path(dir, e->d_name);
 
 			if (suffix || g_isdir(p))
@@ -443,17 +451,9 @@ static int suite_kv(void *ctx, const char *file, int line, const char *key, char
 	} else if (!strcmp(key, "tcg")) {
 		return parse_choice(file, line, key, val, tcgmodes, &s->tcg);
 	} else if (!strcmp(key, "hostroot")) {
-		if (strcmp(val, "yes") && strcmp(val, "no")) {
-			g_err("%s:%d: hostroot must be yes or no, got '%s'", file, line, val);
-			return -1;
-		}
-		s->hostroot = !strcmp(val, "yes");
+		return parse_yesno(file, line, key, val, &s->hostroot);
 	} else if (!strcmp(key, "debuginfo")) {
-		if (strcmp(val, "yes") && strcmp(val, "no")) {
-			g_err("%s:%d: debuginfo must be yes or no, got '%s'", file, line, val);
-			return -1;
-		}
-		s->debuginfo = !strcmp(val, "yes");
+		return parse_yesno(file, line, key, val, &s->debuginfo);
 	} else if (!strcmp(key, "vcpus")) {
 		return parse_int(file, line, key, val, 1, 64, &s->vcpus);
 	} else if (!strcmp(key, "expect")) {

@@ -56,7 +56,6 @@ static void find_gcda(const char *dir, const char *rel, strv *out)
 	while (d && (e = readdir(d))) {
 		char *r, *full;
 		struct stat st;
-		size_t n = strlen(e->d_name);
 
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
@@ -64,7 +63,7 @@ static void find_gcda(const char *dir, const char *rel, strv *out)
 		full = g_path(dir, r);
 		if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode))
 			find_gcda(dir, r, out);
-		else if (S_ISREG(st.st_mode) && n > 5 && !strcmp(e->d_name + n - 5, ".gcda"))
+		else if (S_ISREG(st.st_mode) && g_has_suffix(e->d_name, ".gcda"))
 			sv_push(out, r);
 		free(r);
 		free(full);
@@ -631,15 +630,6 @@ bool g_cover_failed(struct json_t *cov)
 
 /* ---- stapgrid coverage RUN_ID ------------------------------------------- */
 
-static int dump(json_t *j, const char *path)
-{
-	char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	int rc = text ? g_writefile(path, text, strlen(text), 0644) : -1;
-
-	free(text);
-	return rc;
-}
-
 /* The job's coverage into its job.json too (the site reads run.json). */
 static void update_job_json(const struct g_jobres *r, json_t *cov)
 {
@@ -648,7 +638,7 @@ static void update_job_json(const struct g_jobres *r, json_t *cov)
 
 	if (j) {
 		json_object_set(j, "coverage", cov);
-		if (dump(j, p) < 0)
+		if (g_json_write(j, p) < 0)
 			g_err("cannot rewrite %s", p);
 		json_decref(j);
 	}
@@ -711,7 +701,7 @@ int g_cover_cmd(const char *runid, bool user)
 	rs = measure_jobs(run, rundir, &n);
 	cov = g_cover_run(rundir, rs, n, user);
 	json_object_set(run, "coverage", cov);
-	if (dump(run, path) < 0) {
+	if (g_json_write(run, path) < 0) {
 		g_err("cannot rewrite %s", path);
 		goto out;
 	}

@@ -57,12 +57,9 @@ static void collect_dir(const char *jobdir, const char *sub, struct g_jobres *r)
 	struct dirent *e;
 	strv names = {0};
 
-	while (d && (e = readdir(d))) {
-		size_t n = strlen(e->d_name);
-
-		if (n > 4 && !strcmp(e->d_name + n - 4, ".sum"))
+	while (d && (e = readdir(d)))
+		if (g_has_suffix(e->d_name, ".sum"))
 			sv_push(&names, e->d_name);
-	}
 	if (d)
 		closedir(d);
 	for (size_t i = 0; i < names.n; i++) {

@@ -240,7 +240,7 @@ int g_initrd_build(const char *path, const char *release, const char *modroot, c
 
 		if (dot)
 			dot[3] = 0; /* stored decompressed */
-		if (g_module_read(src, &ko) < 0) {
+		if (g_read_unpacked(src, &ko) < 0) {
 			free(src);
 			free(name);
 			sb_free(&ko);

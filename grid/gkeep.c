@@ -10,7 +10,7 @@
  * NAME.gz, a log longer than KEEP_CAP cut to its head and tail with a line
  * saying how much was cut.  Binaries (modules, disk images) are left out.
  * The site reads a published run as it reads a run (gsite.c unpacks the
- * .gz logs it links).
+ * .gz logs it links with g_read_unpacked).
  */
 #include "grid.h"
 
@@ -28,21 +28,21 @@
 #define KEEP_CAP (1024 * 1024)
 #define KEEP_PART (256 * 1024)
 
-/* Kept uncompressed: what the docs' figures and verdicts are read from. */
+/* Kept uncompressed: what the docs' figures and verdicts are read from,
+ * and lcov's HTML report (coverage/), read in a browser as it is. */
 static bool keep_plain(const char *name)
 {
 	static const char *const plain[] = {"run.json", "kcidb.json", "job.json", "perf.json",
 					    "results.txt", "figures.txt", NULL};
-	size_t n = strlen(name);
+	static const char *const suffixes[] = {".sum", ".html", ".css", ".png", NULL};
 
 	for (const char *const *p = plain; *p; p++)
 		if (!strcmp(name, *p))
 			return true;
-	if (n > 4 && !strcmp(name + n - 4, ".sum"))
-		return true;
-	/* lcov's HTML report (coverage/): read in a browser as it is. */
-	return (n > 5 && !strcmp(name + n - 5, ".html")) || (n > 4 && !strcmp(name + n - 4, ".css")) ||
-	       (n > 4 && !strcmp(name + n - 4, ".png"));
+	for (const char *const *x = suffixes; *x; x++)
+		if (g_has_suffix(name, *x))
+			return true;
+	return false;
 }
 
 /* Text, judged by its first bytes: no NUL, not an ELF or a QEMU image. */
@@ -209,25 +209,5 @@ int g_keep(const char *results, char *const ids[], int n)
 	for (int i = 0; i < n; i++)
 		if (keep_one(results, ids[i]) < 0)
 			rc = -1;
-	return rc;
-}
-
-/* The reader's side: a kept log's text, for the site's copy. */
-int g_unkeep_log(const char *gzpath, const char *dst)
-{
-	gzFile z = gzopen(gzpath, "rb");
-	sbuf b = {0};
-	char buf[65536];
-	int n, rc;
-
-	if (!z)
-		return -1;
-	while ((n = gzread(z, buf, sizeof(buf))) > 0)
-		sb_addn(&b, buf, (size_t)n);
-	rc = n < 0 ? -1 : 0;
-	gzclose(z);
-	if (rc == 0)
-		rc = g_writefile(dst, b.s ? b.s : "", b.len, 0644);
-	sb_free(&b);
 	return rc;
 }

@@ -389,24 +389,24 @@ static int extract_vmlinux(const char *bzimage, const char *out)
 	return rc;
 }
 
-/* Module bytes, decompressed when Debian ships them as .ko.xz: busybox insmod
- * hands the buffer to init_module(), which wants a plain ELF. */
-int g_module_read(const char *path, sbuf *out)
+/* A file's bytes, decompressed when its name ends in .xz, .gz or .zst:
+ * Debian's modules as .ko.xz (busybox insmod hands the buffer to
+ * init_module(), which wants a plain ELF), a published run's logs (.gz). */
+int g_read_unpacked(const char *path, sbuf *out)
 {
 	size_t len;
 	char *data = g_readfile(path, &len);
-	size_t n = strlen(path);
 	int rc = 0;
 
 	if (!data) {
 		g_err("cannot read %s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (n > 3 && !strcmp(path + n - 3, ".xz"))
+	if (g_has_suffix(path, ".xz"))
 		rc = xz_decode((const unsigned char *)data, len, out);
-	else if (n > 3 && !strcmp(path + n - 3, ".gz"))
+	else if (g_has_suffix(path, ".gz"))
 		rc = gz_decode((const unsigned char *)data, len, out);
-	else if (n > 4 && !strcmp(path + n - 4, ".zst"))
+	else if (g_has_suffix(path, ".zst"))
 		rc = zstd_decode((const unsigned char *)data, len, out);
 	else
 		sb_addn(out, data, len);
@@ -870,21 +870,47 @@ out:
 	return rc;
 }
 
+static char *dbg_vmlinux(const char *kdir, const char *release, bool source);
+
+/* Whether k is prepared (and, with dbg, has its DWARF), looked at with
+ * no lock: kernel.json is written last and the DWARF renamed into place.
+ * A run holds its kernels shared and its suites' prebuilds ask for them
+ * again (the harness suite: prepare --dbg); waiting there for the
+ * exclusive lock waited for the run itself, for ever. */
+static bool ready_unlocked(const struct g_kernel *k, bool dbg)
+{
+	struct g_kinfo info;
+	bool ready = g_kernel_info(k, &info) == 1;
+
+	if (ready && dbg) {
+		char *kdir = g_kernel_dir(k);
+		char *path = dbg_vmlinux(kdir, info.release, strcmp(k->source, "debian") != 0);
+
+		ready = g_exists(path);
+		if (ready)
+			g_info("%s: debuginfo %s", k->id, path);
+		free(path);
+		free(kdir);
+	} else if (ready) {
+		g_info("%s: prepared (%s, %.0f s to prepare)", k->id, info.release,
+		       info.prepare_seconds);
+	}
+	g_kinfo_free(&info);
+	return ready;
+}
+
 static int prepare_locked(const struct g_kernel *k, bool force)
 {
 	char *kdir = g_kernel_dir(k), *log = NULL, *kjson = NULL, *hash = NULL, *tmplog = NULL;
-	struct g_kinfo info = {0}; /* --force skips the look that fills it */
 	double t0 = g_now();
 	json_t *j = NULL;
 	int rc = -1;
 
-	if (!force && g_kernel_info(k, &info) == 1) {
-		g_info("%s: prepared (%s, %.0f s to prepare)", k->id, info.release, info.prepare_seconds);
-		g_kinfo_free(&info);
+	/* Again under the lock: the stapgrid we waited for may have done it. */
+	if (!force && ready_unlocked(k, false)) {
 		free(kdir);
 		return 0;
 	}
-	g_kinfo_free(&info);
 	if (g_rmtree(kdir) < 0) {
 		g_err("cannot remove the stale %s", kdir);
 		free(kdir);
@@ -1027,35 +1053,6 @@ void g_kernel_release_all(void)
 {
 	while (nheld > 0)
 		close(held[--nheld]);
-}
-
-static char *dbg_vmlinux(const char *kdir, const char *release, bool source);
-
-/* Whether k is prepared (and, with dbg, has its DWARF), looked at with
- * no lock: kernel.json is written last and the DWARF renamed into place.
- * A run holds its kernels shared and its suites' prebuilds ask for them
- * again (the harness suite: prepare --dbg); waiting there for the
- * exclusive lock waited for the run itself, for ever. */
-static bool ready_unlocked(const struct g_kernel *k, bool dbg)
-{
-	struct g_kinfo info;
-	bool ready = g_kernel_info(k, &info) == 1;
-
-	if (ready && dbg) {
-		char *kdir = g_kernel_dir(k);
-		char *path = dbg_vmlinux(kdir, info.release, strcmp(k->source, "debian") != 0);
-
-		ready = g_exists(path);
-		if (ready)
-			g_info("%s: debuginfo %s", k->id, path);
-		free(path);
-		free(kdir);
-	} else if (ready) {
-		g_info("%s: prepared (%s, %.0f s to prepare)", k->id, info.release,
-		       info.prepare_seconds);
-	}
-	g_kinfo_free(&info);
-	return ready;
 }
 
 int g_kernel_prepare(const struct g_kernel *k, bool force)

@@ -305,7 +305,7 @@ json_t *g_source_state(const char *src)
 	return o;
 }
 
-static int dump(json_t *j, const char *path)
+int g_json_write(struct json_t *j, const char *path)
 {
 	char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	int rc = text ? g_writefile(path, text, strlen(text), 0644) : -1;
@@ -337,7 +337,7 @@ int g_result_write(const struct g_run *r)
 		json_t *j = job_json(jr, r->dir);
 		char *jp = g_path(jr->dir, "job.json");
 
-		if (dump(j, jp) < 0)
+		if (g_json_write(j, jp) < 0)
 			rc = -1;
 		free(jp);
 		json_array_append(jobs, j);
@@ -363,13 +363,13 @@ int g_result_write(const struct g_run *r)
 		json_object_set_new(sum, g_verdict_name((enum g_verdict)v), json_integer(counts[v]));
 	json_object_set_new(run, "summary", sum);
 	path = g_path(r->dir, "run.json");
-	if (dump(run, path) < 0)
+	if (g_json_write(run, path) < 0)
 		rc = -1;
 	free(path);
 	{
 		json_t *k = kcidb(r);
 		path = g_path(r->dir, "kcidb.json");
-		if (dump(k, path) < 0)
+		if (g_json_write(k, path) < 0)
 			rc = -1;
 		free(path);
 		json_decref(k);

@@ -64,6 +64,7 @@ char *g_path(const char *dir, const char *name);
 const char *g_basename(const char *path);
 bool g_valid_id(const char *s);
 char *g_trim(char *s);
+bool g_has_suffix(const char *s, const char *suffix);
 double g_now(void);           /* monotonic seconds */
 char *g_iso8601(double epoch); /* UTC, with microseconds and +00:00 */
 double g_epoch(void);
@@ -173,8 +174,8 @@ void g_kernel_release_all(void);
 /* prepare --dbg: the kernel's DWARF for stap (the -dbg package's vmlinux). */
 int g_kernel_debuginfo(const struct g_kernel *k);
 void g_kinfo_free(struct g_kinfo *i);
-/* A module file's bytes, decompressed (.ko.xz, .ko.gz, .ko.zst). */
-int g_module_read(const char *path, sbuf *out);
+/* A file's bytes, decompressed by its name's end (.xz, .gz, .zst). */
+int g_read_unpacked(const char *path, sbuf *out);
 /* The base initramfs for this kernel and share type; built on demand. */
 char *g_kernel_initrd(const struct g_kernel *k, const struct g_kinfo *ki);
 /* Build a module from a source folder against the kernel's kbuild tree. */
@@ -380,6 +381,7 @@ struct g_run {
 	struct json_t *source;   /* run.json's "source": what was tested (g_source_state) */
 };
 int g_result_write(const struct g_run *r);
+int g_json_write(struct json_t *j, const char *path); /* indented, keys in order */
 /* The source tree's git commit and uncommitted paths, read at the run's
  * start: a published figure names the code it measured. */
 struct json_t *g_source_state(const char *src);
@@ -412,7 +414,6 @@ int g_cover_cmd(const char *runid, bool user);
 
 /* ---- gkeep.c: results/published/, the runs docs cite ------------------- */
 int g_keep(const char *results, char *const ids[], int n);
-int g_unkeep_log(const char *gzpath, const char *dst); /* a kept NAME.gz's text */
 
 /* ---- gsite.c: the static site ------------------------------------------ */
 int g_publish(const char *results);

@@ -112,9 +112,12 @@ static char *copy_in(const char *runsrc, const char *relpath, const char *sitedi
 	} else {
 		/* A published run keeps its logs as NAME.gz (gkeep.c). */
 		char *gz = xasprintf("%s.gz", src);
+		sbuf text = {0};
 
-		if (g_exists(gz) && g_unkeep_log(gz, dst) == 0)
+		if (g_exists(gz) && g_read_unpacked(gz, &text) == 0 &&
+		    g_writefile(dst, sb_str(&text), text.len, 0644) == 0)
 			ret = xstrdup(name);
+		sb_free(&text);
 		free(gz);
 	}
 	free(src);
@@ -750,9 +753,7 @@ static int bench_page(const char *results, const char *sitedir)
 		sb_add(&b, "<p>No benchmark results yet: perf-bench/ writes them into results/bench/.</p>\n");
 	for (size_t i = 0; i < names.n; i++) {
 		char *src = g_path(dir, names.v[i]);
-		size_t n = strlen(names.v[i]);
-
-		if (n > 5 && !strcmp(names.v[i] + n - 5, ".json")) {
+		if (g_has_suffix(names.v[i], ".json")) {
 			json_t *j = json_load_file(src, 0, NULL), *row, *x;
 			size_t r, c;
 
@@ -783,7 +784,7 @@ static int bench_page(const char *results, const char *sitedir)
 				sb_add(&b, "</table>\n");
 				json_decref(j);
 			}
-		} else if (n > 4 && !strcmp(names.v[i] + n - 4, ".svg")) {
+		} else if (g_has_suffix(names.v[i], ".svg")) {
 			char *c = copy_in(dir, names.v[i], sitedir, names.v[i]);
 			if (c) {
 				sb_add(&b, "<p><img src='");

@@ -441,6 +441,14 @@ bool g_valid_id(const char *s)
 	return true;
 }
 
+/* s ends with suffix, and is longer than it. */
+bool g_has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n > m && !strcmp(s + n - m, suffix);
+}
+
 char *g_trim(char *s)
 {
 	char *e;
