@@ -174,13 +174,50 @@ void g_kernel_release_all(void);
 /* prepare --dbg: the kernel's DWARF for stap (the -dbg package's vmlinux). */
 int g_kernel_debuginfo(const struct g_kernel *k);
 void g_kinfo_free(struct g_kinfo *i);
-/* A file's bytes, decompressed by its name's end (.xz, .gz, .zst). */
-int g_read_unpacked(const char *path, sbuf *out);
+/* Whether k is prepared (with dbg: and has its DWARF), looked at unlocked. */
+bool g_kernel_ready(const struct g_kernel *k, bool dbg);
 /* The base initramfs for this kernel and share type; built on demand. */
 char *g_kernel_initrd(const struct g_kernel *k, const struct g_kinfo *ki);
 /* Build a module from a source folder against the kernel's kbuild tree. */
 char *g_kernel_build_module(const struct g_kernel *k, const struct g_kinfo *ki,
 			    const char *srcdir, const char *name);
+
+/* ---- gkfetch.c, gkbuild.c: a kernel into KDIR (prepare's two sources) -- */
+/* apt-get download PKGS into dir, each unpacked into root (dpkg-deb -x). */
+int g_apt_fetch(strv *pkgs, const char *dir, const char *root, const char *log);
+/* The version apt would fetch of pkg ("unknown" if none). */
+char *g_apt_version(const char *pkg);
+struct json_t;
+/* Fill KDIR from Debian's packages or a linux-source build; j gets the
+ * release, package, version and source (and boot, for a build). */
+int g_prepare_debian(const struct g_kernel *k, const char *kdir, const char *log,
+		     struct json_t *j);
+int g_prepare_source(const struct g_kernel *k, const char *kdir, const char *log,
+		     struct json_t *j);
+
+/* ---- gklock.c: CACHE/locks/ID.lock -------------------------------------- */
+/* The exclusive lock (prepare, --dbg): its descriptor, released by close(). */
+int g_kernel_lock(const struct g_kernel *k);
+
+/* ---- gkdbg.c: the DWARF of a prepared kernel ----------------------------- */
+/* Where stap finds it: the -dbg package's vmlinux, or a build's own. */
+char *g_kernel_dbg_vmlinux(const char *kdir, const char *release, bool source);
+
+/* ---- gelf.c, gunpack.c: kernel images --------------------------------------- */
+/* A file mapped read-only (an empty one too); the error said. */
+struct g_map {
+	const unsigned char *p;
+	size_t len;
+	int fd;
+};
+int g_map_file(const char *path, struct g_map *m);
+void g_unmap_file(struct g_map *m);
+/* vmlinux's build id (NULL if none) and its .BTF copied to btfpath. */
+int g_vmlinux_facts(const char *vmlinux, const char *btfpath, char **build_id, bool *has_btf);
+/* bzImage's payload (xz, gzip, zstd, lz4), decompressed, written to out. */
+int g_extract_vmlinux(const char *bzimage, const char *out);
+/* A file's bytes, decompressed by its name's end (.xz, .gz, .zst). */
+int g_read_unpacked(const char *path, sbuf *out);
 
 /* ---- ginitrd.c: newc cpio archives, the guest's initramfs ------------- */
 struct g_cpio;
