@@ -7,14 +7,6 @@
  */
 #include "stp_runtime.h"
 
-#ifdef __KERNEL__
-#include <linux/stdarg.h>
-#else
-#include <stdarg.h>
-#include <stdio.h>
-#include <regex.h>
-#endif
-
 struct stp_session stp_session;
 
 static void flush(struct stp_context *c)
@@ -278,65 +270,6 @@ int64_t stp_hist_at(struct stp_context *c, const struct stp_stat *st,
 	return v;
 }
 
-#ifndef __KERNEL__
-/*
- * User space matches with libc's POSIX extended regular expressions,
- * compiled once per expression (the program has few, all literals).
- */
-static struct {
-	const struct stp_regex *re;
-	regex_t rx;
-} cache[64];
-static int ncache;
-
-/* At exit: the compiled expressions. */
-void stp_regex_free(void)
-{
-	while (ncache > 0)
-		regfree(&cache[--ncache].rx);
-}
-
-static int regex_run(struct stp_context *c, const char *s,
-		     const struct stp_regex *re, int *start, int *end)
-{
-	regmatch_t m[10];
-	int i, g;
-
-	(void)c;
-	for (i = 0; i < ncache; i++)
-		if (cache[i].re == re)
-			break;
-	if (i == ncache) {
-		if (ncache == 64 || regcomp(&cache[i].rx, re->src,
-					    REG_EXTENDED))
-			return -1;
-		cache[i].re = re;
-		ncache++;
-	}
-	if (regexec(&cache[i].rx, s, 10, m, 0) != 0)
-		return 0;
-	for (g = 0; g < 10; g++) {
-		start[g] = g <= (int)cache[i].rx.re_nsub ? (int)m[g].rm_so : -1;
-		end[g] = g <= (int)cache[i].rx.re_nsub ? (int)m[g].rm_eo : -1;
-	}
-	return 1 + (int)cache[i].rx.re_nsub;
-}
-#else
-/* The kernel runs the translator's program (stp_regex.c), in the
- * context's memory. */
-static int regex_run(struct stp_context *c, const char *s,
-		     const struct stp_regex *re, int *start, int *end)
-{
-	int rc = stp_regex_exec(re, s, &c->re_work, start, end);
-
-	return rc == 1 ? re->ngroups : rc;
-}
-
-void stp_regex_free(void)
-{
-}
-#endif
-
 /*
  * s =~ re.  A match keeps its subject and groups for matched() and
  * ngroups(); a failed one forgets them: matched() is then an error, as
@@ -347,7 +280,7 @@ bool stp_regex_match(struct stp_context *c, const char *s,
 {
 	int start[10], end[10], n, g;
 
-	n = regex_run(c, s, re, start, end);
+	n = stp_regex_run(c, s, re, start, end);
 	c->re_groups = 0;
 	if (n < 0)
 		stp_error(c, "cannot compile the regular expression");

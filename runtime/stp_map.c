@@ -26,9 +26,6 @@
 #include "stp_map.h"
 #include "stp_platform.h"
 #include "stp_string.h"
-#ifdef __KERNEL__
-#include <linux/prefetch.h>
-#endif
 
 /*
  * Entries are addressed by their index in the pool: 32-bit links keep
@@ -83,12 +80,6 @@ static inline char *key_str(const struct stp_map *map,
 {
 	return (char *)e->data + map->key_off[i];
 }
-
-#ifdef __KERNEL__
-#define stp_prefetch(p) prefetch(p)
-#else
-#define stp_prefetch(p) __builtin_prefetch(p)
-#endif
 
 /*
  * Each bucket has a home slot in the pool; an entry goes to its bucket's
@@ -477,11 +468,7 @@ uint32_t stp_map_size(const struct stp_map *map)
 static inline const char *entry_key(const struct stp_map_entry *e, int i)
 {
 	unsigned int before = e->smask & ((1u << i) - 1);	/* i < 9 */
-#ifdef __KERNEL__
-	unsigned int nstr = hweight32(before);
-#else
-	unsigned int nstr = (unsigned int)__builtin_popcount(before);
-#endif
+	unsigned int nstr = stp_popcount32(before);
 
 	return (const char *)e->data + e->vsize + 8 * (size_t)i +
 	       (STR_SLOT - 8) * nstr;

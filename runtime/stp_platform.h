@@ -1,13 +1,56 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * stp_platform.h - the hooks the portable core needs from the platform
- * layer (runtime/user/ in user space, the kernel flavour in a module).
- * The core calls nothing else outside stp_types.h.
+ * layer (runtime/user/ in user space, runtime/kernel/ in a module): the
+ * only place, with stp_types.h and stp_runtime.h's platform section,
+ * where the two flavours differ.  The core's .c files have no
+ * __KERNEL__ of their own; they call nothing else outside stp_types.h.
  */
 #ifndef STP_PLATFORM_H
 #define STP_PLATFORM_H
 
 #include "stp_types.h"
+
+/*
+ * The C library the core uses (stdarg, snprintf, vsnprintf), and the
+ * bit and cache helpers of its hot paths, inline: a call each would
+ * cost more than they do.  The kernel has its own: hweight32 takes
+ * popcnt where the CPU has it, where GCC's __builtin_popcount may call
+ * libgcc, which a module cannot link.
+ */
+#ifdef __KERNEL__
+#include <linux/stdarg.h>
+#include <linux/bitops.h>
+#include <linux/prefetch.h>
+
+#define stp_prefetch(p) prefetch(p)
+
+static inline unsigned int stp_popcount32(uint32_t x)
+{
+	return hweight32(x);
+}
+
+/* Number of significant bits of a nonzero U: 1..64. */
+static inline int stp_fls64(uint64_t u)
+{
+	return fls64(u);
+}
+#else
+#include <stdarg.h>
+#include <stdio.h>
+
+#define stp_prefetch(p) __builtin_prefetch(p)
+
+static inline unsigned int stp_popcount32(uint32_t x)
+{
+	return (unsigned int)__builtin_popcount(x);
+}
+
+static inline int stp_fls64(uint64_t u)
+{
+	return 64 - __builtin_clzll(u);
+}
+#endif
 
 /*
  * Memory for a map, at start-up only (stp_map_new / stp_map_free): never

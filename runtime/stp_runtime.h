@@ -12,6 +12,7 @@
 #define STP_RUNTIME_H
 
 #include "stp_types.h"
+#include "stp_platform.h"
 #include "stp_string.h"
 #include "stp_stat.h"
 #include "stp_map.h"
@@ -45,8 +46,7 @@
 
 /* ---- the platform layer (runtime/user/, runtime/kernel/) ---- */
 
-void *stp_alloc(size_t size);
-void stp_free(void *p);
+/* stp_alloc, stp_free, stp_read_memory: stp_platform.h. */
 
 /* A global variable's lock: readers share, a writer excludes. */
 struct stp_lock;
@@ -105,6 +105,18 @@ int64_t stp_task_ppid(void);
 int64_t stp_task_id(int which);		/* 0 uid, 1 euid, 2 gid, 3 egid */
 void stp_task_execname(char *out);	/* MAXSTRINGLEN */
 int64_t stp_task_cpu(void);
+
+/*
+ * Match S against RE for stp_regex_match: fills start[] and end[] (10
+ * each, -1 for a group that took no part) and returns the groups of the
+ * match (1 and up), 0 when S does not match, -1 when RE cannot be
+ * compiled.  User space uses libc's POSIX matcher; the kernel runs the
+ * translator's program (stp_regex.c) in C's memory.  stp_regex_free
+ * (below) gives back what the matcher kept, at exit.
+ */
+struct stp_context;
+int stp_regex_run(struct stp_context *c, const char *s,
+		  const struct stp_regex *re, int *start, int *end);
 
 /* Hand a handler's output to the transport; the error stream. */
 void stp_transport_write(const char *buf, size_t len);

@@ -8,6 +8,7 @@
  * behaviour.
  */
 #include "stp_stat.h"
+#include "stp_platform.h"
 
 #define HIST_LOG_ZERO	64	/* the log bucket that holds 0 */
 #define HIST_WIDTH	50	/* '@' columns of a full bar */
@@ -31,16 +32,6 @@ static inline int64_t wrap_mul(int64_t a, int64_t b)
 static inline int64_t wrap_shl(int64_t a, int shift)
 {
 	return (int64_t)((uint64_t)a << shift);
-}
-
-/* Number of significant bits of a nonzero U: 1..64. */
-static inline int bit_width(uint64_t u)
-{
-#ifdef __KERNEL__
-	return fls64(u);
-#else
-	return 64 - __builtin_clzll(u);
-#endif
 }
 
 int stp_hist_linear_spec(struct stp_hist_spec *spec, int64_t start,
@@ -100,8 +91,8 @@ static inline int log_bucket(int64_t v)
 	if (v == 0)
 		return HIST_LOG_ZERO;
 	if (v > 0)
-		return HIST_LOG_ZERO + bit_width((uint64_t)v);
-	b = HIST_LOG_ZERO - bit_width(0 - (uint64_t)v);
+		return HIST_LOG_ZERO + stp_fls64((uint64_t)v);
+	b = HIST_LOG_ZERO - stp_fls64(0 - (uint64_t)v);
 	return b;	/* INT64_MIN: 64 bits, bucket 0 */
 }
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * kplatform.c - the platform layer of the kernel runtime: memory at
- * start-up, the globals' locks, clocks, the current task and fault-safe
- * reads.  Everything here may run in a probe (any context, preemption
+ * start-up, the globals' locks, clocks, the current task, fault-safe
+ * reads and the regular expression matcher.  Everything here may run in a probe (any context, preemption
  * off) except stp_alloc/stp_free and the lock's creation.
  */
 #include <linux/atomic.h>
@@ -127,4 +127,17 @@ int stp_read_user(void *dst, int64_t addr, size_t len)
 				   len))
 		return STP_EFAULT;
 	return 0;
+}
+
+/* The translator's program (stp_regex.c), in the context's memory. */
+int stp_regex_run(struct stp_context *c, const char *s,
+		  const struct stp_regex *re, int *start, int *end)
+{
+	int rc = stp_regex_exec(re, s, &c->re_work, start, end);
+
+	return rc == 1 ? re->ngroups : rc;
+}
+
+void stp_regex_free(void)
+{
 }

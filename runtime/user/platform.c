@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * platform.c - the platform layer of the user runtime (--runtime=user):
- * memory, locks, clocks, the current task, fault-safe memory reads and
- * the transport (stdout or -o FILE, and stderr).
+ * memory, locks, clocks, the current task, fault-safe memory reads,
+ * regular expressions and the transport (stdout or -o FILE, and stderr).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 #include <pthread.h>
+#include <regex.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,6 +179,49 @@ int stp_read_memory(void *dst, int64_t addr, size_t len)
 	    (ssize_t)len)
 		return STP_EFAULT;
 	return 0;
+}
+
+/*
+ * User space matches with libc's POSIX extended regular expressions,
+ * compiled once per expression (the program has few, all literals).
+ */
+static struct {
+	const struct stp_regex *re;
+	regex_t rx;
+} re_cache[64];
+static int re_ncache;
+
+/* At exit: the compiled expressions. */
+void stp_regex_free(void)
+{
+	while (re_ncache > 0)
+		regfree(&re_cache[--re_ncache].rx);
+}
+
+int stp_regex_run(struct stp_context *c, const char *s,
+		  const struct stp_regex *re, int *start, int *end)
+{
+	regmatch_t m[10];
+	int i, g;
+
+	(void)c;
+	for (i = 0; i < re_ncache; i++)
+		if (re_cache[i].re == re)
+			break;
+	if (i == re_ncache) {
+		if (re_ncache == 64 || regcomp(&re_cache[i].rx, re->src,
+					       REG_EXTENDED))
+			return -1;
+		re_cache[i].re = re;
+		re_ncache++;
+	}
+	if (regexec(&re_cache[i].rx, s, 10, m, 0) != 0)
+		return 0;
+	for (g = 0; g < 10; g++) {
+		start[g] = g <= (int)re_cache[i].rx.re_nsub ? (int)m[g].rm_so : -1;
+		end[g] = g <= (int)re_cache[i].rx.re_nsub ? (int)m[g].rm_eo : -1;
+	}
+	return 1 + (int)re_cache[i].rx.re_nsub;
 }
 
 void stp_transport_write(const char *buf, size_t len)
