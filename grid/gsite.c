@@ -806,6 +806,35 @@ static int bench_page(const char *results, const char *sitedir)
 	}
 }
 
+/* The kernels and suites of a run's jobs, in their order, once each. */
+static void run_axes(json_t *run, strv *kernels, strv *suites)
+{
+	json_t *j;
+	size_t i;
+
+	json_array_foreach(json_object_get(run, "jobs"), i, j) {
+		if (!sv_has(kernels, js(j, "kernel")))
+			sv_push(kernels, js(j, "kernel"));
+		if (!sv_has(suites, js(j, "suite")))
+			sv_push(suites, js(j, "suite"));
+	}
+}
+
+/* (kernel, suite)'s cell in a run: its worst job, linked; or empty. */
+static void job_cell(sbuf *b, json_t *run, const char *kernel, const char *suite)
+{
+	json_t *hit = worst_job(json_object_get(run, "jobs"), kernel, suite);
+	char *href;
+
+	if (!hit) {
+		sb_add(b, "<td></td>");
+		return;
+	}
+	href = xasprintf("runs/%s/%s.html", js(run, "run_id"), js(hit, "id"));
+	cell(b, js(hit, "verdict"), href);
+	free(href);
+}
+
 /* Each (kernel, suite) across the last runs, newest first. */
 static void history_matrix(sbuf *b, json_t **runs, size_t n)
 {
@@ -836,17 +865,8 @@ static void history_matrix(sbuf *b, json_t **runs, size_t n)
 		sb_add(b, "</td><td>");
 		sb_addxml(b, sp + 1);
 		sb_add(b, "</td>");
-		for (size_t r = 0; r < cols; r++) {
-			json_t *hit = worst_job(json_object_get(runs[r], "jobs"), rows.v[k], sp + 1);
-
-			if (hit) {
-				char *href = xasprintf("runs/%s/%s.html", js(runs[r], "run_id"), js(hit, "id"));
-				cell(b, js(hit, "verdict"), href);
-				free(href);
-			} else {
-				sb_add(b, "<td></td>");
-			}
-		}
+		for (size_t r = 0; r < cols; r++)
+			job_cell(b, runs[r], rows.v[k], sp + 1);
 		sb_add(b, "</tr>\n");
 		*sp = ' ';
 	}
@@ -867,34 +887,24 @@ static void list_runs(const char *dir, strv *ids)
 		closedir(d);
 }
 
-int g_publish(const char *results)
+/* Every run's page into sitedir; their run.json, newest first: a run
+ * still in runs/ has its whole logs, a published one is what the docs
+ * cite, and may be all a fresh clone has. */
+static json_t **load_runs(const char *runs, const char *pub, const char *sitedir, size_t *np,
+			  int *rc)
 {
-	char *runs = g_path(results, "runs"), *site = g_path(results, "site");
-	char *pub = g_path(results, "published");
-	char *tmp = xasprintf("%s.tmp%d", site, (int)getpid()), *old = xasprintf("%s.old%d", site, (int)getpid());
 	strv ids = {0};
-	json_t **all = NULL;
-	sbuf b = {0};
-	int rc = 0;
+	json_t **all;
 	size_t n = 0;
 
-	/* Built aside and swapped in, so a failed publish keeps the old site. */
-	g_rmtree(tmp);
-	if (g_mkdirs(tmp, 0755) < 0) {
-		rc = -1;
-		goto out;
-	}
 	list_runs(runs, &ids);
 	list_runs(pub, &ids);
 	if (ids.n)
 		qsort(ids.v, ids.n, sizeof(char *), cmp_desc);
 	all = xcalloc(ids.n + 1, sizeof(*all));
 	for (size_t i = 0; i < ids.n; i++) {
-		/* A run still in runs/ has its whole logs; a published one is
-		 * what the docs cite, and may be all a fresh clone has. */
 		char *src = g_path(runs, ids.v[i]), *rj = g_path(src, "run.json");
 		json_t *j = json_load_file(rj, 0, NULL);
-		bool kept = false;
 
 		if (!j) {
 			free(src);
@@ -906,123 +916,142 @@ int g_publish(const char *results)
 		if (j) {
 			char *p = xasprintf("%s/%s/run.json", pub, ids.v[i]);
 
-			kept = g_exists(p);
+			json_object_set_new(j, "published", json_boolean(g_exists(p)));
 			free(p);
-			json_object_set_new(j, "published", json_boolean(kept));
 			all[n++] = j;
-			if (run_page(j, src, tmp) < 0)
-				rc = -1;
+			if (run_page(j, src, sitedir) < 0)
+				*rc = -1;
 		}
 		free(src);
 		free(rj);
 	}
+	sv_free(&ids);
+	*np = n;
+	return all;
+}
+
+/* The index's head: the latest run's kernels x suites, figures, overhead
+ * and the coverage of the runs. */
+static void latest_sections(sbuf *b, json_t **all, size_t n)
+{
+	json_t *latest = all[0];
+	strv kernels = {0}, suites = {0};
+	char *prefix = xasprintf("runs/%s/", js(latest, "run_id"));
+
+	sb_addf(b, "<h2>Latest run: <a href='runs/%s/index.html'>%s</a></h2>\n",
+		js(latest, "run_id"), js(latest, "run_id"));
+	run_axes(latest, &kernels, &suites);
+	sb_add(b, "<table id='matrix'><tr><th>kernel</th>");
+	for (size_t s = 0; s < suites.n; s++) {
+		sb_add(b, "<th>");
+		sb_addxml(b, suites.v[s]);
+		sb_add(b, "</th>");
+	}
+	sb_add(b, "</tr>\n");
+	for (size_t k = 0; k < kernels.n; k++) {
+		sb_add(b, "<tr><th>");
+		sb_addxml(b, kernels.v[k]);
+		sb_add(b, "</th>");
+		for (size_t s = 0; s < suites.n; s++)
+			job_cell(b, latest, kernels.v[k], suites.v[s]);
+		sb_add(b, "</tr>\n");
+	}
+	sb_add(b, "</table>\n");
+	figures_matrix(b, latest, &kernels, &suites);
+	perf_sections(b, latest, prefix, true);
+	g_cover_site_index(b, all, n);
+	free(prefix);
+	sv_free(&kernels);
+	sv_free(&suites);
+}
+
+/* Every run, newest first: its jobs, how many passed, kernels and suites. */
+static void history_table(sbuf *b, json_t **all, size_t n)
+{
+	sb_add(b, "<h2>History</h2>\n<p>Published runs are kept in git under "
+		  "results/published/ (the runs the docs cite; logs cut to their head and tail "
+		  "past 1 MiB).</p>\n<table id='history'><tr><th>run</th><th>published</th><th>jobs</th>"
+		  "<th>pass</th><th>not pass</th><th>kernels</th><th>suites</th></tr>\n");
+	for (size_t r = 0; r < n; r++) {
+		json_t *sum = json_object_get(all[r], "summary");
+		long jobsn = (long)json_integer_value(json_object_get(sum, "jobs"));
+		long pass = (long)json_integer_value(json_object_get(sum, "pass"));
+		strv rk = {0}, rs = {0};
+		char *ks, *ss;
+
+		run_axes(all[r], &rk, &rs);
+		ks = sv_join(&rk, ", ");
+		ss = sv_join(&rs, ", ");
+		sb_addf(b, "<tr><td><a href='runs/%s/index.html'>%s</a></td><td>%s</td><td>%ld</td>",
+			js(all[r], "run_id"), js(all[r], "run_id"),
+			json_is_true(json_object_get(all[r], "published")) ? "yes" : "", jobsn);
+		sb_addf(b, "<td class='v %s'>%ld</td><td class='v %s'>%ld</td><td>", pass ? "pass" : "",
+			pass, jobsn - pass ? "fail" : "", jobsn - pass);
+		sb_addxml(b, ks);
+		sb_add(b, "</td><td>");
+		sb_addxml(b, ss);
+		sb_add(b, "</td></tr>\n");
+		free(ks);
+		free(ss);
+		sv_free(&rk);
+		sv_free(&rs);
+	}
+	sb_add(b, "</table>\n");
+}
+
+/* The site built in tmp takes site's place (the old one removed). */
+static int swap_in(const char *tmp, const char *site)
+{
+	char *old = xasprintf("%s.old%d", site, (int)getpid());
+	int rc = 0;
+
+	g_rmtree(old);
+	if (g_exists(site) && rename(site, old) < 0) {
+		g_err("cannot replace %s: %s", site, strerror(errno));
+		rc = -1;
+	} else if (rename(tmp, site) < 0) {
+		g_err("cannot publish %s: %s", site, strerror(errno));
+		rc = -1;
+	}
+	g_rmtree(old);
+	free(old);
+	return rc;
+}
+
+int g_publish(const char *results)
+{
+	char *runs = g_path(results, "runs"), *site = g_path(results, "site");
+	char *pub = g_path(results, "published"), *idx;
+	char *tmp = xasprintf("%s.tmp%d", site, (int)getpid());
+	json_t **all = NULL;
+	sbuf b = {0};
+	int rc = 0;
+	size_t n = 0;
+
+	/* Built aside and swapped in, so a failed publish keeps the old site. */
+	g_rmtree(tmp);
+	if (g_mkdirs(tmp, 0755) < 0) {
+		rc = -1;
+		goto out;
+	}
+	all = load_runs(runs, pub, tmp, &n, &rc);
 	head(&b, "stapgrid results", NULL);
 	if (!n) {
 		sb_add(&b, "<p>No runs yet.</p>\n");
 	} else {
-		json_t *latest = all[0], *jobs = json_object_get(latest, "jobs"), *j;
-		strv kernels = {0}, suites = {0};
-		size_t i;
-
-		sb_addf(&b, "<h2>Latest run: <a href='runs/%s/index.html'>%s</a></h2>\n",
-			js(latest, "run_id"), js(latest, "run_id"));
-		json_array_foreach(jobs, i, j) {
-			if (!sv_has(&kernels, js(j, "kernel")))
-				sv_push(&kernels, js(j, "kernel"));
-			if (!sv_has(&suites, js(j, "suite")))
-				sv_push(&suites, js(j, "suite"));
-		}
-		sb_add(&b, "<table id='matrix'><tr><th>kernel</th>");
-		for (size_t s = 0; s < suites.n; s++) {
-			sb_add(&b, "<th>");
-			sb_addxml(&b, suites.v[s]);
-			sb_add(&b, "</th>");
-		}
-		sb_add(&b, "</tr>\n");
-		for (size_t k = 0; k < kernels.n; k++) {
-			sb_add(&b, "<tr><th>");
-			sb_addxml(&b, kernels.v[k]);
-			sb_add(&b, "</th>");
-			for (size_t s = 0; s < suites.n; s++) {
-				json_t *hit = worst_job(jobs, kernels.v[k], suites.v[s]);
-
-				if (hit) {
-					char *href = xasprintf("runs/%s/%s.html", js(latest, "run_id"), js(hit, "id"));
-					cell(&b, js(hit, "verdict"), href);
-					free(href);
-				} else {
-					sb_add(&b, "<td></td>");
-				}
-			}
-			sb_add(&b, "</tr>\n");
-		}
-		sb_add(&b, "</table>\n");
-		figures_matrix(&b, latest, &kernels, &suites);
-		{
-			char *prefix = xasprintf("runs/%s/", js(latest, "run_id"));
-
-			perf_sections(&b, latest, prefix, true);
-			free(prefix);
-		}
-		g_cover_site_index(&b, all, n);
-		sb_add(&b, "<h2>History</h2>\n<p>Published runs are kept in git under "
-			   "results/published/ (the runs the docs cite; logs cut to their head and tail "
-			   "past 1 MiB).</p>\n<table id='history'><tr><th>run</th><th>published</th><th>jobs</th>"
-			   "<th>pass</th><th>not pass</th><th>kernels</th><th>suites</th></tr>\n");
-		for (size_t r = 0; r < n; r++) {
-			json_t *sum = json_object_get(all[r], "summary");
-			long jobsn = (long)json_integer_value(json_object_get(sum, "jobs"));
-			long pass = (long)json_integer_value(json_object_get(sum, "pass"));
-			strv rk = {0}, rs = {0};
-			char *ks, *ss;
-
-			json_array_foreach(json_object_get(all[r], "jobs"), i, j) {
-				if (!sv_has(&rk, js(j, "kernel")))
-					sv_push(&rk, js(j, "kernel"));
-				if (!sv_has(&rs, js(j, "suite")))
-					sv_push(&rs, js(j, "suite"));
-			}
-			ks = sv_join(&rk, ", ");
-			ss = sv_join(&rs, ", ");
-			sb_addf(&b, "<tr><td><a href='runs/%s/index.html'>%s</a></td><td>%s</td><td>%ld</td>",
-				js(all[r], "run_id"), js(all[r], "run_id"),
-				json_is_true(json_object_get(all[r], "published")) ? "yes" : "", jobsn);
-			sb_addf(&b, "<td class='v %s'>%ld</td><td class='v %s'>%ld</td><td>", pass ? "pass" : "",
-				pass, jobsn - pass ? "fail" : "", jobsn - pass);
-			sb_addxml(&b, ks);
-			sb_add(&b, "</td><td>");
-			sb_addxml(&b, ss);
-			sb_add(&b, "</td></tr>\n");
-			free(ks);
-			free(ss);
-			sv_free(&rk);
-			sv_free(&rs);
-		}
-		sb_add(&b, "</table>\n");
+		latest_sections(&b, all, n);
+		history_table(&b, all, n);
 		history_matrix(&b, all, n);
-		sv_free(&kernels);
-		sv_free(&suites);
 	}
 	sb_add(&b, "<p><a href='bench.html'>Benchmarks</a></p>\n");
-	{
-		char *idx = g_path(tmp, "index.html");
-		if (writepage(idx, &b) < 0)
-			rc = -1;
-		free(idx);
-	}
+	idx = g_path(tmp, "index.html");
+	if (writepage(idx, &b) < 0)
+		rc = -1;
+	free(idx);
 	if (bench_page(results, tmp) < 0)
 		rc = -1;
-	if (rc == 0) {
-		g_rmtree(old);
-		if (g_exists(site) && rename(site, old) < 0) {
-			g_err("cannot replace %s: %s", site, strerror(errno));
-			rc = -1;
-		} else if (rename(tmp, site) < 0) {
-			g_err("cannot publish %s: %s", site, strerror(errno));
-			rc = -1;
-		}
-		g_rmtree(old);
-	}
+	if (rc == 0)
+		rc = swap_in(tmp, site);
 	if (rc == 0)
 		printf("site: %s/index.html\n", site);
 	else
@@ -1032,11 +1061,9 @@ out:
 	for (size_t i = 0; i < n; i++)
 		json_decref(all[i]);
 	free(all);
-	sv_free(&ids);
 	free(runs);
 	free(pub);
 	free(site);
 	free(tmp);
-	free(old);
 	return rc;
 }
