@@ -9,16 +9,20 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct g_paths G;
 
-/* Split "key = value  # comment" lines; call fn for each.  A '#' starts a
- * comment at the start of a line or after white space. */
-typedef int (*kv_fn)(void *ctx, const char *file, int line, const char *key, char *val);
+struct key;
+static int set_key(const struct key *keys, const char *what, void *rec, const char *file,
+		   int line, const char *key, char *val);
 
-static int parse_kv(const char *file, kv_fn fn, void *ctx)
+/* Split "key = value  # comment" lines; each sets its key of the table
+ * keys in rec.  A '#' starts a comment at the start of a line or after
+ * white space. */
+static int parse_kv(const char *file, const struct key *keys, void *rec)
 {
 	char *text = g_readfile(file, NULL), *save = NULL, *ln;
 	int lineno = 0, rc = 0;
@@ -57,7 +61,7 @@ static int parse_kv(const char *file, kv_fn fn, void *ctx)
 			rc = -1;
 			continue;
 		}
-		if (fn(ctx, file, lineno, key, val) < 0)
+		if (set_key(keys, "key", rec, file, lineno, key, val) < 0)
 			rc = -1;
 	}
 	free(text);
@@ -116,69 +120,146 @@ static void setstr(char **dst, const char *val)
 	*dst = xstrdup(val);
 }
 
+/* ---- key tables ------------------------------------------------------ */
+
+/*
+ * A file's keys are a table: the key, how its value is read (its kind),
+ * where it goes in the record (offsetof), the kind's bounds or choices,
+ * and what it means.  A key whose check no kind says has a function of
+ * its own (K_FN).  An unknown key is told with the table's known ones.
+ */
+enum kind {
+	K_STR,    /* char *: the text as written */
+	K_INT,    /* int: from lo to hi */
+	K_CHOICE, /* char *: one of choices */
+	K_YESNO,  /* bool: yes or no */
+	K_WORDS,  /* strv: the words, in place of earlier ones */
+	K_ADD,    /* strv: the words, after earlier ones */
+	K_LINE,   /* strv: the text as written, after earlier lines */
+	K_FN,     /* fn checks and stores it */
+};
+
+struct key {
+	const char *name;
+	enum kind kind;
+	size_t off;
+	int lo, hi;
+	const char *const *choices;
+	int (*fn)(void *rec, const char *file, int line, char *val);
+	const char *doc;
+};
+
+static int set_key(const struct key *keys, const char *what, void *rec, const char *file,
+		   int line, const char *key, char *val)
+{
+	const struct key *k = keys;
+	char *field;
+
+	while (k->name && strcmp(k->name, key))
+		k++;
+	if (!k->name) {
+		sbuf b = {0};
+
+		for (k = keys; k->name; k++)
+			sb_addf(&b, "%s%s", k == keys ? "" : ", ", k->name);
+		g_err("%s:%d: unknown %s '%s' (known: %s)", file, line, what, key, sb_str(&b));
+		sb_free(&b);
+		return -1;
+	}
+	field = (char *)rec + k->off;
+	switch (k->kind) {
+	case K_STR:
+		setstr((char **)field, val);
+		return 0;
+	case K_INT:
+		return parse_int(file, line, key, val, k->lo, k->hi, (int *)field);
+	case K_CHOICE:
+		return parse_choice(file, line, key, val, k->choices, (char **)field);
+	case K_YESNO:
+		return parse_yesno(file, line, key, val, (bool *)field);
+	case K_WORDS:
+		sv_free((strv *)field);
+		sv_split((strv *)field, val, " \t");
+		return 0;
+	case K_ADD:
+		sv_split((strv *)field, val, " \t");
+		return 0;
+	case K_LINE:
+		sv_push((strv *)field, val);
+		return 0;
+	case K_FN:
+		break;
+	}
+	return k->fn(rec, file, line, val);
+}
+
 /* ---- kernels --------------------------------------------------------- */
 
 static const char *const sources[] = {"debian", "linux-source", NULL};
 static const char *const shares[] = {"9p", "virtiofs", NULL};
 
-static int kernel_kv(void *ctx, const char *file, int line, const char *key, char *val)
+static int kernel_id(void *rec, const char *file, int line, char *val)
 {
-	struct g_kernel *k = ctx;
+	struct g_kernel *k = rec;
 
-	if (!strcmp(key, "id")) {
-		if (!g_valid_id(val)) {
-			g_err("%s:%d: id '%s' may use only letters, digits, '.', '_' and '-'",
-			      file, line, val);
-			return -1;
-		}
-		setstr(&k->id, val);
-	} else if (!strcmp(key, "description")) {
-		setstr(&k->description, val);
-	} else if (!strcmp(key, "source")) {
-		return parse_choice(file, line, key, val, sources, &k->source);
-	} else if (!strcmp(key, "package")) {
-		if (!g_valid_id(val)) {
-			g_err("%s:%d: package '%s' is not a Debian package name", file, line, val);
-			return -1;
-		}
-		setstr(&k->package, val);
-	} else if (!strcmp(key, "base")) {
-		setstr(&k->base, val);
-	} else if (!strcmp(key, "fragments")) {
-		sv_free(&k->fragments);
-		sv_split(&k->fragments, val, " \t");
-		for (size_t i = 0; i < k->fragments.n; i++) {
-			char *rel = xasprintf("configs/fragments/%s", k->fragments.v[i]);
-			char *p = g_path(G.src, rel);
-			bool ok = g_valid_id(k->fragments.v[i]) && g_exists(p);
-
-			if (!ok)
-				g_err("%s:%d: no fragment %s", file, line, rel);
-			free(rel);
-			free(p);
-			if (!ok)
-				return -1;
-		}
-	} else if (!strcmp(key, "vcpus")) {
-		return parse_int(file, line, key, val, 1, 64, &k->vcpus);
-	} else if (!strcmp(key, "memory")) {
-		return parse_int(file, line, key, val, 128, 65536, &k->memory_mb);
-	} else if (!strcmp(key, "cmdline")) {
-		setstr(&k->cmdline, val);
-	} else if (!strcmp(key, "timeout_scale")) {
-		return parse_int(file, line, key, val, 1, 100, &k->timeout_scale);
-	} else if (!strcmp(key, "share")) {
-		return parse_choice(file, line, key, val, shares, &k->share);
-	} else if (!strcmp(key, "features")) {
-		sv_free(&k->features);
-		sv_split(&k->features, val, " \t");
-	} else {
-		g_err("%s:%d: unknown key '%s' (known: id, description, source, package, base, "
-		      "fragments, vcpus, memory, cmdline, share, features, timeout_scale)", file, line, key);
+	if (!g_valid_id(val)) {
+		g_err("%s:%d: id '%s' may use only letters, digits, '.', '_' and '-'", file, line, val);
 		return -1;
+	}
+	setstr(&k->id, val);
+	return 0;
+}
+
+static int kernel_package(void *rec, const char *file, int line, char *val)
+{
+	struct g_kernel *k = rec;
+
+	if (!g_valid_id(val)) {
+		g_err("%s:%d: package '%s' is not a Debian package name", file, line, val);
+		return -1;
+	}
+	setstr(&k->package, val);
+	return 0;
+}
+
+static int kernel_fragments(void *rec, const char *file, int line, char *val)
+{
+	struct g_kernel *k = rec;
+
+	sv_free(&k->fragments);
+	sv_split(&k->fragments, val, " \t");
+	for (size_t i = 0; i < k->fragments.n; i++) {
+		char *rel = xasprintf("configs/fragments/%s", k->fragments.v[i]);
+		char *p = g_path(G.src, rel);
+		bool ok = g_valid_id(k->fragments.v[i]) && g_exists(p);
+
+		if (!ok)
+			g_err("%s:%d: no fragment %s", file, line, rel);
+		free(rel);
+		free(p);
+		if (!ok)
+			return -1;
 	}
 	return 0;
 }
+
+#define KOFF(f) offsetof(struct g_kernel, f)
+/* configs/kernels/ID.conf (docs/grid.md "Kernels"). */
+static const struct key kernel_keys[] = {
+	{"id", K_FN, .fn = kernel_id, .doc = "the file's name without .conf"},
+	{"description", K_STR, KOFF(description), .doc = "one line for people"},
+	{"source", K_CHOICE, KOFF(source), .choices = sources, .doc = "packaged or built"},
+	{"package", K_FN, .fn = kernel_package, .doc = "the image (or linux-source) package"},
+	{"base", K_STR, KOFF(base), .doc = "linux-source: the base config target"},
+	{"fragments", K_FN, .fn = kernel_fragments, .doc = "linux-source: configs/fragments/ files"},
+	{"vcpus", K_INT, KOFF(vcpus), 1, 64, .doc = "the guest's vCPUs"},
+	{"memory", K_INT, KOFF(memory_mb), 128, 65536, .doc = "the guest's MiB"},
+	{"cmdline", K_STR, KOFF(cmdline), .doc = "added to the guest's command line"},
+	{"share", K_CHOICE, KOFF(share), .choices = shares, .doc = "9p or virtiofs"},
+	{"features", K_WORDS, KOFF(features), .doc = "what the kernel offers (smoke checks)"},
+	{"timeout_scale", K_INT, KOFF(timeout_scale), 1, 100, .doc = "multiplies job timeouts"},
+	{NULL},
+};
 
 void g_kernel_free(struct g_kernel *k)
 {
@@ -206,7 +287,7 @@ static int load_kernel(const char *file, struct g_kernel *k)
 	k->memory_mb = 512;
 	k->timeout_scale = 1;
 	k->share = xstrdup("9p");
-	rc = parse_kv(file, kernel_kv, k);
+	rc = parse_kv(file, kernel_keys, k);
 	if (rc == 0) {
 		const char *missing = !k->id ? "id" : !k->source ? "source" : !k->package ? "package" : NULL;
 
@@ -309,6 +390,73 @@ struct g_kernel *g_kernel_find(struct g_kernel *ks, int n, const char *id)
 static const char *const accels[] = {"auto", "tcg", "kvm", NULL};
 static const char *const transfers[] = {"local", "volumes", NULL};
 
+static int host_basedir(void *rec, const char *file, int line, char *val)
+{
+	struct g_host *h = rec;
+	int rc = 0;
+
+	if (val[0] != '/') {
+		g_err("%s:%d: basedir must be an absolute path", file, line);
+		rc = -1;
+	}
+	setstr(&h->basedir, val);
+	return rc;
+}
+
+#define HOFF(f) offsetof(struct g_host, f)
+/* A host's options after NAME URI CAPACITY, key=value (docs/grid.md "Hosts"). */
+static const struct key host_keys[] = {
+	{"accel", K_CHOICE, HOFF(accel), .choices = accels, .doc = "auto (KVM once it booted), tcg, kvm"},
+	{"transfer", K_CHOICE, HOFF(transfer), .choices = transfers, .doc = "files shared or as volumes"},
+	{"basedir", K_FN, .fn = host_basedir, .doc = "where a partner keeps our files"},
+	{NULL},
+};
+
+/* One line's words, NAME URI CAPACITY [key=value ...], into h (its
+ * defaults set); hs[0..nh) are the hosts of the lines before. */
+static int host_line(const char *file, int lineno, strv *w, struct g_host *h,
+		     const struct g_host *hs, int nh)
+{
+	int rc = 0;
+
+	if (w->n < 3) {
+		g_err("%s:%d: expected 'NAME URI CAPACITY [key=value ...]'", file, lineno);
+		return -1;
+	} else if (!g_valid_id(w->v[0])) {
+		g_err("%s:%d: host name '%s' may use only letters, digits, '.', '_' and '-'", file,
+		      lineno, w->v[0]);
+		return -1;
+	} else if (!strstr(w->v[1], "://")) {
+		g_err("%s:%d: '%s' is not a libvirt URI (e.g. qemu:///system)", file, lineno, w->v[1]);
+		return -1;
+	} else if (parse_int(file, lineno, "capacity", w->v[2], 1, 256, &h->capacity) < 0) {
+		return -1;
+	}
+	h->name = xstrdup(w->v[0]);
+	h->uri = xstrdup(w->v[1]);
+	/* Only the local system daemon shares our file system. */
+	h->transfer = xstrdup(strncmp(h->uri, "qemu:///", 8) ? "volumes" : "local");
+	for (size_t i = 3; i < w->n; i++) {
+		char *eq = strchr(w->v[i], '=');
+
+		if (!eq) {
+			g_err("%s:%d: expected key=value, got '%s'", file, lineno, w->v[i]);
+			rc = -1;
+			continue;
+		}
+		*eq++ = 0;
+		if (set_key(host_keys, "host option", h, file, lineno, w->v[i], eq) < 0)
+			rc = -1;
+	}
+	for (int i = 0; i < nh; i++)
+		if (!strcmp(hs[i].name, h->name)) {
+			g_err("%s:%d: host '%s' is already defined on line %d", file, lineno, h->name,
+			      hs[i].line);
+			rc = -1;
+		}
+	return rc;
+}
+
 /* hosts.conf: one host a line, "NAME URI CAPACITY [key=value ...]". */
 int g_conf_hosts(const char *file, struct g_host **out, int *n)
 {
@@ -343,58 +491,8 @@ int g_conf_hosts(const char *file, struct g_host **out, int *n)
 		h.line = lineno;
 		h.accel = xstrdup("auto");
 		h.basedir = xstrdup("/var/lib/libvirt/stapgrid");
-		if (w.n < 3) {
-			g_err("%s:%d: expected 'NAME URI CAPACITY [key=value ...]'", file, lineno);
+		if (host_line(file, lineno, &w, &h, hs, nh) < 0)
 			rc = -1;
-		} else if (!g_valid_id(w.v[0])) {
-			g_err("%s:%d: host name '%s' may use only letters, digits, '.', '_' and '-'",
-			      file, lineno, w.v[0]);
-			rc = -1;
-		} else if (!strstr(w.v[1], "://")) {
-			g_err("%s:%d: '%s' is not a libvirt URI (e.g. qemu:///system)", file, lineno,
-			      w.v[1]);
-			rc = -1;
-		} else if (parse_int(file, lineno, "capacity", w.v[2], 1, 256, &h.capacity) < 0) {
-			rc = -1;
-		} else {
-			h.name = xstrdup(w.v[0]);
-			h.uri = xstrdup(w.v[1]);
-			/* Only the local system daemon shares our file system. */
-			h.transfer = xstrdup(strncmp(h.uri, "qemu:///", 8) ? "volumes" : "local");
-			for (size_t i = 3; i < w.n; i++) {
-				char *eq = strchr(w.v[i], '=');
-
-				if (!eq) {
-					g_err("%s:%d: expected key=value, got '%s'", file, lineno, w.v[i]);
-					rc = -1;
-					continue;
-				}
-				*eq++ = 0;
-				if (!strcmp(w.v[i], "accel")) {
-					if (parse_choice(file, lineno, "accel", eq, accels, &h.accel) < 0)
-						rc = -1;
-				} else if (!strcmp(w.v[i], "transfer")) {
-					if (parse_choice(file, lineno, "transfer", eq, transfers, &h.transfer) < 0)
-						rc = -1;
-				} else if (!strcmp(w.v[i], "basedir")) {
-					if (eq[0] != '/') {
-						g_err("%s:%d: basedir must be an absolute path", file, lineno);
-						rc = -1;
-					}
-					setstr(&h.basedir, eq);
-				} else {
-					g_err("%s:%d: unknown host option '%s' (known: accel, transfer, basedir)",
-					      file, lineno, w.v[i]);
-					rc = -1;
-				}
-			}
-			for (int i = 0; i < nh && h.name; i++)
-				if (!strcmp(hs[i].name, h.name)) {
-					g_err("%s:%d: host '%s' is already defined on line %d", file, lineno,
-					      h.name, hs[i].line);
-					rc = -1;
-				}
-		}
 		sv_free(&w);
 		if (h.name && rc == 0) {
 			hs = xrealloc(hs, (size_t)(nh + 1) * sizeof(*hs));
@@ -434,127 +532,152 @@ void g_host_free(struct g_host *h)
 
 static const char *const tcgmodes[] = {"multi", "single", NULL};
 
-static int suite_kv(void *ctx, const char *file, int line, const char *key, char *val)
+static int suite_expect(void *rec, const char *file, int line, char *val)
 {
-	struct g_suite *s = ctx;
+	struct g_suite *s = rec;
 
-	if (!strcmp(key, "description")) {
-		setstr(&s->description, val);
-	} else if (!strcmp(key, "timeout")) {
-		return parse_int(file, line, key, val, 5, 86400, &s->timeout);
-	} else if (!strcmp(key, "duration")) {
-		return parse_int(file, line, key, val, 1, 86400, &s->duration);
-	} else if (!strcmp(key, "min_duration")) {
-		return parse_int(file, line, key, val, 1, 86400, &s->min_duration);
-	} else if (!strcmp(key, "per_duration")) {
-		return parse_int(file, line, key, val, 1, 100, &s->per_duration);
-	} else if (!strcmp(key, "tcg")) {
-		return parse_choice(file, line, key, val, tcgmodes, &s->tcg);
-	} else if (!strcmp(key, "hostroot")) {
-		return parse_yesno(file, line, key, val, &s->hostroot);
-	} else if (!strcmp(key, "debuginfo")) {
-		return parse_yesno(file, line, key, val, &s->debuginfo);
-	} else if (!strcmp(key, "vcpus")) {
-		return parse_int(file, line, key, val, 1, 64, &s->vcpus);
-	} else if (!strcmp(key, "expect")) {
-		if (g_verdict_parse(val) < 0 || g_verdict_parse(val) == V_NOTRUN) {
-			g_err("%s:%d: expect must be a verdict (pass, unsupported, fail, warning, hang, "
-			      "oops, panic, infra), got '%s'", file, line, val);
-			return -1;
-		}
-		setstr(&s->expect, val);
-	} else if (!strcmp(key, "expect_test")) {
-		strv w = {0};
-		int rc = 0;
-
-		sv_split(&w, val, " \t");
-		if (w.n != 2 || g_verdict_parse(w.v[1]) < 0) {
-			g_err("%s:%d: expected 'expect_test = NAME VERDICT', got '%s'", file, line, val);
-			rc = -1;
-		} else {
-			char *pair = sv_join(&w, " ");
-			sv_pushown(&s->expect_tests, pair);
-		}
-		sv_free(&w);
-		return rc;
-	} else if (!strcmp(key, "expect_exit")) {
-		strv w = {0};
-		char *end = NULL;
-		int rc = 0;
-
-		sv_split(&w, val, " \t");
-		if (w.n == 2)
-			(void)strtol(w.v[1], &end, 10);
-		if (w.n != 2 || !g_valid_id(w.v[0]) || !end || *end || !*w.v[1]) {
-			g_err("%s:%d: expected 'expect_exit = NAME STATUS', got '%s'", file, line, val);
-			rc = -1;
-		} else {
-			sv_pushown(&s->expect_exits, sv_join(&w, " "));
-		}
-		sv_free(&w);
-		return rc;
-	} else if (!strcmp(key, "expect_excerpt")) {
-		sv_push(&s->expect_excerpts, val);
-	} else if (!strcmp(key, "requires")) {
-		sv_split(&s->requires, val, " \t");
-	} else if (!strcmp(key, "module")) {
-		char *src = xasprintf("%s/grid/modules/%s/%s.c", G.src, val, val);
-		bool ok = g_valid_id(val) && g_exists(src);
-
-		free(src);
-		if (!ok) {
-			g_err("%s:%d: no module grid/modules/%s/%s.c", file, line, val, val);
-			return -1;
-		}
-		sv_push(&s->modules, val);
-	} else if (!strcmp(key, "prebuild")) {
-		if (!g_valid_id(val) || !sv_has(&s->files, val)) {
-			g_err("%s:%d: no script '%s' in %s", file, line, val, s->dir);
-			return -1;
-		}
-		setstr(&s->prebuild, val);
-	} else if (!strcmp(key, "kernel")) {
-		if (strcmp(val, "bogus")) {
-			g_err("%s:%d: kernel may only be 'bogus' (boot a file that is not a kernel)",
-			      file, line);
-			return -1;
-		}
-		s->bogus_kernel = true;
-	} else if (!strcmp(key, "test")) {
-		strv w = {0};
-		int rc = 0;
-
-		sv_split(&w, val, " \t");
-		if (w.n != 2 || !g_valid_id(w.v[0]) || !g_valid_id(w.v[1])) {
-			g_err("%s:%d: expected 'test = NAME SCRIPT'", file, line);
-			rc = -1;
-		} else if (!sv_has(&s->files, w.v[1])) {
-			g_err("%s:%d: no script '%s' in %s", file, line, w.v[1], s->dir);
-			rc = -1;
-		} else {
-			for (int i = 0; i < s->ntests; i++)
-				if (!strcmp(s->tests[i].name, w.v[0])) {
-					g_err("%s:%d: duplicate test '%s'", file, line, w.v[0]);
-					rc = -1;
-				}
-		}
-		if (rc == 0) {
-			s->tests = xrealloc(s->tests, (size_t)(s->ntests + 1) * sizeof(*s->tests));
-			s->tests[s->ntests].name = xstrdup(w.v[0]);
-			s->tests[s->ntests].script = xstrdup(w.v[1]);
-			s->ntests++;
-		}
-		sv_free(&w);
-		return rc;
-	} else {
-		g_err("%s:%d: unknown key '%s' (known: description, timeout, duration, min_duration, "
-		      "per_duration, tcg, hostroot, debuginfo, vcpus, test, prebuild, module, expect, expect_test, "
-		      "expect_exit, expect_excerpt, requires, kernel)",
-		      file, line, key);
+	if (g_verdict_parse(val) < 0 || g_verdict_parse(val) == V_NOTRUN) {
+		g_err("%s:%d: expect must be a verdict (pass, unsupported, fail, warning, hang, "
+		      "oops, panic, infra), got '%s'", file, line, val);
 		return -1;
 	}
+	setstr(&s->expect, val);
 	return 0;
 }
+
+/* expect_test = NAME VERDICT */
+static int suite_expect_test(void *rec, const char *file, int line, char *val)
+{
+	struct g_suite *s = rec;
+	strv w = {0};
+	int rc = 0;
+
+	sv_split(&w, val, " \t");
+	if (w.n != 2 || g_verdict_parse(w.v[1]) < 0) {
+		g_err("%s:%d: expected 'expect_test = NAME VERDICT', got '%s'", file, line, val);
+		rc = -1;
+	} else {
+		sv_pushown(&s->expect_tests, sv_join(&w, " "));
+	}
+	sv_free(&w);
+	return rc;
+}
+
+/* expect_exit = NAME STATUS */
+static int suite_expect_exit(void *rec, const char *file, int line, char *val)
+{
+	struct g_suite *s = rec;
+	strv w = {0};
+	char *end = NULL;
+	int rc = 0;
+
+	sv_split(&w, val, " \t");
+	if (w.n == 2)
+		(void)strtol(w.v[1], &end, 10);
+	if (w.n != 2 || !g_valid_id(w.v[0]) || !end || *end || !*w.v[1]) {
+		g_err("%s:%d: expected 'expect_exit = NAME STATUS', got '%s'", file, line, val);
+		rc = -1;
+	} else {
+		sv_pushown(&s->expect_exits, sv_join(&w, " "));
+	}
+	sv_free(&w);
+	return rc;
+}
+
+static int suite_module(void *rec, const char *file, int line, char *val)
+{
+	struct g_suite *s = rec;
+	char *src = xasprintf("%s/grid/modules/%s/%s.c", G.src, val, val);
+	bool ok = g_valid_id(val) && g_exists(src);
+
+	free(src);
+	if (!ok) {
+		g_err("%s:%d: no module grid/modules/%s/%s.c", file, line, val, val);
+		return -1;
+	}
+	sv_push(&s->modules, val);
+	return 0;
+}
+
+static int suite_prebuild(void *rec, const char *file, int line, char *val)
+{
+	struct g_suite *s = rec;
+
+	if (!g_valid_id(val) || !sv_has(&s->files, val)) {
+		g_err("%s:%d: no script '%s' in %s", file, line, val, s->dir);
+		return -1;
+	}
+	setstr(&s->prebuild, val);
+	return 0;
+}
+
+static int suite_kernel(void *rec, const char *file, int line, char *val)
+{
+	struct g_suite *s = rec;
+
+	if (strcmp(val, "bogus")) {
+		g_err("%s:%d: kernel may only be 'bogus' (boot a file that is not a kernel)", file,
+		      line);
+		return -1;
+	}
+	s->bogus_kernel = true;
+	return 0;
+}
+
+/* test = NAME SCRIPT: SCRIPT in the suite's folder, NAME not yet used. */
+static int suite_test(void *rec, const char *file, int line, char *val)
+{
+	struct g_suite *s = rec;
+	strv w = {0};
+	int rc = 0;
+
+	sv_split(&w, val, " \t");
+	if (w.n != 2 || !g_valid_id(w.v[0]) || !g_valid_id(w.v[1])) {
+		g_err("%s:%d: expected 'test = NAME SCRIPT'", file, line);
+		rc = -1;
+	} else if (!sv_has(&s->files, w.v[1])) {
+		g_err("%s:%d: no script '%s' in %s", file, line, w.v[1], s->dir);
+		rc = -1;
+	} else {
+		for (int i = 0; i < s->ntests; i++)
+			if (!strcmp(s->tests[i].name, w.v[0])) {
+				g_err("%s:%d: duplicate test '%s'", file, line, w.v[0]);
+				rc = -1;
+			}
+	}
+	if (rc == 0) {
+		s->tests = xrealloc(s->tests, (size_t)(s->ntests + 1) * sizeof(*s->tests));
+		s->tests[s->ntests].name = xstrdup(w.v[0]);
+		s->tests[s->ntests].script = xstrdup(w.v[1]);
+		s->ntests++;
+	}
+	sv_free(&w);
+	return rc;
+}
+
+#define SOFF(f) offsetof(struct g_suite, f)
+/* grid/suites/NAME/manifest and grid/selftest/NAME/manifest (docs/grid.md "Suites"). */
+static const struct key suite_keys[] = {
+	{"description", K_STR, SOFF(description), .doc = "one line"},
+	{"timeout", K_INT, SOFF(timeout), 5, 86400, .doc = "seconds to a verdict, plus --duration"},
+	{"duration", K_INT, SOFF(duration), 1, 86400, .doc = "the tests' duration without --duration"},
+	{"min_duration", K_INT, SOFF(min_duration), 1, 86400, .doc = "the shortest --duration"},
+	{"per_duration", K_INT, SOFF(per_duration), 1, 100, .doc = "the timeout's durations"},
+	{"tcg", K_CHOICE, SOFF(tcg), .choices = tcgmodes, .doc = "multi- or single-threaded TCG"},
+	{"hostroot", K_YESNO, SOFF(hostroot), .doc = "tests chrooted into the host's folders"},
+	{"debuginfo", K_YESNO, SOFF(debuginfo), .doc = "the run fetches the kernel's DWARF"},
+	{"vcpus", K_INT, SOFF(vcpus), 1, 64, .doc = "the kernel's vCPUs overridden"},
+	{"test", K_FN, .fn = suite_test, .doc = "NAME SCRIPT: a test, in order"},
+	{"prebuild", K_FN, .fn = suite_prebuild, .doc = "SCRIPT run on the host first"},
+	{"module", K_FN, .fn = suite_module, .doc = "grid/modules/NAME built into the share"},
+	{"expect", K_FN, .fn = suite_expect, .doc = "selftest: the job's verdict"},
+	{"expect_test", K_FN, .fn = suite_expect_test, .doc = "selftest: NAME VERDICT"},
+	{"expect_exit", K_FN, .fn = suite_expect_exit, .doc = "selftest: NAME STATUS"},
+	{"expect_excerpt", K_LINE, SOFF(expect_excerpts), .doc = "selftest: text of the excerpt"},
+	{"requires", K_ADD, SOFF(requires), .doc = "selftest: features the guest needs"},
+	{"kernel", K_FN, .fn = suite_kernel, .doc = "selftest: 'bogus', a file that is no kernel"},
+	{NULL},
+};
 
 int g_conf_suite(const char *base, const char *name, struct g_suite *s)
 {
@@ -598,7 +721,7 @@ int g_conf_suite(const char *base, const char *name, struct g_suite *s)
 		free(p);
 	}
 	if (rc == 0)
-		rc = parse_kv(file, suite_kv, s);
+		rc = parse_kv(file, suite_keys, s);
 	if (rc == 0 && !s->ntests) {
 		g_err("%s:1: a suite needs at least one 'test = NAME SCRIPT'", file);
 		rc = -1;
