@@ -3,7 +3,7 @@
  * stp_runtime.h - what a generated program includes: the portable core
  * (strings, statistics, maps, printf), the probe context with its limits
  * and errors, the output of a handler, and the platform layer each
- * flavour (runtime/user/, later runtime/kernel/) implements.
+ * flavour (runtime/user/, runtime/kernel/) implements.
  *
  * The translator compiles this runtime with every program, after its
  * -D NAME=VALUE limits, so every limit here is a default.

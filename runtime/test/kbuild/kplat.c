@@ -3,8 +3,7 @@
  * kplat.c - a minimal kernel platform for the portable core, only to
  * prove that the core builds as part of a module with the kernel's own
  * flags (kbuild, -Werror): `make check-runtime-kbuild`.  The module is
- * built, not loaded; the real kernel flavour comes with the kernel
- * runtime.
+ * built, not loaded; the real kernel flavour is runtime/kernel/.
  */
 #include <linux/module.h>
 #include <linux/mm.h>
