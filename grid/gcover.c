@@ -14,8 +14,9 @@
  *          in the source tree (runtime/runtime.mk), with --coverage.
  *
  * Results: jobs/JOB/coverage.info per gcov job, coverage/kernel.info and
- * coverage/user.info per run, lcov's HTML in coverage/{kernel,user}/html/,
- * and run.json's "coverage" object.  Counts that cannot be read (no
+ * coverage/user.info per run, lcov's HTML in coverage/{kernel,user}/html/
+ * (a published run keeps the .info only: the site renders its HTML again,
+ * gcovsite.c), and run.json's "coverage" object.  Counts that cannot be read (no
  * gcov.tar, a .gcda without notes, lcov failing) are errors said in
  * run.json, on the site and in stapgrid's exit status: never silence.
  */
@@ -438,22 +439,46 @@ static int figures(const char *info, json_t *o)
 	return rc;
 }
 
+int g_cover_genhtml(const char *info, const char *out, const char *what, const char *prefix,
+		    const char *log, long epoch, bool nosource)
+{
+	strv argv = {0};
+	int rc;
+
+	/* genhtml dates its pages by SOURCE_DATE_EPOCH when it is set. */
+	if (epoch) {
+		sv_push(&argv, "env");
+		sv_pushown(&argv, xasprintf("SOURCE_DATE_EPOCH=%ld", epoch));
+	}
+	sv_push(&argv, "genhtml");
+	sv_push(&argv, "--quiet");
+	sv_push(&argv, "--title");
+	sv_pushown(&argv, xasprintf("stapgrid %s coverage", what));
+	sv_push(&argv, "--prefix");
+	sv_push(&argv, prefix);
+	if (nosource)
+		sv_push(&argv, "--no-source");
+	sv_push(&argv, "--output-directory");
+	sv_push(&argv, out);
+	sv_push(&argv, info);
+	g_rmtree(out);
+	rc = g_run(argv.v, NULL, NULL, log);
+	sv_free(&argv);
+	return rc == 0 ? 0 : -1;
+}
+
 /* genhtml of info into covdir/WHAT/html; NULL or why not. */
 static char *html(const char *covdir, const char *what, const char *info)
 {
 	char *out = xasprintf("%s/%s/html", covdir, what), *log = xasprintf("%s/%s.log", covdir, what);
-	char *src = realpath(G.src, NULL), *title = xasprintf("stapgrid %s coverage", what);
-	char *argv[] = {"genhtml", "--quiet", "--title", title, "--prefix", src ? src : G.src,
-			"--output-directory", out, (char *)info, NULL};
+	char *src = realpath(G.src, NULL);
 	char *why = NULL;
 
-	g_rmtree(out);
-	if (g_run(argv, NULL, NULL, log) != 0)
+	if (g_cover_genhtml(info, out, what, src ? src : G.src, log, 0, false) < 0)
 		why = xasprintf("genhtml failed: see coverage/%s.log", what);
 	free(out);
 	free(log);
 	free(src);
-	free(title);
 	return why;
 }
 

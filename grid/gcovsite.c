@@ -3,9 +3,10 @@
  * The site's coverage (gsite.c calls these; the figures come from
  * run.json's "coverage", written by gcover.c):
  *   runs/ID/index.html   a Coverage section: totals, lcov's HTML (copied
- *                        into runs/ID/coverage/), the gcov jobs and what
- *                        each collected, every file's lines and functions,
- *                        and any coverage lost, in red;
+ *                        into runs/ID/coverage/, or for a published run
+ *                        rendered again there from its tracefile), the
+ *                        gcov jobs and what each collected, every file's
+ *                        lines and functions, and any coverage lost, in red;
  *   index.html           the latest run's totals (or, when it measured
  *                        none, that it did not and the newest that did).
  * A run without the object, or with both parts null, measured none: the
@@ -18,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 static const char *part_titles[][2] = {
 	{"kernel", "Kernel runtime, in the guests (gcov kernel, while the suites ran)"},
@@ -48,6 +50,112 @@ static int copy_tree(const char *from, const char *to)
 	}
 	if (d)
 		closedir(d);
+	return rc;
+}
+
+/* A run's end (run.json's ISO 8601 "end", UTC) in seconds since the epoch, 0 if none. */
+static long run_end(json_t *run)
+{
+	const char *end = json_string_value(json_object_get(run, "end"));
+	struct tm tm = {0};
+
+	if (!end || sscanf(end, "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+			   &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+		return 0;
+	tm.tm_year -= 1900;
+	tm.tm_mon--;
+	return (long)timegm(&tm);
+}
+
+/* The file of the part's list (its path in the tree) that an "SF:" path
+ * of the tracefile names, or NULL. */
+static const char *tree_file(json_t *part, const char *sf)
+{
+	size_t n = strlen(sf), i;
+	json_t *f;
+
+	json_array_foreach(json_object_get(part, "files"), i, f) {
+		const char *rel = json_string_value(json_object_get(f, "file"));
+		size_t m = rel ? strlen(rel) : 0;
+
+		if (m && m < n && sf[n - m - 1] == '/' && !strcmp(sf + n - m, rel))
+			return rel;
+	}
+	return NULL;
+}
+
+/* rel as the run's commit had it, into src/rel (git show); false when
+ * the checkout does not have it, or the run's tree had it changed. */
+static bool source_at(json_t *run, const char *rel, const char *src)
+{
+	json_t *source = json_object_get(run, "source"), *u;
+	const char *commit = json_string_value(json_object_get(source, "commit"));
+	char *spec, *out = NULL, *path = g_path(src, rel), *dir = xstrdup(path);
+	char *argv[] = {"git", "-C", G.src, "show", NULL, NULL};
+	bool ok = commit != NULL;
+	size_t i;
+
+	json_array_foreach(json_object_get(source, "uncommitted"), i, u)
+		ok = ok && strcmp(json_string_value(u) ? json_string_value(u) : "", rel);
+	spec = xasprintf("%s:%s", commit ? commit : "", rel);
+	argv[4] = spec;
+	*strrchr(dir, '/') = 0;
+	ok = ok && g_mkdirs(dir, 0755) == 0 && g_run(argv, NULL, &out, "/dev/null") == 0 && out &&
+	     g_writefile(path, out, strlen(out), 0644) == 0;
+	free(out);
+	free(spec);
+	free(path);
+	free(dir);
+	return ok;
+}
+
+/*
+ * lcov's report of a published run, rendered again: `stapgrid keep` leaves
+ * the pages out (2 MB a run, and pairs of near-identical files) and keeps
+ * the tracefile.  Its source files come from git as the run's commit had
+ * them and the pages are dated at the run's end, so they are the pages
+ * the run had; without the sources (a shallow clone, a file the run had
+ * changed) the report has no source view.  0, or -1: no report.
+ */
+static int render_again(json_t *run, json_t *part, const char *what, const char *runsrc,
+			const char *to)
+{
+	const char *info = json_string_value(json_object_get(part, "info"));
+	char *work = xasprintf("%s.src", to), *src = g_path(work, "src");
+	char *tinfo = g_path(work, "lcov.info"), *log = g_path(work, "genhtml.log");
+	/* Kept gzip-compressed, as other text files (gkeep.c). */
+	char *path = xasprintf("%s/%s.gz", runsrc, info ? info : "");
+	sbuf in = {0}, b = {0};
+	bool whole = true;
+	int rc = -1;
+
+	if (info && !g_exists(path))
+		path[strlen(path) - 3] = 0;
+	if (info && g_exists(path) && g_read_unpacked(path, &in) == 0 && in.len) {
+		for (char *l = in.s, *nl; l && *l; l = nl) {
+			const char *rel = NULL;
+
+			nl = strchr(l, '\n');
+			if (nl)
+				*nl++ = 0;
+			if (!strncmp(l, "SF:", 3) && (rel = tree_file(part, l + 3)))
+				whole = source_at(run, rel, src) && whole;
+			if (rel)
+				sb_addf(&b, "SF:%s/%s\n", src, rel);
+			else
+				sb_addf(&b, "%s\n", l);
+		}
+		if (g_writefile(tinfo, b.s, b.len, 0644) == 0)
+			rc = g_cover_genhtml(tinfo, to, what, src, log, run_end(run), !whole);
+	}
+	g_rmtree(work);
+	sb_free(&in);
+	sb_free(&b);
+	free(work);
+	free(src);
+	free(tinfo);
+	free(log);
+	free(path);
 	return rc;
 }
 
@@ -139,7 +247,7 @@ static void files_table(sbuf *b, json_t *part)
 }
 
 /* One part: heading, totals with the HTML link, errors, jobs, files. */
-static void part_section(sbuf *b, json_t *part, const char *title, const char *what,
+static void part_section(sbuf *b, json_t *run, json_t *part, const char *title, const char *what,
 			 const char *runsrc, const char *rundst)
 {
 	const char *html = json_string_value(json_object_get(part, "html"));
@@ -150,7 +258,8 @@ static void part_section(sbuf *b, json_t *part, const char *title, const char *w
 	sb_addxml(b, title);
 	sb_add(b, "</h3>\n<p>");
 	totals(b, part);
-	if (html && g_isdir(from) && copy_tree(from, to) == 0) {
+	if (html && (g_isdir(from) ? copy_tree(from, to) == 0 :
+				     render_again(run, part, what, runsrc, to) == 0)) {
 		sb_add(b, "; <a href='");
 		sb_addxml(b, html);
 		sb_add(b, "'>lcov's report</a>");
@@ -175,7 +284,7 @@ void g_cover_site_run(sbuf *b, json_t *run, const char *runsrc, const char *rund
 		json_t *part = json_object_get(cov, part_titles[i][0]);
 
 		if (json_is_object(part)) {
-			part_section(b, part, part_titles[i][1], part_titles[i][0], runsrc, rundst);
+			part_section(b, run, part, part_titles[i][1], part_titles[i][0], runsrc, rundst);
 			any = true;
 		}
 	}

@@ -4,13 +4,14 @@
  * anyone can check a figure against the run it came from.  `stapgrid keep
  * RUN_ID...` copies a run from results/runs/: its verdicts and figures as
  * they are (run.json, kcidb.json, grid.sum, each job's job.json,
- * perf.json, results.txt, figures.txt, DejaGnu .sum files and lcov's HTML
- * reports), every other
- * text file (consoles, test logs, job.sh, domain.xml) gzip-compressed as
- * NAME.gz, a log longer than KEEP_CAP cut to its head and tail with a line
- * saying how much was cut.  Binaries (modules, disk images) are left out.
- * The site reads a published run as it reads a run (gsite.c unpacks the
- * .gz logs it links with g_read_unpacked).
+ * perf.json, results.txt, figures.txt and DejaGnu .sum files), every other
+ * text file (consoles, test logs, job.sh, domain.xml, lcov's tracefiles)
+ * gzip-compressed as NAME.gz, a log longer than KEEP_CAP cut to its head
+ * and tail with a line saying how much was cut.  Binaries (modules, disk
+ * images) and lcov's HTML reports are left out.  The site reads a
+ * published run as it reads a run (gsite.c unpacks the .gz logs it links
+ * with g_read_unpacked; gcovsite.c renders the reports again from the
+ * tracefiles).
  */
 #include "grid.h"
 
@@ -28,21 +29,30 @@
 #define KEEP_CAP (1024 * 1024)
 #define KEEP_PART (256 * 1024)
 
-/* Kept uncompressed: what the docs' figures and verdicts are read from,
- * and lcov's HTML report (coverage/), read in a browser as it is. */
+/* Kept uncompressed: what the docs' figures and verdicts are read from. */
 static bool keep_plain(const char *name)
 {
 	static const char *const plain[] = {"run.json", "kcidb.json", "job.json", "perf.json",
 					    "results.txt", "figures.txt", NULL};
-	static const char *const suffixes[] = {".sum", ".html", ".css", ".png", NULL};
 
 	for (const char *const *p = plain; *p; p++)
 		if (!strcmp(name, *p))
 			return true;
-	for (const char *const *x = suffixes; *x; x++)
-		if (g_has_suffix(name, *x))
-			return true;
-	return false;
+	return g_has_suffix(name, ".sum");
+}
+
+/* lcov's HTML report, RUN/coverage/WHAT/html: 2 MB of pages a run, made
+ * again from the kept tracefile when the site is built (gcovsite.c). */
+static bool lcov_pages(const char *path)
+{
+	const char *what;
+
+	if (!g_has_suffix(path, "/html"))
+		return false;
+	what = path + strlen(path) - 5;
+	while (what > path && what[-1] != '/')
+		what--;
+	return what - path >= 10 && !strncmp(what - 10, "/coverage/", 10);
 }
 
 /* Text, judged by its first bytes: no NUL, not an ELF or a QEMU image. */
@@ -133,7 +143,7 @@ static int keep_tree(const char *src, const char *dst)
 		t = g_path(dst, e->d_name);
 		if (lstat(s, &st) < 0)
 			rc = -1;
-		else if (S_ISDIR(st.st_mode))
+		else if (S_ISDIR(st.st_mode) && !lcov_pages(s))
 			rc = keep_tree(s, t);
 		else if (S_ISREG(st.st_mode) && keep_plain(e->d_name))
 			rc = g_copyfile(s, t, 0644);

@@ -441,8 +441,14 @@ struct json_t *g_cover_job_json(const struct g_jobres *r); /* NULL: no gcov kern
  * merged, and with user the unit tests' (make coverage). */
 struct json_t *g_cover_run(const char *rundir, const struct g_jobres *jobs, int n, bool user);
 bool g_cover_failed(struct json_t *cov); /* some coverage could not be measured */
+/* genhtml of an lcov tracefile into out ("stapgrid WHAT coverage", names
+ * shown below prefix, its output in log), the pages dated at epoch unless
+ * 0, without a source view with nosource.  0 or -1. */
+int g_cover_genhtml(const char *info, const char *out, const char *what, const char *prefix,
+		    const char *log, long epoch, bool nosource);
 /* gcovsite.c: the run page's Coverage section (lcov's HTML copied into
- * rundst) and the index's coverage totals (runs newest first). */
+ * rundst, or rendered again there from a published run's tracefile) and
+ * the index's coverage totals (runs newest first). */
 void g_cover_site_run(sbuf *b, struct json_t *run, const char *runsrc, const char *rundst);
 void g_cover_site_index(sbuf *b, struct json_t **runs, size_t n);
 /* stapgrid coverage RUN_ID: the run's coverage measured again from its
