@@ -26,6 +26,13 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS)
 # Peer test data (SystemTap's own tests); see harness/README.md.
 PEER_DIR ?= $(abspath ../shared/peer/systemtap)
 
+# The user-space helpers stap, stapgrid and staprun share (runtime/lib/:
+# allocation, whole files, build ids); each program links ULIB_OBJS (or
+# ULIB_SRCS in the variants built from sources).  The rule: runtime.mk.
+ULIB_SRCS := $(wildcard runtime/lib/*.c)
+ULIB_HDRS := $(wildcard runtime/lib/*.h)
+ULIB_OBJS := $(ULIB_SRCS:runtime/lib/%.c=$(OBJ)/lib/%.o)
+
 # Each fragment appends to these.
 PROGRAMS    :=
 CHECKS      :=

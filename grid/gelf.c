@@ -36,31 +36,22 @@ static const char *elf_secname(const struct g_map *m, const Elf64_Shdr *sh, int 
 	return (const char *)m->p + str->sh_offset + sh[i].sh_name;
 }
 
+/* The first GNU build id in the SHT_NOTE sections (ulib's note walk). */
 static char *elf_build_id(const struct g_map *m)
 {
 	int n;
 	const Elf64_Shdr *sh = elf_sections(m, &n);
 
 	for (int i = 0; sh && i < n; i++) {
-		size_t off = sh[i].sh_offset, end = off + sh[i].sh_size;
+		char *hex;
 
-		if (sh[i].sh_type != SHT_NOTE || end > m->len)
+		if (sh[i].sh_type != SHT_NOTE || sh[i].sh_offset > m->len ||
+		    sh[i].sh_size > m->len - sh[i].sh_offset)
 			continue;
-		while (off + sizeof(Elf64_Nhdr) <= end) {
-			const Elf64_Nhdr *nh = (const void *)(m->p + off);
-			size_t name = off + sizeof(*nh), desc = name + ((nh->n_namesz + 3) & ~3u);
-
-			if (desc + nh->n_descsz > end)
-				break;
-			if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 &&
-			    !memcmp(m->p + name, "GNU", 4)) {
-				char *hex = xmalloc(2 * nh->n_descsz + 1);
-				for (size_t b = 0; b < nh->n_descsz; b++)
-					sprintf(hex + 2 * b, "%02x", m->p[desc + b]);
-				return hex;
-			}
-			off = desc + ((nh->n_descsz + 3) & ~3u);
-		}
+		hex = note_build_id(m->p + sh[i].sh_offset, sh[i].sh_size,
+				    sh[i].sh_addralign);
+		if (hex)
+			return hex;
 	}
 	return NULL;
 }

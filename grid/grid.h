@@ -18,10 +18,10 @@
 #define G_PRINTF(a, b) __attribute__((format(printf, a, b)))
 
 /* ---- gutil.c: memory, strings, files, time ---------------------------- */
-void *xmalloc(size_t n);
-void *xcalloc(size_t n, size_t size);
-void *xrealloc(void *p, size_t n);
-char *xstrdup(const char *s);
+/* xmalloc, xcalloc, xrealloc, xstrdup, read_file and note_build_id are
+ * shared with stap and staprun (runtime/lib/ulib.h); gutil.c says what
+ * out of memory does. */
+#include "../runtime/lib/ulib.h"
 char *xasprintf(const char *fmt, ...) G_PRINTF(1, 2);
 
 typedef struct {
@@ -57,7 +57,7 @@ int g_mkdirs(const char *path, mode_t mode);
 int g_rmtree(const char *path);
 bool g_exists(const char *path);
 bool g_isdir(const char *path);
-char *g_readfile(const char *path, size_t *len);
+#define g_readfile read_file	/* ulib.h's: NULL with errno set */
 int g_writefile(const char *path, const void *data, size_t len, mode_t mode);
 int g_copyfile(const char *src, const char *dst, mode_t mode);
 char *g_path(const char *dir, const char *name);

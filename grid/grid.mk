@@ -19,21 +19,21 @@ PROGRAMS  += $(BIN)/stapgrid
 CHECKS    += check-grid check-grid-torture check-grid-perf check-grid-asan check-grid-valgrind
 DEP_LISTS += configs/packages/grid.list
 
-$(BIN)/stapgrid: $(GRID_OBJS)
+$(BIN)/stapgrid: $(GRID_OBJS) $(ULIB_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $$(pkg-config --libs $(GRID_PKGS)) -lpthread
 
-$(OBJ)/grid/%.o: grid/%.c grid/grid.h
+$(OBJ)/grid/%.o: grid/%.c grid/grid.h $(ULIB_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $$(pkg-config --cflags $(GRID_PKGS)) $(GRID_DEFS) -c -o $@ $<
 
 # The same program under ASan+UBSan.
-$(GRID_ASAN): $(GRID_SRCS) grid/grid.h
+$(GRID_ASAN): $(GRID_SRCS) grid/grid.h $(ULIB_SRCS) $(ULIB_HDRS)
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g -fsanitize=address,undefined \
 		-fno-omit-frame-pointer -fno-sanitize-recover=undefined \
 		$$(pkg-config --cflags $(GRID_PKGS)) $(GRID_DEFS) \
-		-o $@ $(GRID_SRCS) $$(pkg-config --libs $(GRID_PKGS)) -lpthread
+		-o $@ $(GRID_SRCS) $(ULIB_SRCS) $$(pkg-config --libs $(GRID_PKGS)) -lpthread
 
 GRID_RUNTEST = runtest --tool stapgrid --srcdir harness SHARED=$(GRID_SHARED) WORK=$(GRID_WORK)
 

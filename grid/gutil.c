@@ -14,46 +14,11 @@
 
 int g_verbose;
 
-static void oom(void)
+_Noreturn void ulib_oom(size_t n)
 {
+	(void)n;
 	fputs("stapgrid: out of memory\n", stderr);
 	abort();
-}
-
-void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-	if (!p)
-		oom();
-	return p;
-}
-
-void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-	if (!p)
-		oom();
-	return p;
-}
-
-void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p)
-		oom();
-	return p;
-}
-
-char *xstrdup(const char *s)
-{
-	char *p;
-
-	if (!s)
-		return NULL;
-	p = strdup(s);
-	if (!p)
-		oom();
-	return p;
 }
 
 char *xasprintf(const char *fmt, ...)
@@ -63,7 +28,7 @@ char *xasprintf(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	if (vasprintf(&s, fmt, ap) < 0)
-		oom();
+		ulib_oom(0);
 	va_end(ap);
 	return s;
 }
@@ -91,7 +56,7 @@ void sb_addf(sbuf *b, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	if (vasprintf(&s, fmt, ap) < 0)
-		oom();
+		ulib_oom(0);
 	va_end(ap);
 	sb_add(b, s);
 	free(s);
@@ -215,7 +180,7 @@ static void vmsg(const char *kind, const char *fmt, va_list ap)
 	char *s;
 
 	if (vasprintf(&s, fmt, ap) < 0)
-		oom();
+		ulib_oom(0);
 	/* One write per message so parallel jobs do not interleave lines. */
 	sb_addf(&b, "stapgrid: %s%s\n", kind, s);
 	fputs(b.s, stderr);
@@ -314,27 +279,6 @@ bool g_isdir(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-char *g_readfile(const char *path, size_t *lenp)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	sbuf b = {0};
-	char buf[65536];
-	ssize_t n;
-
-	if (fd < 0)
-		return NULL;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		sb_addn(&b, buf, (size_t)n);
-	close(fd);
-	if (n < 0) {
-		sb_free(&b);
-		return NULL;
-	}
-	if (lenp)
-		*lenp = b.len;
-	return sb_steal(&b);
 }
 
 static int writeall(int fd, const void *data, size_t len)

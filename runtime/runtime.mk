@@ -8,9 +8,13 @@
 
 RUNTIME_CORE_SRCS := runtime/stp_string.c runtime/stp_stat.c \
 		     runtime/stp_map.c runtime/stp_printf.c
-RUNTIME_HDRS      = $(wildcard runtime/*.h) runtime/test/harness.h
+RUNTIME_HDRS      = $(wildcard runtime/*.h) runtime/test/harness.h \
+		    harness/unit/utest.h $(ULIB_HDRS)
 RUNTIME_TESTS     := string stat map printf regex
-RUNTIME_TEST_LIB  := runtime/test/harness.c runtime/test/test_platform.c
+# The unit-test framework (harness/unit/utest.c) and the runtime's
+# additions; ulib.c reads the peer's files.
+RUNTIME_UTEST     := runtime/test/harness.c harness/unit/utest.c $(ULIB_SRCS)
+RUNTIME_TEST_LIB  := $(RUNTIME_UTEST) runtime/test/test_platform.c
 RUNTIME_TDIR      := $(BUILD)/tests/runtime
 RUNTIME_SAN       := -fsanitize=address,undefined -fno-sanitize-recover=all \
 		     -fno-omit-frame-pointer
@@ -36,15 +40,30 @@ RUNTIME_USER_DEFS := -std=gnu11 -DSTP_NO_MAIN -Iruntime -Iruntime/user
 
 # $(call runtime_bins,KIND): every test binary of a kind (plain, asan).
 runtime_bins = $(foreach v,$(RUNTIME_VARIANTS),$(foreach t,$(RUNTIME_TESTS),\
-	$(RUNTIME_TDIR)/$(1)/$(v)/test_$(t))) $(RUNTIME_TDIR)/$(1)/user/test_user
+	$(RUNTIME_TDIR)/$(1)/$(v)/test_$(t))) $(RUNTIME_TDIR)/$(1)/user/test_user \
+	$(RUNTIME_TDIR)/$(1)/lib/test_ulib
+
+# The helpers the user-space programs share (runtime/lib/, Makefile's
+# ULIB_*), and their test, test_ulib (build ids from malformed notes).
+$(OBJ)/lib/%.o: runtime/lib/%.c $(ULIB_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(RUNTIME_TDIR)/plain/lib/test_ulib $(RUNTIME_TDIR)/asan/lib/test_ulib: \
+		runtime/test/test_ulib.c $(RUNTIME_CORE_SRCS) $(RUNTIME_TEST_LIB) \
+		$(RUNTIME_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(RUNTIME_CFLAGS) \
+		$(if $(findstring /asan/,$@),-O1 $(RUNTIME_SAN),-O2) -o $@ \
+		runtime/test/test_ulib.c $(RUNTIME_TEST_LIB) $(RUNTIME_CORE_SRCS)
 
 $(RUNTIME_TDIR)/plain/user/test_user $(RUNTIME_TDIR)/asan/user/test_user: \
 		runtime/test/test_user.c $(RUNTIME_USER_SRCS) $(RUNTIME_CORE_SRCS) \
-		runtime/test/harness.c $(RUNTIME_HDRS) runtime/user/user.h
+		$(RUNTIME_UTEST) $(RUNTIME_HDRS) runtime/user/user.h
 	@mkdir -p $(@D)
 	$(CC) $(RUNTIME_CFLAGS) $(RUNTIME_USER_DEFS) \
 		$(if $(findstring /asan/,$@),-O1 $(RUNTIME_SAN),-O2) -o $@ \
-		runtime/test/test_user.c runtime/test/harness.c \
+		runtime/test/test_user.c $(RUNTIME_UTEST) \
 		$(RUNTIME_USER_SRCS) $(RUNTIME_CORE_SRCS) -lpthread
 
 # $(call runtime_rule,KIND,VARIANT,EXTRA CFLAGS)
@@ -160,7 +179,7 @@ coverage:
 	@rm -rf "$(RUNTIME_COVDIR)" && mkdir -p "$(RUNTIME_COVDIR)/obj"
 	$(foreach v,$(RUNTIME_VARIANTS),$(foreach t,$(RUNTIME_TESTS),$(call runtime_cov_one,$(v),$(t))))
 	@d="$(RUNTIME_COVDIR)/obj/user"; mkdir -p "$$d"; \
-	for src in runtime/test/test_user.c runtime/test/harness.c \
+	for src in runtime/test/test_user.c $(RUNTIME_UTEST) \
 		   $(RUNTIME_USER_SRCS) $(RUNTIME_CORE_SRCS); do \
 		$(CC) $(RUNTIME_CFLAGS) $(RUNTIME_USER_DEFS) -O0 --coverage \
 			-c -o "$$d/$$(basename $$src .c).o" $$src || exit 1; \
@@ -199,10 +218,11 @@ bench-runtime: $(RUNTIME_BENCH)
 .PHONY: bench-runtime
 
 # staprun: loads a kernel-runtime module, reads its transport, unloads it
-# (runtime/staprun/, libelf for the module's .stap_target section).
+# (runtime/staprun/, libelf for the module's .stap_target section, the
+# shared helpers of runtime/lib/).
 PROGRAMS += $(BIN)/staprun
 
 $(BIN)/staprun: runtime/staprun/staprun.c runtime/kernel/transport.h \
-		runtime/kernel/ksym.h
+		runtime/kernel/ksym.h $(ULIB_OBJS) $(ULIB_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Iruntime/kernel -o $@ $< $(LDFLAGS) -lelf
+	$(CC) $(ALL_CFLAGS) -Iruntime/kernel -o $@ $< $(ULIB_OBJS) $(LDFLAGS) -lelf

@@ -86,30 +86,13 @@ static bool grid_kernel(const char *id)
 /* The build id of the running kernel, from /sys/kernel/notes. */
 static const char *running_build_id(void)
 {
-	size_t len, off = 0;
-	unsigned char *n = (unsigned char *)read_file("/sys/kernel/notes", &len);
-	const char *id = NULL;
+	size_t len;
+	char *notes = read_file("/sys/kernel/notes", &len);
+	char *hex = notes ? note_build_id(notes, len, 4) : NULL;
+	const char *id = hex ? arena_strdup(hex) : NULL;
 
-	while (n && off + 12 <= len) {
-		uint32_t nsz = *(uint32_t *)(n + off), dsz = *(uint32_t *)(n + off + 4);
-		uint32_t type = *(uint32_t *)(n + off + 8);
-		size_t desc = off + 12 + ((nsz + 3) & ~3u);
-
-		if (desc + dsz > len)
-			break;
-		if (type == 3 && nsz == 4 && !memcmp(n + off + 12, "GNU", 4)) {
-			Buf b = { 0 };
-			uint32_t i;
-
-			for (i = 0; i < dsz; i++)
-				buf_printf(&b, "%02x", n[desc + i]);
-			id = arena_strdup(b.s ? b.s : "");
-			buf_free(&b);
-			break;
-		}
-		off = desc + ((dsz + 3) & ~3u);
-	}
-	free(n);
+	free(hex);
+	free(notes);
 	return id;
 }
 

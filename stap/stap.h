@@ -43,10 +43,9 @@
 
 /* ---------------------------------------------------------------- util.c */
 
-void *xmalloc(size_t n);
-void *xrealloc(void *p, size_t n);
-char *xstrdup(const char *s);
-char *read_file(const char *path, size_t *len);
+/* xmalloc, xrealloc, xstrdup, read_file: shared with stapgrid and
+ * staprun (runtime/lib/ulib.h); util.c says what out of memory does. */
+#include "../runtime/lib/ulib.h"
 
 /* One arena holds the whole program; it is freed at the end of the
  * session (at exit; the fuzzer and the unit tests run many sessions). */

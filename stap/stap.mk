@@ -13,19 +13,19 @@ SANITIZE  := -fsanitize=address,undefined -fno-sanitize-recover=all \
 PROGRAMS += $(BIN)/stap
 CHECKS   += check-stap check-stap-asan check-stap-valgrind
 
-$(BIN)/stap: $(STAP_OBJS)
+$(BIN)/stap: $(STAP_OBJS) $(ULIB_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(STAP_LIBS)
 
-$(OBJ)/stap/%.o: stap/%.c stap/stap.h
+$(OBJ)/stap/%.o: stap/%.c stap/stap.h $(ULIB_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(STAP_DEFS) -c -o $@ $<
 
 # The same translator under AddressSanitizer and UBSan, for the tests.
-$(STAP_ASAN): $(STAP_SRCS) stap/stap.h
+$(STAP_ASAN): $(STAP_SRCS) stap/stap.h $(ULIB_SRCS) $(ULIB_HDRS)
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g $(SANITIZE) $(STAP_DEFS) \
-		-o $@ $(STAP_SRCS) $(STAP_LIBS)
+		-o $@ $(STAP_SRCS) $(ULIB_SRCS) $(STAP_LIBS)
 
 # runtest --tool stap: the DejaGnu suites of harness/stap.* (with
 # SystemTap's own tests from PEER_DIR), then the peer verdicts.  The test
@@ -84,11 +84,13 @@ check-stap-valgrind: $(BIN)/stap
 FUZZ_BIN  := $(BUILD)/fuzz/fuzz_stap
 FUZZ_TIME ?= 600
 
-$(FUZZ_BIN): harness/fuzz/fuzz_stap.c $(filter-out stap/main.c,$(STAP_SRCS)) stap/stap.h
+$(FUZZ_BIN): harness/fuzz/fuzz_stap.c $(filter-out stap/main.c,$(STAP_SRCS)) stap/stap.h \
+		$(ULIB_SRCS) $(ULIB_HDRS)
 	@mkdir -p $(@D)
 	clang -std=c11 -D_GNU_SOURCE $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all $(STAP_DEFS) -o $@ \
-		harness/fuzz/fuzz_stap.c $(filter-out stap/main.c,$(STAP_SRCS)) $(STAP_LIBS)
+		harness/fuzz/fuzz_stap.c $(filter-out stap/main.c,$(STAP_SRCS)) \
+		$(ULIB_SRCS) $(STAP_LIBS)
 
 fuzz: deps $(FUZZ_BIN)
 	harness/fuzz/run.sh $(FUZZ_BIN) $(FUZZ_TIME) "$(PEER_DIR)"
@@ -133,10 +135,12 @@ bench-translator: $(BIN)/stap
 STAP_UNIT := $(BUILD)/tests/stap-unit
 CHECKS    += check-stap-unit
 
-$(STAP_UNIT): harness/unit/stap_unit.c $(filter-out stap/main.c,$(STAP_SRCS)) stap/stap.h
+$(STAP_UNIT): harness/unit/stap_unit.c $(filter-out stap/main.c,$(STAP_SRCS)) stap/stap.h \
+		harness/unit/utest.c harness/unit/utest.h $(ULIB_SRCS) $(ULIB_HDRS)
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g $(SANITIZE) $(STAP_DEFS) -o $@ \
-		harness/unit/stap_unit.c $(filter-out stap/main.c,$(STAP_SRCS)) $(STAP_LIBS)
+		harness/unit/stap_unit.c harness/unit/utest.c \
+		$(filter-out stap/main.c,$(STAP_SRCS)) $(ULIB_SRCS) $(STAP_LIBS)
 
 check-stap-unit: $(STAP_UNIT)
 	@mkdir -p $(CHECKDIR)

@@ -13,54 +13,10 @@
 
 #include "stap.h"
 
-void *xmalloc(size_t n)
+_Noreturn void ulib_oom(size_t n)
 {
-	void *p = malloc(n ? n : 1);
-
-	if (!p)
-		fatal("out of memory (%zu bytes)", n);
-	return p;
-}
-
-void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p)
-		fatal("out of memory (%zu bytes)", n);
-	return p;
-}
-
-char *xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-
-	return memcpy(xmalloc(n), s, n);
-}
-
-/* Read a whole file; NULL with errno set on failure. */
-char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	Buf b = { 0 };
-	char chunk[65536];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_putn(&b, chunk, n);
-	if (ferror(f)) {
-		int saved = errno ? errno : EIO;
-
-		fclose(f);
-		buf_free(&b);
-		errno = saved;
-		return NULL;
-	}
-	fclose(f);
-	buf_putc(&b, '\0');
-	*len = b.len - 1;
-	return b.s;
+	fatal("out of memory (%zu bytes)", n);
+	abort();
 }
 
 /* ---- arena ---- */

@@ -1,28 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * grid_verdict: stapgrid's verdict rules on the host, no guest
- * (grid/gverdict.c, linked with grid/gutil.c; grid-verdicts.exp builds
- * and runs it).  How verdicts combine (a test that never ran is no pass,
+ * (grid/gverdict.c, linked with grid/gutil.c, runtime/lib/ulib.c and
+ * utest.c; grid-verdicts.exp builds and runs it).  How verdicts combine (a test that never ran is no pass,
  * an unsupported one is no failure) and what the console scan makes of
  * each kind of splat the debug kernel's checkers print (KASAN, lockdep,
  * RCU stalls, hung tasks), lines as Linux 6.1 prints them.  One
- * "PASS: ..." or "FAIL: ..." line a case; exit 1 when any failed.
+ * "PASS: ..." or "FAIL: ..." line a case (utest.h, no suite name);
+ * exit 1 when any failed.
  */
 #include "grid.h"
+#include "utest.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static int bad;
+const char *t_suite = "";
 
 static void expect(const char *name, enum g_verdict got, enum g_verdict want)
 {
-	if (got == want) {
-		printf("PASS: %s\n", name);
-	} else {
-		printf("FAIL: %s (got %s, want %s)\n", name, g_verdict_name(got), g_verdict_name(want));
-		bad++;
-	}
+	if (got != want)
+		t_fail(__FILE__, __LINE__, "got %s, want %s", g_verdict_name(got),
+		       g_verdict_name(want));
+	t_verdict(name);
 }
 
 static enum g_verdict scan(const char *console)
@@ -90,8 +90,8 @@ int main(void)
 {
 	combining();
 	console();
-	if (bad) {
-		printf("grid_verdict: %d case(s) failed\n", bad);
+	if (t_status()) {
+		printf("grid_verdict: %d case(s) failed\n", t_tests_failed);
 		return 1;
 	}
 	printf("grid_verdict: every case as expected\n");

@@ -3,7 +3,7 @@
  * stap_unit.c - unit tests of the translator's helpers, where a direct
  * test says more than a script: version ordering, escapes, globs, hash
  * tables, number spelling, the lexer's tokens.  Prints DejaGnu-style
- * PASS:/FAIL: lines; exits 1 if anything failed.
+ * PASS:/FAIL: lines (utest.h); exits 1 if anything failed.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,24 +11,18 @@
 #include <unistd.h>
 
 #include "../../stap/stap.h"
+#include "utest.h"
 
-static int failures;
-
-static void check(bool ok, const char *what)
-{
-	printf("%s: stap-unit %s\n", ok ? "PASS" : "FAIL", what);
-	if (!ok)
-		failures++;
-}
+const char *t_suite = "stap-unit";
 
 static void test_versions(void)
 {
-	check(version_compare("6.1.0-56-amd64", "6.1") > 0, "version 6.1.0 > 6.1");
-	check(version_compare("2.6.30", "2.6.9") > 0, "version numeric parts");
-	check(version_compare("6.12", "6.1.99") > 0, "version 6.12 > 6.1.99");
-	check(version_compare("3.5", "3.5") == 0, "version equal");
-	check(version_compare("007", "7") == 0, "version leading zeros");
-	check(version_compare("1.2a", "1.2b") < 0, "version letters");
+	t_check(version_compare("6.1.0-56-amd64", "6.1") > 0, "version 6.1.0 > 6.1");
+	t_check(version_compare("2.6.30", "2.6.9") > 0, "version numeric parts");
+	t_check(version_compare("6.12", "6.1.99") > 0, "version 6.12 > 6.1.99");
+	t_check(version_compare("3.5", "3.5") == 0, "version equal");
+	t_check(version_compare("007", "7") == 0, "version leading zeros");
+	t_check(version_compare("1.2a", "1.2b") < 0, "version letters");
 }
 
 static void test_decode(void)
@@ -36,13 +30,13 @@ static void test_decode(void)
 	size_t len;
 	char *s = decode_string("a\\n\\t\\101\\x42\\\\\\\"z", &len);
 
-	check(len == 8 && !memcmp(s, "a\n\tAB\\\"z", 8), "decode escapes");
+	t_check(len == 8 && !memcmp(s, "a\n\tAB\\\"z", 8), "decode escapes");
 	free(s);
 	s = decode_string("\\0end", &len);
-	check(len == 4 && s[0] == '\0' && !strcmp(s + 1, "end"), "decode NUL");
+	t_check(len == 4 && s[0] == '\0' && !strcmp(s + 1, "end"), "decode NUL");
 	free(s);
 	s = decode_string("\\x4g", &len);
-	check(len == 2 && s[0] == 4 && s[1] == 'g', "decode short hex");
+	t_check(len == 2 && s[0] == 4 && s[1] == 'g', "decode short hex");
 	free(s);
 }
 
@@ -52,7 +46,7 @@ static void test_glob_table(void)
 	char key[32];
 	int i, ok = 1;
 
-	check(glob_match("vfs_*", "vfs_read") && !glob_match("vfs_*", "sys_read"),
+	t_check(glob_match("vfs_*", "vfs_read") && !glob_match("vfs_*", "sys_read"),
 	      "glob match");
 	for (i = 0; i < 5000; i++) {
 		snprintf(key, sizeof(key), "k%d", i);
@@ -63,7 +57,7 @@ static void test_glob_table(void)
 		if (table_get(&t, key) != (void *)(long)(i + 1))
 			ok = 0;
 	}
-	check(ok && t.len == 5000 && !table_get(&t, "missing"), "table grows");
+	t_check(ok && t.len == 5000 && !table_get(&t, "missing"), "table grows");
 }
 
 static void test_similar(void)
@@ -71,9 +65,9 @@ static void test_similar(void)
 	const char *names[] = { "println", "print", "printf", "exit", "strlen" };
 	const char *s = closest_names("pritnln", names, 5);
 
-	check(strstr(s, "println") != NULL && !strstr(s, "exit"),
+	t_check(strstr(s, "println") != NULL && !strstr(s, "exit"),
 	      "similar names");
-	check(!strcmp(closest_names("zzzzzz", names, 5), ""), "no similar names");
+	t_check(!strcmp(closest_names("zzzzzz", names, 5), ""), "no similar names");
 }
 
 static void test_numbers(void)
@@ -82,15 +76,15 @@ static void test_numbers(void)
 	int64_t v;
 
 	t.text = "0x7fffffffffffffff";
-	check(parse_number(&t, &v) && v == INT64_MAX, "number hex max");
+	t_check(parse_number(&t, &v) && v == INT64_MAX, "number hex max");
 	t.text = "18446744073709551615";
-	check(parse_number(&t, &v) && v == -1, "number wraps to -1");
+	t_check(parse_number(&t, &v) && v == -1, "number wraps to -1");
 	t.text = "18446744073709551616";
-	check(!parse_number(&t, &v), "number out of range");
+	t_check(!parse_number(&t, &v), "number out of range");
 	t.text = "0789";
-	check(!parse_number(&t, &v), "number bad octal");
+	t_check(!parse_number(&t, &v), "number bad octal");
 	t.text = "12ab";
-	check(!parse_number(&t, &v), "number trailing letters");
+	t_check(!parse_number(&t, &v), "number trailing letters");
 }
 
 static void test_lexer(void)
@@ -106,12 +100,12 @@ static void test_lexer(void)
 	for (i = 0; ok && i < n; i++)
 		ok = !strcmp(t[i]->text, want[i]) &&
 		     t[i]->len == (int)strlen(want[i]);
-	check(ok, "lexer tokens");
-	check(t[0]->kind == TK_KEYWORD && t[1]->kind == TK_IDENT &&
+	t_check(ok, "lexer tokens");
+	t_check(t[0]->kind == TK_KEYWORD && t[1]->kind == TK_IDENT &&
 	      t[10]->kind == TK_ARG && t[10]->arg == 1 && t[11]->at_arg &&
 	      t[12]->kind == TK_STR && t[13]->kind == TK_EMBEDDED &&
 	      t[15]->kind == TK_EOF, "lexer kinds");
-	check(t[0]->line == 2 && t[0]->col == 1 && t[6]->col == 15,
+	t_check(t[0]->line == 2 && t[0]->col == 1 && t[6]->col == 15,
 	      "lexer places");
 	free(t);
 }
@@ -160,14 +154,14 @@ static void test_sessions(void)
 		first = one_session("0.0-none", tp);
 		again = one_session("0.0-none", tp);
 	}
-	check(first == 1 && again == 1, "sessions: a tracepoint twice, no BTF");
+	t_check(first == 1 && again == 1, "sessions: a tracepoint twice, no BTF");
 	first = one_session(running, tp);
 	again = one_session(running, tp);
-	check(first == 1 && again == 1, "sessions: a tracepoint twice, the running kernel");
+	t_check(first == 1 && again == 1, "sessions: a tracepoint twice, the running kernel");
 	/* A wildcard needs a symbol list, which 0.0-none does not have. */
 	first = one_session(running, fn);
 	again = one_session("0.0-none", fn);
-	check((first == 0 || !has_btf) && again == 1,
+	t_check((first == 0 || !has_btf) && again == 1,
 	      "sessions: the next kernel's functions are its own");
 }
 
@@ -219,7 +213,7 @@ static void test_dwarf_index(void)
 	int i, built, mapped, tried = 0, ok = 1, kept = 0;
 
 	if (!mkdtemp(dir))
-		return check(false, "dwarf index: a temporary folder");
+		return t_check(false, "dwarf index: a temporary folder");
 	setenv("SYSTEMTAP_DIR", dir, 1);
 	setenv("SYSTEMTAP_DEBUGINFO_PATH", dir, 1);
 	snprintf(path, sizeof(path), "%s/vmlinux", dir);
@@ -246,8 +240,8 @@ static void test_dwarf_index(void)
 	run_shell(arena_printf("rm -rf '%s'", dir));
 	unsetenv("SYSTEMTAP_DIR");
 	unsetenv("SYSTEMTAP_DEBUGINFO_PATH");
-	check(tried > 0 && ok, "dwarf index: built, then mapped, same sites");
-	check(tried > 0 && kept == 0, "dwarf index: unmapped at the session's end");
+	t_check(tried > 0 && ok, "dwarf index: built, then mapped, same sites");
+	t_check(tried > 0 && kept == 0, "dwarf index: unmapped at the session's end");
 }
 
 int main(void)
@@ -265,5 +259,5 @@ int main(void)
 	arena_free_all();
 	test_sessions();
 	test_dwarf_index();
-	return failures ? 1 : 0;
+	return t_status();
 }

@@ -39,6 +39,7 @@
 
 #include "ksym.h"
 #include "transport.h"
+#include "../lib/ulib.h"
 
 #define MAX_CPUS 1024
 
@@ -93,12 +94,9 @@ static void die(const char *fmt, ...)
 	exit(1);
 }
 
-static void *xrealloc(void *p, size_t n)
+_Noreturn void ulib_oom(size_t n)
 {
-	p = realloc(p, n ? n : 1);
-	if (!p)
-		die("out of memory");
-	return p;
+	die("out of memory (%zu bytes)", n);
 }
 
 static void on_signal(int sig)
@@ -323,19 +321,13 @@ static void modinfo_name(struct module_image *m, const char *info, size_t size)
 
 static void read_image(struct module_image *m, const char *path)
 {
-	int fd = open(path, O_RDONLY);
-	struct stat st;
 	Elf *elf;
 	Elf_Scn *scn = NULL;
 	size_t shstrndx;
 
-	if (fd < 0 || fstat(fd, &st) != 0)
+	m->data = read_file(path, &m->len);
+	if (!m->data)
 		die("cannot read the module %s: %s", path, strerror(errno));
-	m->len = (size_t)st.st_size;
-	m->data = xrealloc(NULL, m->len);
-	if (read(fd, m->data, m->len) != (ssize_t)m->len)
-		die("cannot read the module %s: %s", path, strerror(errno));
-	close(fd);
 	elf_version(EV_CURRENT);
 	elf = elf_memory(m->data, m->len);
 	if (!elf || elf_getshdrstrndx(elf, &shstrndx) != 0)
@@ -378,33 +370,13 @@ static void read_image(struct module_image *m, const char *path)
 /* The running kernel's build id (/sys/kernel/notes), "" if unknown. */
 static void running_build_id(char *id, size_t size)
 {
-	unsigned char n[4096];
-	int fd = open("/sys/kernel/notes", O_RDONLY);
-	ssize_t len = fd >= 0 ? read(fd, n, sizeof(n)) : -1;
-	size_t off = 0;
+	size_t len;
+	char *notes = read_file("/sys/kernel/notes", &len);
+	char *hex = notes ? note_build_id(notes, len, 4) : NULL;
 
-	id[0] = 0;
-	if (fd >= 0)
-		close(fd);
-	while (len > 0 && off + 12 <= (size_t)len) {
-		uint32_t nsz, dsz, type;
-		size_t desc;
-
-		memcpy(&nsz, n + off, 4);
-		memcpy(&dsz, n + off + 4, 4);
-		memcpy(&type, n + off + 8, 4);
-		desc = off + 12 + ((nsz + 3) & ~3u);
-		if (desc + dsz > (size_t)len)
-			break;
-		if (type == 3 && nsz == 4 && !memcmp(n + off + 12, "GNU", 4)) {
-			uint32_t i;
-
-			for (i = 0; i < dsz && 2 * i + 2 < size; i++)
-				sprintf(id + 2 * i, "%02x", n[desc + i]);
-			return;
-		}
-		off = desc + ((dsz + 3) & ~3u);
-	}
+	snprintf(id, size, "%s", hex ? hex : "");
+	free(hex);
+	free(notes);
 }
 
 static void check_target(const struct module_image *m)
@@ -482,36 +454,6 @@ static int compare_ksyms(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* All of a file, NUL-terminated (/proc files have no size). */
-static char *slurp(const char *path, size_t *len)
-{
-	int fd = open(path, O_RDONLY);
-	size_t cap = 1 << 20, n = 0;
-	char *buf;
-
-	if (fd < 0)
-		return NULL;
-	buf = xrealloc(NULL, cap);
-	for (;;) {
-		ssize_t k;
-
-		if (cap - n < 65536) {
-			cap *= 2;
-			buf = xrealloc(buf, cap);
-		}
-		k = read(fd, buf + n, cap - n - 1);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break;
-		n += (size_t)k;
-	}
-	close(fd);
-	buf[n] = 0;
-	*len = n;
-	return buf;
-}
-
 /*
  * /proc/kallsyms as a table: kernel and module symbols of every kind
  * (text, data ...) from the kernel's first text symbol up (per-cpu
@@ -523,7 +465,7 @@ static char *slurp(const char *path, size_t *len)
 static char *build_symbols(size_t *size, uint32_t *count, const char **why)
 {
 	size_t len, n = 0, cap = 0, strings = 1, i, k;
-	char *text = slurp("/proc/kallsyms", &len), *p, *blob, *str;
+	char *text = read_file("/proc/kallsyms", &len), *p, *blob, *str;
 	struct ksym *v = NULL;
 	struct stp_syms_header h = { STP_SYMS_MAGIC, 0, 0, 0 };
 	struct stp_sym *out;

@@ -7,55 +7,14 @@
 
 #include "harness.h"
 #include "../stp_printf.h"
+#include "../lib/ulib.h"
 
-int t_checks_failed;
-int t_tests_failed;
+const char *t_suite = "runtime";
 
-void t_fail(const char *file, int line, const char *fmt, ...)
+_Noreturn void ulib_oom(size_t n)
 {
-	va_list ap;
-
-	printf("    %s:%d: ", file, line);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	t_checks_failed++;
-}
-
-/* "runtime" or "runtime(VARIANT)": the build variant (-DMAXSTRINGLEN) */
-static const char *tag(void)
-{
-	static char buf[64];
-	const char *v = getenv("T_VARIANT");
-
-	if (!v || !*v)
-		return "runtime";
-	snprintf(buf, sizeof(buf), "runtime(%s)", v);
-	return buf;
-}
-
-static void verdict(const char *name)
-{
-	if (t_checks_failed) {
-		t_tests_failed++;
-		printf("FAIL: %s %s\n", tag(), name);
-	} else {
-		printf("PASS: %s %s\n", tag(), name);
-	}
-	fflush(stdout);
-}
-
-void run_test(const char *name, void (*fn)(void))
-{
-	t_checks_failed = 0;
-	fn();
-	verdict(name);
-}
-
-void untested(const char *name, const char *why)
-{
-	printf("UNTESTED: %s %s: %s\n", tag(), name, why);
+	fprintf(stderr, "test: out of memory (%zu bytes)\n", n);
+	abort();
 }
 
 /* SystemTap's run data are part of the suite: a missing file fails. */
@@ -66,7 +25,7 @@ void peer_missing(const char *test, const char *file)
 	t_checks_failed = 0;
 	t_fail(__FILE__, __LINE__, "no %s/run/%s (set PEER_DIR to SystemTap's tests)",
 	       dir && *dir ? dir : "PEER_DIR", file);
-	verdict(test);
+	t_verdict(test);
 }
 
 int t_finish(const char *module)
@@ -78,37 +37,20 @@ int t_finish(const char *module)
 		char name[128];
 
 		snprintf(name, sizeof(name), "%s: allocations balanced at exit", module);
-		verdict(name);
+		t_verdict(name);
 	}
-	return t_tests_failed ? 1 : 0;
+	return t_status();
 }
 
 char *peer_file(const char *name)
 {
 	const char *dir = getenv("PEER_DIR");
 	char path[4096];
-	FILE *f;
-	char *buf;
-	long n;
 
 	if (!dir || !*dir)
 		return NULL;
 	snprintf(path, sizeof(path), "%s/run/%s", dir, name);
-	f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc(n + 1);
-	if (buf && fread(buf, 1, n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	if (buf)
-		buf[n] = '\0';
-	fclose(f);
-	return buf;
+	return read_file(path, NULL);
 }
 
 static size_t trim1(const char *s, size_t n)
@@ -140,16 +82,14 @@ void peer_compare(const char *test, const char *name, const char *out,
 		t_checks_failed++;
 	}
 	free(want);
-	verdict(test);
+	t_verdict(test);
 }
 
 void tb_add(struct tbuf *b, const char *s, size_t n)
 {
 	if (b->len + n + 1 > b->cap) {
 		b->cap = (b->len + n + 1) * 2;
-		b->p = realloc(b->p, b->cap);
-		if (!b->p)
-			abort();
+		b->p = xrealloc(b->p, b->cap);
 	}
 	memcpy(b->p + b->len, s, n);
 	b->len += n;
