@@ -413,6 +413,7 @@ int run_passes(void)
 		print_program(stdout);
 		return 0;
 	}
+	analyze_program();
 	return build_and_run();
 }
 

@@ -41,13 +41,6 @@ static void stmt(Emit *e, Node *n, int indent);
 static char *target_string(Emit *e, Node *n, const TExpr *t);
 static const char *perf_config(const char *name);
 
-static Type type_of(const Node *n)
-{
-	if (n->kind == N_VAR && n->sym)
-		return tyvar_type(n->sym->ty);
-	return tyvar_type(n->ty);
-}
-
 /* ---- names and constants ---- */
 
 static const char *loc(const Token *t)
@@ -170,7 +163,7 @@ static char *keys(Emit *e, Node **args, int n, int *id, unsigned *wild)
 			continue;
 		}
 		buf_printf(&b, "_k%d[%d].%c = %s; ", k, i,
-			   type_of(args[i]) == TY_STRING ? 's' : 'l',
+			   node_type(args[i]) == TY_STRING ? 's' : 'l',
 			   expr(e, args[i]));
 	}
 	*id = k;
@@ -301,7 +294,7 @@ static char *target_write(Emit *e, Node *n)
 static char *assign(Emit *e, Node *n)
 {
 	Node *l = n->lhs;
-	Type t = type_of(l);
+	Type t = node_type(l);
 	int k = new_tmp(e);
 	char *value;
 
@@ -388,7 +381,7 @@ static char *call(Emit *e, Node *n)
 		Node *a = n->args.v[i];
 
 		buf_printf(&b, "%s _a%d_%d = %s; ",
-			   type_of(a) == TY_STRING ? "const char *" : "int64_t",
+			   node_type(a) == TY_STRING ? "const char *" : "int64_t",
 			   k, i, expr(e, a));
 	}
 	buf_printf(&b, "c->loc = %s; ", loc(n->tok));
@@ -431,7 +424,7 @@ static void print_value(Emit *e, Buf *b, Node *a, const char *into)
 				   stat_ref(e, a->lhs), hist_spec(s));
 		return;
 	}
-	if (type_of(a) == TY_STRING) {
+	if (node_type(a) == TY_STRING) {
 		if (into)
 			buf_printf(b, "stp_strlcat(%s, %s, MAXSTRINGLEN); ", into,
 				   expr(e, a));
@@ -459,7 +452,7 @@ static char *format_call(Emit *e, Node *n, bool to_string)
 		Node *a = n->args.v[i + 1];
 
 		buf_printf(&b, "_f%d[%d].%c = %s; ", k, i,
-			   type_of(a) == TY_STRING ? 's' : 'l', expr(e, a));
+			   node_type(a) == TY_STRING ? 's' : 'l', expr(e, a));
 	}
 	buf_printf(&b, "c->loc = %s; ", loc(n->tok));
 	if (to_string)
@@ -560,7 +553,7 @@ static char *compare(Emit *e, Node *n)
 	int k = new_tmp(e);
 	char *l = expr(e, n->lhs), *r = expr(e, n->rhs);
 
-	if (type_of(n->lhs) == TY_STRING)
+	if (node_type(n->lhs) == TY_STRING)
 		return arena_printf("({ const char *_l%d = %s, *_r%d = %s; "
 				    "(int64_t)(strcmp(_l%d, _r%d) %s 0); })", k, l,
 				    k, r, k, k, n->op);
@@ -1005,22 +998,7 @@ static void try_stmt(Emit *e, Node *n, int indent)
 	line(e, indent, "}");
 }
 
-/* The global statement S adds to, or NULL. */
-static Symbol *added_global(const Node *s)
-{
-	const Node *x = s->lhs;
-
-	if (s->kind != S_EXPR || !(x->kind == N_PREINC ||
-	    x->kind == N_POSTINC || (x->kind == N_ASSIGN &&
-	    (!strcmp(x->op, "+=") || !strcmp(x->op, "-=")))))
-		return NULL;
-	if (x->lhs->kind != N_VAR || x->lhs->sym->kind != SYM_GLOBAL ||
-	    !x->lhs->sym->add_only)
-		return NULL;
-	return x->lhs->sym;
-}
-
-/* An addition to an add_only global: one atomic add (find_add_only). */
+/* An addition to an add_only global: one atomic add (analyze.c). */
 static void add_atomic(Emit *e, Node *x, int indent)
 {
 	bool minus = x->op[0] == '-';	/* -- or -= */
@@ -1290,133 +1268,6 @@ static void call_stub(Func *first, Func *f)
 
 /* ---- probes ---- */
 
-typedef struct Locks {
-	VEC(Symbol *) syms;
-	VEC(bool) write;
-	Table seen;		/* the functions walked */
-} Locks;
-
-static void note_global(Locks *l, Symbol *s, bool write)
-{
-	int i;
-
-	if (!s || s->kind != SYM_GLOBAL || s->add_only)
-		return;
-	for (i = 0; i < l->syms.len; i++)
-		if (l->syms.v[i] == s) {
-			l->write.v[i] = l->write.v[i] || write;
-			return;
-		}
-	vec_push(&l->syms, s);
-	vec_push(&l->write, write);
-}
-
-static Symbol *target_symbol(const Node *t)
-{
-	if (t->kind == N_VAR)
-		return t->sym;
-	if (t->kind == N_INDEX && t->lhs->kind == N_VAR)
-		return t->lhs->sym;
-	return NULL;
-}
-
-/* Walk the bodies of the functions call N may run, once each. */
-static void walk_callees(const Node *n, Table *seen, Visit fn, void *ctx)
-{
-	const Func *g;
-
-	for (g = n->func; g; g = g->overload)
-		if (g->params.len == n->args.len && g->used &&
-		    !table_get(seen, g->cname)) {
-			table_put(seen, g->cname, (void *)g);
-			walk_node(g->body, fn, ctx);
-		}
-}
-
-/* The globals a handler touches, through the functions it calls (a
- * walk_node visitor). */
-static void note_use(Node *n, void *ctx)
-{
-	Locks *l = ctx;
-
-	switch (n->kind) {
-	case N_VAR:
-		note_global(l, n->sym, false);
-		break;
-	case N_ASSIGN:
-	case N_PREINC:
-	case N_POSTINC:
-	case S_DELETE:
-		note_global(l, target_symbol(n->lhs), true);
-		break;
-	case S_FOREACH:
-		/* sorting reorders the map */
-		if (n->lhs->kind == N_VAR)
-			note_global(l, n->lhs->sym, n->sort_dir != 0);
-		break;
-	case N_CALL:
-		walk_callees(n, &l->seen, note_use, l);
-		break;
-	default:
-		break;
-	}
-}
-
-/*
- * Globals probes only add to.  A scalar that every probe but begin, end
- * and error changes only by additions whose value is unused ("n++;",
- * "n -= x;") and never otherwise reads needs no lock: each addition is
- * one atomic add (as bpftrace's count() is one per-CPU add), where a
- * lock would cost a compare-and-swap and a store on every hit.  Begin,
- * end and error probes never run beside the others (the runtimes run
- * them before arming and after disarming the rest), so they use it as
- * any global.
- */
-static const char *probe_kind(const Derived *d);
-
-typedef struct AddCount {
-	int uses, adds;
-} AddCount;
-
-static AddCount *add_count(Table *counts, const Symbol *g)
-{
-	AddCount *a = table_get(counts, g->cname);
-
-	if (!a) {
-		a = arena_alloc(sizeof(*a));
-		memset(a, 0, sizeof(*a));
-		table_put(counts, g->cname, a);
-	}
-	return a;
-}
-
-typedef struct AddWalk {
-	Table counts, seen;
-} AddWalk;
-
-/* Counts every use of a global and the uses that are additions: a global
- * whose uses are all additions stays add_only. */
-static void note_add(Node *n, void *ctx)
-{
-	AddWalk *w = ctx;
-	Symbol *g;
-
-	if (n->kind == N_VAR && n->sym && n->sym->kind == SYM_GLOBAL)
-		add_count(&w->counts, n->sym)->uses++;
-	else if ((g = added_global(n)))
-		add_count(&w->counts, g)->adds++;
-	else if (n->kind == N_CALL)
-		walk_callees(n, &w->seen, note_add, w);
-}
-
-static bool session_probe(const Derived *d)
-{
-	const char *k = probe_kind(d);
-
-	return !strcmp(k, "STP_PROBE_BEGIN") || !strcmp(k, "STP_PROBE_END") ||
-	       !strcmp(k, "STP_PROBE_ERROR");
-}
-
 /* A kernel kprobe, whose own pre-handler calls its handler (khit.h). */
 static bool kprobe_hit(const Derived *d)
 {
@@ -1424,158 +1275,18 @@ static bool kprobe_hit(const Derived *d)
 	       !strcmp(probe_kind(d), "STP_PROBE_KPROBE");
 }
 
-static void find_add_only(void)
-{
-	AddWalk w = { 0 };
-	int i;
-
-	for (i = 0; i < S->global_list.len; i++) {
-		Symbol *g = S->global_list.v[i];
-
-		g->add_only = g->used && g->arity == 0 &&
-			      tyvar_type(g->ty) == TY_LONG;
-	}
-	for (i = 0; i < S->derived.len; i++) {
-		Derived *d = S->derived.v[i];
-
-		if (d->used && !session_probe(d)) {
-			int k;
-
-			walk_node(d->body, note_add, &w);
-			walk_node(d->cond, note_add, &w);
-			for (k = 0; k < d->entries.len; k++)	/* @entry() */
-				walk_node(d->entries.v[k], note_add, &w);
-		}
-	}
-	for (i = 0; i < S->global_list.len; i++) {
-		Symbol *g = S->global_list.v[i];
-		AddCount *a = g->add_only ? table_get(&w.counts, g->cname) : NULL;
-
-		g->add_only = a && a->adds > 0 && a->uses == a->adds;
-	}
-}
-
-/*
- * A quiet probe: its body can neither fail nor print, takes no lock and
- * reads nothing of the hit (no $var, no function, not even pp()): long
- * locals, constants, arithmetic other than / and %, comparisons, if and
- * next, and additions to add_only globals (find_add_only).  Without a
- * loop or a call it runs each statement at most once, so where
- * MAXACTION is at least their count *ACTIONS it cannot exceed it either.
- * Its kprobe hit then sets none of the context's fields and checks for
- * no output or error after (khit.h): on a counter's hit that is most of
- * the runtime's own cost (docs/overhead.md).
- */
-static bool quiet_expr(const Node *n)
-{
-	if (!n)
-		return true;
-	if (n->kind != N_NUM && type_of(n) != TY_LONG)
-		return false;
-	switch (n->kind) {
-	case N_NUM:
-		return true;
-	case N_VAR:
-		return n->sym->kind == SYM_LOCAL;
-	case N_UNARY:
-		return quiet_expr(n->lhs);
-	case N_BINARY:
-		if (!strcmp(n->op, "/") || !strcmp(n->op, "%"))
-			return false;
-		/* fall through */
-	case N_LOGICAL:
-	case N_COMPARE:
-		return type_of(n->lhs) == TY_LONG && quiet_expr(n->lhs) &&
-		       quiet_expr(n->rhs);
-	case N_TERNARY:
-		return quiet_expr(n->cond) && quiet_expr(n->then) &&
-		       quiet_expr(n->els);
-	case N_ASSIGN:
-		if (strchr("/%<.", n->op[0]))
-			return false;
-		/* fall through */
-	case N_PREINC:
-	case N_POSTINC:
-		return quiet_expr(n->lhs) && quiet_expr(n->rhs);
-	default:
-		return false;
-	}
-}
-
-static bool quiet_stmt(const Node *n, int *actions)
-{
-	int i;
-
-	switch (n->kind) {
-	case S_BLOCK:
-		for (i = 0; i < n->args.len; i++)
-			if (!quiet_stmt(n->args.v[i], actions))
-				return false;
-		return true;
-	case S_NULL:
-		return true;
-	case S_EXPR:
-		++*actions;
-		return added_global(n) ? quiet_expr(n->lhs->kind == N_ASSIGN ?
-						    n->lhs->rhs : NULL) :
-					 quiet_expr(n->lhs);
-	case S_IF:
-		++*actions;
-		return quiet_expr(n->cond) && quiet_stmt(n->then, actions) &&
-		       (!n->els || quiet_stmt(n->els, actions));
-	case S_NEXT:
-		++*actions;
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* Is probe D quiet, and how many actions it may count at most. */
-static bool quiet_probe(const Derived *d, int *actions)
-{
-	*actions = 0;
-	return quiet_expr(d->cond) && quiet_stmt(d->body, actions);
-}
-
-static int by_index(const void *a, const void *b)
-{
-	const Symbol *x = *(Symbol *const *)a, *y = *(Symbol *const *)b;
-
-	return strcmp(x->cname, y->cname);
-}
-
 static void probe(Derived *d, int index)
 {
 	Emit e = { .quiet = -1 };
 	Buf members = { 0 };
-	Locks l = { 0 };
 	const char *fr = arena_printf("fr_p%d", index);
-	int i, actions;
+	int i;
 
 	e.label = "out";
-	d->quiet = quiet_probe(d, &actions);
 	if (d->quiet) {
 		e.quiet = index;
 		line(&e, 0, "#define STP_QUIET_%d (MAXACTION >= %d)", index,
-		     actions);
-	}
-	walk_node(d->body, note_use, &l);
-	walk_node(d->cond, note_use, &l);
-	/* A fixed order (the C names) avoids deadlock between handlers. */
-	for (i = 0; i < l.syms.len; i++) {
-		int k;
-
-		for (k = i + 1; k < l.syms.len; k++)
-			if (by_index(&l.syms.v[i], &l.syms.v[k]) > 0) {
-				Symbol *s = l.syms.v[i];
-				bool w = l.write.v[i];
-
-				l.syms.v[i] = l.syms.v[k];
-				l.write.v[i] = l.write.v[k];
-				l.syms.v[k] = s;
-				l.write.v[k] = w;
-			}
+		     d->quiet_actions);
 	}
 	frame_members(&members, &d->locals, 'l');
 	/* A kprobe's pre-handler calls its handler directly (khit.h): the
@@ -1584,12 +1295,13 @@ static void probe(Derived *d, int index)
 	line(&e, 0, "static %svoid probe_%d(struct stp_context *c)\n{",
 	     kprobe_hit(d) ? "inline " : "", index);
 	line(&e, 1, "struct %s *f = (void *)c->frames;", fr);
-	if (l.syms.len)
+	if (d->locks.len)
 		line(&e, 1, "int locked = 0;");
 	line(&e, 0, "%s", "");
-	for (i = 0; i < l.syms.len; i++) {
+	for (i = 0; i < d->locks.len; i++) {
 		line(&e, 1, "if (!stp_lock_try(%s_lock, %s)) goto skip;",
-		     l.syms.v[i]->cname, l.write.v[i] ? "true" : "false");
+		     d->locks.v[i].sym->cname,
+		     d->locks.v[i].write ? "true" : "false");
 		line(&e, 1, "locked++;");
 	}
 	init_locals(&e, &d->locals);
@@ -1598,12 +1310,13 @@ static void probe(Derived *d, int index)
 	stmt(&e, d->body, 1);
 	line(&e, 0, "out:");
 	line(&e, 0, "skip:");
-	for (i = l.syms.len - 1; i >= 0; i--)
+	for (i = d->locks.len - 1; i >= 0; i--)
 		line(&e, 1, "if (locked > %d) stp_unlock(%s_lock, %s);", i,
-		     l.syms.v[i]->cname, l.write.v[i] ? "true" : "false");
-	if (l.syms.len)
+		     d->locks.v[i].sym->cname,
+		     d->locks.v[i].write ? "true" : "false");
+	if (d->locks.len)
 		line(&e, 1, "if (locked < %d) stp_skip(c->probe_point);",
-		     l.syms.len);
+		     d->locks.len);
 	line(&e, 0, "}\n");
 	finish_frame(&e, fr, members.s ? members.s : "");
 	buf_puts(&code, e.body.s);
@@ -1646,7 +1359,7 @@ static void global(Buf *decl, Buf *init, Buf *fini, Symbol *g)
 	const char *n = g->cname;
 	int i;
 
-	if (!g->add_only) {	/* find_add_only: no lock */
+	if (!g->add_only) {	/* analyze.c: no lock */
 		buf_printf(decl, "static struct stp_lock *%s_lock;\n", n);
 		buf_printf(init, "\tif (!(%s_lock = stp_lock_new()))\n\t\t"
 			   "return stp_init_error(\"the lock of %s\");\n", n,
@@ -1750,7 +1463,7 @@ static void autoprint(Buf *b, const Symbol *g)
 
 /* ---- the program ---- */
 
-static const char *probe_kind(const Derived *d)
+const char *probe_kind(const Derived *d)
 {
 	const char *root = d->point->comps.v[0].name;
 
@@ -2000,42 +1713,6 @@ static void timer_period(const Derived *d, int64_t *period, int64_t *random)
 		*random = d->point->comps.v[2].param->num * scale;
 }
 
-static void name_symbols(void)
-{
-	int i, k = 0;
-
-	for (i = 0; i < S->global_list.len; i++) {
-		Symbol *g = S->global_list.v[i];
-
-		g->cname = arena_printf("g%d_%s", i, g->name);
-	}
-	for (i = 0; i < S->func_list.len; i++) {
-		Func *f = S->func_list.v[i];
-
-		if (f->used)
-			f->cname = arena_printf("fn%d_%s", k++, f->name);
-	}
-}
-
-/* Calls go to the first definition of a name and arity (resolve.c),
- * whose stub tries the later ones: mark those, they need no stub. */
-static void mark_overloads(void)
-{
-	int i;
-
-	for (i = 0; i < S->func_list.len; i++)
-		S->func_list.v[i]->mark = 0;
-	for (i = 0; i < S->func_list.len; i++) {
-		Func *f = S->func_list.v[i], *g;
-
-		if (f->mark)
-			continue;
-		for (g = f->overload; g; g = g->overload)
-			if (g->params.len == f->params.len)
-				g->mark = 1;
-	}
-}
-
 /* "FILE:LINE:COL" of T, as SystemTap's probe locations read. */
 static const char *token_place(const Token *t)
 {
@@ -2087,9 +1764,6 @@ void emit_program(FILE *out)
 	memset(&protos, 0, sizeof(protos));
 	memset(&frame_names, 0, sizeof(frame_names));
 	nlocs = 0;
-	name_symbols();
-	mark_overloads();
-	find_add_only();
 
 	for (i = 0; i < S->global_list.len; i++) {
 		Symbol *g = S->global_list.v[i];
@@ -2103,7 +1777,7 @@ void emit_program(FILE *out)
 		if (!f->used)
 			continue;
 		function(f);
-		if (!f->mark)
+		if (!f->later_overload)
 			call_stub(f, f);
 	}
 	for (i = 0; i < S->derived.len; i++) {

@@ -315,8 +315,8 @@ struct Symbol {
 	const char *cmdline_value;
 	const Node *hist;	/* the @hist_* all uses of a statistic share */
 	const Node *variance;	/* the first @variance of a statistic */
-	const char *cname;	/* emit.c: its name in C */
-	bool add_only;		/* emit.c: probes only add to it (atomic) */
+	const char *cname;	/* analyze.c: its name in C */
+	bool add_only;		/* analyze.c: probes only add to it (atomic) */
 };
 
 struct Func {
@@ -336,7 +336,9 @@ struct Func {
 	TyVar *ret;
 	bool used;
 	int mark;		/* scratch for graph walks */
-	const char *cname;	/* emit.c: its name in C */
+	const char *cname;	/* analyze.c: its name in C */
+	bool later_overload;	/* analyze.c: tried by the stub of the first
+				   of its name and arity, has none */
 	SymVec writes;		/* globals written, transitively */
 	VEC(Func *) callees;
 	VEC(Func *) callers;
@@ -377,6 +379,12 @@ struct Alias {
 	int mark;		/* expansion in progress (recursion check) */
 };
 
+/* A global a handler locks (analyze.c): for writing, or to read. */
+typedef struct Lock {
+	Symbol *sym;
+	bool write;
+} Lock;
+
 /* A concrete probe after alias expansion and family resolution. */
 struct Derived {
 	Probe *probe;		/* the user's probe */
@@ -394,7 +402,10 @@ struct Derived {
 	bool wildcard;		/* one of the names a wildcard stood for */
 	bool site_specific;	/* reads target variables: its handler is
 				   its own, not shared with its twins */
-	bool quiet;		/* emit.c: quiet_probe */
+	/* analyze.c */
+	VEC(Lock) locks;	/* the globals its handler locks, in order */
+	bool quiet;		/* its handler needs no context (khit.h) */
+	int quiet_actions;	/* a quiet handler's statements, at most */
 };
 
 /* A top-level item of a file, in source order (for -p1). */
@@ -579,6 +590,8 @@ bool has_side_effects(const Node *n);
 
 bool infer_types(void);
 Type tyvar_type(TyVar *v);
+/* An expression's type (a variable's: its symbol's). */
+Type node_type(const Node *n);
 TyVar *new_tyvar(void);
 
 /* ---------------------------------------------------------------- kernel.c */
@@ -743,9 +756,19 @@ void regex_release(struct stp_regex *rx);
 bool regex_check(const char *re, size_t len, char *err, size_t errlen);
 char *regex_c_data(const char *re, size_t len, const char *name);
 
+/* ---------------------------------------------------------------- analyze.c */
+
+/* Annotate the typed program for emit.c: C names, overload stubs,
+ * add-only globals, each handler's locks and quietness. */
+void analyze_program(void);
+/* The add_only global statement S adds to, or NULL. */
+Symbol *added_global(const Node *s);
+
 /* ---------------------------------------------------------------- emit.c */
 
 void emit_program(FILE *out);
+/* The runtime's kind of probe D: "STP_PROBE_BEGIN" ... */
+const char *probe_kind(const Derived *d);
 
 /* ---------------------------------------------------------------- build.c */
 

@@ -40,6 +40,13 @@ Type tyvar_type(TyVar *v)
 	return v ? find(v)->type : TY_UNKNOWN;
 }
 
+Type node_type(const Node *n)
+{
+	if (n->kind == N_VAR && n->sym)
+		return tyvar_type(n->sym->ty);
+	return tyvar_type(n->ty);
+}
+
 static TyVar *typed(Type t, const Token *where)
 {
 	TyVar *v = new_tyvar();
