@@ -14,33 +14,12 @@
 # usage: peer-run.sh [-v] [-s SUMFILE] [-t TRANSLATOR] [-- STAP-OPTIONS] PEER_DIR
 
 set -u
-here=$(cd "$(dirname "$0")/.." && pwd)
-stap=$here/build/bin/stap
-verbose=
-sum=
-while getopts vs:t: opt; do
-	case $opt in
-	v) verbose=1 ;;
-	s) sum=$OPTARG ;;
-	t) stap=$OPTARG ;;
-	*) echo "usage: $0 [-v] [-s SUMFILE] [-t TRANSLATOR] PEER_DIR" >&2; exit 2 ;;
-	esac
-done
-shift $((OPTIND - 1))
-peer=${1:-${PEER_DIR:-}}
-shift || true
-extra=("$@")
-if [ -z "$peer" ] || [ ! -d "$peer/run" ]; then
-	echo "peer-run: give the folder of SystemTap's tests (with run/)" >&2
-	exit 2
-fi
-peer=$(cd "$peer" && pwd)
-[ -n "$sum" ] && : > "$sum"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=harness/peer-lib.sh
+. "$(dirname "$0")/peer-lib.sh"
+peer_options peer-run run "with run/" "$@"
+extra=("${args[@]}")
+peer_begin
 
-total=0
-good=0
 for f in "$peer"/run/*.stp; do
 	name=$(basename "$f" .stp)
 	args=()
@@ -78,15 +57,6 @@ for f in "$peer"/run/*.stp; do
 			why="stderr not empty"
 		fi ;;
 	esac
-	if [ -z "$why" ]; then
-		good=$((good + 1))
-		[ -n "$verbose" ] && echo "ok    run/$name"
-		[ -n "$sum" ] && echo "PASS: peer run/$name" >> "$sum"
-	else
-		echo "WRONG run/$name ($why)"
-		[ -n "$verbose" ] && head -n 5 "$tmp/err" | sed 's/^/      /'
-		[ -n "$sum" ] && echo "FAIL: peer run/$name ($why)" >> "$sum"
-	fi
+	peer_verdict "run/$name" "$why" 5 always
 done
-pct=$(awk -v g=$good -v t=$total 'BEGIN { printf "%.1f", t ? 100 * g / t : 0 }')
-printf 'run       %3d/%-3d %5s%%\n' "$good" "$total" "$pct"
+peer_ratio run

@@ -15,29 +15,11 @@
 #   -t   the translator to test (default: build/bin/stap)
 
 set -u
-here=$(cd "$(dirname "$0")/.." && pwd)
-stap=$here/build/bin/stap
-verbose=
-sum=
-while getopts vs:t: opt; do
-	case $opt in
-	v) verbose=1 ;;
-	s) sum=$OPTARG ;;
-	t) stap=$OPTARG ;;
-	*) echo "usage: $0 [-v] [-s SUMFILE] [-t TRANSLATOR] PEER_DIR" >&2; exit 2 ;;
-	esac
-done
-shift $((OPTIND - 1))
-peer=${1:-${PEER_DIR:-}}
-if [ -z "$peer" ] || [ ! -d "$peer/parse/ok" ]; then
-	echo "peer-verdicts: give the folder of SystemTap's tests (with parse/ and sem/)" >&2
-	exit 2
-fi
-peer=$(cd "$peer" && pwd)
+# shellcheck source=harness/peer-lib.sh
+. "$(dirname "$0")/peer-lib.sh"
+peer_options peer-verdicts parse/ok "with parse/ and sem/" "$@"
 [ -x "$stap" ] || { echo "peer-verdicts: no translator at $stap" >&2; exit 2; }
-[ -n "$sum" ] && : > "$sum"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+peer_begin
 
 # The options of a test: its first line "#! stap OPTS".
 options() {
@@ -72,17 +54,9 @@ for set in parse/ok parse/ko sem/ok sem/ko; do
 		else
 			why="exit $rc"
 		fi
-		name="$set/$(basename "$f")"
-		if [ -n "$ok" ]; then
-			good=$((good + 1))
-			[ -n "$verbose" ] && echo "ok    $name"
-			[ -n "$sum" ] && echo "PASS: peer $name" >> "$sum"
-		else
-			[ -n "$verbose" ] && { echo "WRONG $name ($why)"; head -n 3 "$tmp/err" | sed 's/^/      /'; }
-			[ -n "$sum" ] && echo "FAIL: peer $name ($why)" >> "$sum"
-		fi
+		[ -n "$ok" ] && why=
+		peer_verdict "$set/$(basename "$f")" "$why" 3 ""
 	done
-	pct=$(awk -v g=$good -v t=$total 'BEGIN { printf "%.1f", t ? 100 * g / t : 0 }')
-	printf '%-9s %3d/%-3d %5s%%\n' "$set" "$good" "$total" "$pct"
+	peer_ratio "$set"
 done
 exit $status
