@@ -95,7 +95,8 @@ static int host_build(void *arg, const struct g_kernel *k)
 
 	sv_push(&argv, "env");
 	sv_pushown(&argv, xasprintf("SYSTEMTAP_DIR=%s/stap", G.cache));
-	sv_pushown(&argv, xasprintf("STAPGRID_CACHE=%s", G.cache));
+	/* The cache's kernels are stap's targets by name (docs/kernel.md). */
+	sv_pushown(&argv, xasprintf("STAP_TARGET_PATH=%s/kernels", G.cache));
 	sv_pushown(&argv, stap_path());
 	sv_push(&argv, "-r");
 	sv_push(&argv, k->id);

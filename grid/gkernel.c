@@ -6,6 +6,7 @@
  * modules build against, the raw BTF blob, and kernel.json (release, build
  * id, where it came from, how long preparing took).  kernel.json is written
  * last: a folder without it is an interrupted prepare and is thrown away.
+ * Each folder is also a target directory of stap's (stap-target, below).
  * Here: the cache's records and prepare's frame (lock, fetch or build,
  * facts, kernel.json); gkfetch.c fetches Debian's kernels, gkbuild.c
  * builds linux-source, gelf.c and gunpack.c read the images, gklock.c
@@ -83,6 +84,36 @@ void g_kinfo_free(struct g_kinfo *i)
 	memset(i, 0, sizeof(*i));
 }
 
+/*
+ * DIR/stap-target makes a kernel's folder a target directory for `stap -r`
+ * (docs/kernel.md: build/, vmlinux.btf and root/ are already in its
+ * layout).  Written just before kernel.json; a folder prepared before the
+ * layout had it gets it when it is first looked at (UPGRADE: only when it
+ * is missing and the cache is writable: a read-only one leaves stap saying
+ * "not prepared").
+ */
+static int target_note(const char *dir, const char *release, const char *build_id, bool upgrade)
+{
+	char *path;
+	int rc = 0;
+
+	if (!release) {
+		g_err("%s: no release to describe it to stap", dir);
+		return -1;
+	}
+	path = g_path(dir, "stap-target");
+	if (!upgrade || (!g_exists(path) && access(dir, W_OK) == 0)) {
+		char *text = xasprintf("# stap's target directory (docs/kernel.md), by stapgrid\n"
+				       "release = %s\n%s%s%s", release, build_id ? "build_id = " : "",
+				       build_id ? build_id : "", build_id ? "\n" : "");
+
+		rc = g_writefile(path, text, strlen(text), 0644);
+		free(text);
+	}
+	free(path);
+	return rc;
+}
+
 static char *jstr(json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));
@@ -117,6 +148,8 @@ int g_kernel_info(const struct g_kernel *k, struct g_kinfo *info)
 		hash = g_kernel_conf_hash(k);
 		rc = info->release && info->conf_hash && !strcmp(hash, info->conf_hash) &&
 		     g_exists(info->vmlinux) && g_exists(info->boot);
+		if (rc)
+			target_note(dir, info->release, info->build_id, true);
 		free(hash);
 		json_decref(j);
 	}
@@ -201,6 +234,9 @@ static int prepare_locked(const struct g_kernel *k, bool force)
 		json_object_set_new(j, "prepared_at", json_string(when));
 		json_object_set_new(j, "prepare_seconds", json_real(g_now() - t0));
 		kjson = g_path(kdir, "kernel.json");
+		if (rc == 0)
+			rc = target_note(kdir, json_string_value(json_object_get(j, "release")), bid,
+					 false);
 		if (rc == 0) {
 			char *text = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
 			rc = g_writefile(kjson, text, strlen(text), 0644);

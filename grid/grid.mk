@@ -59,7 +59,7 @@ check-grid: $(BIN)/stapgrid
 	@mkdir -p $(CHECKDIR)/grid
 	@echo "check-grid: stapgrid with real guests (libvirt, QEMU TCG)"
 	@$(GRID_RUNTEST) --outdir $(CHECKDIR)/grid STAPGRID=$(BIN)/stapgrid \
-		grid-prepare.exp grid-dwarf.exp grid-conf.exp grid-verdicts.exp grid-published.exp grid-coverage.exp grid-run.exp grid-selftest.exp grid-shell.exp \
+		grid-prepare.exp grid-targets.exp grid-dwarf.exp grid-conf.exp grid-verdicts.exp grid-published.exp grid-coverage.exp grid-run.exp grid-selftest.exp grid-shell.exp \
 		grid-exec.exp grid-anywhere.exp grid-harness.exp grid-partner.exp \
 		>/dev/null 2>&1
 

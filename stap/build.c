@@ -156,7 +156,7 @@ static void hash_common(Sha256 *h)
 	for (i = 0; i < S->args.len; i++)
 		hash_string(h, S->args.v[i]);
 	/* The build id names the kernel wherever its kbuild tree lives
-	 * (the host's grid cache, or /lib/modules in the guest). */
+	 * (the host's target directory, or /lib/modules in the guest). */
 	hash_string(h, S->kernel_build_id ? S->kernel_build_id :
 		    S->kernel_build);
 	hash_string(h, S->module_name);
@@ -864,7 +864,7 @@ static int run(const char *exe, bool module)
 	return 1;
 }
 
-/* STAP_CACHE_ONLY=1 (grid guests, which have no time to compile): a miss
+/* STAP_CACHE_ONLY=1 (test guests, which have no time to compile): a miss
  * is an error instead of a build. */
 static bool cache_only(const char *key)
 {
@@ -877,15 +877,15 @@ static bool cache_only(const char *key)
 	return true;
 }
 
-/* Checked on a miss only: a cached module needs no kbuild tree (a grid
+/* Checked on a miss only: a cached module needs no kbuild tree (a test
  * guest has none for its kernel). */
 static bool have_kbuild(void)
 {
 	if (access(arena_printf("%s/Makefile", S->kernel_build), R_OK) == 0)
 		return true;
 	fprintf(stderr, "stap: no kbuild tree for kernel %s at %s: install"
-		" its headers (linux-headers-%s), or give -r a grid "
-		"kernel or a kbuild directory\n", S->kernel_release,
+		" its headers (linux-headers-%s), or give -r a target "
+		"directory or a kbuild tree\n", S->kernel_release,
 		S->kernel_build, S->kernel_release);
 	return false;
 }

@@ -6,7 +6,6 @@
  * resolved program.  main.c fills the session from the command line.
  */
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,48 +40,6 @@ const char *host_arch(void)
 	return arena_strdup(u.machine);
 }
 
-/* "KEY": "VALUE" of a target's kernel.json. */
-static const char *json_field(const char *json, const char *key)
-{
-	const char *p = strstr(json, arena_printf("\"%s\": \"", key)), *e;
-
-	if (!p)
-		return NULL;
-	p += strlen(key) + 5;
-	e = strchr(p, '"');
-	return e ? arena_strndup(p, (size_t)(e - p)) : NULL;
-}
-
-/* The folder of prepared kernel targets (docs/kernel.md, "Targets"). */
-static const char *targets_dir(void)
-{
-	const char *cache = getenv("STAPGRID_CACHE");
-
-	return arena_printf("%s/kernels", cache && *cache ? cache :
-			    "/var/cache/stapgrid");
-}
-
-/* A prepared target ID: its kbuild tree and ids. */
-static bool grid_kernel(const char *id)
-{
-	const char *dir = arena_printf("%s/%s", targets_dir(), id);
-	size_t len;
-	char *json = read_file(arena_printf("%s/kernel.json", dir), &len);
-	const char *rel;
-
-	if (!json)
-		return false;
-	rel = json_field(json, "release");
-	if (rel) {
-		S->kernel_release = rel;
-		S->kernel_build = arena_printf("%s/build", dir);
-		S->kernel_build_id = json_field(json, "build_id");
-		S->kernel_dir = dir;
-	}
-	free(json);
-	return rel != NULL;
-}
-
 /* The build id of the running kernel, from /sys/kernel/notes. */
 static const char *running_build_id(void)
 {
@@ -94,35 +51,6 @@ static const char *running_build_id(void)
 	free(hex);
 	free(notes);
 	return id;
-}
-
-static int compare_strings(const void *a, const void *b);
-
-/* The entries of folder DIR (those with a file INNER, if given), sorted
- * and joined by ", "; "none" when there is none. */
-static const char *entries(const char *dir, const char *inner)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	VEC(char *) names = { 0 };
-	Buf b = { 0 };
-	const char *s;
-	int i;
-
-	while (d && (e = readdir(d)))
-		if (e->d_name[0] != '.' && (!inner || access(arena_printf(
-			"%s/%s/%s", dir, e->d_name, inner), F_OK) == 0))
-			vec_push(&names, arena_strdup(e->d_name));
-	if (d)
-		closedir(d);
-	if (names.len)
-		qsort(names.v, (size_t)names.len, sizeof(char *),
-		      compare_strings);
-	for (i = 0; i < names.len; i++)
-		buf_printf(&b, "%s%s", i ? ", " : "", names.v[i]);
-	s = arena_strdup(b.s ? b.s : "none");
-	buf_free(&b);
-	return s;
 }
 
 /* Release REL is the running kernel's, or has something installed to
@@ -146,55 +74,17 @@ static bool release_installed(const char *rel)
 	return false;
 }
 
-/* How TARGETS/targets.txt says target ID is prepared ("ID COMMAND"
- * lines, written by whatever prepares targets), or NULL. */
-static const char *prepare_command(const char *id)
-{
-	size_t len, n = strlen(id);
-	char *text = read_file(arena_printf("%s/targets.txt", targets_dir()),
-			       &len);
-	char *line, *save = NULL;
-	const char *how = NULL;
-
-	for (line = text ? strtok_r(text, "\n", &save) : NULL; line && !how;
-	     line = strtok_r(NULL, "\n", &save))
-		if (!strncmp(line, id, n) && isspace((unsigned char)line[n]))
-			how = arena_strdup(line + n + strspn(line + n, " \t"));
-	free(text);
-	return how && *how ? how : NULL;
-}
-
-/* -r K names no target, release or kbuild directory that is here: say
- * how to prepare it if the targets folder knows, else what there is. */
-static bool unknown_kernel(const char *k)
-{
-	const char *dir = targets_dir(), *how = prepare_command(k);
-	bool started = access(arena_printf("%s/%s", dir, k), F_OK) == 0;
-
-	if (how || started) {
-		fprintf(stderr, "stap: kernel '%s' is not prepared%s%s%s%s\n",
-			k, started ? arena_printf(" (%s/%s has no kernel.json:"
-			" its preparation did not finish)", dir, k) : "",
-			how ? ": run `" : "", how ? how : "", how ? "`" : "");
-		return false;
-	}
-	fprintf(stderr, "stap: unknown kernel '%s': not a prepared target in"
-		" %s (prepared: %s), not a release installed in /lib/modules"
-		" (installed: %s), not a kbuild directory (a path with '/')\n",
-		k, dir, entries(dir, "kernel.json"),
-		entries("/lib/modules", NULL));
-	return false;
-}
-
-/* -r: a prepared target's id, a release or a kbuild directory; none:
- * the running kernel.  Pass 1 needs no kernel, so only a session that
- * goes further (with the kernel runtime) needs one that is here. */
+/* -r: a target's name on the search path, a release, a target
+ * directory or a kbuild tree (tdir.c); none: the running kernel.  Pass 1
+ * needs no kernel, so only a session that goes further (with the kernel
+ * runtime) needs one that is here. */
 bool set_kernel(const char *k)
 {
 	struct utsname u;
+	int found = !k ? 0 : strchr(k, '/') ? tdir_load(k) : tdir_find(k);
 
-	if (k && !strchr(k, '/') && grid_kernel(k))
-		return true;
+	if (found)
+		return found > 0;
 	if (!k) {
 		if (uname(&u) != 0) {
 			fprintf(stderr, "stap: cannot read the running kernel's"
@@ -211,7 +101,8 @@ bool set_kernel(const char *k)
 
 		if (!rel) {
 			fprintf(stderr, "stap: -r %s: not a kernel build"
-				" directory (cannot read %s: %s)\n", k, path,
+				" directory (cannot read %s: %s) nor a target"
+				" directory (no stap-target)\n", k, path,
 				strerror(errno));
 			return false;
 		}
@@ -224,7 +115,7 @@ bool set_kernel(const char *k)
 	} else {
 		if (S->last_pass > 1 && strcmp(S->runtime, "user") &&
 		    !release_installed(k))
-			return unknown_kernel(k);
+			return tdir_unknown(k);
 		S->kernel_release = k;
 	}
 	S->kernel_build = arena_printf("/lib/modules/%s/build",

@@ -17,8 +17,9 @@
  * debuginfo's symbol table gives.
  *
  * Where the debuginfo comes from, by -r (after SYSTEMTAP_DEBUGINFO_PATH):
- *   grid kernel ID   CACHE/kernels/ID/root/usr/lib/debug/boot/vmlinux-REL
- *                    (stapgrid prepare --dbg), or its build/vmlinux
+ *   target DIR/NAME  its target directory (tdir.c): the DWARF tree
+ *                    root/usr/lib/debug/ (boot/vmlinux-REL), or a
+ *                    source build's build/vmlinux
  *   release REL      /usr/lib/debug/boot/vmlinux-REL,
  *                    /usr/lib/debug/lib/modules/REL/vmlinux
  *   kbuild DIR       DIR/vmlinux
@@ -84,8 +85,8 @@ static DwFile *F;
 
 /* ---- finding and opening the debuginfo ---- */
 
-/* The folders of SYSTEMTAP_DEBUGINFO_PATH (a grid guest's harness names
- * its kernel's there). */
+/* The folders of SYSTEMTAP_DEBUGINFO_PATH (a guest that sees its
+ * kernel's target directory names its DWARF tree there). */
 static int env_dirs(char ***out)
 {
 	VEC(char *) v = { 0 };
@@ -116,8 +117,8 @@ static int candidates(const char ***out)
 		vec_push(&v, arena_printf("%s/vmlinux", dirs[i]));
 	}
 	if (S->kernel_dir)
-		vec_push(&v, arena_printf("%s/root/usr/lib/debug/boot/"
-					  "vmlinux-%s", S->kernel_dir, rel));
+		vec_push(&v, tdir_file(arena_printf("root/usr/lib/debug/boot/"
+						    "vmlinux-%s", rel)));
 	if (S->kernel_build)
 		vec_push(&v, arena_printf("%s/vmlinux", S->kernel_build));
 	if (!S->kernel_dir) {
@@ -158,8 +159,9 @@ static int module_candidates(const char *rel_path, const char ***out)
 		vec_push(&v, arena_printf("%s/%s", dirs[i], in_tree));
 	}
 	if (S->kernel_dir)
-		vec_push(&v, arena_printf("%s/root/usr/lib/debug/lib/modules/"
-					  "%s/%s", S->kernel_dir, rel, rel_path));
+		vec_push(&v, tdir_file(arena_printf("root/usr/lib/debug/lib/"
+						    "modules/%s/%s", rel,
+						    rel_path)));
 	if (S->kernel_build)
 		vec_push(&v, arena_printf("%s/%s", S->kernel_build, in_tree));
 	if (!S->kernel_dir)
@@ -290,7 +292,7 @@ static const Dwfl_Callbacks offline = {
 	.section_address = dwfl_offline_section_address,
 };
 
-/* Without modules.dep (a grid guest's stap, whose /lib/modules holds no
+/* Without modules.dep (a test guest's stap, whose /lib/modules holds no
  * tree), the module's path by a search of the debug trees. */
 static const char *found_path;
 static const char *wanted_module;
@@ -317,9 +319,9 @@ static const char *search_module(const char *name)
 	found_path = NULL;
 	wanted_module = name;
 	for (i = -1; i < n && !found_path; i++) {
-		root = i < 0 ? (S->kernel_dir ? arena_printf("%s/root/usr/lib/"
-				"debug/lib/modules/%s", S->kernel_dir,
-				S->kernel_release) : arena_printf(
+		root = i < 0 ? (S->kernel_dir ? tdir_file(arena_printf(
+				"root/usr/lib/debug/lib/modules/%s",
+				S->kernel_release)) : arena_printf(
 				"/usr/lib/debug/lib/modules/%s",
 				S->kernel_release)) :
 		       arena_printf("%s/lib/modules/%s", dirs[i],

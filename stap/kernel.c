@@ -5,7 +5,8 @@
  * which of them kprobes refuse, and its types (BTF, read with libbpf).
  *
  * Where each comes from, by -r:
- *   grid kernel ID   the grid cache: root/boot/System.map-REL, vmlinux.btf
+ *   target DIR/NAME  its target directory (tdir.c): root/boot/System.map-REL
+ *                    or kallsyms, vmlinux.btf
  *   running kernel   /proc/kallsyms, /sys/kernel/btf/vmlinux
  *   release REL      /boot/System.map-REL, the -dbg vmlinux's BTF
  *   kbuild DIR       DIR/System.map, DIR/vmlinux
@@ -71,13 +72,6 @@ static void k_filling(void)
 	arena_on_free(kernel_free);
 }
 
-static const char *grid_file(const char *fmt)
-{
-	if (!S->kernel_dir)
-		return NULL;
-	return arena_printf(fmt, S->kernel_dir, S->kernel_release);
-}
-
 static bool running_target(void)
 {
 	struct utsname u;
@@ -102,7 +96,9 @@ static const char *symbol_file(void)
 	const char *paths[4] = { 0 };
 
 	if (S->kernel_dir) {
-		paths[0] = grid_file("%s/root/boot/System.map-%s");
+		paths[0] = tdir_file(arena_printf("root/boot/System.map-%s",
+						  S->kernel_release));
+		paths[1] = tdir_file("kallsyms");
 	} else if (running_target()) {
 		paths[0] = "/proc/kallsyms";
 	} else if (S->kernel_build) {
@@ -336,7 +332,7 @@ static const char *btf_file(void)
 	const char *paths[4] = { 0 };
 
 	if (S->kernel_dir) {
-		paths[0] = grid_file("%s/vmlinux.btf");
+		paths[0] = tdir_file("vmlinux.btf");
 	} else if (running_target()) {
 		paths[0] = "/sys/kernel/btf/vmlinux";
 	} else {
@@ -529,8 +525,8 @@ bool same_module(const char *file, const char *name)
 static const char *module_file(const char *name)
 {
 	const char *root = S->kernel_dir ?
-		arena_printf("%s/root/lib/modules/%s", S->kernel_dir,
-			     S->kernel_release) :
+		tdir_file(arena_printf("root/lib/modules/%s",
+				       S->kernel_release)) :
 		arena_printf("/lib/modules/%s", S->kernel_release);
 	size_t len;
 	char *dep = read_file(arena_printf("%s/modules.dep", root), &len);
@@ -555,8 +551,8 @@ const char *kernel_module_path(const char *name)
 {
 	const char *path = module_file(name), *rel;
 	const char *root = S->kernel_dir ?
-		arena_printf("%s/root/lib/modules/%s/", S->kernel_dir,
-			     S->kernel_release) :
+		tdir_file(arena_printf("root/lib/modules/%s/",
+				       S->kernel_release)) :
 		arena_printf("/lib/modules/%s/", S->kernel_release);
 	char *dot;
 

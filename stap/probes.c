@@ -157,9 +157,8 @@ static bool only_inlined(const char *module, const ProbePoint *pp,
 static int needs_dwarf(const Component *f, const char *what)
 {
 	sem_error(f->param->tok, "%s needs the kernel's DWARF, and there is"
-		  " no debuginfo for %s (stapgrid prepare --dbg, or Debian's"
-		  " linux-image-%s-dbg)", what, S->kernel_release,
-		  S->kernel_release);
+		  " no debuginfo for %s (%s)", what, S->kernel_release,
+		  tdir_dwarf_hint());
 	return -1;
 }
 
@@ -313,9 +312,8 @@ static int module_sites(const ProbePoint *pp, DwSite ***out)
 		    !strchr(spec, '@') && !strchr(spec, ':'))
 			return DW_NONE;
 		sem_error(f->param->tok, "\"%s\" needs module %s's DWARF, and"
-			  " there is none for %s (stapgrid prepare --dbg, or"
-			  " Debian's linux-image-%s-dbg)", spec, m->param->str,
-			  S->kernel_release, S->kernel_release);
+			  " there is none for %s (%s)", spec, m->param->str,
+			  S->kernel_release, tdir_dwarf_hint());
 		return -1;
 	}
 	if (!*spec)

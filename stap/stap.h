@@ -172,6 +172,19 @@ const char *host_arch(void);
 void kconfig_load(void);
 int run_passes(void);
 
+/* ---------------------------------------------------------------- tdir.c */
+
+/* -r's target directories (docs/kernel.md): load DIR (1; 0: not one;
+ * -1: a bad one, said), find NAME on the search path (the same), the
+ * error for a NAME that is nowhere (false), a file of the session's
+ * target directory (NULL without one), where its DWARF would be. */
+int tdir_load(const char *dir);
+int tdir_find(const char *name);
+bool tdir_is_target(const char *dir);
+bool tdir_unknown(const char *name);
+const char *tdir_file(const char *path);
+const char *tdir_dwarf_hint(void);
+
 /* ---------------------------------------------------------------- pp.c */
 
 typedef struct Macro Macro;
@@ -445,7 +458,7 @@ struct Session {
 	const char *kernel_release;
 	const char *kernel_build;	/* kbuild dir if known */
 	const char *kernel_build_id;	/* GNU build id of the vmlinux */
-	const char *kernel_dir;	/* a grid kernel's cache directory */
+	const char *kernel_dir;	/* its target directory (tdir.c), if any */
 	const char *arch;
 	const char *runtime;	/* --runtime */
 	const char *compat;	/* --compatible */

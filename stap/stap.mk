@@ -29,7 +29,7 @@ $(STAP_ASAN): $(STAP_SRCS) stap/stap.h $(ULIB_SRCS) $(ULIB_HDRS)
 
 # runtest --tool stap: the DejaGnu suites of harness/stap.* (with
 # SystemTap's own tests from PEER_DIR), then the peer verdicts.  The test
-# files are named, as runtest would also enter the stapgrid.* folders.
+# files are named, as runtest would also enter the grid's test folders.
 # Each suite runs as two runtests side by side (CI has two cores), in two
 # halves of about the same time; their summaries in DIR/1 and DIR/2.
 STAP_SUITES_1 = parse.exp limits.exp sem.exp cli.exp targets.exp roundtrip.exp

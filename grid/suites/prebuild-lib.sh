@@ -8,7 +8,8 @@
 # readable by all, as the rest of the cache (the guest reads it through its
 # share of the cache);
 # KDIR the kernel's cache folder, STAP our translator, the module cache
-# $GRID_CACHE/stap.
+# $GRID_CACHE/stap; the cache's kernels are stap's targets by name
+# (STAP_TARGET_PATH, docs/kernel.md).
 prebuild_setup() {
 	: "${GRID_KERNEL:?}" "${GRID_RELEASE:?}" "${GRID_SRC:?}" "${GRID_CACHE:?}"
 	B="$GRID_CACHE/$1/$GRID_KERNEL"
@@ -18,7 +19,8 @@ prebuild_setup() {
 	mkdir -p "$B" || exit 1
 	exec 9> "$B/.lock"
 	flock 9
-	export SYSTEMTAP_DIR="$GRID_CACHE/stap" STAPGRID_CACHE="$GRID_CACHE"
+	export SYSTEMTAP_DIR="$GRID_CACHE/stap" STAPGRID_CACHE="$GRID_CACHE" \
+		STAP_TARGET_PATH="$GRID_CACHE/kernels" # stap -r KERNEL finds it
 	unset CC STAP_CFLAGS STAP_CACHE_ONLY
 	[ -d "$KDIR/build" ] || { echo "prebuild: $GRID_KERNEL is not prepared ($KDIR/build)"; exit 1; }
 }

@@ -18,6 +18,8 @@ work=$top/build/tmp/stap.kernel
 umask 022	# the guest reads the cache through the host's /
 mkdir -p "$work/prebuild"
 export SYSTEMTAP_DIR="$work/cache"
+# The grid cache's kernels are stap's targets by name (docs/kernel.md).
+export STAP_TARGET_PATH="${STAP_TARGET_PATH:-${STAPGRID_CACHE:-/var/cache/stapgrid}/kernels}"
 unset STAP_CACHE_ONLY CC STAP_CFLAGS
 runtest --tool stap --srcdir "$top/harness" --outdir "$work/prebuild" \
 	STAP_PREBUILD="$kernel" kernel.exp > "$work/prebuild/runtest.out" 2>&1 || :

@@ -20,6 +20,8 @@ ours=$top/build/bin/stap
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export SYSTEMTAP_DIR=$work/sd
+# The grid cache's kernels are stap's targets by name (docs/kernel.md).
+export STAP_TARGET_PATH=${STAP_TARGET_PATH:-${STAPGRID_CACHE:-/var/cache/stapgrid}/kernels}
 
 [ -x "$ours" ] || { echo "transok.sh: build first (make)" >&2; exit 2; }
 [ -d "$peer/trans/ok" ] || { echo "transok.sh: no $peer/trans/ok (PEER_DIR)" >&2; exit 2; }

@@ -27,6 +27,7 @@ here=$(cd "$(dirname "$0")/../.." && pwd)
 ours=$here/build/bin/stap
 kernel=${1:-debian-6.1-amd64}
 cache=${STAPGRID_CACHE:-/var/cache/stapgrid}
+export STAP_TARGET_PATH=$cache/kernels # stap -r KERNEL finds the grid's
 kdir=$cache/kernels/$kernel/build
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -11,6 +11,7 @@ out="$GRID_JOBDIR/prebuild"
 mkdir -p "$out" || exit 1
 umask 022 # readable by all, as the rest of the cache
 export SYSTEMTAP_DIR="$GRID_CACHE/stap" STAPGRID_CACHE="$GRID_CACHE"
+export STAP_TARGET_PATH="$GRID_CACHE/kernels" # stap -r KERNEL finds it
 unset CC STAP_CFLAGS STAP_CACHE_ONLY
 tests=$(stap_tests "$harness")
 [ -n "$tests" ] || { echo "prebuild: no .exp in $harness/stap.run or stap.kernel"; exit 1; }
