@@ -43,8 +43,8 @@
 
 /* ---------------------------------------------------------------- util.c */
 
-/* xmalloc, xrealloc, xstrdup, read_file: shared with stapgrid and
- * staprun (runtime/lib/ulib.h); util.c says what out of memory does. */
+/* xmalloc, xrealloc, xstrdup, read_file: shared with the tree's other
+ * programs (runtime/lib/ulib.h); util.c says what out of memory does. */
 #include "../runtime/lib/ulib.h"
 
 /* One arena holds the whole program; it is freed at the end of the
