@@ -458,6 +458,24 @@ int g_cover_cmd(const char *runid, bool user);
 /* ---- gkeep.c: results/published/, the runs docs cite ------------------- */
 int g_keep(const char *results, char *const ids[], int n);
 
+/* ---- gchart.c: bar charts as plain SVG ------------------------------------ */
+struct g_bar {
+	const char *label;
+	double value;
+	bool valid;		/* false: no value, c->none instead of a bar */
+	bool muted;		/* grey, as the floor's */
+};
+struct g_chart {
+	const char *title, *tip;	/* the heading; the SVG's <title> */
+	const struct g_bar *bars;
+	size_t n;
+	int digits;			/* of each bar's value */
+	const char *none;		/* what a bar without a value says */
+	double mark;			/* a dashed line there, when */
+	const char *mark_label;		/* this names it */
+};
+void g_chart_svg(sbuf *b, const struct g_chart *c);
+
 /* ---- gsite.c: the static site ------------------------------------------ */
 int g_publish(const char *results);
 

@@ -8,8 +8,8 @@
  *   runs/ID/index.html    one run: its jobs, its overhead rows
  *   runs/ID/JOB.html      one job: tests, verdicts, overhead rows, console
  *                         excerpt, logs
- *   bench.html            tables (results/bench/ *.json) and plots (*.svg)
- *                         written by perf-bench/
+ *   bench.html            tables (results/bench/ *.json) with their charts
+ *                         (gchart.c), plots (*.svg), written by perf-bench/
  */
 #include "grid.h"
 
@@ -376,69 +376,35 @@ static void perf_table(sbuf *b, json_t *rows)
 	sb_add(b, "</table>\n");
 }
 
-#define BAR_LABEL 170 /* px for the variant names */
-#define BAR_AREA 380  /* px for the longest bar */
-#define BAR_ROW 20
-
 static bool same_pair(json_t *w, const char *workload, const char *unit)
 {
 	return !strcmp(js(w, "workload"), workload) && !strcmp(js(w, "unit"), unit);
 }
 
 /* One horizontal bar chart: each variant's ratio to floor for one workload
- * (and unit), a line at 1.0 where the floor is.  No scripts: plain SVG. */
+ * (and unit), a line at 1.0 where the floor is (gchart.c). */
 static void perf_chart(sbuf *b, json_t *rows, const char *workload, const char *unit)
 {
-	double top = 1, scale;
-	int n = 0, h, y = 24;
+	struct g_bar *bars = xcalloc(json_array_size(rows), sizeof(*bars));
+	char *title = xasprintf("%s (%s): ratio to floor", workload, unit);
+	char *tip = xasprintf("ratio to floor: %s", workload);
+	struct g_chart c = { .title = title, .tip = tip, .bars = bars, .digits = 2,
+			     .none = "no ratio", .mark = 1, .mark_label = "1.0 = floor" };
 	json_t *w;
 	size_t i;
 
 	json_array_foreach(rows, i, w) {
-		double r = json_number_value(json_object_get(w, "ratio_to_floor"));
-
-		if (!same_pair(w, workload, unit))
-			continue;
-		n++;
-		if (r > top)
-			top = r;
-	}
-	scale = BAR_AREA / (top * 1.05);
-	h = y + n * BAR_ROW + 22;
-	sb_addf(b, "<svg xmlns='http://www.w3.org/2000/svg' class='perfchart' width='%d' height='%d' "
-		   "viewBox='0 0 %d %d' role='img' font-family='sans-serif' font-size='12'>",
-		BAR_LABEL + BAR_AREA + 90, h, BAR_LABEL + BAR_AREA + 90, h);
-	sb_add(b, "<title>ratio to floor: ");
-	sb_addxml(b, workload);
-	sb_add(b, "</title><text x='4' y='14' font-weight='bold'>");
-	sb_addxml(b, workload);
-	sb_add(b, " (");
-	sb_addxml(b, unit);
-	sb_add(b, "): ratio to floor</text>\n");
-	json_array_foreach(rows, i, w) {
 		json_t *r = json_object_get(w, "ratio_to_floor");
-		bool floor = !strcmp(js(w, "variant"), "floor");
-		/* A noisy measurement can dip below zero: no bar, its label. */
-		double len = json_number_value(r) > 0 ? json_number_value(r) * scale : 0;
 
 		if (!same_pair(w, workload, unit))
 			continue;
-		sb_addf(b, "<text x='%d' y='%d' text-anchor='end'>", BAR_LABEL - 6, y + 11);
-		sb_addxml(b, js(w, "variant"));
-		sb_add(b, "</text>");
-		if (json_is_number(r)) {
-			sb_addf(b, "<rect x='%d' y='%d' width='%.1f' height='14' fill='%s'/>"
-				   "<text x='%.1f' y='%d'>%.2f</text>\n",
-				BAR_LABEL, y, len, floor ? "#999" : "#4a7bd0", BAR_LABEL + len + 4, y + 11,
-				json_number_value(r));
-		} else {
-			sb_addf(b, "<text x='%d' y='%d' fill='#888'>no ratio</text>\n", BAR_LABEL + 4, y + 11);
-		}
-		y += BAR_ROW;
+		bars[c.n++] = (struct g_bar){ js(w, "variant"), json_number_value(r),
+					      json_is_number(r), !strcmp(js(w, "variant"), "floor") };
 	}
-	sb_addf(b, "<line x1='%.1f' y1='20' x2='%.1f' y2='%d' stroke='#c00' stroke-dasharray='4 3'/>"
-		   "<text x='%.1f' y='%d' fill='#c00' text-anchor='middle'>1.0 = floor</text></svg>\n",
-		BAR_LABEL + scale, BAR_LABEL + scale, y, BAR_LABEL + scale, y + 14);
+	g_chart_svg(b, &c);
+	free(bars);
+	free(title);
+	free(tip);
 }
 
 /* A chart per (workload, unit) that has a ratio at all. */
@@ -731,8 +697,36 @@ static int run_page(json_t *run, const char *runsrc, const char *sitedir)
 	return rc;
 }
 
+/* A bench table's "chart": {"title", "label": COLUMN, "value": COLUMN}, a
+ * bar a row (gchart.c). */
+static void bench_chart(sbuf *b, json_t *j)
+{
+	json_t *spec = json_object_get(j, "chart"), *rows = json_object_get(j, "rows"), *row;
+	size_t lc = json_integer_value(json_object_get(spec, "label"));
+	size_t vc = json_integer_value(json_object_get(spec, "value"));
+	struct g_bar *bars = xcalloc(json_array_size(rows), sizeof(*bars));
+	strv labels = {0};
+	struct g_chart c = { .title = js(spec, "title"), .tip = js(spec, "title"), .bars = bars,
+			     .digits = 1, .none = "no value" };
+	size_t i;
+
+	json_array_foreach(rows, i, row) {
+		json_t *l = json_array_get(row, lc), *v = json_array_get(row, vc);
+
+		sv_pushown(&labels, json_is_string(l) ? xstrdup(json_string_value(l))
+						      : json_dumps(l, JSON_ENCODE_ANY));
+		bars[c.n++] = (struct g_bar){ labels.v[labels.n - 1], json_number_value(v),
+					      json_is_number(v), false };
+	}
+	g_chart_svg(b, &c);
+	sv_free(&labels);
+	free(bars);
+}
+
 /* Benchmarks: each results/bench/NAME.json is {"title", "note", "columns":
- * [...], "rows": [[...]...]}; each NAME.svg is shown as a plot. */
+ * [...], "rows": [[...]...], "chart"?}, shown as a table, and its rows as a
+ * bar chart when it has a "chart" (bench_chart); each NAME.svg is shown as
+ * a plot. */
 static int bench_page(const char *results, const char *sitedir)
 {
 	char *dir = g_path(results, "bench"), *path = g_path(sitedir, "bench.html");
@@ -782,6 +776,8 @@ static int bench_page(const char *results, const char *sitedir)
 					sb_add(&b, "</tr>\n");
 				}
 				sb_add(&b, "</table>\n");
+				if (json_object_get(j, "chart"))
+					bench_chart(&b, j);
 				json_decref(j);
 			}
 		} else if (g_has_suffix(names.v[i], ".svg")) {
