@@ -130,6 +130,7 @@ static void setstr(char **dst, const char *val)
  */
 enum kind {
 	K_STR,    /* char *: the text as written */
+	K_NAME,   /* char *: a name (letters, digits, '.', '_', '-'), else "KEY 'VAL' bad" */
 	K_INT,    /* int: from lo to hi */
 	K_CHOICE, /* char *: one of choices */
 	K_YESNO,  /* bool: yes or no */
@@ -145,6 +146,7 @@ struct key {
 	size_t off;
 	int lo, hi;
 	const char *const *choices;
+	const char *bad;
 	int (*fn)(void *rec, const char *file, int line, char *val);
 	const char *doc;
 };
@@ -168,6 +170,12 @@ static int set_key(const struct key *keys, const char *what, void *rec, const ch
 	}
 	field = (char *)rec + k->off;
 	switch (k->kind) {
+	case K_NAME:
+		if (!g_valid_id(val)) {
+			g_err("%s:%d: %s '%s' %s", file, line, key, val, k->bad);
+			return -1;
+		}
+		/* fall through */
 	case K_STR:
 		setstr((char **)field, val);
 		return 0;
@@ -198,30 +206,6 @@ static int set_key(const struct key *keys, const char *what, void *rec, const ch
 static const char *const sources[] = {"debian", "linux-source", NULL};
 static const char *const shares[] = {"9p", "virtiofs", NULL};
 
-static int kernel_id(void *rec, const char *file, int line, char *val)
-{
-	struct g_kernel *k = rec;
-
-	if (!g_valid_id(val)) {
-		g_err("%s:%d: id '%s' may use only letters, digits, '.', '_' and '-'", file, line, val);
-		return -1;
-	}
-	setstr(&k->id, val);
-	return 0;
-}
-
-static int kernel_package(void *rec, const char *file, int line, char *val)
-{
-	struct g_kernel *k = rec;
-
-	if (!g_valid_id(val)) {
-		g_err("%s:%d: package '%s' is not a Debian package name", file, line, val);
-		return -1;
-	}
-	setstr(&k->package, val);
-	return 0;
-}
-
 static int kernel_fragments(void *rec, const char *file, int line, char *val)
 {
 	struct g_kernel *k = rec;
@@ -246,10 +230,12 @@ static int kernel_fragments(void *rec, const char *file, int line, char *val)
 #define KOFF(f) offsetof(struct g_kernel, f)
 /* configs/kernels/ID.conf (docs/grid.md "Kernels"). */
 static const struct key kernel_keys[] = {
-	{"id", K_FN, .fn = kernel_id, .doc = "the file's name without .conf"},
+	{"id", K_NAME, KOFF(id), .bad = "may use only letters, digits, '.', '_' and '-'",
+	 .doc = "the file's name without .conf"},
 	{"description", K_STR, KOFF(description), .doc = "one line for people"},
 	{"source", K_CHOICE, KOFF(source), .choices = sources, .doc = "packaged or built"},
-	{"package", K_FN, .fn = kernel_package, .doc = "the image (or linux-source) package"},
+	{"package", K_NAME, KOFF(package), .bad = "is not a Debian package name",
+	 .doc = "the image (or linux-source) package"},
 	{"base", K_STR, KOFF(base), .doc = "linux-source: the base config target"},
 	{"fragments", K_FN, .fn = kernel_fragments, .doc = "linux-source: configs/fragments/ files"},
 	{"vcpus", K_INT, KOFF(vcpus), 1, 64, .doc = "the guest's vCPUs"},
@@ -365,9 +351,7 @@ int g_conf_kernels(struct g_kernel **out, int *n)
 		rc = -1;
 	}
 	if (rc < 0) {
-		for (size_t i = 0; i < names.n; i++)
-			g_kernel_free(&ks[i]);
-		free(ks);
+		G_FREE_ARRAY(ks, (int)names.n, g_kernel_free);
 	} else {
 		*out = ks;
 		*n = (int)names.n;
@@ -507,9 +491,7 @@ int g_conf_hosts(const char *file, struct g_host **out, int *n)
 		rc = -1;
 	}
 	if (rc < 0) {
-		for (int i = 0; i < nh; i++)
-			g_host_free(&hs[i]);
-		free(hs);
+		G_FREE_ARRAY(hs, nh, g_host_free);
 		return -1;
 	}
 	*out = hs;
@@ -545,43 +527,47 @@ static int suite_expect(void *rec, const char *file, int line, char *val)
 	return 0;
 }
 
-/* expect_test = NAME VERDICT */
-static int suite_expect_test(void *rec, const char *file, int line, char *val)
+/* KEY = NAME VALUE (what says which), checked by ok, kept as "NAME VALUE". */
+static int name_value(const char *file, int line, const char *key, const char *what, char *val,
+		      bool (*ok)(const strv *w), strv *into)
 {
-	struct g_suite *s = rec;
 	strv w = {0};
 	int rc = 0;
 
 	sv_split(&w, val, " \t");
-	if (w.n != 2 || g_verdict_parse(w.v[1]) < 0) {
-		g_err("%s:%d: expected 'expect_test = NAME VERDICT', got '%s'", file, line, val);
+	if (w.n != 2 || !ok(&w)) {
+		g_err("%s:%d: expected '%s = %s', got '%s'", file, line, key, what, val);
 		rc = -1;
 	} else {
-		sv_pushown(&s->expect_tests, sv_join(&w, " "));
+		sv_pushown(into, sv_join(&w, " "));
 	}
 	sv_free(&w);
 	return rc;
 }
 
-/* expect_exit = NAME STATUS */
+static bool verdict_ok(const strv *w)
+{
+	return g_verdict_parse(w->v[1]) >= 0;
+}
+
+static bool status_ok(const strv *w)
+{
+	char *end;
+
+	(void)strtol(w->v[1], &end, 10);
+	return g_valid_id(w->v[0]) && *w->v[1] && !*end;
+}
+
+static int suite_expect_test(void *rec, const char *file, int line, char *val)
+{
+	return name_value(file, line, "expect_test", "NAME VERDICT", val, verdict_ok,
+			  &((struct g_suite *)rec)->expect_tests);
+}
+
 static int suite_expect_exit(void *rec, const char *file, int line, char *val)
 {
-	struct g_suite *s = rec;
-	strv w = {0};
-	char *end = NULL;
-	int rc = 0;
-
-	sv_split(&w, val, " \t");
-	if (w.n == 2)
-		(void)strtol(w.v[1], &end, 10);
-	if (w.n != 2 || !g_valid_id(w.v[0]) || !end || *end || !*w.v[1]) {
-		g_err("%s:%d: expected 'expect_exit = NAME STATUS', got '%s'", file, line, val);
-		rc = -1;
-	} else {
-		sv_pushown(&s->expect_exits, sv_join(&w, " "));
-	}
-	sv_free(&w);
-	return rc;
+	return name_value(file, line, "expect_exit", "NAME STATUS", val, status_ok,
+			  &((struct g_suite *)rec)->expect_exits);
 }
 
 static int suite_module(void *rec, const char *file, int line, char *val)

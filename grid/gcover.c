@@ -698,9 +698,7 @@ static struct g_jobres *measure_jobs(json_t *run, const char *rundir, int *nout)
 			update_job_json(r, json_object_get(j, "coverage"));
 		}
 	}
-	for (int k = 0; k < nk; k++)
-		g_kernel_free(&ks[k]);
-	free(ks);
+	G_FREE_ARRAY(ks, nk, g_kernel_free);
 	*nout = n;
 	return rs;
 }

@@ -182,68 +182,53 @@ static void totals(sbuf *b, json_t *part)
 	sb_addf(b, ", in %zu files", json_array_size(json_object_get(part, "files")));
 }
 
-static void errors(sbuf *b, json_t *part)
+/* The part's array key, a row each (row) between head and end; nothing
+ * when it is empty. */
+static void rows(sbuf *b, json_t *part, const char *key, const char *head, const char *end,
+		 void (*row)(sbuf *b, json_t *o))
 {
-	json_t *e;
+	json_t *a = json_object_get(part, key), *o;
 	size_t i;
 
-	if (!json_array_size(json_object_get(part, "errors")))
+	if (!json_array_size(a))
 		return;
-	sb_add(b, "<p class='fail'><b>Coverage lost or partial:</b></p>\n<ul class='coverr'>\n");
-	json_array_foreach(json_object_get(part, "errors"), i, e) {
-		sb_add(b, "<li class='fail'>");
-		sb_addxml(b, json_string_value(e));
-		sb_add(b, "</li>\n");
-	}
-	sb_add(b, "</ul>\n");
+	sb_add(b, head);
+	json_array_foreach(a, i, o)
+		row(b, o);
+	sb_add(b, end);
 }
 
-static void jobs_table(sbuf *b, json_t *part)
+static void error_row(sbuf *b, json_t *e)
 {
-	json_t *j;
-	size_t i;
-
-	if (!json_array_size(json_object_get(part, "jobs")))
-		return;
-	sb_add(b, "<table class='covjobs'><tr><th>job</th><th>counts files (.gcda)</th>"
-		  "<th>with their notes (.gcno)</th><th>problem</th></tr>\n");
-	json_array_foreach(json_object_get(part, "jobs"), i, j) {
-		const char *err = json_string_value(json_object_get(j, "error"));
-
-		sb_add(b, "<tr><td>");
-		sb_addxml(b, json_string_value(json_object_get(j, "job")));
-		sb_addf(b, "</td><td>%ld</td><td>%ld</td><td%s>", num(j, "gcda"), num(j, "paired"),
-			err ? " class='fail'" : "");
-		if (err)
-			sb_addxml(b, err);
-		else if (!num(j, "gcda"))
-			sb_add(b, "none: no profiled module was loaded");
-		sb_add(b, "</td></tr>\n");
-	}
-	sb_add(b, "</table>\n");
+	sb_addtag(b, "<li class='fail'>", json_string_value(e), "</li>\n");
 }
 
-static void files_table(sbuf *b, json_t *part)
+/* A gcov job: its counts files, those with notes, its problem. */
+static void job_row(sbuf *b, json_t *j)
 {
-	json_t *f;
-	size_t i;
+	const char *err = json_string_value(json_object_get(j, "error"));
 
-	if (!json_array_size(json_object_get(part, "files")))
-		return;
-	sb_add(b, "<table class='covfiles'><tr><th>file</th><th>lines hit</th><th>lines</th>"
-		  "<th>%</th><th>functions hit</th><th>functions</th></tr>\n");
-	json_array_foreach(json_object_get(part, "files"), i, f) {
-		long lf = num(f, "lines_found"), lh = num(f, "lines_hit");
+	sb_addtag(b, "<tr><td>", json_string_value(json_object_get(j, "job")), "</td>");
+	sb_addf(b, "<td>%ld</td><td>%ld</td><td%s>", num(j, "gcda"), num(j, "paired"),
+		err ? " class='fail'" : "");
+	if (err)
+		sb_addxml(b, err);
+	else if (!num(j, "gcda"))
+		sb_add(b, "none: no profiled module was loaded");
+	sb_add(b, "</td></tr>\n");
+}
 
-		sb_add(b, "<tr><td>");
-		sb_addxml(b, json_string_value(json_object_get(f, "file")));
-		sb_addf(b, "</td><td>%ld</td><td>%ld</td><td>", lh, lf);
-		if (lf)
-			sb_addf(b, "%.1f", 100.0 * (double)lh / (double)lf);
-		sb_addf(b, "</td><td>%ld</td><td>%ld</td></tr>\n", num(f, "functions_hit"),
-			num(f, "functions_found"));
-	}
-	sb_add(b, "</table>\n");
+/* A source file: lines hit, lines, %, functions hit, functions. */
+static void file_row(sbuf *b, json_t *f)
+{
+	long lf = num(f, "lines_found"), lh = num(f, "lines_hit");
+
+	sb_addtag(b, "<tr><td>", json_string_value(json_object_get(f, "file")), "</td>");
+	sb_addf(b, "<td>%ld</td><td>%ld</td><td>", lh, lf);
+	if (lf)
+		sb_addf(b, "%.1f", 100.0 * (double)lh / (double)lf);
+	sb_addf(b, "</td><td>%ld</td><td>%ld</td></tr>\n", num(f, "functions_hit"),
+		num(f, "functions_found"));
 }
 
 /* One part: heading, totals with the HTML link, errors, jobs, files. */
@@ -260,16 +245,18 @@ static void part_section(sbuf *b, json_t *run, json_t *part, const char *title, 
 	totals(b, part);
 	if (html && (g_isdir(from) ? copy_tree(from, to) == 0 :
 				     render_again(run, part, what, runsrc, to) == 0)) {
-		sb_add(b, "; <a href='");
-		sb_addxml(b, html);
-		sb_add(b, "'>lcov's report</a>");
+		sb_addtag(b, "; <a href='", html, "'>lcov's report</a>");
 	} else {
 		sb_add(b, "; no lcov report");
 	}
 	sb_add(b, ".</p>\n");
-	errors(b, part);
-	jobs_table(b, part);
-	files_table(b, part);
+	rows(b, part, "errors", "<p class='fail'><b>Coverage lost or partial:</b></p>\n"
+	     "<ul class='coverr'>\n", "</ul>\n", error_row);
+	rows(b, part, "jobs", "<table class='covjobs'><tr><th>job</th><th>counts files (.gcda)</th>"
+	     "<th>with their notes (.gcno)</th><th>problem</th></tr>\n", "</table>\n", job_row);
+	rows(b, part, "files", "<table class='covfiles'><tr><th>file</th><th>lines hit</th>"
+	     "<th>lines</th><th>%</th><th>functions hit</th><th>functions</th></tr>\n", "</table>\n",
+	     file_row);
 	free(from);
 	free(to);
 }
@@ -289,9 +276,7 @@ void g_cover_site_run(sbuf *b, json_t *run, const char *runsrc, const char *rund
 		}
 	}
 	if (json_string_value(json_object_get(cov, "error"))) {
-		sb_add(b, "<p class='fail'>");
-		sb_addxml(b, json_string_value(json_object_get(cov, "error")));
-		sb_add(b, "</p>\n");
+		sb_addtag(b, "<p class='fail'>", json_string_value(json_object_get(cov, "error")), "</p>\n");
 	}
 	if (!any)
 		sb_add(b, "<p>This run measured no coverage: no job ran on a gcov kernel "

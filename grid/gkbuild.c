@@ -25,6 +25,29 @@ static int make_in(const char *dir, const char *log, const char *a, const char *
 	return rc == 0 ? 0 : -1;
 }
 
+/* One line of a fragment against the final .config: 0, or -1 (said at
+ * FILE:LINE) when Kconfig did not keep it. */
+static int check_line(const char *cfg, const char *path, int lineno, char *l)
+{
+	char want[256], name[200];
+
+	if (sscanf(l, "# %199[A-Za-z0-9_] is not set", name) == 1) {
+		snprintf(want, sizeof(want), "\n%s=", name);
+		if (!strstr(cfg, want))
+			return 0;
+		g_err("%s:%d: %s is still set in the final .config", path, lineno, name);
+		return -1;
+	}
+	if (sscanf(l, "%199[A-Za-z0-9_]=", name) != 1)
+		return 0;
+	snprintf(want, sizeof(want), "\n%s\n", g_trim(l));
+	if (strstr(cfg, want))
+		return 0;
+	g_err("%s:%d: '%s' did not survive olddefconfig (a dependency is missing)", path, lineno,
+	      g_trim(l));
+	return -1;
+}
+
 /* Kconfig drops what a dependency forbids without a word; a fragment line
  * that did not make it into .config is an error at FILE:LINE. */
 static int check_fragments(const struct g_kernel *k, const char *build)
@@ -38,31 +61,11 @@ static int check_fragments(const struct g_kernel *k, const char *build)
 		int lineno = 0;
 
 		for (char *l = text; l; l = next) {
-			char want[256], *found, name[200];
-			bool unset;
-
 			next = strchr(l, '\n');
 			if (next)
 				*next++ = 0;
-			lineno++;
-			unset = sscanf(l, "# %199[A-Za-z0-9_] is not set", name) == 1;
-			if (!unset && sscanf(l, "%199[A-Za-z0-9_]=", name) != 1)
-				continue;
-			if (unset) {
-				snprintf(want, sizeof(want), "\n%s=", name);
-				found = strstr(cfg, want);
-				if (found) {
-					g_err("%s:%d: %s is still set in the final .config", path, lineno, name);
-					rc = -1;
-				}
-				continue;
-			}
-			snprintf(want, sizeof(want), "\n%s\n", g_trim(l));
-			if (!strstr(cfg, want)) {
-				g_err("%s:%d: '%s' did not survive olddefconfig (a dependency is missing)",
-				      path, lineno, g_trim(l));
+			if (check_line(cfg, path, ++lineno, l) < 0)
 				rc = -1;
-			}
 		}
 		free(text);
 		free(path);

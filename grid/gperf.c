@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -103,45 +104,29 @@ static void row_free(struct g_perfrow *w)
 	free(w->note);
 }
 
-/* The numeric keys and where they go; drops and hits_per_op are optional
- * and show only when given. */
-static double *num_slot(struct g_perfrow *w, const char *key, bool **given)
-{
-	*given = NULL;
-	if (!strcmp(key, "value"))
-		return &w->value;
-	if (!strcmp(key, "runs"))
-		return &w->runs;
-	if (!strcmp(key, "min"))
-		return &w->min;
-	if (!strcmp(key, "max"))
-		return &w->max;
-	if (!strcmp(key, "drops"))
-		return *given = &w->has_drops, &w->drops;
-	if (!strcmp(key, "hits_per_op"))
-		return *given = &w->has_hits, &w->hits_per_op;
-	return NULL;
-}
-
-static char **str_slot(struct g_perfrow *w, const char *key)
-{
-	if (!strcmp(key, "variant"))
-		return &w->variant;
-	if (!strcmp(key, "workload"))
-		return &w->workload;
-	if (!strcmp(key, "unit"))
-		return &w->unit;
-	return NULL;
-}
+/* A row's keys and where they go: names (str), numbers, and the two
+ * optional numbers that show only when given (drops, hits_per_op). */
+#define ROFF(f) offsetof(struct g_perfrow, f)
+static const struct {
+	const char *key;
+	bool str;
+	size_t off, given; /* given: offset of its bool, 0 when always shown */
+} row_keys[] = {
+	{"variant", true, ROFF(variant), 0},  {"workload", true, ROFF(workload), 0},
+	{"unit", true, ROFF(unit), 0},        {"value", false, ROFF(value), 0},
+	{"runs", false, ROFF(runs), 0},       {"min", false, ROFF(min), 0},
+	{"max", false, ROFF(max), 0},         {"drops", false, ROFF(drops), ROFF(has_drops)},
+	{"hits_per_op", false, ROFF(hits_per_op), ROFF(has_hits)},
+};
 
 /* One KEY=VALUE token into w; false when the line must be dropped.  A key
  * given twice is a garbled line; an unknown key is one a newer suite
  * added, ignored. */
 static bool parse_token(struct g_perfrow *w, char *tok, strv *seen)
 {
-	char *eq = strchr(tok, '='), *val, **sp;
+	char *eq = strchr(tok, '='), *val, *slot;
+	size_t k = 0, nk = sizeof(row_keys) / sizeof(row_keys[0]);
 	double *np;
-	bool *given;
 
 	if (!eq || eq == tok)
 		return false;
@@ -150,19 +135,25 @@ static bool parse_token(struct g_perfrow *w, char *tok, strv *seen)
 	if (sv_has(seen, tok))
 		return false;
 	sv_push(seen, tok);
-	if ((sp = str_slot(w, tok)) != NULL) {
+	while (k < nk && strcmp(row_keys[k].key, tok))
+		k++;
+	if (k == nk)
+		return true;
+	slot = (char *)w + row_keys[k].off;
+	if (row_keys[k].str) {
 		if (!valid_name(val))
 			return false;
-		*sp = xstrdup(val);
-	} else if ((np = num_slot(w, tok, &given)) != NULL) {
-		if (!parse_num(val, np))
-			return false;
-		/* drops counts events: a fraction is a garbled line. */
-		if (np == &w->drops && isfinite(*np) && *np != (double)(long long)*np)
-			return false;
-		if (given)
-			*given = true;
+		*(char **)slot = xstrdup(val);
+		return true;
 	}
+	np = (double *)slot;
+	if (!parse_num(val, np))
+		return false;
+	/* drops counts events: a fraction is a garbled line. */
+	if (np == &w->drops && isfinite(*np) && *np != (double)(long long)*np)
+		return false;
+	if (row_keys[k].given)
+		*(bool *)((char *)w + row_keys[k].given) = true;
 	return true;
 }
 

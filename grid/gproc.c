@@ -167,6 +167,17 @@ static pid_t start(char *const argv[], const char *cwd, int outfd, bool session,
 	return pid;
 }
 
+void g_cond_wait_ms(pthread_cond_t *cond, pthread_mutex_t *mu, long ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += ms % 1000 * 1000000;
+	ts.tv_sec += ms / 1000 + ts.tv_nsec / 1000000000;
+	ts.tv_nsec %= 1000000000;
+	pthread_cond_timedwait(cond, mu, &ts);
+}
+
 int g_wait(pid_t pid, double timeout)
 {
 	double end = g_now() + timeout;
@@ -180,18 +191,9 @@ int g_wait(pid_t pid, double timeout)
 	pthread_mutex_lock(&lock);
 	i = slot_of(pid);
 	while (i >= 0 && !children[i].done) {
-		struct timespec ts;
-		double now = g_now();
-
-		if (timeout >= 0 && now >= end)
+		if (timeout >= 0 && g_now() >= end)
 			break;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 100 * 1000 * 1000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&cond, &lock, &ts);
+		g_cond_wait_ms(&cond, &lock, 100);
 	}
 	if (i >= 0 && children[i].done) {
 		st = children[i].status;

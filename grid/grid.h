@@ -8,6 +8,7 @@
 #define STAPGRID_GRID_H
 
 #include <stdarg.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -32,6 +33,8 @@ void sb_addn(sbuf *b, const char *s, size_t n);
 void sb_add(sbuf *b, const char *s);
 void sb_addf(sbuf *b, const char *fmt, ...) G_PRINTF(2, 3);
 void sb_addxml(sbuf *b, const char *s); /* XML/HTML-escaped */
+/* open, text escaped, close: sb_addtag(b, "<th>", name, "</th>") */
+void sb_addtag(sbuf *b, const char *open, const char *text, const char *close);
 void sb_addshq(sbuf *b, const char *s); /* single-quoted for sh */
 const char *sb_str(sbuf *b);             /* never NULL */
 char *sb_steal(sbuf *b);
@@ -84,6 +87,8 @@ int g_run(char *const argv[], const char *cwd, char **out, const char *logpath);
  * pid or -1. */
 pid_t g_spawn_daemon(char *const argv[], const char *logpath, void (*pre)(void));
 int g_wait(pid_t pid, double timeout);  /* status, or -2 on timeout */
+/* pthread_cond_timedwait for at most ms milliseconds (mu held). */
+void g_cond_wait_ms(pthread_cond_t *cond, pthread_mutex_t *mu, long ms);
 bool g_alive(pid_t pid);
 bool g_tool_exists(const char *name);
 
@@ -150,6 +155,13 @@ struct g_kernel *g_kernel_find(struct g_kernel *ks, int n, const char *id);
 void g_kernel_free(struct g_kernel *k);
 void g_host_free(struct g_host *h);
 void g_suite_free(struct g_suite *s);
+/* An array a of n records: each freed by fr (g_kernel_free...), then a. */
+#define G_FREE_ARRAY(a, n, fr)                  \
+	do {                                    \
+		for (int i_ = 0; i_ < (n); i_++) \
+			fr(&(a)[i_]);           \
+		free(a);                        \
+	} while (0)
 
 /* ---- gkernel.c: the kernel cache -------------------------------------- */
 struct g_kinfo {

@@ -114,12 +114,7 @@ static void *worker_main(void *arg)
 				j = next_job(S, w->host);
 			if (j)
 				break;
-			{
-				struct timespec ts;
-				clock_gettime(CLOCK_REALTIME, &ts);
-				ts.tv_sec += 1;
-				pthread_cond_timedwait(&S->cond, &S->mu, &ts);
-			}
+			g_cond_wait_ms(&S->cond, &S->mu, 1000);
 		}
 		if (!j) {
 			pthread_mutex_unlock(&S->mu);
@@ -343,15 +338,7 @@ static int schedule(struct sched *S)
 		}
 	pthread_mutex_lock(&S->mu);
 	while (S->done < S->njobs && !g_interrupted) {
-		struct timespec ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 500 * 1000 * 1000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&S->cond, &S->mu, &ts);
+		g_cond_wait_ms(&S->cond, &S->mu, 500);
 		if (S->tty)
 			progress(S, NULL);
 	}
@@ -404,6 +391,18 @@ static int connect_hosts(struct sched *S)
 	return 0;
 }
 
+/* The named suites of base (grid/suites, grid/selftest) into *out, in
+ * order; *ns counts those loaded (to free): all of them, or -1 at the
+ * first that is wrong (said). */
+static int load_suites(const char *base, const strv *names, struct g_suite **out, int *ns)
+{
+	*out = xcalloc(names->n, sizeof(**out));
+	for (*ns = 0; (size_t)*ns < names->n; ++*ns)
+		if (g_conf_suite(base, names->v[*ns], &(*out)[*ns]) < 0)
+			return -1;
+	return 0;
+}
+
 int g_run_grid(const struct g_runopt *o)
 {
 	struct sched S = {.o = o, .mu = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
@@ -427,10 +426,8 @@ int g_run_grid(const struct g_runopt *o)
 		g_err("no suites given (--suite NAME[,NAME...] or all)");
 		goto out;
 	}
-	suites = xcalloc(sids.n, sizeof(*suites));
-	for (size_t i = 0; i < sids.n; i++, ns++)
-		if (g_conf_suite("grid/suites", sids.v[i], &suites[i]) < 0)
-			goto out;
+	if (load_suites("grid/suites", &sids, &suites, &ns) < 0)
+		goto out;
 	for (size_t i = 0; i < sids.n; i++) {
 		int d = o->duration ? o->duration : suites[i].duration;
 
@@ -520,12 +517,8 @@ int g_run_grid(const struct g_runopt *o)
 	json_decref(run.source);
 out:
 	sched_free(&S);
-	for (int i = 0; i < ns; i++)
-		g_suite_free(&suites[i]);
-	free(suites);
-	for (int i = 0; i < nk; i++)
-		g_kernel_free(&ks[i]);
-	free(ks);
+	G_FREE_ARRAY(suites, ns, g_suite_free);
+	G_FREE_ARRAY(ks, nk, g_kernel_free);
 	sv_free(&kids);
 	sv_free(&sids);
 	free(id);
@@ -584,12 +577,8 @@ int g_one_guest(const struct g_oneguest *g, char **dir, struct g_jobres *r)
 out:
 	g_kinfo_free(&ki);
 	g_disconnect(c);
-	for (int i = 0; i < nh; i++)
-		g_host_free(&hosts[i]);
-	free(hosts);
-	for (int i = 0; i < nk; i++)
-		g_kernel_free(&ks[i]);
-	free(ks);
+	G_FREE_ARRAY(hosts, nh, g_host_free);
+	G_FREE_ARRAY(ks, nk, g_kernel_free);
 	return rc;
 }
 
@@ -714,10 +703,8 @@ int g_selftest(const char *kernel, const char *hosts_file)
 		g_err("no selftest guests in grid/selftest");
 		goto out;
 	}
-	suites = xcalloc(names.n, sizeof(*suites));
-	for (size_t i = 0; i < names.n; i++, ns++)
-		if (g_conf_suite("grid/selftest", names.v[i], &suites[i]) < 0)
-			goto out;
+	if (load_suites("grid/selftest", &names, &suites, &ns) < 0)
+		goto out;
 	if (ready_kernel(k, &ki, false) < 0 || load_hosts(hosts_file, &S.hosts, &S.nhosts) < 0)
 		goto out;
 	S.rundir = xasprintf("%s/work/selftest-%d", G.cache, (int)getpid());
@@ -795,13 +782,9 @@ out:
 		g_rmtree(S.rundir);
 	sched_free(&S);
 	g_kinfo_free(&ki);
-	for (int i = 0; i < ns; i++)
-		g_suite_free(&suites[i]);
-	free(suites);
+	G_FREE_ARRAY(suites, ns, g_suite_free);
 	sv_free(&names);
-	for (int i = 0; i < nk; i++)
-		g_kernel_free(&ks[i]);
-	free(ks);
+	G_FREE_ARRAY(ks, nk, g_kernel_free);
 	return g_interrupted ? 130 : rc;
 }
 

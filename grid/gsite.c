@@ -39,9 +39,7 @@ static void head(sbuf *b, const char *title, const char *up)
 	sb_addf(b, "</title><style>%s</style></head><body>\n", css);
 	if (up)
 		sb_addf(b, "<p><a href='%sindex.html'>stapgrid results</a></p>\n", up);
-	sb_add(b, "<h1>");
-	sb_addxml(b, title);
-	sb_add(b, "</h1>\n");
+	sb_addtag(b, "<h1>", title, "</h1>\n");
 }
 
 static void cell(sbuf *b, const char *verdict, const char *href)
@@ -186,9 +184,7 @@ static void dg_section(sbuf *b, json_t *job, const char *runsrc, const char *run
 	json_array_foreach(dgs, i, d) {
 		if (!json_array_size(json_object_get(d, "failures")))
 			continue;
-		sb_add(b, "<h3>");
-		sb_addxml(b, js(d, "sum"));
-		sb_add(b, ": failures</h3>\n<pre>");
+		sb_addtag(b, "<h3>", js(d, "sum"), ": failures</h3>\n<pre>");
 		json_array_foreach(json_object_get(d, "failures"), k, f) {
 			sb_addxml(b, json_string_value(f));
 			sb_add(b, "\n");
@@ -261,19 +257,14 @@ static void figures_matrix(sbuf *b, json_t *run, const strv *kernels, const strv
 			sv_free(&tests);
 			continue;
 		}
-		sb_add(b, "<h2>Figures: ");
-		sb_addxml(b, suites->v[s]);
-		sb_add(b, " (latest run)</h2>\n<table class='figures'><tr><th>test</th>");
+		sb_addtag(b, "<h2>Figures: ", suites->v[s],
+			  " (latest run)</h2>\n<table class='figures'><tr><th>test</th>");
 		for (size_t k = 0; k < kernels->n; k++) {
-			sb_add(b, "<th colspan='2'>");
-			sb_addxml(b, kernels->v[k]);
-			sb_add(b, "</th>");
+			sb_addtag(b, "<th colspan='2'>", kernels->v[k], "</th>");
 		}
 		sb_add(b, "</tr>\n");
 		for (size_t t = 0; t < tests.n; t++) {
-			sb_add(b, "<tr><th>");
-			sb_addxml(b, tests.v[t]);
-			sb_add(b, "</th>");
+			sb_addtag(b, "<tr><th>", tests.v[t], "</th>");
 			for (size_t k = 0; k < kernels->n; k++) {
 				json_t *hit = NULL, *tt, *job = NULL;
 				size_t m;
@@ -346,9 +337,7 @@ static void perf_table(sbuf *b, json_t *rows)
 	json_array_foreach(rows, i, w) {
 		json_t *ratio = json_object_get(w, "ratio_to_floor");
 
-		sb_add(b, "<tr><td>");
-		sb_addxml(b, js(w, "workload"));
-		sb_add(b, "</td><td>");
+		sb_addtag(b, "<tr><td>", js(w, "workload"), "</td><td>");
 		sb_addxml(b, js(w, "variant"));
 		sb_add(b, "</td><td>");
 		perf_num(b, json_object_get(w, "value"));
@@ -369,9 +358,7 @@ static void perf_table(sbuf *b, json_t *rows)
 			perf_td(b, w, "drops");
 		else
 			sb_add(b, "<td></td>");
-		sb_add(b, "<td>");
-		sb_addxml(b, js(w, "note"));
-		sb_add(b, "</td></tr>\n");
+		sb_addtag(b, "<td>", js(w, "note"), "</td></tr>\n");
 	}
 	sb_add(b, "</table>\n");
 }
@@ -535,9 +522,7 @@ static int job_page(json_t *job, const char *runid, const char *runsrc, const ch
 			copied = copy_in(runsrc, log, rundst, name);
 			free(name);
 		}
-		sb_add(&b, "<tr><td>");
-		sb_addxml(&b, js(t, "name"));
-		sb_add(&b, "</td>");
+		sb_addtag(&b, "<tr><td>", js(t, "name"), "</td>");
 		cell(&b, js(t, "verdict"), NULL);
 		sb_addf(&b, "<td>%.2f s</td><td>", json_number_value(json_object_get(t, "duration")));
 		if (copied)
@@ -553,9 +538,7 @@ static int job_page(json_t *job, const char *runid, const char *runsrc, const ch
 	if (has_perf(job))
 		perf_block(&b, job, 2, NULL);
 	if (json_string_value(json_object_get(job, "excerpt"))) {
-		sb_add(&b, "<h2>Console excerpt</h2>\n<pre>");
-		sb_addxml(&b, js(job, "excerpt"));
-		sb_add(&b, "</pre>\n");
+		sb_addtag(&b, "<h2>Console excerpt</h2>\n<pre>", js(job, "excerpt"), "</pre>\n");
 	}
 	{
 		char *name = xasprintf("%s/console.log", id);
@@ -588,9 +571,7 @@ static void source_line(sbuf *b, json_t *src)
 	if (!json_string_value(json_object_get(src, "commit"))) {
 		sb_addxml(b, js(src, "note"));
 	} else {
-		sb_add(b, "commit <code>");
-		sb_addxml(b, js(src, "commit"));
-		sb_add(b, "</code>");
+		sb_addtag(b, "commit <code>", js(src, "commit"), "</code>");
 		if (json_is_true(json_object_get(src, "dirty"))) {
 			sb_add(b, " with uncommitted changes to");
 			json_array_foreach(json_object_get(src, "uncommitted"), i, p) {
@@ -621,14 +602,11 @@ static int run_page(json_t *run, const char *runsrc, const char *sitedir)
 	head(&b, title, "../../");
 	sb_addf(&b, "<p>%s to %s on ", js(run, "start"), js(run, "end"));
 	sb_addxml(&b, js(run, "host"));
-	sb_add(&b, "; <a href='../../kcidb/");
-	sb_addxml(&b, id);
-	sb_add(&b, ".json'>KCIDB submission</a></p>\n");
+	sb_addtag(&b, "; <a href='../../kcidb/", id, ".json'>KCIDB submission</a></p>\n");
 	source_line(&b, json_object_get(run, "source"));
 	if (json_is_true(json_object_get(run, "published"))) {
-		sb_add(&b, "<p>Published: kept in git as <code>results/published/");
-		sb_addxml(&b, id);
-		sb_add(&b, "/</code> (the logs there are gzipped, long ones cut to head and tail).</p>\n");
+		sb_addtag(&b, "<p>Published: kept in git as <code>results/published/", id,
+			  "/</code> (the logs there are gzipped, long ones cut to head and tail).</p>\n");
 	}
 	sb_add(&b, "<table><tr><th>kernel</th><th>suite</th><th>verdict</th><th>host</th><th>accel</th>"
 		   "<th>tests passed</th><th>DejaGnu</th><th>duration</th><th>reason</th></tr>\n");
@@ -644,20 +622,14 @@ static int run_page(json_t *run, const char *runsrc, const char *sitedir)
 		 * run) are said beside it, never among the passed. */
 		json_object_foreach(c, k, v)
 			total += (long)json_integer_value(v);
-		sb_add(&b, "<tr><td>");
-		sb_addxml(&b, js(j, "kernel"));
-		sb_add(&b, "</td><td>");
+		sb_addtag(&b, "<tr><td>", js(j, "kernel"), "</td><td>");
 		sb_addxml(&b, js(j, "suite"));
 		sb_add(&b, "</td>");
 		cell(&b, js(j, "verdict"), href);
-		sb_add(&b, "<td>");
-		sb_addxml(&b, js(j, "host"));
-		sb_add(&b, "</td><td>");
+		sb_addtag(&b, "<td>", js(j, "host"), "</td><td>");
 		sb_addxml(&b, js(j, "accel"));
 		if (json_string_value(json_object_get(j, "tcg"))) {
-			sb_add(&b, " (");
-			sb_addxml(&b, js(j, "tcg"));
-			sb_add(&b, ")");
+			sb_addtag(&b, " (", js(j, "tcg"), ")");
 		}
 		{
 			char *dg = dg_brief(j);
@@ -752,15 +724,11 @@ static int bench_page(const char *results, const char *sitedir)
 			size_t r, c;
 
 			if (j) {
-				sb_add(&b, "<h2>");
-				sb_addxml(&b, js(j, "title"));
-				sb_add(&b, "</h2>\n<p>");
+				sb_addtag(&b, "<h2>", js(j, "title"), "</h2>\n<p>");
 				sb_addxml(&b, js(j, "note"));
 				sb_add(&b, "</p>\n<table><tr>");
 				json_array_foreach(json_object_get(j, "columns"), c, x) {
-					sb_add(&b, "<th>");
-					sb_addxml(&b, json_string_value(x));
-					sb_add(&b, "</th>");
+					sb_addtag(&b, "<th>", json_string_value(x), "</th>");
 				}
 				sb_add(&b, "</tr>\n");
 				json_array_foreach(json_object_get(j, "rows"), r, row) {
@@ -768,9 +736,7 @@ static int bench_page(const char *results, const char *sitedir)
 					json_array_foreach(row, c, x) {
 						char *t = json_is_string(x) ? xstrdup(json_string_value(x))
 									    : json_dumps(x, JSON_ENCODE_ANY | JSON_REAL_PRECISION(4));
-						sb_add(&b, "<td>");
-						sb_addxml(&b, t);
-						sb_add(&b, "</td>");
+						sb_addtag(&b, "<td>", t, "</td>");
 						free(t);
 					}
 					sb_add(&b, "</tr>\n");
@@ -783,9 +749,7 @@ static int bench_page(const char *results, const char *sitedir)
 		} else if (g_has_suffix(names.v[i], ".svg")) {
 			char *c = copy_in(dir, names.v[i], sitedir, names.v[i]);
 			if (c) {
-				sb_add(&b, "<p><img src='");
-				sb_addxml(&b, c);
-				sb_add(&b, "' alt='");
+				sb_addtag(&b, "<p><img src='", c, "' alt='");
 				sb_addxml(&b, c);
 				sb_add(&b, "'></p>\n");
 			}
@@ -856,9 +820,7 @@ static void history_matrix(sbuf *b, json_t **runs, size_t n)
 		char *sp = strchr(rows.v[k], ' ');
 
 		*sp = 0;
-		sb_add(b, "<tr><td>");
-		sb_addxml(b, rows.v[k]);
-		sb_add(b, "</td><td>");
+		sb_addtag(b, "<tr><td>", rows.v[k], "</td><td>");
 		sb_addxml(b, sp + 1);
 		sb_add(b, "</td>");
 		for (size_t r = 0; r < cols; r++)
@@ -939,15 +901,11 @@ static void latest_sections(sbuf *b, json_t **all, size_t n)
 	run_axes(latest, &kernels, &suites);
 	sb_add(b, "<table id='matrix'><tr><th>kernel</th>");
 	for (size_t s = 0; s < suites.n; s++) {
-		sb_add(b, "<th>");
-		sb_addxml(b, suites.v[s]);
-		sb_add(b, "</th>");
+		sb_addtag(b, "<th>", suites.v[s], "</th>");
 	}
 	sb_add(b, "</tr>\n");
 	for (size_t k = 0; k < kernels.n; k++) {
-		sb_add(b, "<tr><th>");
-		sb_addxml(b, kernels.v[k]);
-		sb_add(b, "</th>");
+		sb_addtag(b, "<tr><th>", kernels.v[k], "</th>");
 		for (size_t s = 0; s < suites.n; s++)
 			job_cell(b, latest, kernels.v[k], suites.v[s]);
 		sb_add(b, "</tr>\n");
@@ -984,9 +942,7 @@ static void history_table(sbuf *b, json_t **all, size_t n)
 		sb_addf(b, "<td class='v %s'>%ld</td><td class='v %s'>%ld</td><td>", pass ? "pass" : "",
 			pass, jobsn - pass ? "fail" : "", jobsn - pass);
 		sb_addxml(b, ks);
-		sb_add(b, "</td><td>");
-		sb_addxml(b, ss);
-		sb_add(b, "</td></tr>\n");
+		sb_addtag(b, "</td><td>", ss, "</td></tr>\n");
 		free(ks);
 		free(ss);
 		sv_free(&rk);

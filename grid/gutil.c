@@ -81,6 +81,13 @@ void sb_addxml(sbuf *b, const char *s)
 	}
 }
 
+void sb_addtag(sbuf *b, const char *open, const char *text, const char *close)
+{
+	sb_add(b, open);
+	sb_addxml(b, text);
+	sb_add(b, close);
+}
+
 void sb_addshq(sbuf *b, const char *s)
 {
 	sb_add(b, "'");

@@ -255,9 +255,29 @@ static void stop_handed_over(void)
 	unlink(STARTED_PIDS);
 }
 
+/* /usr/sbin/NAME as our daemon (its pid in *pid, stopped later even if
+ * it fails here), logging to DIR/NAME.log; -1 (said) unless its socket
+ * answers within secs. */
+static int start_daemon(const char *dir, const char *name, const char *sock, int secs,
+			void (*pre)(void), pid_t *pid)
+{
+	char *path = xasprintf("/usr/sbin/%s", name), *log = xasprintf("%s/%s.log", dir, name);
+	char *argv[] = {path, NULL};
+	int rc = 0;
+
+	*pid = g_spawn_daemon(argv, log, pre);
+	if (*pid < 0 || wait_sock(sock, *pid, secs) < 0) {
+		g_err("%s did not start; log: %s", name, log);
+		rc = -1;
+	}
+	free(path);
+	free(log);
+	return rc;
+}
+
 static int start_daemons(void)
 {
-	char *dir = g_path(G.cache, "daemons"), *log = NULL;
+	char *dir = g_path(G.cache, "daemons");
 	int rc = -1;
 
 	pthread_mutex_lock(&V.mu);
@@ -273,16 +293,8 @@ static int start_daemons(void)
 		goto out;
 	}
 	if (!sock_alive(VIRTLOGD_SOCK)) {
-		char *argv[] = {"/usr/sbin/virtlogd", NULL};
-
-		log = g_path(dir, "virtlogd.log");
-		V.virtlogd = g_spawn_daemon(argv, log, NULL);
-		if (V.virtlogd < 0 || wait_sock(VIRTLOGD_SOCK, V.virtlogd, 30) < 0) {
-			g_err("virtlogd did not start; log: %s", log);
+		if (start_daemon(dir, "virtlogd", VIRTLOGD_SOCK, 30, NULL, &V.virtlogd) < 0)
 			goto out;
-		}
-		free(log);
-		log = NULL;
 	}
 	if (!kvm_usable_by_qemu()) {
 		char *conf = g_readfile("/etc/libvirt/qemu.conf", NULL);
@@ -300,16 +312,8 @@ static int start_daemons(void)
 		free(conf);
 		free(text);
 	}
-	{
-		char *argv[] = {"/usr/sbin/libvirtd", NULL};
-
-		log = g_path(dir, "libvirtd.log");
-		V.libvirtd = g_spawn_daemon(argv, log, hide_kvm);
-		if (V.libvirtd < 0 || wait_sock(LIBVIRT_SOCK, V.libvirtd, 60) < 0) {
-			g_err("libvirtd did not start; log: %s", log);
-			goto out;
-		}
-	}
+	if (start_daemon(dir, "libvirtd", LIBVIRT_SOCK, 60, hide_kvm, &V.libvirtd) < 0)
+		goto out;
 	if (g_verbose)
 		g_info("started libvirtd (pid %d) and virtlogd (pid %d)", (int)V.libvirtd,
 		       (int)V.virtlogd);
@@ -317,7 +321,6 @@ static int start_daemons(void)
 out:
 	pthread_mutex_unlock(&V.mu);
 	free(dir);
-	free(log);
 	return rc;
 }
 
@@ -555,8 +558,6 @@ enum g_domend g_dom_wait(struct g_dom *d, double timeout)
 
 	pthread_mutex_lock(&c->mu);
 	while (r == G_END_NONE) {
-		struct timespec ts;
-
 		if (d->stopped) {
 			r = d->crashed ? G_END_CRASHED
 			    : d->watchdog ? G_END_WATCHDOG
@@ -589,13 +590,7 @@ enum g_domend g_dom_wait(struct g_dom *d, double timeout)
 			}
 			continue;
 		}
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 100 * 1000 * 1000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&c->cond, &c->mu, &ts);
+		g_cond_wait_ms(&c->cond, &c->mu, 100);
 	}
 	pthread_mutex_unlock(&c->mu);
 	if (r == G_END_TIMEOUT || r == G_END_INTERRUPTED)

@@ -102,9 +102,7 @@ static int cmd_prepare(const strv *ids, bool force, bool dbg)
 			rc = 1;
 	if (g_interrupted)
 		rc = 130;
-	for (int i = 0; i < n; i++)
-		g_kernel_free(&ks[i]);
-	free(ks);
+	G_FREE_ARRAY(ks, n, g_kernel_free);
 	sv_free(&sel);
 	return rc;
 }
