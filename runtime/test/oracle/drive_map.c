@@ -10,28 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "drive.h"
 #include "ref_map.h"
 #include "stp_map.h"
-
-void *stp_alloc(size_t size)
-{
-	return malloc(size);
-}
-
-void stp_free(void *p)
-{
-	free(p);
-}
-
-static uint64_t seed = 99;
-
-static uint64_t rnd(void)
-{
-	seed ^= seed << 13;
-	seed ^= seed >> 7;
-	seed ^= seed << 17;
-	return seed;
-}
 
 struct node {
 	struct map_node mn;
@@ -49,55 +30,51 @@ static key_data get_key(struct map_node *mn, int n, int *type)
 	return k;
 }
 
-int main(int argc, char **argv)
+static struct node nodes[300];
+
+/* One array sorted both ways: 1 when the orders differ. */
+static int one(void)
 {
-	long iters = argc > 1 ? atol(argv[1]) : 20000, it, bad = 0;
-	static struct node nodes[300];
-	struct stp_map_spec spec;
+	struct stp_map_spec spec = { .nkeys = 1, .key_kind = { STP_LONG },
+				     .value_kind = STP_LONG, .max_entries = 300 };
+	struct stp_map *m = stp_map_new(&spec);
+	int n = 1 + (int)(rnd() % 300), i, err = 0, bad = 0;
+	int dir = rnd() % 2 ? 1 : -1;
+	int limit = rnd() % 3 ? (int)(rnd() % 41) : 0;
+	int64_t spread = 1 + (int64_t)(rnd() % 50);
 	struct map_root root;
+	struct mlist_head *l;
+	struct stp_map_entry *e;
 
-	memset(&spec, 0, sizeof(spec));
-	spec.nkeys = 1;
-	spec.key_kind[0] = STP_LONG;
-	spec.value_kind = STP_LONG;
-	spec.max_entries = 300;
-	for (it = 0; it < iters; it++) {
-		struct stp_map *m = stp_map_new(&spec);
-		int n = 1 + (int)(rnd() % 300), i, err = 0;
-		int dir = rnd() % 2 ? 1 : -1;
-		int limit = rnd() % 3 ? (int)(rnd() % 41) : 0;
-		int64_t spread = 1 + (int64_t)(rnd() % 50);
-		struct mlist_head *l;
-		struct stp_map_entry *e;
+	root.head.next = root.head.prev = &root.head;
+	for (i = 0; i < n; i++) {
+		union stp_arg k;
 
-		root.head.next = root.head.prev = &root.head;
-		for (i = 0; i < n; i++) {
-			union stp_arg k;
-
-			nodes[i].key = i;
-			nodes[i].value = (int64_t)(rnd() % (uint64_t)spread);
-			/* insertion order: at the tail */
-			mlist_add(&nodes[i].mn.lnode, root.head.prev);
-			k.l = i;
-			*stp_map_long(stp_map_insert(m, &k, &err)) = nodes[i].value;
-		}
-		/* SystemTap's dir is the other way round: -1 ascending */
-		if (limit)
-			_stp_map_sortn(&root, limit, 0, -dir, get_key);
-		else
-			_stp_map_sort(&root, 0, -dir, get_key);
-		stp_map_sort(m, 0, dir, 0, limit);
-		for (l = root.head.next, e = stp_map_first(m); l != &root.head;
-		     l = l->next, e = stp_map_next(m, e))
-			if (!e || stp_map_key(e, 0).l != ((struct node *)l)->key)
-				break;
-		if (l != &root.head || e) {
-			if (bad++ < 5)
-				printf("%d entries, dir %d, limit %d: orders differ\n",
-				       n, dir, limit);
-		}
-		stp_map_free(m);
+		nodes[i].key = i;
+		nodes[i].value = (int64_t)(rnd() % (uint64_t)spread);
+		/* insertion order: at the tail */
+		mlist_add(&nodes[i].mn.lnode, root.head.prev);
+		k.l = i;
+		*stp_map_long(stp_map_insert(m, &k, &err)) = nodes[i].value;
 	}
-	printf("%ld random sorts, %ld differ\n", iters, bad);
-	return bad != 0;
+	/* SystemTap's dir is the other way round: -1 ascending */
+	if (limit)
+		_stp_map_sortn(&root, limit, 0, -dir, get_key);
+	else
+		_stp_map_sort(&root, 0, -dir, get_key);
+	stp_map_sort(m, 0, dir, 0, limit);
+	for (l = root.head.next, e = stp_map_first(m); l != &root.head;
+	     l = l->next, e = stp_map_next(m, e))
+		if (!e || stp_map_key(e, 0).l != ((struct node *)l)->key)
+			break;
+	if (l != &root.head || e) {
+		if (drive_say())
+			printf("%d entries, dir %d, limit %d: orders differ\n",
+			       n, dir, limit);
+		bad = 1;
+	}
+	stp_map_free(m);
+	return bad;
 }
+
+const struct drive drive = { "random sorts", 20000, 99, 0, one };

@@ -10,24 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "drive.h"
 #include "ref_printf.h"
 #include "stp_printf.h"
-
-int stp_read_memory(void *dst, int64_t addr, size_t len)
-{
-	memcpy(dst, (const void *)(uintptr_t)addr, len);
-	return 0;
-}
-
-static uint64_t seed = 12345;
-
-static uint64_t rnd(void)
-{
-	seed ^= seed << 13;
-	seed ^= seed >> 7;
-	seed ^= seed << 17;
-	return seed;
-}
 
 static char memsrc[64] = "The quick brown fox jumps over the lazy dog 0123456789";
 static const char *strs[] = { "", "a", "hello", "a somewhat longer string", "x\ny" };
@@ -131,40 +116,38 @@ static void conversion(struct ref *r, char *fmt, size_t *fl,
 	args[(*nargs)++] = a;
 }
 
-int main(int argc, char **argv)
+/* One format both ways: 1 when the bytes or lengths differ. */
+static int one(void)
 {
-	long iters = argc > 1 ? atol(argv[1]) : 300000, it, bad = 0;
+	char fmt[256], want[512], got[512];
+	union stp_arg args[32];
+	size_t size = 1 + rnd() % 60, fl = 0;
+	struct ref r = { want, want + size - 1 };
+	int nargs = 0, k, n, wlen;
 
-	for (it = 0; it < iters; it++) {
-		char fmt[256], want[512], got[512];
-		union stp_arg args[32];
-		size_t size = 1 + rnd() % 60, fl = 0;
-		struct ref r = { want, want + size - 1 };
-		int nargs = 0, k, n, wlen;
-
-		for (k = 1 + rnd() % 4; k > 0; k--) {
-			if (rnd() % 2) {
-				fl += sprintf(fmt + fl, "ab");
-				if (r.str <= r.end)
-					*r.str++ = 'a';
-				if (r.str <= r.end)
-					*r.str++ = 'b';
-			}
-			conversion(&r, fmt, &fl, args, &nargs);
+	for (k = 1 + rnd() % 4; k > 0; k--) {
+		if (rnd() % 2) {
+			fl += sprintf(fmt + fl, "ab");
+			if (r.str <= r.end)
+				*r.str++ = 'a';
+			if (r.str <= r.end)
+				*r.str++ = 'b';
 		}
-		fmt[fl] = '\0';
-		if (r.str <= r.end)
-			*r.str = '\0';
-		else
-			*r.end = '\0';
-		wlen = r.str <= r.end ? (int)(r.str - want) : (int)size - 1;
-		n = stp_format(got, size, fmt, args, nargs);
-		if (n != wlen || memcmp(got, want, (size_t)wlen + 1)) {
-			if (bad++ < 5)
-				printf("size %zu format \"%s\": %d bytes, SystemTap %d\n",
-				       size, fmt, n, wlen);
-		}
+		conversion(&r, fmt, &fl, args, &nargs);
 	}
-	printf("%ld random formats, %ld differ\n", iters, bad);
-	return bad != 0;
+	fmt[fl] = '\0';
+	if (r.str <= r.end)
+		*r.str = '\0';
+	else
+		*r.end = '\0';
+	wlen = r.str <= r.end ? (int)(r.str - want) : (int)size - 1;
+	n = stp_format(got, size, fmt, args, nargs);
+	if (n == wlen && !memcmp(got, want, (size_t)wlen + 1))
+		return 0;
+	if (drive_say())
+		printf("size %zu format \"%s\": %d bytes, SystemTap %d\n",
+		       size, fmt, n, wlen);
+	return 1;
 }
+
+const struct drive drive = { "random formats", 300000, 12345, 0, one };

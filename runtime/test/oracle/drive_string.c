@@ -8,18 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "drive.h"
 #include "ref_string.h"
 #include "stp_string.h"
-
-static uint64_t seed = 4242;
-
-static uint64_t rnd(void)
-{
-	seed ^= seed << 13;
-	seed ^= seed >> 7;
-	seed ^= seed << 17;
-	return seed;
-}
 
 static const char *pieces[] = { "a", "Z", "0", " ", "\"", "\\", "\n", "\t",
 	"\001", "\177", "\377", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
@@ -32,44 +23,44 @@ static int64_t clamp_len(int64_t len)
 	return len < 0 ? 0 : len > MAXSTRINGLEN ? MAXSTRINGLEN : len;
 }
 
-int main(int argc, char **argv)
+/* One string both ways: 1 when the results differ. */
+static int one(void)
 {
-	long iters = argc > 1 ? atol(argv[1]) : 200000, it, bad = 0;
 	char in[3 * MAXSTRINGLEN], want[2 * MAXSTRINGLEN], got[2 * MAXSTRINGLEN];
+	size_t n = 0;
+	int64_t len;
+	int quoted = (int)(rnd() % 2), k = (int)(rnd() % 60);
 
-	for (it = 0; it < iters; it++) {
-		size_t n = 0;
-		int64_t len;
-		int quoted = (int)(rnd() % 2), k = (int)(rnd() % 60);
+	while (k-- > 0) {
+		const char *p = pieces[rnd() % (sizeof(pieces) / sizeof(pieces[0]))];
+		size_t l = strlen(p);
 
-		while (k-- > 0) {
-			const char *p = pieces[rnd() % (sizeof(pieces) / sizeof(pieces[0]))];
-			size_t l = strlen(p);
-
-			if (n + l >= MAXSTRINGLEN)	/* a script string */
-				break;
-			memcpy(in + n, p, l);
-			n += l;
-		}
-		in[n] = '\0';
-		switch (rnd() % 3) {
-		case 0:		/* text_str / string_quoted: 0, MAXSTRINGLEN */
-			len = quoted ? MAXSTRINGLEN : 0;
-			if (_stp_text_str(want, in, (int)len, (int)len, quoted, 0, 0) < 0)
-				want[0] = '\0';
+		if (n + l >= MAXSTRINGLEN)	/* a script string */
 			break;
-		default:	/* text_strn: len clamped to [0, MAXSTRINGLEN] */
-			len = (int64_t)(rnd() % (MAXSTRINGLEN + 20)) - 5;
-			if (_stp_text_str(want, in, 0, (int)clamp_len(len), quoted,
-					  0, 0) < 0)
-				want[0] = '\0';
-			break;
-		}
-		stp_text_str(got, in, len, quoted);
-		if (strcmp(got, want) && bad++ < 5)
-			printf("len %lld quoted %d: \"%s\" SystemTap \"%s\"\n",
-			       (long long)len, quoted, got, want);
+		memcpy(in + n, p, l);
+		n += l;
 	}
-	printf("%ld random strings, %ld differ\n", iters, bad);
-	return bad != 0;
+	in[n] = '\0';
+	switch (rnd() % 3) {
+	case 0:		/* text_str / string_quoted: 0, MAXSTRINGLEN */
+		len = quoted ? MAXSTRINGLEN : 0;
+		if (_stp_text_str(want, in, (int)len, (int)len, quoted, 0, 0) < 0)
+			want[0] = '\0';
+		break;
+	default:	/* text_strn: len clamped to [0, MAXSTRINGLEN] */
+		len = (int64_t)(rnd() % (MAXSTRINGLEN + 20)) - 5;
+		if (_stp_text_str(want, in, 0, (int)clamp_len(len), quoted,
+				  0, 0) < 0)
+			want[0] = '\0';
+		break;
+	}
+	stp_text_str(got, in, len, quoted);
+	if (!strcmp(got, want))
+		return 0;
+	if (drive_say())
+		printf("len %lld quoted %d: \"%s\" SystemTap \"%s\"\n",
+		       (long long)len, quoted, got, want);
+	return 1;
 }
+
+const struct drive drive = { "random strings", 200000, 4242, 0, one };

@@ -79,7 +79,8 @@ extract() {	# FILE FUNCTION...
 run() {		# NAME DRIVER SOURCES...
 	name=$1 drv=$2; shift 2
 	if ! $cc -std=gnu11 -O1 -g -w -fwrapv -I"$out" -I"$top/runtime" \
-		-o "$out/$name" "$here/$drv" "$@" > "$out/$name.log" 2>&1; then
+		-o "$out/$name" "$here/$drv" "$here/drive.c" "$@" \
+		> "$out/$name.log" 2>&1; then
 		echo "FAIL: runtime oracle $name: does not build ($out/$name.log)" >> "$sum"
 		return
 	fi
