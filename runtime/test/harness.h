@@ -13,6 +13,24 @@
 #include <stdint.h>
 
 #include "../../harness/unit/utest.h"
+#include "../stp_types.h"
+
+/* A key or a printf argument: a number, a string. */
+static inline union stp_arg larg(int64_t v)
+{
+	union stp_arg a;
+
+	a.l = v;
+	return a;
+}
+
+static inline union stp_arg sarg(const char *s)
+{
+	union stp_arg a;
+
+	a.s = s;
+	return a;
+}
 
 void peer_missing(const char *test, const char *file);
 /* The last line of a test program: its allocations balanced, and the

@@ -28,25 +28,9 @@ static struct stp_map_spec spec1(enum stp_kind key, enum stp_kind value,
 	return s;
 }
 
-static union stp_arg K(int64_t v)
-{
-	union stp_arg a;
-
-	a.l = v;
-	return a;
-}
-
-static union stp_arg KS(const char *s)
-{
-	union stp_arg a;
-
-	a.s = s;
-	return a;
-}
-
 static struct stp_map_entry *ins(struct stp_map *m, int64_t k)
 {
-	union stp_arg key = K(k);
+	union stp_arg key = larg(k);
 	int err = 0;
 	struct stp_map_entry *e = stp_map_insert(m, &key, &err);
 
@@ -58,7 +42,7 @@ static struct stp_map_entry *ins(struct stp_map *m, int64_t k)
 
 static struct stp_map_entry *find(struct stp_map *m, int64_t k)
 {
-	union stp_arg key = K(k);
+	union stp_arg key = larg(k);
 
 	return stp_map_find(m, &key);
 }
@@ -124,7 +108,7 @@ static void test_full_and_wrap(void)
 {
 	struct stp_map_spec s = spec1(STP_LONG, STP_LONG, 3);
 	struct stp_map *m = stp_map_new(&s);
-	union stp_arg key = K(99);
+	union stp_arg key = larg(99);
 	int err = 0;
 
 	ins(m, 1);
@@ -194,7 +178,7 @@ static void test_alloc_failure(void)
 	for (i = 0; i < MAXMAPENTRIES; i++)
 		ins(m, i);
 	{
-		union stp_arg key = K(-1);
+		union stp_arg key = larg(-1);
 		int err = 0;
 
 		EXPECT(stp_map_insert(m, &key, &err) == NULL);
@@ -215,16 +199,16 @@ static void test_string_keys_values(void)
 	s.nkeys = 2;
 	s.key_kind[1] = STP_LONG;
 	m = stp_map_new(&s);
-	union stp_arg k2[2] = { KS("alpha"), K(1) };
+	union stp_arg k2[2] = { sarg("alpha"), larg(1) };
 	e = stp_map_insert(m, k2, &err);
 	EXPECT_STR(stp_map_string(e), "");
 	stp_strlcpy(stp_map_string(e), "first", MAXSTRINGLEN);
-	k2[1] = K(2);
+	k2[1] = larg(2);
 	e = stp_map_insert(m, k2, &err);
 	stp_strlcpy(stp_map_string(e), "second", MAXSTRINGLEN);
-	k2[1] = K(1);
+	k2[1] = larg(1);
 	EXPECT_STR(stp_map_string(stp_map_find(m, k2)), "first");
-	k2[0] = KS("");
+	k2[0] = sarg("");
 	EXPECT(stp_map_find(m, k2) == NULL);
 	e = stp_map_insert(m, k2, &err);		/* "" is a key */
 	EXPECT(e && stp_map_find(m, k2) == e);
@@ -239,10 +223,10 @@ static void test_string_keys_values(void)
 	longkey[sizeof(longkey) - 1] = '\0';
 	strcpy(other, longkey);
 	other[MAXSTRINGLEN + 5] = 'X';		/* differs after the cut */
-	key = KS(longkey);
+	key = sarg(longkey);
 	e = stp_map_insert(m, &key, &err);
 	EXPECT_EQ(strlen(stp_map_key(e, 0).s), MAXSTRINGLEN - 1);
-	key = KS(other);
+	key = sarg(other);
 	EXPECT(stp_map_find(m, &key) == e);
 	other[MAXSTRINGLEN - 2] = 'Y';		/* differs before it */
 	EXPECT(stp_map_find(m, &key) == NULL);
@@ -263,15 +247,15 @@ static void test_matches(void)
 	m = stp_map_new(&s);
 	for (i = 0; i < 3; i++)
 		for (j = 0; j < 3; j++) {
-			k[0] = K(i);
-			k[1] = KS(j ? "b" : "a");
-			k[2] = K(j);
+			k[0] = larg(i);
+			k[1] = sarg(j ? "b" : "a");
+			k[2] = larg(j);
 			stp_map_insert(m, k, &err);
 		}
 	EXPECT_EQ(stp_map_size(m), 9);
-	k[0] = K(1);
-	k[1] = KS("b");
-	k[2] = K(2);
+	k[0] = larg(1);
+	k[1] = sarg("b");
+	k[2] = larg(2);
 	for (n = 0, e = stp_map_first(m); e; e = stp_map_next(m, e))
 		n += stp_map_matches(e, k, 0x6);	/* [1, *, *] */
 	EXPECT_EQ(n, 3);
@@ -402,7 +386,7 @@ static void test_sort_strings_stats(void)
 	stp_hist_log_spec(&s.hist);
 	m = stp_map_new(&s);
 	for (i = 0; i < 4; i++) {
-		k = KS(names[i]);
+		k = sarg(names[i]);
 		e = stp_map_insert(m, &k, &err);
 		for (j = 0; j <= i; j++)
 			stp_stat_add(stp_map_stat(e), &s.hist, (i + 1) * (j % 2 ? -5 : 7));
@@ -612,7 +596,7 @@ static void peer_foreach_limit(void)
 	tb_printf(&b, "x ended up as %d\n", x);
 	tb_printf(&b, "\nsorted (by values) with key specified limit x++:\n");
 	{
-		union stp_arg key = K(++x);
+		union stp_arg key = larg(++x);
 
 		stp_map_sort(m, 0, 1, 0, x);
 		for (n = 0, i = 0, e = stp_map_first(m); e && i < x;
@@ -827,7 +811,7 @@ static void peer_is_si(bool is)
 	int64_t i;
 	int err = 0;
 
-#define KEY(n) (is ? K(n) : (stp_long_str(key, n), KS(key)))
+#define KEY(n) (is ? larg(n) : (stp_long_str(key, n), sarg(key)))
 #define ENTRY_OF(n) (k = KEY(n), stp_map_insert(m, &k, &err))
 #define GONE(n) do { k = KEY(n); e = stp_map_find(m, &k); \
 		     if (e) stp_map_remove(m, e); } while (0)

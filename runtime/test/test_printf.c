@@ -15,25 +15,9 @@
 
 static char out[4096];
 
-static union stp_arg L(int64_t v)
-{
-	union stp_arg a;
-
-	a.l = v;
-	return a;
-}
-
-static union stp_arg S(const char *s)
-{
-	union stp_arg a;
-
-	a.s = s;
-	return a;
-}
-
 /* Format into out[] (SIZE bytes) and check the text and length. */
 #define FMT_IS(size, want, fmt, ...) do { \
-	union stp_arg a_[] = { L(0), __VA_ARGS__ }; \
+	union stp_arg a_[] = { larg(0), __VA_ARGS__ }; \
 	int n_ = stp_format(out, (size), (fmt), a_ + 1, \
 			    (int)(sizeof(a_) / sizeof(a_[0])) - 1); \
 	EXPECT_EQ(n_, strlen(want)); \
@@ -55,7 +39,7 @@ static void test_numbers_glibc(void)
 
 	for (i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
 		for (j = 0; j < sizeof(vals) / sizeof(vals[0]); j++) {
-			union stp_arg a = L(vals[j]);
+			union stp_arg a = larg(vals[j]);
 			const char *c = fmts[i] + strlen(fmts[i]) - 1;
 
 			if (*c == '|')
@@ -88,67 +72,67 @@ static void test_numbers_glibc(void)
 /* Where SystemTap's number() is not C's. */
 static void test_numbers_stap(void)
 {
-	FMT_IS(64, "0x0", "%#x", L(0));
-	FMT_IS(64, "00", "%#o", L(0));
-	FMT_IS(64, "0x2a", "%p", L(42));
-	FMT_IS(64, "0x0", "%p", L(0));
-	FMT_IS(64, "0xffffffffffffffff", "%p", L(-1));
-	FMT_IS(64, "  0x2a", "%6p", L(42));
-	FMT_IS(64, "0X2A", "%#X", L(42));
-	FMT_IS(64, "00000005", "%08.3d", L(5));		/* C: "     005" */
-	FMT_IS(64, "0", "%.0d", L(0));			/* C: "" */
-	FMT_IS(64, "5", "%.d", L(5));			/* no precision */
-	FMT_IS(64, "-0005", "%05d", L(-5));
-	FMT_IS(64, "+005", "%+04d", L(5));
-	FMT_IS(64, "5    |", "%-05d|", L(5));		/* '-' beats '0' */
-	FMT_IS(64, "0x00002a", "%#08x", L(42));
-	FMT_IS(64, "18446744073709551615d", "%ud", L(-1));
-	FMT_IS(64, "ffffffff80000000", "%x", L(-2147483648LL));
-	FMT_IS(64, "1777777777777777777777", "%o", L(-1));
-	FMT_IS(64, "5", "%+u", L(5));			/* '+' signs %d only */
+	FMT_IS(64, "0x0", "%#x", larg(0));
+	FMT_IS(64, "00", "%#o", larg(0));
+	FMT_IS(64, "0x2a", "%p", larg(42));
+	FMT_IS(64, "0x0", "%p", larg(0));
+	FMT_IS(64, "0xffffffffffffffff", "%p", larg(-1));
+	FMT_IS(64, "  0x2a", "%6p", larg(42));
+	FMT_IS(64, "0X2A", "%#X", larg(42));
+	FMT_IS(64, "00000005", "%08.3d", larg(5));		/* C: "     005" */
+	FMT_IS(64, "0", "%.0d", larg(0));			/* C: "" */
+	FMT_IS(64, "5", "%.d", larg(5));			/* no precision */
+	FMT_IS(64, "-0005", "%05d", larg(-5));
+	FMT_IS(64, "+005", "%+04d", larg(5));
+	FMT_IS(64, "5    |", "%-05d|", larg(5));		/* '-' beats '0' */
+	FMT_IS(64, "0x00002a", "%#08x", larg(42));
+	FMT_IS(64, "18446744073709551615d", "%ud", larg(-1));
+	FMT_IS(64, "ffffffff80000000", "%x", larg(-2147483648LL));
+	FMT_IS(64, "1777777777777777777777", "%o", larg(-1));
+	FMT_IS(64, "5", "%+u", larg(5));			/* '+' signs %d only */
 }
 
 static void test_star(void)
 {
-	FMT_IS(64, "   42", "%*d", L(5), L(42));
-	FMT_IS(64, "42", "%*d", L(-5), L(42));		/* < 0: 0, not '-' */
-	FMT_IS(64, "00042", "%.*d", L(5), L(42));
-	FMT_IS(64, "42", "%.*d", L(-3), L(42));
-	FMT_IS(64, "ab", "%.*s", L(2), S("abcdef"));
-	FMT_IS(64, "", "%.*s", L(-1), S("abcdef"));	/* clamped to 0 */
-	FMT_IS(64, "  ab", "%*.*s", L(4), L(2), S("abcdef"));
+	FMT_IS(64, "   42", "%*d", larg(5), larg(42));
+	FMT_IS(64, "42", "%*d", larg(-5), larg(42));		/* < 0: 0, not '-' */
+	FMT_IS(64, "00042", "%.*d", larg(5), larg(42));
+	FMT_IS(64, "42", "%.*d", larg(-3), larg(42));
+	FMT_IS(64, "ab", "%.*s", larg(2), sarg("abcdef"));
+	FMT_IS(64, "", "%.*s", larg(-1), sarg("abcdef"));	/* clamped to 0 */
+	FMT_IS(64, "  ab", "%*.*s", larg(4), larg(2), sarg("abcdef"));
 	/* (int) of the 64-bit argument, as the translator's clamp_t */
-	FMT_IS(64, "  7", "%*d", L((1LL << 32) + 3), L(7));
+	FMT_IS(64, "  7", "%*d", larg((1LL << 32) + 3), larg(7));
 }
 
 static void test_strings_chars(void)
 {
-	FMT_IS(64, "abc", "%s", S("abc"));
-	FMT_IS(64, "  abc|abc  |", "%5s|%-5s|", S("abc"), S("abc"));
-	FMT_IS(64, "ab", "%.2s", S("abc"));
-	FMT_IS(64, "<NULL>", "%s", S(NULL));
-	FMT_IS(64, "x", "%c", L('x'));
-	FMT_IS(64, "  x|x  |", "%3c|%-3c|", L('x'), L('x'));
-	FMT_IS(64, "A", "%c", L(256 + 'A'));		/* a char */
+	FMT_IS(64, "abc", "%s", sarg("abc"));
+	FMT_IS(64, "  abc|abc  |", "%5s|%-5s|", sarg("abc"), sarg("abc"));
+	FMT_IS(64, "ab", "%.2s", sarg("abc"));
+	FMT_IS(64, "<NULL>", "%s", sarg(NULL));
+	FMT_IS(64, "x", "%c", larg('x'));
+	FMT_IS(64, "  x|x  |", "%3c|%-3c|", larg('x'), larg('x'));
+	FMT_IS(64, "A", "%c", larg(256 + 'A'));		/* a char */
 	FMT_IS(64, "\\n\\t\\'\\\\\"\\000\\177\\377", "%#c%#c%#c%#c%#c%#c%#c%#c",
-	       L('\n'), L('\t'), L('\''), L('\\'), L('"'), L(0), L(127),
-	       L(255));
-	FMT_IS(64, "\\a\\b\\f\\r\\v", "%#c%#c%#c%#c%#c", L('\a'), L('\b'),
-	       L('\f'), L('\r'), L('\v'));
-	FMT_IS(64, "  \\n|\\033  |", "%#4c|%-#6c|", L('\n'), L(27));
+	       larg('\n'), larg('\t'), larg('\''), larg('\\'), larg('"'), larg(0), larg(127),
+	       larg(255));
+	FMT_IS(64, "\\a\\b\\f\\r\\v", "%#c%#c%#c%#c%#c", larg('\a'), larg('\b'),
+	       larg('\f'), larg('\r'), larg('\v'));
+	FMT_IS(64, "  \\n|\\033  |", "%#4c|%-#6c|", larg('\n'), larg(27));
 	FMT_IS(64, "100%", "100%%");
 	FMT_IS(64, "%", "%5%");
 	FMT_IS(64, "50%", "50%");			/* a lone '%' */
 	FMT_IS(64, "%k%Q", "%k%Q");			/* unknown */
 	FMT_IS(64, "%k", "%-08.3k");
 	{	/* %c of 0 writes a NUL byte; the length says so */
-		union stp_arg a = L(0);
+		union stp_arg a = larg(0);
 
 		EXPECT_EQ(stp_format(out, 64, "a%cb", &a, 1), 3);
 		EXPECT_MEM(out, 4, "a\0b", 4);
 	}
 	{	/* %0s adds a NUL byte after the field (SystemTap) */
-		union stp_arg a = S("ab");
+		union stp_arg a = sarg("ab");
 
 		EXPECT_EQ(stp_format(out, 64, "%03s|", &a, 1), 5);
 		EXPECT_MEM(out, 6, " ab\0|", 6);
@@ -157,7 +141,7 @@ static void test_strings_chars(void)
 
 static void test_binary(void)
 {
-	union stp_arg a = L(0x0102030405060708LL);
+	union stp_arg a = larg(0x0102030405060708LL);
 	int64_t v = a.l;
 	int32_t v4 = (int32_t)v;
 	int16_t v2 = (int16_t)v;
@@ -197,7 +181,7 @@ static void test_memory(void)
 	union stp_arg a[2];
 	long reads;
 
-	a[0] = L((int64_t)(uintptr_t)memory_buf);
+	a[0] = larg((int64_t)(uintptr_t)memory_buf);
 	FMT_IS(64, "H", "%m", a[0]);
 	FMT_IS(64, "Hello", "%.5m", a[0]);
 	FMT_IS(64, "H", "%.0m", a[0]);			/* 1 byte */
@@ -217,7 +201,7 @@ static void test_memory(void)
 	EXPECT_STR(out, "");
 	EXPECT_EQ(stp_format(out, 64, "x%.5M", a, 1), STP_EFAULT);
 	EXPECT_EQ(stp_format(out, 64, "x%#.9m", a, 1), STP_EFAULT);
-	a[1] = L(0);
+	a[1] = larg(0);
 	EXPECT_EQ(stp_format(out, 64, "%m", a + 1, 1), STP_EFAULT);
 	/* Only what fits is read: no fault past the end of the buffer. */
 	EXPECT_EQ(stp_format(out, 5, "x%.9m", a, 1), 4);
@@ -232,7 +216,7 @@ static void test_memory(void)
 
 static void test_limits(void)
 {
-	union stp_arg a[3] = { L(123456), S("abcdef"), L(7) };
+	union stp_arg a[3] = { larg(123456), sarg("abcdef"), larg(7) };
 	char small[8];
 	int n;
 

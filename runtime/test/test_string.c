@@ -221,52 +221,48 @@ static void text(char *out, const char *in, int64_t len, int quoted)
 	stp_text_str(out, in, len, quoted);
 }
 
+/* stp_text_str: input, output budget, quoted, the text. */
+static const struct {
+	const char *in;
+	int64_t len;
+	int quoted;
+	const char *want;
+} text_cases[] = {
+	{ "plain", 0, 0, "plain" },
+	{ "a\"b\\c\n\t\001\177\xff", 0, 0, "a\\\"b\\\\c\\n\\t\\001\\177\\377" },
+	{ "\a\b\f\r\v", 0, 0, "\\a\\b\\f\\r\\v" },
+	{ "x", 0, 1, "\"x\"" },
+	{ "", 0, 1, "\"\"" },
+	/* UTF-8: 2, 3 and 4 bytes; broken and overlong forms verbatim. */
+	{ "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 0, 0, "\\u00e9\\u20ac\\U0001f600" },
+	{ "\xc3(\xe2\x82\xc0\x80\xed\xa0\x80", 0, 0, "\\303(\\342\\202\\300\\200\\355\\240\\200" },
+	{ "\xf4\x90\x80\x80", 0, 0, "\\364\\220\\200\\200" },		/* > U+10FFFF */
+	{ "\xe0\x80\x80", 0, 0, "\\340\\200\\200" },			/* overlong */
+	/* Output budget: escapes are not split. */
+	{ "abcdef", 4, 0, "abcd" },
+	{ "ab\ncd", 3, 0, "ab" },
+	{ "abcdefgh", 7, 1, "\"ab\"..." },
+	{ "abcde", 7, 1, "\"abcde\"" },
+	{ "abcdef", 2, 1, "\"\"..." },			/* budget at least 5 */
+	{ "a\tbcdefgh", 8, 1, "\"a\\t\"..." },	/* cut just after "\t" */
+	{ "ab\tdefgh", 8, 1, "\"ab\"..." },	/* cut point inside "\t": drop it */
+	{ "ab\001cdefgh", 10, 1, "\"ab\"..." },
+	{ "\xf0\x9f\x98\x80\xf0\x9f\x98\x80", 17, 1, "\"\\U0001f600\"..." },
+	{ "\xf0\x9f\x98\x80", 9, 1, "\"\"..." },	/* budget < the escape */
+	{ "abcdefghij", -5, 0, "abcdefghij" },		/* negative: all */
+};
+
 static void test_text_str(void)
 {
 	char out[MAXSTRINGLEN];
+	size_t i;
 
-	text(out, "plain", 0, 0);
-	EXPECT_STR(out, "plain");
-	text(out, "a\"b\\c\n\t\001\177\xff", 0, 0);
-	EXPECT_STR(out, "a\\\"b\\\\c\\n\\t\\001\\177\\377");
-	text(out, "\a\b\f\r\v", 0, 0);
-	EXPECT_STR(out, "\\a\\b\\f\\r\\v");
-	text(out, "x", 0, 1);
-	EXPECT_STR(out, "\"x\"");
-	text(out, "", 0, 1);
-	EXPECT_STR(out, "\"\"");
-	/* UTF-8: 2, 3 and 4 bytes; broken and overlong forms verbatim. */
-	text(out, "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 0, 0);
-	EXPECT_STR(out, "\\u00e9\\u20ac\\U0001f600");
-	text(out, "\xc3(\xe2\x82\xc0\x80\xed\xa0\x80", 0, 0);
-	EXPECT_STR(out, "\\303(\\342\\202\\300\\200\\355\\240\\200");
-	text(out, "\xf4\x90\x80\x80", 0, 0);		/* > U+10FFFF */
-	EXPECT_STR(out, "\\364\\220\\200\\200");
-	text(out, "\xe0\x80\x80", 0, 0);			/* overlong */
-	EXPECT_STR(out, "\\340\\200\\200");
-	/* Output budget: escapes are not split. */
-	text(out, "abcdef", 4, 0);
-	EXPECT_STR(out, "abcd");
-	text(out, "ab\ncd", 3, 0);
-	EXPECT_STR(out, "ab");
-	text(out, "abcdefgh", 7, 1);
-	EXPECT_STR(out, "\"ab\"...");
-	text(out, "abcde", 7, 1);
-	EXPECT_STR(out, "\"abcde\"");
-	text(out, "abcdef", 2, 1);			/* budget at least 5 */
-	EXPECT_STR(out, "\"\"...");
-	text(out, "a\tbcdefgh", 8, 1);	/* cut just after "\t" */
-	EXPECT_STR(out, "\"a\\t\"...");
-	text(out, "ab\tdefgh", 8, 1);	/* cut point inside "\t": drop it */
-	EXPECT_STR(out, "\"ab\"...");
-	text(out, "ab\001cdefgh", 10, 1);
-	EXPECT_STR(out, "\"ab\"...");
-	text(out, "\xf0\x9f\x98\x80\xf0\x9f\x98\x80", 17, 1);
-	EXPECT_STR(out, "\"\\U0001f600\"...");
-	text(out, "\xf0\x9f\x98\x80", 9, 1);	/* budget < the escape */
-	EXPECT_STR(out, "\"\"...");
-	text(out, "abcdefghij", -5, 0);		/* negative: all */
-	EXPECT_STR(out, "abcdefghij");
+	for (i = 0; i < sizeof(text_cases) / sizeof(text_cases[0]); i++) {
+		text(out, text_cases[i].in, text_cases[i].len, text_cases[i].quoted);
+		if (strcmp(out, text_cases[i].want))
+			t_fail(__FILE__, __LINE__, "case %zu: \"%s\", want \"%s\"",
+			       i, out, text_cases[i].want);
+	}
 	/* The input window is MAXSTRINGLEN - 1 bytes. */
 	text(out, digits_str(2 * MAXSTRINGLEN), 0, 0);
 	EXPECT_EQ(strlen(out), MAXSTRINGLEN - 1);
@@ -278,58 +274,70 @@ static void test_text_str(void)
 	EXPECT_EQ(strlen(out), MAXSTRINGLEN - 1);
 }
 
+/* tokenize(): input, delimiters, the token, one call after another. */
+static const struct {
+	const char *in, *delim, *want;
+} token_cases[] = {
+	{ "", ",", "" },	/* nothing yet */
+	{ ",,a,b;;c,", ",;", "a" },
+	{ "", ",;", "b" },
+	{ "", ",;", "c" },
+	{ "", ",;", "" },
+	{ "", ",;", "" },
+	{ "x y", "", "x y" },	/* no delimiters */
+	{ "", "", "" },
+	{ "one two", " ", "one" },	/* a new input restarts */
+	{ "three", " ", "three" },
+};
+
 static void test_tokenize(void)
 {
 	struct stp_tokenizer st;
 	char out[MAXSTRINGLEN];
+	size_t i;
 
 	memset(&st, 0, sizeof(st));
-	stp_tokenize(&st, out, "", ",");	/* nothing yet */
-	EXPECT_STR(out, "");
-	stp_tokenize(&st, out, ",,a,b;;c,", ",;");
-	EXPECT_STR(out, "a");
-	stp_tokenize(&st, out, "", ",;");
-	EXPECT_STR(out, "b");
-	stp_tokenize(&st, out, "", ",;");
-	EXPECT_STR(out, "c");
-	stp_tokenize(&st, out, "", ",;");
-	EXPECT_STR(out, "");
-	stp_tokenize(&st, out, "", ",;");
-	EXPECT_STR(out, "");
-	stp_tokenize(&st, out, "x y", "");	/* no delimiters */
-	EXPECT_STR(out, "x y");
-	stp_tokenize(&st, out, "", "");
-	EXPECT_STR(out, "");
-	stp_tokenize(&st, out, "one two", " ");	/* a new input restarts */
-	EXPECT_STR(out, "one");
-	stp_tokenize(&st, out, "three", " ");
-	EXPECT_STR(out, "three");
+	for (i = 0; i < sizeof(token_cases) / sizeof(token_cases[0]); i++) {
+		stp_tokenize(&st, out, token_cases[i].in, token_cases[i].delim);
+		if (strcmp(out, token_cases[i].want))
+			t_fail(__FILE__, __LINE__, "call %zu: \"%s\", want \"%s\"",
+			       i, out, token_cases[i].want);
+	}
 	stp_tokenize(&st, out, digits_str(3 * MAXSTRINGLEN), "5");
 	EXPECT_STR(out, "01234");
 	stp_tokenize(&st, out, "", "5");
 	EXPECT_STR(out, "678901234");
 }
 
+/* ctime(): seconds, the result, the text. */
+static const struct {
+	int64_t t;
+	int rc;
+	const char *want;
+} ctime_cases[] = {
+	{ 0, 0, "Thu Jan  1 00:00:00 1970" },
+	{ 2147483647, 0, "Tue Jan 19 03:14:07 2038" },
+	{ -2147483647 - 1, 0, "Fri Dec 13 20:45:52 1901" },
+	{ 951782400, 0, "Tue Feb 29 00:00:00 2000" },	/* leap day 2000 */
+	{ -1, 0, "Wed Dec 31 23:59:59 1969" },
+	{ 1234567890, 0, "Fri Feb 13 23:31:30 2009" },
+	{ 2147483648LL, STP_ERANGE, "far far in the future..." },
+	{ -2147483649LL, STP_ERANGE, "a long, long time ago..." },
+};
+
 static void test_ctime(void)
 {
 	char out[MAXSTRINGLEN];
+	size_t i;
 
-	EXPECT_EQ(stp_ctime(out, 0), 0);
-	EXPECT_STR(out, "Thu Jan  1 00:00:00 1970");
-	EXPECT_EQ(stp_ctime(out, 2147483647), 0);
-	EXPECT_STR(out, "Tue Jan 19 03:14:07 2038");
-	EXPECT_EQ(stp_ctime(out, -2147483647 - 1), 0);
-	EXPECT_STR(out, "Fri Dec 13 20:45:52 1901");
-	EXPECT_EQ(stp_ctime(out, 951782400), 0);	/* leap day 2000 */
-	EXPECT_STR(out, "Tue Feb 29 00:00:00 2000");
-	EXPECT_EQ(stp_ctime(out, -1), 0);
-	EXPECT_STR(out, "Wed Dec 31 23:59:59 1969");
-	EXPECT_EQ(stp_ctime(out, 1234567890), 0);
-	EXPECT_STR(out, "Fri Feb 13 23:31:30 2009");
-	EXPECT_EQ(stp_ctime(out, 2147483648LL), STP_ERANGE);
-	EXPECT_STR(out, "far far in the future...");
-	EXPECT_EQ(stp_ctime(out, -2147483649LL), STP_ERANGE);
-	EXPECT_STR(out, "a long, long time ago...");
+	for (i = 0; i < sizeof(ctime_cases) / sizeof(ctime_cases[0]); i++) {
+		int rc = stp_ctime(out, ctime_cases[i].t);
+
+		if (rc != ctime_cases[i].rc || strcmp(out, ctime_cases[i].want))
+			t_fail(__FILE__, __LINE__, "ctime(%lld) = %d \"%s\", want %d \"%s\"",
+			       (long long)ctime_cases[i].t, rc, out, ctime_cases[i].rc,
+			       ctime_cases[i].want);
+	}
 }
 
 /* ctime against glibc's gmtime for many values across the range. */
