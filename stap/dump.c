@@ -30,11 +30,39 @@ bool dump_selected(void)
 
 typedef VEC(const char *) Lines;
 
-static void add_line(const char *line, void *arg)
+/* Form F in SystemTap's form ("timer.ms(number).randomize(number)");
+ * a sequence number that may be left out gives both forms. */
+static void form_lines(const Form *f, Lines *lines)
 {
-	Lines *lines = arg;
+	Buf b = { 0 };
+	int k;
 
-	vec_push(lines, arena_strdup(line));
+	for (k = 0; k < 4 && f->parts[k].name; k++) {
+		char p = f->parts[k].param;
+
+		buf_printf(&b, "%s%s%s", k ? "." : "", f->parts[k].name,
+			   p == 'N' ? "(number)" : p == 'S' ? "(string)" : "");
+		if (p == '?') {	/* begin, and begin(number) */
+			vec_push(lines, arena_strdup(b.s));
+			buf_puts(&b, "(number)");
+		}
+	}
+	vec_push(lines, arena_strdup(b.s));
+	buf_free(&b);
+}
+
+/* Each form of the families this translator builds for the runtime in
+ * force. */
+static void probe_types(Lines *lines)
+{
+	bool user = !strcmp(S->runtime, "user");
+	const Family *const *f;
+	const Form *fm;
+
+	for (f = families; *f; f++)
+		for (fm = (*f)->forms; fm->family; fm++)
+			if (!(*f)->issue && (fm->user || !user))
+				form_lines(fm, lines);
 }
 
 /* Where component text ends ("kernel", "function(string)"). */
@@ -167,7 +195,7 @@ int dump_run(void)
 
 	switch (dump_what) {
 	case DUMP_PROBE_TYPES:
-		family_types(add_line, &lines);
+		probe_types(&lines);
 		print_lines(&lines, compare_types);
 		return 0;
 	case DUMP_PROBE_ALIASES:

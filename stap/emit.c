@@ -18,50 +18,67 @@
 
 #include "stap.h"
 
+/* The translation unit being written: its parts in the order they are
+ * printed, and the names given to shared data so far. */
+typedef struct Unit {
+	Buf decls;		/* location strings, regexes */
+	Table locs;		/* "file:line:col" -> its C name */
+	int nlocs;
+	Table regexes;		/* regex literal -> its C name */
+	int nregexes;
+	Buf decl;		/* the globals */
+	Buf frames;		/* each function's frame */
+	VEC(const char *) frame_names;
+	Buf protos, code;	/* the functions */
+	Buf autoprint;		/* stp_autoprint's body */
+	int nautoprint;
+	const Symbol *first_autoprint;
+	Buf khits;		/* the kprobes' own pre-handlers (khit.h) */
+	Buf table;		/* stp_probes[] */
+	int nprobes;
+	Buf timing;		/* stp_timing[] */
+	Buf init, fini;		/* stp_program_init and _exit */
+} Unit;
+
+/* A C function being written, into unit U. */
 typedef struct Emit {
+	Unit *u;
 	Buf body;		/* the C function being written */
 	Buf frame;		/* its frame's extra members (temporaries) */
 	int slots;		/* string temporaries in the frame */
 	int tmp;		/* unique names for C locals */
 	const char *label;	/* where an error jumps */
 	Func *func;		/* the function being written, or NULL */
-	int loops;
 	int quiet;		/* a quiet probe's index (quiet_probe), or -1 */
 } Emit;
 
-static Buf decls;		/* location strings, histogram specs */
-static Table locs;		/* "file:line:col" -> its C name */
-static int nlocs;
-static Table regexes;		/* regex literal -> its C name */
-static int nregexes;
 
 static char *expr(Emit *e, Node *n);
 static char *target_value(Emit *e, Node *n, const TExpr *t);
 static void stmt(Emit *e, Node *n, int indent);
 static char *target_string(Emit *e, Node *n, const TExpr *t);
-static const char *perf_config(const char *name);
 
 /* ---- names and constants ---- */
 
-static const char *loc(const Token *t)
+static const char *loc(Emit *e, const Token *t)
 {
 	const char *key, *name;
 
 	if (!t || !t->src)
 		return "\"\"";
 	key = arena_printf("%s:%d:%d", t->src->name, t->line, t->col);
-	name = table_get(&locs, key);
+	name = table_get(&e->u->locs, key);
 	if (name)
 		return name;
-	name = arena_printf("loc%d", nlocs++);
-	table_put(&locs, key, (void *)name);
-	buf_printf(&decls, "static const char %s[] = \"", name);
+	name = arena_printf("loc%d", e->u->nlocs++);
+	table_put(&e->u->locs, key, (void *)name);
+	buf_printf(&e->u->decls, "static const char %s[] = \"", name);
 	for (; *key; key++) {
 		if (*key == '"' || *key == '\\')
-			buf_putc(&decls, '\\');
-		buf_putc(&decls, *key);
+			buf_putc(&e->u->decls, '\\');
+		buf_putc(&e->u->decls, *key);
 	}
-	buf_puts(&decls, "\";\n");
+	buf_puts(&e->u->decls, "\";\n");
 	return name;
 }
 
@@ -89,7 +106,7 @@ static char *c_string(const char *s, size_t len)
 	return r;
 }
 
-static char *literal(const char *raw)
+char *c_literal(const char *raw)
 {
 	size_t len;
 	char *s = decode_string(raw, &len), *r = c_string(s, len);
@@ -274,14 +291,14 @@ static char *target_write(Emit *e, Node *n)
 
 		place.steps.len--;
 		set = arena_printf("c->loc = %s; stp_kwrite(c, %s, %d, _v%d); %s",
-				   loc(n->lhs->tok), target_value(e, n->lhs,
+				   loc(e, n->lhs->tok), target_value(e, n->lhs,
 								  &place),
 				   last->size, k, check_error(e));
 	} else if (t->base == TB_RETURN) {
 		set = arena_printf("stp_set_retval(c, _v%d);", k);
 	} else if (t->base == TB_ARG) {
 		set = arena_printf("c->loc = %s; stp_set_arg(c, %d, _v%d); %s",
-				   loc(n->lhs->tok), t->index, k,
+				   loc(e, n->lhs->tok), t->index, k,
 				   check_error(e));
 	} else {
 		set = arena_printf("stp_set_dwreg(c, %d, _v%d);", t->dwreg - 1,
@@ -384,7 +401,7 @@ static char *call(Emit *e, Node *n)
 			   node_type(a) == TY_STRING ? "const char *" : "int64_t",
 			   k, i, expr(e, a));
 	}
-	buf_printf(&b, "c->loc = %s; ", loc(n->tok));
+	buf_printf(&b, "c->loc = %s; ", loc(e, n->tok));
 	buf_printf(&b, "stp_call_%s(c", f->cname);
 	for (i = 0; i < n->args.len; i++)
 		buf_printf(&b, ", _a%d_%d", k, i);
@@ -454,14 +471,14 @@ static char *format_call(Emit *e, Node *n, bool to_string)
 		buf_printf(&b, "_f%d[%d].%c = %s; ", k, i,
 			   node_type(a) == TY_STRING ? 's' : 'l', expr(e, a));
 	}
-	buf_printf(&b, "c->loc = %s; ", loc(n->tok));
+	buf_printf(&b, "c->loc = %s; ", loc(e, n->tok));
 	if (to_string)
 		buf_printf(&b, "stp_sprintf(c, %s, %s, _f%d, %d); %s %s; })",
-			   slot(e, n), literal(n->args.v[0]->str), k, nargs,
+			   slot(e, n), c_literal(n->args.v[0]->str), k, nargs,
 			   check_error(e), slot(e, n));
 	else
 		buf_printf(&b, "stp_printf(c, %s, _f%d, %d); %s 0; })",
-			   literal(n->args.v[0]->str), k, nargs, check_error(e));
+			   c_literal(n->args.v[0]->str), k, nargs, check_error(e));
 	r = arena_strdup(b.s);
 	buf_free(&b);
 	return r;
@@ -531,8 +548,8 @@ static char *binary(Emit *e, Node *n)
 	if (!strcmp(op, "/") || !strcmp(op, "%"))
 		return arena_printf("({ int64_t _l%d = %s, _r%d = %s; c->loc = %s;"
 				    " int64_t _v%d = stp_divide(c, _l%d, _r%d, %d);"
-				    " %s _v%d; })", k, l, k, r, loc(n->tok), k, k,
-				    k, op[0] == '%', check_error(e), k);
+				    " %s _v%d; })", k, l, k, r, loc(e, n->tok), k,
+				    k, k, op[0] == '%', check_error(e), k);
 	if (!strcmp(op, "+") || !strcmp(op, "-") || !strcmp(op, "*"))
 		return arena_printf("({ int64_t _l%d = %s, _r%d = %s; (int64_t)"
 				    "((uint64_t)_l%d %s (uint64_t)_r%d); })", k, l,
@@ -608,8 +625,8 @@ static char *stat_value(Emit *e, Node *n)
 
 	return arena_printf("({ const struct stp_stat *_s%d = %s; c->loc = %s; "
 			    "int64_t _v%d = stp_stat_op(c, _s%d, %s, %s); %s "
-			    "_v%d; })", k, stat_ref(e, n->lhs), loc(n->tok), k,
-			    k, statop(n->name),
+			    "_v%d; })", k, stat_ref(e, n->lhs), loc(e, n->tok),
+			    k, k, statop(n->name),
 			    n->args.len ? arena_printf("%lld",
 				(long long)n->args.v[0]->num) : "0",
 			    check_error(e), k);
@@ -625,25 +642,25 @@ static char *hist_bucket(Emit *e, Node *n)
 			    " = %s; c->loc = %s; int64_t _v%d = stp_hist_at(c, "
 			    "_s%d, %s, _b%d); %s _v%d; })", k,
 			    stat_ref(e, h->lhs), k, expr(e, n->args.v[0]),
-			    loc(n->tok), k, k, hist_spec(s), k, check_error(e),
-			    k);
+			    loc(e, n->tok), k, k, hist_spec(s), k,
+			    check_error(e), k);
 }
 
 /* A regex literal as static data: its source and its program for the
  * kernel runtime's matcher (stap/regex.c), one per distinct literal. */
-static const char *regex_data(const char *raw)
+static const char *regex_data(Emit *e, const char *raw)
 {
-	const char *name = table_get(&regexes, raw);
+	const char *name = table_get(&e->u->regexes, raw);
 	size_t len;
 	char *re, *text;
 
 	if (name)
 		return name;
-	name = arena_printf("stp_re%d", nregexes++);
-	table_put(&regexes, raw, (void *)name);
+	name = arena_printf("stp_re%d", e->u->nregexes++);
+	table_put(&e->u->regexes, raw, (void *)name);
 	re = decode_string(raw, &len);
 	text = regex_c_data(re, len, name);
-	buf_puts(&decls, text);
+	buf_puts(&e->u->decls, text);
 	free(text);
 	free(re);
 	return name;
@@ -655,7 +672,7 @@ static char *regex(Emit *e, Node *n)
 
 	return arena_printf("({ const char *_s = %s; c->loc = %s; int64_t _m = "
 			    "stp_regex_match(c, _s, &%s); %s %s_m; })", s,
-			    loc(n->tok), regex_data(n->rhs->str),
+			    loc(e, n->tok), regex_data(e, n->rhs->str),
 			    check_error(e), n->op[0] == '!' ? "!" : "");
 }
 
@@ -728,8 +745,8 @@ static char *target_value(Emit *e, Node *n, const TExpr *t)
 	/* A fault is an error here, where try/catch can see it. */
 	k = new_tmp(e);
 	return arena_printf("({ c->loc = %s; int64_t _t%d = %s; if (unlikely("
-			    "c->error)) goto %s; _t%d; })", loc(n->tok), k, v,
-			    e->label, k);
+			    "c->error)) goto %s; _t%d; })", loc(e, n->tok), k,
+			    v, e->label, k);
 }
 
 /* $$parms: "a=0x1 b=0x2", formatted into the node's temporary. */
@@ -762,7 +779,7 @@ static char *expr(Emit *e, Node *n)
 	case N_NUM:
 		return number(n->num);
 	case N_STR:
-		return literal(n->str);
+		return c_literal(n->str);
 	case N_VAR:
 		return var_ref(n->sym);
 	case N_INDEX:
@@ -849,9 +866,10 @@ static void action(Emit *e, const Node *n, int indent)
 {
 	if (e->quiet >= 0)
 		line(e, indent, "if (!STP_QUIET_%d) STP_ACTION(%s, %s);",
-		     e->quiet, loc(n->tok), e->label);
+		     e->quiet, loc(e, n->tok), e->label);
 	else
-		line(e, indent, "STP_ACTION(%s, %s);", loc(n->tok), e->label);
+		line(e, indent, "STP_ACTION(%s, %s);", loc(e, n->tok),
+		     e->label);
 }
 
 /* Bind foreach variable V to a key or value of kind T from SRC. */
@@ -862,6 +880,23 @@ static void bind_var(Emit *e, Node *v, Type t, const char *src, int indent)
 		     var_ref(v->sym), src);
 	else
 		line(e, indent, "%s = %s;", var_ref(v->sym), src);
+}
+
+/* A foreach iteration's start: past the limit the loop ends; then it
+ * spends an action. */
+static void foreach_next(Emit *e, const Node *n, int k, int indent)
+{
+	line(e, indent, "if (_lim%d >= 0 && _n%d++ >= _lim%d) break;", k, k,
+	     k);
+	action(e, n, indent);
+}
+
+/* A foreach's body, then the ends of its loop and of its block. */
+static void foreach_end(Emit *e, Node *n, int indent)
+{
+	stmt(e, n->body, indent + 2);
+	line(e, indent + 1, "}");
+	line(e, indent, "}");
 }
 
 static void foreach_hist(Emit *e, Node *n, int indent)
@@ -876,19 +911,13 @@ static void foreach_hist(Emit *e, Node *n, int indent)
 	     n->limit ? expr(e, n->limit) : "-1", k, k);
 	line(e, indent + 1, "for (_b%d = 0; _b%d < (%s)->buckets; _b%d++) {", k,
 	     k, hist_spec(s), k);
-	line(e, indent + 2, "if (_lim%d >= 0 && _n%d++ >= _lim%d) break;", k,
-	     k, k);
-	action(e, n, indent + 2);
+	foreach_next(e, n, k, indent + 2);
 	bind_var(e, n->keys.v[0], TY_LONG, arena_printf("_b%d", k), indent + 2);
 	if (n->value)
 		bind_var(e, n->value, TY_LONG,
 			 arena_printf("stp_hist_at(c, _s%d, %s, _b%d)", k,
 				      hist_spec(s), k), indent + 2);
-	e->loops++;
-	stmt(e, n->body, indent + 2);
-	e->loops--;
-	line(e, indent + 1, "}");
-	line(e, indent, "}");
+	foreach_end(e, n, indent);
 }
 
 static void foreach_map(Emit *e, Node *n, int indent)
@@ -916,9 +945,7 @@ static void foreach_map(Emit *e, Node *n, int indent)
 	if (ks)
 		line(e, indent + 2, "if (!stp_map_matches(_e%d, _k%d, %uu)) "
 		     "continue;", k, key, wild);
-	line(e, indent + 2, "if (_lim%d >= 0 && _n%d++ >= _lim%d) break;", k,
-	     k, k);
-	action(e, n, indent + 2);
+	foreach_next(e, n, k, indent + 2);
 	for (i = 0; i < n->keys.len; i++) {
 		Type t = tyvar_type(s->key_ty[i]);
 
@@ -931,11 +958,7 @@ static void foreach_map(Emit *e, Node *n, int indent)
 			 tyvar_type(s->ty) == TY_STRING ?
 			 arena_printf("stp_map_string(_e%d)", k) :
 			 arena_printf("*stp_map_long(_e%d)", k), indent + 2);
-	e->loops++;
-	stmt(e, n->body, indent + 2);
-	e->loops--;
-	line(e, indent + 1, "}");
-	line(e, indent, "}");
+	foreach_end(e, n, indent);
 }
 
 static void delete_stmt(Emit *e, Node *n, int indent)
@@ -1045,9 +1068,7 @@ static void stmt(Emit *e, Node *n, int indent)
 	case S_WHILE:
 		line(e, indent, "while (%s) {", expr(e, n->cond));
 		action(e, n, indent + 1);
-		e->loops++;
 		stmt(e, n->body, indent + 1);
-		e->loops--;
 		line(e, indent, "}");
 		break;
 	case S_FOR:
@@ -1056,9 +1077,7 @@ static void stmt(Emit *e, Node *n, int indent)
 		     n->cond ? expr(e, n->cond) : "",
 		     n->inc ? arena_printf("(void)%s", expr(e, n->inc)) : "");
 		action(e, n, indent + 1);
-		e->loops++;
 		stmt(e, n->body, indent + 1);
-		e->loops--;
 		line(e, indent, "}");
 		break;
 	case S_FOREACH:
@@ -1137,14 +1156,11 @@ static void init_locals(Emit *e, const SymVec *v)
 	}
 }
 
-static Buf frames, code, protos;
-static VEC(const char *) frame_names;
-
 static void finish_frame(Emit *e, const char *name, const char *members)
 {
-	buf_printf(&frames, "struct %s {\n%s%s\tchar unused;\n};\n\n", name,
-		   members, e->frame.s ? e->frame.s : "");
-	vec_push(&frame_names, name);
+	buf_printf(&e->u->frames, "struct %s {\n%s%s\tchar unused;\n};\n\n",
+		   name, members, e->frame.s ? e->frame.s : "");
+	vec_push(&e->u->frame_names, name);
 }
 
 /* The C for an embedded-C function: SystemTap's STAP_* conventions. */
@@ -1172,9 +1188,9 @@ static void embedded_function(Emit *e, Func *f)
 		line(e, 0, "#undef STAP_ARG_%s", f->params.v[i]->name);
 }
 
-static void function(Func *f)
+static void function(Unit *u, Func *f)
 {
-	Emit e = { .quiet = -1 };
+	Emit e = { .u = u, .quiet = -1 };
 	Buf members = { 0 };
 	Type rt = tyvar_type(f->ret);
 	const char *fr = arena_printf("fr_%s", f->cname);
@@ -1187,7 +1203,7 @@ static void function(Func *f)
 		buf_puts(&members, "\tchar ret[MAXSTRINGLEN];\n");
 	else
 		buf_puts(&members, "\tint64_t ret;\n");
-	buf_printf(&protos, "static void %s(struct stp_context *c);\n",
+	buf_printf(&u->protos, "static void %s(struct stp_context *c);\n",
 		   f->cname);
 	line(&e, 0, "static void %s(struct stp_context *c)\n{", f->cname);
 	line(&e, 1, "struct %s *f = (void *)(c->frames + c->nesting * "
@@ -1211,7 +1227,7 @@ static void function(Func *f)
 		line(&e, 1, "c->ret_long = f->ret;");
 	line(&e, 0, "}\n");
 	finish_frame(&e, fr, members.s ? members.s : "");
-	buf_puts(&code, e.body.s);
+	buf_puts(&u->code, e.body.s);
 	buf_free(&members);
 	buf_free(&e.body);
 	buf_free(&e.frame);
@@ -1221,48 +1237,49 @@ static void function(Func *f)
  * stp_call_F(c, args...): depth check, arguments into the callee's frame,
  * then each overload of that arity in turn while it says 'next'.
  */
-static void call_stub(Func *first, Func *f)
+static void call_stub(Unit *u, Func *first, Func *f)
 {
 	const char *name = f->cname;
+	Buf *b = &u->code;
 	Func *g;
 	int i;
 
-	buf_printf(&protos, "static void stp_call_%s(struct stp_context *c",
+	buf_printf(&u->protos, "static void stp_call_%s(struct stp_context *c",
 		   name);
 	for (i = 0; i < f->params.len; i++)
-		buf_printf(&protos, ", %s",
+		buf_printf(&u->protos, ", %s",
 			   tyvar_type(f->params.v[i]->ty) == TY_STRING ?
 			   "const char *" : "int64_t");
-	buf_puts(&protos, ");\n");
-	buf_printf(&code, "static void stp_call_%s(struct stp_context *c", name);
+	buf_puts(&u->protos, ");\n");
+	buf_printf(b, "static void stp_call_%s(struct stp_context *c", name);
 	for (i = 0; i < f->params.len; i++)
-		buf_printf(&code, ", %s p%d",
+		buf_printf(b, ", %s p%d",
 			   tyvar_type(f->params.v[i]->ty) == TY_STRING ?
 			   "const char *" : "int64_t", i);
-	buf_puts(&code, ")\n{\n");
-	buf_puts(&code, "\tif (unlikely(c->nesting >= MAXNESTING)) {\n"
+	buf_puts(b, ")\n{\n");
+	buf_puts(b, "\tif (unlikely(c->nesting >= MAXNESTING)) {\n"
 		 "\t\tstp_fatal(c, \"MAXNESTING exceeded\");\n\t\treturn;\n\t}\n"
 		 "\tc->nesting++;\n");
 	for (g = first; g; g = g->overload) {
 		if (g->params.len != f->params.len || !g->used)
 			continue;
-		buf_printf(&code, "\t{\n\t\tstruct fr_%s *f = (void *)(c->frames + "
+		buf_printf(b, "\t{\n\t\tstruct fr_%s *f = (void *)(c->frames + "
 			   "c->nesting * stp_frame_size);\n\n", g->cname);
 		for (i = 0; i < g->params.len; i++) {
 			const char *p = g->params.v[i]->name;
 
 			if (tyvar_type(g->params.v[i]->ty) == TY_STRING)
-				buf_printf(&code, "\t\tif (p%d != f->a_%s) "
+				buf_printf(b, "\t\tif (p%d != f->a_%s) "
 					   "stp_strlcpy(f->a_%s, p%d, "
 					   "MAXSTRINGLEN);\n", i, p, p, i);
 			else
-				buf_printf(&code, "\t\tf->a_%s = p%d;\n", p, i);
+				buf_printf(b, "\t\tf->a_%s = p%d;\n", p, i);
 		}
-		buf_printf(&code, "\t\tc->next_overload = false;\n\t\t%s(c);\n"
+		buf_printf(b, "\t\tc->next_overload = false;\n\t\t%s(c);\n"
 			   "\t\tif (!c->next_overload || c->error)\n"
 			   "\t\t\tgoto done;\n\t}\n", g->cname);
 	}
-	buf_puts(&code, "\tc->next_overload = false;\ndone:\n"
+	buf_puts(b, "\tc->next_overload = false;\ndone:\n"
 		 "\tc->nesting--;\n}\n\n");
 }
 
@@ -1271,13 +1288,12 @@ static void call_stub(Func *first, Func *f)
 /* A kernel kprobe, whose own pre-handler calls its handler (khit.h). */
 static bool kprobe_hit(const Derived *d)
 {
-	return !strcmp(S->runtime, "kernel") &&
-	       !strcmp(probe_kind(d), "STP_PROBE_KPROBE");
+	return !strcmp(S->runtime, "kernel") && d->form->kind == PK_KPROBE;
 }
 
-static void probe(Derived *d, int index)
+static void probe(Unit *u, Derived *d, int index)
 {
-	Emit e = { .quiet = -1 };
+	Emit e = { .u = u, .quiet = -1 };
 	Buf members = { 0 };
 	const char *fr = arena_printf("fr_p%d", index);
 	int i;
@@ -1319,7 +1335,7 @@ static void probe(Derived *d, int index)
 		     d->locks.len);
 	line(&e, 0, "}\n");
 	finish_frame(&e, fr, members.s ? members.s : "");
-	buf_puts(&code, e.body.s);
+	buf_puts(&u->code, e.body.s);
 	buf_free(&members);
 	buf_free(&e.body);
 	buf_free(&e.frame);
@@ -1396,7 +1412,7 @@ static void global(Buf *decl, Buf *init, Buf *fini, Symbol *g)
 	} else if (t == TY_STRING) {
 		buf_printf(decl, "static char %s[MAXSTRINGLEN]", n);
 		if (g->init)
-			buf_printf(decl, " = %s", literal(g->init->str));
+			buf_printf(decl, " = %s", c_literal(g->init->str));
 		buf_puts(decl, ";\n");
 	} else {
 		buf_printf(decl, "static int64_t %s", n);
@@ -1465,33 +1481,19 @@ static void autoprint(Buf *b, const Symbol *g)
 
 const char *probe_kind(const Derived *d)
 {
-	const char *root = d->point->comps.v[0].name;
+	static const char *const names[] = {
+		[PK_BEGIN] = "STP_PROBE_BEGIN", [PK_END] = "STP_PROBE_END",
+		[PK_ERROR] = "STP_PROBE_ERROR", [PK_NEVER] = "STP_PROBE_NEVER",
+		[PK_TIMER] = "STP_PROBE_TIMER", [PK_KPROBE] = "STP_PROBE_KPROBE",
+		[PK_KRETPROBE] = "STP_PROBE_KRETPROBE",
+		[PK_TRACEPOINT] = "STP_PROBE_TRACEPOINT",
+		[PK_PROFILE] = "STP_PROBE_PROFILE",
+		[PK_PERF] = "STP_PROBE_PERF",
+		[PK_PROCFS_READ] = "STP_PROBE_PROCFS_READ",
+		[PK_PROCFS_WRITE] = "STP_PROBE_PROCFS_WRITE",
+	};
 
-	if (!strcmp(root, "begin"))
-		return "STP_PROBE_BEGIN";
-	if (!strcmp(root, "end"))
-		return "STP_PROBE_END";
-	if (!strcmp(root, "error"))
-		return "STP_PROBE_ERROR";
-	if (!strcmp(root, "never"))
-		return "STP_PROBE_NEVER";
-	if (!strcmp(root, "kernel") && !strcmp(d->point->comps.v[1].name,
-					      "trace"))
-		return "STP_PROBE_TRACEPOINT";
-	if (!strcmp(root, "timer") && !strcmp(d->point->comps.v[1].name,
-					     "profile"))
-		return "STP_PROBE_PROFILE";
-	if (!strcmp(root, "perf"))
-		return "STP_PROBE_PERF";
-	if (!strcmp(root, "procfs"))
-		return strcmp(d->point->comps.v[1].name, "read") ?
-		       "STP_PROBE_PROCFS_WRITE" : "STP_PROBE_PROCFS_READ";
-	if (!strcmp(root, "kprobe") || !strcmp(root, "kernel") ||
-	    !strcmp(root, "module"))
-		return strcmp(d->point->comps.v[d->point->comps.len - 1].name,
-			      "return") ? "STP_PROBE_KPROBE" :
-			"STP_PROBE_KRETPROBE";
-	return "STP_PROBE_TIMER";
+	return names[d->form->kind];
 }
 
 /* The derived probe whose handler probe I runs: the first of its
@@ -1508,119 +1510,16 @@ static int shared_handler(int i)
 		const Derived *e = S->derived.v[j];
 
 		if (e->used && e->probe == d->probe && e->point->site &&
-		    !e->site_specific && e->family == d->family &&
-		    !strcmp(probe_kind(e), probe_kind(d)))
+		    !e->site_specific && e->form == d->form)
 			return j;
 	}
 	return i;
 }
 
-/* The kernel function a kprobe or kernel.function probe names. */
-static const char *probe_symbol(const Derived *d)
-{
-	const char *root = d->point->comps.v[0].name;
-	const ProbePoint *pp = d->point;
-
-	/* kprobes take "module:function" (a DWARF site's: + offset) */
-	if (pp->site && pp->site->module)
-		return literal(arena_printf("%s:%s", pp->site->module,
-					    pp->site->symbol));
-	if (!strcmp(root, "module"))
-		return literal(arena_printf("%s:%s", pp->comps.v[0].param->str,
-					    pp->comps.v[1].param->str));
-	if ((strcmp(root, "kprobe") && strcmp(root, "kernel")) || pp->site)
-		return "NULL";
-	if (!strcmp(pp->comps.v[1].name, "module"))
-		return literal(arena_printf("%s:%s", pp->comps.v[1].param->str,
-					    pp->comps.v[2].param->str));
-	if (!strcmp(pp->comps.v[1].name, "trace") ||
-	    !strcmp(pp->comps.v[1].name, "statement"))
-		return "NULL";
-	return literal(pp->comps.v[1].param->str);
-}
-
-/* kprobe.statement(ADDR).absolute's address, a DWARF site's link
- * address (the runtime adds the KASLR offset), else 0. */
-static long long probe_address(const Derived *d)
-{
-	const ProbePoint *pp = d->point;
-
-	if (pp->site)
-		return pp->site->module ? 0 : (long long)pp->site->addr;
-	if (strcmp(pp->comps.v[0].name, "kprobe") || pp->comps.len < 2 ||
-	    strcmp(pp->comps.v[1].name, "statement"))
-		return 0;
-	return (long long)pp->comps.v[1].param->num;
-}
-
-/* perf: type, config and sample period; procfs: the file and its size.
- * timer.profile is the cpu_clock software event at each tick. */
-static const char *event_fields(const Derived *d)
-{
-	const ProbePoint *pp = d->point;
-	const char *kind = probe_kind(d);
-	const Component *last = &pp->comps.v[pp->comps.len - 1];
-
-	if (pp->site && pp->site->module)
-		return arena_printf(", .offset = %llu",
-				    (unsigned long long)pp->site->offset);
-	if (pp->site)
-		return arena_printf(", .anchor = %#llxLL",
-				    (unsigned long long)dwarf_anchor());
-	if (!strcmp(kind, "STP_PROBE_PROCFS_READ") ||
-	    !strcmp(kind, "STP_PROBE_PROCFS_WRITE"))
-		return arena_printf(", .procfs = %s, .procfs_size = %lld",
-				    literal(pp->comps.v[0].has_param ?
-					    pp->comps.v[0].param->str :
-					    "command"),
-				    !strcmp(last->name, "maxsize") ?
-				    (long long)last->param->num : 0LL);
-	if (strcmp(kind, "STP_PROBE_PERF"))
-		return "";
-	if (!strcmp(pp->comps.v[1].name, "type"))
-		return arena_printf(", .perf_type = %lld, .perf_config = %lld, "
-				    ".perf_period = %lld",
-				    (long long)pp->comps.v[1].param->num,
-				    (long long)pp->comps.v[2].param->num,
-				    !strcmp(last->name, "sample") ?
-				    (long long)last->param->num : 0LL);
-	return arena_printf(", .perf_type = %s, .perf_config = %s, "
-			    ".perf_period = %lld",
-			    /* PERF_TYPE_HARDWARE 0, PERF_TYPE_SOFTWARE 1 */
-			    strcmp(pp->comps.v[1].name, "sw") ? "0" : "1",
-			    perf_config(pp->comps.v[2].name),
-			    !strcmp(last->name, "sample") ?
-			    (long long)last->param->num : 0LL);
-}
-
-/* SystemTap's perf event names as PERF_COUNT_* values (the stable uapi
- * numbers: prog.c does not include the kernel's perf headers). */
-static const char *perf_config(const char *name)
-{
-	static const char *const names[] = {
-		"cpu_clock", "task_clock", "page_faults", "context_switches",
-		"cpu_migrations", "page_faults_min", "page_faults_maj",
-		"alignment_faults", "emulation_faults", NULL,
-		"cpu_cycles", "instructions", "cache_references",
-		"cache_misses", "branch_instructions", "branch_misses",
-		"bus_cycles", "stalled_cycles_frontend",
-		"stalled_cycles_backend", "ref_cpu_cycles", NULL,
-	};
-	int i, base = 0;
-
-	for (i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++) {
-		if (!names[i])
-			base = i + 1;
-		else if (!strcmp(names[i], name))
-			return arena_printf("%d", i - base);
-	}
-	return "0";
-}
-
 /* A .return probe's entry handler: the values @entry() needs. */
-static const char *entry_handler(Derived *d, int index)
+static const char *entry_handler(Unit *u, Derived *d, int index)
 {
-	Emit e = { .quiet = -1 };
+	Emit e = { .u = u, .quiet = -1 };
 	const char *fr = arena_printf("fr_p%d_entry", index);
 	int i;
 
@@ -1641,76 +1540,22 @@ static const char *entry_handler(Derived *d, int index)
 	line(&e, 1, "return;");
 	line(&e, 0, "}\n");
 	finish_frame(&e, fr, "");
-	buf_puts(&code, e.body.s);
+	buf_puts(&u->code, e.body.s);
 	buf_free(&e.body);
 	buf_free(&e.frame);
 	return arena_printf(", .entry = probe_%d_entry, .nentries = %d", index,
 			    d->entries.len);
 }
 
-/* A tracepoint's trampoline: the kernel calls it with the tracepoint's
- * arguments (integers and pointers, so each fits a u64 register). */
-static const char *tracepoint_fields(Derived *d, int index)
+/* What D's family registers: its row's kind-specific fields; glue
+ * they name goes into the code. */
+static Reg registration(Unit *u, const Derived *d, int index)
 {
-	const char *name, **names;
-	int *types, n, i;
+	Reg r = { 0, 0, "NULL", 0, "" };
 
-	if (strcmp(probe_kind(d), "STP_PROBE_TRACEPOINT"))
-		return "";
-	name = d->point->comps.v[1].param->str;
-	n = kernel_tracepoint(name, &names, &types);
-	buf_printf(&code, "static void stp_tp_%d(void *data", index);
-	for (i = 0; i < n; i++)
-		buf_printf(&code, ", uint64_t a%d", i);
-	buf_printf(&code, ")\n{\n\tconst int64_t args[%d] = {", n + 1);
-	for (i = 0; i < n; i++)
-		buf_printf(&code, " (int64_t)a%d,", i);
-	buf_printf(&code, " 0 };\n\n\tstp_tracepoint_hit(data, args);\n}\n\n");
-	return arena_printf(", .tracepoint = %s, .tp_func = (void *)stp_tp_%d",
-			    literal(name), index);
-}
-
-/* The target's HZ (CONFIG_HZ), for timer.jiffies; 250 when unknown
- * (the Debian kernels' value). */
-static int64_t target_hz(void)
-{
-	const char *hz;
-
-	kconfig_load();
-	hz = table_get(&S->kconfig, "CONFIG_HZ");
-	if (hz && atoll(hz) > 0)
-		return atoll(hz);
-	return 250;
-}
-
-/* A timer's period and randomisation, in nanoseconds. */
-static void timer_period(const Derived *d, int64_t *period, int64_t *random)
-{
-	const Component *unit;
-	int64_t scale = 1;
-	const char *u;
-
-	*period = *random = 0;
-	if (strcmp(d->point->comps.v[0].name, "timer") ||
-	    d->point->comps.len < 2 || !d->point->comps.v[1].param)
-		return;
-	unit = &d->point->comps.v[1];
-	u = unit->name;
-	if (!strcmp(u, "s") || !strcmp(u, "sec"))
-		scale = 1000000000;
-	else if (!strcmp(u, "ms") || !strcmp(u, "msec"))
-		scale = 1000000;
-	else if (!strcmp(u, "us") || !strcmp(u, "usec"))
-		scale = 1000;
-	else if (!strcmp(u, "jiffies"))
-		scale = 1000000000 / target_hz();
-	if (!strcmp(u, "hz")) {
-		*period = 1000000000 / (unit->param->num ? unit->param->num : 1);
-		return;
-	}
-	*period = unit->param->num * scale;
-	if (d->point->comps.len > 2)
-		*random = d->point->comps.v[2].param->num * scale;
+	if (d->form->family->reg)
+		d->form->family->reg(d, index, &r, &u->code);
+	return r;
 }
 
 /* "FILE:LINE:COL" of T, as SystemTap's probe locations read. */
@@ -1748,42 +1593,43 @@ static void timing_row(Buf *b, const Derived *d)
 		   c_string(der, strlen(der)));
 }
 
-void emit_program(FILE *out)
+static void emit_globals(Unit *u)
 {
-	Buf decl = { 0 }, init = { 0 }, fini = { 0 }, ap = { 0 }, table = { 0 };
-	Buf khits = { 0 }, timing = { 0 };
-	const Symbol *first_ap = NULL;
-	int i, nprobes = 0, nap = 0;
-
-	memset(&decls, 0, sizeof(decls));
-	memset(&locs, 0, sizeof(locs));
-	memset(&regexes, 0, sizeof(regexes));
-	nregexes = 0;
-	memset(&frames, 0, sizeof(frames));
-	memset(&code, 0, sizeof(code));
-	memset(&protos, 0, sizeof(protos));
-	memset(&frame_names, 0, sizeof(frame_names));
-	nlocs = 0;
+	int i;
 
 	for (i = 0; i < S->global_list.len; i++) {
 		Symbol *g = S->global_list.v[i];
 
 		if (g->used)
-			global(&decl, &init, &fini, g);
+			global(&u->decl, &u->init, &u->fini, g);
 	}
+}
+
+static void emit_functions(Unit *u)
+{
+	int i;
+
 	for (i = 0; i < S->func_list.len; i++) {
 		Func *f = S->func_list.v[i];
 
 		if (!f->used)
 			continue;
-		function(f);
+		function(u, f);
 		if (!f->later_overload)
-			call_stub(f, f);
+			call_stub(u, f, f);
 	}
+}
+
+/* Each probe: its handler (unless it shares a twin's), its row of
+ * stp_probes[] and of stp_timing[]. */
+static void emit_probes(Unit *u)
+{
+	int i;
+
 	for (i = 0; i < S->derived.len; i++) {
 		Derived *d = S->derived.v[i];
 		Buf pp = { 0 };
-		int64_t period, random;
+		Reg r;
 		bool kp_hit;
 		int h;
 
@@ -1791,53 +1637,69 @@ void emit_program(FILE *out)
 			continue;
 		h = shared_handler(i);
 		if (h == i)
-			probe(d, i);
-		timer_period(d, &period, &random);
+			probe(u, d, i);
+		r = registration(u, d, i);
 		print_point(&pp, d->point);
 		/* A kernel kprobe's own pre-handler calls its handler
 		 * directly (khit.h): no indirect call on the hit's path. */
 		kp_hit = kprobe_hit(d);
 		if (kp_hit)
-			buf_printf(&khits, "STP_KPROBE_HANDLER(%d, probe_%d, "
-				   "%s)\n", nprobes, h, S->derived.v[h]->quiet ?
+			buf_printf(&u->khits, "STP_KPROBE_HANDLER(%d, probe_%d, "
+				   "%s)\n", u->nprobes, h,
+				   S->derived.v[h]->quiet ?
 				   arena_printf("STP_QUIET_%d", h) : "false");
-		buf_printf(&table, "\t{ %s, %s, %lld, %lldLL, %lldLL, probe_%d, "
-			   "%s, %lldLL, %s, %s%s%s%s%s },\n",
+		buf_printf(&u->table, "\t{ %s, %s, %lld, %lldLL, %lldLL, "
+			   "probe_%d, %s, %lldLL, %s, %s%s%s%s },\n",
 			   c_string(pp.s, pp.len), probe_kind(d),
-			   (long long)d->seq, (long long)period,
-			   (long long)random, h, probe_symbol(d),
-			   probe_address(d),
+			   (long long)d->seq, (long long)r.period,
+			   (long long)r.random, h, r.symbol, r.address,
 			   d->point->optional ? "true" : "false",
 			   d->wildcard ? "true" : "false",
-			   entry_handler(d, i), tracepoint_fields(d, i),
-			   event_fields(d), kp_hit ? arena_printf(
-			   ", .kp_hit = stp_kp_%d", nprobes) : "");
-		timing_row(&timing, d);
+			   entry_handler(u, d, i), r.fields, kp_hit ?
+			   arena_printf(", .kp_hit = stp_kp_%d", u->nprobes) :
+			   "");
+		timing_row(&u->timing, d);
 		buf_free(&pp);
-		nprobes++;
+		u->nprobes++;
 	}
+}
+
+/* The globals written and never read: printed by an end probe of
+ * their own, after every other. */
+static void emit_autoprint(Unit *u)
+{
+	int i;
+
 	for (i = 0; i < S->global_list.len; i++) {
 		Symbol *g = S->global_list.v[i];
 
 		if (g->used && g->autoprint) {
-			autoprint(&ap, g);
-			nap++;
-			if (!first_ap)
-				first_ap = g;
+			autoprint(&u->autoprint, g);
+			u->nautoprint++;
+			if (!u->first_autoprint)
+				u->first_autoprint = g;
 		}
 	}
-	if (nap) {
-		buf_printf(&table, "\t{ \"end\", STP_PROBE_END, %lldLL, 0, 0, "
-			   "stp_autoprint, NULL, 0, false },\n",
+	if (u->nautoprint) {
+		const char *at = token_place(u->first_autoprint->tok);
+
+		buf_printf(&u->table, "\t{ \"end\", STP_PROBE_END, %lldLL, 0, "
+			   "0, stp_autoprint, NULL, 0, false },\n",
 			   (long long)INT64_MAX);
-		buf_printf(&timing, "\t{ %s, \" from: end\" },\n",
-			   c_string(token_place(first_ap->tok),
-				    strlen(token_place(first_ap->tok))));
-		nprobes++;
+		buf_printf(&u->timing, "\t{ %s, \" from: end\" },\n",
+			   c_string(at, strlen(at)));
+		u->nprobes++;
 	}
+}
+
+/* The declarations, then the functions: what the tables name. */
+static void print_code(const Unit *u, FILE *out)
+{
+	int i;
 
 	fprintf(out, "/* Generated by stap %s: do not edit. */\n", STAP_VERSION);
-	if (!nregexes)	/* no hit need reset the last match (stp_runtime.h) */
+	/* no hit need reset the last match (stp_runtime.h) */
+	if (!u->nregexes)
 		fprintf(out, "#define STP_NO_REGEX\n");
 	fprintf(out, "#include \"stp_runtime.h\"\n\n");
 	if (!strcmp(S->runtime, "kernel"))
@@ -1852,28 +1714,36 @@ void emit_program(FILE *out)
 	fprintf(out, "#define STP_ACTION(where, label) do { c->loc = where; "
 		"if (unlikely(--c->actions < 0)) { stp_fatal(c, \"MAXACTION "
 		"exceeded\"); goto label; } } while (0)\n\n");
-	fprintf(out, "%s\n%s\n%s\n", decls.s ? decls.s : "",
-		decl.s ? decl.s : "", frames.s ? frames.s : "");
+	fprintf(out, "%s\n%s\n%s\n", u->decls.s ? u->decls.s : "",
+		u->decl.s ? u->decl.s : "", u->frames.s ? u->frames.s : "");
 	fprintf(out, "union stp_frames {\n");
-	for (i = 0; i < frame_names.len; i++)
-		fprintf(out, "\tstruct %s f%d;\n", frame_names.v[i], i);
+	for (i = 0; i < u->frame_names.len; i++)
+		fprintf(out, "\tstruct %s f%d;\n", u->frame_names.v[i], i);
 	fprintf(out, "\tchar none;\n};\nconst size_t stp_frame_size = "
 		"sizeof(union stp_frames);\n\n");
-	fprintf(out, "%s\n%s", protos.s ? protos.s : "", code.s ? code.s : "");
-	if (nap)
+	fprintf(out, "%s\n%s", u->protos.s ? u->protos.s : "",
+		u->code.s ? u->code.s : "");
+}
+
+/* The tables the runtime reads, and the program's start and end. */
+static void print_tables(const Unit *u, FILE *out)
+{
+	int i;
+
+	if (u->nautoprint)
 		fprintf(out, "static void stp_autoprint(struct stp_context *c)\n"
 			"{\n\tstruct stp_map_entry *e;\n\n\t(void)e;\n%s}\n\n",
-			ap.s);
-	if (khits.s)
-		fprintf(out, "#include \"khit.h\"\n\n%s\n", khits.s);
+			u->autoprint.s);
+	if (u->khits.s)
+		fprintf(out, "#include \"khit.h\"\n\n%s\n", u->khits.s);
 	fprintf(out, "const struct stp_probe stp_probes[] = {\n%s\t{ 0 }\n};\n"
-		"const int stp_nprobes = %d;\n\n", table.s ? table.s : "",
-		nprobes);
+		"const int stp_nprobes = %d;\n\n", u->table.s ? u->table.s : "",
+		u->nprobes);
 	/* The runtime reports probe hits when the program has this table
 	 * (a weak symbol there): -t adds nothing to a program without it. */
 	if (S->timing)
 		fprintf(out, "const struct stp_probe_timing stp_timing[] = {\n"
-			"%s\t{ 0 }\n};\n\n", timing.s ? timing.s : "");
+			"%s\t{ 0 }\n};\n\n", u->timing.s ? u->timing.s : "");
 	fprintf(out, "const struct stp_global_param stp_params[] = {\n");
 	for (i = 0; i < S->global_list.len; i++) {
 		Symbol *g = S->global_list.v[i];
@@ -1888,16 +1758,28 @@ void emit_program(FILE *out)
 		"sizeof(stp_params) / sizeof(stp_params[0]) - 1;\n\n");
 	fprintf(out, "int stp_program_init(void)\n{\n%s\treturn 0;\n}\n\n"
 		"void stp_program_exit(void)\n{\n%s}\n",
-		init.s ? init.s : "", fini.s ? fini.s : "");
-	buf_free(&decl);
-	buf_free(&init);
-	buf_free(&fini);
-	buf_free(&ap);
-	buf_free(&table);
-	buf_free(&khits);
-	buf_free(&timing);
-	buf_free(&decls);
-	buf_free(&frames);
-	buf_free(&code);
-	buf_free(&protos);
+		u->init.s ? u->init.s : "", u->fini.s ? u->fini.s : "");
+}
+
+void emit_program(FILE *out)
+{
+	Unit u = { 0 };
+
+	emit_globals(&u);
+	emit_functions(&u);
+	emit_probes(&u);
+	emit_autoprint(&u);
+	print_code(&u, out);
+	print_tables(&u, out);
+	buf_free(&u.decls);
+	buf_free(&u.decl);
+	buf_free(&u.frames);
+	buf_free(&u.protos);
+	buf_free(&u.code);
+	buf_free(&u.autoprint);
+	buf_free(&u.khits);
+	buf_free(&u.table);
+	buf_free(&u.timing);
+	buf_free(&u.init);
+	buf_free(&u.fini);
 }

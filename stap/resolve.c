@@ -732,7 +732,7 @@ static void expand_alias(Probe *probe, ProbePoint *pp, Alias *a, int used,
 	a->mark = 0;
 }
 
-static void add_derived(Probe *probe, ProbePoint *pp, const Family *fam,
+static void add_derived(Probe *probe, ProbePoint *pp, const Form *form,
 			Node *body, Node *cond, const char *chain,
 			int64_t seq)
 {
@@ -749,7 +749,7 @@ static void add_derived(Probe *probe, ProbePoint *pp, const Family *fam,
 	d->probe = probe;
 	d->point = pp;
 	d->user_point = top_point ? top_point : pp;
-	d->family = fam;
+	d->form = form;
 	d->chain = chain;
 	d->body = clone_node(body);
 	d->cond = clone_node(cond);
@@ -780,33 +780,33 @@ static void unhush(Hush h)
 	S->suppressed = h.suppressed;
 }
 
-static bool check_point(const Family *fam, const ProbePoint *pp,
+static bool check_point(const Form *form, const ProbePoint *pp,
 			int64_t *seq, bool report)
 {
 	Hush h;
 	bool ok;
 
-	if (!fam->check)
+	if (!form->check)
 		return true;
 	if (report)
-		return fam->check(pp, seq);
+		return form->check(pp, seq);
 	h = hush();
-	ok = fam->check(pp, seq);
+	ok = form->check(pp, seq);
 	unhush(h);
 	return ok;
 }
 
 /* The names a wildcard stands for; quietly for an optional point. */
-static int expand_point_names(const Family *fam, const ProbePoint *pp,
+static int expand_point_names(const Form *form, const ProbePoint *pp,
 			      const char ***names, bool report)
 {
 	Hush h;
 	int n;
 
 	if (report)
-		return fam->expand(pp, names);
+		return form->expand(pp, names);
 	h = hush();
-	n = fam->expand(pp, names);
+	n = form->expand(pp, names);
 	unhush(h);
 	return n;
 }
@@ -844,16 +844,16 @@ static ProbePoint *with_param(const ProbePoint *pp, int at, const char *str)
 /* NP, one concrete point the user's PP stands for: checked, then a
  * derived probe (one of a wildcard's when WILDCARD: a refusal warns). */
 static void derive_concrete(Probe *probe, ProbePoint *pp, ProbePoint *np,
-			    const Family *fam, Node *body, Node *cond,
+			    const Form *form, Node *body, Node *cond,
 			    const char *chain, bool wildcard, bool report)
 {
 	int64_t seq = 0;
 
-	if (!check_point(fam, np, &seq, report))
+	if (!check_point(form, np, &seq, report))
 		return;
 	if (top_point == pp)
 		top_point = np;
-	add_derived(probe, np, fam, body, cond, chain, seq);
+	add_derived(probe, np, form, body, cond, chain, seq);
 	if (S->derived.len && wildcard)
 		S->derived.v[S->derived.len - 1]->wildcard = true;
 	if (top_point == np)
@@ -862,13 +862,13 @@ static void derive_concrete(Probe *probe, ProbePoint *pp, ProbePoint *np,
 
 /* kernel.function("vfs_*"): a derived probe for each name the
  * wildcard stands for. */
-static bool expand_names(Probe *probe, ProbePoint *pp, const Family *fam,
+static bool expand_names(Probe *probe, ProbePoint *pp, const Form *form,
 			 Node *body, Node *cond, const char *chain,
 			 bool report)
 {
 	const char **names;
 	int i, at = wildcard_param(pp);
-	int n = expand_point_names(fam, pp, &names, report);
+	int n = expand_point_names(form, pp, &names, report);
 
 	if (n == 0 && report) {
 		Buf b = { 0 };
@@ -879,7 +879,7 @@ static bool expand_names(Probe *probe, ProbePoint *pp, const Family *fam,
 		buf_free(&b);
 	}
 	for (i = 0; i < n; i++)
-		derive_concrete(probe, pp, with_param(pp, at, names[i]), fam,
+		derive_concrete(probe, pp, with_param(pp, at, names[i]), form,
 				body, cond, chain, true, report);
 	return n > 0;
 }
@@ -887,19 +887,16 @@ static bool expand_names(Probe *probe, ProbePoint *pp, const Family *fam,
 /* The point's text for site S: SystemTap names a DWARF-resolved
  * function by its declaration, "f@fs/open.c:1301", when the user named
  * a file, and a statement always by its line. */
-static const char *site_text(const ProbePoint *pp, const DwSite *s,
-			     const char *user)
+static const char *site_text(const DwSite *s, const char *user)
 {
-	bool statement = !strcmp(pp->comps.v[1].name, "statement");
-
-	if (!statement && !strchr(user, '@'))
+	if (!s->statement && !strchr(user, '@'))
 		return is_glob(user) ? s->func : user;
 	return arena_printf("%s@%s:%d", s->func, s->file, s->line);
 }
 
 /* kernel.function("f@fs/open.c") and its inline copies: a derived probe
  * for each site DWARF gives. */
-static bool derive_sites(Probe *probe, ProbePoint *pp, const Family *fam,
+static bool derive_sites(Probe *probe, ProbePoint *pp, const Form *form,
 			 Node *body, Node *cond, const char *chain,
 			 DwSite **sites, int n, bool report)
 {
@@ -915,31 +912,31 @@ static bool derive_sites(Probe *probe, ProbePoint *pp, const Family *fam,
 		buf_free(&b);
 	}
 	for (i = 0; i < n; i++) {
-		ProbePoint *np = with_param(pp, at, site_text(pp, sites[i],
+		ProbePoint *np = with_param(pp, at, site_text(sites[i],
 					    pp->comps.v[at].param->str));
 
 		if (sites[i]->label)	/* .label("out*"): the label's name */
 			np = with_param(np, np->comps.len - 1, sites[i]->label);
 		np->site = sites[i];
-		derive_concrete(probe, pp, np, fam, body, cond, chain,
+		derive_concrete(probe, pp, np, form, body, cond, chain,
 				n > 1 || wildcard_param(pp) >= 0, report);
 	}
 	return n > 0;
 }
 
 /* The sites of a DWARF family's point; quietly for an optional point. */
-static int point_sites(const Family *fam, const ProbePoint *pp,
+static int point_sites(const Form *form, const ProbePoint *pp,
 		       DwSite ***sites, bool report)
 {
 	Hush h;
 	int n;
 
-	if (!fam->sites)
+	if (!form->sites)
 		return DW_NONE;
 	if (report)
-		return fam->sites(pp, sites);
+		return form->sites(pp, sites);
 	h = hush();
-	n = fam->sites(pp, sites);
+	n = form->sites(pp, sites);
 	unhush(h);
 	return n;
 }
@@ -951,39 +948,39 @@ static bool expand_family(Probe *probe, ProbePoint *pp, Node *body,
 {
 	const Component *where;
 	const char *why;
-	const Family *fam = family_match(pp, &why, &where);
+	const Form *form = family_match(pp, &why, &where);
 	int64_t seq = 0, nsites = DW_NONE;
 	DwSite **sites = NULL;
 	Buf b = { 0 };
 
 	print_point(&b, pp);
-	if (!fam) {
+	if (!form) {
 		if (report && why)
 			sem_error(where->tok, "probe point '%s': %s", b.s, why);
 		else if (report)
 			sem_error(pp->tok, "probe point '%s' matches no probe"
 				  " alias or probe family", b.s);
-	} else if (!fam->supported) {
+	} else if (form->family->issue) {
 		if (report)
 			sem_error(pp->tok, "probe point '%s': %s probes are not"
-				  " supported yet (%s)", b.s, fam->name,
-				  fam->issue);
-		fam = NULL;
-	} else if ((nsites = point_sites(fam, pp, &sites, report)) != DW_NONE) {
-		if (nsites < 0 || !derive_sites(probe, pp, fam, body, cond,
+				  " supported yet (%s)", b.s, form->family->name,
+				  form->family->issue);
+		form = NULL;
+	} else if ((nsites = point_sites(form, pp, &sites, report)) != DW_NONE) {
+		if (nsites < 0 || !derive_sites(probe, pp, form, body, cond,
 						chain, sites, (int)nsites,
 						report))
-			fam = NULL;
-	} else if (fam->expand && wildcard_param(pp) >= 0) {
-		if (!expand_names(probe, pp, fam, body, cond, chain, report))
-			fam = NULL;
-	} else if (!check_point(fam, pp, &seq, report)) {
-		fam = NULL;
+			form = NULL;
+	} else if (form->expand && wildcard_param(pp) >= 0) {
+		if (!expand_names(probe, pp, form, body, cond, chain, report))
+			form = NULL;
+	} else if (!check_point(form, pp, &seq, report)) {
+		form = NULL;
 	} else {
-		add_derived(probe, pp, fam, body, cond, chain, seq);
+		add_derived(probe, pp, form, body, cond, chain, seq);
 	}
 	buf_free(&b);
-	return fam != NULL;
+	return form != NULL;
 }
 
 /* PP with its first N component names replaced by NAMES. */

@@ -216,6 +216,7 @@ typedef struct Probe Probe;
 typedef struct Alias Alias;
 typedef struct Derived Derived;
 typedef struct Family Family;
+typedef struct Form Form;
 typedef struct TExpr TExpr;
 
 typedef enum {
@@ -404,7 +405,7 @@ struct Derived {
 	ProbePoint *point;	/* concrete point */
 	ProbePoint *user_point;	/* the user's point it came from, with
 				   wildcards resolved (for -l) */
-	const Family *family;
+	const Form *form;	/* the pattern it has, of its family */
 	const char *chain;	/* "<- alias = target <- point" for -p2 */
 	Node *body;
 	Node *cond;		/* conjunction of point conditions */
@@ -561,30 +562,111 @@ void tapset_function_names(void *names);
 void tapset_reset(void);
 void tapset_each_file(void (*fn)(File *f));
 
-/* ---------------------------------------------------------------- probes.c */
+/* ---------------------------------------------------------------- probes.c, pf_*.c */
 
-struct Family {
-	const char *pattern;	/* e.g. "timer.ms(N)" */
-	const char *name;	/* family name for messages */
-	bool supported;		/* false: parses, "not supported yet" in pass 2 */
-	const char *issue;	/* which piece of work brings it */
+/*
+ * A probe family is one file, pf_NAME.c, exporting one Family: the
+ * patterns it matches (its forms), how a concrete point is checked and
+ * resolved for the target, the context it offers the handler and what it
+ * registers.  probes.c holds the table of families and the matching;
+ * emit.c and target.c call through the descriptor.
+ */
+
+/* The runtime's probe kinds (enum stp_probe_kind, runtime/stp_runtime.h):
+ * the mechanism a point is registered with. */
+typedef enum {
+	PK_BEGIN, PK_END, PK_ERROR, PK_NEVER, PK_TIMER, PK_KPROBE,
+	PK_KRETPROBE, PK_TRACEPOINT, PK_PROFILE, PK_PERF, PK_PROCFS_READ,
+	PK_PROCFS_WRITE,
+} ProbeKind;
+
+/* A component of a form: its name and what its parameter must be. */
+typedef struct Part {
+	const char *name;
+	char param;		/* 0 none, 'N' number, 'S' string, '?' optional N,
+				   '*' anything (unsupported families) */
+} Part;
+
+/* One pattern of a family ("timer.ms(N).randomize(N)"). */
+struct Form {
+	const Family *family;
+	Part parts[4];		/* ended by a NULL name; none: the last form */
+	ProbeKind kind;
+	bool user;		/* the user runtime builds it too */
 	/* Validate a concrete point; returns false after reporting. */
 	bool (*check)(const ProbePoint *pp, int64_t *seq);
-	/* The values a wildcard in the second component's parameter
-	 * stands for (kernel functions, tracepoints); -1 on error. */
+	/* The values a wildcard in a string parameter stands for (kernel
+	 * functions, tracepoints); -1 on error. */
 	int (*expand)(const ProbePoint *pp, const char ***names);
 	/* Where the point stands by the kernel's DWARF: the sites, -1 after
 	 * an error, or DW_NONE when DWARF does not decide (no debuginfo). */
 	int (*sites)(const ProbePoint *pp, struct DwSite ***out);
 };
 enum { DW_NONE = -2 };
-/* Find the family a concrete point belongs to; NULL if none. */
-const Family *family_match(const ProbePoint *pp, const char **why,
-			   const Component **where);
+
+/* What a concrete point offers its handler: target.c resolves $vars
+ * against it. */
+typedef struct Context {
+	const struct DwSite *dw;	/* resolved through DWARF: its variables */
+	const char *value;	/* "procfs": $value (a string, writable) is
+				   all there is; names the family in errors */
+	const char *module;	/* the function's module (its BTF), or NULL */
+	const char *func;	/* the probed function, or NULL */
+	const char *tracepoint;	/* the tracepoint, or NULL */
+	bool ret;		/* a .return probe: $return, @entry */
+} Context;
+
+/* A concrete point's registration: what its row of stp_probes[] holds
+ * beyond what every probe has (C text). */
+typedef struct Reg {
+	int64_t period, random;	/* timers, in ns */
+	const char *symbol;	/* kprobes: "[module:]function", or "NULL" */
+	long long address;	/* kprobes: the address without a symbol */
+	const char *fields;	/* ", .member = value" more */
+} Reg;
+
+struct Family {
+	const char *name;	/* the family's name, for messages */
+	const char *issue;	/* not NULL: not supported yet, and why */
+	const Form *forms;
+	/* Fill C with what point PP offers; NULL: nothing. */
+	void (*context)(const ProbePoint *pp, Context *c);
+	/* Fill R for derived probe D, the INDEXth; glue its row names (a
+	 * trampoline) goes into CODE.  NULL: nothing beyond the kind. */
+	void (*reg)(const Derived *d, int index, Reg *r, Buf *code);
+	bool open_tail;		/* more components may follow (unsupported) */
+};
+
+/* The families (probes.c), ended by NULL. */
+extern const Family *const families[];
+extern const Family pf_session, pf_timer, pf_kprobe, pf_module, pf_perf,
+	pf_procfs, pf_kfunc, pf_ktrace;
+
+/* Find the form a concrete point has; NULL if none. */
+const Form *family_match(const ProbePoint *pp, const char **why,
+			 const Component **where);
 void family_expand(const ProbePoint *pp, PointVec *out);
 bool family_root(const char *name);
 /* The unsupported family whose root a wildcard root PATTERN matches. */
 const Family *family_unsupported(const char *pattern);
+/* Kernel probes are modules: false, after saying so, under the user
+ * runtime. */
+bool family_needs_kernel(const ProbePoint *pp);
+
+/* What kernel.function lends kprobe and module (pf_kfunc.c): function
+ * names, DWARF sites, a site's context and registration. */
+int kfunc_expand(const ProbePoint *pp, const char ***names);
+bool kfunc_check_statement(const ProbePoint *pp, int64_t *seq);
+int kfunc_copies(const ProbePoint *pp);
+const char *kfunc_label(const ProbePoint *pp);
+bool kfunc_only_inlined(const char *module, const ProbePoint *pp,
+			const char *spec, int which);
+void kfunc_site_context(const ProbePoint *pp, Context *c);
+void kfunc_site_reg(const ProbePoint *pp, Reg *r);
+/* What module lends kprobe.module (pf_module.c): the check of module M's
+ * function F. */
+bool module_check(const ProbePoint *pp, const Component *m,
+		  const Component *f, int64_t *seq);
 
 /* ---------------------------------------------------------------- resolve.c */
 
@@ -782,6 +864,8 @@ Symbol *added_global(const Node *s);
 void emit_program(FILE *out);
 /* The runtime's kind of probe D: "STP_PROBE_BEGIN" ... */
 const char *probe_kind(const Derived *d);
+/* A C string literal of script string RAW (its escapes as written). */
+char *c_literal(const char *raw);
 
 /* ---------------------------------------------------------------- build.c */
 
@@ -825,8 +909,6 @@ void dump_select(int what);
 bool dump_selected(void);
 /* The list on stdout, in SystemTap's form; the exit status. */
 int dump_run(void);
-/* Each probe type this translator builds for the runtime (probes.c). */
-void family_types(void (*fn)(const char *type, void *arg), void *arg);
 /* Pass 2 takes every tapset file into the program (resolve.c). */
 void resolve_pull_all(void);
 

@@ -24,53 +24,14 @@
 
 #include "stap.h"
 
-/* What a probe offers: the function or tracepoint it stands on. */
-typedef struct Site {
-	const DwSite *dw;	/* resolved through DWARF: its variables */
-	bool procfs;		/* procfs probes: $value */
-	const char *module;	/* module("m").function: its BTF */
-	const char *func;	/* kernel/kprobe function, or NULL */
-	const char *tracepoint;	/* kernel.trace name, or NULL */
-	bool ret;		/* a .return probe */
-} Site;
-
-static Site site_of(const Derived *d)
+/* What D's point offers, by its family (NULL: a function's body). */
+static Context site_of(const Derived *d)
 {
-	Site s = { 0 };
-	const ProbePoint *pp = d ? d->point : NULL;
-	const char *root;
+	Context s = { 0 };
 
-	if (pp && !strcmp(pp->comps.v[0].name, "procfs")) {
-		s.procfs = true;
-		return s;
-	}
-	if (pp && pp->site) {
-		s.dw = pp->site;
-		s.module = pp->site->module;
-		s.func = pp->site->func;
-		s.ret = !strcmp(pp->comps.v[pp->comps.len - 1].name, "return");
-		return s;
-	}
-	if (!pp || pp->comps.len < 2 || !pp->comps.v[1].param ||
-	    pp->comps.v[1].param->kind != N_STR)
-		return s;
-	root = pp->comps.v[0].name;
-	s.procfs = !strcmp(root, "procfs");
-	if ((!strcmp(root, "kernel") || !strcmp(root, "kprobe")) &&
-	    !strcmp(pp->comps.v[1].name, "function"))
-		s.func = pp->comps.v[1].param->str;
-	else if (!strcmp(root, "module") &&
-		 !strcmp(pp->comps.v[1].name, "function"))
-		s.module = pp->comps.v[0].param->str,
-		s.func = pp->comps.v[1].param->str;
-	else if (!strcmp(root, "kprobe") && pp->comps.len > 2 &&
-		 !strcmp(pp->comps.v[1].name, "module"))
-		s.module = pp->comps.v[1].param->str,
-		s.func = pp->comps.v[2].param->str;
-	else if (!strcmp(root, "kernel") && !strcmp(pp->comps.v[1].name,
-						     "trace"))
-		s.tracepoint = pp->comps.v[1].param->str;
-	s.ret = !strcmp(pp->comps.v[pp->comps.len - 1].name, "return");
+	if (d && d->form->family->context)
+		d->form->family->context(d->point, &s);
+	s.ret = d && d->form->kind == PK_KRETPROBE;
 	return s;
 }
 
@@ -486,7 +447,7 @@ static const struct btf_type *function_proto(const char *func)
 }
 
 /* Parameter NAME of the site: its index and BTF type; -1 if none. */
-static int parameter(const Site *s, const char *name, int *type)
+static int parameter(const Context *s, const char *name, int *type)
 {
 	int i;
 
@@ -513,7 +474,7 @@ static int parameter(const Site *s, const char *name, int *type)
 	return -1;
 }
 
-static int parameter_count(const Site *s, const char ***names, int **types)
+static int parameter_count(const Context *s, const char ***names, int **types)
 {
 	const struct btf_type *p;
 	int i, n;
@@ -533,7 +494,7 @@ static int parameter_count(const Site *s, const char ***names, int **types)
 	return n;
 }
 
-static const char *site_name(const Site *s)
+static const char *site_name(const Context *s)
 {
 	return s->func ? arena_printf("function '%s'", s->func) :
 	       arena_printf("tracepoint '%s'", s->tracepoint);
@@ -558,7 +519,7 @@ static void save_at_entry(TExpr *te, Derived *d)
 /* ---- variables by DWARF ---- */
 
 /* $NAME at a DWARF site: its location at the address, typed by BTF. */
-static bool dwarf_base(Walk *w, const Site *s, const char *name)
+static bool dwarf_base(Walk *w, const Context *s, const char *name)
 {
 	DwVar v;
 
@@ -575,7 +536,7 @@ static bool dwarf_base(Walk *w, const Site *s, const char *name)
 /* $$parms/$$locals/$$vars at a DWARF site: "a=0x1 p=0xffff..." with
  * "x=?" for what the compiler left nowhere here, "s={...}" for an
  * aggregate, as SystemTap prints them. */
-static void dwarf_parts(TExpr *te, const Site *s, bool params, bool locals,
+static void dwarf_parts(TExpr *te, const Context *s, bool params, bool locals,
 			Buf *fmt, int depth)
 {
 	const char **names;
@@ -609,7 +570,7 @@ static void dwarf_parts(TExpr *te, const Site *s, bool params, bool locals,
 }
 
 /* $$parms / $$vars / $$locals / $$return. */
-static bool all_parameters(Node *n, Derived *d, const Site *s, bool report,
+static bool all_parameters(Node *n, Derived *d, const Context *s, bool report,
 			   bool at_entry)
 {
 	TExpr *te = NEW(TExpr);
@@ -689,15 +650,16 @@ static bool no_btf(Node *n, const char *module, bool report)
 	return false;
 }
 
-/* procfs probes: $value, the file's text (a string, writable). */
-static bool procfs_value(Node *n, bool report)
+/* $value, a string and writable, all that FAMILY's probes offer (a
+ * procfs file's text). */
+static bool value_only(Node *n, const char *family, bool report)
 {
 	TExpr *te = NEW(TExpr);
 
 	if (strcmp(n->name, "$value") || n->comps.len) {
 		if (report)
-			sem_error(n->tok, "procfs probes have only '$value', not"
-				  " '%s'", n->name);
+			sem_error(n->tok, "%s probes have only '$value', not"
+				  " '%s'", family, n->name);
 		return false;
 	}
 	te->base = TB_PROCFS;
@@ -735,21 +697,21 @@ const char *target_write_problem(const TExpr *t, const char *op)
 
 bool target_writable(const Node *n, const Derived *d)
 {
-	return n->kind == N_TARGET && site_of(d).procfs &&
+	return n->kind == N_TARGET && site_of(d).value &&
 	       !strcmp(n->name, "$value");
 }
 
 bool target_resolve(Node *n, Derived *d, int flags)
 {
-	Site s = site_of(d);
+	Context s = site_of(d);
 	TExpr *te = NEW(TExpr);
 	bool report = flags & TR_REPORT, at_entry = flags & TR_AT_ENTRY;
 	Walk w = { te, 0, false, 0, 0, n->tok, report };
 
 	if (d)
 		d->site_specific = true;
-	if (s.procfs)
-		return procfs_value(n, report);
+	if (s.value)
+		return value_only(n, s.value, report);
 
 	if (!(B = s.module ? kernel_module_btf(s.module) : kernel_btf()))
 		return no_btf(n, s.module, report);
@@ -837,7 +799,7 @@ bool target_cast(Node *n, bool report)
 
 bool target_entry(Node *n, Derived *d)
 {
-	Site s = site_of(d);
+	Context s = site_of(d);
 	TExpr *te = NEW(TExpr);
 
 	if (!s.ret)
@@ -854,7 +816,7 @@ bool target_entry(Node *n, Derived *d)
 /* -L: the target variables a probe offers, "$name:type" each. */
 void target_list(const Derived *d, Buf *b)
 {
-	Site s = site_of(d);
+	Context s = site_of(d);
 	const struct btf_type *proto;
 	const char **names;
 	int *types, i, n;
