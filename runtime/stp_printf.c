@@ -354,6 +354,27 @@ static inline bool pop_arg(struct args *args, union stp_arg *v)
 	return true;
 }
 
+/*
+ * A width or a precision at *FMT: digits, or '*' and the next argument,
+ * clamped to the room left, into *N (left as it is when there is
+ * neither).  STP_EINVAL when the arguments run out.
+ */
+static inline int spec_number(const struct out *o, const char **fmt,
+			      struct args *args, int *n)
+{
+	union stp_arg v;
+
+	if (**fmt >= '0' && **fmt <= '9') {
+		*n = clamp_room(o, format_num(fmt));
+	} else if (**fmt == '*') {
+		(*fmt)++;
+		if (!pop_arg(args, &v))
+			return STP_EINVAL;
+		*n = clamp_room(o, v.l);
+	}
+	return 0;
+}
+
 /* A conversion's flags, width and precision (-1: not given). */
 struct spec {
 	int flags, width, prec;
@@ -368,7 +389,6 @@ static int parse_spec(const struct out *o, const char **fmt,
 		      struct args *args, struct spec *sp)
 {
 	const char *p = *fmt;
-	union stp_arg v;
 
 	sp->flags = 0;
 	sp->width = sp->prec = -1;
@@ -382,24 +402,13 @@ static int parse_spec(const struct out *o, const char **fmt,
 		}
 		break;
 	}
-	if (*p >= '0' && *p <= '9') {
-		sp->width = clamp_room(o, format_num(&p));
-	} else if (*p == '*') {
-		p++;
-		if (!pop_arg(args, &v))
-			return STP_EINVAL;
-		sp->width = clamp_room(o, v.l);
-	}
+	if (spec_number(o, &p, args, &sp->width))
+		return STP_EINVAL;
 	if (*p == '.') {
 		p++;
-		if (*p >= '0' && *p <= '9') {
-			sp->prec = clamp_room(o, format_num(&p));
-		} else if (*p == '*') {
-			p++;
-			if (!pop_arg(args, &v))
-				return STP_EINVAL;
-			sp->prec = clamp_room(o, v.l);
-		}	/* "%.d": no precision, as the translator has it */
+		/* "%.d": no precision, as the translator has it */
+		if (spec_number(o, &p, args, &sp->prec))
+			return STP_EINVAL;
 	}
 	while (*p && strchr("hlLqjzt", *p))
 		p++;	/* every number is 64-bit */

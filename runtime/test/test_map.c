@@ -530,6 +530,15 @@ static void test_random(void)
 
 /* ---- replays of SystemTap's run tests ---- */
 
+/* A replay's end: its output against the peer's, then freed. */
+static void peer_end(const char *test, const char *name, struct tbuf *b,
+		     struct stp_map *m)
+{
+	peer_compare(test, name, b->p, b->len);
+	tb_free(b);
+	stp_map_free(m);
+}
+
 static void print_longs(struct tbuf *b, struct stp_map *m, int64_t limit,
 			const char *fmt)
 {
@@ -730,9 +739,7 @@ static void peer_ix(void)
 	for (e = stp_map_first(m); e; e = stp_map_next(m, e))
 		all += stp_stat_get(stp_map_stat(e), STP_SUM, 0, &err);
 	tb_printf(&b, "complete sum of foo:%d\n", all);
-	peer_compare("peer ix", "ix", b.p, b.len);
-	tb_free(&b);
-	stp_map_free(m);
+	peer_end("peer ix", "ix", &b, m);
 }
 
 static void peer_ix_hist(void)
@@ -758,9 +765,7 @@ static void peer_ix_hist(void)
 		tb_add(&b, h, n);
 		free(h);
 	}
-	peer_compare("peer ix_hist", "ix_hist", b.p, b.len);
-	tb_free(&b);
-	stp_map_free(m);
+	peer_end("peer ix_hist", "ix_hist", &b, m);
 }
 
 static void peer_map_wrap(void)
@@ -779,9 +784,7 @@ static void peer_map_wrap(void)
 	for (e = stp_map_first(m); e; e = stp_map_next(m, e))
 		tb_printf(&b, "foo[%d]=%d\n", stp_map_key(e, 0).l,
 			  *stp_map_long(e));
-	peer_compare("peer map_wrap1", "map_wrap1", b.p, b.len);
-	tb_free(&b);
-	stp_map_free(m);
+	peer_end("peer map_wrap1", "map_wrap1", &b, m);
 
 	s = spec1(STP_LONG, STP_STAT, 5);
 	s.wrap = true;
@@ -793,9 +796,7 @@ static void peer_map_wrap(void)
 		stat_line(&b, "foo[%d]: count:%d  sum:%d  avg:%d  min:%d  "
 			  "max:%d\n", stp_map_key(e, 0).l, stp_map_stat(e),
 			  "csanx");
-	peer_compare("peer map_wrap2", "map_wrap2", b.p, b.len);
-	tb_free(&b);
-	stp_map_free(m);
+	peer_end("peer map_wrap2", "map_wrap2", &b, m);
 }
 
 /* is.stp and si.stp: the same steps on [long] = string / [string] = long. */
@@ -886,9 +887,7 @@ static void peer_is_si(bool is)
 	tb_printf(&b, "\n");
 	DUMP();
 	EXPECT_EQ(err, 0);
-	peer_compare(is ? "peer is" : "peer si", is ? "is" : "si", b.p, b.len);
-	tb_free(&b);
-	stp_map_free(m);
+	peer_end(is ? "peer is" : "peer si", is ? "is" : "si", &b, m);
 #undef KEY
 #undef ENTRY_OF
 #undef GONE
@@ -1075,9 +1074,7 @@ static void peer_map_hash(const char *name, enum stp_kind kind)
 			tb_printf(&b, "array[\"%s\",\"%s\"]=%d\n", k0.s,
 				  stp_map_key(e, 1).s, *stp_map_long(e));
 	}
-	peer_compare(test, name, b.p, b.len);
-	tb_free(&b);
-	stp_map_free(m);
+	peer_end(test, name, &b, m);
 	free(script);
 }
 

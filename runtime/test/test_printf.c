@@ -262,33 +262,32 @@ static void test_limits(void)
 
 /* ---- replays of SystemTap's run tests ---- */
 
+/* limits.stp: each heading, then a value printed TIMES times. */
+static const struct {
+	const char *head, *fmt;
+	int64_t v;
+	int times;
+} limits[] = {
+	{ "Maximum signed 32-bit number\n", "%d 0x%x\n", 2147483647, 3 },
+	{ "\nMaximum unsigned 32-bit number\n", "%d 0x%x\n", 4294967295LL, 3 },
+	{ "\nMinimum signed 32-bit number\n", "%d 0x%x\n", -2147483648LL, 3 },
+	{ "", "%d 0x%x\n", (int64_t)0xffffffff80000000ULL, 1 },
+	{ "\nMaximum signed 64-bit number\n", "%d 0x%x\n", INT64_MAX, 3 },
+	{ "\nMaximum unsigned 64-bit number\n", "%ud 0x%x\n", -1, 3 },
+	{ "\nMinimum signed 64-bit number\n", "%d 0x%x\n", INT64_MIN, 5 },
+};
+
 static void peer_limits(void)
 {
-	static const int64_t v32[] = { 2147483647, 4294967295LL,
-		-2147483648LL, (int64_t)0xffffffff80000000ULL };
-	static const int64_t v64[] = { INT64_MAX, -1, INT64_MIN };
 	struct tbuf b = { 0 };
-	int i;
+	size_t i;
+	int k;
 
-	tb_printf(&b, "Maximum signed 32-bit number\n");
-	for (i = 0; i < 3; i++)
-		tb_printf(&b, "%d 0x%x\n", v32[0], v32[0]);
-	tb_printf(&b, "\nMaximum unsigned 32-bit number\n");
-	for (i = 0; i < 3; i++)
-		tb_printf(&b, "%d 0x%x\n", v32[1], v32[1]);
-	tb_printf(&b, "\nMinimum signed 32-bit number\n");
-	for (i = 0; i < 3; i++)
-		tb_printf(&b, "%d 0x%x\n", v32[2], v32[2]);
-	tb_printf(&b, "%d 0x%x\n", v32[3], v32[3]);
-	tb_printf(&b, "\nMaximum signed 64-bit number\n");
-	for (i = 0; i < 3; i++)
-		tb_printf(&b, "%d 0x%x\n", v64[0], v64[0]);
-	tb_printf(&b, "\nMaximum unsigned 64-bit number\n");
-	for (i = 0; i < 3; i++)
-		tb_printf(&b, "%ud 0x%x\n", v64[1], v64[1]);
-	tb_printf(&b, "\nMinimum signed 64-bit number\n");
-	for (i = 0; i < 5; i++)
-		tb_printf(&b, "%d 0x%x\n", v64[2], v64[2]);
+	for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		tb_printf(&b, limits[i].head);
+		for (k = 0; k < limits[i].times; k++)
+			tb_printf(&b, limits[i].fmt, limits[i].v, limits[i].v);
+	}
 	peer_compare("peer limits", "limits", b.p, b.len);
 	tb_free(&b);
 }

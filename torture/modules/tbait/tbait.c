@@ -280,15 +280,28 @@ static const struct file_operations stack_fops = {
 	.owner = THIS_MODULE, .write = stack_write, .read = stack_read,
 };
 
+/* The files in debugfs/tbait/. */
+static const struct {
+	const char *name;
+	umode_t mode;
+	const struct file_operations *fops;
+} files[] = {
+	{ "hot", 0600, &hot_fops },
+	{ "reset", 0200, &reset_fops },
+	{ "floor", 0200, &floor_fops },
+	{ "stack", 0600, &stack_fops },
+};
+
 static int __init tbait_init(void)
 {
+	int i;
+
 	dir = debugfs_create_dir("tbait", NULL);
 	if (IS_ERR_OR_NULL(dir))
 		return -ENODEV;
-	debugfs_create_file("hot", 0600, dir, NULL, &hot_fops);
-	debugfs_create_file("reset", 0200, dir, NULL, &reset_fops);
-	debugfs_create_file("floor", 0200, dir, NULL, &floor_fops);
-	debugfs_create_file("stack", 0600, dir, NULL, &stack_fops);
+	for (i = 0; i < ARRAY_SIZE(files); i++)
+		debugfs_create_file(files[i].name, files[i].mode, dir, NULL,
+				    files[i].fops);
 	return 0;
 }
 

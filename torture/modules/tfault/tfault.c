@@ -258,6 +258,18 @@ static const struct file_operations nth_fops = { .owner = THIS_MODULE, .write = 
 static const struct file_operations stats_fops = { .owner = THIS_MODULE, .read = stats_read };
 static const struct file_operations comm_fops = { .owner = THIS_MODULE, .write = comm_write };
 
+/* The files in debugfs/tfault/. */
+static const struct {
+	const char *name;
+	umode_t mode;
+	const struct file_operations *fops;
+} files[] = {
+	{ "nth", 0200, &nth_fops },
+	{ "stats", 0400, &stats_fops },
+	{ "comm", 0200, &comm_fops },
+	{ "mode", 0600, &mode_fops },
+};
+
 static int __init tfault_init(void)
 {
 	int i, rc = 0;
@@ -276,10 +288,9 @@ static int __init tfault_init(void)
 		return rc;
 	}
 	dir = debugfs_create_dir("tfault", NULL);
-	debugfs_create_file("nth", 0200, dir, NULL, &nth_fops);
-	debugfs_create_file("stats", 0400, dir, NULL, &stats_fops);
-	debugfs_create_file("comm", 0200, dir, NULL, &comm_fops);
-	debugfs_create_file("mode", 0600, dir, NULL, &mode_fops);
+	for (i = 0; i < ARRAY_SIZE(files); i++)
+		debugfs_create_file(files[i].name, files[i].mode, dir, NULL,
+				    files[i].fops);
 	return 0;
 }
 
