@@ -140,6 +140,9 @@ enum kind {
 	K_FN,     /* fn checks and stores it */
 };
 
+/* What a K_FN key keeps at off, for free_keys (the other kinds say it). */
+enum held { H_NONE, H_STR, H_STRV };
+
 struct key {
 	const char *name;
 	enum kind kind;
@@ -149,6 +152,7 @@ struct key {
 	const char *bad;
 	int (*fn)(void *rec, const char *file, int line, char *val);
 	const char *doc;
+	enum held held;
 };
 
 static int set_key(const struct key *keys, const char *what, void *rec, const char *file,
@@ -201,6 +205,36 @@ static int set_key(const struct key *keys, const char *what, void *rec, const ch
 	return k->fn(rec, file, line, val);
 }
 
+/* What rec holds for each key of the table, freed. */
+static void free_keys(const struct key *keys, void *rec)
+{
+	for (const struct key *k = keys; k->name; k++) {
+		char *field = (char *)rec + k->off;
+		enum held h = k->held;
+
+		switch (k->kind) {
+		case K_STR:
+		case K_NAME:
+		case K_CHOICE:
+			h = H_STR;
+			break;
+		case K_WORDS:
+		case K_ADD:
+		case K_LINE:
+			h = H_STRV;
+			break;
+		case K_INT:
+		case K_YESNO:
+		case K_FN:
+			break;
+		}
+		if (h == H_STR)
+			free(*(char **)field);
+		else if (h == H_STRV)
+			sv_free((strv *)field);
+	}
+}
+
 /* ---- kernels --------------------------------------------------------- */
 
 static const char *const sources[] = {"debian", "linux-source", NULL};
@@ -237,7 +271,8 @@ static const struct key kernel_keys[] = {
 	{"package", K_NAME, KOFF(package), .bad = "is not a Debian package name",
 	 .doc = "the image (or linux-source) package"},
 	{"base", K_STR, KOFF(base), .doc = "linux-source: the base config target"},
-	{"fragments", K_FN, .fn = kernel_fragments, .doc = "linux-source: configs/fragments/ files"},
+	{"fragments", K_FN, KOFF(fragments), .held = H_STRV, .fn = kernel_fragments,
+	 .doc = "linux-source: configs/fragments/ files"},
 	{"vcpus", K_INT, KOFF(vcpus), 1, 64, .doc = "the guest's vCPUs"},
 	{"memory", K_INT, KOFF(memory_mb), 128, 65536, .doc = "the guest's MiB"},
 	{"cmdline", K_STR, KOFF(cmdline), .doc = "added to the guest's command line"},
@@ -249,16 +284,8 @@ static const struct key kernel_keys[] = {
 
 void g_kernel_free(struct g_kernel *k)
 {
-	free(k->id);
 	free(k->file);
-	free(k->description);
-	free(k->source);
-	free(k->package);
-	free(k->base);
-	sv_free(&k->fragments);
-	free(k->cmdline);
-	free(k->share);
-	sv_free(&k->features);
+	free_keys(kernel_keys, k);
 	memset(k, 0, sizeof(*k));
 }
 
@@ -392,7 +419,8 @@ static int host_basedir(void *rec, const char *file, int line, char *val)
 static const struct key host_keys[] = {
 	{"accel", K_CHOICE, HOFF(accel), .choices = accels, .doc = "auto (KVM once it booted), tcg, kvm"},
 	{"transfer", K_CHOICE, HOFF(transfer), .choices = transfers, .doc = "files shared or as volumes"},
-	{"basedir", K_FN, .fn = host_basedir, .doc = "where a partner keeps our files"},
+	{"basedir", K_FN, HOFF(basedir), .held = H_STR, .fn = host_basedir,
+	 .doc = "where a partner keeps our files"},
 	{NULL},
 };
 
@@ -503,10 +531,8 @@ void g_host_free(struct g_host *h)
 {
 	free(h->name);
 	free(h->uri);
-	free(h->accel);
-	free(h->transfer);
-	free(h->basedir);
 	free(h->file);
+	free_keys(host_keys, h);
 	memset(h, 0, sizeof(*h));
 }
 
@@ -654,11 +680,16 @@ static const struct key suite_keys[] = {
 	{"debuginfo", K_YESNO, SOFF(debuginfo), .doc = "the run fetches the kernel's DWARF"},
 	{"vcpus", K_INT, SOFF(vcpus), 1, 64, .doc = "the kernel's vCPUs overridden"},
 	{"test", K_FN, .fn = suite_test, .doc = "NAME SCRIPT: a test, in order"},
-	{"prebuild", K_FN, .fn = suite_prebuild, .doc = "SCRIPT run on the host first"},
-	{"module", K_FN, .fn = suite_module, .doc = "grid/modules/NAME built into the share"},
-	{"expect", K_FN, .fn = suite_expect, .doc = "selftest: the job's verdict"},
-	{"expect_test", K_FN, .fn = suite_expect_test, .doc = "selftest: NAME VERDICT"},
-	{"expect_exit", K_FN, .fn = suite_expect_exit, .doc = "selftest: NAME STATUS"},
+	{"prebuild", K_FN, SOFF(prebuild), .held = H_STR, .fn = suite_prebuild,
+	 .doc = "SCRIPT run on the host first"},
+	{"module", K_FN, SOFF(modules), .held = H_STRV, .fn = suite_module,
+	 .doc = "grid/modules/NAME built into the share"},
+	{"expect", K_FN, SOFF(expect), .held = H_STR, .fn = suite_expect,
+	 .doc = "selftest: the job's verdict"},
+	{"expect_test", K_FN, SOFF(expect_tests), .held = H_STRV, .fn = suite_expect_test,
+	 .doc = "selftest: NAME VERDICT"},
+	{"expect_exit", K_FN, SOFF(expect_exits), .held = H_STRV, .fn = suite_expect_exit,
+	 .doc = "selftest: NAME STATUS"},
 	{"expect_excerpt", K_LINE, SOFF(expect_excerpts), .doc = "selftest: text of the excerpt"},
 	{"requires", K_ADD, SOFF(requires), .doc = "selftest: features the guest needs"},
 	{"kernel", K_FN, .fn = suite_kernel, .doc = "selftest: 'bogus', a file that is no kernel"},
@@ -739,15 +770,7 @@ void g_suite_free(struct g_suite *s)
 {
 	free(s->name);
 	free(s->dir);
-	free(s->description);
-	free(s->tcg);
-	free(s->expect);
-	sv_free(&s->expect_tests);
-	sv_free(&s->expect_exits);
-	sv_free(&s->expect_excerpts);
-	sv_free(&s->requires);
-	free(s->prebuild);
-	sv_free(&s->modules);
+	free_keys(suite_keys, s);
 	for (int i = 0; i < s->ntests; i++) {
 		free(s->tests[i].name);
 		free(s->tests[i].script);

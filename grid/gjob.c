@@ -137,16 +137,8 @@ static char *job_script(const struct g_kernel *k, const struct g_kinfo *ki, cons
 
 void g_jobres_free(struct g_jobres *r)
 {
-	free(r->kernel);
-	free(r->suite);
-	free(r->host);
-	free(r->accel);
-	free(r->tcg);
-	free(r->dir);
-	free(r->release);
-	free(r->build_id);
-	free(r->excerpt);
-	free(r->reason);
+	g_free_strs(&r->kernel, &r->suite, &r->host, &r->accel, &r->tcg, &r->dir, &r->release,
+		    &r->build_id, &r->excerpt, &r->reason, NULL);
 	for (int i = 0; i < r->ntests; i++) {
 		free(r->tests[i].name);
 		free(r->tests[i].log);

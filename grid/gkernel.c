@@ -70,17 +70,8 @@ char *g_kernel_conf_hash(const struct g_kernel *k)
 
 void g_kinfo_free(struct g_kinfo *i)
 {
-	free(i->release);
-	free(i->version);
-	free(i->package);
-	free(i->build_id);
-	free(i->conf_hash);
-	free(i->vmlinux);
-	free(i->kbuild);
-	free(i->modules);
-	free(i->btf);
-	free(i->boot);
-	free(i->prepared_at);
+	g_free_strs(&i->release, &i->version, &i->package, &i->build_id, &i->conf_hash,
+		    &i->vmlinux, &i->kbuild, &i->modules, &i->btf, &i->boot, &i->prepared_at, NULL);
 	memset(i, 0, sizeof(*i));
 }
 

@@ -24,6 +24,8 @@
  * out of memory does. */
 #include "../runtime/lib/ulib.h"
 char *xasprintf(const char *fmt, ...) G_PRINTF(1, 2);
+/* free(*p), *p = NULL, for each char **p given, up to a NULL. */
+void g_free_strs(char **p, ...) __attribute__((sentinel));
 
 typedef struct {
 	char *s;

@@ -21,6 +21,18 @@ _Noreturn void ulib_oom(size_t n)
 	abort();
 }
 
+void g_free_strs(char **p, ...)
+{
+	va_list ap;
+
+	va_start(ap, p);
+	for (; p; p = va_arg(ap, char **)) {
+		free(*p);
+		*p = NULL;
+	}
+	va_end(ap);
+}
+
 char *xasprintf(const char *fmt, ...)
 {
 	va_list ap;
@@ -33,12 +45,18 @@ char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
-void sb_addn(sbuf *b, const char *s, size_t n)
+/* Room for n more bytes and the NUL. */
+static void sb_grow(sbuf *b, size_t n)
 {
 	if (b->len + n + 1 > b->cap) {
 		b->cap = (b->len + n + 1) * 2;
 		b->s = xrealloc(b->s, b->cap);
 	}
+}
+
+void sb_addn(sbuf *b, const char *s, size_t n)
+{
+	sb_grow(b, n);
 	memcpy(b->s + b->len, s, n);
 	b->len += n;
 	b->s[b->len] = 0;
@@ -49,17 +67,22 @@ void sb_add(sbuf *b, const char *s)
 	sb_addn(b, s, strlen(s));
 }
 
+/* Formatted in place: measured first, then written into the room made. */
 void sb_addf(sbuf *b, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
+	int n;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		ulib_oom(0);
+	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	sb_add(b, s);
-	free(s);
+	if (n < 0)
+		ulib_oom(0);
+	sb_grow(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
 }
 
 void sb_addxml(sbuf *b, const char *s)
