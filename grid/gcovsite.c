@@ -148,6 +148,9 @@ static int render_again(json_t *run, json_t *part, const char *what, const char 
 		if (g_writefile(tinfo, b.s, b.len, 0644) == 0)
 			rc = g_cover_genhtml(tinfo, to, what, src, log, run_end(run), !whole);
 	}
+	/* Said, not only left out of the page: genhtml (lcov) may be missing. */
+	if (rc < 0)
+		g_warn("%s: lcov's %s report could not be rendered again from %s", runsrc, what, path);
 	g_rmtree(work);
 	sb_free(&in);
 	sb_free(&b);
