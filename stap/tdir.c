@@ -99,7 +99,8 @@ const char *tdir_file(const char *path)
 			       NULL;
 }
 
-/* The search path's folders; *shown: the path as a message shows it. */
+/* The search path's folders; *shown: the path as a message shows it,
+ * "PATH (STAP_TARGET_PATH", its parenthesis closed by the message. */
 static int search_path(char ***out, const char **shown)
 {
 	VEC(char *) v = { 0 };
