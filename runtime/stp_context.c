@@ -397,6 +397,16 @@ void stp_run_kind(enum stp_probe_kind kind,
 	}
 }
 
+/* The session's last probes: the end probes, or the error probes after
+ * too many errors; none after an abort. */
+void stp_run_end(void (*run)(const struct stp_probe *p))
+{
+	if (stp_session.aborted)
+		return;
+	stp_run_kind(stp_session.errors > MAXERRORS ? STP_PROBE_ERROR :
+		     STP_PROBE_END, run);
+}
+
 int64_t stp_next_period(const struct stp_probe *p)
 {
 	int64_t r = p->random_ns;

@@ -325,6 +325,9 @@ extern const int stp_nprobes;
  * program order, each through RUN (stp_context.c, for both platforms). */
 void stp_run_kind(enum stp_probe_kind kind,
 		  void (*run)(const struct stp_probe *p));
+/* At the session's end: the end probes, or the error probes after more
+ * than MAXERRORS errors; none after an abort. */
+void stp_run_end(void (*run)(const struct stp_probe *p));
 /* A timer's next period in ns, randomized by .randomize(N). */
 int64_t stp_next_period(const struct stp_probe *p);
 /* stap -t: where each probe of stp_probes[] was written and what it was

@@ -292,12 +292,6 @@ static void run_session_probe(const struct stp_probe *p)
 	run_plain(p, NULL, MAXACTION_INTERRUPTIBLE);
 }
 
-static void run_kind(enum stp_probe_kind kind)
-{
-	stp_run_kind(kind, run_session_probe);
-}
-
-
 static void unregister_failed(const char *what)
 {
 	static bool pinned;
@@ -367,7 +361,7 @@ static int start(void)
 {
 	int i, rc = 0;
 
-	run_kind(STP_PROBE_BEGIN);
+	stp_run_kind(STP_PROBE_BEGIN, run_session_probe);
 	WRITE_ONCE(state, RUNNING);
 	for (i = 0; i < stp_nprobes && rc == 0; i++) {
 		const struct stp_probe *p = &stp_probes[i];
@@ -396,12 +390,7 @@ static void stop(void)
 
 	WRITE_ONCE(state, STOPPED);
 	disarm();
-	if (!stp_session.aborted) {
-		if (stp_session.errors > MAXERRORS)
-			run_kind(STP_PROBE_ERROR);
-		else
-			run_kind(STP_PROBE_END);
-	}
+	stp_run_end(run_session_probe);
 	stp_timing_report();	/* -t */
 	stp_transport_flush();
 	snprintf(msg, sizeof(msg), "STOPPED %lld %lld %lld %lld %llu\n",

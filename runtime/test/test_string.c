@@ -408,51 +408,58 @@ static void peer_strtol(void)
 	tb_free(&b);
 }
 
+/* One part of text_str.stp: for each title, the three strings through
+ * stp_text_str with its budget and quoting. */
+struct text_part {
+	int n;
+	const char *title[7];
+	int64_t len[7], quoted[7];
+};
+
+static void text_part(struct tbuf *b, char v[3][MAXSTRINGLEN],
+		      const struct text_part *t)
+{
+	char out[MAXSTRINGLEN];
+	int i, k;
+
+	for (i = 0; i < t->n; i++) {
+		tb_printf(b, "----- %s -----\n", t->title[i]);
+		for (k = 0; k < 3; k++) {
+			stp_text_str(out, v[k], t->len[i] < 0 ? 0 : t->len[i],
+				     (int)t->quoted[i]);
+			tb_printf(b, "%c=%s\n", (int64_t)('a' + k), out);
+		}
+	}
+}
+
 static void peer_text_str(void)
 {
-	static const int64_t lens[][2] = {
-		{ -1, 0 }, { 0, 0 }, { 10, 0 }, { 0, 1 }, { 10, 1 }, { 12, 1 },
-	};
-	static const int64_t lens2[][2] = {
-		{ -1, 0 }, { 0, 0 }, { 10, 0 }, { 12, 0 }, { 0, 1 }, { 10, 1 },
-		{ 15, 1 },
-	};
-	static const char *title[] = { "Using text_str", "Using text_strn",
-		"Using text_strn len = 10", "Using text_strn quoted",
-		"Using text_strn len=10, quoted",
-		"Using text_strn len=12, quoted" };
-	static const char *title2[] = { "Using text_str", "Using text_strn",
-		"Using text_strn len = 10", "Using text_strn len = 12",
-		"Using text_strn quoted", "Using text_strn len=10, quoted",
-		"Using text_strn len=15, quoted" };
+	static const struct text_part one = { 6,
+		{ "Using text_str", "Using text_strn",
+		  "Using text_strn len = 10", "Using text_strn quoted",
+		  "Using text_strn len=10, quoted",
+		  "Using text_strn len=12, quoted" },
+		{ -1, 0, 10, 0, 10, 12 }, { 0, 0, 0, 1, 1, 1 } };
+	static const struct text_part two = { 7,
+		{ "Using text_str", "Using text_strn",
+		  "Using text_strn len = 10", "Using text_strn len = 12",
+		  "Using text_strn quoted", "Using text_strn len=10, quoted",
+		  "Using text_strn len=15, quoted" },
+		{ -1, 0, 10, 12, 0, 10, 15 }, { 0, 0, 0, 0, 1, 1, 1 } };
 	struct tbuf b = { 0 };
-	char v[3][MAXSTRINGLEN], out[MAXSTRINGLEN];
-	size_t i, k;
+	char v[3][MAXSTRINGLEN];
+	size_t k;
 
 	strcpy(v[0], "1234567890");
 	stp_concat(v[1], v[0], v[0]);
 	stp_concat(v[2], v[0], v[1]);
 	for (k = 0; k < 3; k++)
 		tb_printf(&b, "%c=%s\n", (int64_t)('a' + k), v[k]);
-	for (i = 0; i < 6; i++) {
-		tb_printf(&b, "----- %s -----\n", title[i]);
-		for (k = 0; k < 3; k++) {
-			stp_text_str(out, v[k], lens[i][0] < 0 ? 0 : lens[i][0],
-				     (int)lens[i][1]);
-			tb_printf(&b, "%c=%s\n", (int64_t)('a' + k), out);
-		}
-	}
+	text_part(&b, v, &one);
 	strcpy(v[0], "\n\nXYZZY\031");
 	strcpy(v[1], "\077\231\a\n\n\r\n");
 	stp_concat(v[2], v[0], v[1]);
-	for (i = 0; i < 7; i++) {
-		tb_printf(&b, "----- %s -----\n", title2[i]);
-		for (k = 0; k < 3; k++) {
-			stp_text_str(out, v[k], lens2[i][0] < 0 ? 0 : lens2[i][0],
-				     (int)lens2[i][1]);
-			tb_printf(&b, "%c=%s\n", (int64_t)('a' + k), out);
-		}
-	}
+	text_part(&b, v, &two);
 	peer_compare("peer text_str", "text_str", b.p, b.len);
 	tb_free(&b);
 }

@@ -248,12 +248,6 @@ static void run_session_probe(const struct stp_probe *p)
 	run(p, MAXACTION_INTERRUPTIBLE);
 }
 
-static void run_kind(enum stp_probe_kind kind)
-{
-	stp_run_kind(kind, run_session_probe);
-}
-
-
 static void check_child(void)
 {
 	int status;
@@ -397,15 +391,10 @@ static int session(void)
 			fclose(stp_out);
 		return 1;
 	}
-	run_kind(STP_PROBE_BEGIN);
+	stp_run_kind(STP_PROBE_BEGIN, run_session_probe);
 	release_target();
 	run_timers();
-	if (!stp_session.aborted) {
-		if (stp_session.errors > MAXERRORS)
-			run_kind(STP_PROBE_ERROR);
-		else
-			run_kind(STP_PROBE_END);
-	}
+	stp_run_end(run_session_probe);
 	timing_report();
 	flush_output();
 	if (stp_session.errors || stp_session.skipped)
