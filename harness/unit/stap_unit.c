@@ -244,6 +244,47 @@ static void test_dwarf_index(void)
 	t_check(tried > 0 && kept == 0, "dwarf index: unmapped at the session's end");
 }
 
+/* The table of probe families (probes.c): each form belongs to the
+ * family that lists it, has components with parameter kinds probes.c
+ * knows, and no two forms are the same pattern (the later could never
+ * match). */
+static bool same_form(const Form *a, const Form *b)
+{
+	int k;
+
+	for (k = 0; k < 4; k++)
+		if (!a->parts[k].name != !b->parts[k].name ||
+		    (a->parts[k].name && (strcmp(a->parts[k].name,
+						 b->parts[k].name) ||
+					  a->parts[k].param != b->parts[k].param)))
+			return false;
+	return true;
+}
+
+static void test_families(void)
+{
+	const Family *const *f, *const *g;
+	const Form *fm, *gm;
+	bool owned = true, shaped = true, unique = true;
+	int n = 0, k;
+
+	for (f = families; *f; f++)
+		for (fm = (*f)->forms; fm->family; fm++, n++) {
+			owned &= fm->family == *f && (*f)->name;
+			shaped &= fm->parts[0].name && *fm->parts[0].name;
+			for (k = 0; k < 4 && fm->parts[k].name; k++)
+				/* 0 (none) finds the string's NUL */
+				shaped &= strchr("NS?*", fm->parts[k].param) !=
+					  NULL;
+			for (g = families; *g; g++)
+				for (gm = (*g)->forms; gm->family; gm++)
+					unique &= gm == fm || !same_form(gm, fm);
+		}
+	t_check(n > 0 && owned, "families: each form names the family listing it");
+	t_check(shaped, "families: each form has components, known parameter kinds");
+	t_check(unique, "families: no two forms are the same pattern");
+}
+
 int main(void)
 {
 	Session s;
@@ -256,6 +297,7 @@ int main(void)
 	test_similar();
 	test_numbers();
 	test_lexer();
+	test_families();
 	arena_free_all();
 	test_sessions();
 	test_dwarf_index();
