@@ -7,6 +7,7 @@
  *   Symbol.cname, Func.cname  the names in C; the lock order follows them
  *   Func.later_overload       tried by its first overload's stub: no stub
  *   Symbol.add_only           probes only add to it: atomic adds, no lock
+ *   Derived.handler           the derived probe whose handler it runs
  *   Derived.locks             the globals a handler locks, in C-name order
  *   Derived.quiet             a handler that needs no context (khit.h),
  *                             and quiet_actions, its statements at most
@@ -132,10 +133,9 @@ static void note_add(Node *n, void *ctx)
 
 static bool session_probe(const Derived *d)
 {
-	const char *k = probe_kind(d);
+	ProbeKind k = d->form->kind;
 
-	return !strcmp(k, "STP_PROBE_BEGIN") || !strcmp(k, "STP_PROBE_END") ||
-	       !strcmp(k, "STP_PROBE_ERROR");
+	return k == PK_BEGIN || k == PK_END || k == PK_ERROR;
 }
 
 static void find_add_only(void)
@@ -167,6 +167,28 @@ static void find_add_only(void)
 
 		g->add_only = a && a->adds > 0 && a->uses == a->adds;
 	}
+}
+
+/* ---- shared handlers ---- */
+
+/* The derived probe whose handler probe I runs: the first of its
+ * DWARF twins (sites of the same probe, e.g. 6000 inlined copies of a
+ * function) when none of them reads a target variable. */
+static int shared_handler(int i)
+{
+	const Derived *d = S->derived.v[i];
+	int j;
+
+	if (!d->point->site || d->site_specific)
+		return i;
+	for (j = 0; j < i; j++) {
+		const Derived *e = S->derived.v[j];
+
+		if (e->used && e->probe == d->probe && e->point->site &&
+		    !e->site_specific && e->form == d->form)
+			return j;
+	}
+	return i;
 }
 
 /* ---- lock sets ---- */
@@ -342,7 +364,10 @@ void analyze_program(void)
 	for (i = 0; i < S->derived.len; i++) {
 		Derived *d = S->derived.v[i];
 
-		if (d->used) {
+		if (!d->used)
+			continue;
+		d->handler = shared_handler(i);
+		if (d->handler == i) {
 			find_locks(d);
 			find_quiet(d);
 		}

@@ -1479,7 +1479,7 @@ static void autoprint(Buf *b, const Symbol *g)
 
 /* ---- the program ---- */
 
-const char *probe_kind(const Derived *d)
+static const char *probe_kind(const Derived *d)
 {
 	static const char *const names[] = {
 		[PK_BEGIN] = "STP_PROBE_BEGIN", [PK_END] = "STP_PROBE_END",
@@ -1494,26 +1494,6 @@ const char *probe_kind(const Derived *d)
 	};
 
 	return names[d->form->kind];
-}
-
-/* The derived probe whose handler probe I runs: the first of its
- * DWARF twins (sites of the same probe, e.g. 6000 inlined copies of a
- * function) when none of them reads a target variable. */
-static int shared_handler(int i)
-{
-	const Derived *d = S->derived.v[i];
-	int j;
-
-	if (!d->point->site || d->site_specific)
-		return i;
-	for (j = 0; j < i; j++) {
-		const Derived *e = S->derived.v[j];
-
-		if (e->used && e->probe == d->probe && e->point->site &&
-		    !e->site_specific && e->form == d->form)
-			return j;
-	}
-	return i;
 }
 
 /* A .return probe's entry handler: the values @entry() needs. */
@@ -1635,7 +1615,7 @@ static void emit_probes(Unit *u)
 
 		if (!d->used)
 			continue;
-		h = shared_handler(i);
+		h = d->handler;
 		if (h == i)
 			probe(u, d, i);
 		r = registration(u, d, i);

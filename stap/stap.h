@@ -417,6 +417,8 @@ struct Derived {
 	bool site_specific;	/* reads target variables: its handler is
 				   its own, not shared with its twins */
 	/* analyze.c */
+	int handler;		/* whose handler it runs (an index of
+				   derived): its own, or a DWARF twin's */
 	VEC(Lock) locks;	/* the globals its handler locks, in order */
 	bool quiet;		/* its handler needs no context (khit.h) */
 	int quiet_actions;	/* a quiet handler's statements, at most */
@@ -854,7 +856,8 @@ char *regex_c_data(const char *re, size_t len, const char *name);
 /* ---------------------------------------------------------------- analyze.c */
 
 /* Annotate the typed program for emit.c: C names, overload stubs,
- * add-only globals, each handler's locks and quietness. */
+ * add-only globals, shared handlers, each handler's locks and
+ * quietness. */
 void analyze_program(void);
 /* The add_only global statement S adds to, or NULL. */
 Symbol *added_global(const Node *s);
@@ -862,8 +865,6 @@ Symbol *added_global(const Node *s);
 /* ---------------------------------------------------------------- emit.c */
 
 void emit_program(FILE *out);
-/* The runtime's kind of probe D: "STP_PROBE_BEGIN" ... */
-const char *probe_kind(const Derived *d);
 /* A C string literal of script string RAW (its escapes as written). */
 char *c_literal(const char *raw);
 
