@@ -10,7 +10,8 @@
  *   print.c    AST -> canonical script (-p1) and the resolved program (-p2)
  *   tapset.c   the tapset library: files, macros, lookup by name
  *   resolve.c  symbols, functions, probe points, aliases (pass 2a)
- *   probes.c   the table of probe families
+ *   probes.c   the table of probe families, points matched to them
+ *   pf_*.c     one probe family each: its forms, context, registration
  *   optim.c    elision of unused code (pass 2b, skipped with -u)
  *   types.c    whole-program type inference (pass 2c)
  *   check.c    the remaining semantic checks (pass 2d)
