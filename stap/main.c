@@ -160,6 +160,142 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* -I and -R: a folder that exists. */
+static const char *dir_option(const char *opt, const char *arg)
+{
+	struct stat st;
+
+	if (stat(arg, &st) != 0 || !S_ISDIR(st.st_mode))
+		usage_error("%s %s: not a directory", opt, arg);
+	return arg;
+}
+
+/* The options that only set a flag of the session; false for others. */
+static bool flag_option(int c)
+{
+	switch (c) {
+	case 'g': S->guru = true; break;
+	case 'u': S->unoptimized = true; break;
+	case 'w': S->no_warnings = true; break;
+	case 'W': S->warn_error = true; break;
+	case 'v': S->verbose++; break;
+	case 'k': S->keep_tmp = true; break;
+	case 'q': S->quiet_run = true; break;
+	case 'b': S->bulk = true; break;
+	case 't': S->timing = true; break;
+	case 'F': S->flight = true; break;
+	case 'P': break;	/* prologue search: always on here */
+	default: return false;
+	}
+	return true;
+}
+
+/* -m NAME: a C identifier the kernel takes as a module's name. */
+static const char *module_option(const char *arg)
+{
+	if (!c_identifier(arg, strlen(arg)) || strlen(arg) > 55)
+		usage_error("-m %s: a module name is a C identifier of at"
+			    " most 55 characters", arg);
+	return arg;
+}
+
+/* The short options with a value, ARG; false for others. */
+static bool value_option(int c, const char *arg)
+{
+	switch (c) {
+	case 'p':
+		S->last_pass = (int)number_option("-p", arg, 1, 5);
+		break;
+	case 'e':
+		if (S->script_text)
+			usage_error("only one -e script may be given;"
+				    " use -E for more");
+		S->script_text = arg;
+		break;
+	case 'E': vec_push(&S->extra_scripts, arg); break;
+	case 'I': vec_push(&S->include_dirs, dir_option("-I", arg)); break;
+	case 'D': vec_push(&S->defines, name_value("-D", arg, false)); break;
+	case 'G': vec_push(&S->set_globals, name_value("-G", arg, true)); break;
+	case 'm': S->module_name = module_option(arg); break;
+	case 'r': S->kernel = arg; break;
+	case 'a':
+		if (strcmp(arg, "x86_64"))
+			usage_error("-a %s: only x86_64 is supported", arg);
+		S->arch = arg;
+		break;
+	case 'o': S->output = arg; break;
+	case 'c': S->target_cmd = arg; break;
+	case 'x': S->target_pid = number_option("-x", arg, 1, 4194304); break;
+	case 'T':
+		S->timeout = (int)number_option("-T", arg, 1, 86400 * 365);
+		break;
+	case 's': S->buffer_mb = (int)number_option("-s", arg, 1, 4095); break;
+	case 'S': S->output_size = arg; break;
+	case 'R': S->runtime_dir = dir_option("-R", arg); break;
+	case 'B':
+		name_value("-B", arg, true);
+		vec_push(&S->kbuild_opts, arg);
+		break;
+	case 'l':
+	case 'L':
+		S->list_pattern = arg;
+		S->list_vars = c == 'L';
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+/* The long options, -V, -h, and the options stap refuses. */
+static void other_option(int c, const char *arg, char **argv)
+{
+	switch (c) {
+	case 'V':
+		printf("stap (dynamic tracer translator) version %s,"
+		       " SystemTap language %s\n", STAP_VERSION,
+		       STAP_COMPAT_VERSION);
+		exit_after_output();
+	case 'h':
+		usage(stdout);
+		exit_after_output();
+	case OPT_DUMP_TYPES: dump_select(DUMP_PROBE_TYPES); break;
+	case OPT_DUMP_ALIASES: dump_select(DUMP_PROBE_ALIASES); break;
+	case OPT_DUMP_FUNCTIONS: dump_select(DUMP_FUNCTIONS); break;
+	case 'i':
+		usage_error("-i (interactive mode) is not supported");
+	case OPT_RUNTIME:
+		if (strcmp(arg, "kernel") && strcmp(arg, "user"))
+			usage_error("--runtime=%s: the runtimes are"
+				    " 'kernel' and 'user'", arg);
+		S->runtime = arg;
+		break;
+	case OPT_COMPAT:
+		if (!isdigit((unsigned char)arg[0]))
+			usage_error("--compatible=%s: expected a version"
+				    " such as 4.8", arg);
+		S->compat = arg;
+		break;
+	case OPT_SUPPRESS_TIME: S->suppress_time_limits = true; break;
+	case OPT_SUPPRESS_ERR: S->suppress_handler_errors = true; break;
+	case OPT_PRIVILEGE:
+		if (strcmp(arg, "stapdev"))
+			usage_error("--privilege=%s: only stapdev"
+				    " (root) is supported", arg);
+		break;
+	case OPT_UNPRIVILEGED:
+		usage_error("--unprivileged is not supported: run as root");
+	case OPT_UNSUPPORTED:
+		usage_error("%s is not supported", argv[optind - 1]);
+	default:
+		if (optopt && strchr("peEIDGmraocxTsLlSRB", optopt))
+			usage_error("option -%c needs a value", optopt);
+		if (optopt)
+			usage_error("unknown option -%c", optopt);
+		usage_error("unknown option %s", argv[optind - 1]);
+	}
+}
+
 static void parse_options(int argc, char **argv)
 {
 	int c, i;
@@ -167,155 +303,9 @@ static void parse_options(int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv,
 				"+p:e:E:I:D:guwWvkm:r:a:o:c:x:G:T:s:btqL:l:VhFiS:R:B:P",
-				long_options, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			S->last_pass = (int)number_option("-p", optarg, 1, 5);
-			break;
-		case 'e':
-			if (S->script_text)
-				usage_error("only one -e script may be given;"
-					    " use -E for more");
-			S->script_text = optarg;
-			break;
-		case 'E':
-			vec_push(&S->extra_scripts, optarg);
-			break;
-		case 'I': {
-			struct stat st;
-
-			if (stat(optarg, &st) != 0 || !S_ISDIR(st.st_mode))
-				usage_error("-I %s: not a directory", optarg);
-			vec_push(&S->include_dirs, optarg);
-			break;
-		}
-		case 'D':
-			vec_push(&S->defines, name_value("-D", optarg, false));
-			break;
-		case 'G':
-			vec_push(&S->set_globals,
-				 name_value("-G", optarg, true));
-			break;
-		case 'g': S->guru = true; break;
-		case 'u': S->unoptimized = true; break;
-		case 'w': S->no_warnings = true; break;
-		case 'W': S->warn_error = true; break;
-		case 'v': S->verbose++; break;
-		case 'k': S->keep_tmp = true; break;
-		case 'q': S->quiet_run = true; break;
-		case 'b': S->bulk = true; break;
-		case 't': S->timing = true; break;
-		case 'F': S->flight = true; break;
-		case 'P': break;	/* prologue search: always on here */
-		case 'm':
-			if (!c_identifier(optarg, strlen(optarg)) ||
-			    strlen(optarg) > 55)
-				usage_error("-m %s: a module name is a C"
-					    " identifier of at most 55"
-					    " characters", optarg);
-			S->module_name = optarg;
-			break;
-		case 'r':
-			S->kernel = optarg;
-			break;
-		case 'a':
-			if (strcmp(optarg, "x86_64"))
-				usage_error("-a %s: only x86_64 is supported",
-					    optarg);
-			S->arch = optarg;
-			break;
-		case 'o':
-			S->output = optarg;
-			break;
-		case 'c':
-			S->target_cmd = optarg;
-			break;
-		case 'x':
-			S->target_pid = number_option("-x", optarg, 1,
-						      4194304);
-			break;
-		case 'T':
-			S->timeout = (int)number_option("-T", optarg, 1,
-							 86400 * 365);
-			break;
-		case 's':
-			S->buffer_mb = (int)number_option("-s", optarg, 1, 4095);
-			break;
-		case 'S':
-			S->output_size = optarg;
-			break;
-		case 'R': {
-			struct stat st;
-
-			if (stat(optarg, &st) != 0 || !S_ISDIR(st.st_mode))
-				usage_error("-R %s: not a directory", optarg);
-			S->runtime_dir = optarg;
-			break;
-		}
-		case 'B':
-			name_value("-B", optarg, true);
-			vec_push(&S->kbuild_opts, optarg);
-			break;
-		case 'l':
-		case 'L':
-			S->list_pattern = optarg;
-			S->list_vars = c == 'L';
-			break;
-		case 'V':
-			printf("stap (dynamic tracer translator) version %s,"
-			       " SystemTap language %s\n", STAP_VERSION,
-			       STAP_COMPAT_VERSION);
-			exit_after_output();
-		case 'h':
-			usage(stdout);
-			exit_after_output();
-		case OPT_DUMP_TYPES:
-			dump_select(DUMP_PROBE_TYPES);
-			break;
-		case OPT_DUMP_ALIASES:
-			dump_select(DUMP_PROBE_ALIASES);
-			break;
-		case OPT_DUMP_FUNCTIONS:
-			dump_select(DUMP_FUNCTIONS);
-			break;
-		case 'i':
-			usage_error("-i (interactive mode) is not supported");
-		case OPT_RUNTIME:
-			if (strcmp(optarg, "kernel") && strcmp(optarg, "user"))
-				usage_error("--runtime=%s: the runtimes are"
-					    " 'kernel' and 'user'", optarg);
-			S->runtime = optarg;
-			break;
-		case OPT_COMPAT:
-			if (!isdigit((unsigned char)optarg[0]))
-				usage_error("--compatible=%s: expected a version"
-					    " such as 4.8", optarg);
-			S->compat = optarg;
-			break;
-		case OPT_SUPPRESS_TIME:
-			S->suppress_time_limits = true;
-			break;
-		case OPT_SUPPRESS_ERR:
-			S->suppress_handler_errors = true;
-			break;
-		case OPT_PRIVILEGE:
-			if (strcmp(optarg, "stapdev"))
-				usage_error("--privilege=%s: only stapdev"
-					    " (root) is supported", optarg);
-			break;
-		case OPT_UNPRIVILEGED:
-			usage_error("--unprivileged is not supported: run as"
-				    " root");
-		case OPT_UNSUPPORTED:
-			usage_error("%s is not supported", argv[optind - 1]);
-		default:
-			if (optopt && strchr("peEIDGmraocxTsLlSRB", optopt))
-				usage_error("option -%c needs a value", optopt);
-			if (optopt)
-				usage_error("unknown option -%c", optopt);
-			usage_error("unknown option %s", argv[optind - 1]);
-		}
-	}
+				long_options, NULL)) != -1)
+		if (!flag_option(c) && !value_option(c, optarg))
+			other_option(c, optarg, argv);
 	i = optind;
 	if (!S->script_text && !S->list_pattern && !dump_selected()) {
 		if (i >= argc)
