@@ -136,3 +136,9 @@ void tb_free(struct tbuf *b)
 	b->p = NULL;
 	b->len = b->cap = 0;
 }
+
+void peer_done(const char *test, const char *name, struct tbuf *b)
+{
+	peer_compare(test, name, b->p, b->len);
+	tb_free(b);
+}

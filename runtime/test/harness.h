@@ -58,5 +58,7 @@ struct tbuf {
 void tb_add(struct tbuf *b, const char *s, size_t n);
 void tb_printf(struct tbuf *b, const char *fmt, ...);	/* via stp_format */
 void tb_free(struct tbuf *b);
+/* A replay's end: B against the peer's NAME.out, then freed. */
+void peer_done(const char *test, const char *name, struct tbuf *b);
 
 #endif

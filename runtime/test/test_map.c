@@ -530,15 +530,6 @@ static void test_random(void)
 
 /* ---- replays of SystemTap's run tests ---- */
 
-/* A replay's end: its output against the peer's, then freed. */
-static void peer_end(const char *test, const char *name, struct tbuf *b,
-		     struct stp_map *m)
-{
-	peer_compare(test, name, b->p, b->len);
-	tb_free(b);
-	stp_map_free(m);
-}
-
 static void print_longs(struct tbuf *b, struct stp_map *m, int64_t limit,
 			const char *fmt)
 {
@@ -699,8 +690,7 @@ static void peer_foreach_aggrsort(void)
 				  "@max=%d @avg=%d\n", stp_map_key(e, 0).l,
 				  stp_map_stat(e), "csnxa");
 	}
-	peer_compare("peer foreach_aggrsort", "foreach_aggrsort", b.p, b.len);
-	tb_free(&b);
+	peer_done("peer foreach_aggrsort", "foreach_aggrsort", &b);
 	stp_map_free(cpu);
 	stp_map_free(agg);
 }
@@ -739,7 +729,8 @@ static void peer_ix(void)
 	for (e = stp_map_first(m); e; e = stp_map_next(m, e))
 		all += stp_stat_get(stp_map_stat(e), STP_SUM, 0, &err);
 	tb_printf(&b, "complete sum of foo:%d\n", all);
-	peer_end("peer ix", "ix", &b, m);
+	peer_done("peer ix", "ix", &b);
+	stp_map_free(m);
 }
 
 static void peer_ix_hist(void)
@@ -765,7 +756,8 @@ static void peer_ix_hist(void)
 		tb_add(&b, h, n);
 		free(h);
 	}
-	peer_end("peer ix_hist", "ix_hist", &b, m);
+	peer_done("peer ix_hist", "ix_hist", &b);
+	stp_map_free(m);
 }
 
 static void peer_map_wrap(void)
@@ -784,7 +776,8 @@ static void peer_map_wrap(void)
 	for (e = stp_map_first(m); e; e = stp_map_next(m, e))
 		tb_printf(&b, "foo[%d]=%d\n", stp_map_key(e, 0).l,
 			  *stp_map_long(e));
-	peer_end("peer map_wrap1", "map_wrap1", &b, m);
+	peer_done("peer map_wrap1", "map_wrap1", &b);
+	stp_map_free(m);
 
 	s = spec1(STP_LONG, STP_STAT, 5);
 	s.wrap = true;
@@ -796,7 +789,8 @@ static void peer_map_wrap(void)
 		stat_line(&b, "foo[%d]: count:%d  sum:%d  avg:%d  min:%d  "
 			  "max:%d\n", stp_map_key(e, 0).l, stp_map_stat(e),
 			  "csanx");
-	peer_end("peer map_wrap2", "map_wrap2", &b, m);
+	peer_done("peer map_wrap2", "map_wrap2", &b);
+	stp_map_free(m);
 }
 
 /* is.stp and si.stp: the same steps on [long] = string / [string] = long. */
@@ -887,7 +881,8 @@ static void peer_is_si(bool is)
 	tb_printf(&b, "\n");
 	DUMP();
 	EXPECT_EQ(err, 0);
-	peer_end(is ? "peer is" : "peer si", is ? "is" : "si", &b, m);
+	peer_done(is ? "peer is" : "peer si", is ? "is" : "si", &b);
+	stp_map_free(m);
 #undef KEY
 #undef ENTRY_OF
 #undef GONE
@@ -1074,7 +1069,8 @@ static void peer_map_hash(const char *name, enum stp_kind kind)
 			tb_printf(&b, "array[\"%s\",\"%s\"]=%d\n", k0.s,
 				  stp_map_key(e, 1).s, *stp_map_long(e));
 	}
-	peer_end(test, name, &b, m);
+	peer_done(test, name, &b);
+	stp_map_free(m);
 	free(script);
 }
 

@@ -288,8 +288,7 @@ static void peer_limits(void)
 		for (k = 0; k < limits[i].times; k++)
 			tb_printf(&b, limits[i].fmt, limits[i].v, limits[i].v);
 	}
-	peer_compare("peer limits", "limits", b.p, b.len);
-	tb_free(&b);
+	peer_done("peer limits", "limits", &b);
 }
 
 static void peer_char1(void)
@@ -301,8 +300,7 @@ static void peer_char1(void)
 	tb_printf(&b, "%c%c", (int64_t)97, (int64_t)112);
 	tb_printf(&b, "%c%c", (int64_t)'o', (int64_t)'k');
 	tb_printf(&b, "\n");
-	peer_compare("peer char1", "char1", b.p, b.len);
-	tb_free(&b);
+	peer_done("peer char1", "char1", &b);
 }
 
 static void peer_char2(void)
@@ -321,8 +319,7 @@ static void peer_char2(void)
 	tb_printf(&b, "\n");
 	tb_printf(&b, "%#c%#c%#c%#c%#c%#c\n", last[0], last[1], last[2],
 		  last[3], last[4], last[5]);
-	peer_compare("peer char2", "char2", b.p, b.len);
-	tb_free(&b);
+	peer_done("peer char2", "char2", &b);
 }
 
 static void peer_sprint(void)
@@ -337,8 +334,7 @@ static void peer_sprint(void)
 	for (i = 0; i < 4; i++)
 		tb_printf(&b, "%d\n", v[i]);
 	tb_printf(&b, "%s\n", "0x42");
-	peer_compare("peer sprint", "sprint", b.p, b.len);
-	tb_free(&b);
+	peer_done("peer sprint", "sprint", &b);
 }
 
 int main(void)

@@ -40,15 +40,6 @@ static void tfree(struct tstat *t)
 	free(t);
 }
 
-/* A replay's end: its output against the peer's, then freed. */
-static void peer_end(const char *test, const char *name, struct tbuf *b,
-		     struct tstat *t)
-{
-	peer_compare(test, name, b->p, b->len);
-	tb_free(b);
-	tfree(t);
-}
-
 static int64_t get(const struct stp_stat *st, enum stp_statop op, int shift)
 {
 	int err = 0;
@@ -486,7 +477,8 @@ static void peer_linear_family(const char *name, int64_t start, int64_t stop,
 	print_aggs(&b, t, true, 0);
 	add_hist(&b, t);
 	snprintf(test, sizeof(test), "peer %s", name);
-	peer_end(test, name, &b, t);
+	peer_done(test, name, &b);
+	tfree(t);
 }
 
 static void peer_linear_range(const char *name, int64_t from, int64_t to,
@@ -502,7 +494,8 @@ static void peer_linear_range(const char *name, int64_t from, int64_t to,
 	print_aggs(&b, t, true, 0);
 	add_hist(&b, t);
 	snprintf(test, sizeof(test), "peer %s", name);
-	peer_end(test, name, &b, t);
+	peer_done(test, name, &b);
+	tfree(t);
 }
 
 static void peer_linear_large(bool neg)
@@ -523,8 +516,9 @@ static void peer_linear_large(bool neg)
 			stp_stat_add(t->st, &t->spec, neg ? -v[i] : v[i]);
 	print_aggs(&b, t, false, 0);
 	add_hist(&b, t);
-	peer_end(neg ? "peer linear_large_neg" : "peer linear_large",
-		     neg ? "linear_large_neg" : "linear_large", &b, t);
+	peer_done(neg ? "peer linear_large_neg" : "peer linear_large",
+		     neg ? "linear_large_neg" : "linear_large", &b);
+	tfree(t);
 }
 
 static void peer_linear_nearlyempty(void)
@@ -541,7 +535,8 @@ static void peer_linear_nearlyempty(void)
 	b.p[b.len] = '\0';
 	tb_printf(&b, "variance=%d\n", get(t->st, STP_VARIANCE, 7));
 	add_hist(&b, t);
-	peer_end("peer linear_nearlyempty", "linear_nearlyempty", &b, t);
+	peer_done("peer linear_nearlyempty", "linear_nearlyempty", &b);
+	tfree(t);
 }
 
 static void peer_linear_empty(void)
@@ -550,7 +545,8 @@ static void peer_linear_empty(void)
 	struct tbuf b = { 0 };
 
 	tb_printf(&b, "count=%d\n", get(t->st, STP_COUNT, 0));
-	peer_end("peer linear_empty", "linear_empty", &b, t);
+	peer_done("peer linear_empty", "linear_empty", &b);
+	tfree(t);
 }
 
 static void peer_log(void)
@@ -567,7 +563,8 @@ static void peer_log(void)
 	for (i = 0; i < 20; i++)
 		stp_stat_add(t->st, &t->spec, 0);
 	add_hist(&b, t);
-	peer_end("peer log", "log", &b, t);
+	peer_done("peer log", "log", &b);
+	tfree(t);
 }
 
 static void log_edge_part(struct tbuf *b, struct tstat *t, bool last)
@@ -603,7 +600,8 @@ static void peer_log_edge(void)
 	stp_stat_add(t->st, &t->spec, 3);
 	stp_stat_add(t->st, &t->spec, 4);
 	log_edge_part(&b, t, true);
-	peer_end("peer log_edge", "log_edge", &b, t);
+	peer_done("peer log_edge", "log_edge", &b);
+	tfree(t);
 }
 
 static void peer_hist_in_string(void)

@@ -386,8 +386,7 @@ static void peer_substr(void)
 		stp_substr(out, s, args[i][0], args[i][1]);
 		tb_printf(&b, "%d,%d: %s\n", args[i][0], args[i][1], out);
 	}
-	peer_compare("peer substr", "substr", b.p, b.len);
-	tb_free(&b);
+	peer_done("peer substr", "substr", &b);
 }
 
 static void peer_strtol(void)
@@ -404,8 +403,7 @@ static void peer_strtol(void)
 	for (i = 0; i < 3; i++)
 		tb_printf(&b, "%d\n", stp_strtol("1000", base[i], &err));
 	EXPECT_EQ(err, 0);
-	peer_compare("peer strtol", "strtol", b.p, b.len);
-	tb_free(&b);
+	peer_done("peer strtol", "strtol", &b);
 }
 
 /* One part of text_str.stp: for each title, the three strings through
@@ -460,8 +458,7 @@ static void peer_text_str(void)
 	strcpy(v[1], "\077\231\a\n\n\r\n");
 	stp_concat(v[2], v[0], v[1]);
 	text_part(&b, v, &two);
-	peer_compare("peer text_str", "text_str", b.p, b.len);
-	tb_free(&b);
+	peer_done("peer text_str", "text_str", &b);
 }
 
 static void peer_string_quoted(void)
@@ -476,8 +473,7 @@ static void peer_string_quoted(void)
 		stp_text_str(out, s[i], 0, 1);
 		tb_printf(&b, "%s\n", out);
 	}
-	peer_compare("peer string_quoted", "string_quoted", b.p, b.len);
-	tb_free(&b);
+	peer_done("peer string_quoted", "string_quoted", &b);
 }
 
 static void peer_tokenize(void)
@@ -503,8 +499,7 @@ static void peer_tokenize(void)
 			stp_tokenize(&st, tok, "", in[i][1]);
 		}
 	}
-	peer_compare("peer tokenize", "tokenize", b.p, b.len);
-	tb_free(&b);
+	peer_done("peer tokenize", "tokenize", &b);
 }
 
 static void peer_strpos(void)
@@ -518,8 +513,7 @@ static void peer_strpos(void)
 	for (i = 0; i < 6; i++)
 		tb_printf(&b, "haystack=\"%s\" needle=\"%s\" strpos=%d\n",
 			  in[i][0], in[i][1], stp_strpos(in[i][0], in[i][1]));
-	peer_compare("peer strpos", "strpos", b.p, b.len);
-	tb_free(&b);
+	peer_done("peer strpos", "strpos", &b);
 }
 
 static void peer_isinstr(void)
@@ -533,8 +527,7 @@ static void peer_isinstr(void)
 		tb_printf(&b, stp_isinstr(in[i][0], in[i][1]) ?
 			  "\"%s\" is in \"%s\"\n" : "\"%s\" is NOT in \"%s\"\n",
 			  in[i][1], in[i][0]);
-	peer_compare("peer isinstr", "isinstr", b.p, b.len);
-	tb_free(&b);
+	peer_done("peer isinstr", "isinstr", &b);
 }
 
 /* str_replace.stp's long global is cut to MAXSTRINGLEN - 1 first. */
@@ -566,8 +559,7 @@ static void peer_str_replace(void)
 		stp_str_replace(out, src, rep[i][1], rep[i][2]);
 		tb_printf(&b, "Result = %s\n", out);
 	}
-	peer_compare("peer str_replace", "str_replace", b.p, b.len);
-	tb_free(&b);
+	peer_done("peer str_replace", "str_replace", &b);
 }
 
 /* strlen.stp runs with -DMAXSTRINGLEN=64: the build with it replays it. */
@@ -586,8 +578,7 @@ static void peer_strlen(void)
 		stp_strlcpy(a, i < 3 ? in[i] : digits_str(250), sizeof(a));
 		tb_printf(&b, "strlen(\"%s\") = %d\n", a, (int64_t)strlen(a));
 	}
-	peer_compare("peer strlen (MAXSTRINGLEN=64)", "strlen", b.p, b.len);
-	tb_free(&b);
+	peer_done("peer strlen (MAXSTRINGLEN=64)", "strlen", &b);
 }
 
 int main(void)
