@@ -414,12 +414,10 @@ static void check_node(Node *n, void *ctx)
 		check_regex(n);
 		break;
 	case N_PRINT:
-		for (i = 0; i < n->args.len; i++)
-			no_stats(n->args.v[i], "printed directly");
-		break;
 	case N_CALL:
 		for (i = 0; i < n->args.len; i++)
-			no_stats(n->args.v[i], "passed to a function");
+			no_stats(n->args.v[i], n->kind == N_PRINT ?
+				 "printed directly" : "passed to a function");
 		break;
 	case N_COMPARE:
 		no_stats(n->lhs, "compared");

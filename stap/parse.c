@@ -746,52 +746,59 @@ static Node *unary(Parser *p)
 
 typedef Node *(*Level)(Parser *p);
 
-/* A left-associative level: operand (op operand)* */
-static Node *binary_level(Parser *p, Level operand, NodeKind kind,
-			  const char *const *ops)
-{
-	Node *n = operand(p);
+/* Left-associative levels, tightest first, each over the one before it:
+ *   multiplicative = unary (("*" | "/" | "%") unary)*
+ *   additive = multiplicative (("+" | "-") multiplicative)*
+ *   concat = additive ("." additive)*
+ *   shift = concat (("<<" | ">>" | ">>>") concat)*
+ * and over array_in:
+ *   bit_and = array_in ("&" array_in)*
+ *   bit_xor = bit_and ("^" bit_and)*
+ *   bit_or = bit_xor ("|" bit_xor)*
+ *   logical_and = bit_or ("&&" bit_or)*
+ *   logical_or = logical_and ("||" logical_and)* */
+typedef struct {
+	NodeKind kind;
+	const char *ops[4];		/* NULL-terminated */
+} Binop;
 
+static const Binop arith_levels[] = {
+	{ N_BINARY, { "*", "/", "%" } },
+	{ N_BINARY, { "+", "-" } },
+	{ N_BINARY, { "." } },
+	{ N_BINARY, { "<<", ">>", ">>>" } },
+};
+
+static const Binop logic_levels[] = {
+	{ N_BINARY, { "&" } },
+	{ N_BINARY, { "^" } },
+	{ N_BINARY, { "|" } },
+	{ N_LOGICAL, { "&&" } },
+	{ N_LOGICAL, { "||" } },
+};
+
+/* Level I of LV: level I - 1 (op level I - 1)*; below level 0, BASE. */
+static Node *binary_level(Parser *p, const Binop *lv, int i, Level base)
+{
+	Node *n;
+
+	if (i < 0)
+		return base(p);
+	n = binary_level(p, lv, i - 1, base);
 	for (;;) {
 		Token *t = peek(p);
 
-		if (t->kind != TK_OP || !in_list(t->text, ops))
+		if (t->kind != TK_OP || !in_list(t->text, lv[i].ops))
 			return n;
 		next(p);
-		n = new_binary(p, kind, t, n, operand(p));
+		n = new_binary(p, lv[i].kind, t, n,
+			       binary_level(p, lv, i - 1, base));
 	}
 }
 
-/* multiplicative = unary (("*" | "/" | "%") unary)* */
-static Node *multiplicative(Parser *p)
-{
-	static const char *const ops[] = { "*", "/", "%", NULL };
-
-	return binary_level(p, unary, N_BINARY, ops);
-}
-
-/* additive = multiplicative (("+" | "-") multiplicative)* */
-static Node *additive(Parser *p)
-{
-	static const char *const ops[] = { "+", "-", NULL };
-
-	return binary_level(p, multiplicative, N_BINARY, ops);
-}
-
-/* concat = additive ("." additive)* */
-static Node *concat(Parser *p)
-{
-	static const char *const ops[] = { ".", NULL };
-
-	return binary_level(p, additive, N_BINARY, ops);
-}
-
-/* shift = concat (("<<" | ">>" | ">>>") concat)* */
 static Node *shift(Parser *p)
 {
-	static const char *const ops[] = { "<<", ">>", ">>>", NULL };
-
-	return binary_level(p, concat, N_BINARY, ops);
+	return binary_level(p, arith_levels, 3, unary);
 }
 
 /* comparison = shift (("=~" | "!~") string)? (CMP shift)* */
@@ -865,44 +872,9 @@ static Node *array_in(Parser *p)
 	return in;
 }
 
-/* bit_and = array_in ("&" array_in)* */
-static Node *bit_and(Parser *p)
-{
-	static const char *const ops[] = { "&", NULL };
-
-	return binary_level(p, array_in, N_BINARY, ops);
-}
-
-/* bit_xor = bit_and ("^" bit_and)* */
-static Node *bit_xor(Parser *p)
-{
-	static const char *const ops[] = { "^", NULL };
-
-	return binary_level(p, bit_and, N_BINARY, ops);
-}
-
-/* bit_or = bit_xor ("|" bit_xor)* */
-static Node *bit_or(Parser *p)
-{
-	static const char *const ops[] = { "|", NULL };
-
-	return binary_level(p, bit_xor, N_BINARY, ops);
-}
-
-/* logical_and = bit_or ("&&" bit_or)* */
-static Node *logical_and(Parser *p)
-{
-	static const char *const ops[] = { "&&", NULL };
-
-	return binary_level(p, bit_or, N_LOGICAL, ops);
-}
-
-/* logical_or = logical_and ("||" logical_and)* */
 static Node *logical_or(Parser *p)
 {
-	static const char *const ops[] = { "||", NULL };
-
-	return binary_level(p, logical_and, N_LOGICAL, ops);
+	return binary_level(p, logic_levels, 4, array_in);
 }
 
 /* ternary = logical_or ("?" expr ":" expr)? */

@@ -100,6 +100,14 @@ static void string(Buf *b, const char *s)
 	buf_putc(b, '"');
 }
 
+/* "lhs OP rhs", each side bracketed below its own precedence. */
+static void infix(Buf *b, const Node *n, int left, int right)
+{
+	expr_prec(b, n->lhs, left);
+	buf_printf(b, " %s ", n->op);
+	expr_prec(b, n->rhs, right);
+}
+
 /* A prefix operator; a blank keeps "- -x" from lexing as "--x". */
 static void prefix(Buf *b, const char *op, const Node *operand, int min)
 {
@@ -224,14 +232,10 @@ static void expr_body(Buf *b, const Node *n)
 	case N_BINARY:
 	case N_LOGICAL:
 	case N_COMPARE:
-		expr_prec(b, n->lhs, p);
-		buf_printf(b, " %s ", n->op);
-		expr_prec(b, n->rhs, p + 1);
+		infix(b, n, p, p + 1);
 		break;
 	case N_REGEX:
-		expr_prec(b, n->lhs, 10);
-		buf_printf(b, " %s ", n->op);
-		expr_prec(b, n->rhs, 18);
+		infix(b, n, 10, 18);
 		break;
 	case N_TERNARY:
 		expr_prec(b, n->cond, 3);
@@ -241,9 +245,7 @@ static void expr_body(Buf *b, const Node *n)
 		expr_prec(b, n->els, 1);
 		break;
 	case N_ASSIGN:
-		expr_prec(b, n->lhs, 2);
-		buf_printf(b, " %s ", n->op);
-		expr_prec(b, n->rhs, 1);
+		infix(b, n, 2, 1);
 		break;
 	case N_IN:
 		buf_putc(b, '[');
