@@ -24,7 +24,7 @@ static int set_key(const struct key *keys, const char *what, void *rec, const ch
  * white space. */
 static int parse_kv(const char *file, const struct key *keys, void *rec)
 {
-	char *text = g_readfile(file, NULL), *save = NULL, *ln;
+	char *text = read_file(file, NULL), *save = NULL, *ln;
 	int lineno = 0, rc = 0;
 
 	if (!text) {
@@ -472,7 +472,7 @@ static int host_line(const char *file, int lineno, strv *w, struct g_host *h,
 /* hosts.conf: one host a line, "NAME URI CAPACITY [key=value ...]". */
 int g_conf_hosts(const char *file, struct g_host **out, int *n)
 {
-	char *text = g_readfile(file, NULL), *save, *ln;
+	char *text = read_file(file, NULL), *save, *ln;
 	struct g_host *hs = NULL;
 	int nh = 0, lineno = 0, rc = 0;
 

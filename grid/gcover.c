@@ -77,7 +77,7 @@ static void find_gcda(const char *dir, const char *rel, strv *out)
 /* gcov-sources.txt of a notes folder ("BUILD-PATH<tab>FILE" lines) into map. */
 static void load_map(const char *notes, strv *map)
 {
-	char *p = g_path(notes, "gcov-sources.txt"), *text = g_readfile(p, NULL), *next;
+	char *p = g_path(notes, "gcov-sources.txt"), *text = read_file(p, NULL), *next;
 
 	for (char *l = text; l && *l; l = next) {
 		next = strchr(l, '\n');
@@ -166,7 +166,7 @@ static void pair_counts(const char *counts, const char *pairs, struct g_jobcov *
  */
 static int keep_runtime(const char *raw, const char *out, const strv *map)
 {
-	char *text = g_readfile(raw, NULL), *next;
+	char *text = read_file(raw, NULL), *next;
 	sbuf b = {0}, rec = {0};
 	bool keep = false;
 	int kept = 0;
@@ -240,7 +240,7 @@ void g_cover_job(struct g_jobres *r)
 	char *tar = g_path(r->dir, "gcov.tar"), *errp = g_path(r->dir, "gcov.err");
 	char *work = g_path(r->dir, "gcov-work"), *counts = g_path(work, "counts");
 	char *pairs = g_path(work, "pairs"), *log = g_path(r->dir, "coverage.log");
-	char *gerr = g_readfile(errp, NULL);
+	char *gerr = read_file(errp, NULL);
 	struct g_jobcov *c;
 
 	g_cover_free(r); /* a job tried again */
@@ -345,7 +345,7 @@ static void mark_line(struct covfile *f, long line, long count)
  * found, hit when its count is not 0; FN/FNDA: functions). */
 static int read_info(const char *path, struct covfile **fs, size_t *n)
 {
-	char *text = g_readfile(path, NULL), *next;
+	char *text = read_file(path, NULL), *next;
 	struct covfile *f = NULL;
 
 	if (!text)

@@ -63,7 +63,7 @@ static void collect_dir(const char *jobdir, const char *sub, struct g_jobres *r)
 	if (d)
 		closedir(d);
 	for (size_t i = 0; i < names.n; i++) {
-		char *path = g_path(dir, names.v[i]), *text = g_readfile(path, NULL);
+		char *path = g_path(dir, names.v[i]), *text = read_file(path, NULL);
 		struct g_dgsum *s;
 
 		if (text) {

@@ -164,7 +164,7 @@ static char *guest_command(const struct exec_ctx *x)
 /* The command's exit status from the job's results.txt ("shell RC T0 T1"). */
 static int command_status(const char *dir)
 {
-	char *path = g_path(dir, "results.txt"), *res = g_readfile(path, NULL);
+	char *path = g_path(dir, "results.txt"), *res = read_file(path, NULL);
 	int rc = -1;
 
 	if (res && sscanf(res, "shell %d", &rc) != 1)

@@ -116,7 +116,7 @@ struct moddep {
 static int load_moddep(const char *modroot, struct moddep *md)
 {
 	char *dep = g_path(modroot, "modules.dep"), *bi = g_path(modroot, "modules.builtin");
-	char *text = g_readfile(dep, NULL), *btext = g_readfile(bi, NULL);
+	char *text = read_file(dep, NULL), *btext = read_file(bi, NULL);
 	int rc = 0;
 
 	if (!text) {
@@ -214,8 +214,8 @@ int g_initrd_build(const char *path, const char *release, const char *modroot, c
 				goto out;
 			}
 		}
-	initdata = g_readfile(init, &initlen);
-	bb = g_readfile("/bin/busybox", &bblen);
+	initdata = read_file(init, &initlen);
+	bb = read_file("/bin/busybox", &bblen);
 	if (!initdata || !bb) {
 		g_err("cannot read %s: %s", !initdata ? init : "/bin/busybox (busybox-static)",
 		      strerror(errno));

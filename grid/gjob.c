@@ -93,7 +93,7 @@ static int job_duration(const struct g_suite *s, const struct g_jobopt *o)
 static char *job_script(const struct g_kernel *k, const struct g_kinfo *ki, const struct g_suite *s,
 			const struct g_jobopt *o, const char *accel, bool hostroot)
 {
-	char *libpath = g_path(G.src, "grid/guest/job-lib.sh"), *lib = g_readfile(libpath, NULL);
+	char *libpath = g_path(G.src, "grid/guest/job-lib.sh"), *lib = read_file(libpath, NULL);
 	sbuf b = {0};
 	char *feat;
 
@@ -205,7 +205,7 @@ static void add_test(struct g_jobres *r, const char *name, enum g_verdict v, dou
  */
 static void read_figures(struct g_jobres *r, const char *jobdir)
 {
-	char *path = g_path(jobdir, "figures.txt"), *text = g_readfile(path, NULL);
+	char *path = g_path(jobdir, "figures.txt"), *text = read_file(path, NULL);
 
 	for (char *l = text, *nl; l && *l; l = nl) {
 		char *test, *key, *val, *save = NULL;
@@ -245,7 +245,7 @@ static void judge(struct g_jobres *r, const struct g_suite *s, const struct g_jo
 {
 	char *cpath = g_path(jobdir, "console.log"), *rpath = g_path(jobdir, "results.txt");
 	size_t clen = 0;
-	char *con = g_readfile(cpath, &clen), *res = g_readfile(rpath, NULL);
+	char *con = read_file(cpath, &clen), *res = read_file(rpath, NULL);
 	const char *hit = NULL;
 	long init = -1, jobstart = -1;
 	enum g_verdict jobv = V_PASS, v;

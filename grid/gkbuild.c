@@ -52,12 +52,12 @@ static int check_line(const char *cfg, const char *path, int lineno, char *l)
  * that did not make it into .config is an error at FILE:LINE. */
 static int check_fragments(const struct g_kernel *k, const char *build)
 {
-	char *cfgpath = g_path(build, ".config"), *cfg = g_readfile(cfgpath, NULL);
+	char *cfgpath = g_path(build, ".config"), *cfg = read_file(cfgpath, NULL);
 	int rc = 0;
 
 	for (size_t f = 0; cfg && f < k->fragments.n; f++) {
 		char *path = xasprintf("%s/configs/fragments/%s", G.src, k->fragments.v[f]);
-		char *text = g_readfile(path, NULL), *next;
+		char *text = read_file(path, NULL), *next;
 		int lineno = 0;
 
 		for (char *l = text; l; l = next) {

@@ -90,7 +90,7 @@ static int write_gz(const char *path, const char *data, size_t len)
 static int keep_log(const char *src, const char *dstdir, const char *name)
 {
 	size_t len;
-	char *data = g_readfile(src, &len), *gz;
+	char *data = read_file(src, &len), *gz;
 	int rc = 0;
 
 	if (!data) {

@@ -55,7 +55,7 @@ char *g_kernel_conf_hash(const struct g_kernel *k)
 	for (size_t i = 0; i < k->fragments.n; i++) {
 		char *p = xasprintf("%s/configs/fragments/%s", G.src, k->fragments.v[i]);
 		size_t n = 0;
-		char *text = g_readfile(p, &n);
+		char *text = read_file(p, &n);
 
 		sb_addf(&b, "%s\n", k->fragments.v[i]);
 		if (text)

@@ -126,7 +126,7 @@ int g_apt_fetch(strv *pkgs, const char *dir, const char *root, const char *log)
 	rc = g_run(argv.v, dir, NULL, log);
 	sv_free(&argv);
 	if (rc != 0) {
-		char *tail = g_readfile(log, NULL);
+		char *tail = read_file(log, NULL);
 		char *last = tail ? strstr(tail, "E: ") : NULL;
 
 		g_err("download failed (apt-get download exit %d)%s%s", rc, last ? ": " : "",
@@ -174,7 +174,7 @@ int g_apt_fetch(strv *pkgs, const char *dir, const char *root, const char *log)
 static int fix_kbuild(const char *kdir, const char *release)
 {
 	char *hdr = xasprintf("%s/root/usr/src/linux-headers-%s", kdir, release);
-	char *mk = g_path(hdr, "Makefile"), *text = g_readfile(mk, NULL);
+	char *mk = g_path(hdr, "Makefile"), *text = read_file(mk, NULL);
 	char *link = xasprintf("%s/root/lib/modules/%s/build", kdir, release);
 	char *top = g_path(kdir, "build");
 	char *rel_top = xasprintf("root/usr/src/linux-headers-%s", release);

@@ -62,7 +62,6 @@ int g_mkdirs(const char *path, mode_t mode);
 int g_rmtree(const char *path);
 bool g_exists(const char *path);
 bool g_isdir(const char *path);
-#define g_readfile read_file	/* ulib.h's: NULL with errno set */
 int g_writefile(const char *path, const void *data, size_t len, mode_t mode);
 int g_copyfile(const char *src, const char *dst, mode_t mode);
 char *g_path(const char *dir, const char *name);

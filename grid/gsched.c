@@ -179,7 +179,7 @@ static void settle_accel(struct g_conn *c, struct g_kernel *k, struct g_kinfo *k
 {
 	const struct g_host *h = g_conn_host(c);
 	char *path = xasprintf("%s/hosts/%s.accel", G.cache, h->name);
-	char *known = g_readfile(path, NULL);
+	char *known = read_file(path, NULL);
 
 	if (strcmp(g_conn_accel(c), "kvm?")) {
 		free(path);
@@ -604,7 +604,7 @@ int g_shell(const char *kernel, const char *cmd, const char *hosts_file)
 
 	if (rc == 0) {
 		log = g_path(dir, "test-shell.log");
-		out = g_readfile(log, NULL);
+		out = read_file(log, NULL);
 		if (out)
 			fputs(out, stdout);
 		fflush(stdout);
@@ -640,7 +640,7 @@ static char *missing_features(const struct g_kernel *k, const struct g_suite *s)
 static bool exits_as_expected(const struct job *j)
 {
 	char *path = g_path(j->dir, "results.txt");
-	char *res = g_readfile(path, NULL);
+	char *res = read_file(path, NULL);
 	bool ok = true;
 
 	for (size_t e = 0; e < j->s->expect_exits.n; e++) {

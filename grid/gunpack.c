@@ -165,7 +165,7 @@ int g_extract_vmlinux(const char *bzimage, const char *out)
 int g_read_unpacked(const char *path, sbuf *out)
 {
 	size_t len;
-	char *data = g_readfile(path, &len);
+	char *data = read_file(path, &len);
 	int rc = 0;
 
 	if (!data) {

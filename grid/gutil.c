@@ -487,7 +487,7 @@ char *g_hash_files(const strv *paths)
 
 	for (size_t i = 0; i < paths->n; i++) {
 		size_t len = 0;
-		char *data = g_readfile(paths->v[i], &len);
+		char *data = read_file(paths->v[i], &len);
 
 		/* The name counts too, so moving content between files shows. */
 		h = fnv1a(h, g_basename(paths->v[i]), strlen(g_basename(paths->v[i])) + 1);

@@ -224,7 +224,7 @@ static void users_join(void)
 /* PID runs the program NAME (its pid not yet reused by another). */
 static bool pid_is(pid_t pid, const char *name)
 {
-	char *path = xasprintf("/proc/%d/comm", (int)pid), *comm = g_readfile(path, NULL);
+	char *path = xasprintf("/proc/%d/comm", (int)pid), *comm = read_file(path, NULL);
 	bool same = comm && !strncmp(comm, name, strlen(name)) && comm[strlen(name)] == '\n';
 
 	free(comm);
@@ -235,7 +235,7 @@ static bool pid_is(pid_t pid, const char *name)
 /* Stop daemons another stapgrid started and left to the last user. */
 static void stop_handed_over(void)
 {
-	char *text = g_readfile(STARTED_PIDS, NULL), *line, *save = NULL;
+	char *text = read_file(STARTED_PIDS, NULL), *line, *save = NULL;
 
 	for (line = text ? strtok_r(text, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
 		char name[16];
@@ -297,7 +297,7 @@ static int start_daemons(void)
 			goto out;
 	}
 	if (!kvm_usable_by_qemu()) {
-		char *conf = g_readfile("/etc/libvirt/qemu.conf", NULL);
+		char *conf = read_file("/etc/libvirt/qemu.conf", NULL);
 		char *text = xasprintf("%s\n# stapgrid: see grid/gvirt.c hide_kvm()\nnamespaces = []\n",
 				       conf ? conf : "");
 
@@ -620,7 +620,7 @@ int g_dom_tcg_mode(struct g_dom *d, char **mode)
 		goto out;
 	if (d->c->local) {
 		char *path = xasprintf("/proc/%s/comm", tids.v[0]);
-		char *comm = g_readfile(path, NULL);
+		char *comm = read_file(path, NULL);
 
 		if (comm) {
 			if (strstr(comm, "ALL CPUs/TCG"))
@@ -682,8 +682,8 @@ const char *g_emulator_path(struct g_conn *c, const char *tcg)
 		goto out;
 	src = g_path(G.src, "grid/qemu-tcg-single.sh");
 	local = xasprintf("%s/bin/qemu-tcg-single", G.cache);
-	want = g_readfile(src, &a);
-	have = g_readfile(local, &b);
+	want = read_file(src, &a);
+	have = read_file(local, &b);
 	if (!want) {
 		g_err("cannot read %s", src);
 	} else {
