@@ -773,72 +773,99 @@ static char *target_string(Emit *e, Node *n, const TExpr *t)
 	return r;
 }
 
+static char *num_expr(Emit *e, Node *n)
+{
+	(void)e;
+	return number(n->num);
+}
+
+static char *str_expr(Emit *e, Node *n)
+{
+	(void)e;
+	return c_literal(n->str);
+}
+
+static char *var_expr(Emit *e, Node *n)
+{
+	(void)e;
+	return var_ref(n->sym);
+}
+
+static char *index_expr(Emit *e, Node *n)
+{
+	if (n->lhs->kind == N_HIST)
+		return hist_bucket(e, n);
+	return read_index(e, n);
+}
+
+static char *embedded_expr(Emit *e, Node *n)
+{
+	(void)e;
+	return arena_printf("((int64_t)(%s))", n->str);
+}
+
+static char *unary(Emit *e, Node *n)
+{
+	char *v = expr(e, n->lhs);
+
+	switch (n->op[0]) {
+	case '-':
+		return arena_printf("((int64_t)(0 - (uint64_t)(%s)))", v);
+	case '!':
+		return arena_printf("((int64_t)!(%s))", v);
+	case '~':
+		return arena_printf("(~(%s))", v);
+	default:
+		return arena_printf("(%s)", v);
+	}
+}
+
+static char *logical(Emit *e, Node *n)
+{
+	return arena_printf("((int64_t)((%s) %s (%s)))", expr(e, n->lhs),
+			    n->op, expr(e, n->rhs));
+}
+
+static char *ternary(Emit *e, Node *n)
+{
+	return arena_printf("((%s) ? (%s) : (%s))", expr(e, n->cond),
+			    expr(e, n->then), expr(e, n->els));
+}
+
+/* $var, @cast: what types.c resolved (an error there left none). */
+static char *target_expr(Emit *e, Node *n)
+{
+	return n->texpr ? target_value(e, n, n->texpr) : "0";
+}
+
+/* @entry(): saved by the entry handler. */
+static char *entry_expr(Emit *e, Node *n)
+{
+	(void)e;
+	if (n->texpr)
+		return arena_printf("stp_entry(c, %d)", n->texpr->index);
+	return "0";
+}
+
+/* The C of each kind of expression. */
+static char *(*const exprs[])(Emit *e, Node *n) = {
+	[N_NUM] = num_expr, [N_STR] = str_expr, [N_VAR] = var_expr,
+	[N_INDEX] = index_expr, [N_CALL] = call, [N_PRINT] = print_call,
+	[N_STATOP] = stat_value, [N_EMBEDDED] = embedded_expr,
+	[N_UNARY] = unary, [N_PREINC] = crement, [N_POSTINC] = crement,
+	[N_BINARY] = binary, [N_LOGICAL] = logical, [N_COMPARE] = compare,
+	[N_REGEX] = regex, [N_TERNARY] = ternary, [N_ASSIGN] = assign,
+	[N_IN] = membership, [N_TARGET] = target_expr,
+	[N_CAST] = target_expr, [N_ATOP] = entry_expr,
+};
+
 static char *expr(Emit *e, Node *n)
 {
-	switch (n->kind) {
-	case N_NUM:
-		return number(n->num);
-	case N_STR:
-		return c_literal(n->str);
-	case N_VAR:
-		return var_ref(n->sym);
-	case N_INDEX:
-		if (n->lhs->kind == N_HIST)
-			return hist_bucket(e, n);
-		return read_index(e, n);
-	case N_CALL:
-		return call(e, n);
-	case N_PRINT:
-		return print_call(e, n);
-	case N_STATOP:
-		return stat_value(e, n);
-	case N_EMBEDDED:
-		return arena_printf("((int64_t)(%s))", n->str);
-	case N_UNARY: {
-		char *v = expr(e, n->lhs);
-
-		switch (n->op[0]) {
-		case '-':
-			return arena_printf("((int64_t)(0 - (uint64_t)(%s)))", v);
-		case '!':
-			return arena_printf("((int64_t)!(%s))", v);
-		case '~':
-			return arena_printf("(~(%s))", v);
-		default:
-			return arena_printf("(%s)", v);
-		}
-	}
-	case N_PREINC:
-	case N_POSTINC:
-		return crement(e, n);
-	case N_BINARY:
-		return binary(e, n);
-	case N_LOGICAL:
-		return arena_printf("((int64_t)((%s) %s (%s)))", expr(e, n->lhs),
-				    n->op, expr(e, n->rhs));
-	case N_COMPARE:
-		return compare(e, n);
-	case N_REGEX:
-		return regex(e, n);
-	case N_TERNARY:
-		return arena_printf("((%s) ? (%s) : (%s))", expr(e, n->cond),
-				    expr(e, n->then), expr(e, n->els));
-	case N_ASSIGN:
-		return assign(e, n);
-	case N_IN:
-		return membership(e, n);
-	case N_TARGET:
-	case N_CAST:
-		return n->texpr ? target_value(e, n, n->texpr) : "0";
-	case N_ATOP:
-		if (n->texpr)	/* @entry(): saved by the entry handler */
-			return arena_printf("stp_entry(c, %d)",
-					    n->texpr->index);
-		return "0";
-	default:
-		/* Resolution or type inference reported these. */
-		return "0";
-	}
+	if ((size_t)n->kind < sizeof(exprs) / sizeof(exprs[0]) &&
+	    exprs[n->kind])
+		return exprs[n->kind](e, n);
+	/* Resolution or type inference reported the others. */
+	return "0";
 }
 
 /* ---- statements ---- */
@@ -1156,11 +1183,19 @@ static void init_locals(Emit *e, const SymVec *v)
 	}
 }
 
-static void finish_frame(Emit *e, const char *name, const char *members)
+/* The function's end: its frame NAME (MEMBERS, then its temporaries)
+ * among the frames, its text among the code. */
+static void finish_function(Emit *e, const char *name, Buf *members)
 {
+	line(e, 0, "}\n");
 	buf_printf(&e->u->frames, "struct %s {\n%s%s\tchar unused;\n};\n\n",
-		   name, members, e->frame.s ? e->frame.s : "");
+		   name, members->s ? members->s : "",
+		   e->frame.s ? e->frame.s : "");
 	vec_push(&e->u->frame_names, name);
+	buf_puts(&e->u->code, e->body.s);
+	buf_free(members);
+	buf_free(&e->body);
+	buf_free(&e->frame);
 }
 
 /* The C for an embedded-C function: SystemTap's STAP_* conventions. */
@@ -1225,12 +1260,7 @@ static void function(Unit *u, Func *f)
 		line(&e, 1, "stp_strlcpy(c->ret_str, f->ret, MAXSTRINGLEN);");
 	else
 		line(&e, 1, "c->ret_long = f->ret;");
-	line(&e, 0, "}\n");
-	finish_frame(&e, fr, members.s ? members.s : "");
-	buf_puts(&u->code, e.body.s);
-	buf_free(&members);
-	buf_free(&e.body);
-	buf_free(&e.frame);
+	finish_function(&e, fr, &members);
 }
 
 /*
@@ -1333,12 +1363,7 @@ static void probe(Unit *u, Derived *d, int index)
 	if (d->locks.len)
 		line(&e, 1, "if (locked < %d) stp_skip(c->probe_point);",
 		     d->locks.len);
-	line(&e, 0, "}\n");
-	finish_frame(&e, fr, members.s ? members.s : "");
-	buf_puts(&u->code, e.body.s);
-	buf_free(&members);
-	buf_free(&e.body);
-	buf_free(&e.frame);
+	finish_function(&e, fr, &members);
 }
 
 /* ---- globals ---- */
@@ -1518,11 +1543,7 @@ static const char *entry_handler(Unit *u, Derived *d, int index)
 	}
 	line(&e, 0, "out:");
 	line(&e, 1, "return;");
-	line(&e, 0, "}\n");
-	finish_frame(&e, fr, "");
-	buf_puts(&u->code, e.body.s);
-	buf_free(&e.body);
-	buf_free(&e.frame);
+	finish_function(&e, fr, &(Buf){ 0 });
 	return arena_printf(", .entry = probe_%d_entry, .nentries = %d", index,
 			    d->entries.len);
 }
