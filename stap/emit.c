@@ -12,6 +12,10 @@
  * end, or a catch block).  Every statement and loop iteration spends one
  * of MAXACTION.  Strings are MAXSTRINGLEN buffers: a string expression is
  * a pointer to one (a variable, or a temporary slot of the frame).
+ *
+ * It only prints: what needs deciding (names, locks, atomic adds, quiet
+ * and shared handlers) analyze.c wrote into the program.  Its state is
+ * one Unit for the file and one Emit for each C function in it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -49,9 +53,8 @@ typedef struct Emit {
 	int tmp;		/* unique names for C locals */
 	const char *label;	/* where an error jumps */
 	Func *func;		/* the function being written, or NULL */
-	int quiet;		/* a quiet probe's index (quiet_probe), or -1 */
+	int quiet;		/* a quiet probe's index (Derived.quiet), or -1 */
 } Emit;
-
 
 static char *expr(Emit *e, Node *n);
 static char *target_value(Emit *e, Node *n, const TExpr *t);
