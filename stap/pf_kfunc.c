@@ -19,22 +19,29 @@
 
 #include "stap.h"
 
-/* kernel.function("F"): wildcards are expanded over the target's
- * functions before this sees each name; with DWARF, each site. */
-static bool check_kfunction(const ProbePoint *pp, int64_t *seq)
+/* WHAT("F") (kernel.function, kprobe.function): F names a function
+ * kprobes take (EXACT: and that the symbol list has).  Wildcards are
+ * expanded over the target's functions before this sees each name. */
+bool kfunc_check_name(const ProbePoint *pp, const char *what, bool exact)
 {
 	const Component *f = &pp->comps.v[1];
 
-	(void)seq;
-	if (pp->site)
-		return family_needs_kernel(pp);
 	if (!*f->param->str) {
-		sem_error(f->param->tok, "kernel.function needs a function"
-			  " name or pattern");
+		sem_error(f->param->tok, "%s needs a function name or pattern",
+			  what);
 		return false;
 	}
 	return family_needs_kernel(pp) &&
-	       kernel_function_ok(f->param->str, f->param->tok, false);
+	       kernel_function_ok(f->param->str, f->param->tok, exact);
+}
+
+/* kernel.function("F"): by name, or with DWARF at each site. */
+static bool check_kfunction(const ProbePoint *pp, int64_t *seq)
+{
+	(void)seq;
+	if (pp->site)
+		return family_needs_kernel(pp);
+	return kfunc_check_name(pp, "kernel.function", false);
 }
 
 /* kernel.statement("f@file:line") (and a module's): only DWARF gives
@@ -215,11 +222,7 @@ static void kfunc_reg(const Derived *d, int index, Reg *r, Buf *code)
 	  .sites = kernel_sites }
 
 static const Form forms[] = {
-	KFUNC(PK_KPROBE, { NULL, 0 }),
-	KFUNC(PK_KPROBE, { "call", 0 }),
-	KFUNC(PK_KRETPROBE, { "return", 0 }),
-	KFUNC(PK_KPROBE, { "inline", 0 }),
-	KFUNC(PK_KPROBE, { "label", 'S' }),
+	KFUNC_FORMS(KFUNC),
 	{ .family = &pf_kfunc, .parts = { { "kernel", 0 },
 					  { "statement", 'S' } },
 	  .kind = PK_KPROBE, .check = kfunc_check_statement,

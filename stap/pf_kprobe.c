@@ -13,20 +13,10 @@
 
 #include "stap.h"
 
-/* kprobe.function("F"): wildcards are expanded over the target's
- * functions before this sees each name. */
 static bool check_kprobe(const ProbePoint *pp, int64_t *seq)
 {
-	const Component *f = &pp->comps.v[1];
-
 	(void)seq;
-	if (!*f->param->str) {
-		sem_error(f->param->tok, "kprobe.function needs a function name"
-			  " or pattern");
-		return false;
-	}
-	return family_needs_kernel(pp) &&
-	       kernel_function_ok(f->param->str, f->param->tok, true);
+	return kfunc_check_name(pp, "kprobe.function", true);
 }
 
 static bool check_kmodule(const ProbePoint *pp, int64_t *seq)

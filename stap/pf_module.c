@@ -119,11 +119,7 @@ static void module_reg(const Derived *d, int index, Reg *r, Buf *code)
 	  .sites = module_sites }
 
 static const Form forms[] = {
-	MODULE(PK_KPROBE, { NULL, 0 }),
-	MODULE(PK_KPROBE, { "call", 0 }),
-	MODULE(PK_KRETPROBE, { "return", 0 }),
-	MODULE(PK_KPROBE, { "inline", 0 }),
-	MODULE(PK_KPROBE, { "label", 'S' }),
+	KFUNC_FORMS(MODULE),
 	{ .family = &pf_module, .parts = { { "module", 'S' },
 		{ "statement", 'S' } },
 	  .kind = PK_KPROBE, .check = kfunc_check_statement,

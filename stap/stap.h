@@ -659,6 +659,13 @@ bool family_needs_kernel(const ProbePoint *pp);
 /* What kernel.function lends kprobe and module (pf_kfunc.c): function
  * names, DWARF sites, a site's context and registration. */
 int kfunc_expand(const ProbePoint *pp, const char ***names);
+bool kfunc_check_name(const ProbePoint *pp, const char *what, bool exact);
+/* The forms of a function's probe, F(kind, last component) each: the
+ * entry, .call, .return, .inline, .label("L"). */
+#define KFUNC_FORMS(F)							\
+	F(PK_KPROBE, { NULL, 0 }), F(PK_KPROBE, { "call", 0 }),		\
+	F(PK_KRETPROBE, { "return", 0 }), F(PK_KPROBE, { "inline", 0 }),	\
+	F(PK_KPROBE, { "label", 'S' })
 bool kfunc_check_statement(const ProbePoint *pp, int64_t *seq);
 int kfunc_copies(const ProbePoint *pp);
 const char *kfunc_label(const ProbePoint *pp);
