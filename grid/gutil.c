@@ -46,17 +46,9 @@ char *xasprintf(const char *fmt, ...)
 }
 
 /* Room for n more bytes and the NUL. */
-static void sb_grow(sbuf *b, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->s = xrealloc(b->s, b->cap);
-	}
-}
-
 void sb_addn(sbuf *b, const char *s, size_t n)
 {
-	sb_grow(b, n);
+	b->s = xgrow(b->s, &b->cap, b->len + n + 1);
 	memcpy(b->s + b->len, s, n);
 	b->len += n;
 	b->s[b->len] = 0;
@@ -78,7 +70,7 @@ void sb_addf(sbuf *b, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		ulib_oom(0);
-	sb_grow(b, (size_t)n);
+	b->s = xgrow(b->s, &b->cap, b->len + (size_t)n + 1);
 	va_start(ap, fmt);
 	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);

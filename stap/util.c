@@ -225,10 +225,7 @@ void table_put(Table *t, const char *key, void *val)
 
 void buf_putn(Buf *b, const char *s, size_t n)
 {
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->s = xrealloc(b->s, b->cap);
-	}
+	b->s = xgrow(b->s, &b->cap, b->len + n + 1);
 	memcpy(b->s + b->len, s, n);
 	b->len += n;
 	b->s[b->len] = '\0';

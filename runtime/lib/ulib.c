@@ -39,6 +39,14 @@ void *xrealloc(void *p, size_t n)
 	return p;
 }
 
+void *xgrow(void *p, size_t *cap, size_t need)
+{
+	if (need <= *cap)
+		return p;
+	*cap = need * 2;
+	return xrealloc(p, *cap);
+}
+
 char *xstrdup(const char *s)
 {
 	size_t n;

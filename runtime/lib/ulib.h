@@ -19,6 +19,9 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);		/* NULL for NULL */
+/* P with room for NEED bytes: when *CAP is less, reallocated to twice
+ * NEED (*CAP says so).  The growing buffers' one policy. */
+void *xgrow(void *p, size_t *cap, size_t need);
 
 /*
  * All of a file, NUL-terminated (also /proc and /sys files, whose size

@@ -87,10 +87,7 @@ void peer_compare(const char *test, const char *name, const char *out,
 
 void tb_add(struct tbuf *b, const char *s, size_t n)
 {
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->p = xrealloc(b->p, b->cap);
-	}
+	b->p = xgrow(b->p, &b->cap, b->len + n + 1);
 	memcpy(b->p + b->len, s, n);
 	b->len += n;
 	b->p[b->len] = '\0';

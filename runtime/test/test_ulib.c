@@ -200,6 +200,20 @@ static void test_alloc(void)
 	free(xmalloc(0));
 }
 
+/* The growing buffers' policy: twice what is needed, only when needed. */
+static void test_grow(void)
+{
+	size_t cap = 0;
+	char *p = xgrow(NULL, &cap, 10), *q;
+
+	EXPECT(p && cap == 20);
+	q = xgrow(p, &cap, 20);
+	EXPECT(q == p && cap == 20);
+	p = xgrow(q, &cap, 21);
+	EXPECT(p && cap == 42);
+	free(p);
+}
+
 int main(void)
 {
 	run_test("ulib build id", test_build_id_found);
@@ -209,5 +223,6 @@ int main(void)
 	run_test("ulib build id: none", test_build_id_absent);
 	run_test("ulib read_file", test_read_file);
 	run_test("ulib allocation", test_alloc);
+	run_test("ulib xgrow", test_grow);
 	return t_finish("ulib");
 }
