@@ -2,7 +2,7 @@
 /*
  * stap_unit.c - unit tests of the translator's helpers, where a direct
  * test says more than a script: version ordering, escapes, globs, hash
- * tables, number spelling, the lexer's tokens.  Prints DejaGnu-style
+ * tables, number spelling, the lexer's tokens, the analyses' annotations.  Prints DejaGnu-style
  * PASS:/FAIL: lines (utest.h); exits 1 if anything failed.
  */
 #include <stdlib.h>
@@ -244,6 +244,94 @@ static void test_dwarf_index(void)
 	t_check(tried > 0 && kept == 0, "dwarf index: unmapped at the session's end");
 }
 
+/* Passes 1 and 2 of TEXT for the user runtime, then the analyses
+ * (analyze.c); the session stays open for the caller to look at. */
+static bool analyzed(const char *text)
+{
+	File *f;
+
+	S->runtime = "user";
+	S->last_pass = 3;
+	vec_push(&S->include_dirs, STAP_TAPSET_DIR);
+	tapset_load_macros();
+	f = parse_source(source_from_string("<unit>", text));
+	vec_push(&S->user_files, f);
+	vec_push(&S->files, f);
+	if (S->errors || !resolve_program())
+		return false;
+	optimize_program();
+	if (!infer_types() || !check_program() || S->errors)
+		return false;
+	analyze_program();
+	return true;
+}
+
+static Symbol *global_named(const char *name)
+{
+	int i;
+
+	for (i = 0; i < S->global_list.len; i++)
+		if (!strcmp(S->global_list.v[i]->name, name))
+			return S->global_list.v[i];
+	return NULL;
+}
+
+/* A derived probe's locks as "NAME:w NAME:r ..." in their order. */
+static const char *locks_of(const Derived *d)
+{
+	const char *r = "";
+	int i;
+
+	for (i = 0; i < d->locks.len; i++)
+		r = arena_printf("%s%s%s:%c", r, i ? " " : "",
+				 d->locks.v[i].sym->name,
+				 d->locks.v[i].write ? 'w' : 'r');
+	return r;
+}
+
+/* What analyze.c writes into the program for emit.c: add-only globals
+ * (additions with no other use, begin/end not counted), each handler's
+ * locks (read or written, sorted by C name, add-only ones left out)
+ * and quiet handlers with the statements they may run. */
+static void test_analyses(void)
+{
+	static const char script[] =
+		"global zed, adds, reads, arr, text\n"
+		"probe begin { adds = 5 }\n"
+		"probe timer.ms(1) { adds++; adds -= 2; if (2 > 1) next }\n"
+		"probe timer.ms(2) { reads++; if (reads > 3) next }\n"
+		"probe timer.ms(3) { text = \"t\"; arr[1] = zed + 1; zed = arr[2] }\n"
+		"probe end { println(reads, text, zed) }\n";
+	Session s;
+	Symbol *adds, *reads;
+
+	session_init(&s);
+	s.quiet = true;
+	if (!analyzed(script)) {
+		t_check(false, "analyses: the script translates");
+		arena_free_all();
+		return;
+	}
+	adds = global_named("adds");
+	reads = global_named("reads");
+	EXPECT(adds && adds->add_only);
+	EXPECT(reads && !reads->add_only);
+	EXPECT_EQ(S->derived.len, 5);
+	if (S->derived.len == 5) {
+		EXPECT_STR(locks_of(S->derived.v[0]), "");
+		EXPECT_STR(locks_of(S->derived.v[1]), "");
+		EXPECT_STR(locks_of(S->derived.v[2]), "reads:w");
+		EXPECT_STR(locks_of(S->derived.v[3]), "zed:w arr:w text:w");
+		EXPECT_STR(locks_of(S->derived.v[4]), "zed:r reads:r text:r");
+		EXPECT(S->derived.v[1]->quiet);
+		EXPECT_EQ(S->derived.v[1]->quiet_actions, 4);
+		EXPECT(!S->derived.v[2]->quiet);
+		EXPECT_EQ(S->derived.v[3]->handler, 3);
+	}
+	t_verdict("analyses: add-only globals, lock sets, quiet handlers");
+	arena_free_all();
+}
+
 /* The table of probe families (probes.c): each form belongs to the
  * family that lists it, has components with parameter kinds probes.c
  * knows, and no two forms are the same pattern (the later could never
@@ -301,5 +389,6 @@ int main(void)
 	arena_free_all();
 	test_sessions();
 	test_dwarf_index();
+	test_analyses();
 	return t_status();
 }
