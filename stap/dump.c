@@ -61,7 +61,7 @@ static void probe_types(Lines *lines)
 
 	for (f = families; *f; f++)
 		for (fm = (*f)->forms; fm->family; fm++)
-			if (!(*f)->issue && (fm->user || !user))
+			if (!(*f)->unsupported && (fm->user || !user))
 				form_lines(fm, lines);
 }
 

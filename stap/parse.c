@@ -59,19 +59,9 @@ static const char *const stat_ops[] = {
 	"@count", "@sum", "@min", "@max", "@avg", "@variance", NULL,
 };
 
-static bool in_list(const char *s, const char *const *list)
-{
-	int i;
-
-	for (i = 0; list[i]; i++)
-		if (!strcmp(s, list[i]))
-			return true;
-	return false;
-}
-
 bool is_print_function(const char *name)
 {
-	return in_list(name, print_functions);
+	return str_in(name, print_functions);
 }
 
 /* ---- tokens ---- */
@@ -533,7 +523,7 @@ static Node *at_operator(Parser *p, Token *t)
 		components(p, n);
 		return n;
 	}
-	if (in_list(op, stat_ops)) {
+	if (str_in(op, stat_ops)) {
 		n = new_node(N_STATOP, t);
 		n->name = op + 1;
 		expect(p, "(", NULL);
@@ -788,7 +778,7 @@ static Node *binary_level(Parser *p, const Binop *lv, int i, Level base)
 	for (;;) {
 		Token *t = peek(p);
 
-		if (t->kind != TK_OP || !in_list(t->text, lv[i].ops))
+		if (t->kind != TK_OP || !str_in(t->text, lv[i].ops))
 			return n;
 		next(p);
 		n = new_binary(p, lv[i].kind, t, n,
@@ -816,7 +806,7 @@ static Node *comparison(Parser *p)
 	}
 	for (;;) {
 		t = peek(p);
-		if (t->kind != TK_OP || !in_list(t->text, ops))
+		if (t->kind != TK_OP || !str_in(t->text, ops))
 			return n;
 		next(p);
 		n = new_binary(p, N_COMPARE, t, n, shift(p));
@@ -908,7 +898,7 @@ static Node *assignment(Parser *p)
 	Node *n = ternary(p);
 	Token *t = peek(p);
 
-	if (t->kind != TK_OP || !in_list(t->text, ops))
+	if (t->kind != TK_OP || !str_in(t->text, ops))
 		return n;
 	next(p);
 	chain_enter(p, t);
@@ -1118,7 +1108,7 @@ static Node *foreach_stmt(Parser *p)
 	t = peek(p);
 	if (t->kind == TK_IDENT && t->text[0] == '@') {
 		next(p);
-		if (!in_list(t->text, stat_ops) || !strcmp(t->text, "@variance"))
+		if (!str_in(t->text, stat_ops) || !strcmp(t->text, "@variance"))
 			fail(p, t, "expected @count, @sum, @min, @max or @avg"
 			     " to sort by, found %s", t->text);
 		n->sort_op = t->text + 1;

@@ -494,16 +494,6 @@ static void begin_conditional(Pp *pp, const Token *open)
 
 /* ---- macros ---- */
 
-static bool is_builtin_op(const char *name)
-{
-	int i;
-
-	for (i = 0; builtin_ops[i]; i++)
-		if (!strcmp(name, builtin_ops[i]))
-			return true;
-	return false;
-}
-
 /* @define NAME [( PARAMS )] %( BODY %) */
 static void define_macro(Pp *pp, const Token *def)
 {
@@ -575,7 +565,7 @@ static void define_macro(Pp *pp, const Token *def)
 	}
 	if (bad)
 		return;
-	if (is_builtin_op(m->name))
+	if (str_in(m->name, builtin_ops))
 		warn_at(name, "macro redefines built-in operator '@%s'",
 			m->name);
 	scope = pp->src->macro_file ? &S->global_macros : pp->locals;

@@ -115,15 +115,13 @@ static void prefix(Buf *b, const char *op, const Node *operand, int min)
 					     "!~", "!=", "&&", "&=", NULL };
 	Buf tmp = { 0 };
 	char pair[3] = { 0 };
-	int i;
 
 	expr_prec(&tmp, operand, min);
 	buf_puts(b, op);
 	pair[0] = op[strlen(op) - 1];
 	pair[1] = tmp.s ? tmp.s[0] : '\0';
-	for (i = 0; glued[i]; i++)
-		if (!strcmp(pair, glued[i]))
-			buf_putc(b, ' ');
+	if (str_in(pair, glued))
+		buf_putc(b, ' ');
 	buf_puts(b, tmp.s ? tmp.s : "");
 	buf_free(&tmp);
 }

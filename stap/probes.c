@@ -27,24 +27,26 @@ bool family_needs_kernel(const ProbePoint *pp)
 	return false;
 }
 
-/* A family this translator does not build yet: any point under ROOT. */
-#define LATER(id, root, what, why)					\
+/* A family this translator does not build: any point under ROOT stops
+ * at "not supported yet", where docs/language.md lists the families
+ * there are. */
+#define UNSUPPORTED(id, root, what)					\
 	static const Family id;						\
 	static const Form id##_forms[] = {				\
 		{ .family = &id, .parts = { { root, '*' } } }, { 0 },	\
 	};								\
-	static const Family id = { .name = what, .issue = why,		\
-				   .forms = id##_forms, .open_tail = true }
+	static const Family id = {					\
+		.name = what, .forms = id##_forms, .open_tail = true,	\
+		.unsupported = "docs/language.md lists the probe families"	\
+			       " there are" }
 
-#define KERNEL_ISSUE "docs/language.md lists the probe families there are"
-#define USER_ISSUE "they come with user-space probing"
-LATER(netfilter, "netfilter", "netfilter", KERNEL_ISSUE);
-LATER(hrtimer, "hrtimer", "hrtimer", KERNEL_ISSUE);
-LATER(process, "process", "user-space process", USER_ISSUE);
-LATER(java, "java", "java", USER_ISSUE);
-LATER(python2, "python2", "python", USER_ISSUE);
-LATER(python3, "python3", "python", USER_ISSUE);
-LATER(input, "input", "input", USER_ISSUE);
+UNSUPPORTED(netfilter, "netfilter", "netfilter");
+UNSUPPORTED(hrtimer, "hrtimer", "hrtimer");
+UNSUPPORTED(process, "process", "user-space process");
+UNSUPPORTED(java, "java", "java");
+UNSUPPORTED(python2, "python2", "python");
+UNSUPPORTED(python3, "python3", "python");
+UNSUPPORTED(input, "input", "input");
 
 /* The families, in the order a point is matched and a wildcard expanded.
  * kernel, module, kprobe, perf and procfs come before the families not
@@ -72,20 +74,10 @@ static const char *const tapset_roots[] = {
 static const Form no_forms[] = { { 0 } };
 static const Family tapset_family = {
 	.name = "tapset alias", .forms = no_forms,
-	.issue = "SystemTap's alias tapsets, such as syscall and vfs, are"
+	.unsupported = "SystemTap's alias tapsets, such as syscall and vfs, are"
 	" not in stap/tapset yet",
 };
 static const Form tapset_form = { .family = &tapset_family };
-
-static bool is_tapset_root(const char *name)
-{
-	int i;
-
-	for (i = 0; tapset_roots[i]; i++)
-		if (!strcmp(name, tapset_roots[i]))
-			return true;
-	return false;
-}
 
 /* The unsupported family a wildcard's root PATTERN names ("syscall" of
  * syscall.*), or NULL: said instead of "matches nothing". */
@@ -98,7 +90,7 @@ const Family *family_unsupported(const char *pattern)
 		if (glob_match(pattern, tapset_roots[i]))
 			return &tapset_family;
 	for (f = families; *f; f++)
-		if ((*f)->issue && glob_match(pattern,
+		if ((*f)->unsupported && glob_match(pattern,
 					      (*f)->forms[0].parts[0].name))
 			return *f;
 	return NULL;
@@ -113,7 +105,7 @@ bool family_root(const char *name)
 		for (fm = (*f)->forms; fm->family; fm++)
 			if (!strcmp(fm->parts[0].name, name))
 				return true;
-	return is_tapset_root(name);
+	return str_in(name, tapset_roots);
 }
 
 static bool param_fits(char want, const Component *c)
@@ -229,7 +221,7 @@ const Form *family_match(const ProbePoint *pp, const char **why,
 
 	*why = NULL;
 	*where = &pp->comps.v[0];
-	if (is_tapset_root(pp->comps.v[0].name))
+	if (str_in(pp->comps.v[0].name, tapset_roots))
 		return &tapset_form;
 	for (f = families; *f; f++)
 		for (fm = (*f)->forms; fm->family; fm++)

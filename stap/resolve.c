@@ -758,23 +758,26 @@ static void add_derived(Probe *probe, ProbePoint *pp, const Form *form,
 	vec_push(&S->derived, d);
 }
 
-/* Diagnostics off for an optional point ('?'): what fails is simply
- * left out, and counts as no error. */
+/* Diagnostics off for an optional point ('?'), when ON: what fails is
+ * simply left out, and counts as no error. */
 typedef struct Hush {
 	int errors, suppressed;
-	bool quiet;
+	bool quiet, on;
 } Hush;
 
-static Hush hush(void)
+static Hush hush(bool on)
 {
-	Hush h = { S->errors, S->suppressed, S->quiet };
+	Hush h = { S->errors, S->suppressed, S->quiet, on };
 
-	S->quiet = true;
+	if (on)
+		S->quiet = true;
 	return h;
 }
 
 static void unhush(Hush h)
 {
+	if (!h.on)
+		return;
 	S->quiet = h.quiet;
 	S->errors = h.errors;
 	S->suppressed = h.suppressed;
@@ -788,9 +791,7 @@ static bool check_point(const Form *form, const ProbePoint *pp,
 
 	if (!form->check)
 		return true;
-	if (report)
-		return form->check(pp, seq);
-	h = hush();
+	h = hush(!report);
 	ok = form->check(pp, seq);
 	unhush(h);
 	return ok;
@@ -803,9 +804,7 @@ static int expand_point_names(const Form *form, const ProbePoint *pp,
 	Hush h;
 	int n;
 
-	if (report)
-		return form->expand(pp, names);
-	h = hush();
+	h = hush(!report);
 	n = form->expand(pp, names);
 	unhush(h);
 	return n;
@@ -933,9 +932,7 @@ static int point_sites(const Form *form, const ProbePoint *pp,
 
 	if (!form->sites)
 		return DW_NONE;
-	if (report)
-		return form->sites(pp, sites);
-	h = hush();
+	h = hush(!report);
 	n = form->sites(pp, sites);
 	unhush(h);
 	return n;
@@ -960,11 +957,11 @@ static bool expand_family(Probe *probe, ProbePoint *pp, Node *body,
 		else if (report)
 			sem_error(pp->tok, "probe point '%s' matches no probe"
 				  " alias or probe family", b.s);
-	} else if (form->family->issue) {
+	} else if (form->family->unsupported) {
 		if (report)
 			sem_error(pp->tok, "probe point '%s': %s probes are not"
 				  " supported yet (%s)", b.s, form->family->name,
-				  form->family->issue);
+				  form->family->unsupported);
 		form = NULL;
 	} else if ((nsites = point_sites(form, pp, &sites, report)) != DW_NONE) {
 		if (nsites < 0 || !derive_sites(probe, pp, form, body, cond,
@@ -1013,7 +1010,7 @@ static void wildcard_nothing(const ProbePoint *pp)
 	print_point(&b, pp);
 	if (fam)
 		sem_error(pp->tok, "probe point '%s': %s probes are not"
-			  " supported yet (%s)", b.s, fam->name, fam->issue);
+			  " supported yet (%s)", b.s, fam->name, fam->unsupported);
 	else
 		sem_error(pp->tok, "wildcard probe point '%s' matches"
 			  " nothing", b.s);

@@ -99,6 +99,8 @@ void buf_putn(Buf *b, const char *s, size_t n);
 void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_free(Buf *b);
 
+/* Whether S is one of LIST, which ends with NULL. */
+bool str_in(const char *s, const char *const *list);
 bool is_glob(const char *s);
 bool glob_match(const char *pattern, const char *name);
 char *decode_string(const char *raw, size_t *len);
@@ -630,7 +632,7 @@ typedef struct Reg {
 
 struct Family {
 	const char *name;	/* the family's name, for messages */
-	const char *issue;	/* not NULL: not supported yet, and why */
+	const char *unsupported; /* not NULL: "not supported yet", and why */
 	const Form *forms;
 	/* Fill C with what point PP offers; NULL: nothing. */
 	void (*context)(const ProbePoint *pp, Context *c);

@@ -274,6 +274,16 @@ void buf_free(Buf *b)
 
 /* ---- small text helpers ---- */
 
+bool str_in(const char *s, const char *const *list)
+{
+	int i;
+
+	for (i = 0; list[i]; i++)
+		if (!strcmp(s, list[i]))
+			return true;
+	return false;
+}
+
 bool is_glob(const char *s)
 {
 	return strpbrk(s, "*?[") != NULL;
