@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * build.c - passes 3 to 5 for --runtime=user: the C of emit.c, compiled
- * with the runtime into an executable, cached, and run.
+ * build.c - passes 3 to 5: the C of emit.c, compiled with the runtime
+ * into an executable (--runtime=user, cc) or a kernel module (kbuild
+ * against the target), cached, and run (the executable, or staprun with
+ * the module).
  *
  * The cache key is a SHA-256 of everything that decides the executable:
  * the script's files and the tapset files it pulled in (their text, so

@@ -16,9 +16,19 @@
  *   types.c    whole-program type inference (pass 2c)
  *   check.c    the remaining semantic checks (pass 2d)
  *   kernel.c   the target kernel: its functions, blacklist and BTF
+ *   tdir.c     -r's target directories and their search path
+ *   dwarf.c    the kernel's DWARF (libdw): FUNC@FILE:LINE, statements, locals
  *   target.c   target expressions ($var, $$parms, @entry, @cast) on BTF
+ *              and DWARF sites
+ *   regex.c    regular expression literals -> Pike VM programs
+ *   analyze.c  what the C needs decided: lock sets, add-only globals,
+ *              quiet probes (between pass 2 and 3)
+ *   emit.c     the program as C over the runtime (pass 3)
  *   kcompat.c  compile probes: the kernel APIs the target offers
- * Support: util.c (memory, strings, tables), diag.c (errors), main.c (CLI).
+ *   build.c    compiled (cc or kbuild), cached and run (passes 4 and 5)
+ * Support: driver.c (the passes in order), util.c (memory, strings,
+ * tables), diag.c (errors), report.c (-v, -D bounds, -o names), dump.c
+ * (--dump-*), main.c (CLI).  docs/architecture.md has every file.
  */
 #ifndef STAP_H
 #define STAP_H
