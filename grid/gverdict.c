@@ -41,13 +41,17 @@ enum g_verdict g_verdict_worse(enum g_verdict a, enum g_verdict b)
 	return a > b ? a : b;
 }
 
-/* First match wins within a line, so specific patterns come before "BUG: ". */
+/* First match wins within a line, so specific patterns come before "BUG: ".
+ * KASAN's own lines say "KASAN: " ("BUG: KASAN: slab-out-of-bounds",
+ * "KASAN: null-ptr-deref in range"); a bare "KASAN" would also match the
+ * configuration every oops header of a KASAN kernel names ("[#1] PREEMPT
+ * SMP KASAN NOPTI") and turn its oopses into warnings. */
 static const struct {
 	const char *pat;
 	enum g_verdict v;
 } sigs[] = {
 	{"Kernel panic - not syncing", V_PANIC},
-	{"KASAN", V_WARNING},
+	{"KASAN: ", V_WARNING},
 	{"possible recursive locking", V_WARNING},
 	{"possible circular locking", V_WARNING},
 	{"inconsistent lock state", V_WARNING},

@@ -166,8 +166,3 @@ skipped_of() { sed -n 's/.*skipped probes: \([0-9]*\).*/\1/p' "$1" | tail -1 | g
 missed_of() { sed -n 's/.*missed kprobes.*: \([0-9]*\)$/\1/p' "$1" | tail -1 | grep . || echo 0; }
 errors_of() { sed -n 's/.*Number of errors: \([0-9]*\),.*/\1/p' "$1" | tail -1 | grep . || echo 0; }
 
-# Splats on the console since the test began (the grid judges them too;
-# this makes a test's own log say so).
-splats() {
-	dmesg | grep -E 'BUG: |WARNING: |Oops|KASAN|lockdep|stall|blocked for more than|Unrecoverable' || true
-}

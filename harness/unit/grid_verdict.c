@@ -82,6 +82,22 @@ static void console(void)
 		    "[    6.0] BUG: kernel NULL pointer dereference, address: 0000000000000000\n"
 		    "[    6.0] Oops: 0000 [#1] PREEMPT SMP NOPTI\n"),
 	       V_OOPS);
+	/* A KASAN kernel names itself in every oops header: the oops stays an
+	 * oops (custom-6.1-debug's selftest judged a NULL dereference a
+	 * warning while the KASAN pattern matched its header line). */
+	expect("console: oops header of a KASAN kernel",
+	       scan("[    6.0] Oops: 0000 [#1] PREEMPT SMP KASAN NOPTI\n"),
+	       V_OOPS);
+	expect("console: general protection fault on a KASAN kernel",
+	       scan("[   45.1] general protection fault, probably for non-canonical address"
+		    " 0xdffffc0000000000: 0000 [#1] PREEMPT SMP KASAN NOPTI\n"
+		    "[   45.1] KASAN: null-ptr-deref in range [0x0000000000000000-0x0000000000000007]\n"),
+	       V_OOPS);
+	expect("console: a KASAN kernel's WARNING stays a warning",
+	       scan("[   12.1] WARNING: CPU: 0 PID: 77 at gridbait.c:31 gridbait_init+0x1a/0x60\n"
+		    "[   12.1] CPU: 0 PID: 77 Comm: insmod Tainted: G O 6.1.192 #1\n"
+		    "[   12.1] Modules linked in: gridbait(O+) KASAN\n"),
+	       V_WARNING);
 	expect("console: panic", scan("[    7.0] Kernel panic - not syncing: sysrq triggered crash\n"),
 	       V_PANIC);
 }
