@@ -10,6 +10,7 @@
 #include "grid.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,23 +18,34 @@
 
 struct g_cpio {
 	FILE *f;
-	char *path;
+	char *path;	/* the writer's own temporary file */
+	char *final;
 	unsigned ino;
 	int err;
 };
 
+/* Each writer has a temporary file of its own, renamed over the archive
+ * at the end: jobs that start together on a kernel build its initramfs
+ * together (a shared PATH.tmp was renamed away under the second writer).
+ * Readable by all: QEMU opens it as another user. */
 struct g_cpio *g_cpio_open(const char *path)
 {
 	struct g_cpio *c = xcalloc(1, sizeof(*c));
+	int fd;
 
-	c->path = xasprintf("%s.tmp", path);
-	c->f = fopen(c->path, "we");
-	if (!c->f) {
+	c->path = xasprintf("%s.XXXXXX", path);
+	fd = mkostemp(c->path, O_CLOEXEC);
+	if (fd < 0 || fchmod(fd, 0644) < 0 || !(c->f = fdopen(fd, "w"))) {
 		g_err("cannot write %s: %s", c->path, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(c->path);
+		}
 		free(c->path);
 		free(c);
 		return NULL;
 	}
+	c->final = xstrdup(path);
 	c->ino = 1000;
 	return c;
 }
@@ -91,8 +103,7 @@ int g_cpio_close(struct g_cpio *c)
 		rc = -1, c->err = c->err ? c->err : errno;
 	if (fclose(c->f) != 0)
 		rc = -1, c->err = c->err ? c->err : errno;
-	final = xstrdup(c->path);
-	final[strlen(final) - 4] = 0;
+	final = c->final;
 	if (rc == 0 && rename(c->path, final) < 0)
 		rc = -1, c->err = errno;
 	if (rc < 0) {
