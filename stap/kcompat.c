@@ -6,7 +6,9 @@
  * The answers become stp_compat.h ("#define STP_HAVE_X 1" for each file
  * that compiled), which the kernel runtime's files include.  They are
  * cached per kernel (its build id) and per set of questions, so only the
- * first module built for a kernel pays for them.
+ * first module built for a kernel pays for them, and kept in the target
+ * directory when there is one (compat/KEY.h, docs/kernel.md), so that
+ * they travel with it to another machine or cache.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -134,34 +136,66 @@ static char *ask(const char *dir)
 	return text;
 }
 
-static const char *answers(const char *cache)
+/* TEXT into PATH whole or not at all: a temporary file of this
+ * process's renamed over it, so that two stap runs sharing a target
+ * directory never read half an answer.  Quiet: a read-only folder only
+ * costs the next run its compile probes. */
+static void write_whole(const char *path, const char *text)
 {
-	const char *path = arena_printf("%s/compat/%s.h", cache,
-					answers_key());
-	const char *dir;
+	const char *tmp = arena_printf("%s.%ld.tmp", path, (long)getpid());
+
+	if (write_text(tmp, text, true) && rename(tmp, path) == 0)
+		return;
+	unlink(tmp);
+}
+
+/* A saved answer in FOLDER/compat/KEY.h; NULL when there is none. */
+static const char *saved(const char *folder, const char *key)
+{
 	char *text;
+	const char *r;
 	size_t len;
 
-	text = read_file(path, &len);
-	if (text) {
-		char *r = arena_strdup(text);
-
-		free(text);
-		return r;
-	}
-	dir = make_temp_dir();
-	if (!dir)
+	if (!folder)
 		return NULL;
-	if (S->verbose)
-		fprintf(stderr, "Pass 4: compile probes for %s\n",
-			S->kernel_release);
-	text = ask(dir);
-	done_temp_dir(dir);
+	text = read_file(arena_printf("%s/compat/%s.h", folder, key), &len);
 	if (!text)
 		return NULL;
-	/* A read-only cache (a guest's view) only costs the next run. */
-	if (make_dirs(arena_printf("%s/compat", cache)))
-		write_text(path, text, true);
+	r = arena_strdup(text);
+	free(text);
+	return r;
+}
+
+static void save(const char *folder, const char *key, const char *text)
+{
+	if (folder && make_dirs(arena_printf("%s/compat", folder)))
+		write_whole(arena_printf("%s/compat/%s.h", folder, key), text);
+}
+
+/* The answers, from the target directory (docs/kernel.md: they travel
+ * with it), else from the cache, else asked; kept in both. */
+static const char *answers(const char *cache)
+{
+	const char *key = answers_key(), *tdir = S->kernel_dir;
+	const char *text = saved(tdir, key), *dir;
+
+	if (text)
+		return text;
+	text = saved(cache, key);
+	if (!text) {
+		dir = make_temp_dir();
+		if (!dir)
+			return NULL;
+		if (S->verbose)
+			fprintf(stderr, "Pass 4: compile probes for %s\n",
+				S->kernel_release);
+		text = ask(dir);
+		done_temp_dir(dir);
+		if (!text)
+			return NULL;
+		save(cache, key, text);
+	}
+	save(tdir, key, text);
 	return text;
 }
 
