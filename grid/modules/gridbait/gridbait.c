@@ -79,17 +79,21 @@ static void bait_rcu_done(struct rcu_head *head)
 	pr_info("gridbait: the grace period ended\n");
 }
 
-/* A grace period is asked for first: with none in progress nothing waits
- * for this CPU, and a spin stalls nobody. */
+/* A grace period must be in progress during the spin: with none, nothing
+ * waits for this CPU and a spin stalls nobody.  It is asked for with
+ * preemption already off, so that this CPU cannot pass a quiescent state
+ * before the spin ends and the grace period (started by the other vCPU's
+ * kthread) waits for it.  Asked for before preempt_disable() with a sleep
+ * between, the grace period could begin and end within the sleep on a
+ * quiet host (a CI run judged this guest a pass). */
 static void bait_rcustall(void)
 {
 	unsigned long end = jiffies + secs * HZ;
 
-	call_rcu(&bait_rcu, bait_rcu_done);
-	rcu_queued = true;
-	msleep(200); /* the other vCPU's grace-period kthread starts it */
 	pr_info("gridbait: spinning %d s with preemption off\n", secs);
 	preempt_disable();
+	call_rcu(&bait_rcu, bait_rcu_done);
+	rcu_queued = true;
 	while (time_before(jiffies, end))
 		cpu_relax();
 	preempt_enable();
