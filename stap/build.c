@@ -534,6 +534,19 @@ bool write_text(const char *path, const char *text, bool quiet)
 	return ok;
 }
 
+/* TEXT into PATH whole or not at all: a temporary file of this process's
+ * renamed over it, so that another stap reading PATH never sees half of
+ * it.  Quiet: a read-only folder only costs the next run its work. */
+bool write_whole(const char *path, const char *text)
+{
+	const char *tmp = arena_printf("%s.%d", path, (int)getpid());
+
+	if (write_text(tmp, text, true) && rename(tmp, path) == 0)
+		return true;
+	unlink(tmp);
+	return false;
+}
+
 /*
  * Coverage on a kernel built with CONFIG_GCOV_KERNEL: the module is
  * compiled with GCOV_PROFILE := y, so the kernel counts its lines and
@@ -905,12 +918,11 @@ static const char *front_entry(void)
 static void front_record(const char *exe)
 {
 	const char *entry = front_entry();
-	const char *tmp = arena_printf("%s.%d", entry, (int)getpid());
 	char *dir = arena_strdup(entry);
 
 	*strrchr(dir, '/') = 0;
-	if (make_dirs(dir) && write_text(tmp, exe, true) && rename(tmp, entry) != 0)
-		unlink(tmp);
+	if (make_dirs(dir))
+		write_whole(entry, exe);
 }
 
 /* -p4 names the module, -p5 runs it. */

@@ -136,19 +136,6 @@ static char *ask(const char *dir)
 	return text;
 }
 
-/* TEXT into PATH whole or not at all: a temporary file of this
- * process's renamed over it, so that two stap runs sharing a target
- * directory never read half an answer.  Quiet: a read-only folder only
- * costs the next run its compile probes. */
-static void write_whole(const char *path, const char *text)
-{
-	const char *tmp = arena_printf("%s.%ld.tmp", path, (long)getpid());
-
-	if (write_text(tmp, text, true) && rename(tmp, path) == 0)
-		return;
-	unlink(tmp);
-}
-
 /* A saved answer in FOLDER/compat/KEY.h; NULL when there is none. */
 static const char *saved(const char *folder, const char *key)
 {

@@ -899,6 +899,7 @@ bool make_dirs(const char *path);
 const char *cache_dir(void);
 /* TEXT into PATH; false after saying why (unless QUIET). */
 bool write_text(const char *path, const char *text, bool quiet);
+bool write_whole(const char *path, const char *text);
 /* A fresh /tmp/stapXXXXXX (NULL after saying why); done_temp_dir
  * removes it, or with -k says where it is kept. */
 const char *make_temp_dir(void);
