@@ -715,6 +715,7 @@ static void expand_alias(Probe *probe, ProbePoint *pp, Alias *a, int used,
 	a->mark = 1;
 	for (i = 0; i < a->targets.len; i++) {
 		ProbePoint *t = a->targets.v[i], *np = NEW(ProbePoint);
+		bool got = false;
 
 		*np = *t;
 		np->comps.v = NULL;
@@ -727,7 +728,13 @@ static void expand_alias(Probe *probe, ProbePoint *pp, Alias *a, int used,
 		np->cond = NULL;
 		expand_point(probe, np, combined,
 			     and_conditions(cond, clone_node(t->cond)), sub,
-			     depth + 1, resolved);
+			     depth + 1, &got);
+		if (got)
+			*resolved = true;
+		/* "tp !, fallback": an alias's '!' stops its own list, as
+		 * a probe's does (scheduler.ctxswitch would fire twice). */
+		if (got && t->sufficient)
+			break;
 	}
 	a->mark = 0;
 }
