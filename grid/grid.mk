@@ -35,7 +35,8 @@ $(GRID_ASAN): $(GRID_SRCS) grid/grid.h $(ULIB_SRCS) $(ULIB_HDRS)
 		$$(pkg-config --cflags $(GRID_PKGS)) $(GRID_DEFS) \
 		-o $@ $(GRID_SRCS) $(ULIB_SRCS) $$(pkg-config --libs $(GRID_PKGS)) -lpthread
 
-GRID_RUNTEST = runtest --tool stapgrid --srcdir harness SHARED=$(GRID_SHARED) WORK=$(GRID_WORK)
+GRID_RUNTEST = runtest --tool stapgrid --srcdir harness SHARED=$(GRID_SHARED) WORK=$(GRID_WORK) \
+	       PEER_DIR="$(PEER_DIR)"
 
 # A suite's own test file, NAME.exp, with its summary in $(CHECKDIR)/NAME.
 define grid_suite_test
@@ -47,7 +48,9 @@ endef
 
 # Every grid test: configuration and bad input, kernel preparation (the two
 # Debian kernel lines are fetched on a fresh machine), 6.1's DWARF (prepare
-# --dbg, checked against addr2line), guests (smoke run,
+# --dbg, checked against addr2line), SystemTap's examples at pass 2 against
+# 6.1 (grid-examples-p2.exp, ~10 s: the target and its DWARF are there
+# from this point on), guests (smoke run,
 # kcidb.json, the site in Chromium, selftest, shell, exec: a module built
 # and run on 6.1, 6.12 and 6.1-rt, fetched too (~25 s for rt), Ctrl-C, the
 # harness suite on 6.1: ~3.5 min with a cold module cache), a checkout
@@ -59,7 +62,7 @@ check-grid: $(BIN)/stapgrid
 	@mkdir -p $(CHECKDIR)/grid
 	@echo "check-grid: stapgrid with real guests (libvirt, QEMU TCG)"
 	@$(GRID_RUNTEST) --outdir $(CHECKDIR)/grid STAPGRID=$(BIN)/stapgrid \
-		grid-prepare.exp grid-targets.exp grid-dwarf.exp grid-conf.exp grid-verdicts.exp grid-published.exp grid-coverage.exp grid-run.exp grid-selftest.exp grid-shell.exp \
+		grid-prepare.exp grid-targets.exp grid-dwarf.exp grid-examples-p2.exp grid-conf.exp grid-verdicts.exp grid-published.exp grid-coverage.exp grid-run.exp grid-selftest.exp grid-shell.exp \
 		grid-exec.exp grid-anywhere.exp grid-harness.exp grid-partner.exp \
 		>/dev/null 2>&1
 
