@@ -302,6 +302,21 @@ static bool unread_local(const Node *target)
 	       target->sym->kind != SYM_GLOBAL && target->sym->reads == 0;
 }
 
+/*
+ * Elisions inside tapset code are not the user's to hear about: an
+ * alias sets every variable SystemTap documents and a script reads a
+ * few (SystemTap warns only for the user's own files).
+ */
+static void warn_elision(const Token *t, const char *what, const char *name)
+{
+	if (t && t->src && t->src->tapset)
+		return;
+	if (name)
+		warn_at(t, "%s '%s', which is never read", what, name);
+	else
+		warn_at(t, "%s", what);
+}
+
 /* Rewrite an expression; NULL when nothing of it needs to stay. */
 static Node *simplify(Node *n, bool value)
 {
@@ -315,8 +330,8 @@ static Node *simplify(Node *n, bool value)
 		 * assignments stay, as increments do. */
 		if (!value && unread_local(n->lhs) &&
 		    (!strcmp(n->op, "=") || !strcmp(n->op, "<<<"))) {
-			warn_at(n->tok, "eliding assignment to '%s', which is"
-				" never read", n->lhs->name);
+			warn_elision(n->tok, "eliding assignment to",
+				     n->lhs->name);
 			changed = true;
 			return simplify(n->rhs, false);
 		}
@@ -378,7 +393,7 @@ static Node *elide_block(Node *n)
 
 static Node *drop(Node *n, const char *why)
 {
-	warn_at(n->tok, "%s", why);
+	warn_elision(n->tok, why, NULL);
 	changed = true;
 	return NULL;
 }
