@@ -7,6 +7,7 @@
  *   param NAME=VALUE   a global of the script (-G)
  *   target PID         target()
  *   symbols BYTES|end  the symbol table, before start (ksym.h)
+ *   tz GMTOFF NAME     the local time zone, for tz_ctime() (ktapset.h)
  *   start              begin probes, then the other probes are armed
  *   stop               probes disarmed, then end (or error) probes
  * and reads the module's messages: ERROR/WARNING lines, "EXIT" when the
@@ -30,6 +31,7 @@
 #include "kernel.h"
 #include "khit.h"
 #include "ksym.h"
+#include "ktapset.h"
 
 #ifndef STP_SUBBUF_SIZE
 #define STP_SUBBUF_SIZE (256 * 1024)
@@ -436,6 +438,8 @@ int stp_session_command(char *cmd)
 		stop();
 	else if (!strncmp(cmd, "symbols ", 8) && state == LOADED)
 		rc = stp_symbols_command(cmd + 8);
+	else if (!strncmp(cmd, "tz ", 3) && state == LOADED)
+		rc = stp_tz_command(cmd + 3);
 	else
 		rc = -EINVAL;
 	mutex_unlock(&session_lock);

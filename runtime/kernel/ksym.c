@@ -193,6 +193,17 @@ void stp_symname(char *out, int64_t addr)
 		hex_addr(out, MAXSTRINGLEN, addr);
 }
 
+/* modname(): "kernel" or the module holding ADDR; false if unknown. */
+bool stp_symmodule(char *out, int64_t addr)
+{
+	const char *name, *module;
+
+	if (!lookup(addr, &name, &module))
+		return false;
+	stp_strlcpy(out, module, MAXSTRINGLEN);
+	return true;
+}
+
 void stp_symdata(char *out, int64_t addr)
 {
 	const char *name, *module;

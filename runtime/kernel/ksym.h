@@ -66,6 +66,7 @@ void stp_symbols_free(void);
 /* The symbol table, in probe context. */
 void stp_symname(char *out, int64_t addr);	/* name, or hex */
 void stp_symdata(char *out, int64_t addr);	/* name+0xoff/0xsize [mod] */
+bool stp_symmodule(char *out, int64_t addr);	/* "kernel", a module */
 
 /* Backtraces: the probed address and its callers (MAXBACKTRACE). */
 #ifndef MAXBACKTRACE

@@ -168,6 +168,134 @@ static bool skip_gap(void)
 	return true;
 }
 
+/*
+ * ---- what the script asks of staprun (ktapset.h) ----
+ * system(CMD) and switch_file() arrive on .cmd with the number of the
+ * last output record written before them; each is done once that
+ * record is out, so the output that came before comes first.
+ */
+struct request {
+	uint64_t seq;
+	char *cmd;		/* system(); NULL: switch_file() */
+};
+static struct request *requests;
+static size_t nrequests, caprequests;
+static pid_t *commands;		/* system()'s children not yet reaped */
+static size_t ncommands, capcommands;
+static int file_number;		/* -o FILE's switches so far */
+
+static void queue_request(uint64_t seq, char *cmd)
+{
+	if (nrequests == caprequests) {
+		caprequests = caprequests ? caprequests * 2 : 16;
+		requests = xrealloc(requests, caprequests * sizeof(*requests));
+	}
+	requests[nrequests++] = (struct request){ seq, cmd };
+}
+
+/* SYSTEM's text back into the command: \n and \\ were escaped. */
+static char *unescape_command(const char *text)
+{
+	char *cmd = xmalloc(strlen(text) + 1), *o = cmd;
+
+	for (; *text; text++) {
+		if (*text == '\\' && text[1]) {
+			text++;
+			*o++ = *text == 'n' ? '\n' : *text;
+		} else {
+			*o++ = *text;
+		}
+	}
+	*o = 0;
+	return cmd;
+}
+
+/* In the background, with /bin/sh, as the user who ran staprun (not a
+ * setuid root), its output on staprun's standard output. */
+static void run_command(const char *cmd)
+{
+	pid_t pid;
+
+	fflush(out);
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "WARNING: system() cannot start '%s': %s\n",
+			cmd, strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		if (setgid(getgid()) != 0 || setuid(getuid()) != 0)
+			_exit(126);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	if (ncommands == capcommands) {
+		capcommands = capcommands ? capcommands * 2 : 16;
+		commands = xrealloc(commands, capcommands * sizeof(*commands));
+	}
+	commands[ncommands++] = pid;
+}
+
+/* Reap system()'s children that ended; with WAIT, give the others up
+ * to a second to end, and leave them running after that. */
+static void reap_commands(bool wait)
+{
+	double deadline = now() + 1;
+	size_t i = 0;
+
+	while (i < ncommands) {
+		if (waitpid(commands[i], NULL, WNOHANG) == 0 &&
+		    !(wait && now() < deadline)) {
+			i++;
+			continue;
+		}
+		if (waitpid(commands[i], NULL, WNOHANG) != 0) {
+			commands[i] = commands[--ncommands];
+			continue;
+		}
+		usleep(10000);
+	}
+}
+
+/* -o FILE goes on in FILE.1, FILE.2 ...; without -o (or with -b) the
+ * output stays where it is, as in SystemTap. */
+static void switch_file(void)
+{
+	char path[4096];
+
+	if (!opt.output || opt.bulk)
+		return;
+	if (fclose(out) != 0)
+		die("cannot write the output: %s", strerror(errno));
+	snprintf(path, sizeof(path), "%s.%d", opt.output, ++file_number);
+	out = fopen(path, "w");
+	if (!out)
+		die("cannot write %s: %s", path, strerror(errno));
+}
+
+/* The requests whose output has been written (all of them when ALL). */
+static void do_requests(uint64_t written, bool all)
+{
+	size_t i, done = 0;
+
+	for (i = 0; i < nrequests; i++) {
+		struct request *r = &requests[i];
+
+		if (!all && r->seq > written)
+			break;
+		if (r->cmd)
+			run_command(r->cmd);
+		else
+			switch_file();
+		free(r->cmd);
+		done++;
+	}
+	memmove(requests, requests + done,
+		(nrequests - done) * sizeof(*requests));
+	nrequests -= done;
+}
+
 /* Write what is in order; at the end (FINAL) also after gaps (records
  * the module dropped, which it counted). */
 static void emit_ready(bool final)
@@ -180,11 +308,13 @@ static void emit_ready(bool final)
 		skip = false;
 		if (p.seq > next_seq)	/* never came: lost in transit */
 			gaps += (long)(p.seq - next_seq);
+		do_requests(p.seq - 1, false);
 		if (fwrite(p.data, 1, p.len, out) != p.len)
 			die("cannot write the output: %s", strerror(errno));
 		next_seq = p.seq + 1;
 		free(p.data);
 	}
+	do_requests(next_seq - 1, final);
 	/* Buffered output fails here, not in fwrite: a full disk or
 	 * /dev/full must not lose the script's output silently. */
 	if (fflush(out) != 0)
@@ -635,7 +765,9 @@ struct session {
 /* Messages: ERROR/WARNING lines for stderr, and the session's states. */
 static void read_messages(struct session *s)
 {
+	unsigned long long seq;
 	char *nl;
+	int at;
 
 	for (;;) {
 		ssize_t n = read(cmd_fd, msgbuf + msglen, sizeof(msgbuf) - 1 - msglen);
@@ -647,10 +779,15 @@ static void read_messages(struct session *s)
 	msgbuf[msglen] = 0;
 	while ((nl = strchr(msgbuf, '\n'))) {
 		*nl = 0;
+		at = 0;
 		if (!strcmp(msgbuf, "STARTED"))
 			s->started = true;
 		else if (!strcmp(msgbuf, "EXIT"))
 			stop_requested = 1;
+		else if (sscanf(msgbuf, "SYSTEM %llu %n", &seq, &at) == 1 && at)
+			queue_request(seq, unescape_command(msgbuf + at));
+		else if (sscanf(msgbuf, "SWITCHFILE %llu", &seq) == 1)
+			queue_request(seq, NULL);
 		else if (!strncmp(msgbuf, "STOPPED", 7)) {
 			s->stopped = true;
 			sscanf(msgbuf + 7, "%ld %ld %ld %ld %llu", &s->errors,
@@ -667,6 +804,16 @@ static void read_messages(struct session *s)
 }
 
 /* ---- running ---- */
+
+/* tz_ctime() and friends: the module cannot read the local time zone. */
+static void send_time_zone(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) && tm.tm_zone && *tm.tm_zone)
+		command("tz %ld %.15s", -tm.tm_gmtoff, tm.tm_zone);
+}
 
 /* traceN of each CPU not yet open: those online at the load, then (at
  * each poll) one that came online since (ktransport.c makes its file);
@@ -786,6 +933,7 @@ static int run(void)
 		command("target %ld", opt.target_pid);
 	if (m.wants_symbols)
 		upload_symbols(dir);
+	send_time_zone();
 	t0 = now();
 	command("start");
 	if (opt.verbose)
@@ -805,6 +953,7 @@ static int run(void)
 		for (i = 0; i < nstreams; i++)
 			got |= read_stream(&streams[i]);
 		emit_ready(false);
+		reap_commands(false);
 		if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
 			child = 0;
 			stop_requested = 1;
@@ -834,6 +983,7 @@ static int run(void)
 	}
 	read_messages(&s);
 	emit_ready(true);
+	reap_commands(true);
 	/* The last records, when they never came, leave no gap behind them. */
 	if (!opt.bulk && s.records >= next_seq)
 		gaps += (long)(s.records - next_seq + 1);

@@ -86,7 +86,8 @@ static bool parse_args(int argc, char **argv)
 		if (!strcmp(a, "-o") && i + 1 < argc) {
 			if (stp_out != stdout)
 				fclose(stp_out);
-			stp_out = fopen(argv[++i], "w");
+			stp_out_name = argv[++i];
+			stp_out = fopen(stp_out_name, "w");
 			if (!stp_out) {
 				stp_out = stdout;
 				return usage_error("cannot open the output file",

@@ -15,6 +15,7 @@
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,6 +23,7 @@
 #include "user.h"
 
 FILE *stp_out;
+const char *stp_out_name;
 
 /* ---- platform ---- */
 
@@ -236,3 +238,59 @@ void stp_transport_error(const char *text)
 	fputs(text, stderr);
 }
 
+
+/* ---- what the generic tapsets ask of the program ---- */
+
+/* The handler's output so far goes first, as under staprun. */
+static void flush_handler_output(struct stp_context *c)
+{
+	if (c->out_len)
+		stp_transport_write(c->out, c->out_len);
+	c->out_len = 0;
+	fflush(stp_out);
+}
+
+/*
+ * system(CMD): /bin/sh runs CMD in the background, on the program's
+ * standard output.  A middle child starts it and ends at once, so no
+ * zombie is left and -c's command stays the only child waited for.
+ */
+void stp_system(struct stp_context *c, const char *cmd)
+{
+	pid_t pid;
+
+	flush_handler_output(c);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		if (fork() == 0) {
+			execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+			_exit(127);
+		}
+		_exit(0);
+	}
+	if (pid < 0)
+		stp_warn(c, "system() cannot start '%s'", cmd);
+	else
+		waitpid(pid, NULL, 0);
+}
+
+/* switch_file(): -o FILE goes on in FILE.1, FILE.2 ...; nothing
+ * without -o. */
+void stp_switch_file(struct stp_context *c)
+{
+	static int number;
+	char path[4096];
+
+	if (!stp_out_name)
+		return;
+	flush_handler_output(c);
+	snprintf(path, sizeof(path), "%s.%d", stp_out_name, ++number);
+	if (fclose(stp_out) != 0)
+		stp_session.overflows++;
+	stp_out = fopen(path, "w");
+	if (!stp_out) {
+		stp_out = stdout;
+		stp_error(c, "cannot write %s", path);
+	}
+}
