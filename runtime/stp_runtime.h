@@ -260,6 +260,7 @@ enum stp_probe_kind {
 	STP_PROBE_PERF,			/* perf.sw / perf.hw counters */
 	STP_PROBE_PROCFS_READ,		/* procfs("name").read */
 	STP_PROBE_PROCFS_WRITE,		/* procfs("name").write */
+	STP_PROBE_NETFILTER,		/* netfilter.hook().pf() */
 };
 
 struct stp_probe {
@@ -280,6 +281,7 @@ struct stp_probe {
 	uint64_t perf_config, perf_period;
 	const char *procfs;		/* procfs: the file's name */
 	int64_t procfs_size;		/* .maxsize(N), 0 by default */
+	int nf_hook, nf_pf, nf_priority; /* netfilter: the hook's place */
 	int64_t anchor;			/* kfree's link address when address
 					   is a link address (DWARF sites) */
 	unsigned int offset;		/* kprobes: from symbol (a module's
@@ -300,6 +302,8 @@ int64_t stp_dwreg(struct stp_context *c, int n);
  * the return value, a DWARF register of the probed context. */
 void stp_kwrite(struct stp_context *c, int64_t addr, int size, int64_t v);
 void stp_set_arg(struct stp_context *c, int i, int64_t v);
+/* A hook's value the hook reads back (netfilter's $verdict). */
+void stp_set_hook_arg(struct stp_context *c, int i, int64_t v);
 void stp_set_retval(struct stp_context *c, int64_t v);
 void stp_set_dwreg(struct stp_context *c, int n, int64_t v);
 int64_t stp_kaslr(int64_t anchor);

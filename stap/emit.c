@@ -299,6 +299,9 @@ static char *target_write(Emit *e, Node *n)
 				   last->size, k, check_error(e));
 	} else if (t->base == TB_RETURN) {
 		set = arena_printf("stp_set_retval(c, _v%d);", k);
+	} else if (t->base == TB_HOOK) {
+		set = arena_printf("stp_set_hook_arg(c, %d, _v%d);", t->index,
+				   k);
 	} else if (t->base == TB_ARG) {
 		set = arena_printf("c->loc = %s; stp_set_arg(c, %d, _v%d); %s",
 				   loc(e, n->lhs->tok), t->index, k,
@@ -687,6 +690,7 @@ static char *target_base(Emit *e, const TExpr *t)
 
 	switch (t->base) {
 	case TB_ARG:
+	case TB_HOOK:
 		v = arena_printf("stp_arg(c, %d)", t->index);
 		break;
 	case TB_RETURN:
@@ -1519,6 +1523,7 @@ static const char *probe_kind(const Derived *d)
 		[PK_PERF] = "STP_PROBE_PERF",
 		[PK_PROCFS_READ] = "STP_PROBE_PROCFS_READ",
 		[PK_PROCFS_WRITE] = "STP_PROBE_PROCFS_WRITE",
+		[PK_NETFILTER] = "STP_PROBE_NETFILTER",
 	};
 
 	return names[d->form->kind];

@@ -40,7 +40,6 @@ bool family_needs_kernel(const ProbePoint *pp)
 		.unsupported = "docs/language.md lists the probe families"	\
 			       " there are" }
 
-UNSUPPORTED(netfilter, "netfilter", "netfilter");
 UNSUPPORTED(hrtimer, "hrtimer", "hrtimer");
 UNSUPPORTED(process, "process", "user-space process");
 UNSUPPORTED(java, "java", "java");
@@ -54,8 +53,8 @@ UNSUPPORTED(input, "input", "input");
  * fit. */
 const Family *const families[] = {
 	&pf_session, &pf_timer, &pf_kprobe, &pf_module, &pf_perf, &pf_procfs,
-	&pf_kfunc, &pf_ktrace,
-	&netfilter, &hrtimer, &process, &java, &python2, &python3, &input,
+	&pf_kfunc, &pf_ktrace, &pf_netfilter,
+	&hrtimer, &process, &java, &python2, &python3, &input,
 	NULL,
 };
 

@@ -592,7 +592,7 @@ void tapset_each_file(void (*fn)(File *f));
 typedef enum {
 	PK_BEGIN, PK_END, PK_ERROR, PK_NEVER, PK_TIMER, PK_KPROBE,
 	PK_KRETPROBE, PK_TRACEPOINT, PK_PROFILE, PK_PERF, PK_PROCFS_READ,
-	PK_PROCFS_WRITE,
+	PK_PROCFS_WRITE, PK_NETFILTER,
 } ProbeKind;
 
 /* A component of a form: its name and what its parameter must be. */
@@ -628,6 +628,13 @@ typedef struct Context {
 	const char *module;	/* the function's module (its BTF), or NULL */
 	const char *func;	/* the probed function, or NULL */
 	const char *tracepoint;	/* the tracepoint, or NULL */
+	/* A hook's values (netfilter): the runtime hands them over as a
+	 * tracepoint's arguments; their names (NULL-ended), BTF type names
+	 * ("struct sk_buff *", "unsigned int") and which may be written
+	 * (bit I: the Ith, guru mode). */
+	const char *const *hook_args;
+	const char *const *hook_types;
+	unsigned hook_writable;
 	bool ret;		/* a .return probe: $return, @entry */
 } Context;
 
@@ -655,7 +662,7 @@ struct Family {
 /* The families (probes.c), ended by NULL. */
 extern const Family *const families[];
 extern const Family pf_session, pf_timer, pf_kprobe, pf_module, pf_perf,
-	pf_procfs, pf_kfunc, pf_ktrace;
+	pf_procfs, pf_kfunc, pf_ktrace, pf_netfilter;
 
 /* Find the form a concrete point has; NULL if none. */
 const Form *family_match(const ProbePoint *pp, const char **why,
@@ -809,8 +816,8 @@ void dwarf_close(void);
 /* A target expression resolved against BTF, for emit.c: a base value,
  * then steps (add an offset, index, read memory), or for $$parms a
  * string made of several values. */
-typedef enum { TB_ARG, TB_RETURN, TB_ENTRY, TB_EXPR, TB_PROCFS, TB_DWARF }
-	TBase;
+typedef enum { TB_ARG, TB_RETURN, TB_ENTRY, TB_EXPR, TB_PROCFS, TB_DWARF,
+	       TB_HOOK } TBase;
 typedef enum { TS_ADD, TS_INDEX, TS_DEREF, TS_LOAD } TStepKind;
 typedef struct TStep {
 	TStepKind kind;
@@ -822,7 +829,8 @@ typedef struct TStep {
 } TStep;
 struct TExpr {
 	TBase base;
-	int index;		/* TB_ARG argument, TB_ENTRY slot */
+	int index;		/* TB_ARG, TB_HOOK argument, TB_ENTRY slot */
+	bool writable;		/* TB_HOOK: the hook reads it back */
 	int size;		/* width of the base value (truncation) */
 	bool sign;
 	Node *expr;		/* TB_EXPR: @cast's operand */

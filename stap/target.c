@@ -446,12 +446,40 @@ static const struct btf_type *function_proto(const char *func)
 	return t ? type_at((int)t->type) : NULL;
 }
 
+/* The BTF type a hook names: "struct X *" (a pointer to X, which the
+ * kernel's BTF has wherever a function takes one) or an integer type. */
+static int hook_type(const char *name)
+{
+	int id, n, i;
+
+	if (strncmp(name, "struct ", 7))
+		return btf__find_by_name_kind(B, name, BTF_KIND_INT);
+	{
+		char tag[64];
+
+		snprintf(tag, sizeof(tag), "%.*s", (int)strcspn(name + 7, " *"),
+			 name + 7);
+		id = btf__find_by_name_kind(B, tag, BTF_KIND_STRUCT);
+	}
+	n = (int)btf__type_cnt(B);
+	for (i = 1; id > 0 && i < n; i++)
+		if (btf_is_ptr(type_at(i)) && (int)type_at(i)->type == id)
+			return i;
+	return -1;
+}
+
 /* Parameter NAME of the site: its index and BTF type; -1 if none. */
 static int parameter(const Context *s, const char *name, int *type)
 {
 	int i;
 
-	if (s->func) {
+	if (s->hook_args) {
+		for (i = 0; s->hook_args[i]; i++)
+			if (!strcmp(s->hook_args[i], name)) {
+				*type = hook_type(s->hook_types[i]);
+				return *type > 0 ? i : -1;
+			}
+	} else if (s->func) {
 		const struct btf_type *p = function_proto(s->func);
 
 		for (i = 0; p && i < btf_vlen(p); i++)
@@ -479,6 +507,15 @@ static int parameter_count(const Context *s, const char ***names, int **types)
 	const struct btf_type *p;
 	int i, n;
 
+	if (s->hook_args) {
+		for (n = 0; s->hook_args[n]; n++)
+			;
+		*names = (const char **)s->hook_args;
+		*types = arena_zalloc(sizeof(int) * (size_t)(n + 1));
+		for (i = 0; i < n; i++)
+			(*types)[i] = hook_type(s->hook_types[i]);
+		return n;
+	}
 	if (s->tracepoint)
 		return kernel_tracepoint(s->tracepoint, names, types);
 	p = function_proto(s->func);
@@ -496,6 +533,8 @@ static int parameter_count(const Context *s, const char ***names, int **types)
 
 static const char *site_name(const Context *s)
 {
+	if (s->hook_args)
+		return "the hook";
 	return s->func ? arena_printf("function '%s'", s->func) :
 	       arena_printf("tracepoint '%s'", s->tracepoint);
 }
@@ -685,6 +724,8 @@ const char *target_write_problem(const TExpr *t, const char *op)
 	case TB_ARG:
 	case TB_RETURN:
 		return NULL;
+	case TB_HOOK:
+		return t->writable ? NULL : "the hook does not read it back";
 	case TB_ENTRY:
 		return "in a .return probe it is the value saved at entry";
 	case TB_DWARF:
@@ -715,7 +756,7 @@ bool target_resolve(Node *n, Derived *d, int flags)
 
 	if (!(B = s.module ? kernel_module_btf(s.module) : kernel_btf()))
 		return no_btf(n, s.module, report);
-	if (!s.func && !s.tracepoint) {
+	if (!s.func && !s.tracepoint && !s.hook_args) {
 		if (report)
 			sem_error(n->tok, "target variable '%s' is only"
 				  " available in kernel function and"
@@ -749,6 +790,10 @@ bool target_resolve(Node *n, Derived *d, int flags)
 				sem_error(n->tok, "%s has no parameter '%s'",
 					  site_name(&s), n->name + 1);
 			return false;
+		}
+		if (s.hook_args) {
+			te->base = TB_HOOK;
+			te->writable = s.hook_writable >> te->index & 1;
 		}
 		if (s.ret && d && report && !at_entry)
 			save_at_entry(te, d);
@@ -821,7 +866,7 @@ void target_list(const Derived *d, Buf *b)
 	const char **names;
 	int *types, i, n;
 
-	if ((!s.func && !s.tracepoint) ||
+	if ((!s.func && !s.tracepoint && !s.hook_args) ||
 	    !(B = s.module ? kernel_module_btf(s.module) : kernel_btf()))
 		return;
 	if (s.dw) {

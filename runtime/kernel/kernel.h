@@ -42,6 +42,10 @@ void stp_perf_disarm(void *state);
 int stp_procfs_arm(const struct stp_probe *p);
 void stp_procfs_disarm(void);
 
+/* knetfilter.c: netfilter hooks. */
+int stp_nf_arm(const struct stp_probe *p, void **state);
+void stp_nf_disarm(void *state);
+
 /* Relay records that could not be written (full buffers). */
 extern atomic64_t stp_dropped;
 

@@ -55,6 +55,7 @@ struct kprobe_slot {
 	struct kretprobe rp;
 	struct tracepoint *tp;
 	void *perf;			/* kevents.c's state */
+	void *nf;			/* knetfilter.c's */
 	const struct stp_probe *probe;
 	bool registered;
 };
@@ -225,6 +226,8 @@ static int arm_kprobe(struct kprobe_slot *s, const struct stp_probe *p)
 		rc = stp_procfs_arm(p);
 	} else if (p->kind == STP_PROBE_TRACEPOINT) {
 		rc = arm_tracepoint(s, p);
+	} else if (p->kind == STP_PROBE_NETFILTER) {
+		rc = stp_nf_arm(p, &s->nf);
 	} else if (p->kind == STP_PROBE_KPROBE) {
 		s->kp.symbol_name = p->symbol;
 		s->kp.offset = p->offset;
@@ -320,6 +323,9 @@ static void disarm(void)
 		if (p->kind == STP_PROBE_PERF || p->kind == STP_PROBE_PROFILE) {
 			stp_perf_disarm(k->perf);
 			k->perf = NULL;
+		} else if (p->kind == STP_PROBE_NETFILTER) {
+			stp_nf_disarm(k->nf);
+			k->nf = NULL;
 		} else if (k->registered && p->kind == STP_PROBE_KPROBE) {
 			kp_batch[nk++] = &k->kp;
 		} else if (k->registered && p->kind == STP_PROBE_TRACEPOINT) {
@@ -373,7 +379,8 @@ static int start(void)
 		    p->kind == STP_PROBE_TRACEPOINT ||
 		    p->kind == STP_PROBE_PERF || p->kind == STP_PROBE_PROFILE ||
 		    p->kind == STP_PROBE_PROCFS_READ ||
-		    p->kind == STP_PROBE_PROCFS_WRITE)
+		    p->kind == STP_PROBE_PROCFS_WRITE ||
+		    p->kind == STP_PROBE_NETFILTER)
 			rc = arm_kprobe(&kslots[i], p);
 		else if (p->kind == STP_PROBE_TIMER)
 			arm_timer(&tslots[i], p);
