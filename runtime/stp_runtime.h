@@ -311,6 +311,9 @@ int64_t stp_kaslr(int64_t anchor);
  * address in hex if it cannot be read). */
 const char *stp_kstring_quoted(struct stp_context *c, int i, int64_t addr);
 int64_t stp_kread(struct stp_context *c, int64_t addr, int size, bool sign);
+/* procfs probes: $value = S (APPEND: $value .= S), within the file's
+ * buffer of .maxsize(N) bytes (runtime/kernel/kevents.c). */
+void stp_procfs_set(struct stp_context *c, const char *s, bool append);
 int64_t stp_kread_bits(struct stp_context *c, int64_t addr, int bit_off,
 		       int bit_size, bool sign);
 /* A tracepoint's trampoline hands its arguments over (kmain.c). */

@@ -338,9 +338,12 @@ static char *assign(Emit *e, Node *n)
 					    v, value, ent, k, hist_spec(s), v, v);
 		}
 	}
+	/* $value's buffer is the file's: .maxsize(N) bytes, not MAXSTRINGLEN
+	 * (runtime/kernel/kevents.c). */
 	if (l->kind == N_TARGET && l->texpr && l->texpr->base == TB_PROCFS)
-		return update("c->procfs_value", TY_STRING, n->op,
-			      expr(e, n->rhs), e, k);
+		return arena_printf("({ stp_procfs_set(c, %s, %d); "
+				    "c->procfs_value; })", expr(e, n->rhs),
+				    !strcmp(n->op, ".="));
 	if ((l->kind == N_TARGET || l->kind == N_CAST) && l->texpr)
 		return target_write(e, n);
 	if (l->kind == N_VAR) {

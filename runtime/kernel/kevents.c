@@ -13,6 +13,7 @@
  * destroyed when it stops; the handlers allocate nothing.
  */
 #include <linux/cpumask.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/namei.h>
@@ -96,13 +97,16 @@ int stp_perf_arm(const struct stp_probe *p, void **state)
 /* ---- procfs ---- */
 
 #define STP_PROCFS_FILES 32
+#define STP_PROCFS_MAXSIZE (16 << 20)	/* .maxsize(N), at most */
 
 struct procfs_file {
 	const char *name;
 	const struct stp_probe *read, *write;
 	struct mutex lock;
 	size_t len;
-	char buf[MAXSTRINGLEN];
+	size_t size;		/* buf's: the largest .maxsize(N), at least
+				   MAXSTRINGLEN (SystemTap's default) */
+	char *buf;		/* $value */
 };
 
 static struct procfs_file procfs_files[STP_PROCFS_FILES];
@@ -122,7 +126,27 @@ static void procfs_run(struct procfs_file *pf, const struct stp_probe *p)
 				   .handler = p->handler };
 
 	stp_run_probe(p, &h, MAXACTION);
-	pf->len = strnlen(pf->buf, sizeof(pf->buf));
+	pf->len = strnlen(pf->buf, pf->size);
+}
+
+/* $value = S or $value .= S in a procfs handler, cut to the file's
+ * buffer; S may be $value itself. */
+void stp_procfs_set(struct stp_context *c, const char *s, bool append)
+{
+	char *buf = c->procfs_value;
+	size_t size = MAXSTRINGLEN, at = 0, n;
+	int i;
+
+	for (i = 0; i < nprocfs; i++)
+		if (procfs_files[i].buf == buf)
+			size = procfs_files[i].size;
+	if (append)
+		at = strnlen(buf, size - 1);
+	else if (s == buf)
+		return;
+	n = min(strlen(s), size - 1 - at);
+	memmove(buf + at, s, n);
+	buf[at + n] = '\0';
 }
 
 static ssize_t procfs_read(struct file *f, char __user *ubuf, size_t count,
@@ -146,7 +170,7 @@ static ssize_t procfs_write(struct file *f, const char __user *ubuf,
 			    size_t count, loff_t *ppos)
 {
 	struct procfs_file *pf = stp_pde_data(file_inode(f));
-	size_t n = min(count, sizeof(pf->buf) - 1);
+	size_t n = min(count, pf->size - 1);
 
 	mutex_lock(&pf->lock);
 	if (copy_from_user(pf->buf, ubuf, n)) {
@@ -169,6 +193,25 @@ static const struct proc_ops procfs_ops = {
 /* /proc/systemtap/MODULE, and /proc/systemtap first if need be (it is
  * shared with other scripts' modules and stays).  procfs warns when a
  * path's parent is missing, so look before creating. */
+/* At arming, in process context: a buffer as large as the largest
+ * .maxsize(N) of the file's probes (both are armed before either runs). */
+static int procfs_buffer(struct procfs_file *pf, int64_t want)
+{
+	size_t size = max_t(size_t, MAXSTRINGLEN,
+			    min_t(int64_t, want, STP_PROCFS_MAXSIZE));
+	char *buf;
+
+	if (pf->buf && pf->size >= size)
+		return 0;
+	buf = kvzalloc(size, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	kvfree(pf->buf);
+	pf->buf = buf;
+	pf->size = size;
+	return 0;
+}
+
 static int procfs_mkdir(void)
 {
 	struct path parent;
@@ -210,6 +253,9 @@ int stp_procfs_arm(const struct stp_probe *p)
 	pf = procfs_find(p->procfs);
 	if (!pf)
 		return -ENFILE;
+	rc = procfs_buffer(pf, p->procfs_size);
+	if (rc)
+		return rc;
 	fresh = !pf->read && !pf->write;
 	if (p->kind == STP_PROBE_PROCFS_READ)
 		pf->read = p;
@@ -223,9 +269,13 @@ int stp_procfs_arm(const struct stp_probe *p)
 
 void stp_procfs_disarm(void)
 {
+	int i;
+
 	if (procfs_dir)
 		remove_proc_subtree(procfs_path, NULL);
 	procfs_dir = NULL;
+	for (i = 0; i < nprocfs; i++)
+		kvfree(procfs_files[i].buf);
 	memset(procfs_files, 0, sizeof(procfs_files));
 	nprocfs = 0;
 }
