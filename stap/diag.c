@@ -77,6 +77,21 @@ static bool seen_before(const char *kind, const Token *t, const char *msg)
 	return false;
 }
 
+/* Recorded instead of shown, while S->held is set. */
+static bool hold(const Token *t, const char *kind, const char *fmt,
+		 va_list ap)
+{
+	HeldDiag d = { t, kind, NULL };
+
+	if (!S->held)
+		return false;
+	d.msg = arena_vprintf(fmt, ap);
+	vec_push(&S->held->v, d);
+	if (kind && kind[0])
+		S->held->errors++;
+	return true;
+}
+
 static void report(const Token *t, const char *kind, const char *fmt,
 		   va_list ap)
 {
@@ -95,6 +110,12 @@ void error_at(const Token *t, const char *kind, const char *fmt, ...)
 {
 	va_list ap;
 
+	va_start(ap, fmt);
+	if (hold(t, kind, fmt, ap)) {
+		va_end(ap);
+		return;
+	}
+	va_end(ap);
 	S->errors++;
 	if (S->errors > MAX_ERRORS) {
 		S->suppressed++;
@@ -109,9 +130,11 @@ void note_at(const Token *t, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (S->errors > MAX_ERRORS)
-		return;
 	va_start(ap, fmt);
+	if (hold(t, NULL, fmt, ap) || S->errors > MAX_ERRORS) {
+		va_end(ap);
+		return;
+	}
 	report(t, "note", fmt, ap);
 	va_end(ap);
 }
@@ -122,6 +145,12 @@ void warn_at(const Token *t, const char *fmt, ...)
 
 	if (S->no_warnings)
 		return;
+	va_start(ap, fmt);
+	if (hold(t, "", fmt, ap)) {
+		va_end(ap);
+		return;
+	}
+	va_end(ap);
 	S->warnings++;
 	if (S->warn_error)
 		S->errors++;
@@ -148,4 +177,20 @@ void diag_summary(void)
 {
 	if (S->suppressed)
 		fprintf(stderr, "%d more errors not shown.\n", S->suppressed);
+}
+
+void diag_replay(const HeldDiags *h)
+{
+	int i;
+
+	for (i = 0; h && i < h->v.len; i++) {
+		const HeldDiag *d = &h->v.v[i];
+
+		if (!d->kind)
+			note_at(d->tok, "%s", d->msg);
+		else if (!d->kind[0])
+			warn_at(d->tok, "%s", d->msg);
+		else
+			error_at(d->tok, d->kind, "%s", d->msg);
+	}
 }

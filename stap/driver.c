@@ -291,7 +291,7 @@ int run_passes(void)
 	if (resolve_program()) {
 		if (!S->unoptimized)
 			optimize_program();
-		if (infer_types())
+		if (report_unresolved_targets() && infer_types())
 			check_program();
 	}
 	pass_report(&clock, 2, "analyzed script: %s", program_size());

@@ -9,6 +9,7 @@
  * another unused, so the passes repeat until nothing changes.  Globals
  * that are written but never read are kept and marked for autoprint.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "stap.h"
@@ -292,6 +293,141 @@ static void compute_purity(void)
 		f->pure = true;
 		make_impure(f);
 	}
+}
+
+/* ---- constant conditions ---- */
+
+static bool both(const Node *n, NodeKind kind)
+{
+	return n->lhs->kind == kind && n->rhs->kind == kind;
+}
+
+static bool fold_arith(const char *op, int64_t a, int64_t b, int64_t *v)
+{
+	uint64_t ua = (uint64_t)a, ub = (uint64_t)b;
+
+	/* Wrapping as the runtime does; what can fail (a division by
+	 * zero, a shift out of range) stays for check.c or the run. */
+	switch (op[0]) {
+	case '+': *v = (int64_t)(ua + ub); return true;
+	case '-': *v = (int64_t)(ua - ub); return true;
+	case '*': *v = (int64_t)(ua * ub); return true;
+	case '&': *v = a & b; return true;
+	case '|': *v = a | b; return true;
+	case '^': *v = a ^ b; return true;
+	case '/':
+	case '%':
+		if (b == 0 || (a == INT64_MIN && b == -1))
+			return false;
+		*v = op[0] == '/' ? a / b : a % b;
+		return true;
+	default:
+		break;
+	}
+	if (b < 0 || b > 63)
+		return false;
+	if (!strcmp(op, "<<"))
+		*v = (int64_t)(ua << b);
+	else if (!strcmp(op, ">>"))
+		*v = a >> b;
+	else if (!strcmp(op, ">>>"))
+		*v = (int64_t)(ua >> b);
+	else
+		return false;
+	return true;
+}
+
+static bool compare(const char *op, int c)
+{
+	if (!strcmp(op, "=="))
+		return c == 0;
+	if (!strcmp(op, "!="))
+		return c != 0;
+	if (!strcmp(op, "<"))
+		return c < 0;
+	if (!strcmp(op, "<="))
+		return c <= 0;
+	if (!strcmp(op, ">"))
+		return c > 0;
+	return c >= 0;
+}
+
+static bool fold_unary(const Node *n, int64_t *v)
+{
+	uint64_t a = (uint64_t)n->lhs->num;
+
+	switch (n->op[0]) {
+	case '!': *v = !a; return true;
+	case '-': *v = (int64_t)(0 - a); return true;
+	case '~': *v = (int64_t)~a; return true;
+	case '+': *v = (int64_t)a; return true;
+	default: return false;
+	}
+}
+
+/* '&&' and '||' whose left side decides, or whose two sides are known:
+ * the right side is never evaluated in the first case, so dropping it
+ * changes nothing. */
+static bool fold_logical(Node *n, int64_t *v)
+{
+	bool and = !strcmp(n->op, "&&");
+
+	if (!fold_constant(n->lhs))
+		return false;
+	if (and ? !n->lhs->num : n->lhs->num != 0) {
+		*v = !and;
+		return true;
+	}
+	if (!fold_constant(n->rhs))
+		return false;
+	*v = n->rhs->num != 0;
+	return true;
+}
+
+/* SystemTap folds constant expressions before it elides code, so that
+ * "if (!@defined($x)) ... else $x" keeps only the branch that can
+ * resolve.  Only conditions are folded here (resolve.c keeps the
+ * branch a constant condition picks). */
+bool fold_constant(Node *n)
+{
+	int64_t v;
+
+	switch (n->kind) {
+	case N_NUM:
+		return true;
+	case N_UNARY:
+		if (!fold_constant(n->lhs) || !fold_unary(n, &v))
+			return false;
+		break;
+	case N_BINARY:
+		fold_constant(n->lhs);
+		fold_constant(n->rhs);
+		if (!both(n, N_NUM) ||
+		    !fold_arith(n->op, n->lhs->num, n->rhs->num, &v))
+			return false;
+		break;
+	case N_COMPARE:
+		fold_constant(n->lhs);
+		fold_constant(n->rhs);
+		if (both(n, N_NUM))
+			v = compare(n->op, (n->lhs->num > n->rhs->num) -
+					   (n->lhs->num < n->rhs->num));
+		else if (both(n, N_STR))
+			v = compare(n->op, strcmp(n->lhs->str, n->rhs->str));
+		else
+			return false;
+		break;
+	case N_LOGICAL:
+		if (!fold_logical(n, &v))
+			return false;
+		break;
+	default:
+		return false;
+	}
+	n->kind = N_NUM;
+	n->num = v;
+	n->lhs = n->rhs = NULL;
+	return true;
 }
 
 /* ---- elision ---- */

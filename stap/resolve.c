@@ -401,14 +401,67 @@ static void exprs(Scope *sc, Node **v, int len)
 }
 
 
-/* @defined(E): whether target expression E resolves, quietly. */
-static bool defined_target(Node *e)
+/* @defined(E): whether target expression E resolves, quietly;
+ * @defined(@entry(E)) whether E does at the function's entry. */
+static bool defined_target(Node *e, int flags)
 {
 	if (e->kind == N_TARGET)
-		return target_resolve(e, cur_derived, 0);
+		return target_resolve(e, cur_derived, flags);
 	if (e->kind == N_CAST)
 		return target_cast(e, false);
+	if (e->kind == N_ATOP && !strcmp(e->name, "entry") && e->lhs)
+		return defined_target(e->lhs, TR_AT_ENTRY);
 	return false;
+}
+
+/* A target expression that does not resolve is an error only if it
+ * survives elision, as in SystemTap: "x = $gone" with x never read is
+ * elided, and so is its error.  Its diagnostics are held on the node
+ * until report_unresolved_targets; with -u nothing is elided, so they
+ * are shown at once. */
+static void resolve_target(Node *n)
+{
+	HeldDiags *outer = S->held, *held = NEW(HeldDiags);
+	bool ok;
+
+	if (!S->unoptimized)
+		S->held = held;
+	if (n->kind == N_TARGET)
+		ok = target_resolve(n, cur_derived, TR_REPORT |
+				    (entry_depth ? TR_AT_ENTRY : 0));
+	else
+		ok = target_cast(n, true);
+	S->held = outer;
+	if (ok || !held->errors)
+		diag_replay(held);
+	else
+		n->held = held;
+}
+
+static void report_held(Node *n, void *unused)
+{
+	(void)unused;
+	if (n->held && !n->texpr)
+		diag_replay(n->held);
+	n->held = NULL;
+}
+
+bool report_unresolved_targets(void)
+{
+	int i;
+
+	for (i = 0; i < S->derived.len; i++) {
+		Derived *d = S->derived.v[i];
+
+		if (d->used) {
+			walk_node(d->cond, report_held, NULL);
+			walk_node(d->body, report_held, NULL);
+		}
+	}
+	for (i = 0; i < S->func_list.len; i++)
+		if (S->func_list.v[i]->used)
+			walk_node(S->func_list.v[i]->body, report_held, NULL);
+	return S->errors == 0;
 }
 
 static void expr(Scope *sc, Node *n)
@@ -452,17 +505,14 @@ static void expr(Scope *sc, Node *n)
 			expr(sc, n->lhs);
 		if (n->texpr)
 			break;
-		if (n->kind == N_TARGET)
-			target_resolve(n, cur_derived, TR_REPORT |
-				       (entry_depth ? TR_AT_ENTRY : 0));
-		else if (n->kind == N_CAST)
-			target_cast(n, true);
+		if (n->kind != N_AUTOCAST)
+			resolve_target(n);
 		break;
 	case N_TERNARY:
 		/* @defined(...) ? a : b, as @choose_defined writes it: only
 		 * the branch a constant condition picks is resolved. */
 		expr(sc, n->cond);
-		if (n->cond->kind == N_NUM) {
+		if (fold_constant(n->cond)) {
 			*n = *(n->cond->num ? n->then : n->els);
 			expr(sc, n);
 		} else {
@@ -483,7 +533,7 @@ static void expr(Scope *sc, Node *n)
 			if (!target)
 				expr(sc, n->lhs);
 			n->kind = N_NUM;
-			n->num = !target || defined_target(n->lhs);
+			n->num = !target || defined_target(n->lhs, 0);
 			n->lhs = NULL;
 			break;
 		}
@@ -569,7 +619,7 @@ static void stmt(Scope *sc, Node *n)
 		break;
 	case S_IF:
 		expr(sc, n->cond);
-		if (n->cond->kind == N_NUM) {
+		if (fold_constant(n->cond)) {
 			/* A constant condition keeps one branch. */
 			Node *keep = n->cond->num ? n->then : n->els;
 

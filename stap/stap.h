@@ -310,6 +310,8 @@ struct Node {
 	Symbol *sym;
 	Func *func;
 	TExpr *texpr;		/* N_TARGET / N_CAST / @entry: resolved */
+	struct HeldDiags *held;	/* N_TARGET / N_CAST that did not resolve:
+				   its errors, shown if it survives elision */
 	/* inference */
 	TyVar *ty;
 	int slot;		/* emit.c: string temporary, 0 if none yet */
@@ -524,6 +526,7 @@ struct Session {
 	int suppressed;
 	Table seen_diags;
 	bool quiet;		/* count diagnostics, print none (fuzzing) */
+	struct HeldDiags *held;	/* where diagnostics go instead (diag_replay) */
 };
 
 extern Session *S;
@@ -540,6 +543,20 @@ void warn_at(const Token *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void diag_summary(void);
+
+/* Diagnostics held back: while S->held points at a list, errors, notes
+ * and warnings are recorded there (errors not counted) instead of shown;
+ * diag_replay shows them later as if they happened then. */
+typedef struct HeldDiag {
+	const Token *tok;
+	const char *kind;	/* error_at's kind; NULL: note, "": warning */
+	const char *msg;
+} HeldDiag;
+typedef struct HeldDiags {
+	VEC(HeldDiag) v;
+	int errors;
+} HeldDiags;
+void diag_replay(const HeldDiags *h);
 
 #define parse_error(t, ...) error_at(t, "parse error", __VA_ARGS__)
 #define sem_error(t, ...) error_at(t, "semantic error", __VA_ARGS__)
@@ -701,6 +718,9 @@ bool module_check(const ProbePoint *pp, const Component *m,
 
 bool resolve_program(void);
 void resolve_reset(void);
+/* The errors of the target expressions that did not resolve and survived
+ * elision; false if there were any. */
+bool report_unresolved_targets(void);
 Symbol *new_symbol(const char *name, SymKind kind, const Token *tok);
 bool point_matches(const ProbePoint *pattern, const ProbePoint *name, int *used);
 
@@ -709,6 +729,9 @@ bool point_matches(const ProbePoint *pattern, const ProbePoint *name, int *used)
 void optimize_program(void);
 void count_uses(void);
 bool has_side_effects(const Node *n);
+/* N in place as a number if it is constant (literals under operators
+ * that cannot fail); true if it now is one. */
+bool fold_constant(Node *n);
 
 /* ---------------------------------------------------------------- types.c */
 
