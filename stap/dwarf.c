@@ -6,7 +6,8 @@
  *   FUNC@FILE[:LINE]    functions by name, declaration file and line
  *   inline instances    kernel.function("f") also probes each copy of f
  *                       the compiler inlined; .inline only those
- *   kernel.statement    "FUNC@FILE:LINE" through the line table
+ *   kernel.statement    "FUNC@FILE:LINE" (N-M, or * for every line of
+ *                       FUNC with code) through the line table
  *   $var, $$locals      the variables in scope at the probe address,
  *                       located by their DWARF location there and typed
  *                       by the BTF type of the same name (target.c walks
@@ -34,6 +35,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <gelf.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -471,6 +473,7 @@ typedef struct Spec {
 	const char *func, *file;
 	int lo, hi;		/* lines; 0, 0: any */
 	int rel;		/* f@file+N: the line N after f's declaration */
+	bool every_line;	/* f@file:*: each line of f with code */
 	bool statement;		/* kernel.statement: line-table addresses */
 	int which;		/* DW_ALL, DW_CALL (out of line), DW_INLINE */
 	const char *label;	/* .label("name"): labels in the function */
@@ -500,8 +503,12 @@ static bool parse_spec(const char *text, Spec *s, const Token *at)
 		}
 		return true;
 	}
-	if (!*colon || !strcmp(colon + 1, "*"))
+	if (!*colon)
 		return true;
+	if (!strcmp(colon + 1, "*")) {
+		s->every_line = s->statement;
+		return true;
+	}
 	s->lo = (int)strtol(colon + 1, &end, 10);
 	s->hi = s->lo;
 	if (*end == '-')
@@ -712,6 +719,28 @@ static void note_near(Scan *sc, int ln)
 		sc->above = ln;
 }
 
+/* Does row I (line LN at address A) begin code of its line, not only a
+ * view?  GCC writes several rows at one address, and the instructions
+ * there belong to the last of them; ":*" asks for the lines with code. */
+static bool has_code(Dwarf_Lines *lines, size_t i, size_t n, Dwarf_Addr a,
+		     int ln)
+{
+	int owner = ln;
+
+	for (i++; i < n; i++) {
+		Dwarf_Line *l = dwarf_onesrcline(lines, i);
+		Dwarf_Addr next;
+
+		if (dwarf_lineaddr(l, &next))
+			return false;
+		if (next != a)
+			return next > a && owner == ln;
+		if (dwarf_lineno(l, &owner))
+			return false;
+	}
+	return false;
+}
+
 /* The lowest is_stmt address of each line of LO..HI in DIE's code: one
  * pass over the CU's line table. */
 static void statements(Scan *sc, Dwarf_Die *die, const char *name,
@@ -725,6 +754,9 @@ static void statements(Scan *sc, Dwarf_Die *die, const char *name,
 	if (sc->spec->rel) {	/* f@file+N */
 		dwarf_decl_line(die, &decl);
 		lo = hi = decl + sc->spec->rel;
+	} else if (sc->spec->every_line) {
+		lo = 1;
+		hi = INT_MAX;
 	}
 	sc->want = lo;
 	if (dwarf_getsrclines(&sc->cu, &lines, &n) != 0)
@@ -739,7 +771,8 @@ static void statements(Scan *sc, Dwarf_Die *die, const char *name,
 		if (dwarf_lineno(l, &ln) || dwarf_lineaddr(l, &a) ||
 		    dwarf_linebeginstatement(l, &stmt) || !stmt ||
 		    !file_matches(sc->spec->file, file) ||
-		    dwarf_haspc(die, a) != 1)
+		    dwarf_haspc(die, a) != 1 ||
+		    (sc->spec->every_line && !has_code(lines, i, n, a, ln)))
 			continue;
 		if (ln < lo || ln > hi) {
 			note_near(sc, ln);
@@ -1183,7 +1216,7 @@ int dwarf_sites(const char *module, const char *text, int which,
 	}
 	if (!parse_spec(text, &sp, at))
 		return -1;
-	if (statement && !sp.lo && !sp.rel) {
+	if (statement && !sp.lo && !sp.rel && !sp.every_line) {
 		sem_error(at, "%s.statement(\"%s\") needs a line: "
 			  "FUNC@FILE:LINE", module ? "module(...)" : "kernel",
 			  text);
@@ -1196,7 +1229,8 @@ int dwarf_sites(const char *module, const char *text, int which,
 	if (v->len)
 		qsort(v->v, (size_t)v->len, sizeof(DwSite *), by_address);
 	dedupe(v);
-	if (statement && !v->len && sc.function_seen && sp.lo == sp.hi) {
+	if (statement && !v->len && sc.function_seen && sp.lo == sp.hi &&
+	    !sp.every_line) {
 		sem_error(at, "no line records for %s:%d in %s%s", sp.file,
 			  sc.want, sp.func, near_lines(&sc));
 		return -1;
