@@ -13,6 +13,39 @@
 
 #include "stap.h"
 
+/* Where diagnostics go: stderr, or held back (diag_hold). */
+static FILE *held_file;
+static char *held_text;
+static size_t held_len;
+
+static FILE *diag_file(void)
+{
+	return held_file ? held_file : stderr;
+}
+
+/*
+ * -l and -L list what resolves and say nothing of what does not, as in
+ * SystemTap; when nothing resolves, what was held back says why.
+ */
+void diag_hold(void)
+{
+	if (!held_file)
+		held_file = open_memstream(&held_text, &held_len);
+}
+
+void diag_release(bool show)
+{
+	if (!held_file)
+		return;
+	fclose(held_file);
+	held_file = NULL;
+	if (show && held_len)
+		fwrite(held_text, 1, held_len, stderr);
+	free(held_text);
+	held_text = NULL;
+	held_len = 0;
+}
+
 static void print_source_line(const Token *t)
 {
 	const char *text, *line, *end;
@@ -31,19 +64,19 @@ static void print_source_line(const Token *t)
 	end = strchr(line, '\n');
 	if (!end)
 		end = text + t->src->len;
-	fprintf(stderr, "        source: %.*s\n", (int)(end - line), line);
-	fputs("                ", stderr);
+	fprintf(diag_file(), "        source: %.*s\n", (int)(end - line), line);
+	fputs("                ", diag_file());
 	/* Copy tabs so the caret lines up under a tab-indented line. */
 	for (col = 1; col < t->col && line + col - 1 < end; col++)
-		fputc(line[col - 1] == '\t' ? '\t' : ' ', stderr);
-	fputs("^\n", stderr);
+		fputc(line[col - 1] == '\t' ? '\t' : ' ', diag_file());
+	fputs("^\n", diag_file());
 }
 
 static void print_location(const Token *t)
 {
 	if (!t || !t->src)
 		return;
-	fprintf(stderr, " at %s:%d:%d", t->src->name, t->line, t->col);
+	fprintf(diag_file(), " at %s:%d:%d", t->src->name, t->line, t->col);
 }
 
 static void print_origins(const Token *t)
@@ -52,12 +85,12 @@ static void print_origins(const Token *t)
 
 	for (t = t ? t->origin : NULL; t && depth < 20; t = t->origin, depth++) {
 		if (t->kind == TK_ARG)
-			fprintf(stderr, "        from command line argument %s%d",
+			fprintf(diag_file(), "        from command line argument %s%d",
 				t->at_arg ? "@" : "$", t->arg);
 		else
-			fprintf(stderr, "        in expansion of %s", t->text);
+			fprintf(diag_file(), "        in expansion of %s", t->text);
 		print_location(t);
-		fputc('\n', stderr);
+		fputc('\n', diag_file());
 		print_source_line(t);
 	}
 }
@@ -99,9 +132,9 @@ static void report(const Token *t, const char *kind, const char *fmt,
 
 	if (S->quiet || seen_before(kind, t, msg))
 		return;
-	fprintf(stderr, "%s: %s", kind, msg);
+	fprintf(diag_file(), "%s: %s", kind, msg);
 	print_location(t);
-	fputc('\n', stderr);
+	fputc('\n', diag_file());
 	print_source_line(t);
 	print_origins(t);
 }

@@ -217,8 +217,40 @@ static int compare_strings(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* -l / -L: elaborate "probe PATTERN {}" and list the points it gives,
- * with -L the variables its aliases set, sorted and without repeats. */
+/* Whether a component of PP is still a wildcard. */
+static bool point_has_glob(const ProbePoint *pp)
+{
+	int i;
+
+	for (i = 0; i < pp->comps.len; i++)
+		if (is_glob(pp->comps.v[i].name))
+			return true;
+	return false;
+}
+
+/* The point -l names for D: the user's, its wildcards filled in.  A
+ * wildcard in a suffix an alias passed on to its targets is known only
+ * in the point it gave (SystemTap shows that one too). */
+static const ProbePoint *listed_point(const Derived *d)
+{
+	ProbePoint *pp;
+
+	if (!point_has_glob(d->user_point))
+		return d->user_point;
+	pp = NEW(ProbePoint);
+	*pp = *d->point;
+	pp->optional = pp->sufficient = false;
+	pp->cond = NULL;
+	return pp;
+}
+
+/*
+ * -l / -L: elaborate "probe PATTERN {}" and list the points it gives,
+ * with -L the variables its aliases set and the target variables each
+ * point offers, sorted and without repeats.  As in SystemTap, what does
+ * not resolve is left out without a word (an alias of a wildcard that
+ * this kernel cannot take); when nothing resolves, the errors say why.
+ */
 static int list_probes(void)
 {
 	VEC(char *) lines = { 0 };
@@ -228,13 +260,21 @@ static int list_probes(void)
 	add_user_source(source_from_string(
 		"<probe pattern>", arena_printf("probe %s {}\n",
 						S->list_pattern)));
-	if (S->errors || !resolve_program() || !infer_types())
+	if (S->errors)
 		return 1;
+	diag_hold();
+	resolve_program();
+	infer_types();
+	diag_release(S->derived.len == 0);
+	if (!S->derived.len) {
+		diag_summary();
+		return 1;
+	}
 	for (i = 0; i < S->derived.len; i++) {
 		Derived *d = S->derived.v[i];
 		Buf b = { 0 };
 
-		print_point(&b, d->user_point);
+		print_point(&b, listed_point(d));
 		for (k = 0; S->list_vars && k < d->locals.len; k++)
 			buf_printf(&b, " %s:%s", d->locals.v[k]->name,
 				   type_name(tyvar_type(d->locals.v[k]->ty)));

@@ -35,6 +35,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <gelf.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,7 @@ typedef struct DwFile {
 	uint64_t init_lo, init_hi;	/* the kernel's .init.text: freed */
 	uint64_t exit_lo, exit_hi;	/* .exit.text: not in the image */
 	Table scans;			/* spec -> DwSiteVec, once each */
+	Table scopes;			/* site -> SiteScopes, once each */
 	const char *build_id;
 	struct DwIndex *index;		/* its functions by name (built once) */
 	void *index_map;		/* the cached index, mapped */
@@ -909,6 +911,7 @@ typedef struct DwIndex {
 	const IdxEntry *entries;
 	const char *strs;
 	uint64_t nnames, nentries, strsize;
+	Table by_name;			/* name -> IdxName, made when asked */
 } DwIndex;
 
 typedef struct IdxBuild {
@@ -1118,20 +1121,49 @@ static int by_die(const void *a, const void *b)
 	return (x->die > y->die) - (x->die < y->die);
 }
 
+/*
+ * The next name of the index from *AT on that PATTERN matches, or NULL;
+ * *AT is left on it.  A plain name is looked up in a table made on the
+ * first such question (a tapset asks for ~1,400 functions one by one:
+ * a scan of 60,000 names each was most of pass 2).
+ */
+static const IdxName *name_or_next(DwIndex *ix, const char *pattern,
+				   uint64_t *at)
+{
+	uint64_t i;
+
+	if (!is_glob(pattern)) {
+		if (!ix->by_name.len)
+			for (i = 0; i < ix->nnames; i++)
+				table_put(&ix->by_name,
+					  ix->strs + ix->names[i].str,
+					  (void *)&ix->names[i]);
+		*at = ix->nnames;
+		return table_get(&ix->by_name, pattern);
+	}
+	for (i = *at; i < ix->nnames; i++)
+		if (glob_match(pattern, ix->strs + ix->names[i].str)) {
+			*at = i;
+			return &ix->names[i];
+		}
+	*at = ix->nnames;
+	return NULL;
+}
+
 /* What scanning every CU would find, from the index: the entries whose
  * names match, in DIE order, each with its CU and outer function. */
 static void scan_index(Scan *sc)
 {
-	const DwIndex *ix = file_index();
+	DwIndex *ix = file_index();
 	VEC(const IdxEntry *) hits = { 0 };
 	uint64_t cu = 0, i;
 	bool cu_ok = false;
 	int k;
 
 	for (i = 0; i < ix->nnames; i++) {
-		const IdxName *n = &ix->names[i];
+		const IdxName *n = name_or_next(ix, sc->spec->func, &i);
 
-		if (glob_match(sc->spec->func, ix->strs + n->str))
+		if (n)
 			for (uint32_t j = 0; j < n->count; j++)
 				vec_push(&hits, &ix->entries[n->first + j]);
 	}
@@ -1494,11 +1526,36 @@ static bool translate(Loc *l, const Dwarf_Op *ops, size_t n, Dwarf_Die *frame)
 /* The DIEs whose variables a probe at SITE sees, innermost first: the
  * blocks down to the site's function, not those of a function inlined
  * at the same address, then the CU's globals last. */
+typedef struct SiteScopes {
+	Dwarf_Die *v;
+	int n;
+} SiteScopes;
+
+static int find_scopes(const DwSite *s, Dwarf_Die **out);
+
+/* The same, once a site: each $var of a probe asks (dwarf_getscopes
+ * walks the CU: most of pass 2 for a tapset of 1,400 aliases). */
 static int site_scopes(const DwSite *s, Dwarf_Die **out)
+{
+	const char *key = arena_printf("%" PRIx64 "/%" PRIx64 "/%" PRIx64,
+				       s->cu, s->scope, s->addr);
+	SiteScopes *sc = table_get(&F->scopes, key);
+
+	if (!sc) {
+		sc = NEW(SiteScopes);
+		sc->n = find_scopes(s, &sc->v);
+		table_put(&F->scopes, key, sc);
+	}
+	*out = sc->v;
+	return sc->n;
+}
+
+static int find_scopes(const DwSite *s, Dwarf_Die **out)
 {
 	Dwarf_Die cu, *scopes = NULL, *v;
 	int n, i, first = 0, k = 0;
 
+	*out = NULL;
 	if (!dwarf_offdie(F->dw, s->cu, &cu))
 		return 0;
 	n = dwarf_getscopes(&cu, s->addr, &scopes);

@@ -41,6 +41,7 @@ void resolve_reset(void)
 	top_point = NULL;
 	too_many = false;
 	pull_all = false;
+	alias_reset();
 }
 
 Symbol *new_symbol(const char *name, SymKind kind, const Token *tok)
@@ -691,23 +692,6 @@ static void expand_point(Probe *probe, ProbePoint *pp, Node *body,
 			 Node *cond, const char *chain, int depth,
 			 bool *resolved);
 
-/* Does alias NAME match the first components of point PP? */
-bool point_matches(const ProbePoint *pp, const ProbePoint *name, int *used)
-{
-	int i;
-
-	if (pp->comps.len < name->comps.len)
-		return false;
-	for (i = 0; i < name->comps.len; i++) {
-		const Component *a = &pp->comps.v[i], *b = &name->comps.v[i];
-
-		if (!glob_match(a->name, b->name) || a->has_param)
-			return false;
-	}
-	*used = name->comps.len;
-	return true;
-}
-
 static Node *join_bodies(Node *first, Node *second)
 {
 	Node *b = new_node(S_BLOCK, first->tok);
@@ -1037,35 +1021,37 @@ static bool expand_family(Probe *probe, ProbePoint *pp, Node *body,
 	return form != NULL;
 }
 
-/* PP with its first N component names replaced by NAMES. */
-static ProbePoint *concrete_point(const ProbePoint *pp, const char **names,
-				  int n)
+/* A concrete point under an alias root that neither an alias nor a
+ * family takes: which aliases there are is the useful answer. */
+static bool no_alias(const ProbePoint *pp, bool report)
 {
-	ProbePoint *np = NEW(ProbePoint);
-	int i;
+	const Component *where;
+	const char *why, *msg;
+	const Form *form;
 
-	*np = *pp;
-	np->comps.v = NULL;
-	np->comps.len = np->comps.cap = 0;
-	for (i = 0; i < pp->comps.len; i++) {
-		Component c = pp->comps.v[i];
-
-		if (i < n)
-			c.name = names[i];
-		vec_push(&np->comps, c);
-	}
-	return np;
+	if (!alias_root(pp->comps.v[0].name))
+		return false;
+	form = family_match(pp, &why, &where);
+	if (form && !form->family->unsupported)
+		return false;
+	msg = alias_missing(pp, &where);
+	if (report && msg)
+		sem_error(where->tok, "%s", msg);
+	return msg != NULL;
 }
 
-/* A wildcard that matched nothing: when its root is a family we do not
- * have yet (syscall.*), that is what to say. */
+/* A wildcard that matched nothing: when its root is an alias's, or a
+ * family we do not have yet (java.*), that is what to say. */
 static void wildcard_nothing(const ProbePoint *pp)
 {
 	const Family *fam = family_unsupported(pp->comps.v[0].name);
 	Buf b = { 0 };
 
 	print_point(&b, pp);
-	if (fam)
+	if (alias_root(pp->comps.v[0].name))
+		sem_error(pp->tok, "wildcard probe point '%s' matches no"
+			  " probe alias", b.s);
+	else if (fam)
 		sem_error(pp->tok, "probe point '%s': %s probes are not"
 			  " supported yet (%s)", b.s, fam->name, fam->unsupported);
 	else
@@ -1074,12 +1060,35 @@ static void wildcard_nothing(const ProbePoint *pp)
 	buf_free(&b);
 }
 
+/* PP through alias match M (one of a wildcard's when WILD). */
+static void expand_alias_match(Probe *probe, ProbePoint *pp, AliasMatch *m,
+			       bool wild, Node *body, Node *cond,
+			       const char *chain, int depth)
+{
+	ProbePoint *np = wild ? m->point : pp;
+	bool got = false;
+
+	if (depth == 0)
+		top_point = np;
+	if (wild && m->suffix) {
+		/* A wildcard's suffix that the alias's targets do not take
+		 * (syscall.*.return over an alias without one) is left
+		 * out quietly, as in SystemTap. */
+		np = NEW(ProbePoint);
+		*np = *m->point;
+		np->optional = true;
+	}
+	expand_alias(probe, np, m->alias, m->used, body, cond, chain, depth,
+		     &got);
+}
+
 static void expand_point(Probe *probe, ProbePoint *pp, Node *body,
 			 Node *cond, const char *chain, int depth,
 			 bool *resolved)
 {
-	bool wild = false, matched = false, report = !pp->optional;
-	int i, used;
+	bool wild = false, report = !pp->optional;
+	AliasMatches am = { 0 };
+	int i, before = S->derived.len, errors = S->errors;
 
 	if (too_many)
 		return;
@@ -1091,47 +1100,10 @@ static void expand_point(Probe *probe, ProbePoint *pp, Node *body,
 		if (is_glob(pp->comps.v[i].name))
 			wild = true;
 	cond = and_conditions(cond, pp->cond);
-	if (!wild) {
-		/* The alias naming most of the point wins: "a.b" over "a"
-		 * with suffix "b". */
-		Alias *best = NULL;
-		int best_used = 0;
-
-		for (i = 0; i < S->aliases.len; i++)
-			if (point_matches(pp, S->aliases.v[i]->name, &used) &&
-			    used > best_used) {
-				best = S->aliases.v[i];
-				best_used = used;
-			}
-		if (best) {
-			if (depth == 0)
-				top_point = pp;
-			expand_alias(probe, pp, best, best_used, body, cond,
-				     chain, depth, resolved);
-			matched = true;
-		}
-	}
-	for (i = 0; wild && i < S->aliases.len; i++) {
-		Alias *a = S->aliases.v[i];
-		ProbePoint *np = pp;
-
-		if (!point_matches(pp, a->name, &used) ||
-		    used != pp->comps.len)
-			continue;
-		{
-			const char *names[64];
-			int k;
-
-			for (k = 0; k < used && k < 64; k++)
-				names[k] = a->name->comps.v[k].name;
-			np = concrete_point(pp, names, used);
-		}
-		if (depth == 0)
-			top_point = np;
-		expand_alias(probe, np, a, used, body, cond, chain, depth,
-			     resolved);
-		matched = true;
-	}
+	alias_match(pp, &am);
+	for (i = 0; i < am.len; i++)
+		expand_alias_match(probe, pp, &am.v[i], wild, body, cond,
+				   chain, depth);
 	if (wild) {
 		PointVec found = { 0 };
 
@@ -1139,18 +1111,19 @@ static void expand_point(Probe *probe, ProbePoint *pp, Node *body,
 		for (i = 0; i < found.len; i++) {
 			if (depth == 0)
 				top_point = found.v[i];
-			if (expand_family(probe, found.v[i], body, cond, chain,
-					  report))
-				matched = true;
+			expand_family(probe, found.v[i], body, cond, chain,
+				      report);
 		}
-		if (!matched && report)
+		if (S->derived.len == before && S->errors == errors && report)
 			wildcard_nothing(pp);
-	} else if (!matched) {
+	} else if (!am.len) {
 		if (depth == 0)
 			top_point = pp;
-		matched = expand_family(probe, pp, body, cond, chain, report);
+		if (!no_alias(pp, report))
+			expand_family(probe, pp, body, cond, chain, report);
 	}
-	if (matched)
+	/* Resolved: it gave probes ('!' stops a list there). */
+	if (S->derived.len > before)
 		*resolved = true;
 }
 
@@ -1257,8 +1230,10 @@ bool resolve_program(void)
 	for (i = 0; i < S->user_files.len; i++)
 		register_file(S->user_files.v[i]);
 	tapset_each_file(index_aliases);
-	for (i = 0; i < S->aliases.len; i++)
+	for (i = 0; i < S->aliases.len; i++) {
 		check_alias(S->aliases.v[i]);
+		alias_add(S->aliases.v[i]);
+	}
 	set_globals();
 	if (pull_all) {
 		tapset_each_file(pull_file);

@@ -543,6 +543,10 @@ void warn_at(const Token *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void diag_summary(void);
+/* Diagnostics written aside from now on; diag_release(SHOW) shows them
+ * or drops them (-l, -L). */
+void diag_hold(void);
+void diag_release(bool show);
 
 /* Diagnostics held back: while S->held points at a list, errors, notes
  * and warnings are recorded there (errors not counted) instead of shown;
@@ -714,6 +718,30 @@ void kfunc_site_reg(const ProbePoint *pp, Reg *r);
 bool module_check(const ProbePoint *pp, const Component *m,
 		  const Component *f, int64_t *seq);
 
+/* ---------------------------------------------------------------- alias.c */
+
+/* An alias a point names: the point with the alias's name in front (a
+ * wildcard's names filled in), USED of its components the name, the
+ * rest a suffix for the alias's targets. */
+typedef struct AliasMatch {
+	Alias *alias;
+	ProbePoint *point;
+	int used;
+	bool suffix;		/* the point goes on past the name */
+} AliasMatch;
+typedef VEC(AliasMatch) AliasMatches;
+
+void alias_reset(void);
+void alias_add(Alias *a);
+/* The aliases point PP (a wildcard, or concrete) stands for, as
+ * SystemTap matches them; their number. */
+int alias_match(const ProbePoint *pp, AliasMatches *out);
+/* Whether an alias name begins with a component PATTERN matches. */
+bool alias_root(const char *pattern);
+/* Why a concrete point under an alias root matches no alias, with the
+ * similar names; NULL if no alias name begins as PP does. */
+const char *alias_missing(const ProbePoint *pp, const Component **where);
+
 /* ---------------------------------------------------------------- resolve.c */
 
 bool resolve_program(void);
@@ -722,7 +750,6 @@ void resolve_reset(void);
  * elision; false if there were any. */
 bool report_unresolved_targets(void);
 Symbol *new_symbol(const char *name, SymKind kind, const Token *tok);
-bool point_matches(const ProbePoint *pattern, const ProbePoint *name, int *used);
 
 /* ---------------------------------------------------------------- optim.c */
 
