@@ -141,7 +141,7 @@ static Define name_value(const char *opt, const char *arg, bool need_value)
 enum {
 	OPT_RUNTIME = 256, OPT_COMPAT, OPT_SUPPRESS_TIME, OPT_SUPPRESS_ERR,
 	OPT_PRIVILEGE, OPT_UNPRIVILEGED, OPT_UNSUPPORTED,
-	OPT_DUMP_TYPES, OPT_DUMP_ALIASES, OPT_DUMP_FUNCTIONS,
+	OPT_DUMP_TYPES, OPT_DUMP_ALIASES, OPT_DUMP_FUNCTIONS, OPT_ALL_MODULES,
 };
 
 static const struct option long_options[] = {
@@ -152,6 +152,7 @@ static const struct option long_options[] = {
 	{ "privilege", required_argument, NULL, OPT_PRIVILEGE },
 	{ "unprivileged", no_argument, NULL, OPT_UNPRIVILEGED },
 	{ "remote", required_argument, NULL, OPT_UNSUPPORTED },
+	{ "all-modules", no_argument, NULL, OPT_ALL_MODULES },
 	{ "dump-probe-types", no_argument, NULL, OPT_DUMP_TYPES },
 	{ "dump-probe-aliases", no_argument, NULL, OPT_DUMP_ALIASES },
 	{ "dump-functions", no_argument, NULL, OPT_DUMP_FUNCTIONS },
@@ -278,6 +279,10 @@ static void other_option(int c, const char *arg, char **argv)
 		break;
 	case OPT_SUPPRESS_TIME: S->suppress_time_limits = true; break;
 	case OPT_SUPPRESS_ERR: S->suppress_handler_errors = true; break;
+	case OPT_ALL_MODULES:
+		/* SystemTap's "symbols of every loaded module": staprun
+		 * always uploads them all from /proc/kallsyms. */
+		break;
 	case OPT_PRIVILEGE:
 		if (strcmp(arg, "stapdev"))
 			usage_error("--privilege=%s: only stapdev"
