@@ -751,7 +751,10 @@ void optimize_program(void)
 	for (i = 0; i < S->global_list.len; i++) {
 		Symbol *g = S->global_list.v[i];
 
-		g->autoprint = g->used && g->writes && !g->reads;
+		/* Only the script's own: a tapset's global written for
+		 * its own sake is no result to print (SystemTap). */
+		g->autoprint = g->used && g->writes && !g->reads &&
+			       !g->file->src->tapset;
 	}
 	for (i = 0; i < S->derived.len; i++)
 		if (S->derived.v[i]->used)

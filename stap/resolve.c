@@ -112,8 +112,9 @@ static void register_function(Func *f)
 		;
 	last->overload = f;
 	/* An earlier definition of the same arity that never says 'next'
-	 * always returns: this one can never run. */
-	for (; first; first = first->overload)
+	 * always returns: this one can never run.  Said of the script's
+	 * functions only: the library's code is quiet, as in SystemTap. */
+	for (; first && !f->file->src->tapset; first = first->overload)
 		if (first != f && first->params.len == f->params.len &&
 		    !first->has_next && !first->embedded)
 			warn_at(f->tok, "function '%s' is unreachable: the"
