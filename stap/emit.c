@@ -1704,6 +1704,17 @@ static void emit_autoprint(Unit *u)
 	}
 }
 
+/* Top-level %{ %} or a function in C that the program keeps. */
+static bool has_embedded_c(void)
+{
+	int i;
+
+	for (i = 0; i < S->func_list.len; i++)
+		if (S->func_list.v[i]->used && S->func_list.v[i]->embedded)
+			return true;
+	return S->embeds.len > 0;
+}
+
 /* The declarations, then the functions: what the tables name. */
 static void print_code(const Unit *u, FILE *out)
 {
@@ -1721,6 +1732,13 @@ static void print_code(const Unit *u, FILE *out)
 			"\"%s\";\n\n",
 			S->kernel_release, S->kernel_build_id ?
 			S->kernel_build_id : "");
+	if (!strcmp(S->runtime, "kernel") && has_embedded_c())
+		/* What SystemTap's runtime gives embedded C: scripts name
+		 * struct signal_struct, task_struct's mm ... having included
+		 * no more than <linux/sched.h> (plimit.stp). */
+		fprintf(out, "#include <linux/sched.h>\n#include "
+			"<linux/sched/signal.h>\n#include <linux/sched/task.h>"
+			"\n#include <linux/sched/mm.h>\n\n");
 	for (i = 0; i < S->embeds.len; i++)
 		fprintf(out, "%s\n", S->embeds.v[i]->text);
 	fprintf(out, "#define STP_ACTION(where, label) do { c->loc = where; "
