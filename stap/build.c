@@ -190,12 +190,21 @@ static void cache_key(char *hex)
 
 /*
  * The front key: what the translator has read by the end of pass 1 (the
- * user's files) and what pass 2 will read (the kernel's debuginfo, named
- * by size and time since the host and a guest see one file at two
- * paths).  It names the module the full key built, so a repeat skips
- * passes 2 and 3: with DWARF their scans take most of a second.  Only a
- * script pass 2 had no warning about gets an entry.
+ * user's files) and what pass 2 will read (the tapset library's files;
+ * the kernel's debuginfo, named by size and time since the host and a
+ * guest see one file at two paths).  It names the module the full key
+ * built, so a repeat skips passes 2 and 3: with DWARF their scans take
+ * most of a second.  Only a script pass 2 had no warning about gets an
+ * entry.
  */
+static Sha256 *front_sha;
+
+static void hash_tapset_file(const char *path)
+{
+	hash_string(front_sha, path);
+	hash_file(front_sha, path);
+}
+
 static void front_key(char *hex)
 {
 	const char *dbg = S->runtime && !strcmp(S->runtime, "kernel") ?
@@ -217,6 +226,11 @@ static void front_key(char *hex)
 		hash_string(&h, src->name);
 		sha256_update(&h, src->text, src->len);
 	}
+	/* The tapset library joins at pass 2: an edited tapset is a
+	 * different program, so its files are part of this key too. */
+	front_sha = &h;
+	tapset_each_path(hash_tapset_file);
+	front_sha = NULL;
 	if (dbg && stat(dbg, &st) == 0)
 		hash_string(&h, arena_printf("%lld %lld", (long long)st.st_size,
 					     (long long)st.st_mtime));

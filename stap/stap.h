@@ -596,6 +596,7 @@ File *tapset_file_for_function(const char *name);
 File *tapset_file_for_global(const char *name);
 void tapset_function_names(void *names);
 void tapset_reset(void);
+void tapset_each_path(void (*fn)(const char *path));
 void tapset_each_file(void (*fn)(File *f));
 
 /* ---------------------------------------------------------------- probes.c, pf_*.c */
@@ -746,10 +747,10 @@ const char *alias_missing(const ProbePoint *pp, const Component **where);
 
 bool resolve_program(void);
 void resolve_reset(void);
+Symbol *new_symbol(const char *name, SymKind kind, const Token *tok);
 /* The errors of the target expressions that did not resolve and survived
  * elision; false if there were any. */
 bool report_unresolved_targets(void);
-Symbol *new_symbol(const char *name, SymKind kind, const Token *tok);
 
 /* ---------------------------------------------------------------- optim.c */
 
@@ -909,6 +910,8 @@ bool target_writable(const Node *n, const Derived *d);
 void target_list(const Derived *d, Buf *b);
 /* @entry(E) in .return probe D: E is saved at entry. */
 bool target_entry(Node *n, Derived *d);
+/* &N, N resolved: N becomes its address; false after reporting. */
+bool target_address(Node *n);
 
 /* ---------------------------------------------------------------- check.c */
 

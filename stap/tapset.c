@@ -129,6 +129,13 @@ File *tapset_file_for_global(const char *name)
 	return table_get(&global_files, name);
 }
 
+/* The path of every tapset file, .stpm and .stp, in the order read. */
+void tapset_each_path(void (*fn)(const char *path))
+{
+	each_tapset_file(".stpm", fn);
+	each_tapset_file(".stp", fn);
+}
+
 void tapset_each_file(void (*fn)(File *f))
 {
 	int i;
