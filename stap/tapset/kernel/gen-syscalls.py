@@ -205,7 +205,7 @@ def names_function(calls):
             ' /* unprivileged */\n'
             '\tif (STAP_ARG_num >= 0 && STAP_ARG_num < %d &&'
             ' sc_names[STAP_ARG_num])\n'
-            '\t\tstrlcpy(STAP_RETVALUE, sc_names[STAP_ARG_num],'
+            '\t\tstp_strlcpy(STAP_RETVALUE, sc_names[STAP_ARG_num],'
             ' MAXSTRINGLEN);\n%%}\n' % (top, rows, top))
 
 
