@@ -8,6 +8,7 @@
  */
 #include <linux/kernel.h>
 #include <linux/ptrace.h>
+#include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
@@ -68,7 +69,9 @@ int64_t stp_func_arg(struct stp_context *c, int64_t n, bool is_signed,
 
 static int64_t tz_gmtoff;
 static char tz_name[16];
+static int64_t staprun_pid;
 
+/* staprun writes the command: its process is the one running the script. */
 int stp_tz_command(const char *arg)
 {
 	long long off;
@@ -78,7 +81,13 @@ int stp_tz_command(const char *arg)
 		return -EINVAL;
 	tz_gmtoff = off;
 	strscpy(tz_name, name, sizeof(tz_name));
+	staprun_pid = task_tgid_nr(current);
 	return 0;
+}
+
+int64_t stp_staprun_pid(void)
+{
+	return staprun_pid;
 }
 
 int64_t stp_tz_gmtoff(void)

@@ -10,7 +10,8 @@
  * staprun acts on it once that output is out:
  *   SYSTEM SEQ COMMAND      run COMMAND with /bin/sh (\\ and \n escaped)
  *   SWITCHFILE SEQ          go on in the next -o file
- * staprun gives the time zone with the command "tz GMTOFF NAME".
+ * staprun gives the time zone with the command "tz GMTOFF NAME", always,
+ * before "start" (its writer is staprun: stp_pid()).
  */
 #ifndef STP_KTAPSET_H
 #define STP_KTAPSET_H
@@ -25,6 +26,8 @@ int64_t stp_func_arg(struct stp_context *c, int64_t n, bool is_signed,
 int stp_tz_command(const char *arg);
 int64_t stp_tz_gmtoff(void);		/* seconds west of UTC */
 void stp_tz_name(char *out);		/* MAXSTRINGLEN */
+/* stp_pid(): staprun's process, which wrote the tz command. */
+int64_t stp_staprun_pid(void);
 void stp_system(struct stp_context *c, const char *cmd);
 void stp_switch_file(struct stp_context *c);
 

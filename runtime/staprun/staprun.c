@@ -805,14 +805,18 @@ static void read_messages(struct session *s)
 
 /* ---- running ---- */
 
-/* tz_ctime() and friends: the module cannot read the local time zone. */
+/* tz_ctime() and friends: the module cannot read the local time zone;
+ * stp_pid() is the writer of this command. */
 static void send_time_zone(void)
 {
 	time_t t = time(NULL);
 	struct tm tm;
 
+	/* Always: the module also learns stp_pid() from it. */
 	if (localtime_r(&t, &tm) && tm.tm_zone && *tm.tm_zone)
 		command("tz %ld %.15s", -tm.tm_gmtoff, tm.tm_zone);
+	else
+		command("tz 0 UTC");
 }
 
 /* traceN of each CPU not yet open: those online at the load, then (at
