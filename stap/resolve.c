@@ -510,6 +510,14 @@ static void expr(Scope *sc, Node *n)
 		if (n->kind != N_AUTOCAST)
 			resolve_target(n);
 		break;
+	case N_ADDR:
+		/* &$p->f, &@cast(p, "T")[1]: the target expression's
+		 * address takes its place. */
+		expr(sc, n->lhs);
+		if ((n->lhs->kind == N_TARGET || n->lhs->kind == N_CAST) &&
+		    n->lhs->texpr && target_address(n->lhs))
+			*n = *n->lhs;
+		break;
 	case N_TERNARY:
 		/* @defined(...) ? a : b, as @choose_defined writes it: only
 		 * the branch a constant condition picks is resolved. */

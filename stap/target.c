@@ -152,6 +152,7 @@ typedef struct Walk {
 	int bit_off, bit_size;
 	const Token *tok;
 	bool report;
+	bool at_cast;		/* before @cast's first component */
 } Walk;
 
 static void step(Walk *w, TStep s)
@@ -211,6 +212,9 @@ static bool element(Walk *w, const Comp *c)
 
 	if (w->addr && btf_is_array(t)) {
 		w->type = (int)btf_array(t)->type;
+	} else if (w->at_cast) {
+		/* @cast(p, "T")[i]: p is a T *, as in SystemTap
+		 * (types.stpm's sizeof takes &@cast(0, "T")[1]). */
 	} else if (!through_pointer(w)) {
 		return fail(w, "'[]' on %s, which is neither an array nor a"
 			    " pointer%s", type_desc(w->type), "");
@@ -263,6 +267,7 @@ static bool walk_comps(Walk *w, const Node *n)
 				    c->field : "[]", "");
 		if (!(c->field ? member(w, c) : element(w, c)))
 			return false;
+		w->at_cast = false;
 	}
 	w->tok = n->tok;
 	return true;
@@ -584,7 +589,7 @@ static void dwarf_parts(TExpr *te, const Context *s, bool params, bool locals,
 
 	for (i = 0; i < n; i++) {
 		TExpr *p = NEW(TExpr);
-		Walk w = { p, 0, false, 0, 0, NULL, false };
+		Walk w = { p, 0, false, 0, 0, NULL, false, false };
 		const struct btf_type *t;
 
 		buf_printf(fmt, "%s%s=", i ? " " : "", names[i]);
@@ -747,7 +752,7 @@ bool target_resolve(Node *n, Derived *d, int flags)
 	Context s = site_of(d);
 	TExpr *te = NEW(TExpr);
 	bool report = flags & TR_REPORT, at_entry = flags & TR_AT_ENTRY;
-	Walk w = { te, 0, false, 0, 0, n->tok, report };
+	Walk w = { te, 0, false, 0, 0, n->tok, report, false };
 
 	if (d)
 		d->site_specific = true;
@@ -812,7 +817,7 @@ bool target_cast(Node *n, bool report)
 {
 	const char *tname;
 	TExpr *te = NEW(TExpr);
-	Walk w = { te, 0, true, 0, 0, n->tok, report };
+	Walk w = { te, 0, true, 0, 0, n->tok, report, true };
 	int id;
 
 	if (!(B = kernel_btf()))
@@ -840,6 +845,30 @@ bool target_cast(Node *n, bool report)
 		return false;
 	n->texpr = te;
 	return true;
+}
+
+/* &N, N resolved: its last read dropped (a scalar in memory), or the
+ * address an aggregate's value already is.  False after reporting what
+ * has no address: a value in a register, a bitfield, a $$ string. */
+bool target_address(Node *n)
+{
+	TExpr *t = n->texpr;
+	const TStep *last = t->steps.len ? &t->steps.v[t->steps.len - 1] :
+			    NULL;
+	const char *why = NULL;
+
+	if (t->fmt || t->is_string)
+		why = "it is not a single value";
+	else if (last && last->kind == TS_LOAD && last->bit_size)
+		why = "it is a bitfield";
+	else if (last && last->kind == TS_LOAD)
+		t->steps.len--;
+	else if (!last && t->base != TB_EXPR)
+		why = "it is a value, not a place in memory";
+	if (why)
+		sem_error(n->tok, "cannot take the address of '%s': %s",
+			  n->name ? n->name : "@cast", why);
+	return !why;
 }
 
 bool target_entry(Node *n, Derived *d)
