@@ -9,9 +9,10 @@ One line of the table is one x86-64 system call:
 
     NR NAME [kfunc=KFUNC] [only=6.1|6.12] VAR=VALUE ... [| ARGSTR] [~]
 
-NR is the ABI number, NAME SystemTap's alias name (syscall.NAME), KFUNC
-the kernel's sys_KFUNC when it differs from NAME; only= marks a call one
-of our kernels lacks.  A VALUE is a register of the call, by kind and
+NR is the ABI number (- for a call x86-64 does not have, whose alias
+SystemTap defines all the same: scripts name it), NAME SystemTap's alias
+name (syscall.NAME), KFUNC the kernel's sys_KFUNC when it differs from
+NAME; only= marks a call one of our kernels lacks (only=none: all).  A VALUE is a register of the call, by kind and
 argument number (1-6: di, si, dx, r10, r8, r9):
 
     iN  int (sign-extended from 32 bits)   uN  unsigned int
@@ -99,9 +100,9 @@ def parse_line(line):
         line = line[:-2]
     head, argstr = split_argstr(line)
     words = head.split(' ', 2)
-    if len(words) < 2 or not words[0].isdigit():
+    if len(words) < 2 or not (words[0].isdigit() or words[0] == '-'):
         raise TableError('expected NR NAME')
-    call = {'nr': int(words[0]), 'name': words[1], 'entry': words[1],
+    call = {'nr': int(words[0]) if words[0] != '-' else None, 'name': words[1], 'entry': words[1],
             'only': None, 'vars': [], 'argstr': argstr.strip(),
             'approx': approx}
     rest = words[2] if len(words) > 2 else ''
@@ -181,7 +182,8 @@ def aliases(call):
     nd = 'kprobe.function("%s") ?' % fn
     ret = ('{\n\tname = "%s"; retval = _sc_retval();'
            ' retstr = return_str(%d, retval)\n}' % (n, fmt))
-    out = ['# %s: %d%s' % (n, call['nr'],
+    out = ['# %s: %s%s' % (n, call['nr'] if call['nr'] is not None
+                            else 'no x86-64 number',
                             ', only on ' + call['only'] if call['only']
                             else ''),
            '@define _SC_%s %%(\n\t%s\n%%)' % (n, entry_body(call)),
@@ -196,7 +198,8 @@ def aliases(call):
 
 
 def names_function(calls):
-    by_nr = sorted(calls, key=lambda c: c['nr'])
+    by_nr = sorted((c for c in calls if c['nr'] is not None),
+                   key=lambda c: c['nr'])
     top = by_nr[-1]['nr'] + 1
     rows = ''.join('\t[%d] = "%s",\n' % (c['nr'], c['name']) for c in by_nr)
     return ('%%{\nstatic const char *const sc_names[%d] = {\n%s};\n%%}\n\n'
