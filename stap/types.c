@@ -406,6 +406,26 @@ static TyVar *infer(Node *n)
 
 static Func *current;
 
+/* An expression whose value is unused (a statement): a call or a print
+ * may have none, also as a branch of ?: ("c ? printf(...) :
+ * printf(...)", tcp_trace.stp), as in SystemTap. */
+static void unused_value(Node *n)
+{
+	if (n->kind == N_CALL || n->kind == N_PRINT) {
+		n->ty = expr(n);
+	} else if (n->kind == N_TERNARY) {
+		want(infer(n->cond), TY_LONG, n->cond);
+		unused_value(n->then);
+		unused_value(n->els);
+		if (tyvar_type(n->then->ty) != TY_VOID &&
+		    tyvar_type(n->els->ty) != TY_VOID)
+			unify(n->then->ty, n->els->ty, n->els);
+		n->ty = n->then->ty;
+	} else {
+		infer(n);
+	}
+}
+
 static void foreach_stmt(Node *n)
 {
 	Node *arr = n->lhs;
@@ -447,11 +467,7 @@ static void stmt(Node *n)
 			stmt(n->args.v[i]);
 		break;
 	case S_EXPR:
-		/* A call's value may be unused: no value is fine here. */
-		if (n->lhs->kind == N_CALL || n->lhs->kind == N_PRINT)
-			n->lhs->ty = expr(n->lhs);
-		else
-			infer(n->lhs);
+		unused_value(n->lhs);
 		break;
 	case S_IF:
 		want(infer(n->cond), TY_LONG, n->cond);
