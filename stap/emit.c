@@ -866,7 +866,8 @@ static char *(*const exprs[])(Emit *e, Node *n) = {
 	[N_BINARY] = binary, [N_LOGICAL] = logical, [N_COMPARE] = compare,
 	[N_REGEX] = regex, [N_TERNARY] = ternary, [N_ASSIGN] = assign,
 	[N_IN] = membership, [N_TARGET] = target_expr,
-	[N_CAST] = target_expr, [N_ATOP] = entry_expr,
+	[N_CAST] = target_expr, [N_AUTOCAST] = target_expr,
+	[N_ATOP] = entry_expr,
 };
 
 static char *expr(Emit *e, Node *n)

@@ -416,6 +416,29 @@ static bool defined_target(Node *e, int flags)
 	return false;
 }
 
+/* The target value N has (a resolved target expression, or a local a
+ * target value was assigned to), whose type an autocast of N takes. */
+static const TExpr *typed_value(const Node *n)
+{
+	if ((n->kind == N_TARGET || n->kind == N_CAST ||
+	     n->kind == N_AUTOCAST) && n->texpr && n->texpr->btf)
+		return n->texpr;
+	if (n->kind == N_VAR && n->sym)
+		return n->sym->typed;
+	return NULL;
+}
+
+/* x = $p: x's autocasts (x->f) take $p's type, as in SystemTap. */
+static void note_typed(const Node *assign)
+{
+	Symbol *s = assign->lhs->kind == N_VAR ? assign->lhs->sym : NULL;
+	const TExpr *t = typed_value(assign->rhs);
+
+	if (s && s->kind != SYM_GLOBAL && t && assign->rhs->kind != N_VAR &&
+	    !strcmp(assign->op, "="))
+		s->typed = t;
+}
+
 /* A target expression that does not resolve is an error only if it
  * survives elision, as in SystemTap: "x = $gone" with x never read is
  * elided, and so is its error.  Its diagnostics are held on the node
@@ -431,6 +454,8 @@ static void resolve_target(Node *n)
 	if (n->kind == N_TARGET)
 		ok = target_resolve(n, cur_derived, TR_REPORT |
 				    (entry_depth ? TR_AT_ENTRY : 0));
+	else if (n->kind == N_AUTOCAST)
+		ok = target_autocast(n, typed_value(n->lhs));
 	else
 		ok = target_cast(n, true);
 	S->held = outer;
@@ -491,6 +516,7 @@ static void expr(Scope *sc, Node *n)
 		need_lvalue(n, n->lhs);
 		expr(sc, n->lhs);
 		expr(sc, n->rhs);
+		note_typed(n);
 		break;
 	case N_PREINC:
 	case N_POSTINC:
@@ -507,7 +533,7 @@ static void expr(Scope *sc, Node *n)
 			expr(sc, n->lhs);
 		if (n->texpr)
 			break;
-		if (n->kind != N_AUTOCAST)
+		if (n->kind != N_AUTOCAST || typed_value(n->lhs))
 			resolve_target(n);
 		break;
 	case N_ADDR:

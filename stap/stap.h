@@ -345,6 +345,8 @@ struct Symbol {
 	const Node *hist;	/* the @hist_* all uses of a statistic share */
 	const Node *variance;	/* the first @variance of a statistic */
 	const char *cname;	/* analyze.c: its name in C */
+	const TExpr *typed;	/* resolve.c: a target value assigned to it,
+				   whose type its autocasts take */
 	bool add_only;		/* analyze.c: probes only add to it (atomic) */
 };
 
@@ -893,6 +895,11 @@ struct TExpr {
 	const char *fmt;	/* $$parms: a string of these parts */
 	VEC(TExpr *) parts;
 	bool is_string;
+	/* the value's type, for autocasts (x = $p; x->f): BTF and id, and
+	 * whether the value is the address of an object of that type */
+	const struct btf *btf;
+	int type;
+	bool object;
 };
 /* Resolve target expression N of derived probe D (NULL in a function);
  * false after reporting, or quietly without TR_REPORT (@defined).
@@ -912,6 +919,9 @@ void target_list(const Derived *d, Buf *b);
 bool target_entry(Node *n, Derived *d);
 /* &N, N resolved: N becomes its address; false after reporting. */
 bool target_address(Node *n);
+/* N_AUTOCAST N (lhs->f, lhs[i]) whose lhs has FROM's value: typed by
+ * it; false after reporting. */
+bool target_autocast(Node *n, const TExpr *from);
 
 /* ---------------------------------------------------------------- check.c */
 

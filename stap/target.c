@@ -253,6 +253,16 @@ static bool finish(Walk *w)
 	return true;
 }
 
+/* What the value is, for autocasts of what it is assigned to. */
+static void value_type(Walk *w)
+{
+	const struct btf_type *t = type_at(strip(w->type));
+
+	w->te->btf = B;
+	w->te->type = w->type;
+	w->te->object = w->addr && t && !is_scalar(t);
+}
+
 /* The components ->f and [i], up to (not into) the last value. */
 static bool walk_comps(Walk *w, const Node *n)
 {
@@ -808,6 +818,7 @@ bool target_resolve(Node *n, Derived *d, int flags)
 		return walk_comps(&w, n) && pretty_target(n, &w);
 	if (!walk(&w, n))
 		return false;
+	value_type(&w);
 	n->texpr = te;
 	return true;
 }
@@ -843,6 +854,34 @@ bool target_cast(Node *n, bool report)
 	w.type = complete(strip(id));
 	if (!walk(&w, n))
 		return false;
+	value_type(&w);
+	n->texpr = te;
+	return true;
+}
+
+/* lhs->f, lhs[i] where lhs holds FROM's value: a pointer to a struct or
+ * the struct's address, walked as @cast(lhs, that struct) is. */
+bool target_autocast(Node *n, const TExpr *from)
+{
+	TExpr *te = NEW(TExpr);
+	Walk w = { te, 0, true, 0, 0, n->tok, true, true };
+	const struct btf_type *t;
+
+	B = from->btf;
+	t = type_at(strip(from->type));
+	if (from->object)
+		w.type = from->type;
+	else if (t && btf_is_ptr(t))
+		w.type = complete(strip((int)t->type));
+	else
+		return fail(&w, "'->' or '[]' on a value of type %s, which is"
+			    " not a pointer%s", type_desc(from->type), "");
+	te->base = TB_EXPR;
+	te->expr = n->lhs;
+	te->size = 8;
+	if (!walk(&w, n))
+		return false;
+	value_type(&w);
 	n->texpr = te;
 	return true;
 }

@@ -377,6 +377,10 @@ static TyVar *expr(Node *n)
 	case N_TARGET:
 	case N_CAST:
 		return target_type(n);
+	case N_AUTOCAST:
+		if (n->texpr)
+			return target_type(n);
+		return unsupported(n);
 	case N_ATOP:
 		if (!strcmp(n->name, "entry") && n->texpr) {
 			want(infer(n->lhs), TY_LONG, n->lhs);
