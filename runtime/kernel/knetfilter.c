@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * knetfilter.c - netfilter.hook("H").pf("P").priority("N") probes: one
- * nf_hook_ops a probe, registered in the initial network namespace when
- * the session starts (process context: registering may sleep) and
- * unregistered when it stops (nf_unregister_net_hook waits for the hooks
- * that run, so the ops are freed after no CPU can be in ours).
+ * nf_hook_ops a probe in every network namespace.  A pernet subsystem
+ * (registered when the session arms its first netfilter probe, in process
+ * context: registering may sleep) gives each namespace, those there are
+ * and those created later, an array of the program's hooks (its
+ * net_generic slot points to it) and registers them there; unregistering
+ * the subsystem unregisters them in every namespace (nf_unregister_net_hooks
+ * waits for the hooks that run), before the module can go.
  *
  * The handler gets the hook's values as a tracepoint's arguments (the
  * order stap/pf_netfilter.c names them): hooknum, skb, in, out, in and
@@ -18,6 +21,7 @@
 #include <linux/netfilter.h>
 #include <linux/slab.h>
 #include <net/net_namespace.h>
+#include <net/netns/generic.h>
 
 #include "kernel.h"
 
@@ -55,36 +59,100 @@ void stp_set_hook_arg(struct stp_context *c, int i, int64_t v)
 	((int64_t *)c->tp_args)[i] = v;
 }
 
-int stp_nf_arm(const struct stp_probe *p, void **state)
+/* The program's netfilter probes, and whether the subsystem is there. */
+static const struct stp_probe **nf_probes;
+static int nf_count;
+static unsigned int nf_net_id;
+static bool nf_registered;
+
+/* A namespace's hooks: an array allocated for it, its place in the
+ * namespace's net_generic slot (a pointer: the slot's size is fixed when
+ * the subsystem is declared, the number of probes only when it starts). */
+static int nf_net_init(struct net *net)
 {
-	struct nf_hook_ops *ops = kzalloc(sizeof(*ops), GFP_KERNEL);
-	int rc;
+	struct nf_hook_ops **slot = net_generic(net, nf_net_id);
+	struct nf_hook_ops *ops = kcalloc(nf_count, sizeof(*ops), GFP_KERNEL);
+	int i, rc;
 
 	if (!ops)
 		return -ENOMEM;
-	ops->hook = nf_hit;
-	ops->priv = (void *)p;
-	ops->pf = p->nf_pf;
-	ops->hooknum = p->nf_hook;
-	ops->priority = p->nf_priority;
-	rc = nf_register_net_hook(&init_net, ops);
+	for (i = 0; i < nf_count; i++) {
+		ops[i].hook = nf_hit;
+		ops[i].priv = (void *)nf_probes[i];
+		ops[i].pf = nf_probes[i]->nf_pf;
+		ops[i].hooknum = nf_probes[i]->nf_hook;
+		ops[i].priority = nf_probes[i]->nf_priority;
+	}
+	rc = nf_register_net_hooks(net, ops, nf_count);
 	if (rc) {
 		kfree(ops);
 		return rc;
 	}
-	*state = ops;
+	*slot = ops;
 	return 0;
 }
 
+static void nf_net_exit(struct net *net)
+{
+	struct nf_hook_ops **slot = net_generic(net, nf_net_id);
+
+	nf_unregister_net_hooks(net, *slot, nf_count);
+	kfree(*slot);
+	*slot = NULL;
+}
+
+static struct pernet_operations nf_net_ops = {
+	.init = nf_net_init,
+	.exit = nf_net_exit,
+	.id = &nf_net_id,
+	.size = sizeof(struct nf_hook_ops *),
+};
+
+/* The first netfilter probe armed registers them all, in every
+ * namespace; the others find them registered.  STATE is unused: the
+ * hooks live in the namespaces. */
+int stp_nf_arm(const struct stp_probe *p, void **state)
+{
+	int i, rc;
+
+	(void)p;
+	*state = NULL;
+	if (nf_registered)
+		return 0;
+	nf_count = 0;
+	for (i = 0; i < stp_nprobes; i++)
+		nf_count += stp_probes[i].kind == STP_PROBE_NETFILTER;
+	nf_probes = kcalloc(nf_count, sizeof(*nf_probes), GFP_KERNEL);
+	if (!nf_probes)
+		return -ENOMEM;
+	nf_count = 0;
+	for (i = 0; i < stp_nprobes; i++)
+		if (stp_probes[i].kind == STP_PROBE_NETFILTER)
+			nf_probes[nf_count++] = &stp_probes[i];
+	rc = register_pernet_subsys(&nf_net_ops);
+	if (rc) {
+		kfree(nf_probes);
+		nf_probes = NULL;
+		return rc;
+	}
+	nf_registered = true;
+	return 0;
+}
+
+/* Called for each netfilter probe when the session stops: the first
+ * call unregisters the hooks of every namespace. */
 void stp_nf_disarm(void *state)
 {
 	char msg[128];
 	int bad;
 
-	if (!state)
+	(void)state;
+	if (!nf_registered)
 		return;
-	nf_unregister_net_hook(&init_net, state);
-	kfree(state);
+	unregister_pernet_subsys(&nf_net_ops);
+	nf_registered = false;
+	kfree(nf_probes);
+	nf_probes = NULL;
 	bad = atomic_xchg(&bad_verdicts, 0);
 	if (!bad)
 		return;
