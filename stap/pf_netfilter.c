@@ -40,7 +40,7 @@ static const Named hooks[] = {
 	{ "NF_ARP_IN", 0 }, { "NF_ARP_OUT", 1 }, { "NF_ARP_FORWARD", 2 },
 	{ "NF_BR_PRE_ROUTING", 0 }, { "NF_BR_LOCAL_IN", 1 },
 	{ "NF_BR_FORWARD", 2 }, { "NF_BR_LOCAL_OUT", 3 },
-	{ "NF_BR_POST_ROUTING", 4 }, { "NF_BR_BROUTING", 5 },
+	{ "NF_BR_POST_ROUTING", 4 }, { "NF_BR_BROUTING", 5 },	/* refused */
 	{ NULL, 0 },
 };
 
@@ -124,15 +124,44 @@ static bool value_of(const ProbePoint *pp, const char *what,
 	return false;
 }
 
+/* How many hooks family PF has where a probe may register one without a
+ * device: 0 for the families the kernel refuses (NETDEV needs a device)
+ * or warns about (a number it does not know: a WARN_ON in the kernel). */
+static int hooks_of(long long pf)
+{
+	switch (pf) {
+	case 1: case 2: case 7: case 10:	/* INET, IPV4, BRIDGE, IPV6 */
+		return 5;
+	case 3:					/* ARP */
+		return 3;
+	default:
+		return 0;
+	}
+}
+
 static bool check_netfilter(const ProbePoint *pp, int64_t *seq)
 {
-	long long v;
+	long long hook, pf, v;
 
 	(void)seq;
-	return value_of(pp, "hook", hooks, &v) &&
-	       value_of(pp, "pf", families_, &v) &&
-	       value_of(pp, "priority", priorities, &v) &&
-	       family_needs_kernel(pp);
+	if (!value_of(pp, "hook", hooks, &hook) ||
+	    !value_of(pp, "pf", families_, &pf) ||
+	    !value_of(pp, "priority", priorities, &v))
+		return false;
+	if (!hooks_of(pf)) {
+		sem_error(part(pp, "pf")->param->tok, "netfilter pf '%s': hooks"
+			  " can be registered for IPv4, IPv6, INET, ARP and"
+			  " BRIDGE only", part(pp, "pf")->param->str);
+		return false;
+	}
+	if (hook < 0 || hook >= hooks_of(pf)) {
+		sem_error(part(pp, "hook")->param->tok, "netfilter hook '%s' is"
+			  " not a hook of pf '%s' (0 to %d)",
+			  part(pp, "hook")->param->str,
+			  part(pp, "pf")->param->str, hooks_of(pf) - 1);
+		return false;
+	}
+	return family_needs_kernel(pp);
 }
 
 static void netfilter_context(const ProbePoint *pp, Context *c)
