@@ -110,9 +110,12 @@ static void flush_output(struct stp_context *c)
 	c->out_len = 0;
 }
 
+/* On the probe's stack: a bound whatever MAXSTRINGLEN is. */
+#define SYSTEM_LINE 512
+
 void stp_system(struct stp_context *c, const char *cmd)
 {
-	char line[32 + 2 * MAXSTRINGLEN];
+	char line[SYSTEM_LINE];
 	size_t n;
 
 	flush_output(c);
@@ -126,6 +129,12 @@ void stp_system(struct stp_context *c, const char *cmd)
 		} else {
 			line[n++] = *cmd;
 		}
+	}
+	/* A command cut short could do something else: it does not run. */
+	if (*cmd) {
+		stp_error(c, "system() command too long (at most about %d bytes)",
+			  SYSTEM_LINE - 32);
+		return;
 	}
 	line[n++] = '\n';
 	line[n] = 0;

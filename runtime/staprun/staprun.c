@@ -245,16 +245,13 @@ static void reap_commands(bool wait)
 	size_t i = 0;
 
 	while (i < ncommands) {
-		if (waitpid(commands[i], NULL, WNOHANG) == 0 &&
-		    !(wait && now() < deadline)) {
-			i++;
-			continue;
-		}
 		if (waitpid(commands[i], NULL, WNOHANG) != 0) {
-			commands[i] = commands[--ncommands];
-			continue;
+			commands[i] = commands[--ncommands];	/* ended */
+		} else if (wait && now() < deadline) {
+			usleep(10000);
+		} else {
+			i++;
 		}
-		usleep(10000);
 	}
 }
 
