@@ -14,8 +14,10 @@ now() { cut -d' ' -f1 /proc/uptime; }
 
 # run NAME SCRIPT: the test SCRIPT of the share, in the share (or, in a
 # hostroot guest, chrooted into the host's folders with the share at
-# /tmp/grid), between its start and end markers.
+# /tmp/grid), between its start and end markers.  The test sees its name
+# as $GRID_TEST (one script may serve many tests: the examples suite).
 run() {
+	export GRID_TEST="$1"
 	mark "test $1 start"
 	t0=$(now)
 	if [ "$GRID_HOSTROOT" = 1 ]; then
