@@ -3,7 +3,10 @@
 # to build for a grid kernel (docs/overhead.md), in $1 (a work folder):
 #   peer-root/      a sysroot: boot/System.map-REL with the -dbg vmlinux's
 #                   symbols (Debian's own System.map is a placeholder),
-#                   lib/modules/REL/build -> the kernel's kbuild tree and
+#                   lib/modules/REL/build -> the kernel's kbuild tree,
+#                   lib/modules/REL/source -> its -common half (where
+#                   SystemTap looks for include/trace/events/*.h: without
+#                   it no kernel.trace probe resolves) and
 #                   usr/lib/debug -> the -dbg files
 #   peer-runtime/   its runtime with the one-line fix for the
 #                   task_work_cancel backport in Debian's 6.1 (the
@@ -15,6 +18,9 @@ peer_setup() { # DIR KDIR RELEASE
 	rm -rf "$1/peer-root" "$1/peer-runtime"
 	mkdir -p "$1/peer-root/boot" "$1/peer-root/lib/modules/$3" || return 1
 	ln -s "$2/build" "$1/peer-root/lib/modules/$3/build"
+	for c in "$2"/root/usr/src/linux-headers-*-common*; do
+		[ -d "$c" ] && ln -s "$c" "$1/peer-root/lib/modules/$3/source" && break
+	done
 	# its DWARF (kernel.function), where prepare --dbg fetched it
 	if [ -d "$2/root/usr/lib/debug" ]; then
 		mkdir -p "$1/peer-root/usr/lib" && ln -s "$2/root/usr/lib/debug" "$1/peer-root/usr/lib/debug"
