@@ -35,7 +35,7 @@ KINDS = {'i': ('_sc_int(%s)', '%d'), 'u': ('_sc_uint(%s)', '%u'),
          'l': ('_sc_arg(%s)', '%d'), 'U': ('_sc_arg(%s)', '%u'),
          'p': ('_sc_arg(%s)', '%p'),
          'q': ('user_string_quoted(_sc_arg(%s))', '%s')}
-# Calls that never return to the caller: no .return alias (SystemTap).
+# Calls that never return to the caller: their .return is on 'never'.
 NO_RETURN = {'exit', 'exit_group'}
 # Results SystemTap shows in hex (return_str format 2).
 HEX_RESULT = {'mmap2', 'mremap', 'brk'}
@@ -189,7 +189,14 @@ def aliases(call):
            '@define _SC_%s %%(\n\t%s\n%%)' % (n, entry_body(call)),
            'probe syscall.%s = %s { @_SC_%s }' % (n, dw, n),
            'probe nd_syscall.%s = %s { @_SC_%s }' % (n, nd, n)]
-    if n not in NO_RETURN:
+    if n in NO_RETURN:
+        # On 'never', as SystemTap: syscall.*.return then finds an alias
+        # that sets retstr instead of syscall.exit with a .return suffix.
+        never = ('{\n\tname = "%s"; retval = 0;'
+                 ' retstr = return_str(1, retval)\n}' % n)
+        out += ['probe syscall.%s.return = never\n%s' % (n, never),
+                'probe nd_syscall.%s.return = never\n%s' % (n, never)]
+    else:
         out += ['probe syscall.%s.return = %s\n%s'
                 % (n, dw.replace('")', '").return'), ret),
                 'probe nd_syscall.%s.return = %s\n%s'
