@@ -1736,10 +1736,13 @@ static void print_code(const Unit *u, FILE *out)
 	if (!strcmp(S->runtime, "kernel") && has_embedded_c())
 		/* What SystemTap's runtime gives embedded C: scripts name
 		 * struct signal_struct, task_struct's mm ... having included
-		 * no more than <linux/sched.h> (plimit.stp). */
+		 * no more than <linux/sched.h> (plimit.stp), and call
+		 * strlcpy, which 6.8 removed (psig.stp, ttyspy.stp). */
 		fprintf(out, "#include <linux/sched.h>\n#include "
 			"<linux/sched/signal.h>\n#include <linux/sched/task.h>"
-			"\n#include <linux/sched/mm.h>\n\n");
+			"\n#include <linux/sched/mm.h>\n#include \"stp_compat.h"
+			"\"\n#ifndef STP_HAVE_STRLCPY\t/* 6.8 */\n#define "
+			"strlcpy(d, s, n) stp_strlcpy(d, s, n)\n#endif\n\n");
 	for (i = 0; i < S->embeds.len; i++)
 		fprintf(out, "%s\n", S->embeds.v[i]->text);
 	fprintf(out, "#define STP_ACTION(where, label) do { c->loc = where; "

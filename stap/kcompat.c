@@ -63,6 +63,10 @@ static const CompatProbe probes[] = {
 	  "static const struct rchan_callbacks cb;\n"
 	  "void *stp_probe(void)\n"
 	  "{ return relay_open(\"x\", 0, 1, 1, &cb, 0); }\n" },
+	{ "STRLCPY",		/* 6.8: gone; scripts' embedded C calls it */
+	  "#include <linux/string.h>\n"
+	  "size_t stp_probe(char *d, const char *s)\n"
+	  "{ return strlcpy(d, s, 8); }\n" },
 	{ "PDE_DATA_LOWER",	/* 5.17: PDE_DATA() became pde_data() */
 	  "#include <linux/proc_fs.h>\n"
 	  "void *stp_probe(const struct inode *i) { return pde_data(i); }\n" },
