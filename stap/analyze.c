@@ -171,9 +171,16 @@ static void find_add_only(void)
 
 /* ---- shared handlers ---- */
 
+static bool same_text(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
 /* The derived probe whose handler probe I runs: the first of its
  * DWARF twins (sites of the same probe, e.g. 6000 inlined copies of a
- * function) when none of them reads a target variable. */
+ * function) when none of them reads a target variable.  Twins come
+ * through the same alias chain: the points of different aliases in one
+ * probe (syscall.read, syscall.write) run different alias bodies. */
 static int shared_handler(int i)
 {
 	const Derived *d = S->derived.v[i];
@@ -185,7 +192,8 @@ static int shared_handler(int i)
 		const Derived *e = S->derived.v[j];
 
 		if (e->used && e->probe == d->probe && e->point->site &&
-		    !e->site_specific && e->form == d->form)
+		    !e->site_specific && e->form == d->form &&
+		    same_text(e->chain, d->chain))
 			return j;
 	}
 	return i;
