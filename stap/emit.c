@@ -1209,29 +1209,38 @@ static void finish_function(Emit *e, const char *name, Buf *members)
 	buf_free(&e->frame);
 }
 
-/* The C for an embedded-C function: SystemTap's STAP_* conventions. */
-static void embedded_function(Emit *e, Func *f)
+/*
+ * The C for an embedded-C function: SystemTap's STAP_* conventions.  The
+ * text is a function of its own, F_ec(c, f), called by F: a plain
+ * 'return;' in it, which SystemTap allows, then still reaches F's copy
+ * of the result into the context (inline, it skipped that copy, and the
+ * caller read the previous call's string).
+ */
+static void embedded_function(Emit *e, Func *f, const char *fr)
 {
 	bool str = tyvar_type(f->ret) == TY_STRING;
+	Buf *b = &e->u->code;
 	int i;
 
+	buf_printf(b, "static void %s_ec(struct stp_context *c, struct %s *f)"
+		   "\n{\n", f->cname, fr);
 	for (i = 0; i < f->params.len; i++)
-		line(e, 0, "#define STAP_ARG_%s (f->a_%s)", f->params.v[i]->name,
-		     f->params.v[i]->name);
-	line(e, 0, "#define STAP_RETVALUE (f->ret)");
+		buf_printf(b, "#define STAP_ARG_%s (f->a_%s)\n",
+			   f->params.v[i]->name, f->params.v[i]->name);
+	buf_puts(b, "#define STAP_RETVALUE (f->ret)\n");
 	if (str)
-		line(e, 0, "#define STAP_RETURN(v) do { stp_strlcpy(f->ret, (v), "
-		     "MAXSTRINGLEN); goto out; } while (0)");
+		buf_puts(b, "#define STAP_RETURN(v) do { stp_strlcpy(f->ret, "
+			 "(v), MAXSTRINGLEN); return; } while (0)\n");
 	else
-		line(e, 0, "#define STAP_RETURN(v) do { f->ret = (v); goto out; "
-		     "} while (0)");
-	line(e, 0, "#define CONTEXT c");
-	line(e, 1, "{%s}", f->embedded->text);
-	line(e, 0, "#undef CONTEXT");
-	line(e, 0, "#undef STAP_RETURN");
-	line(e, 0, "#undef STAP_RETVALUE");
+		buf_puts(b, "#define STAP_RETURN(v) do { f->ret = (v); return; "
+			 "} while (0)\n");
+	buf_puts(b, "#define CONTEXT c\n");
+	buf_printf(b, "\t{%s}\n", f->embedded->text);
+	buf_puts(b, "#undef CONTEXT\n#undef STAP_RETURN\n#undef STAP_RETVALUE\n");
 	for (i = 0; i < f->params.len; i++)
-		line(e, 0, "#undef STAP_ARG_%s", f->params.v[i]->name);
+		buf_printf(b, "#undef STAP_ARG_%s\n", f->params.v[i]->name);
+	buf_puts(b, "}\n\n");
+	line(e, 1, "%s_ec(c, f);", f->cname);
 }
 
 static void function(Unit *u, Func *f)
@@ -1260,7 +1269,7 @@ static void function(Unit *u, Func *f)
 	else
 		line(&e, 1, "f->ret = 0;");
 	if (f->embedded) {
-		embedded_function(&e, f);
+		embedded_function(&e, f, fr);
 	} else {
 		init_locals(&e, &f->locals);
 		stmt(&e, f->body, 1);
