@@ -5,7 +5,7 @@
 # (the one that built its module)
 # and modules from the cache only (STAP_CACHE_ONLY: a miss is an error,
 # never a build under TCG).  Exit 77 (unsupported) when the plan says it
-# is not run, and why; else a pass is exit 0 within 60 s (then SIGINT,
+# is not run, and why; else a pass is exit 0 within 40 s (then SIGINT,
 # as a user's Ctrl-C) and no ERROR on stderr.
 set -u
 plan="$GRID_CACHE/examples/$GRID_KERNEL/plan/$GRID_TEST"
@@ -28,14 +28,14 @@ unset CC STAP_CFLAGS
 out=/tmp/example.out err=/tmp/example.err # heads of them in the test log
 echo "example: $GRID_TEST: cd $dir && $cmd"
 cd "$dir" || exit 1
-timeout -s INT -k 30 60 sh -c "$cmd" > "$out" 2> "$err" < /dev/null
+timeout -s INT -k 10 40 sh -c "$cmd" > "$out" 2> "$err" < /dev/null
 rc=$?
 echo "example: exit $rc; stdout $(wc -c < "$out") bytes, its head:"
 head -c 4096 "$out"
 echo "example: stderr:"
 head -c 8192 "$err"
 if [ "$rc" = 124 ]; then
-	echo "example: FAIL: still running after 60 s (stopped with SIGINT)"
+	echo "example: FAIL: still running after 40 s (stopped with SIGINT)"
 	exit 1
 elif [ "$rc" != 0 ]; then
 	echo "example: FAIL: exit $rc"
