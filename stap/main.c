@@ -301,13 +301,16 @@ static void other_option(int c, const char *arg, char **argv)
 	}
 }
 
+/* Options may follow the script and its arguments, as SystemTap's
+ * getopt permutes them (the examples' .meta files write `stap X.stp -T
+ * 1`); `--` ends the options, for arguments that look like one. */
 static void parse_options(int argc, char **argv)
 {
 	int c, i;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv,
-				"+p:e:E:I:D:guwWvkm:r:a:o:c:x:G:T:s:btqL:l:VhFiS:R:B:P",
+				"p:e:E:I:D:guwWvkm:r:a:o:c:x:G:T:s:btqL:l:VhFiS:R:B:P",
 				long_options, NULL)) != -1)
 		if (!flag_option(c) && !value_option(c, optarg))
 			other_option(c, optarg, argv);
