@@ -50,6 +50,14 @@ DEFINE_PER_CPU(int, stp_busy);
  * skipped probes, as SystemTap does: a hit is never lost silently. */
 static long long missed;
 
+/* Return probes in flight at once for one kretprobe: SystemTap's
+ * default, -DKRETACTIVE=N to change it.  The kernel's own default (0:
+ * max(10, 2 * CPUs)) ran out under the tapsets' .return aliases on two
+ * CPUs, each return then a skipped probe. */
+#ifndef KRETACTIVE
+#define KRETACTIVE max(15, 6 * (int)num_possible_cpus())
+#endif
+
 struct kprobe_slot {
 	struct kprobe kp;
 	struct kretprobe rp;
@@ -244,7 +252,7 @@ static int arm_kprobe(struct kprobe_slot *s, const struct stp_probe *p)
 			s->rp.entry_handler = kretprobe_entry;
 			s->rp.data_size = p->nentries * sizeof(int64_t);
 		}
-		s->rp.maxactive = 0;
+		s->rp.maxactive = KRETACTIVE;
 		rc = register_kretprobe(&s->rp);
 	}
 	if (rc == 0) {
