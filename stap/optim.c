@@ -337,21 +337,6 @@ static bool fold_arith(const char *op, int64_t a, int64_t b, int64_t *v)
 	return true;
 }
 
-static bool compare(const char *op, int c)
-{
-	if (!strcmp(op, "=="))
-		return c == 0;
-	if (!strcmp(op, "!="))
-		return c != 0;
-	if (!strcmp(op, "<"))
-		return c < 0;
-	if (!strcmp(op, "<="))
-		return c <= 0;
-	if (!strcmp(op, ">"))
-		return c > 0;
-	return c >= 0;
-}
-
 static bool fold_unary(const Node *n, int64_t *v)
 {
 	uint64_t a = (uint64_t)n->lhs->num;
@@ -410,10 +395,10 @@ bool fold_constant(Node *n)
 		fold_constant(n->lhs);
 		fold_constant(n->rhs);
 		if (both(n, N_NUM))
-			v = compare(n->op, (n->lhs->num > n->rhs->num) -
+			v = compare_holds(n->op, (n->lhs->num > n->rhs->num) -
 					   (n->lhs->num < n->rhs->num));
 		else if (both(n, N_STR))
-			v = compare(n->op, strcmp(n->lhs->str, n->rhs->str));
+			v = compare_holds(n->op, strcmp(n->lhs->str, n->rhs->str));
 		else
 			return false;
 		break;

@@ -241,24 +241,9 @@ static const char *kernel_v(void)
 	return dash ? arena_strndup(r, (size_t)(dash - r)) : r;
 }
 
-static bool compare(int c, const char *op)
-{
-	if (!strcmp(op, "=="))
-		return c == 0;
-	if (!strcmp(op, "!="))
-		return c != 0;
-	if (!strcmp(op, "<"))
-		return c < 0;
-	if (!strcmp(op, "<="))
-		return c <= 0;
-	if (!strcmp(op, ">"))
-		return c > 0;
-	return c >= 0;
-}
-
 static bool glob_compare(const char *val, const Token *op, const Token *r)
 {
-	return compare(fnmatch(r->text, val, 0) == 0 ? 0 : 1, op->text);
+	return compare_holds(op->text, fnmatch(r->text, val, 0) == 0 ? 0 : 1);
 }
 
 /* "kernel_v", "arch" ...: string against a string (globs with ==, !=). */
@@ -279,8 +264,8 @@ static bool string_term(const char *val, const Token *op, const Token *r,
 	if (eq && is_glob(r->text))
 		return glob_compare(val, op, r);
 	if (version)
-		return compare(version_compare(val, r->text), op->text);
-	return compare(strcmp(val, r->text), op->text);
+		return compare_holds(op->text, version_compare(val, r->text));
+	return compare_holds(op->text, strcmp(val, r->text));
 }
 
 static const char *kconfig_value(const char *name)
@@ -317,8 +302,9 @@ static bool eval_term(const Token *l, const Token *op, const Token *r)
 		if (r->kind == TK_STR)
 			return string_term(v, op, r, l->text, false, false);
 		if (r->kind == TK_NUM && parse_number(r, &b))
-			return compare(strtoll(v, NULL, 0) < b ? -1 :
-				       strtoll(v, NULL, 0) > b, op->text);
+			return compare_holds(op->text,
+					     strtoll(v, NULL, 0) < b ? -1 :
+					     strtoll(v, NULL, 0) > b);
 		parse_error(r, "expected a string or a number to compare %s"
 			    " with", l->text);
 		return false;
@@ -334,17 +320,17 @@ static bool eval_term(const Token *l, const Token *op, const Token *r)
 				    " '==' or '!='");
 			return false;
 		}
-		return compare(S->guru == b ? 0 : 1, op->text);
+		return compare_holds(op->text, S->guru == b ? 0 : 1);
 	}
 	if (l->kind == TK_STR && r->kind == TK_STR) {
 		if ((tok_op(op, "==") || tok_op(op, "!=")) && is_glob(r->text))
 			return glob_compare(l->text, op, r);
-		return compare(strcmp(l->text, r->text), op->text);
+		return compare_holds(op->text, strcmp(l->text, r->text));
 	}
 	if (l->kind == TK_NUM && r->kind == TK_NUM) {
 		if (!parse_number(l, &a) || !parse_number(r, &b))
 			return false;
-		return compare(a < b ? -1 : a > b, op->text);
+		return compare_holds(op->text, a < b ? -1 : a > b);
 	}
 	if ((l->kind == TK_NUM || l->kind == TK_STR) &&
 	    (r->kind == TK_NUM || r->kind == TK_STR)) {

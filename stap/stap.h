@@ -113,6 +113,9 @@ void buf_free(Buf *b);
 bool str_in(const char *s, const char *const *list);
 bool is_glob(const char *s);
 bool glob_match(const char *pattern, const char *name);
+/* Whether "==", "!=", "<", "<=", ">" or ">=" (OP) holds of a three-way
+ * comparison's result C: the translator's and the preprocessor's folds. */
+bool compare_holds(const char *op, int c);
 char *decode_string(const char *raw, size_t *len);
 
 typedef struct Sha256 {

@@ -289,6 +289,21 @@ bool is_glob(const char *s)
 	return strpbrk(s, "*?[") != NULL;
 }
 
+bool compare_holds(const char *op, int c)
+{
+	if (!strcmp(op, "=="))
+		return c == 0;
+	if (!strcmp(op, "!="))
+		return c != 0;
+	if (!strcmp(op, "<"))
+		return c < 0;
+	if (!strcmp(op, "<="))
+		return c <= 0;
+	if (!strcmp(op, ">"))
+		return c > 0;
+	return c >= 0;
+}
+
 bool glob_match(const char *pattern, const char *name)
 {
 	return fnmatch(pattern, name, 0) == 0;
