@@ -324,7 +324,9 @@ static void test_analyses(void)
 		EXPECT_STR(locks_of(S->derived.v[3]), "zed:w arr:w text:w");
 		EXPECT_STR(locks_of(S->derived.v[4]), "zed:r reads:r text:r");
 		EXPECT(S->derived.v[1]->quiet);
-		EXPECT_EQ(S->derived.v[1]->quiet_actions, 4);
+		/* adds++, adds -= 2, next: 'if (2 > 1)' is folded away
+		 * before the analyses, as SystemTap elides dead code. */
+		EXPECT_EQ(S->derived.v[1]->quiet_actions, 3);
 		EXPECT(!S->derived.v[2]->quiet);
 		EXPECT_EQ(S->derived.v[3]->handler, 3);
 	}
