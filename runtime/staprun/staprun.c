@@ -266,7 +266,7 @@ static void switch_file(void)
 	if (fclose(out) != 0)
 		die("cannot write the output: %s", strerror(errno));
 	snprintf(path, sizeof(path), "%s.%d", opt.output, ++file_number);
-	out = fopen(path, "w");
+	out = fopen(path, "we");
 	if (!out)
 		die("cannot write %s: %s", path, strerror(errno));
 }
@@ -728,7 +728,7 @@ static void upload_symbols(const char *dir)
 	snprintf(line, sizeof(line), "symbols %zu", size);
 	rc = try_command(line);
 	snprintf(path, sizeof(path), "%s/.symbols", dir);
-	if (rc == 0 && (fd = open(path, O_WRONLY)) < 0)
+	if (rc == 0 && (fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
 		rc = errno;
 	while (rc == 0 && off < size) {
 		size_t chunk = size - off < (1 << 20) ? size - off : 1 << 20;
@@ -841,7 +841,7 @@ static void open_streams(const char *dir, struct stream *st, int *nstreams)
 		if (opt.bulk) {
 			snprintf(path, sizeof(path), "%s_cpu%d",
 				 opt.output ? opt.output : "stap_bulk", cpu);
-			st[n].bulk = fopen(path, "w");
+			st[n].bulk = fopen(path, "we");
 			if (!st[n].bulk)
 				die("cannot write %s: %s", path, strerror(errno));
 		}
@@ -872,7 +872,9 @@ static pid_t start_child(int *gate)
 	int p[2];
 	pid_t pid;
 
-	if (pipe(p) != 0 || (pid = fork()) < 0)
+	/* O_CLOEXEC: the command holds none of staprun's files, the gate's
+	 * read end included (it leaked into every -c command as fd 3). */
+	if (pipe2(p, O_CLOEXEC) != 0 || (pid = fork()) < 0)
 		die("cannot start %s: %s", opt.target_cmd, strerror(errno));
 	if (pid == 0) {
 		char go;
@@ -1098,7 +1100,7 @@ int main(int argc, char **argv)
 	if (geteuid() != 0)
 		die("loading a module needs root");
 	if (opt.output && !opt.bulk) {
-		out = fopen(opt.output, "w");
+		out = fopen(opt.output, "we");
 		if (!out)
 			die("cannot write %s: %s", opt.output, strerror(errno));
 	}
