@@ -1841,3 +1841,47 @@ bool dwarf_variable(const DwSite *s, const char *name, DwVar *out)
 		out->reg = (int)ops[0].number + 1;
 	return true;
 }
+
+/* ---- the parameters of an inlined function ---- */
+
+/* Parameter NAME of function FUNC in the kernel's DWARF (out-of-line or
+ * inlined, from its abstract declaration): its
+ * position and the BTF twin of its type; false if FUNC has none such. */
+bool dwarf_parameter_of(const char *func, const char *name, int *index,
+			int *type)
+{
+	const IdxName *in;
+	Dwarf_Die die, p, t;
+	Dwarf_Attribute a;
+	uint64_t at = 0;
+	int i = 0;
+
+	F = &D.kernel;
+	if (!F->dw || !kernel_btf() || !(in = name_or_next(file_index(), func,
+							     &at)) ||
+	    !dwarf_offdie(F->dw, F->index->entries[in->first].die, &die))
+		return false;
+	/* A copy's parameters may come in any order (GCC lists an inlined
+	 * copy's last first); the abstract declaration's are in order. */
+	if (dwarf_attr(&die, DW_AT_abstract_origin, &a) &&
+	    !dwarf_formref_die(&a, &die))
+		return false;
+	if (dwarf_child(&die, &p) != 0)
+		return false;
+	do {
+		const char *pn;
+
+		if (dwarf_tag(&p) != DW_TAG_formal_parameter)
+			continue;
+		pn = dwarf_diename(&p);
+		if (pn && !strcmp(pn, name) &&
+		    dwarf_attr_integrate(&p, DW_AT_type, &a) &&
+		    dwarf_formref_die(&a, &t) &&
+		    (*type = btf_twin(kernel_btf(), &t)) > 0) {
+			*index = i;
+			return true;
+		}
+		i++;
+	} while (dwarf_siblingof(&p, &p) == 0);
+	return false;
+}

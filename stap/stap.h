@@ -865,6 +865,9 @@ bool dwarf_variable(const DwSite *s, const char *name, DwVar *out);
 /* Names of the parameters and/or locals in scope at S. */
 int dwarf_variables(const DwSite *s, bool params, bool locals,
 		    const char ***names);
+/* Parameter NAME of FUNC (an inlined one too): position and BTF type. */
+bool dwarf_parameter_of(const char *func, const char *name, int *index,
+			int *type);
 void dwarf_close(void);
 
 /* ---------------------------------------------------------------- target.c */

@@ -587,6 +587,36 @@ static bool dwarf_base(Walk *w, const Context *s, const char *name)
 	return true;
 }
 
+/*
+ * $NAME at the entry of __x64_sys_X, the x86-64 wrapper of system call X,
+ * whose one parameter is the caller's saved registers: X's own parameter
+ * NAME (named and typed by the DWARF of __do_sys_X, the SYSCALL_DEFINE
+ * body inlined into the wrapper) is the register it came in, read from
+ * or written into the saved registers before the wrapper reads them.
+ * SystemTap's syscall.X offers the same $NAME from the DWARF of sys_X.
+ */
+static bool syscall_argument(Walk *w, const Context *s, const char *name)
+{
+	static const char *const regs[] = { "di", "si", "dx", "r10", "r8",
+					    "r9" };
+	const char *call = s->dw->container;
+	int index, type;
+	Comp c = { 0 };
+
+	if (!s->dw->entry || !call || strncmp(call, "__x64_sys_", 10) ||
+	    !strcmp(name, "regs") ||
+	    !dwarf_parameter_of(arena_printf("__do_sys_%s", call + 10), name,
+				&index, &type) || index >= 6)
+		return false;
+	if (!dwarf_base(w, s, "regs"))
+		return false;
+	c.field = regs[index];
+	if (!member(w, &c))
+		return false;
+	w->type = type;
+	return true;
+}
+
 /* $$parms/$$locals/$$vars at a DWARF site: "a=0x1 p=0xffff..." with
  * "x=?" for what the compiler left nowhere here, "s={...}" for an
  * aggregate, as SystemTap prints them. */
@@ -793,7 +823,8 @@ bool target_resolve(Node *n, Derived *d, int flags)
 		w.type = (int)p->type;
 	} else if (s.dw) {
 		te->size = 8;
-		if (!dwarf_base(&w, &s, n->name + 1))
+		if (!syscall_argument(&w, &s, n->name + 1) &&
+		    !dwarf_base(&w, &s, n->name + 1))
 			return false;
 		if (s.ret && d && report && !at_entry)
 			save_at_entry(te, d);
