@@ -62,10 +62,15 @@ static const char *private_key(const File *f, const char *name)
 
 /* ---- functions ---- */
 
-static Func *lookup_function(const File *from, const char *name)
+static Func *lookup_function(const File *from, const Token *at,
+			     const char *name)
 {
 	Func *f = from ? table_get(&private_funcs, private_key(from, name))
 		       : NULL;
+
+	if (!f && at && at->src)	/* as lookup_global */
+		f = table_get(&private_funcs, arena_printf("%s\1%s",
+			      at->src->name, name));
 
 	return f ? f : table_get(&S->functions, name);
 }
@@ -151,12 +156,18 @@ static void register_global(Symbol *g)
 static void pull_file(File *f);
 
 /* A global of the file, of the program, or of a tapset file (pulled). */
-static Symbol *lookup_global(const File *from, const char *name)
+static Symbol *lookup_global(const File *from, const Token *at,
+			     const char *name)
 {
 	Symbol *g = from ? table_get(&private_globals,
 				     private_key(from, name)) : NULL;
 	File *f;
 
+	/* An alias's body is in the derived probe of the user's file, and
+	 * sees its own file's private globals: the name's token knows it. */
+	if (!g && at && at->src)
+		g = table_get(&private_globals, arena_printf("%s\1%s",
+			      at->src->name, name));
 	if (g)
 		return g;
 	g = table_get(&S->globals, name);
@@ -274,7 +285,7 @@ static Symbol *bind_name(Scope *sc, const Node *n)
 
 	if (s)
 		return s;
-	s = lookup_global(sc->file, n->name);
+	s = lookup_global(sc->file, n->tok, n->name);
 	if (s)
 		return s;
 	if (sc->globals_only) {
@@ -291,7 +302,7 @@ static void bind_array(Scope *sc, Node *var, int arity)
 	Symbol *s = sc->locals ? table_get(sc->locals, var->name) : NULL;
 
 	if (!s)
-		s = lookup_global(sc->file, var->name);
+		s = lookup_global(sc->file, var->tok, var->name);
 	if (!s || s->kind != SYM_GLOBAL) {
 		sem_error(var->tok, "'%s' is used as an array of %d index%s"
 			  " but is not a global: arrays must be declared"
@@ -344,7 +355,7 @@ static void need_lvalue(const Node *op, Node *target)
 
 static void resolve_call(Scope *sc, Node *n)
 {
-	Func *f = lookup_function(sc->file, n->name);
+	Func *f = lookup_function(sc->file, n->tok, n->name);
 	Func *match = NULL, *g;
 
 	if (!f) {
@@ -352,7 +363,7 @@ static void resolve_call(Scope *sc, Node *n)
 
 		if (file) {
 			pull_file(file);
-			f = lookup_function(sc->file, n->name);
+			f = lookup_function(sc->file, n->tok, n->name);
 		}
 	}
 	if (!f) {
@@ -1223,7 +1234,8 @@ static void set_globals(void)
 
 	for (i = 0; i < S->set_globals.len; i++) {
 		Define *d = &S->set_globals.v[i];
-		Symbol *g = table_get(&S->globals, d->name);
+		/* A tapset's global too (-G cve_fix_p=0): its file is taken. */
+		Symbol *g = lookup_global(NULL, NULL, d->name);
 		Node *lit;
 		int64_t v;
 		Token *t;
