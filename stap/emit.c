@@ -1742,6 +1742,10 @@ static void print_code(const Unit *u, FILE *out)
 			"\"%s\";\n\n",
 			S->kernel_release, S->kernel_build_id ?
 			S->kernel_build_id : "");
+	if (!strcmp(S->runtime, "kernel") && S->module_name)
+		/* -m NAME: staprun keeps the name (/proc/systemtap/NAME). */
+		fprintf(out, "static const char stp_named[] __attribute__(("
+			"section(\".stap_named\"), used)) = \"1\";\n\n");
 	if (!strcmp(S->runtime, "kernel") && has_embedded_c())
 		/* What SystemTap's runtime gives embedded C: scripts name
 		 * struct signal_struct, task_struct's mm ... having included
