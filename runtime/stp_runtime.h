@@ -278,7 +278,10 @@ struct stp_probe {
 	const char *tracepoint;		/* kernel.trace name */
 	void *tp_func;			/* its trampoline (generated) */
 	uint32_t perf_type;		/* perf: PERF_TYPE_* */
-	uint64_t perf_config, perf_period;
+	uint64_t perf_config, perf_period; /* PERF_TYPE_BREAKPOINT
+					   (kernel.data): HW_BREAKPOINT_W
+					   or _RW, the length; address and
+					   anchor say where */
 	const char *procfs;		/* procfs: the file's name */
 	int64_t procfs_size;		/* .maxsize(N), 0 by default */
 	int nf_hook, nf_pf, nf_priority; /* netfilter: the hook's place */

@@ -52,6 +52,7 @@ static struct {
 	VEC(KFunc) funcs;
 	Table known;		/* name -> KFunc */
 	Table blacklisted;	/* NOKPROBE_SYMBOL(name) */
+	Table data;		/* data symbol name -> its address + 1 */
 	VEC(const char *) tracepoints;
 	Table tp_known;
 	Table tp_args;		/* name -> TpArgs, filled on demand */
@@ -147,6 +148,9 @@ static void add_symbol(const char *name, char t, uint64_t addr)
 		return;
 	}
 	note_marker(name, addr);
+	if (strchr("dDbBrRvV", t) && !table_get(&K.data, name))
+		table_put(&K.data, arena_strdup(name),
+			  (void *)(uintptr_t)(addr + 1));
 	if (!strchr("tTwW", t) || !strncmp(name, "__pfx_", 6))
 		return;
 	add_func(name, addr);
@@ -268,6 +272,28 @@ static const KFunc *find_func(const char *name)
 	intptr_t i = (intptr_t)table_get(&K.known, name);
 
 	return i ? &K.funcs.v[i - 1] : NULL;
+}
+
+bool kernel_symbol(const char *name, uint64_t *addr, uint64_t *anchor)
+{
+	uintptr_t data;
+	const KFunc *f, *kfree;
+
+	if (!load_symbols() || K.from_btf)
+		return false;
+	data = (uintptr_t)table_get(&K.data, name);
+	f = find_func(name);
+	kfree = find_func("kfree");
+	if ((!data && !(f && f->addr)) || !kfree || !kfree->addr)
+		return false;
+	*addr = data ? data - 1 : f->addr;
+	*anchor = kfree->addr;
+	return true;
+}
+
+const char *kernel_symbol_source(void)
+{
+	return load_symbols() && !K.from_btf ? K.source : NULL;
 }
 
 static int by_name(const void *a, const void *b)

@@ -53,7 +53,7 @@ UNSUPPORTED(input, "input", "input");
  * fit. */
 const Family *const families[] = {
 	&pf_session, &pf_timer, &pf_kprobe, &pf_module, &pf_perf, &pf_procfs,
-	&pf_kfunc, &pf_ktrace, &pf_netfilter,
+	&pf_kfunc, &pf_ktrace, &pf_netfilter, &pf_hwbkpt,
 	&hrtimer, &process, &java, &python2, &python3, &input,
 	NULL,
 };

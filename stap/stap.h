@@ -689,7 +689,7 @@ struct Family {
 /* The families (probes.c), ended by NULL. */
 extern const Family *const families[];
 extern const Family pf_session, pf_timer, pf_kprobe, pf_module, pf_perf,
-	pf_procfs, pf_kfunc, pf_ktrace, pf_netfilter;
+	pf_procfs, pf_kfunc, pf_ktrace, pf_netfilter, pf_hwbkpt;
 
 /* Find the form a concrete point has; NULL if none. */
 const Form *family_match(const ProbePoint *pp, const char **why,
@@ -802,6 +802,12 @@ int kernel_tracepoints(const char *pattern, const Token *at,
 		       const char ***out);
 /* A tracepoint's argument names and BTF types; -1 if unknown. */
 int kernel_tracepoint(const char *name, const char ***names, int **types);
+/* Symbol NAME's link address (data or function) and kfree's (the
+ * runtime measures KASLR against it), from the kernel's symbol list;
+ * false without a list or without NAME in it. */
+bool kernel_symbol(const char *name, uint64_t *addr, uint64_t *anchor);
+/* Where the symbol list came from, or NULL if there is none. */
+const char *kernel_symbol_source(void);
 /* Why kprobes would refuse a DWARF site, or NULL. */
 const char *kernel_site_refused(const struct DwSite *s);
 void kernel_free(void);
