@@ -36,7 +36,8 @@
 #endif
 
 #ifndef MAXSTRINGLEN
-#define MAXSTRINGLEN 128	/* string buffer size, NUL included */
+#define MAXSTRINGLEN 512	/* string buffer size, NUL included: SystemTap's
+				   on 64-bit (its backtraces and argstrs fit) */
 #endif
 #ifndef MAXMAPENTRIES
 #define MAXMAPENTRIES 2048	/* rows of an array without [N] */

@@ -602,9 +602,13 @@ static bool syscall_argument(Walk *w, const Context *s, const char *name)
 	const char *call = s->dw->container;
 	int index, type;
 	Comp c = { 0 };
+	DwVar v;
 
-	if (!s->dw->entry || !call || strncmp(call, "__x64_sys_", 10) ||
-	    !strcmp(name, "regs") ||
+	/* Only at the wrapper's own entry (not a copy of a function inlined
+	 * in it), and only for a name the site has no variable of. */
+	if (!s->dw->entry || s->dw->inlined || !call ||
+	    strncmp(call, "__x64_sys_", 10) ||
+	    dwarf_variable(s->dw, name, &v) ||
 	    !dwarf_parameter_of(arena_printf("__do_sys_%s", call + 10), name,
 				&index, &type) || index >= 6)
 		return false;
