@@ -5,7 +5,7 @@
 
 GRID_SRCS := $(wildcard grid/*.c)
 GRID_OBJS := $(GRID_SRCS:grid/%.c=$(OBJ)/grid/%.o)
-GRID_PKGS := libvirt libvirt-qemu jansson liblzma zlib libzstd liblz4
+GRID_PKGS := libvirt libvirt-qemu jansson liblzma zlib libzstd liblz4 libcurl
 GRID_DEFS := -DSTAPGRID_SRCDIR='"$(abspath .)"'
 GRID_ASAN := $(BUILD)/asan/stapgrid
 # The shared folder beside the clone: KCIDB schemas for the kcidb.json test.
