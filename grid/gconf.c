@@ -461,7 +461,7 @@ static int host_line(const char *file, int lineno, strv *w, struct g_host *h,
 		      lineno, w->v[0]);
 		return -1;
 	} else if (!strstr(w->v[1], "://") || (!strncmp(w->v[1], "lava", 4) && !lava_uri(w->v[1]))) {
-		g_err("%s:%d: '%s' is neither a libvirt URI (e.g. qemu:///system) nor a LAVA server "
+		g_err("%s:%d: '%s' is not a libvirt URI (e.g. qemu:///system) or a LAVA server "
 		      "(lava+http://HOST:PORT)", file, lineno, w->v[1]);
 		return -1;
 	} else if (parse_int(file, lineno, "capacity", w->v[2], 1, 256, &h->capacity) < 0) {
@@ -485,7 +485,7 @@ static int host_line(const char *file, int lineno, strv *w, struct g_host *h,
 	}
 	h->engine = xstrdup(lava_uri(h->uri) ? "lava" : "libvirt");
 	if (lava_uri(h->uri) && !h->token) {
-		g_err("%s:%d: LAVA host '%s' needs token=FILE (a file holding its API token)", file,
+		g_err("%s:%d: LAVA host '%s' needs token= (a file holding its API token)", file,
 		      lineno, h->name);
 		rc = -1;
 	} else if (!lava_uri(h->uri) && (h->token || h->device_type)) {
