@@ -554,8 +554,8 @@ int g_run_grid(const struct g_runopt *o)
 	}
 	free(run.jobs);
 	json_decref(run.coverage);
-	json_decref(run.source);
 out:
+	json_decref(run.source); /* an interrupted run's too */
 	sched_free(&S);
 	G_FREE_ARRAY(suites, ns, g_suite_free);
 	G_FREE_ARRAY(ks, nk, g_kernel_free);
