@@ -753,6 +753,8 @@ static void job_lava_follow(struct job *j)
 		if (t_run && g_now() - t_run > j->timeout + 60) {
 			g_lava_cancel(l, j->r->lava_id);
 			j->end = G_END_TIMEOUT;
+			job_fail(j, xasprintf("no result within %d s: LAVA job %ld cancelled", j->timeout + 60,
+					      j->r->lava_id));
 			return;
 		}
 		if (!t_run && g_now() - t_sub > LAVA_QUEUE_LIMIT) {
@@ -785,8 +787,10 @@ static void job_lava_end(struct job *j, const char *con)
 		j->end = G_END_SHUTDOWN;
 	else if (v == V_PANIC)
 		j->end = G_END_CRASHED;
-	else if (j->r->lava_error && strstr(j->r->lava_error, "timed out"))
+	else if (j->r->lava_error && strstr(j->r->lava_error, "timed out")) {
 		j->end = G_END_TIMEOUT;
+		job_fail(j, xasprintf("LAVA job %ld: %s", j->r->lava_id, j->r->lava_error));
+	}
 	else if (v >= V_OOPS && v != V_INFRA)
 		j->end = G_END_SHUTDOWN;
 	else {
