@@ -68,10 +68,11 @@ check-grid: $(BIN)/stapgrid
 
 # The grid on LAVA (docs/partners.md): grid/lava/up.sh installs Debian's
 # LAVA and brings up a local instance with one qemu worker under TCG
-# (about 2 minutes the first time, seconds after), then the smoke suite
-# and the panic guest on debian-6.1-amd64 through it and through the local
-# engine, compared (harness/stapgrid.lava/grid-lava.exp); about 2 minutes
-# more.  LAVA is stopped again when the test started it.
+# (the packages: about 2 minutes the first time; the daemons: 10 s), then
+# the smoke suite and the panic guest on debian-6.1-amd64 through it and
+# through the local engine, compared (harness/stapgrid.lava/grid-lava.exp):
+# 55 s in all with the packages there.  LAVA is stopped again when the
+# test started it.
 check-lava: $(BIN)/stapgrid
 	@harness/deps.sh configs/packages/grid.list configs/packages/lava.list
 	@mkdir -p $(CHECKDIR)/lava
