@@ -17,7 +17,9 @@ GRID_WORK   := $(BUILD)/grid-work
 
 PROGRAMS  += $(BIN)/stapgrid
 CHECKS    += check-grid check-lava check-grid-examples check-grid-torture check-grid-perf check-grid-asan check-grid-valgrind
-DEP_LISTS += configs/packages/grid.list configs/packages/lava.list
+# lava.list (a LAVA server and worker: ~190 packages) is installed by
+# check-lava and grid/lava/up.sh, which need it, not by make grid.
+DEP_LISTS += configs/packages/grid.list
 
 $(BIN)/stapgrid: $(GRID_OBJS) $(ULIB_OBJS)
 	@mkdir -p $(@D)
