@@ -660,6 +660,9 @@ static char *lava_unfit(const struct job *j)
 	if (j->hostroot)
 		return xstrdup("a hostroot suite needs the host's folders as virtiofs shares: "
 			       "the libvirt engine only");
+	if (j->k->cmdline && strpbrk(j->k->cmdline, "\"\\"))
+		return xasprintf("kernel %s's cmdline has a quote or backslash, which LAVA's "
+				 "image_arg cannot carry", j->k->id);
 	if (strpbrk(share, " ,\"'\\\t\n"))
 		return xasprintf("the job share '%s' has a blank, comma or quote, which QEMU's "
 				 "-virtfs cannot take (--cache elsewhere)", share);
