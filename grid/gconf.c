@@ -414,6 +414,25 @@ static int host_basedir(void *rec, const char *file, int line, char *val)
 	return rc;
 }
 
+static int host_token(void *rec, const char *file, int line, char *val)
+{
+	struct g_host *h = rec;
+	int rc = 0;
+
+	if (val[0] != '/') {
+		g_err("%s:%d: token must be an absolute path (the file holding the API token)", file, line);
+		rc = -1;
+	}
+	setstr(&h->token, val);
+	return rc;
+}
+
+/* A lava+http(s):// URI names a LAVA server (the REST API under it). */
+static bool lava_uri(const char *uri)
+{
+	return !strncmp(uri, "lava+http://", 12) || !strncmp(uri, "lava+https://", 13);
+}
+
 #define HOFF(f) offsetof(struct g_host, f)
 /* A host's options after NAME URI CAPACITY, key=value (docs/grid.md "Hosts"). */
 static const struct key host_keys[] = {
@@ -421,6 +440,9 @@ static const struct key host_keys[] = {
 	{"transfer", K_CHOICE, HOFF(transfer), .choices = transfers, .doc = "files shared or as volumes"},
 	{"basedir", K_FN, HOFF(basedir), .held = H_STR, .fn = host_basedir,
 	 .doc = "where a partner keeps our files"},
+	{"token", K_FN, HOFF(token), .held = H_STR, .fn = host_token,
+	 .doc = "a LAVA host: the file holding its API token"},
+	{"device_type", K_STR, HOFF(device_type), .doc = "a LAVA host: the device type its jobs ask for"},
 	{NULL},
 };
 
@@ -438,8 +460,9 @@ static int host_line(const char *file, int lineno, strv *w, struct g_host *h,
 		g_err("%s:%d: host name '%s' may use only letters, digits, '.', '_' and '-'", file,
 		      lineno, w->v[0]);
 		return -1;
-	} else if (!strstr(w->v[1], "://")) {
-		g_err("%s:%d: '%s' is not a libvirt URI (e.g. qemu:///system)", file, lineno, w->v[1]);
+	} else if (!strstr(w->v[1], "://") || (!strncmp(w->v[1], "lava", 4) && !lava_uri(w->v[1]))) {
+		g_err("%s:%d: '%s' is not a libvirt URI (e.g. qemu:///system) or a LAVA server "
+		      "(lava+http://HOST:PORT)", file, lineno, w->v[1]);
 		return -1;
 	} else if (parse_int(file, lineno, "capacity", w->v[2], 1, 256, &h->capacity) < 0) {
 		return -1;
@@ -460,6 +483,18 @@ static int host_line(const char *file, int lineno, strv *w, struct g_host *h,
 		if (set_key(host_keys, "host option", h, file, lineno, w->v[i], eq) < 0)
 			rc = -1;
 	}
+	h->engine = xstrdup(lava_uri(h->uri) ? "lava" : "libvirt");
+	if (lava_uri(h->uri) && !h->token) {
+		g_err("%s:%d: LAVA host '%s' needs token= (a file holding its API token)", file,
+		      lineno, h->name);
+		rc = -1;
+	} else if (!lava_uri(h->uri) && (h->token || h->device_type)) {
+		g_err("%s:%d: token and device_type are for LAVA hosts (lava+http://...), not '%s'",
+		      file, lineno, h->uri);
+		rc = -1;
+	}
+	if (!h->device_type)
+		h->device_type = xstrdup("qemu");
 	for (int i = 0; i < nh; i++)
 		if (!strcmp(hs[i].name, h->name)) {
 			g_err("%s:%d: host '%s' is already defined on line %d", file, lineno, h->name,
@@ -532,6 +567,7 @@ void g_host_free(struct g_host *h)
 	free(h->name);
 	free(h->uri);
 	free(h->file);
+	free(h->engine);
 	free_keys(host_keys, h);
 	memset(h, 0, sizeof(*h));
 }
