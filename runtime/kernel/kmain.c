@@ -9,6 +9,7 @@
  *   symbols BYTES|end  the symbol table, before start (ksym.h)
  *   tz GMTOFF NAME     the local time zone, for tz_ctime() (ktapset.h)
  *   start              begin probes, then the other probes are armed
+ *                      (a module's when it loads, if it is not loaded)
  *   stop               probes disarmed, then end (or error) probes
  * and reads the module's messages: ERROR/WARNING lines, "EXIT" when the
  * script asked to stop (exit(), MAXERRORS), "STARTED", "STOPPED E S D M"
@@ -66,6 +67,8 @@ struct kprobe_slot {
 	void *nf;			/* knetfilter.c's */
 	const struct stp_probe *probe;
 	bool registered;
+	bool pending;			/* its module is not loaded: armed
+					   when it loads (module_event) */
 };
 static struct kprobe_slot *kslots;
 /* Disarming unregisters kprobes (kretprobes) STP_UNREGISTER_BATCH at a
@@ -214,6 +217,14 @@ static int arm_tracepoint(struct kprobe_slot *s, const struct stp_probe *p)
 	return tracepoint_probe_register(l.tp, p->tp_func, (void *)p);
 }
 
+/* A kprobe on a function of a module ("module:symbol"). */
+static bool module_probe(const struct stp_probe *p)
+{
+	return (p->kind == STP_PROBE_KPROBE ||
+		p->kind == STP_PROBE_KRETPROBE) && p->symbol &&
+	       strchr(p->symbol, ':');
+}
+
 /* An absolute address, or a DWARF site's link address moved by KASLR. */
 static kprobe_opcode_t *probe_address(const struct stp_probe *p)
 {
@@ -257,6 +268,11 @@ static int arm_kprobe(struct kprobe_slot *s, const struct stp_probe *p)
 	}
 	if (rc == 0) {
 		s->registered = true;
+		s->pending = false;
+		return 0;
+	}
+	if (rc == -ENOENT && module_probe(p)) {
+		s->pending = true;	/* the module is not loaded (yet) */
 		return 0;
 	}
 	if (p->optional)
@@ -269,6 +285,75 @@ static int arm_kprobe(struct kprobe_slot *s, const struct stp_probe *p)
 	stp_control_send(msg);
 	return p->wildcard ? 0 : rc;
 }
+
+/* ---- modules loaded and unloaded during the session ---- */
+
+/*
+ * A probe on a module that is not loaded when the session starts is
+ * armed when the module loads (before its init runs: MODULE_STATE_COMING
+ * comes after its text is final and ftrace knows it) and disarmed when it
+ * goes, to be armed again if it comes back, as SystemTap does.  The
+ * notifier runs in the loading task, in process context; module_lock
+ * orders it against start and stop (session_lock is not taken there:
+ * stop unregisters the notifier, which waits for a running callback).
+ */
+static DEFINE_MUTEX(module_lock);
+static bool module_watch;		/* under module_lock */
+
+/* Probe P's module is MOD ('-' and '_' alike, as module names). */
+static bool probe_in_module(const struct stp_probe *p, const char *mod)
+{
+	const char *a = p->symbol, *b = mod;
+
+	for (; *a && *a != ':' && *b; a++, b++)
+		if (*a != *b && !((*a == '-' || *a == '_') &&
+				  (*b == '-' || *b == '_')))
+			return false;
+	return *a == ':' && !*b;
+}
+
+static void module_probe_gone(struct kprobe_slot *k)
+{
+	if (k->probe->kind == STP_PROBE_KPROBE) {
+		unregister_kprobe(&k->kp);
+		missed += k->kp.nmissed;
+	} else {
+		unregister_kretprobe(&k->rp);
+		missed += k->rp.nmissed + k->rp.kp.nmissed;
+	}
+	/* Registered again from a clean slate if the module comes back. */
+	memset(&k->kp, 0, sizeof(k->kp));
+	memset(&k->rp, 0, sizeof(k->rp));
+	k->registered = false;
+	k->pending = true;
+}
+
+static int module_event(struct notifier_block *nb, unsigned long what,
+			void *data)
+{
+	struct module *mod = data;
+	int i;
+
+	if (what != MODULE_STATE_COMING && what != MODULE_STATE_GOING)
+		return NOTIFY_DONE;
+	mutex_lock(&module_lock);
+	for (i = 0; module_watch && i < stp_nprobes; i++) {
+		struct kprobe_slot *k = &kslots[i];
+		const struct stp_probe *p = &stp_probes[i];
+
+		if (!module_probe(p) || !probe_in_module(p, mod->name))
+			continue;
+		if (what == MODULE_STATE_COMING && k->pending)
+			arm_kprobe(k, p);
+		else if (what == MODULE_STATE_GOING && k->registered)
+			module_probe_gone(k);
+	}
+	mutex_unlock(&module_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block module_nb = { .notifier_call = module_event };
+static bool module_nb_registered;
 
 /* ---- timers ---- */
 
@@ -379,6 +464,9 @@ static int start(void)
 
 	stp_run_kind(STP_PROBE_BEGIN, run_session_probe);
 	WRITE_ONCE(state, RUNNING);
+	/* Before arming: a module that loads meanwhile is not missed. */
+	module_nb_registered = register_module_notifier(&module_nb) == 0;
+	mutex_lock(&module_lock);
 	for (i = 0; i < stp_nprobes && rc == 0; i++) {
 		const struct stp_probe *p = &stp_probes[i];
 
@@ -393,6 +481,8 @@ static int start(void)
 		else if (p->kind == STP_PROBE_TIMER)
 			arm_timer(&tslots[i], p);
 	}
+	module_watch = rc == 0;
+	mutex_unlock(&module_lock);
 	if (rc) {
 		stp_session.exit_status = 1;
 		stp_session.exit_requested = 1;	/* "EXIT": ktransport.c */
@@ -401,11 +491,23 @@ static int start(void)
 	return 0;
 }
 
+/* No module comes or goes for the probes once this returns. */
+static void stop_module_watch(void)
+{
+	mutex_lock(&module_lock);
+	module_watch = false;
+	mutex_unlock(&module_lock);
+	if (module_nb_registered)
+		unregister_module_notifier(&module_nb);
+	module_nb_registered = false;
+}
+
 static void stop(void)
 {
 	char msg[96];
 
 	WRITE_ONCE(state, STOPPED);
+	stop_module_watch();
 	disarm();
 	stp_run_end(run_session_probe);
 	stp_timing_report();	/* -t */
@@ -538,8 +640,10 @@ static int __init stp_init(void)
 static void __exit stp_exit(void)
 {
 	mutex_lock(&session_lock);
-	if (state == RUNNING)
+	if (state == RUNNING) {
+		stop_module_watch();
 		disarm();
+	}
 	state = STOPPED;
 	mutex_unlock(&session_lock);
 	cleanup();
