@@ -470,6 +470,14 @@ static void resolve_target(Node *n)
 	else
 		ok = target_cast(n, true);
 	S->held = outer;
+	if (!ok && held->errors && S->skip_badvars &&
+	    n->kind == N_TARGET) {
+		/* --skip-badvars, as SystemTap: 0 in its place, quietly. */
+		n->kind = N_NUM;
+		n->num = 0;
+		n->texpr = NULL;
+		return;
+	}
 	if (ok || !held->errors)
 		diag_replay(held);
 	else

@@ -500,6 +500,7 @@ struct Session {
 	VEC(const char *) extra_scripts;	/* -E */
 	bool suppress_time_limits;
 	bool suppress_handler_errors;
+	bool skip_badvars;	/* --skip-badvars: an unresolved $var is 0 */
 	/* options of passes 3-5, kept for them */
 	bool bulk;		/* -b */
 	bool timing;		/* -t */
