@@ -573,6 +573,44 @@ static const char *module_file(const char *name)
 	return found;
 }
 
+/* The names of the target's modules matching PATTERN (modules.dep's
+ * files: dccp_ipv4 for kernel/net/dccp/dccp_ipv4.ko.xz), sorted. */
+int kernel_modules(const char *pattern, const char ***out)
+{
+	const char *root = S->kernel_dir ?
+		tdir_file(arena_printf("root/lib/modules/%s",
+				       S->kernel_release)) :
+		arena_printf("/lib/modules/%s", S->kernel_release);
+	size_t len;
+	char *dep = read_file(arena_printf("%s/modules.dep", root), &len);
+	char *line, *save = NULL;
+	VEC(const char *) names = { 0 };
+
+	for (line = dep ? strtok_r(dep, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *colon = strchr(line, ':'), *base, *dot;
+
+		if (!colon)
+			continue;
+		*colon = 0;
+		base = strrchr(line, '/');
+		base = base ? base + 1 : line;
+		dot = strstr(base, ".ko");
+		if (dot)
+			*dot = 0;
+		for (dot = base; *dot; dot++)
+			if (*dot == '-')
+				*dot = '_';
+		if (glob_match(pattern, base))
+			vec_push(&names, arena_strdup(base));
+	}
+	free(dep);
+	if (names.len)
+		qsort(names.v, (size_t)names.len, sizeof(char *), by_name);
+	*out = names.v;
+	return names.len;
+}
+
 const char *kernel_module_path(const char *name)
 {
 	const char *path = module_file(name), *rel;

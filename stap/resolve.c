@@ -1033,6 +1033,55 @@ static int point_sites(const Form *form, const ProbePoint *pp,
 	return n;
 }
 
+static bool expand_family(Probe *probe, ProbePoint *pp, Node *body,
+			  Node *cond, const char *chain, bool report);
+
+/* The component module("GLOB") of PP, or -1. */
+static int module_glob(const ProbePoint *pp)
+{
+	int i;
+
+	for (i = 0; i < pp->comps.len; i++)
+		if (!strcmp(pp->comps.v[i].name, "module") &&
+		    pp->comps.v[i].param &&
+		    pp->comps.v[i].param->kind == N_STR &&
+		    is_glob(pp->comps.v[i].param->str))
+			return i;
+	return -1;
+}
+
+/* module("dccp*").function("dccp_v?_connect"): the point in each of
+ * the target's modules the name matches, as in SystemTap; those that
+ * give nothing (the function is in another) are left out quietly. */
+static bool expand_modules(Probe *probe, ProbePoint *pp, int at, Node *body,
+			   Node *cond, const char *chain, bool report)
+{
+	const char **names;
+	int i, n = kernel_modules(pp->comps.v[at].param->str, &names);
+	bool any = false;
+
+	for (i = 0; i < n; i++) {
+		ProbePoint *np = with_param(pp, at, names[i]);
+		bool top = top_point == pp;
+
+		if (top)		/* -l lists each module's points */
+			top_point = np;
+		any |= expand_family(probe, np, body, cond, chain, false);
+		if (top)
+			top_point = pp;
+	}
+	if (!any && report) {
+		Buf b = { 0 };
+
+		print_point(&b, pp);
+		sem_error(pp->comps.v[at].param->tok, "probe point '%s' matches"
+			  " nothing: %d of the kernel's modules match \"%s\"",
+			  b.s, n, pp->comps.v[at].param->str);
+		buf_free(&b);
+	}
+	return any;
+}
+
 /* A concrete point of a family: check it and derive a probe.  Returns
  * false if no family fits; errors are reported only when REPORT. */
 static bool expand_family(Probe *probe, ProbePoint *pp, Node *body,
@@ -1044,7 +1093,11 @@ static bool expand_family(Probe *probe, ProbePoint *pp, Node *body,
 	int64_t seq = 0, nsites = DW_NONE;
 	DwSite **sites = NULL;
 	Buf b = { 0 };
+	int mod = module_glob(pp);
 
+	if (form && mod >= 0 && !form->family->unsupported)
+		return expand_modules(probe, pp, mod, body, cond, chain,
+				      report);
 	print_point(&b, pp);
 	if (!form) {
 		if (report && why)

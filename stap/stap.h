@@ -796,6 +796,8 @@ bool same_module(const char *file, const char *name);
 /* A module's path under lib/modules/REL ("kernel/fs/x/m.ko", without
  * .xz), from modules.dep; NULL if unknown. */
 const char *kernel_module_path(const char *name);
+/* The target's modules whose names match PATTERN, sorted. */
+int kernel_modules(const char *pattern, const char ***out);
 /* A module's split BTF (over the kernel's), or NULL. */
 const struct btf *kernel_module_btf(const char *name);
 /* Tracepoints matching PATTERN, sorted; -1 on error. */
