@@ -291,7 +291,15 @@ struct stp_probe {
 					   DWARF sites) */
 	void *kp_hit;			/* kernel kprobes: the pre-handler the
 					   program made (khit.h), or NULL */
+	bool (*cond)(void);		/* kernel kprobes with a condition of
+					   scalar globals: the kprobe is
+					   disabled while it is false */
 };
+
+/* A handler wrote a global that a probe's condition (.cond) reads: the
+ * kernel runtime re-evaluates the conditions soon after, in process
+ * context (kmain.c). */
+void stp_conditions_changed(void);
 
 /* Target expressions (runtime/kernel/kargs.c): arguments, the return
  * value, values saved at entry, fault-safe reads of kernel memory. */

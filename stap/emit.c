@@ -1335,6 +1335,89 @@ static void call_stub(Unit *u, Func *first, Func *f)
 
 /* ---- probes ---- */
 
+/* ---- conditions the runtime re-evaluates (kernel runtime) ---- */
+
+/* A probe condition that needs no context to evaluate: numbers, scalar
+ * long globals and the operators that cannot fail (no division). */
+static bool simple_cond(const Node *n)
+{
+	switch (n->kind) {
+	case N_NUM:
+		return true;
+	case N_VAR:
+		return n->sym && n->sym->kind == SYM_GLOBAL &&
+		       tyvar_type(n->sym->ty) == TY_LONG;
+	case N_UNARY:
+		return simple_cond(n->lhs);
+	case N_BINARY:
+		if (!strcmp(n->op, "/") || !strcmp(n->op, "%") ||
+		    !strcmp(n->op, "."))
+			return false;
+		/* fall through */
+	case N_LOGICAL:
+	case N_COMPARE:
+		return simple_cond(n->lhs) && simple_cond(n->rhs);
+	case N_TERNARY:
+		return simple_cond(n->cond) && simple_cond(n->lhs) &&
+		       simple_cond(n->rhs);
+	default:
+		return false;
+	}
+}
+
+/* A kprobe or kretprobe whose condition the runtime re-evaluates when
+ * a global it reads is written, disabling the kprobe while it is false:
+ * a probe off costs nothing (docs/kernel.md, "Conditions"). */
+static bool disarmable(const Derived *d)
+{
+	return d->cond && !strcmp(S->runtime, "kernel") &&
+	       (d->form->kind == PK_KPROBE || d->form->kind == PK_KRETPROBE) &&
+	       simple_cond(d->cond);
+}
+
+/* Whether some disarmable probe's condition reads global G. */
+static bool in_condition(const Node *n, const Symbol *g)
+{
+	if (!n)
+		return false;
+	if (n->kind == N_VAR)
+		return n->sym == g;
+	return in_condition(n->lhs, g) || in_condition(n->rhs, g) ||
+	       (n->kind == N_TERNARY && in_condition(n->cond, g));
+}
+
+static bool writes_condition(const Derived *d)
+{
+	int i, j;
+
+	for (i = 0; i < d->locks.len; i++) {
+		if (!d->locks.v[i].write)
+			continue;
+		for (j = 0; j < S->derived.len; j++) {
+			const Derived *o = S->derived.v[j];
+
+			if (o->used && disarmable(o) &&
+			    in_condition(o->cond, d->locks.v[i].sym))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* probe_N_cond: the condition alone, read without locks (each global a
+ * single aligned 64-bit load); the handler checks it again. */
+static void cond_function(Unit *u, Derived *d, int index)
+{
+	Emit e = { .u = u, .quiet = -1 };
+
+	line(&e, 0, "static bool probe_%d_cond(void)\n{", index);
+	line(&e, 1, "return %s;", expr(&e, d->cond));
+	line(&e, 0, "}\n");
+	buf_puts(&u->code, e.body.s);
+	buf_free(&e.body);
+	buf_free(&e.frame);
+}
+
 /* A kernel kprobe, whose own pre-handler calls its handler (khit.h). */
 static bool kprobe_hit(const Derived *d)
 {
@@ -1380,6 +1463,8 @@ static void probe(Unit *u, Derived *d, int index)
 		line(&e, 1, "if (locked > %d) stp_unlock(%s_lock, %s);", i,
 		     d->locks.v[i].sym->cname,
 		     d->locks.v[i].write ? "true" : "false");
+	if (writes_condition(d))	/* after the locks: the new values */
+		line(&e, 1, "stp_conditions_changed();");
 	if (d->locks.len)
 		line(&e, 1, "if (locked < %d) stp_skip(c->probe_point);",
 		     d->locks.len);
@@ -1660,6 +1745,8 @@ static void emit_probes(Unit *u)
 		h = d->handler;
 		if (h == i)
 			probe(u, d, i);
+		if (disarmable(d))
+			cond_function(u, d, i);
 		r = registration(u, d, i);
 		print_point(&pp, d->point);
 		/* A kernel kprobe's own pre-handler calls its handler
@@ -1671,7 +1758,7 @@ static void emit_probes(Unit *u)
 				   S->derived.v[h]->quiet ?
 				   arena_printf("STP_QUIET_%d", h) : "false");
 		buf_printf(&u->table, "\t{ %s, %s, %lld, %lldLL, %lldLL, "
-			   "probe_%d, %s, %lldLL, %s, %s%s%s%s },\n",
+			   "probe_%d, %s, %lldLL, %s, %s%s%s%s%s },\n",
 			   c_string(pp.s, pp.len), probe_kind(d),
 			   (long long)d->seq, (long long)r.period,
 			   (long long)r.random, h, r.symbol, r.address,
@@ -1679,7 +1766,8 @@ static void emit_probes(Unit *u)
 			   d->wildcard ? "true" : "false",
 			   entry_handler(u, d, i), r.fields, kp_hit ?
 			   arena_printf(", .kp_hit = stp_kp_%d", u->nprobes) :
-			   "");
+			   "", disarmable(d) ?
+			   arena_printf(", .cond = probe_%d_cond", i) : "");
 		timing_row(&u->timing, d);
 		buf_free(&pp);
 		u->nprobes++;

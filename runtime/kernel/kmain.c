@@ -21,6 +21,7 @@
  * counted, never nested.
  */
 #include <linux/hrtimer.h>
+#include <linux/irq_work.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -28,6 +29,7 @@
 #include <linux/slab.h>
 #include <linux/tracepoint.h>
 #include <linux/vmalloc.h>
+#include <linux/workqueue.h>
 
 #include "kernel.h"
 #include "khit.h"
@@ -69,6 +71,7 @@ struct kprobe_slot {
 	bool registered;
 	bool pending;			/* its module is not loaded: armed
 					   when it loads (module_event) */
+	bool off;			/* disabled: its condition is false */
 };
 static struct kprobe_slot *kslots;
 /* Disarming unregisters kprobes (kretprobes) STP_UNREGISTER_BATCH at a
@@ -299,6 +302,7 @@ static int arm_kprobe(struct kprobe_slot *s, const struct stp_probe *p)
  */
 static DEFINE_MUTEX(module_lock);
 static bool module_watch;		/* under module_lock */
+static void apply_condition(struct kprobe_slot *k, const struct stp_probe *p);
 
 /* Probe P's module is MOD ('-' and '_' alike, as module names). */
 static bool probe_in_module(const struct stp_probe *p, const char *mod)
@@ -325,6 +329,7 @@ static void module_probe_gone(struct kprobe_slot *k)
 	memset(&k->kp, 0, sizeof(k->kp));
 	memset(&k->rp, 0, sizeof(k->rp));
 	k->registered = false;
+	k->off = false;
 	k->pending = true;
 }
 
@@ -343,8 +348,10 @@ static int module_event(struct notifier_block *nb, unsigned long what,
 
 		if (!module_probe(p) || !probe_in_module(p, mod->name))
 			continue;
-		if (what == MODULE_STATE_COMING && k->pending)
+		if (what == MODULE_STATE_COMING && k->pending) {
 			arm_kprobe(k, p);
+			apply_condition(k, p);
+		}
 		else if (what == MODULE_STATE_GOING && k->registered)
 			module_probe_gone(k);
 	}
@@ -353,6 +360,58 @@ static int module_event(struct notifier_block *nb, unsigned long what,
 }
 
 static struct notifier_block module_nb = { .notifier_call = module_event };
+
+/* ---- conditions: a conditional kprobe is off while its condition is false ---- */
+
+/*
+ * `probe kernel.function("f") if (enabled)`: while `enabled` is 0 the
+ * kprobe is disabled (disable_kprobe: no breakpoint, no cost at all), as
+ * SystemTap does, and enabled again when a handler makes it true.  A
+ * handler that writes a global some condition reads calls
+ * stp_conditions_changed (from any context, NMI included: irq_work),
+ * which schedules the work that evaluates the conditions (the
+ * program's .cond, reading the globals without locks) and enables or
+ * disables the kprobes, which may sleep.  The handler still checks its
+ * condition: a hit in the moment before the work runs is filtered.
+ */
+static bool conditions_live;		/* under module_lock */
+
+static void apply_condition(struct kprobe_slot *k, const struct stp_probe *p)
+{
+	struct kprobe *kp = p->kind == STP_PROBE_KPROBE ? &k->kp : &k->rp.kp;
+	bool on;
+
+	if (!p->cond || !k->registered)
+		return;
+	on = p->cond();
+	if (on && k->off && enable_kprobe(kp) == 0)
+		k->off = false;
+	else if (!on && !k->off && disable_kprobe(kp) == 0)
+		k->off = true;
+}
+
+static void conditions_apply(struct work_struct *w)
+{
+	int i;
+
+	mutex_lock(&module_lock);
+	for (i = 0; conditions_live && i < stp_nprobes; i++)
+		apply_condition(&kslots[i], &stp_probes[i]);
+	mutex_unlock(&module_lock);
+}
+static DECLARE_WORK(conditions_work, conditions_apply);
+
+static void conditions_kick(struct irq_work *w)
+{
+	schedule_work(&conditions_work);
+}
+static struct irq_work conditions_irq;
+
+void stp_conditions_changed(void)
+{
+	if (READ_ONCE(conditions_live))
+		irq_work_queue(&conditions_irq);
+}
 static bool module_nb_registered;
 
 /* ---- timers ---- */
@@ -482,6 +541,9 @@ static int start(void)
 			arm_timer(&tslots[i], p);
 	}
 	module_watch = rc == 0;
+	conditions_live = rc == 0;
+	for (i = 0; conditions_live && i < stp_nprobes; i++)
+		apply_condition(&kslots[i], &stp_probes[i]);
 	mutex_unlock(&module_lock);
 	if (rc) {
 		stp_session.exit_status = 1;
@@ -496,7 +558,10 @@ static void stop_module_watch(void)
 {
 	mutex_lock(&module_lock);
 	module_watch = false;
+	conditions_live = false;
 	mutex_unlock(&module_lock);
+	irq_work_sync(&conditions_irq);
+	cancel_work_sync(&conditions_work);
 	if (module_nb_registered)
 		unregister_module_notifier(&module_nb);
 	module_nb_registered = false;
@@ -614,6 +679,7 @@ static int __init stp_init(void)
 {
 	int rc;
 
+	init_irq_work(&conditions_irq, conditions_kick);
 	kslots = vzalloc(sizeof(*kslots) * (stp_nprobes + 1));
 	tslots = vzalloc(sizeof(*tslots) * (stp_nprobes + 1));
 	kp_batch = vzalloc(sizeof(*kp_batch) * (stp_nprobes + 1));
