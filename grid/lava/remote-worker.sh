@@ -27,6 +27,7 @@ die() { echo "lava-remote: error: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "run as root (the worker runs QEMU)"
 [ $# -ge 1 ] || die "usage: remote-worker.sh up FOLDER... | down"
 pidf=$state/remote-worker.pid
+errlog=/var/log/lava-dispatcher/lava-remote-worker.err
 
 alive() {
 	[ -r "$pidf" ] && pid=$(cat "$pidf") && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
@@ -91,23 +92,29 @@ else
 	mkdir -p "$state/remote-worker"
 	# In its own mount namespace, each folder an empty tmpfs; then exec,
 	# so the pid file names the worker itself.
+	# so the pid file names the worker itself.  A folder inside one hidden
+	# before is made again in that tmpfs, then hidden too.
 	hide=
 	for d in "$@"; do
-		hide="$hide mount -t tmpfs -o size=1m,mode=0755 stapgrid-hidden '$d' &&"
+		hide="$hide mkdir -p '$d' && mount -t tmpfs -o size=1m,mode=0755 stapgrid-hidden '$d' &&"
 	done
 	start-stop-daemon --start --background --make-pidfile --pidfile "$pidf" --chdir / \
-		--startas /usr/bin/unshare -- -m --propagation private sh -c "$hide exec /usr/bin/lava-worker \
+		--startas /usr/bin/unshare -- -m --propagation private sh -c "exec 2>>$errlog; $hide exec /usr/bin/lava-worker \
 		--name $worker --url $url/ --ws-url ws://127.0.0.1:8001/ws/ \
 		--token-file '$state/remote-worker.token' --worker-dir '$state/remote-worker' \
 		--ping-interval 2 --level INFO --log-file /var/log/lava-dispatcher/lava-remote-worker.log"
 	say "worker $worker started (pid $(cat "$pidf"))"
 fi
 manage devices update --health GOOD "$device" >/dev/null 2>&1 || true
+# Online may be the server's memory of a worker stopped a moment ago: the
+# process must live too, past a ping interval (a failed mount ends it).
 n=60
-while ! wget -q -O - --header "Authorization: Token $(cat "$state/admin.token")" \
+while ! alive || ! wget -q -O - --header "Authorization: Token $(cat "$state/admin.token")" \
 	"$url/api/v0.2/workers/$worker/" | grep -q '"state": *"Online"'; do
 	n=$((n - 1))
-	[ "$n" -gt 0 ] || die "worker $worker did not come up (/var/log/lava-dispatcher/lava-remote-worker.log)"
+	[ "$n" -gt 0 ] && alive || die "worker $worker did not come up ($errlog, /var/log/lava-dispatcher/lava-remote-worker.log)"
 	sleep 1
 done
+sleep 3
+alive || die "worker $worker died ($errlog)"
 say "ready: worker $worker, device $device (device_type=$dtype)"
