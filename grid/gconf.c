@@ -512,8 +512,8 @@ static int host_line(const char *file, int lineno, strv *w, struct g_host *h,
 		g_err("%s:%d: LAVA host '%s' needs token= (a file holding its API token)", file,
 		      lineno, h->name);
 		rc = -1;
-	} else if (!lava_uri(h->uri) && (h->token || h->device_type || h->serve)) {
-		g_err("%s:%d: token, device_type and serve are for LAVA hosts (lava+http://...), not '%s'",
+	} else if (!lava_uri(h->uri) && (h->token || h->device_type)) {
+		g_err("%s:%d: token and device_type are for LAVA hosts (lava+http://...), not '%s'",
 		      file, lineno, h->uri);
 		rc = -1;
 	}

@@ -32,6 +32,8 @@ struct g_serve {
 	char *base;   /* http://ADDR:PORT */
 	pthread_t thread;
 	pthread_mutex_t mu;
+	pthread_cond_t idle;
+	int active;   /* connections being served: stop waits for them */
 	struct served *files;
 };
 
@@ -124,6 +126,10 @@ static void *serve_conn(void *arg)
 		free(file);
 	}
 	close(c->fd);
+	pthread_mutex_lock(&c->s->mu);
+	if (--c->s->active == 0)
+		pthread_cond_broadcast(&c->s->idle);
+	pthread_mutex_unlock(&c->s->mu);
 	free(c);
 	return NULL;
 }
@@ -145,7 +151,13 @@ static void *accept_loop(void *arg)
 		c = xcalloc(1, sizeof(*c));
 		c->s = s;
 		c->fd = fd;
+		pthread_mutex_lock(&s->mu);
+		s->active++;
+		pthread_mutex_unlock(&s->mu);
 		if (pthread_create(&t, NULL, serve_conn, c) != 0) {
+			pthread_mutex_lock(&s->mu);
+			s->active--;
+			pthread_mutex_unlock(&s->mu);
 			close(fd);
 			free(c);
 			continue;
@@ -183,8 +195,11 @@ struct g_serve *g_serve_start(const char *where, char **err)
 	s->fd = fd;
 	s->base = xasprintf("http://%s:%d", host, ntohs(sin.sin_port));
 	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->idle, NULL);
 	if (pthread_create(&s->thread, NULL, accept_loop, s) != 0) {
 		*err = xstrdup("cannot start the HTTP server's thread");
+		pthread_mutex_destroy(&s->mu);
+		pthread_cond_destroy(&s->idle);
 		free(s->base);
 		free(s);
 		s = NULL;
@@ -259,6 +274,11 @@ void g_serve_stop(struct g_serve *s)
 	shutdown(s->fd, SHUT_RDWR);
 	close(s->fd);
 	pthread_join(s->thread, NULL);
+	/* A connection still being served (at most 30 s: its timeouts) reads s. */
+	pthread_mutex_lock(&s->mu);
+	while (s->active > 0)
+		pthread_cond_wait(&s->idle, &s->mu);
+	pthread_mutex_unlock(&s->mu);
 	while (s->files) {
 		struct served *f = s->files;
 
@@ -268,6 +288,7 @@ void g_serve_stop(struct g_serve *s)
 		free(f);
 	}
 	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->idle);
 	free(s->base);
 	free(s);
 }
