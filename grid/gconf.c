@@ -399,7 +399,7 @@ struct g_kernel *g_kernel_find(struct g_kernel *ks, int n, const char *id)
 /* ---- hosts --------------------------------------------------------------- */
 
 static const char *const accels[] = {"auto", "tcg", "kvm", NULL};
-static const char *const transfers[] = {"local", "volumes", NULL};
+static const char *const transfers[] = {"local", "volumes", "shared", "http", NULL};
 
 static int host_basedir(void *rec, const char *file, int line, char *val)
 {
@@ -433,6 +433,29 @@ static bool lava_uri(const char *uri)
 	return !strncmp(uri, "lava+http://", 12) || !strncmp(uri, "lava+https://", 13);
 }
 
+/*
+ * A LAVA host's transfer: shared (the worker sees our folders: file:// and
+ * 9p, the default) or http (a worker anywhere: gserve.c, gpayload.c);
+ * a libvirt host's: local or volumes.  serve goes with http only.
+ */
+static int lava_transfer(const char *file, int lineno, struct g_host *h)
+{
+	bool lava = lava_uri(h->uri);
+	bool lava_kind = !strcmp(h->transfer, "shared") || !strcmp(h->transfer, "http");
+
+	if (lava != lava_kind) {
+		g_err("%s:%d: transfer=%s is for %s hosts; a %s host takes %s", file, lineno, h->transfer,
+		      lava_kind ? "LAVA" : "libvirt", lava ? "LAVA" : "libvirt",
+		      lava ? "shared or http" : "local or volumes");
+		return -1;
+	}
+	if (h->serve && strcmp(h->transfer, "http")) {
+		g_err("%s:%d: serve= goes with transfer=http", file, lineno);
+		return -1;
+	}
+	return 0;
+}
+
 #define HOFF(f) offsetof(struct g_host, f)
 /* A host's options after NAME URI CAPACITY, key=value (docs/grid.md "Hosts"). */
 static const struct key host_keys[] = {
@@ -443,6 +466,7 @@ static const struct key host_keys[] = {
 	{"token", K_FN, HOFF(token), .held = H_STR, .fn = host_token,
 	 .doc = "a LAVA host: the file holding its API token"},
 	{"device_type", K_STR, HOFF(device_type), .doc = "a LAVA host: the device type its jobs ask for"},
+	{"serve", K_STR, HOFF(serve), .doc = "a LAVA host, transfer=http: ADDR[:PORT] its workers fetch from"},
 	{NULL},
 };
 
@@ -470,7 +494,7 @@ static int host_line(const char *file, int lineno, strv *w, struct g_host *h,
 	h->name = xstrdup(w->v[0]);
 	h->uri = xstrdup(w->v[1]);
 	/* Only the local system daemon shares our file system. */
-	h->transfer = xstrdup(strncmp(h->uri, "qemu:///", 8) ? "volumes" : "local");
+	h->transfer = xstrdup(lava_uri(h->uri) ? "shared" : strncmp(h->uri, "qemu:///", 8) ? "volumes" : "local");
 	for (size_t i = 3; i < w->n; i++) {
 		char *eq = strchr(w->v[i], '=');
 
@@ -493,6 +517,8 @@ static int host_line(const char *file, int lineno, strv *w, struct g_host *h,
 		      file, lineno, h->uri);
 		rc = -1;
 	}
+	if (rc == 0 && lava_transfer(file, lineno, h) < 0)
+		rc = -1;
 	if (!h->device_type)
 		h->device_type = xstrdup("qemu");
 	for (int i = 0; i < nh; i++)

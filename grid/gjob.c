@@ -429,6 +429,7 @@ struct job {
 	bool hostroot;
 	int timeout;
 	char *tag, *initrd, *rinitrd, *rkernel, *xml, *err, *cmdline, *script, *mounts;
+	char *kurl, *iurl, *jinitrd; /* transfer=http: the URLs served, the job's initramfs */
 	strv dirs;
 	struct g_share *sh;
 	struct g_dom *d;
@@ -649,11 +650,18 @@ static int job_wait(struct job *j)
 /* ---- the LAVA engine: the same guest as a LAVA job (glava.c) ---------- */
 
 /* Why this job cannot run as a LAVA job, or NULL: the share is 9p on the
- * worker's machine (-virtfs), which takes no blank or comma in its path. */
-static char *lava_unfit(const struct job *j)
+ * worker's machine (-virtfs), which takes no blank or comma in its path;
+ * with transfer=http it is in the initramfs, and the host's folders of a
+ * hostroot suite are nowhere. */
+static char *lava_unfit(const struct job *j, bool http)
 {
 	const char *share = g_share_dir(j->sh);
 
+	if (http && j->hostroot)
+		return xstrdup("a hostroot suite needs the host's system folders and tree, which a "
+			       "LAVA worker with transfer=http does not see: transfer=shared or libvirt");
+	if (http)
+		return NULL;
 	if (strcmp(j->k->share, "9p"))
 		return xasprintf("kernel %s shares files by %s; the LAVA engine offers 9p only",
 				 j->k->id, j->k->share);
@@ -669,11 +677,35 @@ static char *lava_unfit(const struct job *j)
 	return NULL;
 }
 
+/* transfer=http: the job's initramfs (the kernel's and the share's files)
+ * and the kernel, served to the worker by URL. */
+static int job_lava_serve(struct job *j, struct g_lavaspec *ls)
+{
+	struct g_serve *sv = g_conn_serve(j->c);
+	char *dir = xstrdup(g_share_dir(j->sh)), *slash = strrchr(dir, '/');
+
+	if (slash)
+		*slash = 0; /* beside the share, removed with it */
+	j->jinitrd = g_path(dir, "initrd.cpio");
+	free(dir);
+	if (g_payload_initrd(j->rinitrd, g_share_dir(j->sh), j->jinitrd) < 0)
+		return job_fail(j, xstrdup("cannot pack the job's files into its initramfs"));
+	j->kurl = g_serve_add(sv, j->rkernel, "vmlinuz");
+	j->iurl = g_serve_add(sv, j->jinitrd, "initrd.cpio");
+	if (!j->kurl || !j->iurl)
+		return job_fail(j, xstrdup("cannot serve the job's files"));
+	ls->kernel = j->kurl;
+	ls->initrd = j->iurl;
+	ls->http = true;
+	return 0;
+}
+
 /* The job definition (kept as lava-job.yaml), submitted. */
 static int job_lava_submit(struct job *j)
 {
 	struct g_lava *l = g_conn_lava(j->c);
-	char *why = lava_unfit(j), *name, *def, *path;
+	bool http = g_conn_serve(j->c) != NULL;
+	char *why = lava_unfit(j, http), *name, *def, *path;
 	struct g_lavaspec ls = {
 		.device_type = g_conn_host(j->c)->device_type, .kernel = j->rkernel,
 		.initrd = j->rinitrd, .share = g_share_dir(j->sh), .tcg = j->tcg,
@@ -684,8 +716,10 @@ static int job_lava_submit(struct job *j)
 		j->r->final = true; /* another attempt would meet the same */
 		return job_fail(j, why);
 	}
-	j->cmdline = xasprintf("console=ttyS0 loglevel=5 panic=-1 rdinit=/init sgshare=9p%s%s",
-			       j->k->cmdline ? " " : "", j->k->cmdline ? j->k->cmdline : "");
+	if (http && job_lava_serve(j, &ls) < 0)
+		return -1;
+	j->cmdline = xasprintf("console=ttyS0 loglevel=5 panic=-1 rdinit=/init sgshare=%s%s%s",
+			       http ? "initrd" : "9p", j->k->cmdline ? " " : "", j->k->cmdline ? j->k->cmdline : "");
 	name = xasprintf("stapgrid %s", j->tag);
 	ls.name = name;
 	ls.cmdline = j->cmdline;
@@ -803,6 +837,21 @@ static void job_lava_end(struct job *j, const char *con)
 	}
 }
 
+/* transfer=http: the results block of the console into the share; a
+ * damaged one is kept in j->err, said when the guest otherwise ended well. */
+static void job_lava_unpack(struct job *j)
+{
+	char *why = NULL;
+	int rc = g_payload_results(g_share_console(j->sh), g_share_dir(j->sh), &why);
+
+	if (rc != 0) {
+		free(j->err);
+		j->err = xasprintf("LAVA job %ld: %s", j->r->lava_id,
+				   rc > 0 ? "no results block on the console" : why);
+	}
+	free(why);
+}
+
 /* The job through LAVA: submitted, followed, its console and results back. */
 static int job_lava(struct job *j)
 {
@@ -821,9 +870,15 @@ static int job_lava(struct job *j)
 		g_lava_console(l, j->r->lava_id, g_share_console(j->sh));
 		g_lava_results(l, j->r->lava_id, j->r);
 	}
+	if (g_conn_serve(j->c) && j->end != G_END_INTERRUPTED)
+		job_lava_unpack(j);
 	con = read_file(g_share_console(j->sh), NULL);
 	job_lava_end(j, con);
 	free(con);
+	if (j->end == G_END_SHUTDOWN && j->err && g_conn_serve(j->c)) {
+		j->end = G_END_LOST; /* ran, but what it left did not come back */
+		job_fail(j, xstrdup(j->err));
+	}
 	if (g_share_fetch(j->sh, j->jobdir) < 0 && !g_interrupted) {
 		j->r->final = true;
 		return job_fail(j, xasprintf("cannot store the job's results in %s", j->jobdir));
@@ -899,6 +954,11 @@ static void job_end(struct job *j)
 		       r->reason ? r->reason : "");
 	if (j->d)
 		g_dom_destroy(j->d);
+	if (j->kurl)
+		g_serve_remove(g_conn_serve(j->c), j->kurl);
+	if (j->iurl)
+		g_serve_remove(g_conn_serve(j->c), j->iurl);
+	g_free_strs(&j->kurl, &j->iurl, &j->jinitrd, NULL);
 	g_share_free(j->sh);
 	free(j->tag);
 	free(j->initrd);

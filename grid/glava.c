@@ -20,6 +20,7 @@
 struct g_lava {
 	char *base;  /* http://host:port, no trailing slash */
 	char *auth;  /* "Authorization: Token ..." */
+	char *local_ip; /* our address as the server saw it: where workers reach us */
 	const struct g_host *host;
 };
 
@@ -73,8 +74,13 @@ static long request(struct g_lava *l, const char *path, const char *body, sbuf *
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, 120L);
 	rc = curl_easy_perform(h);
-	if (rc == CURLE_OK)
+	if (rc == CURLE_OK) {
+		char *ip = NULL;
+
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+		if (!l->local_ip && curl_easy_getinfo(h, CURLINFO_LOCAL_IP, &ip) == CURLE_OK && ip)
+			l->local_ip = xstrdup(ip);
+	}
 	else
 		*err = xasprintf("%s: %s", url, ebuf[0] ? ebuf : curl_easy_strerror(rc));
 	curl_slist_free_all(hdr);
@@ -150,7 +156,13 @@ void g_lava_close(struct g_lava *l)
 		return;
 	free(l->base);
 	free(l->auth);
+	free(l->local_ip);
 	free(l);
+}
+
+const char *g_lava_local_ip(struct g_lava *l)
+{
+	return l->local_ip;
 }
 
 char *g_lava_job_url(struct g_lava *l, long id)
@@ -180,21 +192,26 @@ static json_t *minutes(int secs)
 /*
  * The job definition, as JSON (which is YAML: LAVA reads it as is, and
  * every path is quoted by jansson).  The deploy names the kernel and the
- * initramfs by file:// URL (the worker runs beside stapgrid: docs/
- * architecture.md "LAVA engine"), the kernel's image_arg adds what the
- * libvirt guest gets in its domain XML: the command line, the job share as
- * 9p, the vCPUs, TCG's threading.  A monitor turns the guest's markers
+ * initramfs by file:// URL when the worker runs beside stapgrid (docs/
+ * architecture.md "LAVA engine"), by the http:// URLs stapgrid serves them
+ * on for a worker anywhere (transfer=http: the job's files are in the
+ * initramfs, gpayload.c); the kernel's image_arg adds what the libvirt
+ * guest gets in its domain XML: the command line, the job share as 9p
+ * (shared only), the vCPUs, TCG's threading.  A monitor turns the guest's markers
  * into LAVA test cases; the verdicts are judged from the console by
  * stapgrid, as for a libvirt guest.
  */
 char *g_lava_definition(const struct g_lavaspec *s)
 {
-	char *karg = xasprintf("-kernel {kernel} -no-reboot -append \"%s\" -virtfs local,path=%s,"
-			       "mount_tag=grid,security_model=none,id=grid -smp %d%s",
-			       s->cmdline, s->share, s->vcpus > 0 ? s->vcpus : 1,
+	char *virtfs = s->http ? xstrdup("")
+			       : xasprintf(" -virtfs local,path=%s,mount_tag=grid,security_model=none,id=grid",
+					   s->share);
+	char *karg = xasprintf("-kernel {kernel} -no-reboot -append \"%s\"%s -smp %d%s",
+			       s->cmdline, virtfs, s->vcpus > 0 ? s->vcpus : 1,
 			       !strcmp(s->tcg, "single") ? " -accel tcg,thread=single" : "");
-	json_t *kernel = json_pack("{s:s, s:s+}", "image_arg", karg, "url", "file://", s->kernel);
-	json_t *initrd = json_pack("{s:s, s:s+}", "image_arg", "-initrd {ramdisk}", "url", "file://",
+	const char *scheme = s->http ? "" : "file://";
+	json_t *kernel = json_pack("{s:s, s:s+}", "image_arg", karg, "url", scheme, s->kernel);
+	json_t *initrd = json_pack("{s:s, s:s+}", "image_arg", "-initrd {ramdisk}", "url", scheme,
 				   s->initrd);
 	json_t *monitor = json_pack("{s:s, s:s, s:s, s:s, s:o}", "name", "stapgrid",
 				    "start", "stapgrid: job started", "end", "stapgrid: job finished",
@@ -215,6 +232,7 @@ char *g_lava_definition(const struct g_lavaspec *s)
 
 	json_decref(def);
 	free(karg);
+	free(virtfs);
 	return text;
 }
 

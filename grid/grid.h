@@ -110,7 +110,8 @@ struct g_host {
 	char *name, *uri;
 	int capacity;
 	char *accel;    /* auto, tcg or kvm */
-	char *transfer; /* local or volumes */
+	char *transfer; /* libvirt: local or volumes; lava: shared (file://, 9p) or http */
+	char *serve;    /* lava, transfer=http: ADDR[:PORT] stapgrid serves the jobs' files on */
 	char *basedir;  /* volumes: where the partner keeps our files */
 	char *engine;   /* "libvirt", or "lava" for a lava+http(s):// URI (glava.c) */
 	char *token;    /* lava: the file holding the server's API token */
@@ -298,6 +299,7 @@ struct g_lava *g_conn_lava(struct g_conn *c); /* NULL for a libvirt host */
 struct g_lavaspec {
 	const char *name, *device_type, *kernel, *initrd, *cmdline, *share, *tcg;
 	int vcpus, timeout;
+	bool http;  /* kernel and initrd are http:// URLs; no share (gpayload.c) */
 };
 char *g_lava_definition(const struct g_lavaspec *s);
 long g_lava_submit(struct g_lava *l, const char *definition, char **err); /* id, or -1 */
@@ -311,6 +313,21 @@ int g_lava_console(struct g_lava *l, long id, const char *path);
 /* LAVA's test cases and its job error (lava.job's error_type, error_msg) into r. */
 int g_lava_results(struct g_lava *l, long id, struct g_jobres *r);
 char *g_lava_job_url(struct g_lava *l, long id);
+const char *g_lava_local_ip(struct g_lava *l); /* our address toward the server, or NULL */
+
+/* ---- gserve.c: the jobs' files over HTTP for remote LAVA workers ------- */
+struct g_serve;
+struct g_serve *g_serve_start(const char *where, char **err); /* ADDR[:PORT] */
+const char *g_serve_base(const struct g_serve *s);            /* http://ADDR:PORT */
+char *g_serve_add(struct g_serve *s, const char *file, const char *name); /* its URL */
+void g_serve_remove(struct g_serve *s, const char *url);
+void g_serve_stop(struct g_serve *s);
+struct g_serve *g_conn_serve(struct g_conn *c); /* a transfer=http LAVA host's, else NULL */
+
+/* ---- gpayload.c: a job's files in its initramfs, results over the console */
+int g_payload_initrd(const char *base, const char *share, const char *out);
+/* 0, 1 (no results block on the console) or -1 and *why. */
+int g_payload_results(const char *console, const char *share, char **why);
 
 /* ---- gxfer.c: moving files to and from a host ------------------------- */
 struct g_share;

@@ -252,7 +252,7 @@ static int lava_host(const struct g_runopt *o, struct g_host **hosts, int *n)
 	h->uri = xasprintf("lava+%s", o->lava_url);
 	h->capacity = o->jobs > 0 ? o->jobs : 1;
 	h->accel = xstrdup("tcg");
-	h->transfer = xstrdup("local");
+	h->transfer = xstrdup("shared");
 	h->basedir = xstrdup("/var/lib/libvirt/stapgrid");
 	h->engine = xstrdup("lava");
 	h->token = xstrdup(o->lava_token);

@@ -64,6 +64,7 @@ struct g_conn {
 	struct g_dom *doms;
 	char *single; /* the emulator wrapper's path on this host */
 	struct g_lava *lava; /* a LAVA server instead of libvirt (glava.c) */
+	struct g_serve *serve; /* transfer=http: the jobs' files for its workers (gserve.c) */
 };
 
 /* libvirt keeps each thread's last error until reset: a thread that ends
@@ -444,6 +445,29 @@ static void on_close(virConnectPtr conn, int reason, void *opaque)
 	pthread_mutex_unlock(&c->mu);
 }
 
+/* transfer=http: our HTTP server on serve= (default: the address the LAVA
+ * server saw us come from, on a port the kernel picks). */
+static int lava_serve(struct g_conn *c)
+{
+	const struct g_host *h = c->host;
+	const char *ip = g_lava_local_ip(c->lava);
+	char *err = NULL;
+
+	if (!h->serve && !ip) {
+		g_err("LAVA host %s: no address to serve its workers on: give serve=ADDR[:PORT]", h->name);
+		return -1;
+	}
+	c->serve = g_serve_start(h->serve ? h->serve : ip, &err);
+	if (!c->serve) {
+		g_err("LAVA host %s: %s", h->name, err);
+		free(err);
+		return -1;
+	}
+	if (g_verbose)
+		g_info("LAVA host %s: its workers fetch our files from %s", h->name, g_serve_base(c->serve));
+	return 0;
+}
+
 /*
  * A LAVA server: no libvirt daemon, no domain events.  Its worker runs on
  * this machine (file:// URLs, the job share as 9p: docs/architecture.md
@@ -459,7 +483,7 @@ static struct g_conn *lava_connect(const struct g_host *h)
 	pthread_cond_init(&c->cond, NULL);
 	snprintf(c->accel, sizeof(c->accel), "%s", "tcg");
 	c->lava = g_lava_open(h);
-	if (!c->lava) {
+	if (!c->lava || (!strcmp(h->transfer, "http") && lava_serve(c) < 0)) {
 		g_disconnect(c);
 		return NULL;
 	}
@@ -469,6 +493,11 @@ static struct g_conn *lava_connect(const struct g_host *h)
 struct g_lava *g_conn_lava(struct g_conn *c)
 {
 	return c->lava;
+}
+
+struct g_serve *g_conn_serve(struct g_conn *c)
+{
+	return c->serve;
 }
 
 struct g_conn *g_connect(const struct g_host *h)
@@ -536,6 +565,7 @@ void g_disconnect(struct g_conn *c)
 		virConnectUnregisterCloseCallback(c->c, on_close);
 		virConnectClose(c->c);
 	}
+	g_serve_stop(c->serve);
 	g_lava_close(c->lava);
 	pthread_mutex_destroy(&c->mu);
 	pthread_cond_destroy(&c->cond);
