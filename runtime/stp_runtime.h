@@ -29,7 +29,13 @@
 #define MAXNESTING 10		/* nested function calls */
 #endif
 #ifndef MAXTRYLOCK
-#define MAXTRYLOCK 1000		/* tries for a global's lock, then skip */
+#define MAXTRYLOCK 100		/* tries for a global's lock, then skip */
+#endif
+#ifndef TRYLOCKDELAY
+#define TRYLOCKDELAY 10		/* microseconds between two tries: 1 ms in
+				   all, SystemTap's (a holder whose CPU took
+				   an interrupt, or under emulation lost its
+				   host thread, is waited for) */
 #endif
 #ifndef MAXSKIPPED
 #define MAXSKIPPED 100		/* skipped probes before the session ends */
@@ -75,7 +81,7 @@ static inline bool stp_lock_try(struct stp_lock *l, bool write)
 			    v >= 0 && __atomic_compare_exchange_n(&l->v, &v, v + 1,
 				false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 			return true;
-		cpu_relax();
+		udelay(TRYLOCKDELAY);
 	}
 	return false;
 }

@@ -14,7 +14,7 @@
 #include <linux/kernel.h>
 #include <linux/math64.h>
 #include <linux/limits.h>
-#include <linux/processor.h>	/* cpu_relax(), in the inline locks */
+#include <linux/delay.h>	/* udelay(), in the inline locks */
 /* The <stdint.h> names the portable core uses. */
 #ifndef UINT64_C
 #define INT64_C(c)	c ## LL
