@@ -292,9 +292,8 @@ static int list_probes(void)
 	return 0;
 }
 
-/* Process probes resolve (pass 2), but the kernel runtime cannot arm
- * uprobes yet: say so before pass 3 rather than build a module that
- * would not probe them. */
+/* A uretprobe has no entry handler to save @entry() values in (nor a
+ * per-return place to keep them): refused before pass 3. */
 static bool user_probes_buildable(void)
 {
 	int i;
@@ -303,12 +302,13 @@ static bool user_probes_buildable(void)
 		const Derived *d = S->derived.v[i];
 		Buf b = { 0 };
 
-		if (d->form->kind != PK_UPROBE && d->form->kind != PK_URETPROBE)
+		if (!d->used || d->form->kind != PK_URETPROBE ||
+		    !d->entries.len)
 			continue;
 		print_point(&b, d->point);
 		error_at(d->point->tok, "semantic error", "probe point '%s':"
-			 " process probes resolve, but the kernel runtime"
-			 " cannot arm uprobes yet (issue 17)", b.s);
+			 " @entry() in process .return probes is not"
+			 " supported yet", b.s);
 		buf_free(&b);
 		diag_summary();
 		fprintf(stderr, "Pass 3: translation failed.\n");

@@ -59,12 +59,9 @@ static void probe_types(Lines *lines)
 	const Family *const *f;
 	const Form *fm;
 
-	/* Process probes resolve, but no runtime arms uprobes yet: they are
-	 * not built, so not listed. */
 	for (f = families; *f; f++)
 		for (fm = (*f)->forms; fm->family; fm++)
-			if (!(*f)->unsupported && (fm->user || !user) &&
-			    fm->kind != PK_UPROBE && fm->kind != PK_URETPROBE)
+			if (!(*f)->unsupported && (fm->user || !user))
 				form_lines(fm, lines);
 }
 

@@ -147,6 +147,18 @@ static void process_context(const ProbePoint *pp, Context *c)
 	c->func = s->func;
 }
 
+/* A uprobe on the site's binary at its file offset. */
+static void process_reg(const Derived *d, int index, Reg *r, Buf *code)
+{
+	const DwSite *s = d->point->site;
+
+	(void)index;
+	(void)code;
+	r->fields = arena_printf(", .upath = %s, .uoffset = %#llxLL",
+				 c_literal(s->module),
+				 (unsigned long long)s->offset);
+}
+
 #define PROCESS(pk, ...)						\
 	{ .family = &pf_process, .parts = { { "process", 'S' },		\
 		{ "function", 'S' }, __VA_ARGS__ },			\
@@ -164,4 +176,4 @@ static const Form forms[] = {
 };
 
 const Family pf_process = { .name = "process", .forms = forms,
-			    .context = process_context };
+			    .context = process_context, .reg = process_reg };
