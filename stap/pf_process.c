@@ -6,13 +6,15 @@
  *   process("PATH").statement("F@FILE:LINE")
  *
  * PATH is found as SystemTap finds it: with a '/' relative to the
- * current directory, else along $PATH; then made canonical (symlinks
- * resolved), since uprobes key on the file.  F resolves through the
+ * current directory, else along $PATH, a wildcard globbed over files;
+ * then made canonical (symlinks resolved), since uprobes key on the
+ * file.  F resolves through the
  * binary's DWARF (dwarf.c: its own, or Debian's -dbgsym by debuglink or
  * build id), each site a link address and the file offset uprobes need;
  * without DWARF through its symbol table, function entries only.
  * Every process that maps the binary is probed, as SystemTap does.
  */
+#include <glob.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,9 +52,9 @@ static const char *binary_path(const Component *p)
 	const char *name = p->param->str, *found;
 	char real[PATH_MAX];
 
-	if (!*name || is_glob(name)) {
-		sem_error(p->param->tok, "process(\"%s\") needs the path or the"
-			  " name of a binary", name);
+	if (!*name) {
+		sem_error(p->param->tok, "process(\"\") needs the path or the"
+			  " name of a binary");
 		return NULL;
 	}
 	found = strchr(name, '/') ? name : search_path(name);
@@ -62,6 +64,49 @@ static const char *binary_path(const Component *p)
 		return NULL;
 	}
 	return arena_strdup(real);
+}
+
+/* process("/lib64/ld-*.so.?"): SystemTap globs a path with wildcards; the
+ * canonical paths of the ELF binaries it matches, once each (a symlink
+ * and its file are one binary); their number, or -1 after saying why. */
+static int binary_paths(const Component *p, const char ***out)
+{
+	const char *name = p->param->str;
+	VEC(const char *) v = { 0 };
+	glob_t g;
+	size_t i;
+	int k;
+
+	*out = NULL;
+	if (!is_glob(name)) {
+		const char *one = binary_path(p);
+
+		if (!one)
+			return -1;
+		vec_push(&v, one);
+		*out = v.v;
+		return 1;
+	}
+	if (glob(name, 0, NULL, &g) != 0)
+		g.gl_pathc = 0;
+	for (i = 0; i < g.gl_pathc; i++) {
+		char real[PATH_MAX];
+
+		if (!realpath(g.gl_pathv[i], real) || !is_program(real) ||
+		    dwarf_user_open(real) < 0)
+			continue;
+		for (k = 0; k < v.len && strcmp(v.v[k], real); k++)
+			;
+		if (k == v.len)
+			vec_push(&v, arena_strdup(real));
+	}
+	if (g.gl_pathc)
+		globfree(&g);
+	if (!v.len)
+		sem_error(p->param->tok, "process(\"%s\"): no binary matches",
+			  name);
+	*out = v.v;
+	return v.len ? v.len : -1;
 }
 
 /* What only DWARF places, asked of a binary without it. */
@@ -103,28 +148,53 @@ static int sites_of(const ProbePoint *pp, const char *path, DwSite ***out)
 	return n;
 }
 
-/* The sites of a process point: each one a uprobe. */
+/* A site uprobes cannot take: no executable segment of the file holds
+ * its address. */
+static bool unplaceable(const Component *f, const DwSite *s)
+{
+	if (s->offset)
+		return false;
+	sem_error(f->param->tok, "cannot probe %s in %s: %#llx is in no"
+		  " executable segment of the file", s->func, s->module,
+		  (unsigned long long)s->vaddr);
+	return true;
+}
+
+/* The sites of a process point, in each binary its path stands for:
+ * each one a uprobe. */
 static int process_sites(const ProbePoint *pp, DwSite ***out)
 {
-	const Component *f = &pp->comps.v[1];
-	const char *path;
-	int n;
+	const Component *p = &pp->comps.v[0], *f = &pp->comps.v[1];
+	DwSiteVec all = { 0 };
+	const char **paths;
+	DwSite **sites;
+	int npaths, n, i, k;
 
 	if (strcmp(S->runtime, "kernel"))
 		return DW_NONE;		/* check_process says why not */
-	if (!(path = binary_path(&pp->comps.v[0])))
+	if ((npaths = binary_paths(p, &paths)) < 0)
 		return -1;
 	if (!*f->param->str) {
 		sem_error(f->param->tok, "a process probe needs a function"
 			  " name or pattern");
 		return -1;
 	}
-	n = sites_of(pp, path, out);
-	if (n == 0)
+	for (k = 0; k < npaths; k++) {
+		if ((n = sites_of(pp, paths[k], &sites)) < 0)
+			return -1;
+		for (i = 0; i < n; i++) {
+			if (unplaceable(f, sites[i]))
+				return -1;
+			vec_push(&all, sites[i]);
+		}
+	}
+	if (!all.len)
 		sem_error(f->param->tok, "no %s matches \"%s\" in %s",
 			  strcmp(f->name, "statement") ? "function" :
-			  "statement", f->param->str, path);
-	return n ? n : -1;
+			  "statement", f->param->str,
+			  npaths == 1 ? paths[0] : p->param->str);
+	*out = all.v;
+	return all.len ? all.len : -1;
 }
 
 /* Only reached without sites: under the user runtime. */
