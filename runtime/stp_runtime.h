@@ -267,6 +267,9 @@ enum stp_probe_kind {
 	STP_PROBE_PROCFS_READ,		/* procfs("name").read */
 	STP_PROBE_PROCFS_WRITE,		/* procfs("name").write */
 	STP_PROBE_NETFILTER,		/* netfilter.hook().pf() */
+	STP_PROBE_UPROBE,		/* process("PATH") function entry,
+					   statement */
+	STP_PROBE_URETPROBE,		/* process("PATH") function return */
 };
 
 struct stp_probe {
@@ -300,6 +303,8 @@ struct stp_probe {
 	bool (*cond)(void);		/* kernel kprobes with a condition of
 					   scalar globals: the kprobe is
 					   disabled while it is false */
+	const char *upath;		/* uprobes: the binary */
+	int64_t uoffset;		/* uprobes: the offset in its file */
 };
 
 /* A handler wrote a global that a probe's condition (.cond) reads: the

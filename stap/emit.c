@@ -1622,6 +1622,8 @@ static const char *probe_kind(const Derived *d)
 		[PK_PROCFS_READ] = "STP_PROBE_PROCFS_READ",
 		[PK_PROCFS_WRITE] = "STP_PROBE_PROCFS_WRITE",
 		[PK_NETFILTER] = "STP_PROBE_NETFILTER",
+		[PK_UPROBE] = "STP_PROBE_UPROBE",
+		[PK_URETPROBE] = "STP_PROBE_URETPROBE",
 	};
 
 	return names[d->form->kind];

@@ -1011,6 +1011,8 @@ static bool derive_sites(Probe *probe, ProbePoint *pp, const Form *form,
 
 		if (sites[i]->label)	/* .label("out*"): the label's name */
 			np = with_param(np, np->comps.len - 1, sites[i]->label);
+		if (sites[i]->user)	/* process("ls"): the binary's path */
+			np = with_param(np, 0, sites[i]->module);
 		np->site = sites[i];
 		derive_concrete(probe, pp, np, form, body, cond, chain,
 				n > 1 || wildcard_param(pp) >= 0, report);

@@ -620,7 +620,7 @@ void tapset_each_file(void (*fn)(File *f));
 typedef enum {
 	PK_BEGIN, PK_END, PK_ERROR, PK_NEVER, PK_TIMER, PK_KPROBE,
 	PK_KRETPROBE, PK_TRACEPOINT, PK_PROFILE, PK_PERF, PK_PROCFS_READ,
-	PK_PROCFS_WRITE, PK_NETFILTER,
+	PK_PROCFS_WRITE, PK_NETFILTER, PK_UPROBE, PK_URETPROBE,
 } ProbeKind;
 
 /* A component of a form: its name and what its parameter must be. */
@@ -664,6 +664,7 @@ typedef struct Context {
 	const char *const *hook_types;
 	unsigned hook_writable;
 	bool ret;		/* a .return probe: $return, @entry */
+	bool user;		/* a user binary's function (process probes) */
 } Context;
 
 /* A concrete point's registration: what its row of stp_probes[] holds
@@ -690,7 +691,7 @@ struct Family {
 /* The families (probes.c), ended by NULL. */
 extern const Family *const families[];
 extern const Family pf_session, pf_timer, pf_kprobe, pf_module, pf_perf,
-	pf_procfs, pf_kfunc, pf_ktrace, pf_netfilter, pf_hwbkpt;
+	pf_procfs, pf_kfunc, pf_ktrace, pf_netfilter, pf_hwbkpt, pf_process;
 
 /* Find the form a concrete point has; NULL if none. */
 const Form *family_match(const ProbePoint *pp, const char **why,
@@ -829,9 +830,13 @@ typedef struct DwSite {
 	uint64_t frame;		/* the out-of-line function holding addr */
 	const char *container;	/* its name */
 	const char *label;	/* .label("name"): the label's name */
-	const char *module;	/* a module's site, or NULL (the kernel) */
+	const char *module;	/* a module's site, or NULL (the kernel); a
+				   user binary's: its path */
 	const char *symbol;	/* a module's site: the function symbol */
-	uint64_t offset;	/* holding addr, and addr's offset in it */
+	uint64_t offset;	/* holding addr, and addr's offset in it; a
+				   user site: addr's offset in its file */
+	bool user;		/* in a user binary (process probes) */
+	uint64_t vaddr;		/* a user site: its ELF virtual address */
 	bool inlined;		/* an inlined instance */
 	bool entry;		/* at the function's entry */
 	bool statement;		/* kernel.statement */
@@ -871,6 +876,12 @@ int dwarf_sites(const char *module, const char *spec, int which,
 /* Module NAME's debuginfo is there (the kernel's too). */
 bool dwarf_module_open(const char *name);
 bool dwarf_variable(const DwSite *s, const char *name, DwVar *out);
+/* User binary PATH (absolute) opened: 1 with DWARF, 0 with only its
+ * symbol table, -1 if it is not an ELF binary.  dwarf_sites(PATH, ...)
+ * then finds its sites. */
+int dwarf_user_open(const char *path);
+/* PATH's function symbols matching PATTERN (no DWARF: entries only). */
+int dwarf_user_symbols(const char *path, const char *pattern, DwSite ***out);
 /* Names of the parameters and/or locals in scope at S. */
 int dwarf_variables(const DwSite *s, bool params, bool locals,
 		    const char ***names);

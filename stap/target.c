@@ -31,7 +31,8 @@ static Context site_of(const Derived *d)
 
 	if (d && d->form->family->context)
 		d->form->family->context(d->point, &s);
-	s.ret = d && d->form->kind == PK_KRETPROBE;
+	s.ret = d && (d->form->kind == PK_KRETPROBE ||
+		      d->form->kind == PK_URETPROBE);
 	return s;
 }
 
@@ -791,6 +792,42 @@ bool target_writable(const Node *n, const Derived *d)
 	       !strcmp(n->name, "$value");
 }
 
+/* A target variable of a process probe.  The kernel's BTF cannot type a
+ * user binary's types, and the DWARF type walker and user reads that
+ * reading them needs are not built yet: a variable that is not in scope
+ * is told apart from one that is. */
+static bool user_target(const Node *n, const Context *s, bool report)
+{
+	const char **names;
+	int i, k;
+	Buf b = { 0 };
+
+	if (!report)
+		return false;
+	if (!s->dw) {
+		sem_error(n->tok, "target variable '%s' needs the DWARF of %s,"
+			  " and it has none", n->name, s->module);
+		return false;
+	}
+	if (strncmp(n->name, "$$", 2) && strcmp(n->name, "$return")) {
+		k = dwarf_variables(s->dw, true, true, &names);
+		for (i = 0; i < k && strcmp(names[i], n->name + 1); i++)
+			;
+		if (i == k) {
+			for (i = 0; i < k; i++)
+				buf_printf(&b, " $%s", names[i]);
+			sem_error(n->tok, "unable to find target variable '%s'"
+				  " in %s (%s); in scope:%s", n->name, s->func,
+				  s->module, k ? b.s : " none");
+			buf_free(&b);
+			return false;
+		}
+	}
+	sem_error(n->tok, "target variable '%s' of a process probe: reading a"
+		  " user binary's variables is not supported yet", n->name);
+	return false;
+}
+
 bool target_resolve(Node *n, Derived *d, int flags)
 {
 	Context s = site_of(d);
@@ -802,6 +839,8 @@ bool target_resolve(Node *n, Derived *d, int flags)
 		d->site_specific = true;
 	if (s.value)
 		return value_only(n, s.value, report);
+	if (s.user)
+		return user_target(n, &s, report);
 
 	if (!(B = s.module ? kernel_module_btf(s.module) : kernel_btf()))
 		return no_btf(n, s.module, report);

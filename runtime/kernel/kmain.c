@@ -25,9 +25,11 @@
 #include <linux/kprobes.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/namei.h>
 #include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/tracepoint.h>
+#include <linux/uprobes.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 
@@ -67,6 +69,9 @@ struct kprobe_slot {
 	struct tracepoint *tp;
 	void *perf;			/* kevents.c's state */
 	void *nf;			/* knetfilter.c's */
+	struct uprobe_consumer uc;	/* uprobes: on the inode of upath */
+	struct path upath;		/* held while registered */
+	struct uprobe *uprobe;		/* 6.12: what uprobe_register gave */
 	const struct stp_probe *probe;
 	bool registered;
 	bool pending;			/* its module is not loaded: armed
@@ -185,6 +190,94 @@ static int kretprobe_entry(struct kretprobe_instance *ri,
 	return stp_run_probe(s->probe, &h, MAXACTION) ? 0 : 1;
 }
 
+/* ---- uprobes ---- */
+
+/*
+ * process("PATH") probes: a uprobe on PATH's inode at the site's file
+ * offset, for every process that maps it (as SystemTap's process probes).
+ * The handlers run in the probed task, in process context with
+ * preemption enabled: stp_hit disables it for the handler, which takes
+ * this CPU's context as any probe does.
+ */
+static int uprobe_hit(struct uprobe_consumer *uc, struct pt_regs *regs)
+{
+	struct kprobe_slot *s = container_of(uc, struct kprobe_slot, uc);
+
+	run_plain(s->probe, regs, MAXACTION);
+	return 0;
+}
+
+static int uretprobe_hit(struct uprobe_consumer *uc, unsigned long func,
+			 struct pt_regs *regs)
+{
+	struct kprobe_slot *s = container_of(uc, struct kprobe_slot, uc);
+
+	run_plain(s->probe, regs, MAXACTION);
+	return 0;
+}
+
+/* In process context (start: the write of "start"): finds the binary,
+ * holds it, registers the consumer. */
+static int arm_uprobe(struct kprobe_slot *s, const struct stp_probe *p)
+{
+	struct inode *inode;
+	int rc = kern_path(p->upath, LOOKUP_FOLLOW, &s->upath);
+
+	if (rc)
+		return rc;
+	inode = d_inode(s->upath.dentry);
+	if (p->kind == STP_PROBE_UPROBE)
+		s->uc.handler = uprobe_hit;
+	else
+		s->uc.ret_handler = uretprobe_hit;
+#ifdef STP_HAVE_UPROBE_REGISTER_PTR
+	s->uprobe = uprobe_register(inode, p->uoffset, 0, &s->uc);
+	rc = IS_ERR(s->uprobe) ? PTR_ERR(s->uprobe) : 0;
+#else
+	rc = uprobe_register(inode, p->uoffset, &s->uc);
+#endif
+	if (rc)
+		path_put(&s->upath);
+	return rc;
+}
+
+/* Each registered uprobe of the session unregistered (on 6.12 the
+ * consumers go first, then one wait for handlers still running), and
+ * its binary let go. */
+static void disarm_uprobes(void)
+{
+	int i;
+	bool any = false;
+
+	for (i = 0; i < stp_nprobes; i++) {
+		struct kprobe_slot *k = &kslots[i];
+		const struct stp_probe *p = &stp_probes[i];
+
+		if (!k->upath.dentry)
+			continue;
+#ifdef STP_HAVE_UPROBE_REGISTER_PTR
+		uprobe_unregister_nosync(k->uprobe, &k->uc);
+#else
+		uprobe_unregister(d_inode(k->upath.dentry), p->uoffset, &k->uc);
+#endif
+		(void)p;
+		any = true;
+	}
+#ifdef STP_HAVE_UPROBE_REGISTER_PTR
+	if (any)
+		uprobe_unregister_sync();
+#endif
+	for (i = 0; i < stp_nprobes; i++) {
+		struct kprobe_slot *k = &kslots[i];
+
+		if (!k->upath.dentry)
+			continue;
+		path_put(&k->upath);
+		memset(&k->upath, 0, sizeof(k->upath));
+		k->registered = false;
+	}
+}
+
 /* ---- tracepoints ---- */
 
 struct tp_lookup {
@@ -250,6 +343,9 @@ static int arm_kprobe(struct kprobe_slot *s, const struct stp_probe *p)
 		rc = arm_tracepoint(s, p);
 	} else if (p->kind == STP_PROBE_NETFILTER) {
 		rc = stp_nf_arm(p, &s->nf);
+	} else if (p->kind == STP_PROBE_UPROBE ||
+		   p->kind == STP_PROBE_URETPROBE) {
+		rc = arm_uprobe(s, p);
 	} else if (p->kind == STP_PROBE_KPROBE) {
 		s->kp.symbol_name = p->symbol;
 		s->kp.offset = p->offset;
@@ -283,6 +379,8 @@ static int arm_kprobe(struct kprobe_slot *s, const struct stp_probe *p)
 	/* One name of a wildcard that kprobes refuse: SystemTap warns. */
 	snprintf(msg, sizeof(msg), "%s: cannot probe %s: error %d (%s)\n",
 		 p->wildcard ? "WARNING" : "ERROR", p->pp, rc,
+		 p->upath && rc == -ENOENT ? "no such binary" :
+		 p->upath ? "uprobes refused it" :
 		 rc == -EINVAL ? "blacklisted or not a function start" :
 		 rc == -ENOENT ? "no such symbol" : "refused");
 	stp_control_send(msg);
@@ -511,6 +609,7 @@ static void disarm(void)
 	for (i = 0; i < nr; i++)
 		if (!rp_batch[i]->kp.addr)
 			unregister_failed(rp_batch[i]->kp.symbol_name);
+	disarm_uprobes();
 	stp_procfs_disarm();
 	/* No CPU may still be inside one of our trampolines. */
 	if (tracepoints)
@@ -535,7 +634,9 @@ static int start(void)
 		    p->kind == STP_PROBE_PERF || p->kind == STP_PROBE_PROFILE ||
 		    p->kind == STP_PROBE_PROCFS_READ ||
 		    p->kind == STP_PROBE_PROCFS_WRITE ||
-		    p->kind == STP_PROBE_NETFILTER)
+		    p->kind == STP_PROBE_NETFILTER ||
+		    p->kind == STP_PROBE_UPROBE ||
+		    p->kind == STP_PROBE_URETPROBE)
 			rc = arm_kprobe(&kslots[i], p);
 		else if (p->kind == STP_PROBE_TIMER)
 			arm_timer(&tslots[i], p);
