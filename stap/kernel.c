@@ -547,13 +547,19 @@ bool same_module(const char *file, const char *name)
 	return !strncmp(base, ".ko", 3);
 }
 
-/* The module's file in the target's module tree, from modules.dep. */
-static const char *module_file(const char *name)
+/* The target's module tree: lib/modules/REL of its root. */
+static const char *modules_root(void)
 {
-	const char *root = S->kernel_dir ?
+	return S->kernel_dir ?
 		tdir_file(arena_printf("root/lib/modules/%s",
 				       S->kernel_release)) :
 		arena_printf("/lib/modules/%s", S->kernel_release);
+}
+
+/* The module's file in the target's module tree, from modules.dep. */
+static const char *module_file(const char *name)
+{
+	const char *root = modules_root();
 	size_t len;
 	char *dep = read_file(arena_printf("%s/modules.dep", root), &len);
 	char *line, *save = NULL;
@@ -577,10 +583,7 @@ static const char *module_file(const char *name)
  * files: dccp_ipv4 for kernel/net/dccp/dccp_ipv4.ko.xz), sorted. */
 int kernel_modules(const char *pattern, const char ***out)
 {
-	const char *root = S->kernel_dir ?
-		tdir_file(arena_printf("root/lib/modules/%s",
-				       S->kernel_release)) :
-		arena_printf("/lib/modules/%s", S->kernel_release);
+	const char *root = modules_root();
 	size_t len;
 	char *dep = read_file(arena_printf("%s/modules.dep", root), &len);
 	char *line, *save = NULL;
@@ -614,10 +617,7 @@ int kernel_modules(const char *pattern, const char ***out)
 const char *kernel_module_path(const char *name)
 {
 	const char *path = module_file(name), *rel;
-	const char *root = S->kernel_dir ?
-		tdir_file(arena_printf("root/lib/modules/%s/",
-				       S->kernel_release)) :
-		arena_printf("/lib/modules/%s/", S->kernel_release);
+	const char *root = arena_printf("%s/", modules_root());
 	char *dot;
 
 	if (!path || strncmp(path, root, strlen(root)))

@@ -55,9 +55,15 @@ Symbol *new_symbol(const char *name, SymKind kind, const Token *tok)
 	return s;
 }
 
+/* A private name's key: its file's (source's) name and its own. */
+static const char *private_key_in(const Source *src, const char *name)
+{
+	return arena_printf("%s\1%s", src->name, name);
+}
+
 static const char *private_key(const File *f, const char *name)
 {
-	return arena_printf("%s\1%s", f->src->name, name);
+	return private_key_in(f->src, name);
 }
 
 /* ---- functions ---- */
@@ -69,8 +75,7 @@ static Func *lookup_function(const File *from, const Token *at,
 		       : NULL;
 
 	if (!f && at && at->src)	/* as lookup_global */
-		f = table_get(&private_funcs, arena_printf("%s\1%s",
-			      at->src->name, name));
+		f = table_get(&private_funcs, private_key_in(at->src, name));
 
 	return f ? f : table_get(&S->functions, name);
 }
@@ -166,8 +171,7 @@ static Symbol *lookup_global(const File *from, const Token *at,
 	/* An alias's body is in the derived probe of the user's file, and
 	 * sees its own file's private globals: the name's token knows it. */
 	if (!g && at && at->src)
-		g = table_get(&private_globals, arena_printf("%s\1%s",
-			      at->src->name, name));
+		g = table_get(&private_globals, private_key_in(at->src, name));
 	if (g)
 		return g;
 	g = table_get(&S->globals, name);
