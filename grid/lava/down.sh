@@ -7,20 +7,14 @@
 # packages, the database and the tokens stay for the next up.sh.
 set -eu
 state=${STAPGRID_LAVA_STATE:-/var/lib/stapgrid/lava}
+. "$(cd "$(dirname "$0")" && pwd)/lava-lib.sh"
 
 # stop NAME: SIGTERM to the pid of STATE/NAME.pid, up to 20 s, then SIGKILL.
 stop() {
 	f=$state/$1.pid
 	[ -r "$f" ] || return 0
 	pid=$(cat "$f")
-	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-		kill "$pid"
-		n=40
-		while kill -0 "$pid" 2>/dev/null && [ "$n" -gt 0 ]; do
-			sleep 0.5
-			n=$((n - 1))
-		done
-		kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+	if [ -n "$pid" ] && stop_pid "$pid"; then
 		echo "lava-down: $1 stopped (pid $pid)"
 	fi
 	rm -f "$f"

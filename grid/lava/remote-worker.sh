@@ -23,6 +23,7 @@ dtype=qemu-remote
 
 say() { echo "lava-remote: $*"; }
 die() { echo "lava-remote: error: $*" >&2; exit 1; }
+. "$(cd "$(dirname "$0")" && pwd)/lava-lib.sh"
 
 [ "$(id -u)" = 0 ] || die "run as root (the worker runs QEMU)"
 [ $# -ge 1 ] || die "usage: remote-worker.sh up FOLDER... | down"
@@ -34,14 +35,7 @@ alive() {
 }
 
 if [ "$1" = down ]; then
-	if alive; then
-		kill "$pid"
-		n=40
-		while kill -0 "$pid" 2>/dev/null && [ "$n" -gt 0 ]; do
-			sleep 0.5
-			n=$((n - 1))
-		done
-		kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+	if alive && stop_pid "$pid"; then
 		say "worker $worker stopped (pid $pid)"
 	fi
 	rm -f "$pidf"
@@ -56,8 +50,6 @@ for d in "$@"; do
 done
 [ -s "$state/admin.token" ] || die "no LAVA instance: run grid/lava/up.sh first"
 
-manage() { /usr/bin/lava-server manage "$@"; }
-
 # The device type: qemu's template under another name.
 tpl=/etc/lava-server/dispatcher-config/device-types/$dtype.jinja2
 if [ ! -s "$tpl" ]; then
@@ -66,32 +58,14 @@ if [ ! -s "$tpl" ]; then
 	chown lavaserver:lavaserver "$tpl"
 fi
 manage device-types list 2>/dev/null | grep -qw "$dtype" || manage device-types add "$dtype"
-if ! manage workers list 2>/dev/null | grep -qw "$worker"; then
-	manage workers add "$worker" >/dev/null
-fi
-(umask 077 && manage workers details "$worker" | sed -n "s/^token *: *//p" | head -n1 > "$state/remote-worker.token")
-[ -s "$state/remote-worker.token" ] || die "no token for the worker $worker"
-dev=/etc/lava-server/dispatcher-config/devices/$device.jinja2
-cat > "$dev.tmp" <<'JINJA'
-{% extends 'qemu-remote.jinja2' %}
-{# stapgrid's remote device (grid/lava/remote-worker.sh): QEMU under TCG #}
-{% set no_kvm = True %}
-{% set mac_addr = '52:54:00:12:34:5a' %}
-{% set memory = 1024 %}
-{% set netdevice = 'user' %}
-JINJA
-mv "$dev.tmp" "$dev"
-chown lavaserver:lavaserver "$dev"
-if ! manage devices list 2>/dev/null | grep -qw "$device"; then
-	manage devices add --device-type "$dtype" --worker "$worker" "$device"
-fi
+register_worker "$worker" "$state/remote-worker.token"
+add_device "$device" "$dtype" "$worker" "$dtype" 52:54:00:12:34:5a grid/lava/remote-worker.sh
 
 if alive; then
 	say "worker $worker runs already (pid $pid)"
 else
 	mkdir -p "$state/remote-worker"
 	# In its own mount namespace, each folder an empty tmpfs; then exec,
-	# so the pid file names the worker itself.
 	# so the pid file names the worker itself.  A folder inside one hidden
 	# before is made again in that tmpfs, then hidden too.
 	hide=

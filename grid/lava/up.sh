@@ -22,6 +22,7 @@ device=stapgrid-qemu01
 
 say() { echo "lava-up: $*"; }
 die() { echo "lava-up: error: $*" >&2; exit 1; }
+. "$here/lava-lib.sh"
 
 [ "$(id -u)" = 0 ] || die "run as root (the worker runs QEMU; the packages and daemons need it)"
 if [ "${1:-}" != --no-install ]; then
@@ -96,8 +97,6 @@ fi
 mkdir -p /var/log/lava-server /var/log/lava-dispatcher
 chown lavaserver:lavaserver /var/log/lava-server
 
-manage() { /usr/bin/lava-server manage "$@"; }
-
 start gunicorn /usr/bin/gunicorn3 lava_server.wsgi --log-level INFO \
 	--log-file /var/log/lava-server/gunicorn.log -u lavaserver -g lavaserver \
 	--worker-class eventlet --workers 2 --bind 127.0.0.1:8000
@@ -115,26 +114,9 @@ fi
 if [ ! -s "$state/admin.token" ]; then
 	(umask 077 && manage tokens add --user admin --description stapgrid > "$state/admin.token")
 fi
-if ! manage workers list 2>/dev/null | grep -qw "$worker"; then
-	manage workers add "$worker" >/dev/null
-fi
-(umask 077 && manage workers details "$worker" | sed -n "s/^token *: *//p" | head -n1 > "$state/worker.token")
-[ -s "$state/worker.token" ] || die "no token for the worker $worker (lava-server manage workers details $worker)"
+register_worker "$worker" "$state/worker.token"
 manage device-types list 2>/dev/null | grep -qw qemu || manage device-types add qemu
-dev=/etc/lava-server/dispatcher-config/devices/$device.jinja2
-cat > "$dev.tmp" <<'JINJA'
-{% extends 'qemu.jinja2' %}
-{# stapgrid's device (grid/lava/up.sh): QEMU under TCG, no KVM #}
-{% set no_kvm = True %}
-{% set mac_addr = '52:54:00:12:34:59' %}
-{% set memory = 1024 %}
-{% set netdevice = 'user' %}
-JINJA
-mv "$dev.tmp" "$dev"
-chown lavaserver:lavaserver "$dev"
-if ! manage devices list 2>/dev/null | grep -qw "$device"; then
-	manage devices add --device-type qemu --worker "$worker" "$device"
-fi
+add_device "$device" qemu "$worker" qemu 52:54:00:12:34:59 grid/lava/up.sh
 
 wait_for "gunicorn on $url" 60 sh -c "wget -q -O /dev/null $url/api/v0.2/"
 start worker /usr/bin/lava-worker --name "$worker" --url "$url/" --ws-url ws://127.0.0.1:8001/ws/ \
