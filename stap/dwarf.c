@@ -553,13 +553,12 @@ static void add_symbol(DwFile *f, DwSiteVec *v, const char *name,
 	vec_push(v, s);
 }
 
-/* The binary's own .dynsym: libdwfl reads the debuginfo's .symtab when
- * there is one, which lacks the exported versioned names
- * (pthread_mutex_lock@@GLIBC_2.2.5). */
-static void add_dynsym(DwFile *f, DwSiteVec *v, const char *pattern)
+/* Each symbol of ELF's sections of TYPE (SHT_SYMTAB, SHT_DYNSYM), with
+ * its name (NULL if unreadable), to FN. */
+static void each_elf_symbol(Elf *elf, Elf64_Word type,
+			    void (*fn)(void *arg, const char *name,
+				       const GElf_Sym *sym), void *arg)
 {
-	Dwarf_Addr bias;
-	Elf *elf = dwfl_module_getelf(f->mod, &bias);
 	Elf_Scn *scn = NULL;
 
 	while (elf && (scn = elf_nextscn(elf, scn))) {
@@ -567,7 +566,7 @@ static void add_dynsym(DwFile *f, DwSiteVec *v, const char *pattern)
 		Elf_Data *data;
 		size_t i, n;
 
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_DYNSYM ||
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != type ||
 		    !(data = elf_getdata(scn, NULL)))
 			continue;
 		n = sh.sh_size / (sh.sh_entsize ? sh.sh_entsize : 24);
@@ -575,11 +574,36 @@ static void add_dynsym(DwFile *f, DwSiteVec *v, const char *pattern)
 			GElf_Sym sym;
 
 			if (gelf_getsym(data, (int)i, &sym))
-				add_symbol(f, v, elf_strptr(elf, sh.sh_link,
-							    sym.st_name),
-					   &sym, sym.st_value + bias, pattern);
+				fn(arg, elf_strptr(elf, sh.sh_link,
+						   sym.st_name), &sym);
 		}
 	}
+}
+
+typedef struct DynsymScan {
+	DwFile *f;
+	DwSiteVec *v;
+	const char *pattern;
+	Dwarf_Addr bias;
+} DynsymScan;
+
+static void dynsym_one(void *arg, const char *name, const GElf_Sym *sym)
+{
+	DynsymScan *d = arg;
+
+	add_symbol(d->f, d->v, name, sym, sym->st_value + d->bias,
+		   d->pattern);
+}
+
+/* The binary's own .dynsym: libdwfl reads the debuginfo's .symtab when
+ * there is one, which lacks the exported versioned names
+ * (pthread_mutex_lock@@GLIBC_2.2.5). */
+static void add_dynsym(DwFile *f, DwSiteVec *v, const char *pattern)
+{
+	DynsymScan d = { f, v, pattern, 0 };
+	Elf *elf = dwfl_module_getelf(f->mod, &d.bias);
+
+	each_elf_symbol(elf, SHT_DYNSYM, dynsym_one, &d);
 }
 
 /* The defined function symbols of PATH (its symbol table, and its
@@ -622,44 +646,30 @@ uint64_t dwarf_anchor(void)
 	return D.anchor;
 }
 
+/* nm's letter for SYM, to a dwarf_each_symbol callback. */
+static void symbol_letter(void *arg, const char *name, const GElf_Sym *sym)
+{
+	void (*fn)(const char *name, char type, uint64_t addr) =
+		*(void (**)(const char *, char, uint64_t))arg;
+	int type = GELF_ST_TYPE(sym->st_info);
+	int bind = GELF_ST_BIND(sym->st_info);
+	char t = type == STT_FUNC ? 't' : type == STT_OBJECT ? 'd' : 'a';
+
+	if (!name || !*name)
+		return;
+	if (bind == STB_WEAK)
+		t = type == STT_FUNC ? 'W' : 'V';
+	else if (bind == STB_GLOBAL)
+		t = (char)(t - 'a' + 'A');
+	fn(name, t, sym->st_value);
+}
+
 /* Each symbol of the kernel debuginfo's symbol table, with nm's letter
  * for its type (kernel.c's list, our lookups). */
 void dwarf_each_symbol(void (*fn)(const char *name, char type,
 				  uint64_t addr))
 {
-	Elf *elf = D.kernel.elf;
-	Elf_Scn *scn = NULL;
-
-	while (elf && (scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *data;
-		size_t i, n;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB ||
-		    !(data = elf_getdata(scn, NULL)))
-			continue;
-		n = sh.sh_size / (sh.sh_entsize ? sh.sh_entsize : 24);
-		for (i = 1; i < n; i++) {
-			GElf_Sym sym;
-			const char *name;
-			int type, bind;
-			char t;
-
-			if (!gelf_getsym(data, (int)i, &sym) ||
-			    !(name = elf_strptr(elf, sh.sh_link, sym.st_name)) ||
-			    !*name)
-				continue;
-			type = GELF_ST_TYPE(sym.st_info);
-			bind = GELF_ST_BIND(sym.st_info);
-			t = type == STT_FUNC ? 't' : type == STT_OBJECT ? 'd' :
-			    'a';
-			if (bind == STB_WEAK)
-				t = type == STT_FUNC ? 'W' : 'V';
-			else if (bind == STB_GLOBAL)
-				t = (char)(t - 'a' + 'A');
-			fn(name, t, sym.st_value);
-		}
-	}
+	each_elf_symbol(D.kernel.elf, SHT_SYMTAB, symbol_letter, &fn);
 }
 
 static void note_global(const char *name, char t, uint64_t addr)
