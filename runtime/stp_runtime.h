@@ -81,6 +81,12 @@ static inline bool stp_lock_try(struct stp_lock *l, bool write)
 			    v >= 0 && __atomic_compare_exchange_n(&l->v, &v, v + 1,
 				false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 			return true;
+		/* pause first: under single-threaded TCG it hands the host
+		 * thread to the next vCPU, maybe the holder's (a calibrated
+		 * udelay loop never does, and every try failed while the
+		 * holder waited for its turn); then the delay, for a holder
+		 * whose host thread is descheduled under multi-threaded TCG. */
+		cpu_relax();
 		udelay(TRYLOCKDELAY);
 	}
 	return false;
