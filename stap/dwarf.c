@@ -2236,9 +2236,10 @@ int dwarf_return_type(const DwSite *s, const char **why)
 	if (!use_file(s) || !F->user || !dwarf_user_btf(s->module) ||
 	    !dwarf_offdie(F->dw, s->frame, &func))
 		return -1;
+	*why = NULL;
 	if (!dwarf_attr_integrate(&func, DW_AT_type, &a) ||
 	    !dwarf_formref_die(&a, &type))
-		return 0;
+		return 0;		/* void */
 	return ubtf_type(F->ubtf, &type, why);
 }
 

@@ -941,6 +941,8 @@ static bool user_cast(Walk *w, const char *module, const char *tname, int *id)
 	if (path && (*id = dwarf_user_type(path, tname, &why)) >= 0 &&
 	    (B = dwarf_user_btf(path)))
 		return true;
+	if (path && *module == '<')	/* not the temporary object's name */
+		why = arena_printf("no type '%s' in %s", tname, module);
 	return fail(w, "@cast: %s%s", why ? why : "no DWARF", "");
 }
 
