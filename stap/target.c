@@ -12,6 +12,9 @@
  *   @cast(e, "type")->f   the same from any value, in functions too
  *   @entry(e)     in a .return probe: E as it was at entry
  *
+ * A process probe's variables come from its binary's DWARF, their types
+ * written as BTF of its own (ubtf.c), read from the process's memory.
+ *
  * The result is a TExpr: a base value (an argument register, the return
  * register, a slot saved at entry, a script expression, or a DWARF
  * location turned into C) and steps that
