@@ -346,6 +346,10 @@ int64_t stp_uvar_read_bits(struct stp_context *c, int64_t addr, int bit_off,
 		       int bit_size, bool sign);
 void stp_uvar_write(struct stp_context *c, int64_t addr, int size, int64_t v);
 const char *stp_uvar_string_quoted(struct stp_context *c, int i, int64_t addr);
+/* What to add to a link address of the probed binary: where the process
+ * mapped it (the mapping holding the probe's address), less DELTA, its
+ * executable segment's address less its file offset. */
+int64_t stp_uvar_bias(struct stp_context *c, int64_t delta);
 /* A tracepoint's trampoline hands its arguments over (kmain.c). */
 void stp_tracepoint_hit(void *probe, const int64_t *args);
 

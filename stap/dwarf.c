@@ -1793,10 +1793,11 @@ static bool one_op(Loc *l, const Dwarf_Op *op, Dwarf_Die *frame)
 	case DW_OP_call_frame_cfa:
 		return (code = cfa(l)) && push(l, code);
 	case DW_OP_addr:
-		if (F->user)
-			return loc_fail(l, "it is a static or global of the"
-					" binary, whose load address the runtime"
-					" does not follow yet");
+		if (F->user)	/* where the process mapped the binary */
+			return push(l, arena_printf("(0x%llxLL + stp_uvar_bias(c,"
+				" 0x%llxLL))", (unsigned long long)op->number,
+				(unsigned long long)(l->site->vaddr -
+						     l->site->offset)));
 		if (F->module)
 			return loc_fail(l, "it is a static of the module, whose"
 					" load address the runtime does not"
@@ -2000,6 +2001,13 @@ static bool use_file(const DwSite *s)
 {
 	F = s->module ? module_dwarf(s->module) : &D.kernel;
 	return F && F->dw;
+}
+
+bool dwarf_in_scope(const DwSite *s, const char *name)
+{
+	Dwarf_Die var;
+
+	return use_file(s) && find_var(s, name, &var);
 }
 
 int dwarf_variables(const DwSite *s, bool params, bool locals,

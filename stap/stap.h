@@ -882,6 +882,8 @@ bool dwarf_variable(const DwSite *s, const char *name, DwVar *out);
 int dwarf_user_open(const char *path);
 /* PATH's function symbols matching PATTERN (no DWARF: entries only). */
 int dwarf_user_symbols(const char *path, const char *pattern, DwSite ***out);
+/* Whether variable NAME is in scope at S (its globals too). */
+bool dwarf_in_scope(const DwSite *s, const char *name);
 /* Names of the parameters and/or locals in scope at S. */
 int dwarf_variables(const DwSite *s, bool params, bool locals,
 		    const char ***names);

@@ -818,14 +818,11 @@ static bool user_site(const Node *n, const Context *s, bool report)
 				  s->module);
 		return false;
 	}
-	if (!strncmp(n->name, "$$", 2) || !strcmp(n->name, "$return"))
-		return true;
-	k = dwarf_variables(s->dw, true, true, &names);
-	for (i = 0; i < k && strcmp(names[i], n->name + 1); i++)
-		;
-	if (i < k)
+	if (!strncmp(n->name, "$$", 2) || !strcmp(n->name, "$return") ||
+	    dwarf_in_scope(s->dw, n->name + 1))
 		return true;
 	if (report) {
+		k = dwarf_variables(s->dw, true, true, &names);
 		for (i = 0; i < k; i++)
 			buf_printf(&b, " $%s", names[i]);
 		sem_error(n->tok, "unable to find target variable '%s' in %s"

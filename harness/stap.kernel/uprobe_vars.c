@@ -25,15 +25,21 @@ struct box {
 	char tag[8];
 };
 
+/* A global and a static local: the probes find them where the process
+ * mapped the binary (a PIE). */
+int stp_global = 42;
+
 __attribute__((noipa)) long stp_walk(struct node *list, const char *label,
 					int scale)
 {
+	static int walks;
 	long total = 0;
 	int steps = 0;
 
+	walks++;
 	while (list) {
 		steps++;
-		total += (long)list->value * scale;	/* line 36 */
+		total += (long)list->value * scale;	/* line 42 */
 		list = list->next;
 	}
 	return total + steps;
@@ -62,6 +68,7 @@ int main(void)
 	struct box b = { 100, 250, 7, "boxed" };
 	volatile long sink;
 
+	stp_global++;
 	sink = stp_walk(&first, label, 3);
 	sink += stp_box(b);
 	sink += stp_null(NULL);

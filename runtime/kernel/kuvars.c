@@ -7,6 +7,9 @@
  * probed task, so its current->mm is the memory the DWARF describes;
  * its registers (stp_dwreg) are the task's user registers.
  */
+#include <linux/mm.h>
+#include <linux/ptrace.h>
+#include <linux/sched.h>
 #include <linux/uaccess.h>
 
 #include "ksym.h"
@@ -86,4 +89,47 @@ const char *stp_uvar_string_quoted(struct stp_context *c, int i, int64_t addr)
 	else
 		stp_text_str(out, raw, 0, 1);
 	return out;
+}
+
+/*
+ * A static or global of the binary (DW_OP_addr): its link address plus
+ * where this process mapped the binary, found from the mapping that holds
+ * the probe's instruction (a uprobe's IP is in the probed function; a
+ * .return probe's variables are read at entry).  The mapping's start less
+ * its file offset is where the file's offset 0 is; DELTA turns the link
+ * address into a file offset.  The mm lock is only tried: a handler may
+ * not sleep.
+ */
+int64_t stp_uvar_bias(struct stp_context *c, int64_t delta)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	unsigned long ip, base = 0;
+	bool found = false;
+
+	if (c->error)
+		return 0;
+	if (!c->regs || !mm || !user_mode((struct pt_regs *)c->regs)) {
+		stp_error(c, "a static of the binary is only readable in its"
+			  " process probes");
+		return 0;
+	}
+	ip = instruction_pointer((struct pt_regs *)c->regs);
+	if (!mmap_read_trylock(mm)) {
+		stp_error(c, "cannot find where the binary is loaded: its"
+			  " memory map is busy");
+		return 0;
+	}
+	vma = find_vma(mm, ip);
+	if (vma && vma->vm_start <= ip && vma->vm_file) {
+		base = vma->vm_start - (vma->vm_pgoff << PAGE_SHIFT);
+		found = true;
+	}
+	mmap_read_unlock(mm);
+	if (!found) {
+		stp_error(c, "cannot find where the binary is loaded at 0x%lx",
+			  ip);
+		return 0;
+	}
+	return (int64_t)(base - (unsigned long)delta);
 }
