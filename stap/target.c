@@ -937,6 +937,8 @@ static bool user_cast(Walk *w, const char *module, const char *tname, int *id)
 	else if (realpath(module, real))
 		path = arena_strdup(real);
 	else
+		path = NULL;
+	if (!path && !why)
 		why = arena_printf("no such binary %s", module);
 	if (path && (*id = dwarf_user_type(path, tname, &why)) >= 0 &&
 	    (B = dwarf_user_btf(path)))
