@@ -344,6 +344,18 @@ int64_t stp_kread(struct stp_context *c, int64_t addr, int size, bool sign);
 void stp_procfs_set(struct stp_context *c, const char *s, bool append);
 int64_t stp_kread_bits(struct stp_context *c, int64_t addr, int bit_off,
 		       int bit_size, bool sign);
+/* The same in the probed process's memory, for a process probe's target
+ * variables (runtime/kernel/kuvars.c): a fault is SystemTap's "read
+ * fault" (or "write fault") error. */
+int64_t stp_uvar_read(struct stp_context *c, int64_t addr, int size, bool sign);
+int64_t stp_uvar_read_bits(struct stp_context *c, int64_t addr, int bit_off,
+		       int bit_size, bool sign);
+void stp_uvar_write(struct stp_context *c, int64_t addr, int size, int64_t v);
+const char *stp_uvar_string_quoted(struct stp_context *c, int i, int64_t addr);
+/* What to add to a link address of the probed binary: where the process
+ * mapped it (the mapping holding the probe's address), less DELTA, its
+ * executable segment's address less its file offset. */
+int64_t stp_uvar_bias(struct stp_context *c, int64_t delta);
 /* A tracepoint's trampoline hands its arguments over (kmain.c). */
 void stp_tracepoint_hit(void *probe, const int64_t *args);
 

@@ -292,8 +292,11 @@ static int list_probes(void)
 	return 0;
 }
 
-/* A uretprobe has no entry handler to save @entry() values in (nor a
- * per-return place to keep them): refused before pass 3. */
+/* A process .return probe's entry saves its values in a record of the
+ * runtime's pool (runtime/kernel/kuentry.c), of STP_UENTRY_SLOTS values:
+ * one that needs more is refused before pass 3. */
+#define UENTRY_SLOTS 32
+
 static bool user_probes_buildable(void)
 {
 	int i;
@@ -303,12 +306,13 @@ static bool user_probes_buildable(void)
 		Buf b = { 0 };
 
 		if (!d->used || d->form->kind != PK_URETPROBE ||
-		    !d->entries.len)
+		    d->entries.len <= UENTRY_SLOTS)
 			continue;
 		print_point(&b, d->point);
 		error_at(d->point->tok, "semantic error", "probe point '%s':"
-			 " @entry() in process .return probes is not"
-			 " supported yet", b.s);
+			 " its entry would save %d values (parameters and"
+			 " @entry()); a process .return probe saves at most %d",
+			 b.s, d->entries.len, UENTRY_SLOTS);
 		buf_free(&b);
 		diag_summary();
 		fprintf(stderr, "Pass 3: translation failed.\n");

@@ -63,6 +63,7 @@ typedef struct DwFile {
 	Dwfl_Module *mod;
 	Dwarf *dw;
 	Dwarf_CFI *cfi;
+	int64_t cfi_adjust;		/* DWARF address + it: the CFI's */
 	uint64_t init_lo, init_hi;	/* the kernel's .init.text: freed */
 	uint64_t exit_lo, exit_hi;	/* .exit.text: not in the image */
 	Table scans;			/* spec -> DwSiteVec, once each */
@@ -75,6 +76,7 @@ typedef struct DwFile {
 	 * demand by one pass over the (module's split) BTF. */
 	const struct btf *btf;
 	VEC(int) ptr_to;
+	UBtf *ubtf;			/* a user binary's types, written as BTF */
 } DwFile;
 
 static struct {
@@ -236,6 +238,8 @@ static void close_file(DwFile *f)
 		close(f->fd);
 	if (f->index_map)	/* the index's arrays point into it */
 		munmap(f->index_map, f->index_len);
+	ubtf_free(f->ubtf);
+	f->ubtf = NULL;
 	f->index_map = NULL;
 	f->index = NULL;
 	f->dwfl = NULL;
@@ -435,6 +439,9 @@ static DwFile *user_file(const char *path)
 
 		f->build_id = len > 0 ? hex_id(bits, len) : NULL;
 		f->cfi = dwfl_module_dwarf_cfi(f->mod, &bias);
+		/* A user binary has .eh_frame; .debug_frame only if asked. */
+		if (!f->cfi && (f->cfi = dwfl_module_eh_cfi(f->mod, &bias)))
+			f->cfi_adjust = (int64_t)f->dwbias - (int64_t)bias;
 	}
 	if (S->verbose > 1)
 		fprintf(stderr, "stap: %s's DWARF: %s\n", path,
@@ -447,6 +454,130 @@ int dwarf_user_open(const char *path)
 	DwFile *f = user_file(path);
 
 	return !f ? -1 : f->dw != NULL;
+}
+
+const struct btf *dwarf_user_btf(const char *path)
+{
+	DwFile *f = user_file(path);
+
+	if (!f || !f->dw)
+		return NULL;
+	if (!f->ubtf)
+		f->ubtf = ubtf_new();
+	return f->ubtf ? ubtf_btf(f->ubtf) : NULL;
+}
+
+/* @cast(p, "T", "<a.h><b.h>"): the headers compiled with -g into an
+ * object whose DWARF has every type they declare, as SystemTap does; the
+ * object's path (kept until the session ends), or NULL with *WHY. */
+static Table header_objects;		/* headers -> object */
+static VEC(const char *) header_dirs;
+
+static void remove_header_objects(void)
+{
+	int i;
+
+	for (i = 0; i < header_dirs.len; i++) {
+		unlink(arena_printf("%s/h.c", header_dirs.v[i]));
+		unlink(arena_printf("%s/h.o", header_dirs.v[i]));
+		unlink(arena_printf("%s/cc.log", header_dirs.v[i]));
+		rmdir(header_dirs.v[i]);
+	}
+	memset(&header_dirs, 0, sizeof(header_dirs));
+	memset(&header_objects, 0, sizeof(header_objects));
+}
+
+const char *dwarf_header_object(const char *headers, const char **why)
+{
+	const char *obj = table_get(&header_objects, headers), *dir, *p;
+	Buf src = { 0 };
+	bool ok;
+
+	if (obj)
+		return obj;
+	if (!(dir = make_temp_dir())) {
+		*why = "no temporary directory for the headers";
+		return NULL;
+	}
+	if (!header_dirs.len)
+		arena_on_free(remove_header_objects);
+	vec_push(&header_dirs, dir);
+	for (p = headers; *p == '<';) {	/* "<a.h><b.h>" */
+		const char *end = strchr(p, '>');
+
+		if (!end)
+			break;
+		buf_printf(&src, "#include %.*s\n", (int)(end - p + 1), p);
+		p = end + 1;
+	}
+	ok = !*p && src.s && write_text(arena_printf("%s/h.c", dir), src.s,
+					true);
+	buf_free(&src);
+	if (!ok) {
+		*why = arena_printf("'%s' is not a list of <header>s", headers);
+		return NULL;
+	}
+	obj = arena_printf("%s/h.o", dir);
+	if (!run_command((char *[]){ "cc", "-g", "-c",
+			 "-fno-eliminate-unused-debug-types", "-o", (char *)obj,
+			 arena_printf("%s/h.c", dir), NULL },
+			 arena_printf("%s/cc.log", dir))) {
+		*why = arena_printf("the headers %s do not compile", headers);
+		return NULL;
+	}
+	table_put(&header_objects, arena_strdup(headers), (void *)obj);
+	return obj;
+}
+
+/* Whether DIE is the type "struct NAME" ("union", "enum") or, with no
+ * keyword, a typedef or base type NAME, defined (not declared) here. */
+static bool type_named(Dwarf_Die *die, const char *name)
+{
+	static const struct { const char *kw; int tag; } kws[] = {
+		{ "struct ", DW_TAG_structure_type },
+		{ "union ", DW_TAG_union_type },
+		{ "enum ", DW_TAG_enumeration_type },
+		{ "class ", DW_TAG_class_type },
+	};
+	const char *dn = dwarf_diename(die);
+	Dwarf_Attribute a;
+	int tag = dwarf_tag(die);
+	size_t i;
+
+	if (!dn || dwarf_attr(die, DW_AT_declaration, &a))
+		return false;
+	for (i = 0; i < sizeof(kws) / sizeof(kws[0]); i++)
+		if (!strncmp(name, kws[i].kw, strlen(kws[i].kw)))
+			return tag == kws[i].tag &&
+			       !strcmp(dn, name + strlen(kws[i].kw));
+	return (tag == DW_TAG_typedef || tag == DW_TAG_base_type ||
+		tag == DW_TAG_structure_type || tag == DW_TAG_union_type) &&
+	       !strcmp(dn, name);
+}
+
+int dwarf_user_type(const char *path, const char *name, const char **why)
+{
+	DwFile *f = user_file(path);
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+
+	if (!f || !f->dw || !dwarf_user_btf(path)) {
+		*why = arena_printf("%s has no DWARF", path);
+		return -1;
+	}
+	while (dwarf_nextcu(f->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu, d;
+
+		if (dwarf_offdie(f->dw, off + hsize, &cu) &&
+		    dwarf_child(&cu, &d) == 0)
+			do
+				if (type_named(&d, name))
+					return ubtf_type(f->ubtf, &d, why);
+			while (dwarf_siblingof(&d, &d) == 0);
+		off = next;
+	}
+	*why = arena_printf("no type '%s' in the DWARF of %s", name, path);
+	return -1;
 }
 
 /* Link address ADDR (libdwfl's) of F as an offset in its file: uprobes
@@ -1563,7 +1694,8 @@ static const char *cfa(Loc *l)
 	Loc inner = { .site = l->site };
 	const char *code = NULL;
 
-	if (!F->cfi || dwarf_cfi_addrframe(F->cfi, l->site->addr, &f) != 0 ||
+	if (!F->cfi || dwarf_cfi_addrframe(F->cfi, l->site->addr +
+					   (uint64_t)F->cfi_adjust, &f) != 0 ||
 	    dwarf_frame_cfa(f, &ops, &n) != 0) {
 		loc_fail(l, "the call frame information does not cover it");
 	} else if (translate(&inner, ops, n, NULL) && !inner.value &&
@@ -1625,6 +1757,12 @@ static bool entry_value(Loc *l, const Dwarf_Op *op)
 			" runtime does not follow");
 }
 
+/* Memory a location reads: the kernel's, or the probed process's. */
+static const char *mem_read(void)
+{
+	return F->user ? "stp_uvar_read" : "stp_kread";
+}
+
 static bool one_op(Loc *l, const Dwarf_Op *op, Dwarf_Die *frame)
 {
 	const char *a, *code;
@@ -1655,6 +1793,11 @@ static bool one_op(Loc *l, const Dwarf_Op *op, Dwarf_Die *frame)
 	case DW_OP_call_frame_cfa:
 		return (code = cfa(l)) && push(l, code);
 	case DW_OP_addr:
+		if (F->user)	/* where the process mapped the binary */
+			return push(l, arena_printf("(0x%llxLL + stp_uvar_bias(c,"
+				" 0x%llxLL))", (unsigned long long)op->number,
+				(unsigned long long)(l->site->vaddr -
+						     l->site->offset)));
 		if (F->module)
 			return loc_fail(l, "it is a static of the module, whose"
 					" load address the runtime does not"
@@ -1697,11 +1840,12 @@ static bool one_op(Loc *l, const Dwarf_Op *op, Dwarf_Die *frame)
 		return pop(l) != NULL;
 	case DW_OP_deref:
 		return (a = pop(l)) &&
-		       push(l, arena_printf("stp_kread(c, %s, 8, false)", a));
+		       push(l, arena_printf("%s(c, %s, 8, false)", mem_read(),
+					    a));
 	case DW_OP_deref_size:
 		return (a = pop(l)) &&
-		       push(l, arena_printf("stp_kread(c, %s, %d, false)", a,
-					    (int)op->number));
+		       push(l, arena_printf("%s(c, %s, %d, false)", mem_read(),
+					    a, (int)op->number));
 	case DW_OP_stack_value:
 		l->value = true;
 		return l->depth > 0;
@@ -1857,6 +2001,13 @@ static bool use_file(const DwSite *s)
 {
 	F = s->module ? module_dwarf(s->module) : &D.kernel;
 	return F && F->dw;
+}
+
+bool dwarf_in_scope(const DwSite *s, const char *name)
+{
+	Dwarf_Die var;
+
+	return use_file(s) && find_var(s, name, &var);
 }
 
 int dwarf_variables(const DwSite *s, bool params, bool locals,
@@ -2029,7 +2180,8 @@ bool dwarf_variable(const DwSite *s, const char *name, DwVar *out)
 		out->why = "its DWARF is gone";
 		return false;
 	}
-	b = s->module ? F->btf : kernel_btf();
+	b = F->user ? dwarf_user_btf(s->module) : s->module ? F->btf :
+	    kernel_btf();
 	if (!find_var(s, name, &var)) {
 		out->why = "no such variable in scope here";
 		return false;
@@ -2047,7 +2199,10 @@ bool dwarf_variable(const DwSite *s, const char *name, DwVar *out)
 		out->why = "it has no type";
 		return false;
 	}
-	out->type = btf_twin(b, &type);
+	if (F->user && (out->type = ubtf_type(F->ubtf, &type, &out->why)) < 0)
+		return false;
+	if (!F->user)
+		out->type = btf_twin(b, &type);
 	if (out->type < 0) {
 		out->why = arena_printf("its type '%s' has no twin in the"
 					" kernel's BTF", dwarf_type_name(&type));
@@ -2076,6 +2231,24 @@ bool dwarf_variable(const DwSite *s, const char *name, DwVar *out)
 	else if (n >= 1 && ops[0].atom == DW_OP_regx)
 		out->reg = (int)ops[0].number + 1;
 	return true;
+}
+
+/* The BTF type of what site S's function returns (0: void) in a user
+ * binary; -1 with *WHY. */
+int dwarf_return_type(const DwSite *s, const char **why)
+{
+	Dwarf_Die func, type;
+	Dwarf_Attribute a;
+
+	*why = "its DWARF is gone";
+	if (!use_file(s) || !F->user || !dwarf_user_btf(s->module) ||
+	    !dwarf_offdie(F->dw, s->frame, &func))
+		return -1;
+	*why = NULL;
+	if (!dwarf_attr_integrate(&func, DW_AT_type, &a) ||
+	    !dwarf_formref_die(&a, &type))
+		return 0;		/* void */
+	return ubtf_type(F->ubtf, &type, why);
 }
 
 /* ---- the parameters of an inlined function ---- */

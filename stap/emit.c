@@ -293,9 +293,10 @@ static char *target_write(Emit *e, Node *n)
 		const TStep *last = &t->steps.v[t->steps.len - 1];
 
 		place.steps.len--;
-		set = arena_printf("c->loc = %s; stp_kwrite(c, %s, %d, _v%d); %s",
-				   loc(e, n->lhs->tok), target_value(e, n->lhs,
-								  &place),
+		set = arena_printf("c->loc = %s; %s(c, %s, %d, _v%d); %s",
+				   loc(e, n->lhs->tok), t->user ?
+				   "stp_uvar_write" : "stp_kwrite",
+				   target_value(e, n->lhs, &place),
 				   last->size, k, check_error(e));
 	} else if (t->base == TB_RETURN) {
 		set = arena_printf("stp_set_retval(c, _v%d);", k);
@@ -719,6 +720,7 @@ static char *target_base(Emit *e, const TExpr *t)
 static char *target_value(Emit *e, Node *n, const TExpr *t)
 {
 	char *v;
+	const char *mem;
 	int i, k;
 
 	if (t->fmt)
@@ -726,6 +728,8 @@ static char *target_value(Emit *e, Node *n, const TExpr *t)
 	if (t->base == TB_PROCFS)
 		return "c->procfs_value";
 	v = target_base(e, t);
+	/* A user variable's memory is the probed process's. */
+	mem = t->user ? "stp_uvar_read" : "stp_kread";
 	for (i = 0; i < t->steps.len; i++) {
 		const TStep *s = &t->steps.v[i];
 
@@ -738,14 +742,14 @@ static char *target_value(Emit *e, Node *n, const TExpr *t)
 					 expr(e, s->index), (long long)s->off);
 			break;
 		case TS_DEREF:
-			v = arena_printf("stp_kread(c, %s, 8, false)", v);
+			v = arena_printf("%s(c, %s, 8, false)", mem, v);
 			break;
 		case TS_LOAD:
 			v = s->bit_size ?
-			    arena_printf("stp_kread_bits(c, %s, %d, %d, %s)",
-					 v, s->bit_off, s->bit_size,
+			    arena_printf("%s_bits(c, %s, %d, %d, %s)",
+					 mem, v, s->bit_off, s->bit_size,
 					 s->sign ? "true" : "false") :
-			    arena_printf("stp_kread(c, %s, %d, %s)", v,
+			    arena_printf("%s(c, %s, %d, %s)", mem, v,
 					 s->size, s->sign ? "true" : "false");
 			break;
 		}
@@ -769,7 +773,9 @@ static char *target_string(Emit *e, Node *n, const TExpr *t)
 	buf_printf(&b, "({ union stp_arg _a%d[%d] = {", id, t->parts.len + 1);
 	for (i = 0; i < t->parts.len; i++)
 		if (t->parts.v[i]->quoted)	/* $var$'s char *: "text" */
-			buf_printf(&b, " { .s = stp_kstring_quoted(c, %d, %s) },",
+			buf_printf(&b, " { .s = %s(c, %d, %s) },",
+				   t->parts.v[i]->user ? "stp_uvar_string_quoted" :
+				   "stp_kstring_quoted",
 				   t->parts.v[i]->quoted - 1,
 				   target_value(e, n, t->parts.v[i]));
 		else

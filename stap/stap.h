@@ -882,6 +882,8 @@ bool dwarf_variable(const DwSite *s, const char *name, DwVar *out);
 int dwarf_user_open(const char *path);
 /* PATH's function symbols matching PATTERN (no DWARF: entries only). */
 int dwarf_user_symbols(const char *path, const char *pattern, DwSite ***out);
+/* Whether variable NAME is in scope at S (its globals too). */
+bool dwarf_in_scope(const DwSite *s, const char *name);
 /* Names of the parameters and/or locals in scope at S. */
 int dwarf_variables(const DwSite *s, bool params, bool locals,
 		    const char ***names);
@@ -889,6 +891,31 @@ int dwarf_variables(const DwSite *s, bool params, bool locals,
 bool dwarf_parameter_of(const char *func, const char *name, int *index,
 			int *type);
 void dwarf_close(void);
+/* The BTF that user binary PATH's DWARF types are written into
+ * (ubtf.c), NULL if it has no DWARF. */
+const struct btf *dwarf_user_btf(const char *path);
+/* Type NAME ("struct foo", "foo_t", "int") in the DWARF of user binary
+ * PATH, as a BTF id of dwarf_user_btf(PATH); -1 with *WHY. */
+int dwarf_user_type(const char *path, const char *name, const char **why);
+/* @cast's "<a.h><b.h>": an object compiled from those headers with -g,
+ * whose types dwarf_user_type finds; NULL with *WHY. */
+const char *dwarf_header_object(const char *headers, const char **why);
+/* What user site S's function returns: a BTF id as above, 0 for void,
+ * -1 with *WHY. */
+int dwarf_return_type(const DwSite *s, const char **why);
+
+/* ----------------------------------------------------------------- ubtf.c */
+
+/* A user binary's DWARF types written as BTF on demand, so that
+ * target.c's one type walker serves user target variables too. */
+typedef struct UBtf UBtf;
+UBtf *ubtf_new(void);
+const struct btf *ubtf_btf(const UBtf *u);
+void ubtf_free(UBtf *u);
+#ifdef _LIBDW_H
+/* DWARF type TYPE's BTF id (0: void), or -1 with *WHY. */
+int ubtf_type(UBtf *u, Dwarf_Die *type, const char **why);
+#endif
 
 /* ---------------------------------------------------------------- target.c */
 
@@ -921,6 +948,7 @@ struct TExpr {
 	const char *fmt;	/* $$parms: a string of these parts */
 	VEC(TExpr *) parts;
 	bool is_string;
+	bool user;		/* its memory is the probed process's */
 	/* the value's type, for autocasts (x = $p; x->f): BTF and id, and
 	 * whether the value is the address of an object of that type */
 	const struct btf *btf;

@@ -12,6 +12,9 @@
  *   @cast(e, "type")->f   the same from any value, in functions too
  *   @entry(e)     in a .return probe: E as it was at entry
  *
+ * A process probe's variables come from its binary's DWARF, their types
+ * written as BTF of its own (ubtf.c), read from the process's memory.
+ *
  * The result is a TExpr: a base value (an argument register, the return
  * register, a slot saved at entry, a script expression, or a DWARF
  * location turned into C) and steps that
@@ -20,6 +23,8 @@
  * by the kretprobe's entry handler.
  */
 #include <bpf/btf.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "stap.h"
@@ -637,6 +642,8 @@ static void dwarf_parts(TExpr *te, const Context *s, bool params, bool locals,
 		Walk w = { p, 0, false, 0, 0, NULL, false, false };
 		const struct btf_type *t;
 
+		p->user = te->user;
+
 		buf_printf(fmt, "%s%s=", i ? " " : "", names[i]);
 		if (!dwarf_base(&w, s, names[i])) {
 			buf_puts(fmt, "?");
@@ -669,6 +676,7 @@ static bool all_parameters(Node *n, Derived *d, const Context *s, bool report,
 	bool ret = !strncmp(n->name, "$$return", 8);
 
 	te->is_string = true;
+	te->user = s->user;
 	n->texpr = te;
 	if (s->dw && !ret) {
 		bool locals = strncmp(n->name, "$$parms", 7) != 0;
@@ -693,6 +701,7 @@ static bool all_parameters(Node *n, Derived *d, const Context *s, bool report,
 
 		r->base = TB_RETURN;
 		r->size = 8;
+		r->user = s->user;
 		vec_push(&te->parts, r);
 		te->fmt = "return=%#llx";
 		return true;
@@ -792,40 +801,49 @@ bool target_writable(const Node *n, const Derived *d)
 	       !strcmp(n->name, "$value");
 }
 
-/* A target variable of a process probe.  The kernel's BTF cannot type a
- * user binary's types, and the DWARF type walker and user reads that
- * reading them needs are not built yet: a variable that is not in scope
- * is told apart from one that is. */
-static bool user_target(const Node *n, const Context *s, bool report)
+/* A process probe's variables come from its binary's DWARF, their types
+ * written as BTF of the binary's own (ubtf.c) for the walker above, and
+ * are read from the probed process's memory: B set, false after saying
+ * why not.  A name not in scope gets the names that are. */
+static bool user_site(const Node *n, const Context *s, bool report)
 {
 	const char **names;
 	int i, k;
 	Buf b = { 0 };
 
-	if (!report)
-		return false;
-	if (!s->dw) {
-		sem_error(n->tok, "target variable '%s' needs the DWARF of %s,"
-			  " and it has none", n->name, s->module);
+	if (!s->dw || !(B = dwarf_user_btf(s->module))) {
+		if (report)
+			sem_error(n->tok, "target variable '%s' needs the DWARF"
+				  " of %s, and it has none", n->name,
+				  s->module);
 		return false;
 	}
-	if (strncmp(n->name, "$$", 2) && strcmp(n->name, "$return")) {
+	if (!strncmp(n->name, "$$", 2) || !strcmp(n->name, "$return") ||
+	    dwarf_in_scope(s->dw, n->name + 1))
+		return true;
+	if (report) {
 		k = dwarf_variables(s->dw, true, true, &names);
-		for (i = 0; i < k && strcmp(names[i], n->name + 1); i++)
-			;
-		if (i == k) {
-			for (i = 0; i < k; i++)
-				buf_printf(&b, " $%s", names[i]);
-			sem_error(n->tok, "unable to find target variable '%s'"
-				  " in %s (%s); in scope:%s", n->name, s->func,
-				  s->module, k ? b.s : " none");
-			buf_free(&b);
-			return false;
-		}
+		for (i = 0; i < k; i++)
+			buf_printf(&b, " $%s", names[i]);
+		sem_error(n->tok, "unable to find target variable '%s' in %s"
+			  " (%s); in scope:%s", n->name, s->func, s->module,
+			  k ? b.s : " none");
+		buf_free(&b);
 	}
-	sem_error(n->tok, "target variable '%s' of a process probe: reading a"
-		  " user binary's variables is not supported yet", n->name);
 	return false;
+}
+
+/* $return's type: the probed function's result, by BTF or, in a user
+ * binary, by its DWARF; -1 if it has none. */
+static int return_type(const Context *s, const char **why)
+{
+	const struct btf_type *p;
+
+	*why = NULL;
+	if (s->user)
+		return dwarf_return_type(s->dw, why);
+	p = s->func ? function_proto(s->func) : NULL;
+	return p ? (int)p->type : -1;
 }
 
 bool target_resolve(Node *n, Derived *d, int flags)
@@ -839,11 +857,14 @@ bool target_resolve(Node *n, Derived *d, int flags)
 		d->site_specific = true;
 	if (s.value)
 		return value_only(n, s.value, report);
-	if (s.user)
-		return user_target(n, &s, report);
-
-	if (!(B = s.module ? kernel_module_btf(s.module) : kernel_btf()))
+	if (s.user) {
+		if (!user_site(n, &s, report))
+			return false;
+		te->user = true;
+	} else if (!(B = s.module ? kernel_module_btf(s.module) :
+		     kernel_btf())) {
 		return no_btf(n, s.module, report);
+	}
 	if (!s.func && !s.tracepoint && !s.hook_args) {
 		if (report)
 			sem_error(n->tok, "target variable '%s' is only"
@@ -854,16 +875,21 @@ bool target_resolve(Node *n, Derived *d, int flags)
 	if (!strncmp(n->name, "$$", 2))
 		return all_parameters(n, d, &s, report, at_entry);
 	if (!strcmp(n->name, "$return")) {
-		const struct btf_type *p = s.func ? function_proto(s.func) : NULL;
+		const char *why;
+		int type = s.ret && !at_entry ? return_type(&s, &why) : -1;
 
-		if (!s.ret || !p || at_entry) {
-			if (report)
+		if (type <= 0) {
+			if (report && why)
+				sem_error(n->tok, "cannot read '$return' of %s:"
+					  " %s", s.func, why);
+			else if (report)
 				sem_error(n->tok, "$return is only available in"
-					  " .return probes of functions");
+					  " .return probes of functions that"
+					  " return a value");
 			return false;
 		}
 		te->base = TB_RETURN;
-		w.type = (int)p->type;
+		w.type = type;
 	} else if (s.dw) {
 		te->size = 8;
 		if (!syscall_argument(&w, &s, n->name + 1) &&
@@ -897,19 +923,36 @@ bool target_resolve(Node *n, Derived *d, int flags)
 	return true;
 }
 
-/* @cast(e, "type"[, "module"])->...: E's value is a pointer to TYPE. */
-bool target_cast(Node *n, bool report)
+/* @cast(e, "type", "MODULE") of a user binary (a path) or of C headers
+ * ("<sys/stat.h>", compiled with -g to find their types): the binary's
+ * DWARF types as BTF, read from the process's memory.  B set, the type's
+ * id in *ID; false after saying why. */
+static bool user_cast(Walk *w, const char *module, const char *tname, int *id)
 {
-	const char *tname;
-	TExpr *te = NEW(TExpr);
-	Walk w = { te, 0, true, 0, 0, n->tok, report, true };
+	const char *path = module, *why = NULL;
+	char real[PATH_MAX];
+
+	if (*module == '<')
+		path = dwarf_header_object(module, &why);
+	else if (realpath(module, real))
+		path = arena_strdup(real);
+	else
+		path = NULL;
+	if (!path && !why)
+		why = arena_printf("no such binary %s", module);
+	if (path && (*id = dwarf_user_type(path, tname, &why)) >= 0 &&
+	    (B = dwarf_user_btf(path)))
+		return true;
+	if (path && *module == '<')	/* not the temporary object's name */
+		why = arena_printf("no type '%s' in %s", tname, module);
+	return fail(w, "@cast: %s%s", why ? why : "no DWARF", "");
+}
+
+/* A kernel type by name: "struct x", "union x" or a typedef. */
+static int kernel_type(const char *tname)
+{
 	int id;
 
-	if (!(B = kernel_btf()))
-		return no_btf(n, NULL, report);
-	if (n->args.len < 1 || n->args.v[0]->kind != N_STR)
-		return fail(&w, "@cast needs a type name%s%s", "", "");
-	tname = n->args.v[0]->str;
 	if (!strncmp(tname, "struct ", 7))
 		tname += 7;
 	else if (!strncmp(tname, "union ", 6))
@@ -919,9 +962,33 @@ bool target_cast(Node *n, bool report)
 		id = btf__find_by_name_kind(B, tname, BTF_KIND_UNION);
 	if (id <= 0)
 		id = btf__find_by_name_kind(B, tname, BTF_KIND_TYPEDEF);
-	if (id <= 0)
-		return fail(&w, "@cast: no type '%s' in %s", tname,
-			    kernel_btf_source());
+	return id;
+}
+
+/* @cast(e, "type"[, "module"])->...: E's value is a pointer to TYPE. */
+bool target_cast(Node *n, bool report)
+{
+	const char *tname, *module;
+	TExpr *te = NEW(TExpr);
+	Walk w = { te, 0, true, 0, 0, n->tok, report, true };
+	int id;
+
+	if (n->args.len < 1 || n->args.v[0]->kind != N_STR)
+		return fail(&w, "@cast needs a type name%s%s", "", "");
+	tname = n->args.v[0]->str;
+	module = n->args.len > 1 && n->args.v[1]->kind == N_STR ?
+		 n->args.v[1]->str : "";
+	if (strchr(module, '/') || *module == '<') {
+		if (!user_cast(&w, module, tname, &id))
+			return false;
+		te->user = true;
+	} else {
+		if (!(B = kernel_btf()))
+			return no_btf(n, NULL, report);
+		if ((id = kernel_type(tname)) <= 0)
+			return fail(&w, "@cast: no type '%s' in %s", tname,
+				    kernel_btf_source());
+	}
 	te->base = TB_EXPR;
 	te->expr = n->lhs;
 	te->size = 8;
@@ -953,6 +1020,7 @@ bool target_autocast(Node *n, const TExpr *from)
 	te->base = TB_EXPR;
 	te->expr = n->lhs;
 	te->size = 8;
+	te->user = from->user;
 	if (!walk(&w, n))
 		return false;
 	value_type(&w);
@@ -1008,8 +1076,13 @@ void target_list(const Derived *d, Buf *b)
 	const char **names;
 	int *types, i, n;
 
-	if ((!s.func && !s.tracepoint && !s.hook_args) ||
-	    !(B = s.module ? kernel_module_btf(s.module) : kernel_btf()))
+	if (s.user)
+		B = s.dw ? dwarf_user_btf(s.module) : NULL;
+	else if (s.func || s.tracepoint || s.hook_args)
+		B = s.module ? kernel_module_btf(s.module) : kernel_btf();
+	else
+		B = NULL;
+	if (!B)
 		return;
 	if (s.dw) {
 		n = dwarf_variables(s.dw, true, true, &names);
@@ -1026,6 +1099,14 @@ void target_list(const Derived *d, Buf *b)
 	}
 	for (i = 0; i < n; i++)
 		buf_printf(b, " $%s:%s", names[i], type_desc(types[i]));
+	if (s.user) {
+		const char *why;
+		int type = s.ret ? dwarf_return_type(s.dw, &why) : 0;
+
+		if (type > 0)
+			buf_printf(b, " $return:%s", type_desc(type));
+		return;
+	}
 	proto = s.ret && s.func ? function_proto(s.func) : NULL;
 	if (proto && proto->type)
 		buf_printf(b, " $return:%s", type_desc((int)proto->type));

@@ -46,6 +46,15 @@ void stp_procfs_disarm(void);
 int stp_nf_arm(const struct stp_probe *p, void **state);
 void stp_nf_disarm(void *state);
 
+/* kuentry.c: what a process .return probe saved at entry, until that
+ * call returns (keyed by task, probe and the entry's stack pointer). */
+#define STP_UENTRY_MAX 512	/* calls in flight at once, all probes */
+#define STP_UENTRY_SLOTS 32	/* values an entry saves (stap/driver.c) */
+int64_t *stp_uentry_begin(const struct stp_probe *p, unsigned long sp);
+void stp_uentry_saved(int64_t *slots);
+int64_t *stp_uentry_find(const struct stp_probe *p, unsigned long sp);
+void stp_uentry_end(int64_t *slots);
+
 /* Relay records that could not be written (full buffers). */
 extern atomic64_t stp_dropped;
 

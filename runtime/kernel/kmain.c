@@ -207,12 +207,45 @@ static int uprobe_hit(struct uprobe_consumer *uc, struct pt_regs *regs)
 	return 0;
 }
 
+/* A return: with the values its entry saved (kuentry.c), found by the
+ * stack pointer at entry, 8 bytes below the one `ret` left; none found
+ * is a skipped probe. */
 static int uretprobe_hit(struct uprobe_consumer *uc, unsigned long func,
 			 struct pt_regs *regs)
 {
 	struct kprobe_slot *s = container_of(uc, struct kprobe_slot, uc);
+	const struct stp_probe *p = s->probe;
+	struct stp_probe_hit h = { .regs = regs, .handler = p->handler };
 
-	run_plain(s->probe, regs, MAXACTION);
+	if (!p->entry) {
+		run_plain(p, regs, MAXACTION);
+		return 0;
+	}
+	h.entry = stp_uentry_find(p, regs->sp - sizeof(long));
+	if (!h.entry) {
+		stp_skip(p->pp);
+		return 0;
+	}
+	stp_run_probe(p, &h, MAXACTION);
+	stp_uentry_end(h.entry);
+	return 0;
+}
+
+/* The entry of a .return probe that needs values from it: saved in a
+ * record its return will find. */
+static int uretprobe_entry(struct uprobe_consumer *uc, struct pt_regs *regs)
+{
+	struct kprobe_slot *s = container_of(uc, struct kprobe_slot, uc);
+	const struct stp_probe *p = s->probe;
+	struct stp_probe_hit h = { .regs = regs, .handler = p->entry };
+
+	h.entry = stp_uentry_begin(p, regs->sp);
+	if (!h.entry)
+		return 0;	/* its return is skipped */
+	if (stp_run_probe(p, &h, MAXACTION))
+		stp_uentry_saved(h.entry);
+	else
+		stp_uentry_end(h.entry);
 	return 0;
 }
 
@@ -230,6 +263,8 @@ static int arm_uprobe(struct kprobe_slot *s, const struct stp_probe *p)
 		s->uc.handler = uprobe_hit;
 	else
 		s->uc.ret_handler = uretprobe_hit;
+	if (p->kind == STP_PROBE_URETPROBE && p->entry)
+		s->uc.handler = uretprobe_entry;
 #ifdef STP_HAVE_UPROBE_REGISTER_PTR
 	s->uprobe = uprobe_register(inode, p->uoffset, 0, &s->uc);
 	rc = IS_ERR(s->uprobe) ? PTR_ERR(s->uprobe) : 0;
