@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * usyms.c - staprun's side of user symbols (runtime/kernel/kusym.h):
+ * the binaries the module names, each checked against the build id the
+ * translator recorded, their symbol tables read with elfutils and
+ * uploaded before the probes arm.
+ *
+ * Symbols are kept by file offset (a symbol's address through the
+ * PT_LOAD segment holding it), which is what the module finds from a
+ * mapping, wherever the binary is loaded.  Of symbols at one offset the
+ * one with the fewest leading underscores names it (write, not
+ * __libc_write), then a global one.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <elfutils/libdwelf.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kusym.h"
+#include "../lib/ulib.h"
+
+struct usym_entry {
+	uint64_t offset;
+	uint64_t size;
+	char *name;
+	int rank;		/* lower names it: underscores, binding */
+};
+
+struct usym_binary {
+	char *path;
+	struct usym_entry *syms;
+	size_t n, cap;
+};
+
+static struct usym_binary *binaries;
+static size_t nbinaries;
+static bool wanted;
+
+/* PATH's build id in hex ("" without one) into ID; false if PATH is no
+ * readable ELF file. */
+static bool file_build_id(const char *path, char *id, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	Elf *elf = fd >= 0 ? elf_begin(fd, ELF_C_READ_MMAP, NULL) : NULL;
+	const unsigned char *b = NULL;
+	ssize_t n, i;
+
+	id[0] = 0;
+	if (!elf || elf_kind(elf) != ELF_K_ELF) {
+		if (elf)
+			elf_end(elf);
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	n = dwelf_elf_gnu_build_id(elf, (const void **)&b);
+	for (i = 0; i < n && (size_t)(2 * i + 2) < size; i++)
+		snprintf(id + 2 * i, 3, "%02x", b[i]);
+	elf_end(elf);
+	close(fd);
+	return true;
+}
+
+/* The ELF virtual address V of ELF as an offset in its file; false if
+ * no loaded segment holds it. */
+static bool file_offset(Elf *elf, uint64_t v, uint64_t *off)
+{
+	size_t i, n;
+
+	if (elf_getphdrnum(elf, &n) != 0)
+		return false;
+	for (i = 0; i < n; i++) {
+		GElf_Phdr ph;
+
+		if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_LOAD &&
+		    v >= ph.p_vaddr && v < ph.p_vaddr + ph.p_filesz) {
+			*off = v - ph.p_vaddr + ph.p_offset;
+			return true;
+		}
+	}
+	return false;
+}
+
+static int name_rank(const char *name, const GElf_Sym *sym)
+{
+	int underscores = (int)strspn(name, "_");
+	int bind = GELF_ST_BIND(sym->st_info);
+
+	return underscores * 4 + (bind == STB_GLOBAL ? 0 : bind == STB_WEAK ?
+				  1 : 2);
+}
+
+static void add_symbol(struct usym_binary *b, Elf *elf, const char *name,
+		       const GElf_Sym *sym)
+{
+	int type = GELF_ST_TYPE(sym->st_info);
+	uint64_t off;
+
+	if (!name || !*name || sym->st_shndx == SHN_UNDEF ||
+	    (type != STT_FUNC && type != STT_GNU_IFUNC) ||
+	    !file_offset(elf, sym->st_value, &off))
+		return;
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 1024;
+		b->syms = xrealloc(b->syms, b->cap * sizeof(*b->syms));
+	}
+	b->syms[b->n].offset = off;
+	b->syms[b->n].size = sym->st_size;
+	b->syms[b->n].name = xstrdup(name);
+	b->syms[b->n].name[strcspn(name, "@")] = 0;	/* foo@VERSION */
+	b->syms[b->n].rank = name_rank(name, sym);
+	b->n++;
+}
+
+/* The function symbols of ELF's .symtab and .dynsym. */
+static void read_symbols(struct usym_binary *b, Elf *elf)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+		size_t i, n;
+
+		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_SYMTAB &&
+						sh.sh_type != SHT_DYNSYM) ||
+		    !(data = elf_getdata(scn, NULL)))
+			continue;
+		n = sh.sh_entsize ? sh.sh_size / sh.sh_entsize : 0;
+		for (i = 1; i < n; i++) {
+			GElf_Sym sym;
+
+			if (gelf_getsym(data, (int)i, &sym))
+				add_symbol(b, elf, elf_strptr(elf, sh.sh_link,
+							      sym.st_name),
+					   &sym);
+		}
+	}
+}
+
+static int compare_entries(const void *x, const void *y)
+{
+	const struct usym_entry *a = x, *b = y;
+
+	if (a->offset != b->offset)
+		return a->offset < b->offset ? -1 : 1;
+	if (a->rank != b->rank)
+		return a->rank - b->rank;
+	return strcmp(a->name, b->name);
+}
+
+/* Sorted, one symbol an offset, a size for each that has none (up to
+ * the next symbol). */
+static void settle_symbols(struct usym_binary *b)
+{
+	size_t i, k = 0;
+
+	qsort(b->syms, b->n, sizeof(*b->syms), compare_entries);
+	for (i = 0; i < b->n; i++) {
+		if (k && b->syms[i].offset == b->syms[k - 1].offset) {
+			free(b->syms[i].name);
+			continue;
+		}
+		b->syms[k++] = b->syms[i];
+	}
+	b->n = k;
+	for (i = 0; i + 1 < b->n; i++)
+		if (!b->syms[i].size)
+			b->syms[i].size = b->syms[i + 1].offset -
+					  b->syms[i].offset;
+}
+
+static void load_binary(const char *path)
+{
+	struct usym_binary *b;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	Elf *elf = fd >= 0 ? elf_begin(fd, ELF_C_READ_MMAP, NULL) : NULL;
+
+	binaries = xrealloc(binaries, (nbinaries + 1) * sizeof(*binaries));
+	b = &binaries[nbinaries++];
+	memset(b, 0, sizeof(*b));
+	b->path = xstrdup(path);
+	if (elf)
+		read_symbols(b, elf);
+	settle_symbols(b);
+	if (elf)
+		elf_end(elf);
+	if (fd >= 0)
+		close(fd);
+}
+
+const char *usyms_prepare(const char *image, size_t len)
+{
+	static char why[1024];
+	Elf *elf;
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+	const char *list = NULL;
+	size_t list_len = 0, off;
+
+	elf_version(EV_CURRENT);
+	elf = elf_memory((char *)image, len);
+	if (!elf || elf_getshdrstrndx(elf, &shstrndx) != 0)
+		return NULL;	/* read_image says what is wrong */
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		const char *name;
+
+		if (!gelf_getshdr(scn, &sh) ||
+		    !(name = elf_strptr(elf, shstrndx, sh.sh_name)))
+			continue;
+		if (!strcmp(name, STP_USYMS_WANTED_SECTION))
+			wanted = true;
+		else if (!strcmp(name, STP_USYMS_LIST_SECTION) &&
+			 sh.sh_type != SHT_NOBITS &&
+			 sh.sh_offset + sh.sh_size <= len) {
+			list = image + sh.sh_offset;
+			list_len = sh.sh_size;
+		}
+	}
+	elf_end(elf);
+	for (off = 0; list && off < list_len; ) {
+		const char *path = list + off, *want;
+		size_t plen = strnlen(path, list_len - off);
+		char id[130];
+
+		if (plen == 0 || off + plen + 1 >= list_len)
+			break;
+		want = path + plen + 1;
+		off += plen + 1 + strnlen(want, list_len - off - plen - 1) + 1;
+		errno = 0;
+		if (!file_build_id(path, id, sizeof(id))) {
+			snprintf(why, sizeof(why), "%s, whose symbols the "
+				 "module uses, cannot be read: %s", path,
+				 errno ? strerror(errno) : "not an ELF file");
+			return why;
+		}
+		if (*want && strcmp(id, want)) {
+			snprintf(why, sizeof(why), "%s has build id %s, but the "
+				 "module was built against build id %s: "
+				 "translate the script again", path,
+				 *id ? id : "(none)", want);
+			return why;
+		}
+		if (wanted && nbinaries < STP_USYMS_MAX_BINARIES)
+			load_binary(path);
+	}
+	return NULL;
+}
+
+/* The table of kusym.h; NULL if there is nothing to send. */
+static char *build_table(size_t *size, size_t *count)
+{
+	struct stp_usyms_header h = { STP_USYMS_MAGIC, 0, 0, 0 };
+	struct stp_usym_binary *bin;
+	struct stp_usym *sym;
+	size_t strings = 1, n = 0, i, k, s = 1;
+	char *blob, *str;
+
+	for (i = 0; i < nbinaries; i++) {
+		strings += strlen(binaries[i].path) + 1;
+		for (k = 0; k < binaries[i].n; k++)
+			strings += strlen(binaries[i].syms[k].name) + 1;
+		n += binaries[i].n;
+	}
+	*size = sizeof(h) + nbinaries * sizeof(*bin) + n * sizeof(*sym) +
+		strings;
+	if (!nbinaries || *size > STP_USYMS_MAX)
+		return NULL;
+	blob = xcalloc(1, *size);
+	bin = (struct stp_usym_binary *)(blob + sizeof(h));
+	sym = (struct stp_usym *)(bin + nbinaries);
+	str = (char *)(sym + n);
+	for (i = 0, n = 0; i < nbinaries; i++) {
+		bin[i].path = (uint32_t)s;
+		s += (size_t)sprintf(str + s, "%s", binaries[i].path) + 1;
+		bin[i].first = (uint32_t)n;
+		bin[i].count = (uint32_t)binaries[i].n;
+		for (k = 0; k < binaries[i].n; k++, n++) {
+			const struct usym_entry *e = &binaries[i].syms[k];
+
+			sym[n].offset = e->offset;
+			sym[n].size = e->size <= UINT32_MAX ? (uint32_t)e->size : 0;
+			sym[n].name = (uint32_t)s;
+			s += (size_t)sprintf(str + s, "%s", e->name) + 1;
+		}
+	}
+	h.binaries = (uint32_t)nbinaries;
+	h.count = (uint32_t)n;
+	h.strings = (uint32_t)strings;
+	memcpy(blob, &h, sizeof(h));
+	*count = n;
+	return blob;
+}
+
+static int write_all(int fd, const char *p, size_t size)
+{
+	size_t off = 0;
+
+	while (off < size) {
+		size_t chunk = size - off < (1 << 20) ? size - off : 1 << 20;
+		ssize_t k = write(fd, p + off, chunk);
+
+		if (k <= 0)
+			return k < 0 ? errno : EIO;
+		off += (size_t)k;
+	}
+	return 0;
+}
+
+static int send_command(int cmd_fd, const char *line)
+{
+	ssize_t n = write(cmd_fd, line, strlen(line));
+
+	return n == (ssize_t)strlen(line) ? 0 : n < 0 ? errno : EIO;
+}
+
+void usyms_upload(const char *dir, int cmd_fd, bool verbose)
+{
+	size_t size = 0, count = 0;
+	char *blob = wanted ? build_table(&size, &count) : NULL;
+	char path[512], line[64];
+	int fd = -1, rc;
+
+	if (!blob) {
+		if (wanted && nbinaries)
+			fprintf(stderr, "WARNING: the user symbol table is too "
+				"large (%zu bytes); user symbols show as "
+				"addresses\n", size);
+		return;
+	}
+	snprintf(line, sizeof(line), "usymbols %zu", size);
+	rc = send_command(cmd_fd, line);
+	snprintf(path, sizeof(path), "%s/.usymbols", dir);
+	if (rc == 0 && (fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
+		rc = errno;
+	if (rc == 0)
+		rc = write_all(fd, blob, size);
+	if (fd >= 0)
+		close(fd);
+	if (rc == 0)
+		rc = send_command(cmd_fd, "usymbols end");
+	free(blob);
+	if (rc)
+		fprintf(stderr, "WARNING: the module refused the user symbol "
+			"table: %s; user symbols show as addresses\n",
+			strerror(rc));
+	else if (verbose)
+		fprintf(stderr, "staprun: %zu user symbols of %zu binaries "
+			"(%zu bytes) uploaded\n", count, nbinaries, size);
+}
