@@ -146,11 +146,10 @@ void usyms_resolve(void)
 	for (i = 0; i < S->user_binaries.len; i++)
 		add_option_binary(S->user_binaries.v[i]);
 	n = paths.len;
+	/* Without a binary --ldd adds nothing, silently, as in SystemTap
+	 * (pf3.stp's .meta gives it to a script of kernel probes). */
 	for (i = 0; S->ldd && i < n; i++)
 		add_ldd_libraries(paths.v[i]);
-	if (S->ldd && !n)
-		warn_at(NULL, "--ldd: no process probe or -d names a binary"
-			" whose libraries to add");
 }
 
 int usyms_binaries(const char ***out)
