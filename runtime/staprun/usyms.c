@@ -7,7 +7,11 @@
  *
  * Symbols are kept by file offset (a symbol's address through the
  * PT_LOAD segment holding it), which is what the module finds from a
- * mapping, wherever the binary is loaded.  Of symbols at one offset the
+ * mapping, wherever the binary is loaded.  They come from the binary's
+ * .symtab and .dynsym and, when libdwfl finds its separate debuginfo
+ * (Debian's -dbg and -dbgsym packages, by build id or debuglink), from
+ * that file's .symtab too: a stripped libc's local functions
+ * (__libc_start_call_main) are named then.  Of symbols at one offset the
  * one with the fewest leading underscores names it (write, not
  * __libc_write), then a global one.
  */
@@ -16,6 +20,7 @@
 #include <gelf.h>
 #include <libelf.h>
 #include <elfutils/libdwelf.h>
+#include <elfutils/libdwfl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,7 +101,9 @@ static int name_rank(const char *name, const GElf_Sym *sym)
 				  1 : 2);
 }
 
-static void add_symbol(struct usym_binary *b, Elf *elf, const char *name,
+/* LAYOUT is the binary's ELF (its segments place a symbol in the file),
+ * whichever file the symbol came from. */
+static void add_symbol(struct usym_binary *b, Elf *layout, const char *name,
 		       const GElf_Sym *sym)
 {
 	int type = GELF_ST_TYPE(sym->st_info);
@@ -104,7 +111,7 @@ static void add_symbol(struct usym_binary *b, Elf *elf, const char *name,
 
 	if (!name || !*name || sym->st_shndx == SHN_UNDEF ||
 	    (type != STT_FUNC && type != STT_GNU_IFUNC) ||
-	    !file_offset(elf, sym->st_value, &off))
+	    !file_offset(layout, sym->st_value, &off))
 		return;
 	if (b->n == b->cap) {
 		b->cap = b->cap ? b->cap * 2 : 1024;
@@ -118,8 +125,8 @@ static void add_symbol(struct usym_binary *b, Elf *elf, const char *name,
 	b->n++;
 }
 
-/* The function symbols of ELF's .symtab and .dynsym. */
-static void read_symbols(struct usym_binary *b, Elf *elf)
+/* The function symbols of ELF's .symtab and .dynsym, placed by LAYOUT. */
+static void read_symbols(struct usym_binary *b, Elf *elf, Elf *layout)
 {
 	Elf_Scn *scn = NULL;
 
@@ -137,8 +144,8 @@ static void read_symbols(struct usym_binary *b, Elf *elf)
 			GElf_Sym sym;
 
 			if (gelf_getsym(data, (int)i, &sym))
-				add_symbol(b, elf, elf_strptr(elf, sh.sh_link,
-							      sym.st_name),
+				add_symbol(b, layout, elf_strptr(elf, sh.sh_link,
+								 sym.st_name),
 					   &sym);
 		}
 	}
@@ -176,6 +183,41 @@ static void settle_symbols(struct usym_binary *b)
 					  b->syms[i].offset;
 }
 
+static const Dwfl_Callbacks offline = {
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.section_address = dwfl_offline_section_address,
+};
+
+/* PATH's separate debuginfo, as libdwfl finds it, read for its .symtab. */
+static void read_debuginfo_symbols(struct usym_binary *b, const char *path,
+				   Elf *layout)
+{
+	Dwfl *dwfl = dwfl_begin(&offline);
+	Dwfl_Module *mod = dwfl ? dwfl_report_offline(dwfl, "binary", path,
+						      -1) : NULL;
+	const char *debugfile = NULL;
+	Dwarf_Addr bias;
+	Elf *debug;
+
+	if (mod && dwfl_report_end(dwfl, NULL, NULL) == 0 &&
+	    dwfl_module_getdwarf(mod, &bias) != NULL)
+		dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL,
+				 &debugfile);
+	if (debugfile && strcmp(debugfile, path)) {
+		int fd = open(debugfile, O_RDONLY | O_CLOEXEC);
+
+		debug = fd >= 0 ? elf_begin(fd, ELF_C_READ_MMAP, NULL) : NULL;
+		if (debug) {
+			read_symbols(b, debug, layout);
+			elf_end(debug);
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	if (dwfl)
+		dwfl_end(dwfl);
+}
+
 static void load_binary(const char *path)
 {
 	struct usym_binary *b;
@@ -186,8 +228,10 @@ static void load_binary(const char *path)
 	b = &binaries[nbinaries++];
 	memset(b, 0, sizeof(*b));
 	b->path = xstrdup(path);
-	if (elf)
-		read_symbols(b, elf);
+	if (elf) {
+		read_symbols(b, elf, elf);
+		read_debuginfo_symbols(b, path, elf);
+	}
 	settle_symbols(b);
 	if (elf)
 		elf_end(elf);
