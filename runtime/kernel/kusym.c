@@ -13,12 +13,13 @@
  * not allowed), and the user stack is read with copy_from_user_nofault,
  * MAXBACKTRACE frames at most.
  *
- * The unwinder follows frame pointers (rbp chains), as code built with
- * -fno-omit-frame-pointer keeps them.  Debian builds its packages
- * without them, libc included: a backtrace through such code stops, or
- * skips the frames that keep no rbp.  SystemTap unwinds by the binaries'
- * DWARF CFI (.eh_frame), which staprun could upload beside the symbols;
- * that is not done (docs/kernel.md).
+ * The unwinder takes each frame's call-frame row (the binaries' CFI as
+ * staprun reduced it: the CFA as rsp or rbp plus an offset, the return
+ * address below it, where rbp was saved), as SystemTap unwinds by
+ * .eh_frame; where a binary has no row for the code (a binary the
+ * module does not name, code without CFI), it follows the frame
+ * pointer (the rbp chain), which code built with -fno-omit-frame-pointer
+ * keeps.
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -103,9 +104,14 @@ static const struct stp_usym *usyms_syms(const struct stp_usyms_header *h)
 	return (const void *)(usyms_bins(h) + h->binaries);
 }
 
+static const struct stp_ucfi *usyms_rows(const struct stp_usyms_header *h)
+{
+	return (const void *)(usyms_syms(h) + h->count);
+}
+
 static const char *usyms_strings(const struct stp_usyms_header *h)
 {
-	return (const char *)(usyms_syms(h) + h->count);
+	return (const char *)(usyms_rows(h) + h->rows);
 }
 
 /* Everything a lookup relies on: sizes, offsets, each binary's run of
@@ -115,6 +121,7 @@ static int usyms_check(const char *buf, size_t size)
 	const struct stp_usyms_header *h = (const void *)buf;
 	const struct stp_usym_binary *b;
 	const struct stp_usym *s;
+	const struct stp_ucfi *r;
 	size_t fixed;
 	uint32_t i, k;
 
@@ -122,21 +129,31 @@ static int usyms_check(const char *buf, size_t size)
 	    h->binaries == 0 || h->binaries > STP_USYMS_MAX_BINARIES)
 		return -EINVAL;
 	fixed = sizeof(*h) + (size_t)h->binaries * sizeof(*b);
-	if (fixed > size || h->count > (size - fixed) / sizeof(*s) ||
-	    h->strings == 0 ||
-	    size - fixed - (size_t)h->count * sizeof(*s) != h->strings)
+	if (fixed > size || h->count > (size - fixed) / sizeof(*s))
 		return -EINVAL;
-	if (usyms_strings(h)[h->strings - 1] != 0)
+	fixed += (size_t)h->count * sizeof(*s);
+	if (h->rows > (size - fixed) / sizeof(*r))
+		return -EINVAL;
+	fixed += (size_t)h->rows * sizeof(*r);
+	if (h->strings == 0 || size - fixed != h->strings ||
+	    usyms_strings(h)[h->strings - 1] != 0)
 		return -EINVAL;
 	b = usyms_bins(h);
 	s = usyms_syms(h);
+	r = usyms_rows(h);
 	for (i = 0; i < h->binaries; i++) {
 		if (b[i].path >= h->strings || b[i].first > h->count ||
-		    b[i].count > h->count - b[i].first)
+		    b[i].count > h->count - b[i].first ||
+		    b[i].first_row > h->rows ||
+		    b[i].nrows > h->rows - b[i].first_row)
 			return -EINVAL;
 		for (k = b[i].first; k < b[i].first + b[i].count; k++)
 			if (s[k].name >= h->strings ||
 			    (k > b[i].first && s[k].offset < s[k - 1].offset))
+				return -EINVAL;
+		for (k = b[i].first_row + 1; k < b[i].first_row + b[i].nrows;
+		     k++)
+			if (r[k].offset < r[k - 1].offset)
 				return -EINVAL;
 	}
 	return 0;
@@ -403,6 +420,59 @@ int64_t stp_uaddr(struct stp_context *c)
 	return regs ? (int64_t)instruction_pointer(regs) : 0;
 }
 
+/* The call-frame row of P's binary holding P's offset, or NULL. */
+static const struct stp_ucfi *usym_row_at(const struct usym_place *p)
+{
+	const struct stp_usym_binary *b = &usyms_bins(p->h)[p->bin];
+	const struct stp_ucfi *r = usyms_rows(p->h) + b->first_row;
+	uint32_t lo = 0, hi = b->nrows;
+
+	while (lo < hi) {	/* the first row above the offset */
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (r[mid].offset <= p->offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || r[lo - 1].cfa_reg == STP_UCFI_NONE)
+		return NULL;
+	return &r[lo - 1];
+}
+
+/* Where an unwind stands: a frame's pc, stack and frame pointer. */
+struct uframe {
+	unsigned long pc, sp, bp;
+	bool first;		/* the probed frame: pc is exact, not a
+				   return address */
+};
+
+enum ustep { USTEP_OK, USTEP_NO_ROW, USTEP_END };
+
+/* One frame up by the call-frame row of the frame's code.  A return
+ * address is looked up one byte back: inside the call, not after it. */
+static enum ustep usym_cfi_step(struct uframe *f)
+{
+	struct usym_place pl;
+	const struct stp_ucfi *row;
+	unsigned long cfa, ra, bp = f->bp;
+
+	if (!usym_place_of(f->first ? f->pc : f->pc - 1, &pl) ||
+	    !(row = usym_row_at(&pl)))
+		return USTEP_NO_ROW;
+	cfa = (row->cfa_reg == STP_UCFI_RSP ? f->sp : f->bp) + row->cfa_off;
+	if (cfa <= f->sp || (cfa & 7) ||
+	    stp_read_user(&ra, cfa - 8, sizeof(ra)) != 0 || !ra)
+		return USTEP_END;
+	if (row->rbp_off &&
+	    stp_read_user(&bp, cfa + row->rbp_off, sizeof(bp)) != 0)
+		return USTEP_END;
+	f->pc = ra;
+	f->sp = cfa;
+	f->bp = bp;
+	return USTEP_OK;
+}
+
 /*
  * A uprobe on a function's first instruction fired before the function
  * pushed its frame: its return address is at the stack pointer and rbp
@@ -423,28 +493,51 @@ static bool usym_at_entry(struct stp_context *c, struct pt_regs *regs)
 	return s && s->offset == pl.offset;
 }
 
+/* One frame up by the frame pointer: the caller's rbp at rbp, the
+ * return address above it; frames go up the stack. */
+static enum ustep usym_fp_step(struct uframe *f)
+{
+	unsigned long frame[2];
+
+	if (!f->bp || (f->bp & 7) || f->bp < f->sp ||
+	    stp_read_user(frame, f->bp, sizeof(frame)) != 0 || !frame[1])
+		return USTEP_END;
+	f->pc = frame[1];
+	f->sp = f->bp + 16;
+	f->bp = frame[0] > f->bp ? frame[0] : 0;
+	return USTEP_OK;
+}
+
 int stp_ustack(struct stp_context *c, unsigned long *pcs, int max)
 {
 	struct pt_regs *regs = usym_regs(c);
-	unsigned long fp, frame[2];
+	struct uframe f;
 	int n = 0;
 
 	if (!regs || max <= 0)
 		return 0;
-	pcs[n++] = instruction_pointer(regs);
-	fp = regs->bp;
-	if (n < max && usym_at_entry(c, regs) &&
-	    stp_read_user(&frame[1], regs->sp, sizeof(frame[1])) == 0 &&
-	    frame[1])
-		pcs[n++] = frame[1];
-	/* Each frame: the caller's rbp, then the return address.  Frames
-	 * go up the stack, so a chain that does not is over. */
-	while (n < max && fp && !(fp & 7) && fp >= regs->sp &&
-	       stp_read_user(frame, fp, sizeof(frame)) == 0 && frame[1]) {
-		pcs[n++] = frame[1];
-		if (frame[0] <= fp)
+	f.pc = instruction_pointer(regs);
+	f.sp = regs->sp;
+	f.bp = regs->bp;
+	f.first = true;
+	pcs[n++] = f.pc;
+	while (n < max) {
+		enum ustep st = usym_cfi_step(&f);
+
+		if (st == USTEP_NO_ROW && f.first && usym_at_entry(c, regs)) {
+			/* no CFI: the return address is at the stack pointer */
+			if (stp_read_user(&f.pc, f.sp, sizeof(f.pc)) != 0 ||
+			    !f.pc)
+				break;
+			f.sp += 8;
+			st = USTEP_OK;
+		} else if (st == USTEP_NO_ROW) {
+			st = usym_fp_step(&f);
+		}
+		if (st != USTEP_OK)
 			break;
-		fp = frame[0];
+		f.first = false;
+		pcs[n++] = f.pc;
 	}
 	return n;
 }

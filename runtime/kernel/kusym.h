@@ -15,6 +15,11 @@
  *   usymbols end       the module checks it, finds each binary's inode
  *                      (kern_path, in process context) and publishes it
  * Probes only read it: a binary search, no allocation, no ELF work.
+ * Beside each binary's symbols go its call-frame rows: what its
+ * .eh_frame CFI says at each range of its code (where the caller's
+ * frame is, where rbp was saved), which libdw computed in staprun, so
+ * the unwinder needs no DWARF interpreter: Debian's binaries have no
+ * frame pointers but all have .eh_frame.
  * Which binary holds a user address is the task's VMA there, found
  * under mmap_read_trylock (never a sleeping lock; a busy lock is counted
  * and the address shows in hex).  Symbols are kept by file offset, so
@@ -37,21 +42,42 @@
 
 /*
  * The table: a header, BINARIES binary records, COUNT symbols (each
- * binary's sorted by file offset, one run a binary), then STRINGS bytes
- * of NUL-terminated names and paths.
+ * binary's sorted by file offset, one run a binary), ROWS call-frame
+ * rows (the same), then STRINGS bytes of NUL-terminated names and paths.
  */
 struct stp_usyms_header {
 	uint32_t magic;
 	uint32_t binaries;
 	uint32_t count;
+	uint32_t rows;
 	uint32_t strings;
+	uint32_t reserved;
 };
 
 struct stp_usym_binary {
 	uint32_t path;		/* offset in the strings */
 	uint32_t first;		/* its first symbol */
 	uint32_t count;		/* its symbols */
+	uint32_t first_row;	/* its first call-frame row */
+	uint32_t nrows;		/* its rows */
 	uint32_t reserved;
+};
+
+/*
+ * From OFFSET in the file up to the next row: the caller's frame (the
+ * CFA) is CFA_REG + CFA_OFF, the return address at CFA - 8, and the
+ * caller's rbp at CFA + RBP_OFF (0: this code left rbp alone).  A row
+ * of STP_UCFI_NONE says the CFI has nothing simple to say there.
+ */
+#define STP_UCFI_RSP 7		/* DWARF's register numbers */
+#define STP_UCFI_RBP 6
+#define STP_UCFI_NONE 0xff
+struct stp_ucfi {
+	uint64_t offset;
+	int32_t cfa_off;
+	int16_t rbp_off;
+	uint8_t cfa_reg;
+	uint8_t reserved;
 };
 
 struct stp_usym {

@@ -11,7 +11,14 @@
  * .symtab and .dynsym and, when libdwfl finds its separate debuginfo
  * (Debian's -dbg and -dbgsym packages, by build id or debuglink), from
  * that file's .symtab too: a stripped libc's local functions
- * (__libc_start_call_main) are named then.  Of symbols at one offset the
+ * (__libc_start_call_main) are named then.
+ *
+ * Each binary's .eh_frame is reduced to call-frame rows (kusym.h): libdw
+ * says what the CFI rules are at an address and over which range they
+ * hold; the rules x86-64 code uses (the CFA as rsp or rbp plus an
+ * offset, the return address at CFA - 8, rbp saved at CFA + N or left
+ * alone) become a row, anything else a row that says "unknown", where
+ * the module falls back to frame pointers.  Of symbols at one offset the
  * one with the fewest leading underscores names it (write, not
  * __libc_write), then a global one.
  */
@@ -20,7 +27,9 @@
 #include <gelf.h>
 #include <libelf.h>
 #include <elfutils/libdwelf.h>
+#include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
+#include <dwarf.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +50,8 @@ struct usym_binary {
 	char *path;
 	struct usym_entry *syms;
 	size_t n, cap;
+	struct stp_ucfi *rows;
+	size_t nrows, caprows;
 };
 
 static struct usym_binary *binaries;
@@ -183,6 +194,140 @@ static void settle_symbols(struct usym_binary *b)
 					  b->syms[i].offset;
 }
 
+/* ---- call-frame rows ---- */
+
+static void add_row(struct usym_binary *b, const struct stp_ucfi *r)
+{
+	struct stp_ucfi *last = b->nrows ? &b->rows[b->nrows - 1] : NULL;
+
+	if (last && last->cfa_reg == r->cfa_reg &&
+	    last->cfa_off == r->cfa_off && last->rbp_off == r->rbp_off)
+		return;		/* the same rules go on */
+	if (last && last->offset == r->offset) {
+		*last = *r;
+		return;
+	}
+	if (b->nrows == b->caprows) {
+		b->caprows = b->caprows ? b->caprows * 2 : 4096;
+		b->rows = xrealloc(b->rows, b->caprows * sizeof(*b->rows));
+	}
+	b->rows[b->nrows++] = *r;
+}
+
+/* The "[CFA + N]" location libdw gives for a saved register: N. */
+static bool cfa_slot(const Dwarf_Op *ops, size_t n, int64_t *off)
+{
+	if (n != 2 || ops[0].atom != DW_OP_call_frame_cfa ||
+	    ops[1].atom != DW_OP_plus_uconst)
+		return false;
+	*off = (int64_t)ops[1].number;
+	return true;
+}
+
+/* FRAME's rules as a row (cfa_reg STP_UCFI_NONE when not simple). */
+static void frame_row(Dwarf_Frame *frame, struct stp_ucfi *r)
+{
+	Dwarf_Op mem[3], *ops;
+	size_t n;
+	int64_t off, ra, bp = 0;
+	bool signal = false;
+
+	r->cfa_reg = STP_UCFI_NONE;
+	dwarf_frame_info(frame, NULL, NULL, &signal);
+	if (signal || dwarf_frame_cfa(frame, &ops, &n) != 0 || n != 1)
+		return;
+	if (ops[0].atom == DW_OP_bregx &&
+	    (ops[0].number == STP_UCFI_RSP || ops[0].number == STP_UCFI_RBP)) {
+		r->cfa_reg = (uint8_t)ops[0].number;
+		off = (int64_t)ops[0].number2;
+	} else if (ops[0].atom == DW_OP_breg0 + STP_UCFI_RSP ||
+		   ops[0].atom == DW_OP_breg0 + STP_UCFI_RBP) {
+		r->cfa_reg = (uint8_t)(ops[0].atom - DW_OP_breg0);
+		off = (int64_t)ops[0].number;
+	} else {
+		return;
+	}
+	if (dwarf_frame_register(frame, 16, mem, &ops, &n) != 0 ||
+	    !cfa_slot(ops, n, &ra) || ra != -8 ||
+	    dwarf_frame_register(frame, STP_UCFI_RBP, mem, &ops, &n) != 0 ||
+	    (n && !cfa_slot(ops, n, &bp)) || bp < INT16_MIN || bp > INT16_MAX ||
+	    off < INT32_MIN || off > INT32_MAX) {
+		r->cfa_reg = STP_UCFI_NONE;
+		return;
+	}
+	r->cfa_off = (int32_t)off;
+	r->rbp_off = (int16_t)bp;
+}
+
+/* The first symbol past file offset OFF, or 0. */
+static uint64_t next_symbol(const struct usym_binary *b, uint64_t off)
+{
+	size_t lo = 0, hi = b->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (b->syms[mid].offset <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < b->n ? b->syms[lo].offset : 0;
+}
+
+/* The rows of one executable segment's code, [VADDR, VADDR + SIZE)
+ * stored from file offset FOFF.  Code libdw has no CFI for is skipped
+ * to the next symbol, behind an "unknown" row. */
+static void segment_rows(struct usym_binary *b, Dwarf_CFI *cfi,
+			 uint64_t vaddr, uint64_t size, uint64_t foff)
+{
+	uint64_t a = vaddr;
+
+	while (a < vaddr + size) {
+		struct stp_ucfi r = { .offset = a - vaddr + foff };
+		Dwarf_Frame *frame;
+		Dwarf_Addr start, end;
+
+		if (dwarf_cfi_addrframe(cfi, a, &frame) != 0) {
+			uint64_t next = next_symbol(b, r.offset);
+
+			r.cfa_reg = STP_UCFI_NONE;
+			add_row(b, &r);
+			if (!next)
+				break;
+			a = next - foff + vaddr;
+			continue;
+		}
+		frame_row(frame, &r);
+		dwarf_frame_info(frame, &start, &end, NULL);
+		free(frame);
+		add_row(b, &r);
+		a = end > a ? end : a + 1;
+	}
+}
+
+/* ELF's .eh_frame as rows, over its executable segments. */
+static void read_cfi_rows(struct usym_binary *b, Elf *elf)
+{
+	Dwarf_CFI *cfi = dwarf_getcfi_elf(elf);
+	size_t i, n;
+
+	if (!cfi)
+		return;
+	if (elf_getphdrnum(elf, &n) == 0)
+		for (i = 0; i < n; i++) {
+			GElf_Phdr ph;
+
+			if (gelf_getphdr(elf, (int)i, &ph) &&
+			    ph.p_type == PT_LOAD && (ph.p_flags & PF_X))
+				segment_rows(b, cfi, ph.p_vaddr, ph.p_filesz,
+					     ph.p_offset);
+		}
+	dwarf_cfi_end(cfi);
+}
+
+/* ---- symbols ---- */
+
 static const Dwfl_Callbacks offline = {
 	.find_debuginfo = dwfl_standard_find_debuginfo,
 	.section_address = dwfl_offline_section_address,
@@ -233,6 +378,8 @@ static void load_binary(const char *path)
 		read_debuginfo_symbols(b, path, elf);
 	}
 	settle_symbols(b);
+	if (elf)
+		read_cfi_rows(b, elf);
 	if (elf)
 		elf_end(elf);
 	if (fd >= 0)
@@ -301,10 +448,11 @@ const char *usyms_prepare(const char *image, size_t len)
 /* The table of kusym.h; NULL if there is nothing to send. */
 static char *build_table(size_t *size, size_t *count)
 {
-	struct stp_usyms_header h = { STP_USYMS_MAGIC, 0, 0, 0 };
+	struct stp_usyms_header h = { .magic = STP_USYMS_MAGIC };
 	struct stp_usym_binary *bin;
 	struct stp_usym *sym;
-	size_t strings = 1, n = 0, i, k, s = 1;
+	struct stp_ucfi *row;
+	size_t strings = 1, n = 0, rows = 0, i, k, s = 1;
 	char *blob, *str;
 
 	for (i = 0; i < nbinaries; i++) {
@@ -312,15 +460,24 @@ static char *build_table(size_t *size, size_t *count)
 		for (k = 0; k < binaries[i].n; k++)
 			strings += strlen(binaries[i].syms[k].name) + 1;
 		n += binaries[i].n;
+		rows += binaries[i].nrows;
 	}
 	*size = sizeof(h) + nbinaries * sizeof(*bin) + n * sizeof(*sym) +
-		strings;
+		rows * sizeof(*row) + strings;
 	if (!nbinaries || *size > STP_USYMS_MAX)
 		return NULL;
 	blob = xcalloc(1, *size);
 	bin = (struct stp_usym_binary *)(blob + sizeof(h));
 	sym = (struct stp_usym *)(bin + nbinaries);
-	str = (char *)(sym + n);
+	row = (struct stp_ucfi *)(sym + n);
+	str = (char *)(row + rows);
+	for (i = 0, rows = 0; i < nbinaries; i++) {
+		bin[i].first_row = (uint32_t)rows;
+		bin[i].nrows = (uint32_t)binaries[i].nrows;
+		memcpy(row + rows, binaries[i].rows,
+		       binaries[i].nrows * sizeof(*row));
+		rows += binaries[i].nrows;
+	}
 	for (i = 0, n = 0; i < nbinaries; i++) {
 		bin[i].path = (uint32_t)s;
 		s += (size_t)sprintf(str + s, "%s", binaries[i].path) + 1;
@@ -337,6 +494,7 @@ static char *build_table(size_t *size, size_t *count)
 	}
 	h.binaries = (uint32_t)nbinaries;
 	h.count = (uint32_t)n;
+	h.rows = (uint32_t)rows;
 	h.strings = (uint32_t)strings;
 	memcpy(blob, &h, sizeof(h));
 	*count = n;
@@ -396,6 +554,7 @@ void usyms_upload(const char *dir, int cmd_fd, bool verbose)
 			"table: %s; user symbols show as addresses\n",
 			strerror(rc));
 	else if (verbose)
-		fprintf(stderr, "staprun: %zu user symbols of %zu binaries "
-			"(%zu bytes) uploaded\n", count, nbinaries, size);
+		fprintf(stderr, "staprun: %zu user symbols and call-frame rows"
+			" of %zu binaries (%zu bytes) uploaded\n", count,
+			nbinaries, size);
 }
