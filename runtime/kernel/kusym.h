@@ -111,7 +111,8 @@ long long stp_usym_busy(void);
 
 /* uaddr(): the user pc of the probed task, 0 if it has none. */
 int64_t stp_uaddr(struct stp_context *c);
-/* The user pc and its callers' return addresses (frame pointers). */
+/* The user pc and its callers' return addresses (CFI rows, else frame
+ * pointers). */
 int stp_ustack(struct stp_context *c, unsigned long *pcs, int max);
 void stp_ubacktrace(struct stp_context *c, char *out);	/* hex words */
 int64_t stp_ustack_n(struct stp_context *c, int64_t n);	/* 0 past the end */
