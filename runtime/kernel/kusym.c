@@ -33,11 +33,27 @@
 #include <linux/sched.h>
 #include <linux/sched/task_stack.h>
 #include <linux/uaccess.h>
+#include <linux/uprobes.h>
 #include <linux/vmalloc.h>
 #include <asm/ptrace.h>
 
+#include "kernel.h"
 #include "ksym.h"
 #include "kusym.h"
+
+#ifndef STP_HAVE_UPROBE_RETURN_INSTANCE
+/* A kernel whose kernel/events/uprobes.c keeps it to itself (upstream
+ * before 6.12; Debian's 6.1 has it in the header): its fields, in
+ * order, as the grid targets' BTF shows them. */
+struct return_instance {
+	struct uprobe *uprobe;
+	unsigned long func;
+	unsigned long stack;
+	unsigned long orig_ret_vaddr;
+	bool chained;
+	struct return_instance *next;
+};
+#endif
 
 static DEFINE_MUTEX(usyms_lock);
 static char *usyms_upload;		/* the table as staprun writes it */
@@ -440,6 +456,31 @@ static const struct stp_ucfi *usym_row_at(const struct usym_place *p)
 	return &r[lo - 1];
 }
 
+/*
+ * A return address read from stack slot SLOT.  While a uretprobe waits
+ * for its function to return, the kernel has put its trampoline's
+ * address in that slot and keeps the original in the task's list of
+ * pending returns, with the slot (the stack pointer at the entry): the
+ * original is the caller.  Read without faults, bounded: the list is
+ * the task's own, but a probe in an interrupt may see it change.
+ */
+static unsigned long usym_real_return(unsigned long ra, unsigned long slot)
+{
+	struct uprobe_task *ut = current->utask;
+	struct return_instance *ri, r;
+	int i;
+
+	if (!ut)
+		return ra;
+	for (ri = ut->return_instances, i = 0; ri && i < 64; ri = r.next, i++) {
+		if (copy_from_kernel_nofault(&r, ri, sizeof(r)))
+			break;
+		if (r.stack == slot)
+			return r.orig_ret_vaddr;
+	}
+	return ra;
+}
+
 /* Where an unwind stands: a frame's pc, stack and frame pointer. */
 struct uframe {
 	unsigned long pc, sp, bp;
@@ -467,7 +508,7 @@ static enum ustep usym_cfi_step(struct uframe *f)
 	if (row->rbp_off &&
 	    stp_read_user(&bp, cfa + row->rbp_off, sizeof(bp)) != 0)
 		return USTEP_END;
-	f->pc = ra;
+	f->pc = usym_real_return(ra, cfa - 8);
 	f->sp = cfa;
 	f->bp = bp;
 	return USTEP_OK;
@@ -502,7 +543,7 @@ static enum ustep usym_fp_step(struct uframe *f)
 	if (!f->bp || (f->bp & 7) || f->bp < f->sp ||
 	    stp_read_user(frame, f->bp, sizeof(frame)) != 0 || !frame[1])
 		return USTEP_END;
-	f->pc = frame[1];
+	f->pc = usym_real_return(frame[1], f->bp + 8);
 	f->sp = f->bp + 16;
 	f->bp = frame[0] > f->bp ? frame[0] : 0;
 	return USTEP_OK;
@@ -529,6 +570,7 @@ int stp_ustack(struct stp_context *c, unsigned long *pcs, int max)
 			if (stp_read_user(&f.pc, f.sp, sizeof(f.pc)) != 0 ||
 			    !f.pc)
 				break;
+			f.pc = usym_real_return(f.pc, f.sp);
 			f.sp += 8;
 			st = USTEP_OK;
 		} else if (st == USTEP_NO_ROW) {
