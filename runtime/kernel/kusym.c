@@ -110,7 +110,8 @@ static int usyms_create_file(void)
 	return 0;
 }
 
-static const struct stp_usym_binary *usyms_bins(const struct stp_usyms_header *h)
+static const struct stp_usym_binary *
+usyms_bins(const struct stp_usyms_header *h)
 {
 	return (const void *)(h + 1);
 }

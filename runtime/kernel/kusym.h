@@ -93,7 +93,8 @@ struct stp_usym {
 #define STP_WANTS_USYMS()						\
 	do {								\
 		static const char stp_usyms_wanted[]			\
-		__attribute__((section(STP_USYMS_WANTED_SECTION), used)) = "1"; \
+		__attribute__((section(STP_USYMS_WANTED_SECTION),	\
+			       used)) = "1";				\
 		(void)stp_usyms_wanted;					\
 	} while (0)
 

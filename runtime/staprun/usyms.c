@@ -153,11 +153,12 @@ static void read_symbols(struct usym_binary *b, Elf *elf, Elf *layout)
 		n = sh.sh_entsize ? sh.sh_size / sh.sh_entsize : 0;
 		for (i = 1; i < n; i++) {
 			GElf_Sym sym;
+			const char *name;
 
-			if (gelf_getsym(data, (int)i, &sym))
-				add_symbol(b, layout, elf_strptr(elf, sh.sh_link,
-								 sym.st_name),
-					   &sym);
+			if (!gelf_getsym(data, (int)i, &sym))
+				continue;
+			name = elf_strptr(elf, sh.sh_link, sym.st_name);
+			add_symbol(b, layout, name, &sym);
 		}
 	}
 }
@@ -433,8 +434,8 @@ const char *usyms_prepare(const char *image, size_t len)
 			return why;
 		}
 		if (*want && strcmp(id, want)) {
-			snprintf(why, sizeof(why), "%s has build id %s, but the "
-				 "module was built against build id %s: "
+			snprintf(why, sizeof(why), "%s has build id %s, but "
+				 "the module was built against build id %s: "
 				 "translate the script again", path,
 				 *id ? id : "(none)", want);
 			return why;
@@ -487,7 +488,8 @@ static char *build_table(size_t *size, size_t *count)
 			const struct usym_entry *e = &binaries[i].syms[k];
 
 			sym[n].offset = e->offset;
-			sym[n].size = e->size <= UINT32_MAX ? (uint32_t)e->size : 0;
+			sym[n].size = e->size <= UINT32_MAX ?
+				      (uint32_t)e->size : 0;
 			sym[n].name = (uint32_t)s;
 			s += (size_t)sprintf(str + s, "%s", e->name) + 1;
 		}
