@@ -222,7 +222,9 @@ bench-runtime: $(RUNTIME_BENCH)
 # shared helpers of runtime/lib/).
 PROGRAMS += $(BIN)/staprun
 
-$(BIN)/staprun: runtime/staprun/staprun.c runtime/kernel/transport.h \
-		runtime/kernel/ksym.h $(ULIB_OBJS) $(ULIB_HDRS)
+$(BIN)/staprun: runtime/staprun/staprun.c runtime/staprun/usyms.c \
+		runtime/kernel/transport.h runtime/kernel/ksym.h \
+		runtime/kernel/kusym.h $(ULIB_OBJS) $(ULIB_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Iruntime/kernel -o $@ $< $(ULIB_OBJS) $(LDFLAGS) -lelf
+	$(CC) $(ALL_CFLAGS) -Iruntime/kernel -o $@ $(filter %.c,$^) \
+		$(ULIB_OBJS) $(LDFLAGS) -ldw -lelf

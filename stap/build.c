@@ -162,6 +162,9 @@ static void hash_common(Sha256 *h)
 	hash_string(h, S->kernel_build_id ? S->kernel_build_id :
 		    S->kernel_build);
 	hash_string(h, S->module_name);
+	for (i = 0; i < S->user_binaries.len; i++)	/* -d */
+		hash_string(h, S->user_binaries.v[i]);
+	hash_string(h, S->ldd ? "ldd" : "");
 	list_files(runtime_dir(), source_files, &files);
 	list_files(arena_printf("%s/user", runtime_dir()), source_files, &files);
 	list_files(arena_printf("%s/kernel", runtime_dir()), source_files, &files);
@@ -176,11 +179,19 @@ static bool user_binaries;
 
 /* The user binaries process probes stand on: the module holds offsets
  * into them, so their contents are in its key (a rebuilt binary is
- * another module, never uprobes at stale offsets). */
+ * another module, never uprobes at stale offsets).  So are those it
+ * names for user symbols (usyms.c), by their build ids. */
 static void hash_user_binaries(Sha256 *h)
 {
 	Table seen = { 0 };
-	int i;
+	const char **syms;
+	int i, n = usyms_binaries(&syms);
+
+	for (i = 0; i < n; i++) {
+		hash_string(h, syms[i]);
+		hash_file(h, syms[i]);
+		user_binaries = true;
+	}
 
 	for (i = 0; i < S->derived.len; i++) {
 		const Derived *d = S->derived.v[i];

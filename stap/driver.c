@@ -363,6 +363,7 @@ int run_passes(void)
 		if (report_unresolved_targets() && infer_types())
 			check_program();
 	}
+	usyms_resolve();
 	pass_report(&clock, 2, "analyzed script: %s", program_size());
 	if (S->errors) {
 		diag_summary();

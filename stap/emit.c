@@ -1842,6 +1842,7 @@ static void print_code(const Unit *u, FILE *out)
 		/* -m NAME: staprun keeps the name (/proc/systemtap/NAME). */
 		fprintf(out, "static const char stp_named[] __attribute__(("
 			"section(\".stap_named\"), used)) = \"1\";\n\n");
+	usyms_emit(out);	/* what staprun uploads user symbols of */
 	if (!strcmp(S->runtime, "kernel") && has_embedded_c())
 		/* What SystemTap's runtime gives embedded C: scripts name
 		 * struct signal_struct, task_struct's mm ... having included

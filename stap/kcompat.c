@@ -75,6 +75,10 @@ static const CompatProbe probes[] = {
 	  "#include <linux/uprobes.h>\n"
 	  "struct uprobe *stp_probe(struct inode *i, struct uprobe_consumer *c)\n"
 	  "{ return uprobe_register(i, 0, 0, c); }\n" },
+	{ "UPROBE_RETURN_INSTANCE",	/* 6.12: public in linux/uprobes.h */
+	  "#include <linux/uprobes.h>\n"
+	  "unsigned long stp_probe(struct return_instance *r)\n"
+	  "{ return r->stack + r->orig_ret_vaddr; }\n" },
 	{ "PERF_EVENT_KERNEL_COUNTER",
 	  "#include <linux/perf_event.h>\n"
 	  "static void h(struct perf_event *e, struct perf_sample_data *d,\n"

@@ -58,6 +58,8 @@ static void usage(FILE *out)
 "  -c CMD          run CMD; target() is its pid; stop when it exits\n"
 "  -x PID          target() is PID\n"
 "  -G VAR=VALUE    set a global variable\n"
+"  -d PATH         user symbols of the binary PATH for backtraces (repeat)\n"
+"  --ldd           and of the shared libraries probed binaries and -d's use\n"
 "  -T SECONDS      stop the script after SECONDS\n"
 "  -b              bulk (per-cpu) transport files (kernel runtime)\n"
 "  -t              report each probe's hits and cycles at exit\n"
@@ -144,7 +146,7 @@ enum {
 	OPT_RUNTIME = 256, OPT_COMPAT, OPT_SUPPRESS_TIME, OPT_SUPPRESS_ERR,
 	OPT_PRIVILEGE, OPT_UNPRIVILEGED, OPT_UNSUPPORTED,
 	OPT_DUMP_TYPES, OPT_DUMP_ALIASES, OPT_DUMP_FUNCTIONS, OPT_ALL_MODULES,
-	OPT_SKIP_BADVARS,
+	OPT_SKIP_BADVARS, OPT_LDD,
 };
 
 static const struct option long_options[] = {
@@ -153,6 +155,7 @@ static const struct option long_options[] = {
 	{ "suppress-time-limits", no_argument, NULL, OPT_SUPPRESS_TIME },
 	{ "suppress-handler-errors", no_argument, NULL, OPT_SUPPRESS_ERR },
 	{ "skip-badvars", no_argument, NULL, OPT_SKIP_BADVARS },
+	{ "ldd", no_argument, NULL, OPT_LDD },
 	{ "privilege", required_argument, NULL, OPT_PRIVILEGE },
 	{ "unprivileged", no_argument, NULL, OPT_UNPRIVILEGED },
 	{ "remote", required_argument, NULL, OPT_UNSUPPORTED },
@@ -223,6 +226,7 @@ static bool value_option(int c, const char *arg)
 	case 'G': vec_push(&S->set_globals, name_value("-G", arg, true)); break;
 	case 'm': S->module_name = module_option(arg); break;
 	case 'r': S->kernel = arg; break;
+	case 'd': vec_push(&S->user_binaries, arg); break;
 	case 'a':
 		if (strcmp(arg, "x86_64"))
 			usage_error("-a %s: only x86_64 is supported", arg);
@@ -284,6 +288,7 @@ static void other_option(int c, const char *arg, char **argv)
 	case OPT_SUPPRESS_TIME: S->suppress_time_limits = true; break;
 	case OPT_SUPPRESS_ERR: S->suppress_handler_errors = true; break;
 	case OPT_SKIP_BADVARS: S->skip_badvars = true; break;
+	case OPT_LDD: S->ldd = true; break;
 	case OPT_ALL_MODULES:
 		/* SystemTap's "symbols of every loaded module": staprun
 		 * always uploads them all from /proc/kallsyms. */
@@ -298,7 +303,7 @@ static void other_option(int c, const char *arg, char **argv)
 	case OPT_UNSUPPORTED:
 		usage_error("%s is not supported", argv[optind - 1]);
 	default:
-		if (optopt && strchr("peEIDGmraocxTsLlSRB", optopt))
+		if (optopt && strchr("peEIDGmraocxTsLlSRBd", optopt))
 			usage_error("option -%c needs a value", optopt);
 		if (optopt)
 			usage_error("unknown option -%c", optopt);
@@ -315,7 +320,7 @@ static void parse_options(int argc, char **argv)
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv,
-				"p:e:E:I:D:guwWvkm:r:a:o:c:x:G:T:s:btqL:l:VhFiS:R:B:P",
+				"p:e:E:I:D:guwWvkm:r:a:o:c:x:G:T:s:btqL:l:VhFiS:R:B:Pd:",
 				long_options, NULL)) != -1)
 		if (!flag_option(c) && !value_option(c, optarg))
 			other_option(c, optarg, argv);

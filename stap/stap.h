@@ -501,6 +501,8 @@ struct Session {
 	bool suppress_time_limits;
 	bool suppress_handler_errors;
 	bool skip_badvars;	/* --skip-badvars: an unresolved $var is 0 */
+	VEC(const char *) user_binaries;	/* -d PATH: symbols wanted */
+	bool ldd;		/* --ldd: and their shared libraries' */
 	/* options of passes 3-5, kept for them */
 	bool bulk;		/* -b */
 	bool timing;		/* -t */
@@ -1012,6 +1014,15 @@ Symbol *added_global(const Node *s);
 void emit_program(FILE *out);
 /* A C string literal of script string RAW (its escapes as written). */
 char *c_literal(const char *raw);
+
+/* ---------------------------------------------------------------- usyms.c */
+
+/* Pass 2's end: the user binaries whose symbols the module names
+ * (process probes' binaries, -d, --ldd); pass 3 writes them with their
+ * build ids for staprun (usyms_emit). */
+void usyms_resolve(void);
+int usyms_binaries(const char ***out);
+void usyms_emit(FILE *out);
 
 /* ---------------------------------------------------------------- build.c */
 

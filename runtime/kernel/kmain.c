@@ -7,6 +7,7 @@
  *   param NAME=VALUE   a global of the script (-G)
  *   target PID         target()
  *   symbols BYTES|end  the symbol table, before start (ksym.h)
+ *   usymbols BYTES|end the user symbol table, before start (kusym.h)
  *   tz GMTOFF NAME     the local time zone, for tz_ctime() (ktapset.h)
  *   start              begin probes, then the other probes are armed
  *                      (a module's when it loads, if it is not loaded)
@@ -36,6 +37,7 @@
 #include "kernel.h"
 #include "khit.h"
 #include "ksym.h"
+#include "kusym.h"
 #include "ktapset.h"
 
 #ifndef STP_SUBBUF_SIZE
@@ -713,6 +715,12 @@ static void stop(void)
 	stp_run_end(run_session_probe);
 	stp_timing_report();	/* -t */
 	stp_transport_flush();
+	if (stp_usym_busy()) {
+		snprintf(msg, sizeof(msg), "WARNING: %lld user addresses "
+			 "unresolved: mmap lock busy\n",
+			 stp_usym_busy());
+		stp_control_send(msg);
+	}
 	snprintf(msg, sizeof(msg), "STOPPED %lld %lld %lld %lld %llu\n",
 		 (long long)stp_session.errors,
 		 (long long)stp_session.skipped + missed,
@@ -756,6 +764,8 @@ int stp_session_command(char *cmd)
 		stop();
 	else if (!strncmp(cmd, "symbols ", 8) && state == LOADED)
 		rc = stp_symbols_command(cmd + 8);
+	else if (!strncmp(cmd, "usymbols ", 9) && state == LOADED)
+		rc = stp_usymbols_command(cmd + 9);
 	else if (!strncmp(cmd, "tz ", 3) && state == LOADED)
 		rc = stp_tz_command(cmd + 3);
 	else
@@ -802,6 +812,7 @@ static void cleanup(void)
 {
 	stp_transport_exit();
 	stp_symbols_free();
+	stp_usymbols_free();
 	stp_program_exit();
 	stp_timing_free();
 	free_contexts();

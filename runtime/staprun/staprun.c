@@ -38,6 +38,7 @@
 #include <wordexp.h>
 
 #include "ksym.h"
+#include "kusym.h"
 #include "transport.h"
 #include "../lib/ulib.h"
 
@@ -955,8 +956,12 @@ static int run(void)
 	int nstreams = 0, gate = -1, i, status;
 	pid_t child = 0;
 	double deadline, t0;
+	const char *why;
 
 	read_image(&m, opt.module);
+	why = usyms_prepare(m.data, m.len);	/* before anything loads */
+	if (why)
+		die("%s", why);
 	check_target(&m);
 	rename_module(&m, name, sizeof(name));
 	t0 = now();
@@ -985,6 +990,7 @@ static int run(void)
 		command("target %ld", opt.target_pid);
 	if (m.wants_symbols)
 		upload_symbols(dir);
+	usyms_upload(dir, cmd_fd, opt.verbose);
 	send_time_zone();
 	t0 = now();
 	command("start");
