@@ -978,7 +978,10 @@ bool target_cast(Node *n, bool report)
 	tname = n->args.v[0]->str;
 	module = n->args.len > 1 && n->args.v[1]->kind == N_STR ?
 		 n->args.v[1]->str : "";
-	if (strchr(module, '/') || *module == '<') {
+	/* "kernel<linux/aio.h>" is SystemTap's kernel with headers: the
+	 * kernel's BTF has their types. */
+	if (*module == '<' || (strchr(module, '/') &&
+			       strncmp(module, "kernel<", 7))) {
 		if (!user_cast(&w, module, tname, &id))
 			return false;
 		te->user = true;
