@@ -150,6 +150,7 @@ static void hash_common(Sha256 *h)
 	hash_string(h, S->arch);
 	hash_string(h, S->compat);
 	hash_string(h, S->guru ? "g" : "");
+	hash_string(h, privilege_name(S->privilege));	/* .stap_privilege */
 	hash_string(h, S->unoptimized ? "u" : "");
 	hash_string(h, S->timing ? "t" : "");	/* stp_timing[] */
 	hash_defines(h);
