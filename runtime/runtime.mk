@@ -217,6 +217,9 @@ bench-runtime: $(RUNTIME_BENCH)
 
 .PHONY: bench-runtime
 
+VALIDATE_OBJ := $(OBJ)/staprun/validate.o
+VALIDATE_LIBS := -lcapstone -lelf
+
 # staprun: loads a kernel-runtime module, reads its transport, unloads it
 # (runtime/staprun/, libelf for the module's .stap_target section, the
 # shared helpers of runtime/lib/).
@@ -224,7 +227,29 @@ PROGRAMS += $(BIN)/staprun
 
 $(BIN)/staprun: runtime/staprun/staprun.c runtime/staprun/usyms.c \
 		runtime/kernel/transport.h runtime/kernel/ksym.h \
-		runtime/kernel/kusym.h $(ULIB_OBJS) $(ULIB_HDRS)
+		runtime/kernel/kusym.h $(VALIDATE_OBJ) $(ULIB_OBJS) $(ULIB_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Iruntime/kernel -o $@ $(filter %.c,$^) \
-		$(ULIB_OBJS) $(LDFLAGS) -ldw -lelf
+		$(VALIDATE_OBJ) $(ULIB_OBJS) $(LDFLAGS) -ldw $(VALIDATE_LIBS)
+
+# The module validator (runtime/staprun/validate.c, docs/safety.md): its
+# own program (stap -p4 runs it) and linked into staprun (before loading).
+# Capstone decodes; the audited imports are runtime/kernel/imports.list,
+# compiled in as a table.
+PROGRAMS += $(BIN)/stap-validate
+
+$(OBJ)/staprun/imports.inc: runtime/kernel/imports.list
+	@mkdir -p $(@D)
+	sed -n 's/^\([A-Za-z_][A-Za-z_0-9]*\)[ \t][ \t]*stap\(usr\|sys\|dev\)[ \t]*$$/{ "\1", PRIV_STAP\2 },/p' $< \
+		| sed 's/PRIV_STAPusr/PRIV_STAPUSR/;s/PRIV_STAPsys/PRIV_STAPSYS/;s/PRIV_STAPdev/PRIV_STAPDEV/' > $@.tmp
+	@test -s $@.tmp || { echo "$<: no symbols" >&2; exit 1; }
+	mv $@.tmp $@
+
+$(VALIDATE_OBJ): runtime/staprun/validate.c runtime/staprun/validate.h \
+		$(OBJ)/staprun/imports.inc $(ULIB_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -I$(OBJ)/staprun -c -o $@ $<
+
+$(BIN)/stap-validate: runtime/staprun/stap-validate.c $(VALIDATE_OBJ) $(ULIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(VALIDATE_OBJ) $(ULIB_OBJS) $(LDFLAGS) $(VALIDATE_LIBS)

@@ -18,15 +18,13 @@ static void flush(struct stp_context *c)
 
 void stp_context_finish(struct stp_context *c)
 {
-	char line[sizeof(c->error_msg) + 256];
-
 	flush(c);
 	if (!c->error)
 		return;
 	/* The message names where the script failed, as SystemTap does. */
-	snprintf(line, sizeof(line), "ERROR: %s near %s\n", c->error_msg,
-		 c->loc && *c->loc ? c->loc : c->probe_point);
-	stp_transport_error(line);
+	snprintf(c->scratch, sizeof(c->scratch), "ERROR: %s near %s\n",
+		 c->error_msg, c->loc && *c->loc ? c->loc : c->probe_point);
+	stp_transport_error(c->scratch);
 	/* Handlers on several CPUs count here at once. */
 	if (__atomic_add_fetch(&stp_session.errors, 1, __ATOMIC_RELAXED) >
 	    MAXERRORS || c->fatal) {
@@ -65,16 +63,16 @@ void stp_fatal(struct stp_context *c, const char *msg)
 
 void stp_warn(struct stp_context *c, const char *fmt, ...)
 {
-	char msg[MAXSTRINGLEN + 16];
+	char *msg = c->scratch;
+	size_t size = MAXSTRINGLEN + 16;	/* SystemTap's length */
 	va_list ap;
 	int n;
 
-	(void)c;
-	n = snprintf(msg, sizeof(msg), "WARNING: ");
+	n = snprintf(msg, size, "WARNING: ");
 	va_start(ap, fmt);
-	vsnprintf(msg + n, sizeof(msg) - (size_t)n - 1, fmt, ap);
+	vsnprintf(msg + n, size - (size_t)n - 1, fmt, ap);
 	va_end(ap);
-	stp_strlcat(msg, "\n", sizeof(msg));
+	stp_strlcat(msg, "\n", size);
 	stp_transport_error(msg);
 }
 
@@ -93,9 +91,9 @@ void stp_request_abort(struct stp_context *c)
 
 int stp_init_error(const char *what)
 {
-	char line[MAXSTRINGLEN + 64];
+	char line[256];		/* WHAT: "the map of NAME" and the like */
 
-	snprintf(line, sizeof(line), "ERROR: cannot set up %s at start-up "
+	snprintf(line, sizeof(line), "ERROR: cannot set up %.180s at start-up "
 		 "(out of memory?)\n", what);
 	stp_transport_error(line);
 	return -1;

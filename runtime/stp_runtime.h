@@ -145,6 +145,10 @@ struct stp_context {
 	bool fatal;			/* and try/catch may not catch it */
 	bool next_overload;		/* a function said 'next' */
 	char error_msg[MAXSTRINGLEN * 2];
+	/* a line being built (an error's, a warning's, a string being
+	 * quoted): here, not on the stack, which stap-validate holds to
+	 * its budget (docs/safety.md) */
+	char scratch[MAXSTRINGLEN * 2 + 256];
 	int64_t ret_long;		/* a function's value, for its caller */
 	char ret_str[MAXSTRINGLEN];
 	struct stp_tokenizer tok;

@@ -150,6 +150,7 @@ static void hash_common(Sha256 *h)
 	hash_string(h, S->arch);
 	hash_string(h, S->compat);
 	hash_string(h, S->guru ? "g" : "");
+	hash_string(h, privilege_name(S->privilege));	/* .stap_privilege */
 	hash_string(h, S->unoptimized ? "u" : "");
 	hash_string(h, S->timing ? "t" : "");	/* stp_timing[] */
 	hash_defines(h);
@@ -565,6 +566,45 @@ fail:
 
 /* ---- the kernel runtime: a module built with kbuild ---- */
 
+#ifndef STAP_BIN_DIR
+#define STAP_BIN_DIR "/usr/bin"
+#endif
+
+static const char *sibling_path(const char *prog);
+
+/*
+ * Pass 4's last step: stap-validate (runtime/staprun/validate.c,
+ * docs/safety.md) on the module just built, for the target's release and
+ * its Module.symvers when the kbuild tree has one.  A module that fails
+ * is not stored: the violations are printed and pass 4 fails.
+ */
+static bool validate(const char *ko)
+{
+	const char *symvers = arena_printf("%s/Module.symvers",
+					   S->kernel_build);
+	const char *log = arena_printf("%s.validate.log", ko);
+	const char *prog = sibling_path("stap-validate");
+	char *argv[] = { (char *)prog, "--release",
+			 (char *)S->kernel_release, "--symvers",
+			 (char *)symvers, (char *)ko, NULL };
+
+	/* A translator built elsewhere (the sanitized one of the tests)
+	 * uses the tree's. */
+	if (access(prog, X_OK) != 0)
+		argv[0] = STAP_BIN_DIR "/stap-validate";
+	if (access(symvers, R_OK) != 0)
+		argv[3] = (char *)ko, argv[4] = NULL;	/* no CRCs to check */
+	if (run_command(argv, log)) {
+		unlink(log);
+		return true;
+	}
+	fprintf(stderr, "stap: pass 4: the module failed validation "
+		"(docs/safety.md):\n");
+	show_log(log);
+	unlink(log);
+	return false;
+}
+
 static const char *module_name(const char *key)
 {
 	return S->module_name ? S->module_name :
@@ -807,6 +847,11 @@ static bool build_module(const char *cached, const char *ko, const char *name)
 		return false;
 	}
 	pass_report(&clock, 4, "compiled C into \"%s.ko\"", name);
+	if (!validate(arena_printf("%s/%s.ko", dir, name))) {
+		fprintf(stderr, "stap: the generated files are kept in %s\n",
+			dir);
+		return false;
+	}
 	if (!shipped)
 		keep_runtime(obj, dir);
 	if (gcov_kernel())
@@ -821,20 +866,21 @@ static bool build_module(const char *cached, const char *ko, const char *name)
 	return true;
 }
 
-static const char *staprun_path(void)
+/* A program installed beside stap (staprun, stap-validate). */
+static const char *sibling_path(const char *prog)
 {
 	char self[4096];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	char *slash;
 
 	if (n <= 0)
-		return "staprun";
+		return prog;
 	self[n] = 0;
 	slash = strrchr(self, '/');
 	if (!slash)
-		return "staprun";
+		return prog;
 	*slash = 0;
-	return arena_printf("%s/staprun", self);
+	return arena_printf("%s/%s", self, prog);
 }
 
 /* -v's pass 5: a child to wait for, so that its time can be told.
@@ -895,7 +941,7 @@ static int run(const char *exe, bool module)
 	if (S->output && !output)
 		return 1;
 	if (module)
-		vec_push(&argv, (char *)staprun_path());
+		vec_push(&argv, (char *)sibling_path("staprun"));
 	else
 		vec_push(&argv, (char *)exe);
 	if (output) {
@@ -1048,8 +1094,13 @@ int build_and_run(void)
 			if (cache_only(key) || !have_kbuild() ||
 			    !build_module(cached, exe, name))
 				return 1;
-		} else if (S->verbose) {
-			fprintf(stderr, "Pass 3-4: using the cached %s\n", exe);
+		} else {
+			if (S->verbose)
+				fprintf(stderr, "Pass 3-4: using the cached "
+					"%s\n", exe);
+			/* Judged again: the rules may be newer than it. */
+			if (!validate(exe))
+				return 1;
 		}
 	} else {
 		cached = arena_printf("%s/user/%.2s/%s", cache_dir(), key, key);

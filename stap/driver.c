@@ -22,6 +22,7 @@ void session_init(Session *s)
 	memset(s, 0, sizeof(*s));
 	s->last_pass = 5;
 	s->runtime = "kernel";
+	s->privilege = PRIV_STAPDEV;	/* root's, as SystemTap */
 	S = s;
 	resolve_reset();
 	tapset_reset();
@@ -362,6 +363,7 @@ int run_passes(void)
 			optimize_program();
 		if (report_unresolved_targets() && infer_types())
 			check_program();
+		check_privilege();
 	}
 	usyms_resolve();
 	pass_report(&clock, 2, "analyzed script: %s", program_size());

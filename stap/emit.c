@@ -1838,6 +1838,14 @@ static void print_code(const Unit *u, FILE *out)
 			"\"%s\";\n\n",
 			S->kernel_release, S->kernel_build_id ?
 			S->kernel_build_id : "");
+	if (!strcmp(S->runtime, "kernel"))
+		/* The level stap-validate and staprun judge the module at
+		 * (privilege.c), and guru mode, under which a stapdev
+		 * module may hold privileged instructions. */
+		fprintf(out, "static const char stp_privilege[] __attribute__(("
+			"section(\".stap_privilege\"), used)) = \"%s%s\";"
+			"\n\n", privilege_name(S->privilege),
+			S->guru ? " guru" : "");
 	if (!strcmp(S->runtime, "kernel") && S->module_name)
 		/* -m NAME: staprun keeps the name (/proc/systemtap/NAME). */
 		fprintf(out, "static const char stp_named[] __attribute__(("

@@ -294,12 +294,13 @@ static void other_option(int c, const char *arg, char **argv)
 		 * always uploads them all from /proc/kallsyms. */
 		break;
 	case OPT_PRIVILEGE:
-		if (strcmp(arg, "stapdev"))
-			usage_error("--privilege=%s: only stapdev"
-				    " (root) is supported", arg);
+		if (!privilege_parse(arg, &S->privilege))
+			usage_error("--privilege=%s: the levels are stapusr,"
+				    " stapsys and stapdev", arg);
 		break;
 	case OPT_UNPRIVILEGED:
-		usage_error("--unprivileged is not supported: run as root");
+		S->privilege = PRIV_STAPUSR;
+		break;
 	case OPT_UNSUPPORTED:
 		usage_error("%s is not supported", argv[optind - 1]);
 	default:
@@ -332,6 +333,9 @@ static void parse_options(int argc, char **argv)
 	}
 	for (; i < argc; i++)
 		vec_push(&S->args, argv[i]);
+	if (S->guru && S->privilege != PRIV_STAPDEV)
+		usage_error("-g (guru mode) needs --privilege=stapdev, not %s",
+			    privilege_name(S->privilege));
 	if (S->suppress_time_limits && !S->guru)
 		usage_error("--suppress-time-limits needs guru mode (-g)");
 }

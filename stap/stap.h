@@ -467,10 +467,18 @@ struct File {
 
 typedef struct Define { const char *name, *value; } Define;
 
+/* SystemTap's privilege levels, least to most (privilege.c). */
+typedef enum { PRIV_STAPUSR, PRIV_STAPSYS, PRIV_STAPDEV } Privilege;
+
+const char *privilege_name(Privilege p);
+bool privilege_parse(const char *name, Privilege *out);
+void check_privilege(void);	/* pass 2: errors for what the level forbids */
+
 struct Session {
 	/* options */
 	int last_pass;		/* -p N, 5 by default */
 	bool guru;		/* -g */
+	Privilege privilege;	/* --privilege, --unprivileged */
 	bool unoptimized;	/* -u */
 	bool no_warnings;	/* -w */
 	bool warn_error;	/* -W */

@@ -4,6 +4,7 @@
 STAP_SRCS := $(wildcard stap/*.c)
 STAP_OBJS := $(STAP_SRCS:stap/%.c=$(OBJ)/stap/%.o)
 STAP_DEFS := -DSTAP_TAPSET_DIR='"$(abspath stap/tapset)"' \
+	     -DSTAP_BIN_DIR='"$(abspath $(BIN))"' \
 	     -DSTAP_RUNTIME_DIR='"$(abspath runtime)"'
 STAP_LIBS := -lbpf -ldw -lelf -lpthread
 STAP_ASAN := $(BUILD)/asan/bin/stap
@@ -33,7 +34,7 @@ $(STAP_ASAN): $(STAP_SRCS) stap/stap.h $(ULIB_SRCS) $(ULIB_HDRS)
 # Each suite runs as two runtests side by side (CI has two cores), in two
 # halves of about the same time; their summaries in DIR/1 and DIR/2.
 STAP_SUITES_1 = parse.exp limits.exp sem.exp syscalls.exp tapsets.exp cli.exp targets.exp roundtrip.exp
-STAP_SUITES_2 = fuzz.exp run.exp session.exp locks.exp
+STAP_SUITES_2 = fuzz.exp run.exp session.exp locks.exp validate.exp
 # Programs built by the tests go to a cache of their own.
 STAP_TEST_CACHE = SYSTEMTAP_DIR="$(CURDIR)/$(BUILD)/stap-cache"
 STAP_RUNTEST = $(STAP_TEST_CACHE) runtest --tool stap --srcdir harness \

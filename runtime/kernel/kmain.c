@@ -367,7 +367,7 @@ static kprobe_opcode_t *probe_address(const struct stp_probe *p)
 
 static int arm_kprobe(struct kprobe_slot *s, const struct stp_probe *p)
 {
-	char msg[MAXSTRINGLEN + 96];
+	char msg[512];		/* a frame within stap-validate's budget */
 	int rc;
 
 	s->probe = p;
@@ -414,7 +414,7 @@ static int arm_kprobe(struct kprobe_slot *s, const struct stp_probe *p)
 	if (p->optional)
 		return 0;
 	/* One name of a wildcard that kprobes refuse: SystemTap warns. */
-	snprintf(msg, sizeof(msg), "%s: cannot probe %s: error %d (%s)\n",
+	snprintf(msg, sizeof(msg), "%s: cannot probe %.400s: error %d (%s)\n",
 		 p->wildcard ? "WARNING" : "ERROR", p->pp, rc,
 		 p->upath && rc == -ENOENT ? "no such binary" :
 		 p->upath ? "uprobes refused it" :

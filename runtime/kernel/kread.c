@@ -56,10 +56,10 @@ long stp_kernel_string(char *dst, int64_t addr, size_t len)
 
 const char *stp_kstring_quoted(struct stp_context *c, int i, int64_t addr)
 {
-	char raw[MAXSTRINGLEN];
+	char *raw = c->scratch;		/* MAXSTRINGLEN of it */
 	char *out = c->pretty[i & 3];
 
-	if (read_string(raw, addr, sizeof(raw), false) < 0)
+	if (read_string(raw, addr, MAXSTRINGLEN, false) < 0)
 		snprintf(out, MAXSTRINGLEN, "%#llx", (long long)addr);
 	else
 		stp_text_str(out, raw, 0, 1);

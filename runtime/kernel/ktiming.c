@@ -60,15 +60,17 @@ void stp_timing_add(const struct stp_probe *p, int64_t cycles)
  * that was hit, then SystemTap's (here empty) refresh report. */
 void stp_timing_report(void)
 {
+	enum { LINE = MAXSTRINGLEN + 256 };
 	struct stp_stat *all;
-	char line[MAXSTRINGLEN + 256];
+	char *line;		/* after ALL: not on the stack (stap-validate) */
 	int cpu, i, err = 0, n;
 
 	if (!timing)
 		return;
-	all = vzalloc(timing_size);
+	all = vzalloc(timing_size + LINE);
 	if (!all)
 		return;
+	line = (char *)all + timing_size;
 	stp_transport_write("----- probe hit report: \n", 25);
 	for (i = 0; i < stp_nprobes; i++) {
 		stp_stat_init(all, &timing_spec);
@@ -76,7 +78,7 @@ void stp_timing_report(void)
 			stp_stat_merge(all, timing_stat(cpu, i), &timing_spec);
 		if (!all->count)
 			continue;
-		n = snprintf(line, sizeof(line), "%s, (%s), hits: %lld, cycles: "
+		n = snprintf(line, LINE, "%s, (%s), hits: %lld, cycles: "
 			     "%lldmin/%lldavg/%lldmax, variance: %lld,%s, "
 			     "index: %d\n", stp_probes[i].pp,
 			     stp_timing[i].location, (long long)all->count,
@@ -85,7 +87,7 @@ void stp_timing_report(void)
 			     (long long)all->max,
 			     (long long)stp_stat_get(all, STP_VARIANCE, 0, &err),
 			     stp_timing[i].derivation, i);
-		stp_transport_write(line, min_t(size_t, n, sizeof(line) - 1));
+		stp_transport_write(line, min_t(size_t, n, LINE - 1));
 	}
 	stp_transport_write("----- refresh report:\n", 22);
 	vfree(all);

@@ -40,6 +40,7 @@
 #include "ksym.h"
 #include "kusym.h"
 #include "transport.h"
+#include "validate.h"
 #include "../lib/ulib.h"
 
 #define MAX_CPUS 1024
@@ -525,6 +526,28 @@ static void check_target(const struct module_image *m)
 		    u.release, id[0] ? id : "unknown");
 }
 
+/*
+ * The validator (validate.c, docs/safety.md) before anything loads: at
+ * the level the module records, for this kernel's release, against its
+ * Module.symvers when this machine has the kbuild tree.  Each violation
+ * is printed; a module with any is refused.
+ */
+static void check_valid(const struct module_image *m)
+{
+	struct validate_opts o = { .level = PRIV_NONE, .release = m->release };
+	char symvers[512];
+	int n;
+
+	snprintf(symvers, sizeof(symvers), "/lib/modules/%s/build/Module.symvers",
+		 m->release);
+	if (access(symvers, R_OK) == 0)
+		o.symvers = symvers;
+	n = validate_module(opt.module, &o, stderr);
+	if (n)
+		die("%s failed validation (%d violation%s above): not loaded",
+		    opt.module, n, n == 1 ? "" : "s");
+}
+
 /* A name of its own: two users may run the same module at once. */
 static void rename_module(struct module_image *m, char *name, size_t size)
 {
@@ -963,6 +986,7 @@ static int run(void)
 	if (why)
 		die("%s", why);
 	check_target(&m);
+	check_valid(&m);
 	rename_module(&m, name, sizeof(name));
 	t0 = now();
 	if (syscall(SYS_init_module, m.data, m.len, "") != 0)
