@@ -69,7 +69,7 @@ static const char *binary_path(const Component *p)
 /* process("/lib64/ld-*.so.?"): SystemTap globs a path with wildcards; the
  * canonical paths of the ELF binaries it matches, once each (a symlink
  * and its file are one binary); their number, or -1 after saying why. */
-static int binary_paths(const Component *p, const char ***out)
+int process_binaries(const Component *p, const char ***out)
 {
 	const char *name = p->param->str;
 	VEC(const char *) v = { 0 };
@@ -172,7 +172,7 @@ static int process_sites(const ProbePoint *pp, DwSite ***out)
 
 	if (strcmp(S->runtime, "kernel"))
 		return DW_NONE;		/* check_process says why not */
-	if ((npaths = binary_paths(p, &paths)) < 0)
+	if ((npaths = process_binaries(p, &paths)) < 0)
 		return -1;
 	if (!*f->param->str) {
 		sem_error(f->param->tok, "a process probe needs a function"

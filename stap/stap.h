@@ -665,6 +665,10 @@ typedef struct Context {
 	unsigned hook_writable;
 	bool ret;		/* a .return probe: $return, @entry */
 	bool user;		/* a user binary's function (process probes) */
+	/* A family that resolves its own target variables (pf_mark.c's
+	 * $argN): as target_resolve, at its point; and -L's list. */
+	bool (*resolve)(Node *n, const ProbePoint *pp, int flags);
+	void (*list)(const ProbePoint *pp, Buf *b);
 } Context;
 
 /* A concrete point's registration: what its row of stp_probes[] holds
@@ -691,7 +695,11 @@ struct Family {
 /* The families (probes.c), ended by NULL. */
 extern const Family *const families[];
 extern const Family pf_session, pf_timer, pf_kprobe, pf_module, pf_perf,
-	pf_procfs, pf_kfunc, pf_ktrace, pf_netfilter, pf_hwbkpt, pf_process;
+	pf_procfs, pf_kfunc, pf_ktrace, pf_netfilter, pf_hwbkpt, pf_process,
+	pf_mark;
+/* process("PATH")'s binaries (pf_process.c): canonical paths, their
+ * number, or -1 after saying why. */
+int process_binaries(const Component *p, const char ***out);
 
 /* Find the form a concrete point has; NULL if none. */
 const Form *family_match(const ProbePoint *pp, const char **why,

@@ -839,6 +839,8 @@ bool target_resolve(Node *n, Derived *d, int flags)
 		d->site_specific = true;
 	if (s.value)
 		return value_only(n, s.value, report);
+	if (s.resolve)
+		return s.resolve(n, d->point, flags);
 	if (s.user)
 		return user_target(n, &s, report);
 
@@ -1008,6 +1010,10 @@ void target_list(const Derived *d, Buf *b)
 	const char **names;
 	int *types, i, n;
 
+	if (s.list) {
+		s.list(d->point, b);
+		return;
+	}
 	if ((!s.func && !s.tracepoint && !s.hook_args) ||
 	    !(B = s.module ? kernel_module_btf(s.module) : kernel_btf()))
 		return;
