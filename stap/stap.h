@@ -893,6 +893,10 @@ int dwarf_user_symbols(const char *path, const char *pattern, DwSite ***out);
 /* Names of the parameters and/or locals in scope at S. */
 int dwarf_variables(const DwSite *s, bool params, bool locals,
 		    const char ***names);
+/* The C name of variable NAME's DWARF type at S ("char const*"), as
+ * SystemTap's -L spells it; NULL if S has no such variable, or none it
+ * can read there. */
+const char *dwarf_variable_c_type(const DwSite *s, const char *name);
 /* Parameter NAME of FUNC (an inlined one too): position and BTF type. */
 bool dwarf_parameter_of(const char *func, const char *name, int *index,
 			int *type);

@@ -1014,6 +1014,17 @@ void target_list(const Derived *d, Buf *b)
 		s.list(d->point, b);
 		return;
 	}
+	if (s.user) {		/* a user binary's function: by its DWARF */
+		n = s.dw ? dwarf_variables(s.dw, true, true, &names) : 0;
+		for (i = 0; i < n; i++) {
+			const char *type = dwarf_variable_c_type(s.dw,
+								 names[i]);
+
+			if (type)
+				buf_printf(b, " $%s:%s", names[i], type);
+		}
+		return;
+	}
 	if ((!s.func && !s.tracepoint && !s.hook_args) ||
 	    !(B = s.module ? kernel_module_btf(s.module) : kernel_btf()))
 		return;
