@@ -3,7 +3,10 @@
  * pf_mark.c - SDT (USDT) markers of a user binary.
  *
  *   process("PATH").mark("NAME")      NAME may have wildcards
+ *   process("PATH").provider("P").mark("NAME")
  *
+ * A '-' in NAME stands for the "__" dtrace makes of it (function-entry
+ * is function__entry), as in SystemTap.
  * <sys/sdt.h> leaves one ELF note (owner "stapsdt", type 3) a marker in
  * .note.stapsdt: the marker's address, the link address of the
  * .stapsdt.base section, the address of its semaphore (0: none), then
@@ -409,9 +412,38 @@ static const char *some_marks(Mark **m, int n)
 	return r;
 }
 
+/* NAME's pattern with each '-' as "__". */
+static const char *dtrace_name(const char *pattern)
+{
+	Buf b = { 0 };
+	const char *r;
+
+	for (; *pattern; pattern++)
+		buf_puts(&b, *pattern == '-' ? "__" : (char[]){ *pattern, 0 });
+	r = arena_strdup(b.s ? b.s : "");
+	buf_free(&b);
+	return r;
+}
+
+/* Marker M as a site of a .provider("P").mark("NAME") point: its own
+ * copy, named so that the listed point names both (resolve.c puts
+ * func into the second component and label into the last). */
+static DwSite *provider_site(const Mark *m)
+{
+	Mark *copy = NEW(Mark);
+
+	*copy = *m;
+	copy->site.func = copy->provider;
+	copy->site.label = copy->name;
+	return &copy->site;
+}
+
 static int mark_sites(const ProbePoint *pp, DwSite ***out)
 {
-	const Component *p = &pp->comps.v[0], *f = &pp->comps.v[1];
+	const Component *p = &pp->comps.v[0];
+	const Component *prov = pp->comps.len > 2 ? &pp->comps.v[1] : NULL;
+	const Component *f = &pp->comps.v[pp->comps.len - 1];
+	const char *name = dtrace_name(f->param->str);
 	DwSiteVec all = { 0 };
 	const char **paths;
 	Mark **marks;
@@ -427,20 +459,27 @@ static int mark_sites(const ProbePoint *pp, DwSite ***out)
 				  " ELF binary", p->param->str, paths[k]);
 			return -1;
 		}
-		for (i = 0; i < n; i++)
-			if (glob_match(f->param->str, marks[i]->name))
+		for (i = 0; i < n; i++) {
+			if (!glob_match(name, marks[i]->name))
+				continue;
+			if (!prov)
 				vec_push(&all, &marks[i]->site);
+			else if (glob_match(prov->param->str, marks[i]->provider))
+				vec_push(&all, provider_site(marks[i]));
+		}
 	}
 	if (!all.len)
-		sem_error(f->param->tok, "no marker matches \"%s\" in %s (its"
-			  " markers: %s)", f->param->str, npaths == 1 ?
+		sem_error(f->param->tok, "no marker matches \"%s\"%s in %s (its"
+			  " markers: %s)", f->param->str, prov ?
+			  arena_printf(" of provider \"%s\"", prov->param->str) :
+			  "", npaths == 1 ?
 			  paths[0] : p->param->str, npaths == 1 ?
 			  some_marks(marks, n) : "see stap -l");
 	for (i = 0; i < all.len; i++)
 		if (!all.v[i]->offset) {
 			sem_error(f->param->tok, "cannot probe marker %s in %s:"
 				  " %#llx is in no executable segment of the"
-				  " file", all.v[i]->func, all.v[i]->module,
+				  " file", ((Mark *)all.v[i])->name, all.v[i]->module,
 				  (unsigned long long)all.v[i]->vaddr);
 			return -1;
 		}
@@ -617,7 +656,7 @@ static void mark_context(const ProbePoint *pp, Context *c)
 	if (!s)
 		return;
 	c->module = s->module;
-	c->func = s->func;
+	c->func = ((const Mark *)s)->name;
 	c->resolve = mark_resolve;
 	c->list = mark_list;
 }
@@ -638,6 +677,9 @@ static void mark_reg(const Derived *d, int index, Reg *r, Buf *code)
 
 static const Form forms[] = {
 	{ .family = &pf_mark, .parts = { { "process", 'S' }, { "mark", 'S' } },
+	  .kind = PK_UPROBE, .check = check_mark, .sites = mark_sites },
+	{ .family = &pf_mark, .parts = { { "process", 'S' }, { "provider", 'S' },
+					 { "mark", 'S' } },
 	  .kind = PK_UPROBE, .check = check_mark, .sites = mark_sites },
 	{ 0 },
 };
