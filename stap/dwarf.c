@@ -636,6 +636,17 @@ int dwarf_user_symbols(const char *path, const char *pattern, DwSite ***out)
 	return v.len;
 }
 
+bool dwarf_user_in_cu(const char *path, uint64_t vaddr)
+{
+	DwFile *f = user_file(path);
+	Dwarf_Addr bias = 0;
+
+	if (!f || !f->dw)
+		return false;
+	dwfl_module_getelf(f->mod, &bias);
+	return dwfl_module_addrdie(f->mod, vaddr + bias, &bias) != NULL;
+}
+
 const char *dwarf_source(void)
 {
 	return F && F->path ? F->path : D.kernel.path;

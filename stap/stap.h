@@ -888,6 +888,8 @@ bool dwarf_variable(const DwSite *s, const char *name, DwVar *out);
  * symbol table, -1 if it is not an ELF binary.  dwarf_sites(PATH, ...)
  * then finds its sites. */
 int dwarf_user_open(const char *path);
+/* Whether some CU of PATH's DWARF holds its ELF address VADDR. */
+bool dwarf_user_in_cu(const char *path, uint64_t vaddr);
 /* PATH's function symbols matching PATTERN (no DWARF: entries only). */
 int dwarf_user_symbols(const char *path, const char *pattern, DwSite ***out);
 /* Names of the parameters and/or locals in scope at S. */
