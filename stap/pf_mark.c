@@ -277,33 +277,53 @@ static uint64_t section_address(Elf *elf, const char *name)
 	return 0;
 }
 
-/* One stapsdt note's descriptor: three addresses, then three strings.
+/* The NUL-ended string at *S, before END: a copy ("" past END); *S
+ * moves past it. */
+static const char *next_string(const char **s, const char *end)
+{
+	size_t len;
+
+	if (*s >= end)
+		return "";
+	len = strnlen(*s, (size_t)(end - *s));
+	*s += len + 1;
+	return arena_strndup(*s - len - 1, len);
+}
+
+/* One stapsdt note's descriptor: three addresses (4 bytes each in a
+ * 32-bit ELF file, else 8), then provider, name and arguments.
  * Prelinking (or any shift of the binary after linking) moves the
  * .stapsdt.base section: the difference between where the note says it
  * was and where it is moves the marker and its semaphore too. */
 static Mark *read_note(Elf *elf, const char *path, const char *desc,
 		       size_t size, uint64_t base_now)
 {
-	Mark *m = NEW(Mark);
+	size_t width = gelf_getclass(elf) == ELFCLASS32 ? 4 : 8, i;
+	const char *s = desc + 3 * width, *end = desc + size;
 	uint64_t addr[3];
-	const char *s = desc + sizeof(addr), *end = desc + size;
+	Mark *m;
 
-	if (size < sizeof(addr) + 3)
+	if (size < 3 * width + 3)
 		return NULL;
-	memcpy(addr, desc, sizeof(addr));
+	for (i = 0; i < 3; i++) {
+		uint32_t a32;
+
+		if (width == 4) {
+			memcpy(&a32, desc + 4 * i, 4);
+			addr[i] = a32;
+		} else {
+			memcpy(&addr[i], desc + 8 * i, 8);
+		}
+	}
 	if (base_now && addr[1]) {
 		addr[0] += base_now - addr[1];
 		if (addr[2])
 			addr[2] += base_now - addr[1];
 	}
-	m->provider = s;
-	s += strnlen(s, (size_t)(end - s)) + 1;
-	m->name = s < end ? s : "";
-	s += s < end ? strnlen(s, (size_t)(end - s)) + 1 : 0;
-	m->args = s < end ? arena_strndup(s, strnlen(s, (size_t)(end - s))) : "";
-	m->provider = arena_strndup(m->provider, strnlen(m->provider,
-							 (size_t)(end - desc)));
-	m->name = arena_strndup(m->name, strnlen(m->name, (size_t)(end - m->name)));
+	m = NEW(Mark);
+	m->provider = next_string(&s, end);
+	m->name = next_string(&s, end);
+	m->args = next_string(&s, end);
 	m->pc = addr[0];
 	m->semaphore = addr[2] ? segment_offset(elf, addr[2], PF_W) : 0;
 	m->site.func = m->name;
