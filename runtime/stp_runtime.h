@@ -315,6 +315,8 @@ struct stp_probe {
 					   disabled while it is false */
 	const char *upath;		/* uprobes: the binary */
 	int64_t uoffset;		/* uprobes: the offset in its file */
+	int64_t usemaphore;		/* uprobes: an SDT marker's semaphore,
+					   its offset in the file (0: none) */
 };
 
 /* A handler wrote a global that a probe's condition (.cond) reads: the
@@ -343,6 +345,8 @@ int64_t stp_kaslr(int64_t anchor);
  * address in hex if it cannot be read). */
 const char *stp_kstring_quoted(struct stp_context *c, int i, int64_t addr);
 int64_t stp_kread(struct stp_context *c, int64_t addr, int size, bool sign);
+/* An SDT marker's argument in the probed task's memory (kmark.c). */
+int64_t stp_mark_uread(struct stp_context *c, int64_t addr, int size);
 /* procfs probes: $value = S (APPEND: $value .= S), within the file's
  * buffer of .maxsize(N) bytes (runtime/kernel/kevents.c). */
 void stp_procfs_set(struct stp_context *c, const char *s, bool append);

@@ -767,6 +767,17 @@ int dwarf_user_symbols(const char *path, const char *pattern, DwSite ***out)
 	return v.len;
 }
 
+bool dwarf_user_in_cu(const char *path, uint64_t vaddr)
+{
+	DwFile *f = user_file(path);
+	Dwarf_Addr bias = 0;
+
+	if (!f || !f->dw)
+		return false;
+	dwfl_module_getelf(f->mod, &bias);
+	return dwfl_module_addrdie(f->mod, vaddr + bias, &bias) != NULL;
+}
+
 const char *dwarf_source(void)
 {
 	return F && F->path ? F->path : D.kernel.path;
@@ -2293,4 +2304,65 @@ bool dwarf_parameter_of(const char *func, const char *name, int *index,
 		i++;
 	} while (dwarf_siblingof(&p, &p) == 0);
 	return false;
+}
+
+/* ---- C names of DWARF types, as SystemTap's -L spells them ---- */
+
+/* "char const*", "int volatile", "struct file*", "char[16]". */
+static const char *c_type_name(Dwarf_Die *t, int depth)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die inner;
+	bool has_inner = dwarf_attr_integrate(t, DW_AT_type, &a) &&
+			 dwarf_formref_die(&a, &inner);
+	const char *in = has_inner && depth < 16 ?
+			 c_type_name(&inner, depth + 1) : "void";
+	const char *name = dwarf_diename(t);
+
+	switch (dwarf_tag(t)) {
+	case DW_TAG_pointer_type:
+	case DW_TAG_reference_type:
+		return has_inner && dwarf_tag(&inner) == DW_TAG_subroutine_type ?
+		       arena_printf("%s(*)(...)", in) : arena_printf("%s*", in);
+	case DW_TAG_const_type:		/* of an array: its elements' */
+		return has_inner && dwarf_tag(&inner) == DW_TAG_array_type ?
+		       in : arena_printf("%s const", in);
+	case DW_TAG_volatile_type:
+		return has_inner && dwarf_tag(&inner) == DW_TAG_array_type ?
+		       in : arena_printf("%s volatile", in);
+	case DW_TAG_restrict_type:
+		return arena_printf("%s restrict", in);
+	case DW_TAG_structure_type:
+		return arena_printf("struct %s", name ? name : "{...}");
+	case DW_TAG_union_type:
+		return arena_printf("union %s", name ? name : "{...}");
+	case DW_TAG_enumeration_type:
+		return arena_printf("enum %s", name ? name : "{...}");
+	case DW_TAG_array_type:
+		return arena_printf("%s[]", in);
+	case DW_TAG_subroutine_type:
+		return in;
+	}
+	return name ? name : "void";
+}
+
+const char *dwarf_variable_c_type(const DwSite *s, const char *name)
+{
+	Dwarf_Die var, type;
+	Dwarf_Attribute a;
+	Dwarf_Op *ops;
+	size_t n;
+
+	if (!use_file(s) || !find_var(s, name, &var))
+		return NULL;
+	/* Listed only where it can be read: a constant, or a location
+	 * that covers the site's address. */
+	if (!dwarf_attr_integrate(&var, DW_AT_const_value, &a) &&
+	    (!dwarf_attr(&var, DW_AT_location, &a) ||
+	     dwarf_getlocation_addr(&a, s->addr, &ops, &n, 1) != 1 || !n))
+		return NULL;
+	if (!dwarf_attr_integrate(&var, DW_AT_type, &a) ||
+	    !dwarf_formref_die(&a, &type))
+		return "void";
+	return c_type_name(&type, 0);
 }

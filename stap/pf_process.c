@@ -69,7 +69,7 @@ static const char *binary_path(const Component *p)
 /* process("/lib64/ld-*.so.?"): SystemTap globs a path with wildcards; the
  * canonical paths of the ELF binaries it matches, once each (a symlink
  * and its file are one binary); their number, or -1 after saying why. */
-static int binary_paths(const Component *p, const char ***out)
+int process_binaries(const Component *p, const char ***out)
 {
 	const char *name = p->param->str;
 	VEC(const char *) v = { 0 };
@@ -118,6 +118,25 @@ static int needs_dwarf(const Component *f, const char *path)
 	return -1;
 }
 
+/* A wildcard's symbol-table functions outside every CU of the DWARF (a
+ * binary's _start and _init, from crt files built without -g), after
+ * DWARF's own sites, as SystemTap lists them; an alias of a DWARF
+ * function (glibc's malloc), or a part of one (foo.cold), is inside a
+ * CU, so never probed twice. */
+static int with_symbol_only(const char *path, const char *spec, DwSite ***out,
+			    int n)
+{
+	DwSiteVec all = { .v = *out, .len = n, .cap = n };
+	DwSite **syms;
+	int k = dwarf_user_symbols(path, spec, &syms), i;
+
+	for (i = 0; i < k; i++)
+		if (!syms[i]->cu && !dwarf_user_in_cu(path, syms[i]->vaddr))
+			vec_push(&all, syms[i]);
+	*out = all.v;
+	return all.len;
+}
+
 static int sites_of(const ProbePoint *pp, const char *path, DwSite ***out)
 {
 	const Component *f = &pp->comps.v[1];
@@ -145,6 +164,9 @@ static int sites_of(const ProbePoint *pp, const char *path, DwSite ***out)
 	if (n == 0 && !statement && which != DW_INLINE && !kfunc_label(pp) &&
 	    !strchr(spec, '@') && !strchr(spec, ':'))
 		n = dwarf_user_symbols(path, spec, out);
+	else if (n > 0 && is_glob(spec) && !statement && which != DW_INLINE &&
+		 !kfunc_label(pp) && !strchr(spec, '@') && !strchr(spec, ':'))
+		n = with_symbol_only(path, spec, out, n);
 	return n;
 }
 
@@ -172,7 +194,7 @@ static int process_sites(const ProbePoint *pp, DwSite ***out)
 
 	if (strcmp(S->runtime, "kernel"))
 		return DW_NONE;		/* check_process says why not */
-	if ((npaths = binary_paths(p, &paths)) < 0)
+	if ((npaths = process_binaries(p, &paths)) < 0)
 		return -1;
 	if (!*f->param->str) {
 		sem_error(f->param->tok, "a process probe needs a function"

@@ -675,6 +675,10 @@ typedef struct Context {
 	unsigned hook_writable;
 	bool ret;		/* a .return probe: $return, @entry */
 	bool user;		/* a user binary's function (process probes) */
+	/* A family that resolves its own target variables (pf_mark.c's
+	 * $argN): as target_resolve, at its point; and -L's list. */
+	bool (*resolve)(Node *n, const ProbePoint *pp, int flags);
+	void (*list)(const ProbePoint *pp, Buf *b);
 } Context;
 
 /* A concrete point's registration: what its row of stp_probes[] holds
@@ -701,7 +705,11 @@ struct Family {
 /* The families (probes.c), ended by NULL. */
 extern const Family *const families[];
 extern const Family pf_session, pf_timer, pf_kprobe, pf_module, pf_perf,
-	pf_procfs, pf_kfunc, pf_ktrace, pf_netfilter, pf_hwbkpt, pf_process;
+	pf_procfs, pf_kfunc, pf_ktrace, pf_netfilter, pf_hwbkpt, pf_process,
+	pf_mark;
+/* process("PATH")'s binaries (pf_process.c): canonical paths, their
+ * number, or -1 after saying why. */
+int process_binaries(const Component *p, const char ***out);
 
 /* Find the form a concrete point has; NULL if none. */
 const Form *family_match(const ProbePoint *pp, const char **why,
@@ -890,6 +898,8 @@ bool dwarf_variable(const DwSite *s, const char *name, DwVar *out);
  * symbol table, -1 if it is not an ELF binary.  dwarf_sites(PATH, ...)
  * then finds its sites. */
 int dwarf_user_open(const char *path);
+/* Whether some CU of PATH's DWARF holds its ELF address VADDR. */
+bool dwarf_user_in_cu(const char *path, uint64_t vaddr);
 /* PATH's function symbols matching PATTERN (no DWARF: entries only). */
 int dwarf_user_symbols(const char *path, const char *pattern, DwSite ***out);
 /* Whether variable NAME is in scope at S (its globals too). */
@@ -897,6 +907,10 @@ bool dwarf_in_scope(const DwSite *s, const char *name);
 /* Names of the parameters and/or locals in scope at S. */
 int dwarf_variables(const DwSite *s, bool params, bool locals,
 		    const char ***names);
+/* The C name of variable NAME's DWARF type at S ("char const*"), as
+ * SystemTap's -L spells it; NULL if S has no such variable, or none it
+ * can read there. */
+const char *dwarf_variable_c_type(const DwSite *s, const char *name);
 /* Parameter NAME of FUNC (an inlined one too): position and BTF type. */
 bool dwarf_parameter_of(const char *func, const char *name, int *index,
 			int *type);

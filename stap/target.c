@@ -857,6 +857,8 @@ bool target_resolve(Node *n, Derived *d, int flags)
 		d->site_specific = true;
 	if (s.value)
 		return value_only(n, s.value, report);
+	if (s.resolve)
+		return s.resolve(n, d->point, flags);
 	if (s.user) {
 		if (!user_site(n, &s, report))
 			return false;
@@ -1079,13 +1081,30 @@ void target_list(const Derived *d, Buf *b)
 	const char **names;
 	int *types, i, n;
 
-	if (s.user)
-		B = s.dw ? dwarf_user_btf(s.module) : NULL;
-	else if (s.func || s.tracepoint || s.hook_args)
-		B = s.module ? kernel_module_btf(s.module) : kernel_btf();
-	else
-		B = NULL;
-	if (!B)
+	if (s.list) {
+		s.list(d->point, b);
+		return;
+	}
+	if (s.user) {		/* a user binary's function: by its DWARF */
+		n = s.dw ? dwarf_variables(s.dw, true, true, &names) : 0;
+		for (i = 0; i < n; i++) {
+			const char *type = dwarf_variable_c_type(s.dw,
+								 names[i]);
+
+			if (type)
+				buf_printf(b, " $%s:%s", names[i], type);
+		}
+		if (s.ret && s.dw && (B = dwarf_user_btf(s.module))) {
+			const char *why;
+			int type = dwarf_return_type(s.dw, &why);
+
+			if (type > 0)
+				buf_printf(b, " $return:%s", type_desc(type));
+		}
+		return;
+	}
+	if ((!s.func && !s.tracepoint && !s.hook_args) ||
+	    !(B = s.module ? kernel_module_btf(s.module) : kernel_btf()))
 		return;
 	if (s.dw) {
 		n = dwarf_variables(s.dw, true, true, &names);
@@ -1102,14 +1121,6 @@ void target_list(const Derived *d, Buf *b)
 	}
 	for (i = 0; i < n; i++)
 		buf_printf(b, " $%s:%s", names[i], type_desc(types[i]));
-	if (s.user) {
-		const char *why;
-		int type = s.ret ? dwarf_return_type(s.dw, &why) : 0;
-
-		if (type > 0)
-			buf_printf(b, " $return:%s", type_desc(type));
-		return;
-	}
 	proto = s.ret && s.func ? function_proto(s.func) : NULL;
 	if (proto && proto->type)
 		buf_printf(b, " $return:%s", type_desc((int)proto->type));

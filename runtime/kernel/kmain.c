@@ -268,10 +268,13 @@ static int arm_uprobe(struct kprobe_slot *s, const struct stp_probe *p)
 	if (p->kind == STP_PROBE_URETPROBE && p->entry)
 		s->uc.handler = uretprobe_entry;
 #ifdef STP_HAVE_UPROBE_REGISTER_PTR
-	s->uprobe = uprobe_register(inode, p->uoffset, 0, &s->uc);
+	s->uprobe = uprobe_register(inode, p->uoffset, p->usemaphore, &s->uc);
 	rc = IS_ERR(s->uprobe) ? PTR_ERR(s->uprobe) : 0;
 #else
-	rc = uprobe_register(inode, p->uoffset, &s->uc);
+	/* The reference counter is an SDT marker's semaphore: the kernel
+	 * counts it up in each process mapping the binary while the probe
+	 * is registered (0: none, as uprobe_register). */
+	rc = uprobe_register_refctr(inode, p->uoffset, p->usemaphore, &s->uc);
 #endif
 	if (rc)
 		path_put(&s->upath);
