@@ -14,6 +14,7 @@
  * without DWARF through its symbol table, function entries only.
  * Every process that maps the binary is probed, as SystemTap does.
  */
+#include <elf.h>
 #include <glob.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -66,6 +67,24 @@ static const char *binary_path(const Component *p)
 	return arena_strdup(real);
 }
 
+/* An x86-64 ELF file: a wildcard for /lib, /lib64 and the like also
+ * matches Debian's /usr/lib32 libraries, which our x86-64 runtime cannot
+ * probe (their registers and DWARF are i386's). */
+static bool is_x86_64_elf(const char *path)
+{
+	unsigned char h[20];
+	FILE *f = fopen(path, "rb");
+	bool yes;
+
+	if (!f)
+		return false;
+	yes = fread(h, 1, sizeof(h), f) == sizeof(h) && !memcmp(h, ELFMAG, 4) &&
+	      h[EI_CLASS] == ELFCLASS64 && h[EI_DATA] == ELFDATA2LSB &&
+	      (h[18] | h[19] << 8) == EM_X86_64;
+	fclose(f);
+	return yes;
+}
+
 /* process("/lib64/ld-*.so.?"): SystemTap globs a path with wildcards; the
  * canonical paths of the ELF binaries it matches, once each (a symlink
  * and its file are one binary); their number, or -1 after saying why. */
@@ -75,7 +94,7 @@ int process_binaries(const Component *p, const char ***out)
 	VEC(const char *) v = { 0 };
 	glob_t g;
 	size_t i;
-	int k;
+	int k, other_arch = 0;
 
 	*out = NULL;
 	if (!is_glob(name)) {
@@ -92,8 +111,13 @@ int process_binaries(const Component *p, const char ***out)
 	for (i = 0; i < g.gl_pathc; i++) {
 		char real[PATH_MAX];
 
-		if (!realpath(g.gl_pathv[i], real) || !is_program(real) ||
-		    dwarf_user_open(real) < 0)
+		if (!realpath(g.gl_pathv[i], real) || !is_program(real))
+			continue;
+		if (!is_x86_64_elf(real)) {
+			other_arch += dwarf_user_open(real) >= 0;
+			continue;
+		}
+		if (dwarf_user_open(real) < 0)
 			continue;
 		for (k = 0; k < v.len && strcmp(v.v[k], real); k++)
 			;
@@ -103,8 +127,9 @@ int process_binaries(const Component *p, const char ***out)
 	if (g.gl_pathc)
 		globfree(&g);
 	if (!v.len)
-		sem_error(p->param->tok, "process(\"%s\"): no binary matches",
-			  name);
+		sem_error(p->param->tok, "process(\"%s\"): no binary matches%s",
+			  name, other_arch ? " (only binaries of another "
+			  "architecture than x86-64)" : "");
 	*out = v.v;
 	return v.len ? v.len : -1;
 }
