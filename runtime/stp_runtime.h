@@ -288,6 +288,11 @@ struct stp_probe {
 					   DWARF sites) */
 	void *kp_hit;			/* kernel kprobes: the pre-handler the
 					   program made (khit.h), or NULL */
+	void *ft_hit;			/* kernel function entries: the ftrace
+					   callback the program made, or NULL */
+	bool ft_regs;			/* it reads registers (not quiet) */
+	int64_t ft_addr;		/* its function's link address (moved
+					   by KASLR as address is), or 0 */
 };
 
 /* Target expressions (runtime/kernel/kargs.c): arguments, the return
