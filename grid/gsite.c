@@ -332,10 +332,11 @@ static void perf_table(sbuf *b, json_t *rows)
 	size_t i;
 
 	sb_add(b, "<table class='perf'><tr><th>workload</th><th>variant</th><th>value</th>"
-		  "<th>ratio to floor</th><th>runs</th><th>min</th><th>max</th><th>drops</th>"
-		  "<th>note</th></tr>\n");
+		  "<th>ratio to floor</th><th>ratio to twin</th><th>runs</th><th>min</th><th>max</th>"
+		  "<th>drops</th><th>note</th></tr>\n");
 	json_array_foreach(rows, i, w) {
 		json_t *ratio = json_object_get(w, "ratio_to_floor");
+		json_t *to_twin = json_object_get(w, "ratio_to_twin");
 
 		sb_addtag(b, "<tr><td>", js(w, "workload"), "</td><td>");
 		sb_addxml(b, js(w, "variant"));
@@ -350,6 +351,17 @@ static void perf_table(sbuf *b, json_t *rows)
 			sb_addf(b, "%.2f", json_number_value(ratio));
 		else
 			sb_add(b, "-");
+		/* the twin (the same script in bpftrace) named with the ratio */
+		sb_add(b, "</td><td>");
+		if (json_is_number(to_twin))
+			sb_addf(b, "%.2f ", json_number_value(to_twin));
+		else if (json_is_string(json_object_get(w, "twin")))
+			sb_add(b, "- ");
+		if (json_is_string(json_object_get(w, "twin"))) {
+			sb_add(b, "(");
+			sb_addxml(b, js(w, "twin"));
+			sb_add(b, ")");
+		}
 		sb_add(b, "</td>");
 		perf_td(b, w, "runs");
 		perf_td(b, w, "min");
