@@ -399,7 +399,7 @@ struct g_kernel *g_kernel_find(struct g_kernel *ks, int n, const char *id)
 /* ---- hosts --------------------------------------------------------------- */
 
 static const char *const accels[] = {"auto", "tcg", "kvm", NULL};
-static const char *const transfers[] = {"local", "volumes", NULL};
+static const char *const transfers[] = {"local", "volumes", "shared", "http", NULL};
 
 static int host_basedir(void *rec, const char *file, int line, char *val)
 {
@@ -414,6 +414,48 @@ static int host_basedir(void *rec, const char *file, int line, char *val)
 	return rc;
 }
 
+static int host_token(void *rec, const char *file, int line, char *val)
+{
+	struct g_host *h = rec;
+	int rc = 0;
+
+	if (val[0] != '/') {
+		g_err("%s:%d: token must be an absolute path (the file holding the API token)", file, line);
+		rc = -1;
+	}
+	setstr(&h->token, val);
+	return rc;
+}
+
+/* A lava+http(s):// URI names a LAVA server (the REST API under it). */
+static bool lava_uri(const char *uri)
+{
+	return !strncmp(uri, "lava+http://", 12) || !strncmp(uri, "lava+https://", 13);
+}
+
+/*
+ * A LAVA host's transfer: shared (the worker sees our folders: file:// and
+ * 9p, the default) or http (a worker anywhere: gserve.c, gpayload.c);
+ * a libvirt host's: local or volumes.  serve goes with http only.
+ */
+static int lava_transfer(const char *file, int lineno, struct g_host *h)
+{
+	bool lava = lava_uri(h->uri);
+	bool lava_kind = !strcmp(h->transfer, "shared") || !strcmp(h->transfer, "http");
+
+	if (lava != lava_kind) {
+		g_err("%s:%d: transfer=%s is for %s hosts; a %s host takes %s", file, lineno, h->transfer,
+		      lava_kind ? "LAVA" : "libvirt", lava ? "LAVA" : "libvirt",
+		      lava ? "shared or http" : "local or volumes");
+		return -1;
+	}
+	if (h->serve && strcmp(h->transfer, "http")) {
+		g_err("%s:%d: serve= goes with transfer=http", file, lineno);
+		return -1;
+	}
+	return 0;
+}
+
 #define HOFF(f) offsetof(struct g_host, f)
 /* A host's options after NAME URI CAPACITY, key=value (docs/grid.md "Hosts"). */
 static const struct key host_keys[] = {
@@ -421,6 +463,10 @@ static const struct key host_keys[] = {
 	{"transfer", K_CHOICE, HOFF(transfer), .choices = transfers, .doc = "files shared or as volumes"},
 	{"basedir", K_FN, HOFF(basedir), .held = H_STR, .fn = host_basedir,
 	 .doc = "where a partner keeps our files"},
+	{"token", K_FN, HOFF(token), .held = H_STR, .fn = host_token,
+	 .doc = "a LAVA host: the file holding its API token"},
+	{"device_type", K_STR, HOFF(device_type), .doc = "a LAVA host: the device type its jobs ask for"},
+	{"serve", K_STR, HOFF(serve), .doc = "a LAVA host, transfer=http: ADDR[:PORT] its workers fetch from"},
 	{NULL},
 };
 
@@ -438,8 +484,9 @@ static int host_line(const char *file, int lineno, strv *w, struct g_host *h,
 		g_err("%s:%d: host name '%s' may use only letters, digits, '.', '_' and '-'", file,
 		      lineno, w->v[0]);
 		return -1;
-	} else if (!strstr(w->v[1], "://")) {
-		g_err("%s:%d: '%s' is not a libvirt URI (e.g. qemu:///system)", file, lineno, w->v[1]);
+	} else if (!strstr(w->v[1], "://") || (!strncmp(w->v[1], "lava", 4) && !lava_uri(w->v[1]))) {
+		g_err("%s:%d: '%s' is not a libvirt URI (e.g. qemu:///system) or a LAVA server "
+		      "(lava+http://HOST:PORT)", file, lineno, w->v[1]);
 		return -1;
 	} else if (parse_int(file, lineno, "capacity", w->v[2], 1, 256, &h->capacity) < 0) {
 		return -1;
@@ -447,7 +494,7 @@ static int host_line(const char *file, int lineno, strv *w, struct g_host *h,
 	h->name = xstrdup(w->v[0]);
 	h->uri = xstrdup(w->v[1]);
 	/* Only the local system daemon shares our file system. */
-	h->transfer = xstrdup(strncmp(h->uri, "qemu:///", 8) ? "volumes" : "local");
+	h->transfer = xstrdup(lava_uri(h->uri) ? "shared" : strncmp(h->uri, "qemu:///", 8) ? "volumes" : "local");
 	for (size_t i = 3; i < w->n; i++) {
 		char *eq = strchr(w->v[i], '=');
 
@@ -460,6 +507,20 @@ static int host_line(const char *file, int lineno, strv *w, struct g_host *h,
 		if (set_key(host_keys, "host option", h, file, lineno, w->v[i], eq) < 0)
 			rc = -1;
 	}
+	h->engine = xstrdup(lava_uri(h->uri) ? "lava" : "libvirt");
+	if (lava_uri(h->uri) && !h->token) {
+		g_err("%s:%d: LAVA host '%s' needs token= (a file holding its API token)", file,
+		      lineno, h->name);
+		rc = -1;
+	} else if (!lava_uri(h->uri) && (h->token || h->device_type)) {
+		g_err("%s:%d: token and device_type are for LAVA hosts (lava+http://...), not '%s'",
+		      file, lineno, h->uri);
+		rc = -1;
+	}
+	if (rc == 0 && lava_transfer(file, lineno, h) < 0)
+		rc = -1;
+	if (!h->device_type)
+		h->device_type = xstrdup("qemu");
 	for (int i = 0; i < nh; i++)
 		if (!strcmp(hs[i].name, h->name)) {
 			g_err("%s:%d: host '%s' is already defined on line %d", file, lineno, h->name,
@@ -532,6 +593,7 @@ void g_host_free(struct g_host *h)
 	free(h->name);
 	free(h->uri);
 	free(h->file);
+	free(h->engine);
 	free_keys(host_keys, h);
 	memset(h, 0, sizeof(*h));
 }

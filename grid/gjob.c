@@ -138,7 +138,9 @@ static char *job_script(const struct g_kernel *k, const struct g_kinfo *ki, cons
 void g_jobres_free(struct g_jobres *r)
 {
 	g_free_strs(&r->kernel, &r->suite, &r->host, &r->accel, &r->tcg, &r->dir, &r->release,
-		    &r->build_id, &r->excerpt, &r->reason, NULL);
+		    &r->build_id, &r->excerpt, &r->reason, &r->engine, &r->lava_url, &r->lava_health,
+		    &r->lava_error, NULL);
+	sv_free(&r->lava_cases);
 	for (int i = 0; i < r->ntests; i++) {
 		free(r->tests[i].name);
 		free(r->tests[i].log);
@@ -429,6 +431,7 @@ struct job {
 	bool hostroot;
 	int timeout;
 	char *tag, *initrd, *rinitrd, *rkernel, *xml, *err, *cmdline, *script, *mounts;
+	char *kurl, *iurl, *jinitrd; /* transfer=http: the URLs served, the job's initramfs */
 	strv dirs;
 	struct g_share *sh;
 	struct g_dom *d;
@@ -461,6 +464,7 @@ static int job_setup(struct job *j)
 	r->release = xstrdup(j->ki->release);
 	r->build_id = xstrdup(j->ki->build_id ? j->ki->build_id : "");
 	r->dir = xstrdup(j->jobdir);
+	r->engine = xstrdup(g_conn_lava(j->c) ? "lava" : "libvirt");
 	r->start = g_epoch();
 	r->t0 = g_now();
 	r->attempts++;
@@ -645,6 +649,255 @@ static int job_wait(struct job *j)
 	return 0;
 }
 
+/* ---- the LAVA engine: the same guest as a LAVA job (glava.c) ---------- */
+
+/* Why this job cannot run as a LAVA job, or NULL: the share is 9p on the
+ * worker's machine (-virtfs), which takes no blank or comma in its path;
+ * with transfer=http it is in the initramfs, and the host's folders of a
+ * hostroot suite are nowhere. */
+static char *lava_unfit(const struct job *j, bool http)
+{
+	const char *share = g_share_dir(j->sh);
+
+	if (http && j->hostroot)
+		return xstrdup("a hostroot suite needs the host's system folders and tree, which a "
+			       "LAVA worker with transfer=http does not see: transfer=shared or libvirt");
+	if (http)
+		return NULL;
+	if (strcmp(j->k->share, "9p"))
+		return xasprintf("kernel %s shares files by %s; the LAVA engine offers 9p only",
+				 j->k->id, j->k->share);
+	if (j->hostroot)
+		return xstrdup("a hostroot suite needs the host's folders as virtiofs shares: "
+			       "the libvirt engine only");
+	if (j->k->cmdline && strpbrk(j->k->cmdline, "\"\\"))
+		return xasprintf("kernel %s's cmdline has a quote or backslash, which LAVA's "
+				 "image_arg cannot carry", j->k->id);
+	if (strpbrk(share, " ,\"'\\\t\n"))
+		return xasprintf("the job share '%s' has a blank, comma or quote, which QEMU's "
+				 "-virtfs cannot take (--cache elsewhere)", share);
+	return NULL;
+}
+
+/* transfer=http: the job's initramfs (the kernel's and the share's files)
+ * and the kernel, served to the worker by URL. */
+static int job_lava_serve(struct job *j, struct g_lavaspec *ls)
+{
+	struct g_serve *sv = g_conn_serve(j->c);
+	char *dir = xstrdup(g_share_dir(j->sh)), *slash = strrchr(dir, '/');
+
+	if (slash)
+		*slash = 0; /* beside the share, removed with it */
+	j->jinitrd = g_path(dir, "initrd.cpio");
+	free(dir);
+	if (g_payload_initrd(j->rinitrd, g_share_dir(j->sh), j->jinitrd) < 0)
+		return job_fail(j, xstrdup("cannot pack the job's files into its initramfs"));
+	j->kurl = g_serve_add(sv, j->rkernel, "vmlinuz");
+	j->iurl = g_serve_add(sv, j->jinitrd, "initrd.cpio");
+	if (!j->kurl || !j->iurl)
+		return job_fail(j, xstrdup("cannot serve the job's files"));
+	ls->kernel = j->kurl;
+	ls->initrd = j->iurl;
+	ls->http = true;
+	return 0;
+}
+
+/* The job definition (kept as lava-job.yaml), submitted. */
+static int job_lava_submit(struct job *j)
+{
+	struct g_lava *l = g_conn_lava(j->c);
+	bool http = g_conn_serve(j->c) != NULL;
+	char *why = lava_unfit(j, http), *name, *def, *path;
+	struct g_lavaspec ls = {
+		.device_type = g_conn_host(j->c)->device_type, .kernel = j->rkernel,
+		.initrd = j->rinitrd, .share = g_share_dir(j->sh), .tcg = j->tcg,
+		.vcpus = j->s && j->s->vcpus ? j->s->vcpus : j->k->vcpus, .timeout = j->timeout,
+	};
+
+	if (why) {
+		j->r->final = true; /* another attempt would meet the same */
+		return job_fail(j, why);
+	}
+	if (http && job_lava_serve(j, &ls) < 0)
+		return -1;
+	j->cmdline = xasprintf("console=ttyS0 loglevel=5 panic=-1 rdinit=/init sgshare=%s%s%s",
+			       http ? "initrd" : "9p", j->k->cmdline ? " " : "", j->k->cmdline ? j->k->cmdline : "");
+	name = xasprintf("stapgrid %s", j->tag);
+	ls.name = name;
+	ls.cmdline = j->cmdline;
+	def = g_lava_definition(&ls);
+	free(name);
+	if (!def)
+		return job_fail(j, xstrdup("cannot write the LAVA job definition"));
+	path = g_path(j->jobdir, "lava-job.yaml");
+	g_writefile(path, def, strlen(def), 0644);
+	free(path);
+	j->r->t_create = g_now();
+	j->r->lava_id = g_lava_submit(l, def, &j->err);
+	j->r->t_created = g_now();
+	free(def);
+	if (j->r->lava_id < 0) {
+		j->r->lava_id = 0;
+		return job_fail(j, xasprintf("LAVA did not take the job: %s", j->err));
+	}
+	j->r->lava_url = g_lava_job_url(l, j->r->lava_id);
+	j->r->tcg = xasprintf("%s (unverified)", j->tcg);
+	if (g_verbose)
+		g_info("%s/%s: LAVA job %ld: %s", j->k->id, j->r->suite, j->r->lava_id, j->r->lava_url);
+	return 0;
+}
+
+/* Seconds a job may wait for a device before it is called an infra error. */
+#define LAVA_QUEUE_LIMIT 1800
+/* Consecutive unanswered polls (a second apart) before the server is lost. */
+#define LAVA_LOST_POLLS 60
+
+/* Until LAVA says the job finished; cancelled on Ctrl-C, past the job's
+ * timeout (counted from when it started running) or after the queue limit. */
+static void job_lava_follow(struct job *j)
+{
+	struct g_lava *l = g_conn_lava(j->c);
+	double t_sub = g_now(), t_run = 0;
+	int unanswered = 0;
+
+	for (;;) {
+		char *state = NULL, *health = NULL, *err = NULL;
+		bool done;
+
+		if (g_interrupted) {
+			g_lava_cancel(l, j->r->lava_id);
+			j->end = G_END_INTERRUPTED;
+			return;
+		}
+		if (g_lava_job_state(l, j->r->lava_id, &state, &health, &err) < 0) {
+			if (++unanswered >= LAVA_LOST_POLLS) {
+				j->end = G_END_LOST;
+				job_fail(j, xasprintf("lost the LAVA server: %s", err));
+				free(err);
+				return;
+			}
+			free(err);
+			sleep(1);
+			continue;
+		}
+		unanswered = 0;
+		if (!t_run && (!strcmp(state, "Running") || !strcmp(state, "Finished")))
+			t_run = g_now();
+		done = !strcmp(state, "Finished");
+		free(j->r->lava_health);
+		j->r->lava_health = health;
+		free(state);
+		if (done)
+			return;
+		if (t_run && g_now() - t_run > j->timeout + 60) {
+			g_lava_cancel(l, j->r->lava_id);
+			j->end = G_END_TIMEOUT;
+			job_fail(j, xasprintf("no result within %d s: LAVA job %ld cancelled", j->timeout + 60,
+					      j->r->lava_id));
+			return;
+		}
+		if (!t_run && g_now() - t_sub > LAVA_QUEUE_LIMIT) {
+			g_lava_cancel(l, j->r->lava_id);
+			j->end = G_END_LOST;
+			job_fail(j, xasprintf("LAVA did not start the job within %d s (no free %s device?)",
+					      LAVA_QUEUE_LIMIT, g_conn_host(j->c)->device_type));
+			return;
+		}
+		sleep(1);
+	}
+}
+
+/*
+ * How the guest ended, from LAVA's health and the console: a panic on the
+ * console is a crash whatever LAVA calls it (with panic=-1 it reports the
+ * closed connection as an infrastructure error); LAVA's own timeout is a
+ * hang; any other incomplete job without a kernel crash to show is LAVA's
+ * infrastructure (infra, retried).
+ */
+static void job_lava_end(struct job *j, const char *con)
+{
+	const char *health = j->r->lava_health ? j->r->lava_health : "";
+	const char *hit = NULL;
+	enum g_verdict v = con ? g_console_scan(con, 0, strlen(con), &hit) : V_PASS;
+
+	if (j->end != G_END_NONE)
+		return; /* interrupted, timed out or lost: said already */
+	if (!strcmp(health, "Complete"))
+		j->end = G_END_SHUTDOWN;
+	else if (v == V_PANIC)
+		j->end = G_END_CRASHED;
+	else if (j->r->lava_error && strstr(j->r->lava_error, "timed out")) {
+		j->end = G_END_TIMEOUT;
+		job_fail(j, xasprintf("LAVA job %ld: %s", j->r->lava_id, j->r->lava_error));
+	}
+	else if (v >= V_OOPS && v != V_INFRA)
+		j->end = G_END_SHUTDOWN;
+	else {
+		j->end = G_END_LOST;
+		job_fail(j, xasprintf("LAVA job %ld %s: %s", j->r->lava_id,
+				      *health ? health : "ended", j->r->lava_error ? j->r->lava_error : "no error given"));
+	}
+}
+
+/* transfer=http: the results block of the console into the share; a
+ * damaged one is kept in j->err, said when the guest otherwise ended well. */
+static void job_lava_unpack(struct job *j)
+{
+	char *why = NULL;
+	int rc = g_payload_results(g_share_console(j->sh), g_share_dir(j->sh), &why);
+
+	if (rc != 0) {
+		free(j->err);
+		j->err = xasprintf("LAVA job %ld: %s", j->r->lava_id,
+				   rc > 0 ? "no results block on the console" : why);
+	}
+	free(why);
+}
+
+/* The job through LAVA: submitted, followed, its console and results back. */
+static int job_lava(struct job *j)
+{
+	struct g_lava *l = g_conn_lava(j->c);
+	char *con;
+
+	if (job_lava_submit(j) < 0)
+		return -1;
+	if (j->o->watch)
+		j->o->watch(j->o->watch_arg, g_share_dir(j->sh), true);
+	job_lava_follow(j);
+	if (j->o->watch)
+		j->o->watch(j->o->watch_arg, NULL, false);
+	j->r->t_ended = g_now();
+	if (j->end != G_END_INTERRUPTED) {
+		g_lava_console(l, j->r->lava_id, g_share_console(j->sh));
+		g_lava_results(l, j->r->lava_id, j->r);
+	}
+	if (g_conn_serve(j->c) && j->end != G_END_INTERRUPTED)
+		job_lava_unpack(j);
+	con = read_file(g_share_console(j->sh), NULL);
+	job_lava_end(j, con);
+	free(con);
+	if (j->end == G_END_SHUTDOWN && j->err && g_conn_serve(j->c)) {
+		j->end = G_END_LOST; /* ran, but what it left did not come back */
+		job_fail(j, xstrdup(j->err));
+	}
+	if (g_share_fetch(j->sh, j->jobdir) < 0 && !g_interrupted) {
+		j->r->final = true;
+		return job_fail(j, xasprintf("cannot store the job's results in %s", j->jobdir));
+	}
+	return 0; /* judged as a libvirt guest is: lost is infra, interrupted too */
+}
+
+/* The guest: a libvirt domain, or a LAVA job. */
+static int job_guest(struct job *j)
+{
+	if (g_conn_lava(j->c))
+		return job_lava(j);
+	if (job_boot(j) < 0 || job_check_tcg(j) < 0 || job_wait(j) < 0)
+		return -1;
+	return 0;
+}
+
 /* The guest ran: its tests' verdicts, and why it ended if not by itself. */
 static void job_judge(struct job *j)
 {
@@ -703,6 +956,11 @@ static void job_end(struct job *j)
 		       r->reason ? r->reason : "");
 	if (j->d)
 		g_dom_destroy(j->d);
+	if (j->kurl)
+		g_serve_remove(g_conn_serve(j->c), j->kurl);
+	if (j->iurl)
+		g_serve_remove(g_conn_serve(j->c), j->iurl);
+	g_free_strs(&j->kurl, &j->iurl, &j->jinitrd, NULL);
 	g_share_free(j->sh);
 	free(j->tag);
 	free(j->initrd);
@@ -730,8 +988,7 @@ int g_job_run(struct g_conn *c, const struct g_kernel *k, const struct g_kinfo *
 		.end = G_END_NONE,
 	};
 
-	if (job_setup(&j) < 0 || job_place(&j) < 0 || job_fill(&j) < 0 || job_boot(&j) < 0 ||
-	    job_check_tcg(&j) < 0 || job_wait(&j) < 0)
+	if (job_setup(&j) < 0 || job_place(&j) < 0 || job_fill(&j) < 0 || job_guest(&j) < 0)
 		job_infra(&j);
 	else
 		job_judge(&j);

@@ -77,6 +77,35 @@ static json_t *figures_json(const struct g_testres *t)
 	return o;
 }
 
+/* A LAVA job's own record: its id and page, LAVA's health and error, its
+ * test cases as LAVA counted them ("SUITE.CASE": result); null for a
+ * libvirt guest or a job LAVA never took. */
+static json_t *lava_json(const struct g_jobres *r)
+{
+	json_t *o, *cases;
+
+	if (!r->lava_id)
+		return json_null();
+	o = json_object();
+	cases = json_object();
+	json_object_set_new(o, "id", json_integer(r->lava_id));
+	json_object_set_new(o, "url", json_string(r->lava_url ? r->lava_url : ""));
+	json_object_set_new(o, "health", r->lava_health ? json_string(r->lava_health) : json_null());
+	json_object_set_new(o, "error", r->lava_error ? json_string(r->lava_error) : json_null());
+	for (size_t i = 0; i < r->lava_cases.n; i++) {
+		const char *c = r->lava_cases.v[i], *sp = strrchr(c, ' ');
+		char *name;
+
+		if (!sp || sp == c)
+			continue;
+		name = xasprintf("%.*s", (int)(sp - c), c);
+		json_object_set_new(cases, name, json_string(sp + 1));
+		free(name);
+	}
+	json_object_set_new(o, "cases", cases);
+	return o;
+}
+
 static json_t *job_json(const struct g_jobres *r, const char *rundir)
 {
 	json_t *j = json_object(), *counts = json_object(), *tests = json_array();
@@ -95,6 +124,8 @@ static json_t *job_json(const struct g_jobres *r, const char *rundir)
 	json_object_set_new(j, "host", json_string(r->host ? r->host : ""));
 	json_object_set_new(j, "accel", json_string(r->accel ? r->accel : ""));
 	json_object_set_new(j, "tcg", r->tcg ? json_string(r->tcg) : json_null());
+	json_object_set_new(j, "engine", json_string(r->engine ? r->engine : "libvirt"));
+	json_object_set_new(j, "lava", lava_json(r));
 	json_object_set_new(j, "verdict", json_string(g_verdict_name(r->verdict)));
 	json_object_set_new(j, "reason", r->reason ? json_string(r->reason) : json_null());
 	json_object_set_new(j, "attempts", json_integer(r->attempts));
@@ -244,6 +275,11 @@ static json_t *kcidb(const struct g_run *run)
 			json_object_set_new(misc, "verdict", json_string(g_verdict_name(v)));
 			json_object_set_new(misc, "run_id", json_string(run->id));
 			json_object_set_new(misc, "host", json_string(r->host ? r->host : ""));
+			json_object_set_new(misc, "engine", json_string(r->engine ? r->engine : "libvirt"));
+			if (r->lava_url) {
+				json_object_set_new(misc, "lava_job", json_integer(r->lava_id));
+				json_object_set_new(misc, "lava_url", json_string(r->lava_url));
+			}
 			json_object_set_new(o, "misc", misc);
 			json_array_append_new(tests, o);
 			free(tid);
@@ -314,6 +350,22 @@ int g_json_write(struct json_t *j, const char *path)
 	return rc;
 }
 
+/* The engine that ran the jobs: "libvirt", "lava", or "mixed" when a
+ * hosts file gave both kinds. */
+static const char *run_engine(const struct g_run *r)
+{
+	const char *e = NULL;
+
+	for (int i = 0; i < r->njobs; i++) {
+		const char *je = r->jobs[i].engine ? r->jobs[i].engine : "libvirt";
+
+		if (e && strcmp(e, je))
+			return "mixed";
+		e = je;
+	}
+	return e ? e : "libvirt";
+}
+
 int g_result_write(const struct g_run *r)
 {
 	json_t *run = json_object(), *jobs = json_array(), *sum = json_object();
@@ -329,6 +381,7 @@ int g_result_write(const struct g_run *r)
 	json_object_set_new(run, "end", jiso(r->end));
 	json_object_set_new(run, "duration", json_real(r->end - r->start));
 	json_object_set_new(run, "host", json_string(host));
+	json_object_set_new(run, "engine", json_string(run_engine(r)));
 	if (r->source)
 		json_object_set(run, "source", r->source);
 	sb_addf(&dg, "Test run by stapgrid on %s\nRunning run %s ...\n", host, r->id);

@@ -110,8 +110,12 @@ struct g_host {
 	char *name, *uri;
 	int capacity;
 	char *accel;    /* auto, tcg or kvm */
-	char *transfer; /* local or volumes */
+	char *transfer; /* libvirt: local or volumes; lava: shared (file://, 9p) or http */
+	char *serve;    /* lava, transfer=http: ADDR[:PORT] stapgrid serves the jobs' files on */
 	char *basedir;  /* volumes: where the partner keeps our files */
+	char *engine;   /* "libvirt", or "lava" for a lava+http(s):// URI (glava.c) */
+	char *token;    /* lava: the file holding the server's API token */
+	char *device_type; /* lava: the device type jobs ask for (default qemu) */
 	char *file;
 	int line;
 };
@@ -282,6 +286,49 @@ int g_dom_tcg_mode(struct g_dom *d, char **mode); /* "single" / "multi" */
 void g_dom_destroy(struct g_dom *d); /* destroys if running, frees */
 const char *g_emulator_path(struct g_conn *c, const char *tcg);
 
+/* ---- glava.c: LAVA's REST API (libcurl), job definitions ---------------- */
+struct g_jobres;
+struct g_lava;
+/* The server of a lava host, its token read and checked, its device type
+ * known to it; NULL (said) otherwise. */
+struct g_lava *g_lava_open(const struct g_host *h);
+void g_lava_close(struct g_lava *l);
+struct g_lava *g_conn_lava(struct g_conn *c); /* NULL for a libvirt host */
+/* What a LAVA job boots and runs: the same kernel, initramfs and share
+ * (9p, the job folder on the worker's machine) as a libvirt guest. */
+struct g_lavaspec {
+	const char *name, *device_type, *kernel, *initrd, *cmdline, *share, *tcg;
+	int vcpus, timeout;
+	bool http;  /* kernel and initrd are http:// URLs; no share (gpayload.c) */
+};
+char *g_lava_definition(const struct g_lavaspec *s);
+long g_lava_submit(struct g_lava *l, const char *definition, char **err); /* id, or -1 */
+/* state (Submitted, Scheduling, Scheduled, Running, Canceling, Finished)
+ * and health (Unknown, Complete, Incomplete, Canceled); -1, *err set,
+ * when the server did not answer. */
+int g_lava_job_state(struct g_lava *l, long id, char **state, char **health, char **err);
+int g_lava_cancel(struct g_lava *l, long id);
+/* The guest's serial console (the log's target and feedback lines) into path. */
+int g_lava_console(struct g_lava *l, long id, const char *path);
+/* LAVA's test cases and its job error (lava.job's error_type, error_msg) into r. */
+int g_lava_results(struct g_lava *l, long id, struct g_jobres *r);
+char *g_lava_job_url(struct g_lava *l, long id);
+const char *g_lava_local_ip(struct g_lava *l); /* our address toward the server, or NULL */
+
+/* ---- gserve.c: the jobs' files over HTTP for remote LAVA workers ------- */
+struct g_serve;
+struct g_serve *g_serve_start(const char *where, char **err); /* ADDR[:PORT] */
+const char *g_serve_base(const struct g_serve *s);            /* http://ADDR:PORT */
+char *g_serve_add(struct g_serve *s, const char *file, const char *name); /* its URL */
+void g_serve_remove(struct g_serve *s, const char *url);
+void g_serve_stop(struct g_serve *s);
+struct g_serve *g_conn_serve(struct g_conn *c); /* a transfer=http LAVA host's, else NULL */
+
+/* ---- gpayload.c: a job's files in its initramfs, results over the console */
+int g_payload_initrd(const char *base, const char *share, const char *out);
+/* 0, 1 (no results block on the console) or -1 and *why. */
+int g_payload_results(const char *console, const char *share, char **why);
+
 /* ---- gxfer.c: moving files to and from a host ------------------------- */
 struct g_share;
 /* A fresh share folder for one job on the host of c, plus a console path. */
@@ -343,6 +390,10 @@ struct g_jobres {
 	struct g_perfrow *perf; /* overhead benchmark rows (gperf.c), in order */
 	int nperf;
 	struct g_jobcov *cov; /* a gcov kernel's job: its coverage (gcover.c), else NULL */
+	char *engine;   /* "libvirt" or "lava" */
+	long lava_id;   /* the LAVA job (0: none was submitted) */
+	char *lava_url, *lava_health, *lava_error; /* its page, health, error_type: error_msg */
+	strv lava_cases; /* LAVA's own test cases, "SUITE.CASE RESULT" */
 };
 struct g_jobopt {
 	int duration;
@@ -397,6 +448,9 @@ struct g_runopt {
 	const char *hosts_file;
 	bool progress, publish;
 	bool coverage; /* --coverage: the runtime's unit-test coverage too (gcover.c) */
+	const char *engine;     /* --engine: NULL (hosts.conf), "libvirt" or "lava" */
+	const char *lava_url;   /* --lava URL */
+	const char *lava_token; /* --lava-token-file F */
 };
 int g_run_grid(const struct g_runopt *o);
 /* ids, or the keywords "all" / "debian", to kernel ids; errors name the known ids. */

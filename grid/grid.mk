@@ -5,7 +5,7 @@
 
 GRID_SRCS := $(wildcard grid/*.c)
 GRID_OBJS := $(GRID_SRCS:grid/%.c=$(OBJ)/grid/%.o)
-GRID_PKGS := libvirt libvirt-qemu jansson liblzma zlib libzstd liblz4
+GRID_PKGS := libvirt libvirt-qemu jansson liblzma zlib libzstd liblz4 libcurl
 GRID_DEFS := -DSTAPGRID_SRCDIR='"$(abspath .)"'
 GRID_ASAN := $(BUILD)/asan/stapgrid
 # The shared folder beside the clone: KCIDB schemas for the kcidb.json test.
@@ -16,7 +16,9 @@ GRID_SHARED ?= ../shared
 GRID_WORK   := $(BUILD)/grid-work
 
 PROGRAMS  += $(BIN)/stapgrid
-CHECKS    += check-grid check-grid-examples check-grid-torture check-grid-perf check-grid-asan check-grid-valgrind
+CHECKS    += check-grid check-lava check-grid-examples check-grid-torture check-grid-perf check-grid-asan check-grid-valgrind
+# lava.list (a LAVA server and worker: ~190 packages) is installed by
+# check-lava and grid/lava/up.sh, which need it, not by make grid.
 DEP_LISTS += configs/packages/grid.list
 
 $(BIN)/stapgrid: $(GRID_OBJS) $(ULIB_OBJS)
@@ -65,6 +67,20 @@ check-grid: $(BIN)/stapgrid
 		grid-prepare.exp grid-targets.exp grid-dwarf.exp grid-examples-p2.exp grid-conf.exp grid-verdicts.exp grid-published.exp grid-coverage.exp grid-run.exp grid-selftest.exp grid-shell.exp \
 		grid-exec.exp grid-anywhere.exp grid-harness.exp grid-partner.exp \
 		>/dev/null 2>&1
+
+# The grid on LAVA (docs/partners.md): grid/lava/up.sh installs Debian's
+# LAVA and brings up a local instance with one qemu worker under TCG
+# (the packages: about 2 minutes the first time; the daemons: 10 s), then
+# the smoke suite and the panic guest on debian-6.1-amd64 through it and
+# through the local engine, compared (harness/stapgrid.lava/grid-lava.exp):
+# 55 s in all with the packages there.  LAVA is stopped again when the
+# test started it.
+check-lava: $(BIN)/stapgrid
+	@harness/deps.sh configs/packages/grid.list configs/packages/lava.list
+	@mkdir -p $(CHECKDIR)/lava
+	@echo "check-lava: the smoke suite and a panic guest through a local LAVA"
+	@$(GRID_RUNTEST) --outdir $(CHECKDIR)/lava STAPGRID=$(BIN)/stapgrid \
+		grid-lava.exp >/dev/null 2>&1
 
 # SystemTap's examples in a guest (grid/suites/examples), a sample on
 # debian-6.1-amd64: the manifest against PEER_DIR's examples, each sample
@@ -137,4 +153,4 @@ certify-grid: deps all
 	@$(BIN)/stapgrid run --kernels all --suite all --duration $(TORTURE_DURATION) --coverage; status=$$?; \
 		echo "certify: site at $(abspath results/site/index.html)"; exit $$status
 
-.PHONY: check-grid check-grid-examples check-grid-torture check-grid-perf check-grid-asan check-grid-valgrind grid certify certify-grid
+.PHONY: check-grid check-lava check-grid-examples check-grid-torture check-grid-perf check-grid-asan check-grid-valgrind grid certify certify-grid

@@ -492,6 +492,37 @@ static void perf_sections(sbuf *b, json_t *run, const char *prefix, bool latest)
 	sv_free(&seen);
 }
 
+/* " (LAVA job N)", linked to its page on the server, for a LAVA job. */
+static void lava_link(sbuf *b, json_t *lava)
+{
+	if (!json_is_object(lava))
+		return;
+	sb_addtag(b, " (<a class='lava' href='", js(lava, "url"), "'>");
+	sb_addf(b, "LAVA job %lld</a>)", (long long)json_integer_value(json_object_get(lava, "id")));
+}
+
+/* A LAVA job's rows on its job page: its page, health, error and the
+ * test cases LAVA itself recorded (ours are judged from the console). */
+static void lava_rows(sbuf *b, json_t *lava)
+{
+	const char *k;
+	json_t *v;
+
+	if (!json_is_object(lava))
+		return;
+	sb_add(b, "<tr><th>LAVA job</th><td>");
+	lava_link(b, lava);
+	sb_addtag(b, " health ", js(lava, "health"), "");
+	if (*js(lava, "error"))
+		sb_addtag(b, "; error: ", js(lava, "error"), "");
+	sb_add(b, "</td></tr>\n<tr><th>LAVA's test cases</th><td>");
+	json_object_foreach(json_object_get(lava, "cases"), k, v) {
+		sb_addtag(b, "", k, " ");
+		sb_addtag(b, "", json_is_string(v) ? json_string_value(v) : "?", "; ");
+	}
+	sb_add(b, "</td></tr>\n");
+}
+
 static int job_page(json_t *job, const char *runid, const char *runsrc, const char *rundst)
 {
 	const char *id = js(job, "id");
@@ -509,8 +540,8 @@ static int job_page(json_t *job, const char *runid, const char *runsrc, const ch
 	cell(&b, js(job, "verdict"), NULL);
 	sb_add(&b, "</tr>\n");
 	{
-		const char *keys[] = {"kernel", "release", "build_id", "suite", "host", "accel", "tcg",
-				      "reason", "start", "end", NULL};
+		const char *keys[] = {"kernel", "release", "build_id", "suite", "host", "engine", "accel",
+				      "tcg", "reason", "start", "end", NULL};
 		for (const char **k = keys; *k; k++) {
 			sb_addf(&b, "<tr><th>%s</th><td>", *k);
 			sb_addxml(&b, js(job, *k));
@@ -520,6 +551,7 @@ static int job_page(json_t *job, const char *runid, const char *runsrc, const ch
 			json_number_value(json_object_get(job, "duration")),
 			json_number_value(json_object_get(job, "boot_seconds")),
 			(int)json_integer_value(json_object_get(job, "attempts")));
+		lava_rows(&b, json_object_get(job, "lava"));
 	}
 	sb_add(&b, "</table>\n<h2>Tests</h2>\n<table><tr><th>test</th><th>verdict</th><th>duration</th><th>log</th>");
 	if (has_figures(tests))
@@ -614,6 +646,8 @@ static int run_page(json_t *run, const char *runsrc, const char *sitedir)
 	head(&b, title, "../../");
 	sb_addf(&b, "<p>%s to %s on ", js(run, "start"), js(run, "end"));
 	sb_addxml(&b, js(run, "host"));
+	sb_addtag(&b, ", engine <span class='engine'>", *js(run, "engine") ? js(run, "engine") : "libvirt",
+		  "</span>");
 	sb_addtag(&b, "; <a href='../../kcidb/", id, ".json'>KCIDB submission</a></p>\n");
 	source_line(&b, json_object_get(run, "source"));
 	if (json_is_true(json_object_get(run, "published"))) {
@@ -638,7 +672,9 @@ static int run_page(json_t *run, const char *runsrc, const char *sitedir)
 		sb_addxml(&b, js(j, "suite"));
 		sb_add(&b, "</td>");
 		cell(&b, js(j, "verdict"), href);
-		sb_addtag(&b, "<td>", js(j, "host"), "</td><td>");
+		sb_addtag(&b, "<td>", js(j, "host"), "");
+		lava_link(&b, json_object_get(j, "lava"));
+		sb_add(&b, "</td><td>");
 		sb_addxml(&b, js(j, "accel"));
 		if (json_string_value(json_object_get(j, "tcg"))) {
 			sb_addtag(&b, " (", js(j, "tcg"), ")");
@@ -937,7 +973,7 @@ static void history_table(sbuf *b, json_t **all, size_t n)
 	sb_add(b, "<h2>History</h2>\n<p>Published runs are kept in git under "
 		  "results/published/ (the runs the docs cite; logs cut to their head and tail "
 		  "past 1 MiB).</p>\n<table id='history'><tr><th>run</th><th>published</th><th>jobs</th>"
-		  "<th>pass</th><th>not pass</th><th>kernels</th><th>suites</th></tr>\n");
+		  "<th>pass</th><th>not pass</th><th>kernels</th><th>suites</th><th>engine</th></tr>\n");
 	for (size_t r = 0; r < n; r++) {
 		json_t *sum = json_object_get(all[r], "summary");
 		long jobsn = (long)json_integer_value(json_object_get(sum, "jobs"));
@@ -954,7 +990,10 @@ static void history_table(sbuf *b, json_t **all, size_t n)
 		sb_addf(b, "<td class='v %s'>%ld</td><td class='v %s'>%ld</td><td>", pass ? "pass" : "",
 			pass, jobsn - pass ? "fail" : "", jobsn - pass);
 		sb_addxml(b, ks);
-		sb_addtag(b, "</td><td>", ss, "</td></tr>\n");
+		sb_addtag(b, "</td><td>", ss, "</td>");
+		/* Runs older than the LAVA engine ran on libvirt. */
+		sb_addtag(b, "<td class='engine'>", *js(all[r], "engine") ? js(all[r], "engine") : "libvirt",
+			  "</td></tr>\n");
 		free(ks);
 		free(ss);
 		sv_free(&rk);

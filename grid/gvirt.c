@@ -38,6 +38,7 @@ static struct {
 	pid_t libvirtd, virtlogd;
 	pthread_t loop;
 	bool loop_on;
+	bool inited; /* virInitialize done: thread-local errors exist */
 	volatile int loop_stop;
 	pthread_mutex_t mu;
 	char *nokvm, *qemuconf; /* for the private mount namespace */
@@ -62,13 +63,18 @@ struct g_conn {
 	pthread_cond_t cond;
 	struct g_dom *doms;
 	char *single; /* the emulator wrapper's path on this host */
+	struct g_lava *lava; /* a LAVA server instead of libvirt (glava.c) */
+	struct g_serve *serve; /* transfer=http: the jobs' files for its workers (gserve.c) */
 };
 
 /* libvirt keeps each thread's last error until reset: a thread that ends
  * without this leaks it. */
 void g_virt_thread_done(void)
 {
-	virResetLastError();
+	/* Not before libvirt is initialised (a run on LAVA hosts only): its
+	 * thread-local error would be made here, and crash in its destructor. */
+	if (V.inited)
+		virResetLastError();
 }
 
 const char *g_virt_lasterr(void)
@@ -110,6 +116,7 @@ int g_virt_init(void)
 		g_err("cannot initialise libvirt: %s", g_virt_lasterr());
 		return -1;
 	}
+	V.inited = true;
 	/* A periodic timer makes the loop return so it can notice loop_stop. */
 	virEventAddTimeout(200, tick, NULL, NULL);
 	if (pthread_create(&V.loop, NULL, loop_main, NULL) != 0) {
@@ -438,10 +445,67 @@ static void on_close(virConnectPtr conn, int reason, void *opaque)
 	pthread_mutex_unlock(&c->mu);
 }
 
+/* transfer=http: our HTTP server on serve= (default: the address the LAVA
+ * server saw us come from, on a port the kernel picks). */
+static int lava_serve(struct g_conn *c)
+{
+	const struct g_host *h = c->host;
+	const char *ip = g_lava_local_ip(c->lava);
+	char *err = NULL;
+
+	if (!h->serve && !ip) {
+		g_err("LAVA host %s: no address to serve its workers on: give serve=ADDR[:PORT]", h->name);
+		return -1;
+	}
+	c->serve = g_serve_start(h->serve ? h->serve : ip, &err);
+	if (!c->serve) {
+		g_err("LAVA host %s: %s", h->name, err);
+		free(err);
+		return -1;
+	}
+	if (g_verbose)
+		g_info("LAVA host %s: its workers fetch our files from %s", h->name, g_serve_base(c->serve));
+	return 0;
+}
+
+/*
+ * A LAVA server: no libvirt daemon, no domain events.  Its worker runs on
+ * this machine (file:// URLs, the job share as 9p: docs/architecture.md
+ * "LAVA engine"), so files are local; its qemu devices run TCG.
+ */
+static struct g_conn *lava_connect(const struct g_host *h)
+{
+	struct g_conn *c = xcalloc(1, sizeof(*c));
+
+	c->host = h;
+	c->local = true;
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->cond, NULL);
+	snprintf(c->accel, sizeof(c->accel), "%s", "tcg");
+	c->lava = g_lava_open(h);
+	if (!c->lava || (!strcmp(h->transfer, "http") && lava_serve(c) < 0)) {
+		g_disconnect(c);
+		return NULL;
+	}
+	return c;
+}
+
+struct g_lava *g_conn_lava(struct g_conn *c)
+{
+	return c->lava;
+}
+
+struct g_serve *g_conn_serve(struct g_conn *c)
+{
+	return c->serve;
+}
+
 struct g_conn *g_connect(const struct g_host *h)
 {
 	struct g_conn *c;
 
+	if (h->engine && !strcmp(h->engine, "lava"))
+		return lava_connect(h);
 	if (g_virt_init() < 0)
 		return NULL;
 	c = xcalloc(1, sizeof(*c));
@@ -501,6 +565,8 @@ void g_disconnect(struct g_conn *c)
 		virConnectUnregisterCloseCallback(c->c, on_close);
 		virConnectClose(c->c);
 	}
+	g_serve_stop(c->serve);
+	g_lava_close(c->lava);
 	pthread_mutex_destroy(&c->mu);
 	pthread_cond_destroy(&c->cond);
 	free(c->single);

@@ -21,9 +21,13 @@ static const char *usage =
 	"                               (the -dbg package's vmlinux)\n"
 	"  run --kernels LIST|debian|all --suite NAME[,NAME]|all [--duration S] [--jobs N]\n"
 	"      [--repeat N] [--hosts FILE] [--no-publish] [--coverage]\n"
+	"      [--engine libvirt|lava [--lava URL --lava-token-file F]]\n"
 	"                               a job per (kernel, suite); results in results/runs/;\n"
 	"                               --coverage: the runtime's unit-test coverage too\n"
-	"                               (gcov kernels always measure the kernel runtime's)\n"
+	"                               (gcov kernels always measure the kernel runtime's);\n"
+	"                               --engine lava: each job a LAVA job on the server at\n"
+	"                               URL (docs/partners.md); selftest/NAME as a suite\n"
+	"                               runs one of grid/selftest's deliberate guests\n"
 	"  coverage RUN_ID [--coverage] measure a run's coverage again from its jobs' counts\n"
 	"                               (and the unit tests' with --coverage); run.json\n"
 	"                               rewritten\n"
@@ -135,6 +139,15 @@ static int take(struct cli *a, int c)
 	case 'D': a->dbg = true; break;
 	case 'N': a->ro.publish = false; break;
 	case 'G': a->ro.coverage = true; break;
+	case 'E':
+		if (strcmp(optarg, "libvirt") && strcmp(optarg, "lava")) {
+			fprintf(stderr, "stapgrid: error: --engine is libvirt or lava, got '%s'\n", optarg);
+			return -1;
+		}
+		a->ro.engine = optarg;
+		break;
+	case 'L': a->ro.lava_url = optarg; break;
+	case 'A': a->ro.lava_token = optarg; break;
 	case 'T':
 		v = strtol(optarg, &end, 10);
 		if (*end || v < 1 || v > 86400) {
@@ -164,6 +177,23 @@ static int take(struct cli *a, int c)
 	default: fputs(usage, stderr); return -1;
 	}
 	return 0;
+}
+
+/* --lava and its token belong to --engine lava, which takes no --hosts. */
+static bool lava_options_ok(const struct g_runopt *o)
+{
+	bool lava = o->engine && !strcmp(o->engine, "lava");
+
+	if (!lava && (o->lava_url || o->lava_token)) {
+		fprintf(stderr, "stapgrid: error: --lava and --lava-token-file go with --engine lava\n");
+		return false;
+	}
+	if (lava && o->hosts_file) {
+		fprintf(stderr, "stapgrid: error: --engine lava runs on --lava URL; a LAVA server in "
+			"a hosts file is a line 'NAME lava+URL CAPACITY token=FILE' (without --engine)\n");
+		return false;
+	}
+	return true;
 }
 
 static void default_results(void)
@@ -206,6 +236,8 @@ int main(int argc, char **argv)
 		{"no-publish", no_argument, 0, 'N'},    {"help", no_argument, 0, 'h'},
 		{"repeat", required_argument, 0, 'r'},  {"timeout", required_argument, 0, 'T'},
 		{"coverage", no_argument, 0, 'G'},
+		{"engine", required_argument, 0, 'E'},  {"lava", required_argument, 0, 'L'},
+		{"lava-token-file", required_argument, 0, 'A'},
 		{0, 0, 0, 0}};
 	struct cli a = {.ro = {.progress = true, .publish = true}};
 	int c, t, rc = 2;
@@ -273,7 +305,8 @@ int main(int argc, char **argv)
 		rc = cmd_prepare(&a.kernels, a.force, a.dbg);
 	} else if (!strcmp(cmd, "run")) {
 		a.ro.kernels = a.kernels;
-		rc = g_run_grid(&a.ro);
+		if (lava_options_ok(&a.ro))
+			rc = g_run_grid(&a.ro);
 	} else if (!strcmp(cmd, "shell")) {
 		if (!a.kernel || !a.command)
 			fprintf(stderr, "stapgrid: error: shell needs --kernel K and -c CMD\n");

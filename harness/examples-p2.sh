@@ -49,12 +49,30 @@ check_options() { # META
 		sed -E 's/(^| )-p[0-9]( |$)/\1/; s/(^| )-([A-Za-z]+)p[0-9]( |$)/\1-\2\3/'
 }
 
+# A .meta's command substitutions read the machine the script is for:
+# /proc/kallsyms is the target's symbols (as nm prints them, from its
+# -dbg vmlinux), not this host's (hw_watch_addr takes an address there).
+target_kallsyms() {
+	if [ ! -e "$work/kallsyms" ]; then
+		for td in $(echo "$STAP_TARGET_PATH" | tr ":" " "); do
+			for v in "$td/$kernel"/root/usr/lib/debug/boot/vmlinux-*; do
+				[ -f "$v" ] && nm "$v" > "$work/kallsyms" 2> /dev/null && return
+			done
+		done
+		: > "$work/kallsyms"
+	fi
+}
+
 one() { # PATH (under $ex)
 	d=$(dirname "$ex/$1") b=$(basename "$1")
 	args=$b
 	m=$(meta_of "$d" "$b")
 	if [ -n "$m" ]; then
 		o=$(check_options "$m")
+		case $o in *"/proc/kallsyms"*)
+			target_kallsyms
+			o=$(printf '%s' "$o" | sed "s|/proc/kallsyms|$work/kallsyms|g")
+		esac
 		[ -n "$o" ] && args=$o
 	fi
 	if (cd "$d" && eval "timeout 60 \"\$stap\" -r \"\$kernel\" -p2 $args") \

@@ -29,7 +29,13 @@
 #define MAXNESTING 10		/* nested function calls */
 #endif
 #ifndef MAXTRYLOCK
-#define MAXTRYLOCK 1000		/* tries for a global's lock, then skip */
+#define MAXTRYLOCK 100		/* tries for a global's lock, then skip */
+#endif
+#ifndef TRYLOCKDELAY
+#define TRYLOCKDELAY 10		/* microseconds between two tries: 1 ms in
+				   all, SystemTap's (a holder whose CPU took
+				   an interrupt, or under emulation lost its
+				   host thread, is waited for) */
 #endif
 #ifndef MAXSKIPPED
 #define MAXSKIPPED 100		/* skipped probes before the session ends */
@@ -75,7 +81,7 @@ static inline bool stp_lock_try(struct stp_lock *l, bool write)
 			    v >= 0 && __atomic_compare_exchange_n(&l->v, &v, v + 1,
 				false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 			return true;
-		cpu_relax();
+		udelay(TRYLOCKDELAY);
 	}
 	return false;
 }
@@ -261,6 +267,9 @@ enum stp_probe_kind {
 	STP_PROBE_PROCFS_READ,		/* procfs("name").read */
 	STP_PROBE_PROCFS_WRITE,		/* procfs("name").write */
 	STP_PROBE_NETFILTER,		/* netfilter.hook().pf() */
+	STP_PROBE_UPROBE,		/* process("PATH") function entry,
+					   statement */
+	STP_PROBE_URETPROBE,		/* process("PATH") function return */
 };
 
 struct stp_probe {
@@ -278,7 +287,10 @@ struct stp_probe {
 	const char *tracepoint;		/* kernel.trace name */
 	void *tp_func;			/* its trampoline (generated) */
 	uint32_t perf_type;		/* perf: PERF_TYPE_* */
-	uint64_t perf_config, perf_period;
+	uint64_t perf_config, perf_period; /* PERF_TYPE_BREAKPOINT
+					   (kernel.data): HW_BREAKPOINT_W
+					   or _RW, the length; address and
+					   anchor say where */
 	const char *procfs;		/* procfs: the file's name */
 	int64_t procfs_size;		/* .maxsize(N), 0 by default */
 	int nf_hook, nf_pf, nf_priority; /* netfilter: the hook's place */
@@ -293,7 +305,17 @@ struct stp_probe {
 	bool ft_regs;			/* it reads registers (not quiet) */
 	int64_t ft_addr;		/* its function's link address (moved
 					   by KASLR as address is), or 0 */
+	bool (*cond)(void);		/* kernel kprobes with a condition of
+					   scalar globals: the kprobe is
+					   disabled while it is false */
+	const char *upath;		/* uprobes: the binary */
+	int64_t uoffset;		/* uprobes: the offset in its file */
 };
+
+/* A handler wrote a global that a probe's condition (.cond) reads: the
+ * kernel runtime re-evaluates the conditions soon after, in process
+ * context (kmain.c). */
+void stp_conditions_changed(void);
 
 /* Target expressions (runtime/kernel/kargs.c): arguments, the return
  * value, values saved at entry, fault-safe reads of kernel memory. */

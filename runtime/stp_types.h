@@ -14,7 +14,7 @@
 #include <linux/kernel.h>
 #include <linux/math64.h>
 #include <linux/limits.h>
-#include <linux/processor.h>	/* cpu_relax(), in the inline locks */
+#include <linux/delay.h>	/* udelay(), in the inline locks */
 /* The <stdint.h> names the portable core uses. */
 #ifndef UINT64_C
 #define INT64_C(c)	c ## LL
@@ -36,7 +36,8 @@
 #endif
 
 #ifndef MAXSTRINGLEN
-#define MAXSTRINGLEN 128	/* string buffer size, NUL included */
+#define MAXSTRINGLEN 512	/* string buffer size, NUL included: SystemTap's
+				   on 64-bit (its backtraces and argstrs fit) */
 #endif
 #ifndef MAXMAPENTRIES
 #define MAXMAPENTRIES 2048	/* rows of an array without [N] */

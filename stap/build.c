@@ -171,7 +171,33 @@ static void hash_common(Sha256 *h)
 		hash_file(h, files.v[i]);
 }
 
-/* The module's key: everything above and every file pass 2 read. */
+/* Whether the program has process probes (set by cache_key). */
+static bool user_binaries;
+
+/* The user binaries process probes stand on: the module holds offsets
+ * into them, so their contents are in its key (a rebuilt binary is
+ * another module, never uprobes at stale offsets). */
+static void hash_user_binaries(Sha256 *h)
+{
+	Table seen = { 0 };
+	int i;
+
+	for (i = 0; i < S->derived.len; i++) {
+		const Derived *d = S->derived.v[i];
+		const char *path = d->point->site && d->point->site->user ?
+				   d->point->site->module : NULL;
+
+		if (!d->used || !path || table_get(&seen, path))
+			continue;
+		table_put(&seen, path, "");
+		hash_string(h, path);
+		hash_file(h, path);
+		user_binaries = true;
+	}
+}
+
+/* The module's key: everything above, every file pass 2 read and the
+ * binaries process probes stand on. */
 static void cache_key(char *hex)
 {
 	Sha256 h;
@@ -185,6 +211,7 @@ static void cache_key(char *hex)
 		hash_string(&h, src->name);
 		sha256_update(&h, src->text, src->len);
 	}
+	hash_user_binaries(&h);
 	sha256_hex(&h, hex);
 }
 
@@ -1024,8 +1051,10 @@ int build_and_run(void)
 		}
 	}
 	/* A repeat would not print pass 2's warnings: such a script keeps
-	 * going through pass 2, as SystemTap's cache does. */
-	if (!S->warnings)
+	 * going through pass 2, as SystemTap's cache does.  Nor may a repeat
+	 * of process probes skip it: the front key is made before pass 2
+	 * finds their binaries, which may have been rebuilt since. */
+	if (!S->warnings && !user_binaries)
 		front_record(exe);
 	return finish(exe, kernel);
 }

@@ -292,6 +292,31 @@ static int list_probes(void)
 	return 0;
 }
 
+/* A uretprobe has no entry handler to save @entry() values in (nor a
+ * per-return place to keep them): refused before pass 3. */
+static bool user_probes_buildable(void)
+{
+	int i;
+
+	for (i = 0; i < S->derived.len; i++) {
+		const Derived *d = S->derived.v[i];
+		Buf b = { 0 };
+
+		if (!d->used || d->form->kind != PK_URETPROBE ||
+		    !d->entries.len)
+			continue;
+		print_point(&b, d->point);
+		error_at(d->point->tok, "semantic error", "probe point '%s':"
+			 " @entry() in process .return probes is not"
+			 " supported yet", b.s);
+		buf_free(&b);
+		diag_summary();
+		fprintf(stderr, "Pass 3: translation failed.\n");
+		return false;
+	}
+	return true;
+}
+
 int run_passes(void)
 {
 	PassClock clock;
@@ -344,6 +369,8 @@ int run_passes(void)
 		print_program(stdout);
 		return 0;
 	}
+	if (!user_probes_buildable())
+		return 1;
 	analyze_program();
 	return build_and_run();
 }

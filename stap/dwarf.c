@@ -53,7 +53,9 @@ typedef struct FuncSym {
 /* One debuginfo file: the kernel's vmlinux, or a module's .ko (whose
  * sections libdwfl lays out and relocates: an ET_REL file). */
 typedef struct DwFile {
-	const char *module;		/* NULL: the kernel */
+	const char *module;		/* NULL: the kernel; a user binary: its path */
+	bool user;			/* a user binary (process probes) */
+	Dwarf_Addr dwbias;		/* libdwfl's address less DWARF's */
 	const char *path;
 	int fd;
 	Elf *elf;
@@ -86,6 +88,8 @@ static struct {
 
 /* The file the current lookup reads. */
 static DwFile *F;
+
+static int by_address(const void *a, const void *b);
 
 /* ---- finding and opening the debuginfo ---- */
 
@@ -391,6 +395,247 @@ bool dwarf_module_open(const char *name)
 	return dwarf_open() && module_dwarf(name) != NULL;
 }
 
+/* ---- user binaries (process probes) ---- */
+
+/* Binary PATH (absolute) through libdwfl offline: its DWARF from the file
+ * itself or, by debuglink or build id, from /usr/lib/debug (libdwfl's
+ * standard search: Debian's -dbgsym packages); or only its ELF symbol
+ * table.  Kept in D.modules under its path (no module name starts with
+ * '/').  NULL if PATH is not an ELF file libdwfl takes. */
+static DwFile *user_file(const char *path)
+{
+	DwFile *f = table_get(&D.modules, path);
+	const char *base = strrchr(path, '/');
+	Dwarf_Addr bias;
+
+	if (f)
+		return f->mod ? f : NULL;
+	f = NEW(DwFile);
+	f->fd = -1;
+	f->module = arena_strdup(path);
+	f->user = true;
+	arena_on_free(dwarf_close);
+	table_put(&D.modules, f->module, f);
+	elf_version(EV_CURRENT);
+	f->dwfl = dwfl_begin(&offline);
+	f->mod = f->dwfl ? dwfl_report_offline(f->dwfl, base ? base + 1 : path,
+					       path, -1) : NULL;
+	if (!f->mod || dwfl_report_end(f->dwfl, NULL, NULL) != 0) {
+		close_file(f);
+		f->mod = NULL;
+		return NULL;
+	}
+	f->path = f->module;
+	f->dw = dwfl_module_getdwarf(f->mod, &bias);
+	f->dwbias = bias;
+	if (f->dw) {
+		const unsigned char *bits = NULL;
+		GElf_Addr at;
+		int len = dwfl_module_build_id(f->mod, &bits, &at);
+
+		f->build_id = len > 0 ? hex_id(bits, len) : NULL;
+		f->cfi = dwfl_module_dwarf_cfi(f->mod, &bias);
+	}
+	if (S->verbose > 1)
+		fprintf(stderr, "stap: %s's DWARF: %s\n", path,
+			f->dw ? "found" : "none (its symbol table only)");
+	return f;
+}
+
+int dwarf_user_open(const char *path)
+{
+	DwFile *f = user_file(path);
+
+	return !f ? -1 : f->dw != NULL;
+}
+
+/* Link address ADDR (libdwfl's) of F as an offset in its file: uprobes
+ * take the inode and the offset.  0 if no loaded segment holds it. */
+static uint64_t file_offset(DwFile *f, uint64_t addr)
+{
+	Dwarf_Addr bias;
+	Elf *elf = dwfl_module_getelf(f->mod, &bias);
+	size_t i, n;
+
+	if (!elf || elf_getphdrnum(elf, &n) != 0)
+		return 0;
+	addr -= bias;
+	for (i = 0; i < n; i++) {
+		GElf_Phdr ph;
+
+		if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_LOAD &&
+		    (ph.p_flags & PF_X) && addr >= ph.p_vaddr &&
+		    addr < ph.p_vaddr + ph.p_filesz)
+			return addr - ph.p_vaddr + ph.p_offset;
+	}
+	return 0;
+}
+
+/* The function symbol of user binary F holding ADDR (libdwfl's address),
+ * and ADDR's offset in it. */
+static const char *user_symbol(DwFile *f, uint64_t addr, uint64_t *off)
+{
+	GElf_Off o = 0;
+	GElf_Sym sym;
+	const char *name = dwfl_module_addrinfo(f->mod, addr, &o, &sym, NULL,
+						NULL, NULL);
+
+	*off = o;
+	return name;
+}
+
+/* A site of a user binary at libdwfl's address ADDR: its function
+ * symbol, ELF virtual address and file offset. */
+static void user_site(DwFile *f, DwSite *s, uint64_t addr)
+{
+	Dwarf_Addr bias = 0;
+	uint64_t off;
+
+	s->user = true;
+	s->symbol = user_symbol(f, addr, &off);
+	dwfl_module_getelf(f->mod, &bias);
+	s->vaddr = addr - bias;
+	s->offset = file_offset(f, addr);
+}
+
+/* A symbol's site S in a binary with DWARF: the function whose code
+ * holds libdwfl's address ADDR gives it its scope (malloc is an alias of
+ * glibc's __libc_malloc: the symbol names it, the DWARF does not). */
+static void symbol_scope(DwFile *f, DwSite *s, uint64_t addr)
+{
+	Dwarf_Addr bias;
+	Dwarf_Die *cu = f->dw ? dwfl_module_addrdie(f->mod, addr, &bias) : NULL;
+	Dwarf_Die *scopes = NULL;
+	int i, n = cu ? dwarf_getscopes(cu, addr - bias, &scopes) : 0;
+
+	for (i = n - 1; i >= 0; i--)
+		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram) {
+			s->cu = dwarf_dieoffset(cu);
+			s->scope = s->frame = dwarf_dieoffset(&scopes[i]);
+			s->container = dwarf_diename(&scopes[i]);
+			s->addr = addr - bias;
+			break;
+		}
+	free(scopes);
+}
+
+/* Function symbol NAME (its "@VERSION" dropped, as SystemTap drops it)
+ * at libdwfl's address ADDR: a site of V if it matches PATTERN and no
+ * alias of it is there already. */
+static void add_symbol(DwFile *f, DwSiteVec *v, const char *name,
+		       const GElf_Sym *sym, uint64_t addr, const char *pattern)
+{
+	const char *at = name ? strchr(name, '@') : NULL;
+	Dwarf_Addr bias = 0;
+	DwSite *s;
+	int k;
+
+	if (!name || !*name || GELF_ST_TYPE(sym->st_info) != STT_FUNC ||
+	    sym->st_shndx == SHN_UNDEF)
+		return;
+	if (at)
+		name = arena_strndup(name, (size_t)(at - name));
+	if (!glob_match(pattern, name))
+		return;
+	dwfl_module_getelf(f->mod, &bias);
+	for (k = 0; k < v->len && v->v[k]->vaddr + bias != addr; k++)
+		;
+	if (k < v->len)		/* an alias of a symbol already there */
+		return;
+	s = NEW(DwSite);
+	s->func = arena_strdup(name);
+	s->file = "";
+	s->entry = true;
+	s->module = f->module;
+	user_site(f, s, addr);
+	s->addr = s->vaddr;
+	symbol_scope(f, s, addr);
+	vec_push(v, s);
+}
+
+/* Each symbol of ELF's sections of TYPE (SHT_SYMTAB, SHT_DYNSYM), with
+ * its name (NULL if unreadable), to FN. */
+static void each_elf_symbol(Elf *elf, Elf64_Word type,
+			    void (*fn)(void *arg, const char *name,
+				       const GElf_Sym *sym), void *arg)
+{
+	Elf_Scn *scn = NULL;
+
+	while (elf && (scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+		size_t i, n;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != type ||
+		    !(data = elf_getdata(scn, NULL)))
+			continue;
+		n = sh.sh_size / (sh.sh_entsize ? sh.sh_entsize : 24);
+		for (i = 1; i < n; i++) {
+			GElf_Sym sym;
+
+			if (gelf_getsym(data, (int)i, &sym))
+				fn(arg, elf_strptr(elf, sh.sh_link,
+						   sym.st_name), &sym);
+		}
+	}
+}
+
+typedef struct DynsymScan {
+	DwFile *f;
+	DwSiteVec *v;
+	const char *pattern;
+	Dwarf_Addr bias;
+} DynsymScan;
+
+static void dynsym_one(void *arg, const char *name, const GElf_Sym *sym)
+{
+	DynsymScan *d = arg;
+
+	add_symbol(d->f, d->v, name, sym, sym->st_value + d->bias,
+		   d->pattern);
+}
+
+/* The binary's own .dynsym: libdwfl reads the debuginfo's .symtab when
+ * there is one, which lacks the exported versioned names
+ * (pthread_mutex_lock@@GLIBC_2.2.5). */
+static void add_dynsym(DwFile *f, DwSiteVec *v, const char *pattern)
+{
+	DynsymScan d = { f, v, pattern, 0 };
+	Elf *elf = dwfl_module_getelf(f->mod, &d.bias);
+
+	each_elf_symbol(elf, SHT_DYNSYM, dynsym_one, &d);
+}
+
+/* The defined function symbols of PATH (its symbol table, and its
+ * .dynsym) matching PATTERN, one site each at its entry, by address; -1
+ * if PATH is not a binary.  Without DWARF these are all there is; with
+ * it, the names DWARF does not have (aliases), scoped by it. */
+int dwarf_user_symbols(const char *path, const char *pattern, DwSite ***out)
+{
+	DwFile *f = user_file(path);
+	DwSiteVec v = { 0 };
+	int i, n;
+
+	*out = NULL;
+	if (!f)
+		return -1;
+	n = dwfl_module_getsymtab(f->mod);
+	for (i = 1; i < n; i++) {
+		GElf_Sym sym;
+		GElf_Addr addr;
+		const char *name = dwfl_module_getsym_info(f->mod, i, &sym,
+							   &addr, NULL, NULL,
+							   NULL);
+
+		add_symbol(f, &v, name, &sym, addr, pattern);
+	}
+	add_dynsym(f, &v, pattern);
+	if (v.len)
+		qsort(v.v, (size_t)v.len, sizeof(DwSite *), by_address);
+	*out = v.v;
+	return v.len;
+}
+
 const char *dwarf_source(void)
 {
 	return F && F->path ? F->path : D.kernel.path;
@@ -401,44 +646,30 @@ uint64_t dwarf_anchor(void)
 	return D.anchor;
 }
 
+/* nm's letter for SYM, to a dwarf_each_symbol callback. */
+static void symbol_letter(void *arg, const char *name, const GElf_Sym *sym)
+{
+	void (*fn)(const char *name, char type, uint64_t addr) =
+		*(void (**)(const char *, char, uint64_t))arg;
+	int type = GELF_ST_TYPE(sym->st_info);
+	int bind = GELF_ST_BIND(sym->st_info);
+	char t = type == STT_FUNC ? 't' : type == STT_OBJECT ? 'd' : 'a';
+
+	if (!name || !*name)
+		return;
+	if (bind == STB_WEAK)
+		t = type == STT_FUNC ? 'W' : 'V';
+	else if (bind == STB_GLOBAL)
+		t = (char)(t - 'a' + 'A');
+	fn(name, t, sym->st_value);
+}
+
 /* Each symbol of the kernel debuginfo's symbol table, with nm's letter
  * for its type (kernel.c's list, our lookups). */
 void dwarf_each_symbol(void (*fn)(const char *name, char type,
 				  uint64_t addr))
 {
-	Elf *elf = D.kernel.elf;
-	Elf_Scn *scn = NULL;
-
-	while (elf && (scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *data;
-		size_t i, n;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB ||
-		    !(data = elf_getdata(scn, NULL)))
-			continue;
-		n = sh.sh_size / (sh.sh_entsize ? sh.sh_entsize : 24);
-		for (i = 1; i < n; i++) {
-			GElf_Sym sym;
-			const char *name;
-			int type, bind;
-			char t;
-
-			if (!gelf_getsym(data, (int)i, &sym) ||
-			    !(name = elf_strptr(elf, sh.sh_link, sym.st_name)) ||
-			    !*name)
-				continue;
-			type = GELF_ST_TYPE(sym.st_info);
-			bind = GELF_ST_BIND(sym.st_info);
-			t = type == STT_FUNC ? 't' : type == STT_OBJECT ? 'd' :
-			    'a';
-			if (bind == STB_WEAK)
-				t = type == STT_FUNC ? 'W' : 'V';
-			else if (bind == STB_GLOBAL)
-				t = (char)(t - 'a' + 'A');
-			fn(name, t, sym.st_value);
-		}
-	}
+	each_elf_symbol(D.kernel.elf, SHT_SYMTAB, symbol_letter, &fn);
 }
 
 static void note_global(const char *name, char t, uint64_t addr)
@@ -609,6 +840,8 @@ static bool refused(uint64_t addr)
 	size_t shstrndx;
 	const char *name;
 
+	if (F->user)		/* uprobes take any code of the file */
+		return false;
 	if (!F->module)
 		return (addr >= F->init_lo && addr < F->init_hi) ||
 		       (addr >= F->exit_lo && addr < F->exit_hi);
@@ -639,7 +872,8 @@ static const char *module_symbol(uint64_t addr, uint64_t *off)
 static bool is_fragment(uint64_t addr)
 {
 	uint64_t off = 0;
-	const char *name = F->module ? module_symbol(addr, &off) :
+	const char *name = F->user ? user_symbol(F, addr + F->dwbias, &off) :
+			   F->module ? module_symbol(addr, &off) :
 			   symbol_at(addr);
 
 	return name && !off && strstr(name, ".part.");
@@ -677,7 +911,9 @@ static DwSite *new_site(Scan *sc, Dwarf_Die *die, const char *name,
 	s->frame = sc->outer_off;
 	s->container = sc->outer;
 	s->module = F->module;
-	if (F->module)
+	if (F->user)
+		user_site(F, s, addr + F->dwbias);
+	else if (F->module)
 		s->symbol = module_symbol(addr, &s->offset);
 	return s;
 }
@@ -1250,8 +1486,8 @@ int dwarf_sites(const char *module, const char *text, int which,
 		return -1;
 	if (statement && !sp.lo && !sp.rel && !sp.every_line) {
 		sem_error(at, "%s.statement(\"%s\") needs a line: "
-			  "FUNC@FILE:LINE", module ? "module(...)" : "kernel",
-			  text);
+			  "FUNC@FILE:LINE", F->user ? "process(...)" :
+			  module ? "module(...)" : "kernel", text);
 		return -1;
 	}
 	v = NEW(DwSiteVec);
@@ -1840,4 +2076,48 @@ bool dwarf_variable(const DwSite *s, const char *name, DwVar *out)
 	else if (n >= 1 && ops[0].atom == DW_OP_regx)
 		out->reg = (int)ops[0].number + 1;
 	return true;
+}
+
+/* ---- the parameters of an inlined function ---- */
+
+/* Parameter NAME of function FUNC in the kernel's DWARF (out-of-line or
+ * inlined, from its abstract declaration): its
+ * position and the BTF twin of its type; false if FUNC has none such. */
+bool dwarf_parameter_of(const char *func, const char *name, int *index,
+			int *type)
+{
+	const IdxName *in;
+	Dwarf_Die die, p, t;
+	Dwarf_Attribute a;
+	uint64_t at = 0;
+	int i = 0;
+
+	F = &D.kernel;
+	if (!F->dw || !kernel_btf() || !(in = name_or_next(file_index(), func,
+							     &at)) ||
+	    !dwarf_offdie(F->dw, F->index->entries[in->first].die, &die))
+		return false;
+	/* A copy's parameters may come in any order (GCC lists an inlined
+	 * copy's last first); the abstract declaration's are in order. */
+	if (dwarf_attr(&die, DW_AT_abstract_origin, &a) &&
+	    !dwarf_formref_die(&a, &die))
+		return false;
+	if (dwarf_child(&die, &p) != 0)
+		return false;
+	do {
+		const char *pn;
+
+		if (dwarf_tag(&p) != DW_TAG_formal_parameter)
+			continue;
+		pn = dwarf_diename(&p);
+		if (pn && !strcmp(pn, name) &&
+		    dwarf_attr_integrate(&p, DW_AT_type, &a) &&
+		    dwarf_formref_die(&a, &t) &&
+		    (*type = btf_twin(kernel_btf(), &t)) > 0) {
+			*index = i;
+			return true;
+		}
+		i++;
+	} while (dwarf_siblingof(&p, &p) == 0);
+	return false;
 }

@@ -1335,6 +1335,89 @@ static void call_stub(Unit *u, Func *first, Func *f)
 
 /* ---- probes ---- */
 
+/* ---- conditions the runtime re-evaluates (kernel runtime) ---- */
+
+/* A probe condition that needs no context to evaluate: numbers, scalar
+ * long globals and the operators that cannot fail (no division). */
+static bool simple_cond(const Node *n)
+{
+	switch (n->kind) {
+	case N_NUM:
+		return true;
+	case N_VAR:
+		return n->sym && n->sym->kind == SYM_GLOBAL &&
+		       tyvar_type(n->sym->ty) == TY_LONG;
+	case N_UNARY:
+		return simple_cond(n->lhs);
+	case N_BINARY:
+		if (!strcmp(n->op, "/") || !strcmp(n->op, "%") ||
+		    !strcmp(n->op, "."))
+			return false;
+		/* fall through */
+	case N_LOGICAL:
+	case N_COMPARE:
+		return simple_cond(n->lhs) && simple_cond(n->rhs);
+	case N_TERNARY:
+		return simple_cond(n->cond) && simple_cond(n->lhs) &&
+		       simple_cond(n->rhs);
+	default:
+		return false;
+	}
+}
+
+/* A kprobe or kretprobe whose condition the runtime re-evaluates when
+ * a global it reads is written, disabling the kprobe while it is false:
+ * a probe off costs nothing (docs/kernel.md, "Conditions"). */
+static bool disarmable(const Derived *d)
+{
+	return d->cond && !strcmp(S->runtime, "kernel") &&
+	       (d->form->kind == PK_KPROBE || d->form->kind == PK_KRETPROBE) &&
+	       simple_cond(d->cond);
+}
+
+/* Whether some disarmable probe's condition reads global G. */
+static bool in_condition(const Node *n, const Symbol *g)
+{
+	if (!n)
+		return false;
+	if (n->kind == N_VAR)
+		return n->sym == g;
+	return in_condition(n->lhs, g) || in_condition(n->rhs, g) ||
+	       (n->kind == N_TERNARY && in_condition(n->cond, g));
+}
+
+static bool writes_condition(const Derived *d)
+{
+	int i, j;
+
+	for (i = 0; i < d->locks.len; i++) {
+		if (!d->locks.v[i].write)
+			continue;
+		for (j = 0; j < S->derived.len; j++) {
+			const Derived *o = S->derived.v[j];
+
+			if (o->used && disarmable(o) &&
+			    in_condition(o->cond, d->locks.v[i].sym))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* probe_N_cond: the condition alone, read without locks (each global a
+ * single aligned 64-bit load); the handler checks it again. */
+static void cond_function(Unit *u, Derived *d, int index)
+{
+	Emit e = { .u = u, .quiet = -1 };
+
+	line(&e, 0, "static bool probe_%d_cond(void)\n{", index);
+	line(&e, 1, "return %s;", expr(&e, d->cond));
+	line(&e, 0, "}\n");
+	buf_puts(&u->code, e.body.s);
+	buf_free(&e.body);
+	buf_free(&e.frame);
+}
+
 /* A kernel kprobe, whose own pre-handler calls its handler (khit.h). */
 static bool kprobe_hit(const Derived *d)
 {
@@ -1346,12 +1429,15 @@ static bool kprobe_hit(const Derived *d)
  * runtime asks ftrace for the address, which it grants only at a
  * function's entry, and falls back to the kprobe where it refuses).  Not
  * in guru mode: embedded C or a write to a register may change what
- * only a kprobe's saved registers carry back (docs/kernel.md). */
+ * only a kprobe's saved registers carry back (docs/kernel.md).  Nor a
+ * probe its condition disables (disarmable): disable_kprobe turns it off
+ * while the condition is false, which an ftrace_ops has no cheap way to
+ * do. */
 static bool ftrace_hit(const Derived *d, const Reg *r)
 {
 	const DwSite *site = d->point->site;
 
-	if (!kprobe_hit(d) || S->guru)
+	if (!kprobe_hit(d) || S->guru || disarmable(d))
 		return false;
 	if (site)
 		return !site->module;
@@ -1420,6 +1506,8 @@ static void probe(Unit *u, Derived *d, int index)
 		line(&e, 1, "if (locked > %d) stp_unlock(%s_lock, %s);", i,
 		     d->locks.v[i].sym->cname,
 		     d->locks.v[i].write ? "true" : "false");
+	if (writes_condition(d))	/* after the locks: the new values */
+		line(&e, 1, "stp_conditions_changed();");
 	if (d->locks.len)
 		line(&e, 1, "if (locked < %d) stp_skip(c->probe_point);",
 		     d->locks.len);
@@ -1577,6 +1665,8 @@ static const char *probe_kind(const Derived *d)
 		[PK_PROCFS_READ] = "STP_PROBE_PROCFS_READ",
 		[PK_PROCFS_WRITE] = "STP_PROBE_PROCFS_WRITE",
 		[PK_NETFILTER] = "STP_PROBE_NETFILTER",
+		[PK_UPROBE] = "STP_PROBE_UPROBE",
+		[PK_URETPROBE] = "STP_PROBE_URETPROBE",
 	};
 
 	return names[d->form->kind];
@@ -1701,6 +1791,8 @@ static void emit_probes(Unit *u)
 		h = d->handler;
 		if (h == i)
 			probe(u, d, i);
+		if (disarmable(d))
+			cond_function(u, d, i);
 		r = registration(u, d, i);
 		print_point(&pp, d->point);
 		/* A kernel kprobe's own pre-handler calls its handler
@@ -1714,7 +1806,7 @@ static void emit_probes(Unit *u)
 		if (ftrace_hit(d, &r))
 			ftrace_fields(u, d, &r, h, quiet);
 		buf_printf(&u->table, "\t{ %s, %s, %lld, %lldLL, %lldLL, "
-			   "probe_%d, %s, %lldLL, %s, %s%s%s%s },\n",
+			   "probe_%d, %s, %lldLL, %s, %s%s%s%s%s },\n",
 			   c_string(pp.s, pp.len), probe_kind(d),
 			   (long long)d->seq, (long long)r.period,
 			   (long long)r.random, h, r.symbol, r.address,
@@ -1722,7 +1814,8 @@ static void emit_probes(Unit *u)
 			   d->wildcard ? "true" : "false",
 			   entry_handler(u, d, i), r.fields, kp_hit ?
 			   arena_printf(", .kp_hit = stp_kp_%d", u->nprobes) :
-			   "");
+			   "", disarmable(d) ?
+			   arena_printf(", .cond = probe_%d_cond", i) : "");
 		timing_row(&u->timing, d);
 		buf_free(&pp);
 		u->nprobes++;
@@ -1785,6 +1878,10 @@ static void print_code(const Unit *u, FILE *out)
 			"\"%s\";\n\n",
 			S->kernel_release, S->kernel_build_id ?
 			S->kernel_build_id : "");
+	if (!strcmp(S->runtime, "kernel") && S->module_name)
+		/* -m NAME: staprun keeps the name (/proc/systemtap/NAME). */
+		fprintf(out, "static const char stp_named[] __attribute__(("
+			"section(\".stap_named\"), used)) = \"1\";\n\n");
 	if (!strcmp(S->runtime, "kernel") && has_embedded_c())
 		/* What SystemTap's runtime gives embedded C: scripts name
 		 * struct signal_struct, task_struct's mm ... having included

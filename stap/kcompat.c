@@ -70,6 +70,11 @@ static const CompatProbe probes[] = {
 	{ "PDE_DATA_LOWER",	/* 5.17: PDE_DATA() became pde_data() */
 	  "#include <linux/proc_fs.h>\n"
 	  "void *stp_probe(const struct inode *i) { return pde_data(i); }\n" },
+	{ "UPROBE_REGISTER_PTR",	/* 6.12: uprobe_register returns the
+					   uprobe, unregister is nosync+sync */
+	  "#include <linux/uprobes.h>\n"
+	  "struct uprobe *stp_probe(struct inode *i, struct uprobe_consumer *c)\n"
+	  "{ return uprobe_register(i, 0, 0, c); }\n" },
 	{ "PERF_EVENT_KERNEL_COUNTER",
 	  "#include <linux/perf_event.h>\n"
 	  "static void h(struct perf_event *e, struct perf_sample_data *d,\n"

@@ -52,6 +52,7 @@ static struct {
 	VEC(KFunc) funcs;
 	Table known;		/* name -> KFunc */
 	Table blacklisted;	/* NOKPROBE_SYMBOL(name) */
+	Table data;		/* data symbol name -> its address + 1 */
 	VEC(const char *) tracepoints;
 	Table tp_known;
 	Table tp_args;		/* name -> TpArgs, filled on demand */
@@ -147,6 +148,9 @@ static void add_symbol(const char *name, char t, uint64_t addr)
 		return;
 	}
 	note_marker(name, addr);
+	if (strchr("dDbBrRvV", t) && !table_get(&K.data, name))
+		table_put(&K.data, arena_strdup(name),
+			  (void *)(uintptr_t)(addr + 1));
 	if (!strchr("tTwW", t) || !strncmp(name, "__pfx_", 6))
 		return;
 	add_func(name, addr);
@@ -288,6 +292,28 @@ bool kernel_function_address(const char *name, uint64_t *addr,
 	*addr = f->addr;
 	*anchor = kfree->addr;
 	return true;
+}
+
+bool kernel_symbol(const char *name, uint64_t *addr, uint64_t *anchor)
+{
+	uintptr_t data;
+	const KFunc *f, *kfree;
+
+	if (!load_symbols() || K.from_btf)
+		return false;
+	data = (uintptr_t)table_get(&K.data, name);
+	f = find_func(name);
+	kfree = find_func("kfree");
+	if ((!data && !(f && f->addr)) || !kfree || !kfree->addr)
+		return false;
+	*addr = data ? data - 1 : f->addr;
+	*anchor = kfree->addr;
+	return true;
+}
+
+const char *kernel_symbol_source(void)
+{
+	return load_symbols() && !K.from_btf ? K.source : NULL;
 }
 
 static int by_name(const void *a, const void *b)
@@ -541,13 +567,19 @@ bool same_module(const char *file, const char *name)
 	return !strncmp(base, ".ko", 3);
 }
 
-/* The module's file in the target's module tree, from modules.dep. */
-static const char *module_file(const char *name)
+/* The target's module tree: lib/modules/REL of its root. */
+static const char *modules_root(void)
 {
-	const char *root = S->kernel_dir ?
+	return S->kernel_dir ?
 		tdir_file(arena_printf("root/lib/modules/%s",
 				       S->kernel_release)) :
 		arena_printf("/lib/modules/%s", S->kernel_release);
+}
+
+/* The module's file in the target's module tree, from modules.dep. */
+static const char *module_file(const char *name)
+{
+	const char *root = modules_root();
 	size_t len;
 	char *dep = read_file(arena_printf("%s/modules.dep", root), &len);
 	char *line, *save = NULL;
@@ -567,13 +599,45 @@ static const char *module_file(const char *name)
 	return found;
 }
 
+/* The names of the target's modules matching PATTERN (modules.dep's
+ * files: dccp_ipv4 for kernel/net/dccp/dccp_ipv4.ko.xz), sorted. */
+int kernel_modules(const char *pattern, const char ***out)
+{
+	const char *root = modules_root();
+	size_t len;
+	char *dep = read_file(arena_printf("%s/modules.dep", root), &len);
+	char *line, *save = NULL;
+	VEC(const char *) names = { 0 };
+
+	for (line = dep ? strtok_r(dep, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *colon = strchr(line, ':'), *base, *dot;
+
+		if (!colon)
+			continue;
+		*colon = 0;
+		base = strrchr(line, '/');
+		base = base ? base + 1 : line;
+		dot = strstr(base, ".ko");
+		if (dot)
+			*dot = 0;
+		for (dot = base; *dot; dot++)
+			if (*dot == '-')
+				*dot = '_';
+		if (glob_match(pattern, base))
+			vec_push(&names, arena_strdup(base));
+	}
+	free(dep);
+	if (names.len)
+		qsort(names.v, (size_t)names.len, sizeof(char *), by_name);
+	*out = names.v;
+	return names.len;
+}
+
 const char *kernel_module_path(const char *name)
 {
 	const char *path = module_file(name), *rel;
-	const char *root = S->kernel_dir ?
-		tdir_file(arena_printf("root/lib/modules/%s/",
-				       S->kernel_release)) :
-		arena_printf("/lib/modules/%s/", S->kernel_release);
+	const char *root = arena_printf("%s/", modules_root());
 	char *dot;
 
 	if (!path || strncmp(path, root, strlen(root)))

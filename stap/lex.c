@@ -290,10 +290,11 @@ static void lex_word(Lexer *lx, bool space)
 	       !(*start == '@' && *lx->p == '$'))
 		advance(lx, 1);
 	len = (size_t)(lx->p - start);
-	/* Keywords share one spelling. */
+	/* Keywords share one spelling.  The first letter first: every
+	 * word of every tapset file comes through here. */
 	for (i = 0; keywords[i]; i++)
-		if (strlen(keywords[i]) == len &&
-		    !memcmp(start, keywords[i], len)) {
+		if (keywords[i][0] == *start &&
+		    !strncmp(start, keywords[i], len) && !keywords[i][len]) {
 			add_token(lx, TK_KEYWORD, keywords[i], (int)len, line,
 				  col, space);
 			return;
@@ -409,7 +410,7 @@ static bool lex_operator(Lexer *lx, bool space)
 	int i;
 
 	for (i = 0; operators[i]; i++)
-		if (starts(lx, operators[i])) {
+		if (operators[i][0] == *lx->p && starts(lx, operators[i])) {
 			int len = (int)strlen(operators[i]);
 
 			advance(lx, (size_t)len);

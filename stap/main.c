@@ -65,6 +65,8 @@ static void usage(FILE *out)
 "  -L PROBE        as -l, with the variables each probe offers\n"
 "  --runtime=MODE  kernel (default) or user\n"
 "  --compatible=V  behave as SystemTap version V for systemtap_v\n"
+"  --skip-badvars   a target variable that does not resolve is 0, not an\n"
+"                  error\n"
 "  --dump-probe-types    the probe types this translator builds\n"
 "  --dump-probe-aliases  the probe aliases of the tapset library\n"
 "  --dump-functions      the functions of the tapset library, typed\n"
@@ -142,6 +144,7 @@ enum {
 	OPT_RUNTIME = 256, OPT_COMPAT, OPT_SUPPRESS_TIME, OPT_SUPPRESS_ERR,
 	OPT_PRIVILEGE, OPT_UNPRIVILEGED, OPT_UNSUPPORTED,
 	OPT_DUMP_TYPES, OPT_DUMP_ALIASES, OPT_DUMP_FUNCTIONS, OPT_ALL_MODULES,
+	OPT_SKIP_BADVARS,
 };
 
 static const struct option long_options[] = {
@@ -149,6 +152,7 @@ static const struct option long_options[] = {
 	{ "compatible", required_argument, NULL, OPT_COMPAT },
 	{ "suppress-time-limits", no_argument, NULL, OPT_SUPPRESS_TIME },
 	{ "suppress-handler-errors", no_argument, NULL, OPT_SUPPRESS_ERR },
+	{ "skip-badvars", no_argument, NULL, OPT_SKIP_BADVARS },
 	{ "privilege", required_argument, NULL, OPT_PRIVILEGE },
 	{ "unprivileged", no_argument, NULL, OPT_UNPRIVILEGED },
 	{ "remote", required_argument, NULL, OPT_UNSUPPORTED },
@@ -279,6 +283,7 @@ static void other_option(int c, const char *arg, char **argv)
 		break;
 	case OPT_SUPPRESS_TIME: S->suppress_time_limits = true; break;
 	case OPT_SUPPRESS_ERR: S->suppress_handler_errors = true; break;
+	case OPT_SKIP_BADVARS: S->skip_badvars = true; break;
 	case OPT_ALL_MODULES:
 		/* SystemTap's "symbols of every loaded module": staprun
 		 * always uploads them all from /proc/kallsyms. */

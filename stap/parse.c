@@ -1483,7 +1483,6 @@ static Type type_annotation(Parser *p)
  */
 static void global_decl(Parser *p, bool private)
 {
-	next(p);
 	do {
 		Token *t = next(p);
 		Symbol *g;
@@ -1597,7 +1596,7 @@ static void resync(Parser *p)
 }
 
 /* item = "probe" probe | "private"? ("global" global | "function" function)
- *      | EMBEDDED */
+ *      | "private" global | EMBEDDED */
 static void item(Parser *p)
 {
 	Token *t = peek(p);
@@ -1611,12 +1610,20 @@ static void item(Parser *p)
 		private = true;
 		next(p);
 		t = peek(p);
+		/* "private NAME" is a private global (SystemTap's own
+		 * livepatch tapset declares them so). */
+		if (plain_name(t)) {
+			global_decl(p, private);
+			return;
+		}
 		if (!tok_kw(t, "global") && !tok_kw(t, "function"))
-			fail(p, t, "expected 'global' or 'function' after"
-			     " 'private', found %s", tok_describe(t));
+			fail(p, t, "expected 'global', 'function' or a name"
+			     " after 'private', found %s", tok_describe(t));
 	}
-	if (tok_kw(t, "global"))
+	if (tok_kw(t, "global")) {
+		next(p);
 		global_decl(p, private);
+	}
 	else if (tok_kw(t, "function"))
 		function_decl(p, private);
 	else if (t->kind == TK_EMBEDDED) {

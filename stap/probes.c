@@ -41,6 +41,9 @@ bool family_needs_kernel(const ProbePoint *pp)
 			       " there are" }
 
 UNSUPPORTED(hrtimer, "hrtimer", "hrtimer");
+/* process("PATH").function/statement are pf_process.c's; the other
+ * process points (process.begin, .mark, .plt, process(PID)) are not
+ * built yet. */
 UNSUPPORTED(process, "process", "user-space process");
 UNSUPPORTED(java, "java", "java");
 UNSUPPORTED(python2, "python2", "python");
@@ -53,7 +56,7 @@ UNSUPPORTED(input, "input", "input");
  * fit. */
 const Family *const families[] = {
 	&pf_session, &pf_timer, &pf_kprobe, &pf_module, &pf_perf, &pf_procfs,
-	&pf_kfunc, &pf_ktrace, &pf_netfilter,
+	&pf_kfunc, &pf_ktrace, &pf_netfilter, &pf_hwbkpt, &pf_process,
 	&hrtimer, &process, &java, &python2, &python3, &input,
 	NULL,
 };

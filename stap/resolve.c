@@ -55,17 +55,27 @@ Symbol *new_symbol(const char *name, SymKind kind, const Token *tok)
 	return s;
 }
 
+/* A private name's key: its file's (source's) name and its own. */
+static const char *private_key_in(const Source *src, const char *name)
+{
+	return arena_printf("%s\1%s", src->name, name);
+}
+
 static const char *private_key(const File *f, const char *name)
 {
-	return arena_printf("%s\1%s", f->src->name, name);
+	return private_key_in(f->src, name);
 }
 
 /* ---- functions ---- */
 
-static Func *lookup_function(const File *from, const char *name)
+static Func *lookup_function(const File *from, const Token *at,
+			     const char *name)
 {
 	Func *f = from ? table_get(&private_funcs, private_key(from, name))
 		       : NULL;
+
+	if (!f && at && at->src)	/* as lookup_global */
+		f = table_get(&private_funcs, private_key_in(at->src, name));
 
 	return f ? f : table_get(&S->functions, name);
 }
@@ -151,12 +161,17 @@ static void register_global(Symbol *g)
 static void pull_file(File *f);
 
 /* A global of the file, of the program, or of a tapset file (pulled). */
-static Symbol *lookup_global(const File *from, const char *name)
+static Symbol *lookup_global(const File *from, const Token *at,
+			     const char *name)
 {
 	Symbol *g = from ? table_get(&private_globals,
 				     private_key(from, name)) : NULL;
 	File *f;
 
+	/* An alias's body is in the derived probe of the user's file, and
+	 * sees its own file's private globals: the name's token knows it. */
+	if (!g && at && at->src)
+		g = table_get(&private_globals, private_key_in(at->src, name));
 	if (g)
 		return g;
 	g = table_get(&S->globals, name);
@@ -274,7 +289,7 @@ static Symbol *bind_name(Scope *sc, const Node *n)
 
 	if (s)
 		return s;
-	s = lookup_global(sc->file, n->name);
+	s = lookup_global(sc->file, n->tok, n->name);
 	if (s)
 		return s;
 	if (sc->globals_only) {
@@ -291,7 +306,7 @@ static void bind_array(Scope *sc, Node *var, int arity)
 	Symbol *s = sc->locals ? table_get(sc->locals, var->name) : NULL;
 
 	if (!s)
-		s = lookup_global(sc->file, var->name);
+		s = lookup_global(sc->file, var->tok, var->name);
 	if (!s || s->kind != SYM_GLOBAL) {
 		sem_error(var->tok, "'%s' is used as an array of %d index%s"
 			  " but is not a global: arrays must be declared"
@@ -344,7 +359,7 @@ static void need_lvalue(const Node *op, Node *target)
 
 static void resolve_call(Scope *sc, Node *n)
 {
-	Func *f = lookup_function(sc->file, n->name);
+	Func *f = lookup_function(sc->file, n->tok, n->name);
 	Func *match = NULL, *g;
 
 	if (!f) {
@@ -352,7 +367,7 @@ static void resolve_call(Scope *sc, Node *n)
 
 		if (file) {
 			pull_file(file);
-			f = lookup_function(sc->file, n->name);
+			f = lookup_function(sc->file, n->tok, n->name);
 		}
 	}
 	if (!f) {
@@ -459,6 +474,14 @@ static void resolve_target(Node *n)
 	else
 		ok = target_cast(n, true);
 	S->held = outer;
+	if (!ok && held->errors && S->skip_badvars &&
+	    n->kind == N_TARGET) {
+		/* --skip-badvars, as SystemTap: 0 in its place, quietly. */
+		n->kind = N_NUM;
+		n->num = 0;
+		n->texpr = NULL;
+		return;
+	}
 	if (ok || !held->errors)
 		diag_replay(held);
 	else
@@ -992,6 +1015,8 @@ static bool derive_sites(Probe *probe, ProbePoint *pp, const Form *form,
 
 		if (sites[i]->label)	/* .label("out*"): the label's name */
 			np = with_param(np, np->comps.len - 1, sites[i]->label);
+		if (sites[i]->user)	/* process("ls"): the binary's path */
+			np = with_param(np, 0, sites[i]->module);
 		np->site = sites[i];
 		derive_concrete(probe, pp, np, form, body, cond, chain,
 				n > 1 || wildcard_param(pp) >= 0, report);
@@ -1014,6 +1039,55 @@ static int point_sites(const Form *form, const ProbePoint *pp,
 	return n;
 }
 
+static bool expand_family(Probe *probe, ProbePoint *pp, Node *body,
+			  Node *cond, const char *chain, bool report);
+
+/* The component module("GLOB") of PP, or -1. */
+static int module_glob(const ProbePoint *pp)
+{
+	int i;
+
+	for (i = 0; i < pp->comps.len; i++)
+		if (!strcmp(pp->comps.v[i].name, "module") &&
+		    pp->comps.v[i].param &&
+		    pp->comps.v[i].param->kind == N_STR &&
+		    is_glob(pp->comps.v[i].param->str))
+			return i;
+	return -1;
+}
+
+/* module("dccp*").function("dccp_v?_connect"): the point in each of
+ * the target's modules the name matches, as in SystemTap; those that
+ * give nothing (the function is in another) are left out quietly. */
+static bool expand_modules(Probe *probe, ProbePoint *pp, int at, Node *body,
+			   Node *cond, const char *chain, bool report)
+{
+	const char **names;
+	int i, n = kernel_modules(pp->comps.v[at].param->str, &names);
+	bool any = false;
+
+	for (i = 0; i < n; i++) {
+		ProbePoint *np = with_param(pp, at, names[i]);
+		bool top = top_point == pp;
+
+		if (top)		/* -l lists each module's points */
+			top_point = np;
+		any |= expand_family(probe, np, body, cond, chain, false);
+		if (top)
+			top_point = pp;
+	}
+	if (!any && report) {
+		Buf b = { 0 };
+
+		print_point(&b, pp);
+		sem_error(pp->comps.v[at].param->tok, "probe point '%s' matches"
+			  " nothing: %d of the kernel's modules match \"%s\"",
+			  b.s, n, pp->comps.v[at].param->str);
+		buf_free(&b);
+	}
+	return any;
+}
+
 /* A concrete point of a family: check it and derive a probe.  Returns
  * false if no family fits; errors are reported only when REPORT. */
 static bool expand_family(Probe *probe, ProbePoint *pp, Node *body,
@@ -1025,7 +1099,11 @@ static bool expand_family(Probe *probe, ProbePoint *pp, Node *body,
 	int64_t seq = 0, nsites = DW_NONE;
 	DwSite **sites = NULL;
 	Buf b = { 0 };
+	int mod = module_glob(pp);
 
+	if (form && mod >= 0 && !form->family->unsupported)
+		return expand_modules(probe, pp, mod, body, cond, chain,
+				      report);
 	print_point(&b, pp);
 	if (!form) {
 		if (report && why)
@@ -1223,7 +1301,8 @@ static void set_globals(void)
 
 	for (i = 0; i < S->set_globals.len; i++) {
 		Define *d = &S->set_globals.v[i];
-		Symbol *g = table_get(&S->globals, d->name);
+		/* A tapset's global too (-G cve_fix_p=0): its file is taken. */
+		Symbol *g = lookup_global(NULL, NULL, d->name);
 		Node *lit;
 		int64_t v;
 		Token *t;

@@ -500,6 +500,7 @@ struct Session {
 	VEC(const char *) extra_scripts;	/* -E */
 	bool suppress_time_limits;
 	bool suppress_handler_errors;
+	bool skip_badvars;	/* --skip-badvars: an unresolved $var is 0 */
 	/* options of passes 3-5, kept for them */
 	bool bulk;		/* -b */
 	bool timing;		/* -t */
@@ -619,7 +620,7 @@ void tapset_each_file(void (*fn)(File *f));
 typedef enum {
 	PK_BEGIN, PK_END, PK_ERROR, PK_NEVER, PK_TIMER, PK_KPROBE,
 	PK_KRETPROBE, PK_TRACEPOINT, PK_PROFILE, PK_PERF, PK_PROCFS_READ,
-	PK_PROCFS_WRITE, PK_NETFILTER,
+	PK_PROCFS_WRITE, PK_NETFILTER, PK_UPROBE, PK_URETPROBE,
 } ProbeKind;
 
 /* A component of a form: its name and what its parameter must be. */
@@ -663,6 +664,7 @@ typedef struct Context {
 	const char *const *hook_types;
 	unsigned hook_writable;
 	bool ret;		/* a .return probe: $return, @entry */
+	bool user;		/* a user binary's function (process probes) */
 } Context;
 
 /* A concrete point's registration: what its row of stp_probes[] holds
@@ -689,7 +691,7 @@ struct Family {
 /* The families (probes.c), ended by NULL. */
 extern const Family *const families[];
 extern const Family pf_session, pf_timer, pf_kprobe, pf_module, pf_perf,
-	pf_procfs, pf_kfunc, pf_ktrace, pf_netfilter;
+	pf_procfs, pf_kfunc, pf_ktrace, pf_netfilter, pf_hwbkpt, pf_process;
 
 /* Find the form a concrete point has; NULL if none. */
 const Form *family_match(const ProbePoint *pp, const char **why,
@@ -797,6 +799,8 @@ bool same_module(const char *file, const char *name);
 /* A module's path under lib/modules/REL ("kernel/fs/x/m.ko", without
  * .xz), from modules.dep; NULL if unknown. */
 const char *kernel_module_path(const char *name);
+/* The target's modules whose names match PATTERN, sorted. */
+int kernel_modules(const char *pattern, const char ***out);
 /* A module's split BTF (over the kernel's), or NULL. */
 const struct btf *kernel_module_btf(const char *name);
 /* Tracepoints matching PATTERN, sorted; -1 on error. */
@@ -804,6 +808,12 @@ int kernel_tracepoints(const char *pattern, const Token *at,
 		       const char ***out);
 /* A tracepoint's argument names and BTF types; -1 if unknown. */
 int kernel_tracepoint(const char *name, const char ***names, int **types);
+/* Symbol NAME's link address (data or function) and kfree's (the
+ * runtime measures KASLR against it), from the kernel's symbol list;
+ * false without a list or without NAME in it. */
+bool kernel_symbol(const char *name, uint64_t *addr, uint64_t *anchor);
+/* Where the symbol list came from, or NULL if there is none. */
+const char *kernel_symbol_source(void);
 /* Why kprobes would refuse a DWARF site, or NULL. */
 const char *kernel_site_refused(const struct DwSite *s);
 void kernel_free(void);
@@ -822,9 +832,13 @@ typedef struct DwSite {
 	uint64_t frame;		/* the out-of-line function holding addr */
 	const char *container;	/* its name */
 	const char *label;	/* .label("name"): the label's name */
-	const char *module;	/* a module's site, or NULL (the kernel) */
+	const char *module;	/* a module's site, or NULL (the kernel); a
+				   user binary's: its path */
 	const char *symbol;	/* a module's site: the function symbol */
-	uint64_t offset;	/* holding addr, and addr's offset in it */
+	uint64_t offset;	/* holding addr, and addr's offset in it; a
+				   user site: addr's offset in its file */
+	bool user;		/* in a user binary (process probes) */
+	uint64_t vaddr;		/* a user site: its ELF virtual address */
 	bool inlined;		/* an inlined instance */
 	bool entry;		/* at the function's entry */
 	bool statement;		/* kernel.statement */
@@ -864,9 +878,18 @@ int dwarf_sites(const char *module, const char *spec, int which,
 /* Module NAME's debuginfo is there (the kernel's too). */
 bool dwarf_module_open(const char *name);
 bool dwarf_variable(const DwSite *s, const char *name, DwVar *out);
+/* User binary PATH (absolute) opened: 1 with DWARF, 0 with only its
+ * symbol table, -1 if it is not an ELF binary.  dwarf_sites(PATH, ...)
+ * then finds its sites. */
+int dwarf_user_open(const char *path);
+/* PATH's function symbols matching PATTERN (no DWARF: entries only). */
+int dwarf_user_symbols(const char *path, const char *pattern, DwSite ***out);
 /* Names of the parameters and/or locals in scope at S. */
 int dwarf_variables(const DwSite *s, bool params, bool locals,
 		    const char ***names);
+/* Parameter NAME of FUNC (an inlined one too): position and BTF type. */
+bool dwarf_parameter_of(const char *func, const char *name, int *index,
+			int *type);
 void dwarf_close(void);
 
 /* ---------------------------------------------------------------- target.c */

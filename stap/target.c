@@ -31,7 +31,8 @@ static Context site_of(const Derived *d)
 
 	if (d && d->form->family->context)
 		d->form->family->context(d->point, &s);
-	s.ret = d && d->form->kind == PK_KRETPROBE;
+	s.ret = d && (d->form->kind == PK_KRETPROBE ||
+		      d->form->kind == PK_URETPROBE);
 	return s;
 }
 
@@ -587,6 +588,40 @@ static bool dwarf_base(Walk *w, const Context *s, const char *name)
 	return true;
 }
 
+/*
+ * $NAME at the entry of __x64_sys_X, the x86-64 wrapper of system call X,
+ * whose one parameter is the caller's saved registers: X's own parameter
+ * NAME (named and typed by the DWARF of __do_sys_X, the SYSCALL_DEFINE
+ * body inlined into the wrapper) is the register it came in, read from
+ * or written into the saved registers before the wrapper reads them.
+ * SystemTap's syscall.X offers the same $NAME from the DWARF of sys_X.
+ */
+static bool syscall_argument(Walk *w, const Context *s, const char *name)
+{
+	static const char *const regs[] = { "di", "si", "dx", "r10", "r8",
+					    "r9" };
+	const char *call = s->dw->container;
+	int index, type;
+	Comp c = { 0 };
+	DwVar v;
+
+	/* Only at the wrapper's own entry (not a copy of a function inlined
+	 * in it), and only for a name the site has no variable of. */
+	if (!s->dw->entry || s->dw->inlined || !call ||
+	    strncmp(call, "__x64_sys_", 10) ||
+	    dwarf_variable(s->dw, name, &v) ||
+	    !dwarf_parameter_of(arena_printf("__do_sys_%s", call + 10), name,
+				&index, &type) || index >= 6)
+		return false;
+	if (!dwarf_base(w, s, "regs"))
+		return false;
+	c.field = regs[index];
+	if (!member(w, &c))
+		return false;
+	w->type = type;
+	return true;
+}
+
 /* $$parms/$$locals/$$vars at a DWARF site: "a=0x1 p=0xffff..." with
  * "x=?" for what the compiler left nowhere here, "s={...}" for an
  * aggregate, as SystemTap prints them. */
@@ -757,6 +792,42 @@ bool target_writable(const Node *n, const Derived *d)
 	       !strcmp(n->name, "$value");
 }
 
+/* A target variable of a process probe.  The kernel's BTF cannot type a
+ * user binary's types, and the DWARF type walker and user reads that
+ * reading them needs are not built yet: a variable that is not in scope
+ * is told apart from one that is. */
+static bool user_target(const Node *n, const Context *s, bool report)
+{
+	const char **names;
+	int i, k;
+	Buf b = { 0 };
+
+	if (!report)
+		return false;
+	if (!s->dw) {
+		sem_error(n->tok, "target variable '%s' needs the DWARF of %s,"
+			  " and it has none", n->name, s->module);
+		return false;
+	}
+	if (strncmp(n->name, "$$", 2) && strcmp(n->name, "$return")) {
+		k = dwarf_variables(s->dw, true, true, &names);
+		for (i = 0; i < k && strcmp(names[i], n->name + 1); i++)
+			;
+		if (i == k) {
+			for (i = 0; i < k; i++)
+				buf_printf(&b, " $%s", names[i]);
+			sem_error(n->tok, "unable to find target variable '%s'"
+				  " in %s (%s); in scope:%s", n->name, s->func,
+				  s->module, k ? b.s : " none");
+			buf_free(&b);
+			return false;
+		}
+	}
+	sem_error(n->tok, "target variable '%s' of a process probe: reading a"
+		  " user binary's variables is not supported yet", n->name);
+	return false;
+}
+
 bool target_resolve(Node *n, Derived *d, int flags)
 {
 	Context s = site_of(d);
@@ -768,6 +839,8 @@ bool target_resolve(Node *n, Derived *d, int flags)
 		d->site_specific = true;
 	if (s.value)
 		return value_only(n, s.value, report);
+	if (s.user)
+		return user_target(n, &s, report);
 
 	if (!(B = s.module ? kernel_module_btf(s.module) : kernel_btf()))
 		return no_btf(n, s.module, report);
@@ -793,7 +866,8 @@ bool target_resolve(Node *n, Derived *d, int flags)
 		w.type = (int)p->type;
 	} else if (s.dw) {
 		te->size = 8;
-		if (!dwarf_base(&w, &s, n->name + 1))
+		if (!syscall_argument(&w, &s, n->name + 1) &&
+		    !dwarf_base(&w, &s, n->name + 1))
 			return false;
 		if (s.ret && d && report && !at_entry)
 			save_at_entry(te, d);

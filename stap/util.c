@@ -278,8 +278,10 @@ bool str_in(const char *s, const char *const *list)
 {
 	int i;
 
+	/* The first character first: the parser asks this of every
+	 * operator token at every precedence level. */
 	for (i = 0; list[i]; i++)
-		if (!strcmp(s, list[i]))
+		if (*s == *list[i] && !strcmp(s, list[i]))
 			return true;
 	return false;
 }

@@ -6,7 +6,9 @@
 # console in order with the kernel's own messages: the host attributes
 # console splats to the test that was running.  Parameters come from the
 # kernel command line (unknown key=value words become init's environment):
-#   sgshare=9p|virtiofs   how the share is mounted
+#   sgshare=9p|virtiofs|initrd  how the share is mounted; initrd: its files
+#                         came in the initramfs (/grid) and the results go
+#                         back over the console (grid/gpayload.c)
 #   sghostroot=1          run the tests chrooted into a root of the guest's
 #                         own with the host's system folders (tag hostroot,
 #                         read-only) and the folders of /grid/mounts.txt
@@ -25,6 +27,18 @@ mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mark() { echo "<2>stapgrid: $*" > /dev/kmsg; }
 die() { mark "guest error: $*"; sync; poweroff -f; }
 
+# The share's files (not the modules it brought) in base64 on the console,
+# before "job finished" ends LAVA's monitor; gpayload.c reads them back.
+send_results() {
+	# The share's names are the suite's and job-lib.sh's: no blanks.
+	(cd /grid && tar -cf - $(find . -type f ! -name '*.ko') | gzip -c) > /tmp/results.tgz ||
+		mark "cannot pack the results"
+	base64 /tmp/results.tgz | sed 's/^/sgr /' > /tmp/results.b64
+	echo "stapgrid: results begin" > /dev/console
+	cat /tmp/results.b64 > /dev/console
+	echo "stapgrid: results end $(wc -l < /tmp/results.b64)" > /dev/console
+}
+
 mark "init started"
 for m in $(cat /modules/order); do
 	insmod "/$m" || mark "insmod $m failed"
@@ -32,6 +46,7 @@ done
 
 case "$sgshare" in
 virtiofs) mount -t virtiofs grid /grid ;;
+initrd) [ -r /grid/job.sh ] ;;
 *) mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=none grid /grid ;;
 esac || die "cannot mount the share"
 
@@ -76,11 +91,13 @@ fi
 mark "job started"
 if [ -r /grid/job.sh ]; then
 	sh /grid/job.sh > /grid/job.out 2>&1
-	mark "job finished rc=$?"
+	rc=$?
+	[ "$sgshare" = initrd ] && send_results
+	mark "job finished rc=$rc"
 else
 	die "no /grid/job.sh in the share"
 fi
 sync
 umount /host/tmp/grid 2>/dev/null
-umount /grid
+[ "$sgshare" = initrd ] || umount /grid
 poweroff -f

@@ -42,6 +42,6 @@ SYSTEMTAP_DEBUGINFO_PATH=$k/root/usr/lib/debug:$k/build \
 HOME=/tmp SYSTEMTAP_DIR=$SYSTEMTAP_DIR STAP_CACHE_ONLY=1 STAP_TESTS='$STAP_TESTS' runtest --tool stap \
 --srcdir $top/harness --outdir /tmp STAP=$build/bin/stap --target_board stapgrid-kernel kernel.exp \
 > /dev/null 2>&1; grep -E '^(PASS|FAIL|ERROR|UNRESOLVED|UNSUPPORTED|# of)' \
-/tmp/stap.sum; grep -B2 -A40 '^FAIL' /tmp/stap.log; \
+/tmp/stap.sum; grep -B2 -A40 -e '^FAIL' -e ': stdout:' /tmp/stap.log; \
 dmesg | grep -E 'BUG:|WARNING:|KASAN|Oops|circular locking|inconsistent lock' \
 || echo 'console: no splat'"

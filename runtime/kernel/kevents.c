@@ -4,6 +4,9 @@
  *   perf.sw.* / perf.hw.* / perf.type(T).config(C)  a perf counter on each
  *                     online CPU; the probe runs at each overflow
  *                     (.sample(N), 1000000 events by default)
+ *   kernel.data(A)    a perf breakpoint event on each online CPU: the
+ *                     debug registers watch A; the probe runs from the
+ *                     debug exception after each access
  *   timer.profile     the cpu_clock software event at every tick, on
  *                     every CPU, with the interrupted context's registers
  *   procfs(NAME)      /proc/systemtap/MODULE/NAME: a read runs the .read
@@ -13,6 +16,7 @@
  * destroyed when it stops; the handlers allocate nothing.
  */
 #include <linux/cpumask.h>
+#include <linux/hw_breakpoint.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -74,6 +78,13 @@ int stp_perf_arm(const struct stp_probe *p, void **state)
 		attr.type = PERF_TYPE_SOFTWARE;
 		attr.config = PERF_COUNT_SW_CPU_CLOCK;
 		attr.sample_period = TICK_NSEC;
+	} else if (p->perf_type == PERF_TYPE_BREAKPOINT) {
+		/* kernel.data: a watchpoint on every CPU, as
+		 * register_wide_hw_breakpoint() makes it. */
+		hw_breakpoint_init(&attr);
+		attr.bp_addr = p->address + stp_kaslr(p->anchor);
+		attr.bp_type = p->perf_config;
+		attr.bp_len = p->perf_period;
 	}
 	pp = kzalloc(sizeof(*pp), GFP_KERNEL);
 	if (!pp)
@@ -99,9 +110,15 @@ int stp_perf_arm(const struct stp_probe *p, void **state)
 #define STP_PROCFS_FILES 32
 #define STP_PROCFS_MAXSIZE (16 << 20)	/* .maxsize(N), at most */
 
+/* Probes of one file and direction: input.char and input.line are both
+ * writes of __stdin (the input tapset). */
+#define STP_PROCFS_PROBES 8
+
 struct procfs_file {
 	const char *name;
-	const struct stp_probe *read, *write;
+	/* each direction's probes in the script's order, NULL-ended */
+	const struct stp_probe *read[STP_PROCFS_PROBES + 1];
+	const struct stp_probe *write[STP_PROCFS_PROBES + 1];
 	struct mutex lock;
 	size_t len;
 	size_t size;		/* buf's: the largest .maxsize(N), at least
@@ -120,12 +137,19 @@ static char procfs_path[80];
 #define stp_pde_data PDE_DATA
 #endif
 
-static void procfs_run(struct procfs_file *pf, const struct stp_probe *p)
+/* Each probe in turn on the same $value: a read's probes build it up, a
+ * write's see what was written (or what an earlier one made of it). */
+static void procfs_run(struct procfs_file *pf,
+		       const struct stp_probe *const *probes)
 {
-	struct stp_probe_hit h = { .procfs_value = pf->buf,
-				   .handler = p->handler };
+	int i;
 
-	stp_run_probe(p, &h, MAXACTION);
+	for (i = 0; probes[i]; i++) {
+		struct stp_probe_hit h = { .procfs_value = pf->buf,
+					   .handler = probes[i]->handler };
+
+		stp_run_probe(probes[i], &h, MAXACTION);
+	}
 	pf->len = strnlen(pf->buf, pf->size);
 }
 
@@ -158,8 +182,7 @@ static ssize_t procfs_read(struct file *f, char __user *ubuf, size_t count,
 	mutex_lock(&pf->lock);
 	if (*ppos == 0) {
 		pf->buf[0] = '\0';
-		if (pf->read)
-			procfs_run(pf, pf->read);
+		procfs_run(pf, pf->read);
 	}
 	rc = simple_read_from_buffer(ubuf, count, ppos, pf->buf, pf->len);
 	mutex_unlock(&pf->lock);
@@ -178,8 +201,7 @@ static ssize_t procfs_write(struct file *f, const char __user *ubuf,
 		return -EFAULT;
 	}
 	pf->buf[n] = '\0';
-	if (pf->write)
-		procfs_run(pf, pf->write);
+	procfs_run(pf, pf->write);
 	mutex_unlock(&pf->lock);
 	return count;
 }
@@ -245,8 +267,9 @@ static struct procfs_file *procfs_find(const char *name)
 int stp_procfs_arm(const struct stp_probe *p)
 {
 	struct procfs_file *pf;
+	const struct stp_probe **list;
 	bool fresh;
-	int rc = procfs_mkdir();
+	int i, rc = procfs_mkdir();
 
 	if (rc)
 		return rc;
@@ -256,11 +279,13 @@ int stp_procfs_arm(const struct stp_probe *p)
 	rc = procfs_buffer(pf, p->procfs_size);
 	if (rc)
 		return rc;
-	fresh = !pf->read && !pf->write;
-	if (p->kind == STP_PROBE_PROCFS_READ)
-		pf->read = p;
-	else
-		pf->write = p;
+	fresh = !pf->read[0] && !pf->write[0];
+	list = p->kind == STP_PROBE_PROCFS_READ ? pf->read : pf->write;
+	for (i = 0; list[i]; i++)
+		;
+	if (i == STP_PROCFS_PROBES)
+		return -ENOSPC;
+	list[i] = p;
 	if (fresh && !proc_create_data(p->procfs, 0600, procfs_dir,
 				       &procfs_ops, pf))
 		return -ENOMEM;

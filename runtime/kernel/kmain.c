@@ -9,6 +9,7 @@
  *   symbols BYTES|end  the symbol table, before start (ksym.h)
  *   tz GMTOFF NAME     the local time zone, for tz_ctime() (ktapset.h)
  *   start              begin probes, then the other probes are armed
+ *                      (a module's when it loads, if it is not loaded)
  *   stop               probes disarmed, then end (or error) probes
  * and reads the module's messages: ERROR/WARNING lines, "EXIT" when the
  * script asked to stop (exit(), MAXERRORS), "STARTED", "STOPPED E S D M"
@@ -20,13 +21,17 @@
  * counted, never nested.
  */
 #include <linux/hrtimer.h>
+#include <linux/irq_work.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/namei.h>
 #include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/tracepoint.h>
+#include <linux/uprobes.h>
 #include <linux/vmalloc.h>
+#include <linux/workqueue.h>
 
 #include "kernel.h"
 #include "khit.h"
@@ -64,12 +69,18 @@ struct kprobe_slot {
 	struct tracepoint *tp;
 	void *perf;			/* kevents.c's state */
 	void *nf;			/* knetfilter.c's */
+	struct uprobe_consumer uc;	/* uprobes: on the inode of upath */
+	struct path upath;		/* held while registered */
+	struct uprobe *uprobe;		/* 6.12: what uprobe_register gave */
 	const struct stp_probe *probe;
 	bool registered;
 #ifdef STP_FTRACE
 	struct ftrace_ops fops;
 	bool ftrace;			/* attached through fops, not kp */
 #endif
+	bool pending;			/* its module is not loaded: armed
+					   when it loads (module_event) */
+	bool off;			/* disabled: its condition is false */
 };
 static struct kprobe_slot *kslots;
 /* Disarming unregisters kprobes (kretprobes) STP_UNREGISTER_BATCH at a
@@ -183,6 +194,94 @@ static int kretprobe_entry(struct kretprobe_instance *ri,
 	return stp_run_probe(s->probe, &h, MAXACTION) ? 0 : 1;
 }
 
+/* ---- uprobes ---- */
+
+/*
+ * process("PATH") probes: a uprobe on PATH's inode at the site's file
+ * offset, for every process that maps it (as SystemTap's process probes).
+ * The handlers run in the probed task, in process context with
+ * preemption enabled: stp_hit disables it for the handler, which takes
+ * this CPU's context as any probe does.
+ */
+static int uprobe_hit(struct uprobe_consumer *uc, struct pt_regs *regs)
+{
+	struct kprobe_slot *s = container_of(uc, struct kprobe_slot, uc);
+
+	run_plain(s->probe, regs, MAXACTION);
+	return 0;
+}
+
+static int uretprobe_hit(struct uprobe_consumer *uc, unsigned long func,
+			 struct pt_regs *regs)
+{
+	struct kprobe_slot *s = container_of(uc, struct kprobe_slot, uc);
+
+	run_plain(s->probe, regs, MAXACTION);
+	return 0;
+}
+
+/* In process context (start: the write of "start"): finds the binary,
+ * holds it, registers the consumer. */
+static int arm_uprobe(struct kprobe_slot *s, const struct stp_probe *p)
+{
+	struct inode *inode;
+	int rc = kern_path(p->upath, LOOKUP_FOLLOW, &s->upath);
+
+	if (rc)
+		return rc;
+	inode = d_inode(s->upath.dentry);
+	if (p->kind == STP_PROBE_UPROBE)
+		s->uc.handler = uprobe_hit;
+	else
+		s->uc.ret_handler = uretprobe_hit;
+#ifdef STP_HAVE_UPROBE_REGISTER_PTR
+	s->uprobe = uprobe_register(inode, p->uoffset, 0, &s->uc);
+	rc = IS_ERR(s->uprobe) ? PTR_ERR(s->uprobe) : 0;
+#else
+	rc = uprobe_register(inode, p->uoffset, &s->uc);
+#endif
+	if (rc)
+		path_put(&s->upath);
+	return rc;
+}
+
+/* Each registered uprobe of the session unregistered (on 6.12 the
+ * consumers go first, then one wait for handlers still running), and
+ * its binary let go. */
+static void disarm_uprobes(void)
+{
+	int i;
+	bool any = false;
+
+	for (i = 0; i < stp_nprobes; i++) {
+		struct kprobe_slot *k = &kslots[i];
+		const struct stp_probe *p = &stp_probes[i];
+
+		if (!k->upath.dentry)
+			continue;
+#ifdef STP_HAVE_UPROBE_REGISTER_PTR
+		uprobe_unregister_nosync(k->uprobe, &k->uc);
+#else
+		uprobe_unregister(d_inode(k->upath.dentry), p->uoffset, &k->uc);
+#endif
+		(void)p;
+		any = true;
+	}
+#ifdef STP_HAVE_UPROBE_REGISTER_PTR
+	if (any)
+		uprobe_unregister_sync();
+#endif
+	for (i = 0; i < stp_nprobes; i++) {
+		struct kprobe_slot *k = &kslots[i];
+
+		if (!k->upath.dentry)
+			continue;
+		path_put(&k->upath);
+		memset(&k->upath, 0, sizeof(k->upath));
+		k->registered = false;
+	}
+}
+
 /* ---- tracepoints ---- */
 
 struct tp_lookup {
@@ -216,6 +315,14 @@ static int arm_tracepoint(struct kprobe_slot *s, const struct stp_probe *p)
 		return -ENOENT;
 	s->tp = l.tp;
 	return tracepoint_probe_register(l.tp, p->tp_func, (void *)p);
+}
+
+/* A kprobe on a function of a module ("module:symbol"). */
+static bool module_probe(const struct stp_probe *p)
+{
+	return (p->kind == STP_PROBE_KPROBE ||
+		p->kind == STP_PROBE_KRETPROBE) && p->symbol &&
+	       strchr(p->symbol, ':');
 }
 
 /* An absolute address, or a DWARF site's link address moved by KASLR. */
@@ -328,6 +435,9 @@ static int arm_kprobe(struct kprobe_slot *s, const struct stp_probe *p)
 		rc = arm_tracepoint(s, p);
 	} else if (p->kind == STP_PROBE_NETFILTER) {
 		rc = stp_nf_arm(p, &s->nf);
+	} else if (p->kind == STP_PROBE_UPROBE ||
+		   p->kind == STP_PROBE_URETPROBE) {
+		rc = arm_uprobe(s, p);
 	} else if (p->kind == STP_PROBE_KPROBE && arm_ftrace(s, p) == 0) {
 		rc = 0;
 	} else if (p->kind == STP_PROBE_KPROBE) {
@@ -351,6 +461,11 @@ static int arm_kprobe(struct kprobe_slot *s, const struct stp_probe *p)
 	}
 	if (rc == 0) {
 		s->registered = true;
+		s->pending = false;
+		return 0;
+	}
+	if (rc == -ENOENT && module_probe(p)) {
+		s->pending = true;	/* the module is not loaded (yet) */
 		return 0;
 	}
 	if (p->optional)
@@ -358,11 +473,138 @@ static int arm_kprobe(struct kprobe_slot *s, const struct stp_probe *p)
 	/* One name of a wildcard that kprobes refuse: SystemTap warns. */
 	snprintf(msg, sizeof(msg), "%s: cannot probe %s: error %d (%s)\n",
 		 p->wildcard ? "WARNING" : "ERROR", p->pp, rc,
+		 p->upath && rc == -ENOENT ? "no such binary" :
+		 p->upath ? "uprobes refused it" :
 		 rc == -EINVAL ? "blacklisted or not a function start" :
 		 rc == -ENOENT ? "no such symbol" : "refused");
 	stp_control_send(msg);
 	return p->wildcard ? 0 : rc;
 }
+
+/* ---- modules loaded and unloaded during the session ---- */
+
+/*
+ * A probe on a module that is not loaded when the session starts is
+ * armed when the module loads (before its init runs: MODULE_STATE_COMING
+ * comes after its text is final and ftrace knows it) and disarmed when it
+ * goes, to be armed again if it comes back, as SystemTap does.  The
+ * notifier runs in the loading task, in process context; module_lock
+ * orders it against start and stop (session_lock is not taken there:
+ * stop unregisters the notifier, which waits for a running callback).
+ */
+static DEFINE_MUTEX(module_lock);
+static bool module_watch;		/* under module_lock */
+static void apply_condition(struct kprobe_slot *k, const struct stp_probe *p);
+
+/* Probe P's module is MOD ('-' and '_' alike, as module names). */
+static bool probe_in_module(const struct stp_probe *p, const char *mod)
+{
+	const char *a = p->symbol, *b = mod;
+
+	for (; *a && *a != ':' && *b; a++, b++)
+		if (*a != *b && !((*a == '-' || *a == '_') &&
+				  (*b == '-' || *b == '_')))
+			return false;
+	return *a == ':' && !*b;
+}
+
+static void module_probe_gone(struct kprobe_slot *k)
+{
+	if (k->probe->kind == STP_PROBE_KPROBE) {
+		unregister_kprobe(&k->kp);
+		missed += k->kp.nmissed;
+	} else {
+		unregister_kretprobe(&k->rp);
+		missed += k->rp.nmissed + k->rp.kp.nmissed;
+	}
+	/* Registered again from a clean slate if the module comes back. */
+	memset(&k->kp, 0, sizeof(k->kp));
+	memset(&k->rp, 0, sizeof(k->rp));
+	k->registered = false;
+	k->off = false;
+	k->pending = true;
+}
+
+static int module_event(struct notifier_block *nb, unsigned long what,
+			void *data)
+{
+	struct module *mod = data;
+	int i;
+
+	if (what != MODULE_STATE_COMING && what != MODULE_STATE_GOING)
+		return NOTIFY_DONE;
+	mutex_lock(&module_lock);
+	for (i = 0; module_watch && i < stp_nprobes; i++) {
+		struct kprobe_slot *k = &kslots[i];
+		const struct stp_probe *p = &stp_probes[i];
+
+		if (!module_probe(p) || !probe_in_module(p, mod->name))
+			continue;
+		if (what == MODULE_STATE_COMING && k->pending) {
+			arm_kprobe(k, p);
+			apply_condition(k, p);
+		}
+		else if (what == MODULE_STATE_GOING && k->registered)
+			module_probe_gone(k);
+	}
+	mutex_unlock(&module_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block module_nb = { .notifier_call = module_event };
+
+/* ---- conditions: a conditional kprobe is off while its condition is false ---- */
+
+/*
+ * `probe kernel.function("f") if (enabled)`: while `enabled` is 0 the
+ * kprobe is disabled (disable_kprobe: no breakpoint, no cost at all), as
+ * SystemTap does, and enabled again when a handler makes it true.  A
+ * handler that writes a global some condition reads calls
+ * stp_conditions_changed (from any context, NMI included: irq_work),
+ * which schedules the work that evaluates the conditions (the
+ * program's .cond, reading the globals without locks) and enables or
+ * disables the kprobes, which may sleep.  The handler still checks its
+ * condition: a hit in the moment before the work runs is filtered.
+ */
+static bool conditions_live;		/* under module_lock */
+
+static void apply_condition(struct kprobe_slot *k, const struct stp_probe *p)
+{
+	struct kprobe *kp = p->kind == STP_PROBE_KPROBE ? &k->kp : &k->rp.kp;
+	bool on;
+
+	if (!p->cond || !k->registered)
+		return;
+	on = p->cond();
+	if (on && k->off && enable_kprobe(kp) == 0)
+		k->off = false;
+	else if (!on && !k->off && disable_kprobe(kp) == 0)
+		k->off = true;
+}
+
+static void conditions_apply(struct work_struct *w)
+{
+	int i;
+
+	mutex_lock(&module_lock);
+	for (i = 0; conditions_live && i < stp_nprobes; i++)
+		apply_condition(&kslots[i], &stp_probes[i]);
+	mutex_unlock(&module_lock);
+}
+static DECLARE_WORK(conditions_work, conditions_apply);
+
+static void conditions_kick(struct irq_work *w)
+{
+	schedule_work(&conditions_work);
+}
+static struct irq_work conditions_irq;
+
+void stp_conditions_changed(void)
+{
+	if (READ_ONCE(conditions_live))
+		irq_work_queue(&conditions_irq);
+}
+static bool module_nb_registered;
 
 /* ---- timers ---- */
 
@@ -467,6 +709,7 @@ static void disarm(void)
 	for (i = 0; i < nr; i++)
 		if (!rp_batch[i]->kp.addr)
 			unregister_failed(rp_batch[i]->kp.symbol_name);
+	disarm_uprobes();
 	stp_procfs_disarm();
 	/* No CPU may still be inside one of our trampolines. */
 	if (tracepoints)
@@ -479,6 +722,9 @@ static int start(void)
 
 	stp_run_kind(STP_PROBE_BEGIN, run_session_probe);
 	WRITE_ONCE(state, RUNNING);
+	/* Before arming: a module that loads meanwhile is not missed. */
+	module_nb_registered = register_module_notifier(&module_nb) == 0;
+	mutex_lock(&module_lock);
 	for (i = 0; i < stp_nprobes && rc == 0; i++) {
 		const struct stp_probe *p = &stp_probes[i];
 
@@ -488,11 +734,18 @@ static int start(void)
 		    p->kind == STP_PROBE_PERF || p->kind == STP_PROBE_PROFILE ||
 		    p->kind == STP_PROBE_PROCFS_READ ||
 		    p->kind == STP_PROBE_PROCFS_WRITE ||
-		    p->kind == STP_PROBE_NETFILTER)
+		    p->kind == STP_PROBE_NETFILTER ||
+		    p->kind == STP_PROBE_UPROBE ||
+		    p->kind == STP_PROBE_URETPROBE)
 			rc = arm_kprobe(&kslots[i], p);
 		else if (p->kind == STP_PROBE_TIMER)
 			arm_timer(&tslots[i], p);
 	}
+	module_watch = rc == 0;
+	conditions_live = rc == 0;
+	for (i = 0; conditions_live && i < stp_nprobes; i++)
+		apply_condition(&kslots[i], &stp_probes[i]);
+	mutex_unlock(&module_lock);
 	if (rc) {
 		stp_session.exit_status = 1;
 		stp_session.exit_requested = 1;	/* "EXIT": ktransport.c */
@@ -501,11 +754,26 @@ static int start(void)
 	return 0;
 }
 
+/* No module comes or goes for the probes once this returns. */
+static void stop_module_watch(void)
+{
+	mutex_lock(&module_lock);
+	module_watch = false;
+	conditions_live = false;
+	mutex_unlock(&module_lock);
+	irq_work_sync(&conditions_irq);
+	cancel_work_sync(&conditions_work);
+	if (module_nb_registered)
+		unregister_module_notifier(&module_nb);
+	module_nb_registered = false;
+}
+
 static void stop(void)
 {
 	char msg[96];
 
 	WRITE_ONCE(state, STOPPED);
+	stop_module_watch();
 	disarm();
 	stp_run_end(run_session_probe);
 	stp_timing_report();	/* -t */
@@ -612,6 +880,7 @@ static int __init stp_init(void)
 {
 	int rc;
 
+	init_irq_work(&conditions_irq, conditions_kick);
 	kslots = vzalloc(sizeof(*kslots) * (stp_nprobes + 1));
 	tslots = vzalloc(sizeof(*tslots) * (stp_nprobes + 1));
 	kp_batch = vzalloc(sizeof(*kp_batch) * (stp_nprobes + 1));
@@ -638,8 +907,10 @@ static int __init stp_init(void)
 static void __exit stp_exit(void)
 {
 	mutex_lock(&session_lock);
-	if (state == RUNNING)
+	if (state == RUNNING) {
+		stop_module_watch();
 		disarm();
+	}
 	state = STOPPED;
 	mutex_unlock(&session_lock);
 	cleanup();

@@ -429,6 +429,7 @@ struct module_image {
 	char build_id[128];
 	size_t this_module_off, this_module_size;
 	bool wants_symbols;	/* a STP_SYMS_SECTION section */
+	bool named;		/* stap -m NAME: loaded as NAME */
 };
 
 /* The name the module was built with: "name=" in .modinfo. */
@@ -478,6 +479,8 @@ static void read_image(struct module_image *m, const char *path)
 		} else if (!strcmp(name, ".modinfo") &&
 			   sh.sh_offset + sh.sh_size <= m->len) {
 			modinfo_name(m, m->data + sh.sh_offset, sh.sh_size);
+		} else if (!strcmp(name, ".stap_named")) {
+			m->named = true;
 		} else if (!strcmp(name, STP_SYMS_SECTION)) {
 			m->wants_symbols = true;
 		} else if (!strcmp(name, ".gnu.linkonce.this_module")) {
@@ -527,6 +530,14 @@ static void rename_module(struct module_image *m, char *name, size_t size)
 	char *sec = m->data + m->this_module_off;
 	size_t i, len = strlen(m->name);
 
+	/* A name given with stap -m is the module's, as in SystemTap: its
+	 * files are /proc/systemtap/NAME/... (a second session of it is
+	 * refused by the kernel: "File exists").  Generated names get the
+	 * pid, so that sessions of one cached module run side by side. */
+	if (m->named) {
+		snprintf(name, size, "%s", m->name);
+		return;
+	}
 	snprintf(name, size, "%.40s_%d", m->name, (int)getpid());
 	for (i = 0; i + len < m->this_module_size; i++)
 		if (!memcmp(sec + i, m->name, len + 1)) {
@@ -816,6 +827,44 @@ static void send_time_zone(void)
 		command("tz 0 UTC");
 }
 
+/*
+ * input.char and input.line (the input tapset): what arrives on stdin
+ * goes to the module's /proc/systemtap/NAME/__stdin, one byte a write,
+ * each write a hit of the script's procfs write probe.  Only when the
+ * script has that file; polled (stdin's flags are left alone: a terminal
+ * shares them with the shell), stopped at end of file.
+ */
+static int stdin_file = -1;
+
+static void open_stdin_file(const char *name)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "/proc/systemtap/%s/__stdin", name);
+	stdin_file = open(path, O_WRONLY | O_CLOEXEC);
+}
+
+static bool forward_stdin(void)
+{
+	struct pollfd in = { .fd = 0, .events = POLLIN };
+	char buf[256];
+	ssize_t n, i;
+
+	if (stdin_file < 0 || poll(&in, 1, 0) != 1)
+		return false;
+	n = read(0, buf, sizeof(buf));
+	if (n <= 0) {		/* end of file, or stdin is gone */
+		close(stdin_file);
+		stdin_file = -1;
+		return false;
+	}
+	for (i = 0; i < n; i++)
+		if (write(stdin_file, buf + i, 1) != 1)
+			fprintf(stderr, "staprun: the script refused a byte of"
+				" its input: %s\n", strerror(errno));
+	return true;
+}
+
 /* traceN of each CPU not yet open: those online at the load, then (at
  * each poll) one that came online since (ktransport.c makes its file);
  * N is the CPU's number, so an offline CPU leaves a gap. */
@@ -942,6 +991,7 @@ static int run(void)
 	if (opt.verbose)
 		fprintf(stderr, "staprun: begin probes run and probes armed in "
 			"%.3f s\n", now() - t0);
+	open_stdin_file(name);
 	if (gate >= 0) {
 		if (write(gate, "g", 1) != 1)
 			stop_requested = 1;
@@ -955,6 +1005,7 @@ static int run(void)
 		open_streams(dir, streams, &nstreams);
 		for (i = 0; i < nstreams; i++)
 			got |= read_stream(&streams[i]);
+		got |= forward_stdin();
 		emit_ready(false);
 		reap_commands(false);
 		if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
@@ -997,6 +1048,8 @@ static int run(void)
 		free(streams[i].buf);
 	}
 	close(cmd_fd);
+	if (stdin_file >= 0)
+		close(stdin_file);
 	/* A session that ended before its -c command (exit(), an error):
 	 * the command goes first, then the module. */
 	if (child > 0) {

@@ -71,7 +71,8 @@ bool stp_lock_try(struct stp_lock *l, bool write)
 
 		if (rc == 0)
 			return true;
-		sched_yield();
+		/* TRYLOCKDELAY apart, as the kernel flavour */
+		nanosleep(&(struct timespec){ 0, TRYLOCKDELAY * 1000L }, NULL);
 	}
 	return false;
 }

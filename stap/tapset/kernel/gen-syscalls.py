@@ -7,12 +7,16 @@
 
 One line of the table is one x86-64 system call:
 
-    NR NAME [kfunc=KFUNC] [only=6.1|6.12] VAR=VALUE ... [| ARGSTR] [~]
+    NR NAME [kfunc=KFUNC] [only=6.1|6.12] [in=ALIAS] VAR=VALUE ... [| ARGSTR] [~]
 
 NR is the ABI number (- for a call x86-64 does not have, whose alias
 SystemTap defines all the same: scripts name it), NAME SystemTap's alias
 name (syscall.NAME), KFUNC the kernel's sys_KFUNC when it differs from
-NAME; only= marks a call one of our kernels lacks (only=none: all).  A VALUE is a register of the call, by kind and
+NAME; only= marks a call one of our kernels lacks (only=none: all); in=
+ALIAS puts the call under syscall.ALIAS instead of an alias of its own
+(SystemTap's syscall.pipe is pipe and pipe2, name telling which: a second
+definition of the alias, so that syscall.* sees each call once).  A VALUE
+is a register of the call, by kind and
 argument number (1-6: di, si, dx, r10, r8, r9):
 
     iN  int (sign-extended from 32 bits)   uN  unsigned int
@@ -103,14 +107,14 @@ def parse_line(line):
     if len(words) < 2 or not (words[0].isdigit() or words[0] == '-'):
         raise TableError('expected NR NAME')
     call = {'nr': int(words[0]) if words[0] != '-' else None, 'name': words[1], 'entry': words[1],
-            'only': None, 'vars': [], 'argstr': argstr.strip(),
-            'approx': approx}
+            'only': None, 'in': words[1], 'vars': [],
+            'argstr': argstr.strip(), 'approx': approx}
     rest = words[2] if len(words) > 2 else ''
     while True:
-        m = re.match(r'\s*(kfunc|only)=(\S+)', rest)
+        m = re.match(r'\s*(kfunc|only|in)=(\S+)', rest)
         if not m:
             break
-        call['entry' if m.group(1) == 'kfunc' else 'only'] = m.group(2)
+        call[{'kfunc': 'entry'}.get(m.group(1), m.group(1))] = m.group(2)
         rest = rest[m.end():]
     for name, value in split_vars(rest.strip()):
         m = re.fullmatch(r'([iulUpq])([1-6])', value)
@@ -174,6 +178,7 @@ def entry_body(call):
 
 def aliases(call):
     n, fn = call['name'], '__x64_sys_' + call['entry']
+    a = call['in']
     fmt = 2 if n in HEX_RESULT else 1
     # kernel.function takes the wrapper through BTF or DWARF; where
     # neither has it (SYSCALL_DEFINE0's wrappers are aliases), the kprobe
@@ -182,25 +187,26 @@ def aliases(call):
     nd = 'kprobe.function("%s") ?' % fn
     ret = ('{\n\tname = "%s"; retval = _sc_retval();'
            ' retstr = return_str(%d, retval)\n}' % (n, fmt))
-    out = ['# %s: %s%s' % (n, call['nr'] if call['nr'] is not None
-                            else 'no x86-64 number',
-                            ', only on ' + call['only'] if call['only']
-                            else ''),
+    out = ['# %s: %s%s%s' % (n, call['nr'] if call['nr'] is not None
+                              else 'no x86-64 number',
+                              ', only on ' + call['only'] if call['only']
+                              else '',
+                              ', under syscall.' + a if a != n else ''),
            '@define _SC_%s %%(\n\t%s\n%%)' % (n, entry_body(call)),
-           'probe syscall.%s = %s { @_SC_%s }' % (n, dw, n),
-           'probe nd_syscall.%s = %s { @_SC_%s }' % (n, nd, n)]
+           'probe syscall.%s = %s { @_SC_%s }' % (a, dw, n),
+           'probe nd_syscall.%s = %s { @_SC_%s }' % (a, nd, n)]
     if n in NO_RETURN:
         # On 'never', as SystemTap: syscall.*.return then finds an alias
         # that sets retstr instead of syscall.exit with a .return suffix.
         never = ('{\n\tname = "%s"; retval = 0;'
                  ' retstr = return_str(1, retval)\n}' % n)
-        out += ['probe syscall.%s.return = never\n%s' % (n, never),
-                'probe nd_syscall.%s.return = never\n%s' % (n, never)]
+        out += ['probe syscall.%s.return = never\n%s' % (a, never),
+                'probe nd_syscall.%s.return = never\n%s' % (a, never)]
     else:
         out += ['probe syscall.%s.return = %s\n%s'
-                % (n, dw.replace('")', '").return'), ret),
+                % (a, dw.replace('")', '").return'), ret),
                 'probe nd_syscall.%s.return = %s\n%s'
-                % (n, nd.replace('")', '").return'), ret)]
+                % (a, nd.replace('")', '").return'), ret)]
     return '\n'.join(out) + '\n'
 
 
@@ -230,6 +236,10 @@ def generate(calls):
         if c['name'] in seen:
             raise TableError('%s twice' % c['name'])
         seen.add(c['name'])
+    for c in calls:
+        if c['in'] not in seen:
+            raise TableError('%s: in=%s, which is no call of the table'
+                             % (c['name'], c['in']))
     texts, errors = [], []
     for c in calls:
         try:

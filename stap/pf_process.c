@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * pf_process.c - functions and statements of a user binary.
+ *
+ *   process("PATH").function("F")[.call|.return|.inline]
+ *   process("PATH").statement("F@FILE:LINE")
+ *
+ * PATH is found as SystemTap finds it: with a '/' relative to the
+ * current directory, else along $PATH, a wildcard globbed over files;
+ * then made canonical (symlinks resolved), since uprobes key on the
+ * file.  F resolves through the
+ * binary's DWARF (dwarf.c: its own, or Debian's -dbgsym by debuglink or
+ * build id), each site a link address and the file offset uprobes need;
+ * without DWARF through its symbol table, function entries only.
+ * Every process that maps the binary is probed, as SystemTap does.
+ */
+#include <glob.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "stap.h"
+
+static bool is_program(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* NAME along $PATH, or NULL. */
+static const char *search_path(const char *name)
+{
+	const char *env = getenv("PATH");
+	char *dirs = arena_strdup(env ? env : "/usr/bin:/bin"), *save = NULL;
+	const char *d, *p;
+
+	for (d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		p = arena_printf("%s/%s", *d ? d : ".", name);
+		if (is_program(p) && access(p, X_OK) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+/* process("NAME")'s binary as a canonical absolute path; NULL after
+ * saying why. */
+static const char *binary_path(const Component *p)
+{
+	const char *name = p->param->str, *found;
+	char real[PATH_MAX];
+
+	if (!*name) {
+		sem_error(p->param->tok, "process(\"\") needs the path or the"
+			  " name of a binary");
+		return NULL;
+	}
+	found = strchr(name, '/') ? name : search_path(name);
+	if (!found || !realpath(found, real) || !is_program(real)) {
+		sem_error(p->param->tok, "process(\"%s\"): no such binary%s",
+			  name, strchr(name, '/') ? "" : " along $PATH");
+		return NULL;
+	}
+	return arena_strdup(real);
+}
+
+/* process("/lib64/ld-*.so.?"): SystemTap globs a path with wildcards; the
+ * canonical paths of the ELF binaries it matches, once each (a symlink
+ * and its file are one binary); their number, or -1 after saying why. */
+static int binary_paths(const Component *p, const char ***out)
+{
+	const char *name = p->param->str;
+	VEC(const char *) v = { 0 };
+	glob_t g;
+	size_t i;
+	int k;
+
+	*out = NULL;
+	if (!is_glob(name)) {
+		const char *one = binary_path(p);
+
+		if (!one)
+			return -1;
+		vec_push(&v, one);
+		*out = v.v;
+		return 1;
+	}
+	if (glob(name, 0, NULL, &g) != 0)
+		g.gl_pathc = 0;
+	for (i = 0; i < g.gl_pathc; i++) {
+		char real[PATH_MAX];
+
+		if (!realpath(g.gl_pathv[i], real) || !is_program(real) ||
+		    dwarf_user_open(real) < 0)
+			continue;
+		for (k = 0; k < v.len && strcmp(v.v[k], real); k++)
+			;
+		if (k == v.len)
+			vec_push(&v, arena_strdup(real));
+	}
+	if (g.gl_pathc)
+		globfree(&g);
+	if (!v.len)
+		sem_error(p->param->tok, "process(\"%s\"): no binary matches",
+			  name);
+	*out = v.v;
+	return v.len ? v.len : -1;
+}
+
+/* What only DWARF places, asked of a binary without it. */
+static int needs_dwarf(const Component *f, const char *path)
+{
+	sem_error(f->param->tok, "\"%s\" needs the DWARF of %s, and it has"
+		  " none (install its -dbgsym package, or build it with -g)",
+		  f->param->str, path);
+	return -1;
+}
+
+static int sites_of(const ProbePoint *pp, const char *path, DwSite ***out)
+{
+	const Component *f = &pp->comps.v[1];
+	bool statement = !strcmp(f->name, "statement");
+	int which = kfunc_copies(pp), n;
+	const char *spec = f->param->str;
+
+	switch (dwarf_user_open(path)) {
+	case -1:
+		sem_error(pp->comps.v[0].param->tok, "process(\"%s\"): %s is"
+			  " not an ELF binary", pp->comps.v[0].param->str, path);
+		return -1;
+	case 0:
+		if (statement || which == DW_INLINE || kfunc_label(pp) ||
+		    strchr(spec, '@') || strchr(spec, ':'))
+			return needs_dwarf(f, path);
+		return dwarf_user_symbols(path, spec, out);
+	}
+	n = dwarf_sites(path, spec, which, statement, kfunc_label(pp),
+			f->param->tok, out);
+	if (n == 0 && kfunc_only_inlined(path, pp, spec, which))
+		return -1;
+	/* A name only the symbol table has (glibc's malloc is an alias of
+	 * __libc_malloc), as SystemTap finds it. */
+	if (n == 0 && !statement && which != DW_INLINE && !kfunc_label(pp) &&
+	    !strchr(spec, '@') && !strchr(spec, ':'))
+		n = dwarf_user_symbols(path, spec, out);
+	return n;
+}
+
+/* A site uprobes cannot take: no executable segment of the file holds
+ * its address. */
+static bool unplaceable(const Component *f, const DwSite *s)
+{
+	if (s->offset)
+		return false;
+	sem_error(f->param->tok, "cannot probe %s in %s: %#llx is in no"
+		  " executable segment of the file", s->func, s->module,
+		  (unsigned long long)s->vaddr);
+	return true;
+}
+
+/* The sites of a process point, in each binary its path stands for:
+ * each one a uprobe. */
+static int process_sites(const ProbePoint *pp, DwSite ***out)
+{
+	const Component *p = &pp->comps.v[0], *f = &pp->comps.v[1];
+	DwSiteVec all = { 0 };
+	const char **paths;
+	DwSite **sites;
+	int npaths, n, i, k;
+
+	if (strcmp(S->runtime, "kernel"))
+		return DW_NONE;		/* check_process says why not */
+	if ((npaths = binary_paths(p, &paths)) < 0)
+		return -1;
+	if (!*f->param->str) {
+		sem_error(f->param->tok, "a process probe needs a function"
+			  " name or pattern");
+		return -1;
+	}
+	for (k = 0; k < npaths; k++) {
+		if ((n = sites_of(pp, paths[k], &sites)) < 0)
+			return -1;
+		for (i = 0; i < n; i++) {
+			if (unplaceable(f, sites[i]))
+				return -1;
+			vec_push(&all, sites[i]);
+		}
+	}
+	if (!all.len)
+		sem_error(f->param->tok, "no %s matches \"%s\" in %s",
+			  strcmp(f->name, "statement") ? "function" :
+			  "statement", f->param->str,
+			  npaths == 1 ? paths[0] : p->param->str);
+	*out = all.v;
+	return all.len ? all.len : -1;
+}
+
+/* Only reached without sites: under the user runtime. */
+static bool check_process(const ProbePoint *pp, int64_t *seq)
+{
+	(void)seq;
+	return family_needs_kernel(pp);
+}
+
+/* A site offers its variables when DWARF placed it. */
+static void process_context(const ProbePoint *pp, Context *c)
+{
+	const DwSite *s = pp->site;
+
+	c->user = true;
+	if (!s)
+		return;
+	c->dw = s->cu ? s : NULL;
+	c->module = s->module;
+	c->func = s->func;
+}
+
+/* A uprobe on the site's binary at its file offset. */
+static void process_reg(const Derived *d, int index, Reg *r, Buf *code)
+{
+	const DwSite *s = d->point->site;
+
+	(void)index;
+	(void)code;
+	r->fields = arena_printf(", .upath = %s, .uoffset = %#llxLL",
+				 c_literal(s->module),
+				 (unsigned long long)s->offset);
+}
+
+#define PROCESS(pk, ...)						\
+	{ .family = &pf_process, .parts = { { "process", 'S' },		\
+		{ "function", 'S' }, __VA_ARGS__ },			\
+	  .kind = pk, .check = check_process, .sites = process_sites }
+
+static const Form forms[] = {
+	PROCESS(PK_UPROBE, { NULL, 0 }),
+	PROCESS(PK_UPROBE, { "call", 0 }),
+	PROCESS(PK_URETPROBE, { "return", 0 }),
+	PROCESS(PK_UPROBE, { "inline", 0 }),
+	{ .family = &pf_process, .parts = { { "process", 'S' },
+		{ "statement", 'S' } },
+	  .kind = PK_UPROBE, .check = check_process, .sites = process_sites },
+	{ 0 },
+};
+
+const Family pf_process = { .name = "process", .forms = forms,
+			    .context = process_context, .reg = process_reg };
