@@ -406,7 +406,31 @@ static void perf_chart(sbuf *b, json_t *rows, const char *workload, const char *
 	free(tip);
 }
 
-/* A chart per (workload, unit) that has a ratio at all. */
+/* The values themselves for rows no floor compares (the scale test's
+ * seconds, KiB and bytes for 1 to 10,000 probes), a bar each. */
+static void perf_value_chart(sbuf *b, json_t *rows, const char *workload, const char *unit)
+{
+	struct g_bar *bars = xcalloc(json_array_size(rows), sizeof(*bars));
+	char *title = xasprintf("%s (%s)", workload, unit);
+	struct g_chart c = { .title = title, .tip = title, .bars = bars, .digits = 3,
+			     .none = "not measured" };
+	json_t *w;
+	size_t i;
+
+	json_array_foreach(rows, i, w) {
+		json_t *v = json_object_get(w, "value");
+
+		if (same_pair(w, workload, unit))
+			bars[c.n++] = (struct g_bar){ js(w, "variant"), json_number_value(v),
+						      json_is_number(v), false };
+	}
+	g_chart_svg(b, &c);
+	free(bars);
+	free(title);
+}
+
+/* A chart per (workload, unit): of ratios to the floor where it has any,
+ * else of the values where it has any. */
 static void perf_charts(sbuf *b, json_t *rows)
 {
 	strv done = {0};
@@ -415,16 +439,20 @@ static void perf_charts(sbuf *b, json_t *rows)
 
 	json_array_foreach(rows, i, w) {
 		char *key = xasprintf("%s %s", js(w, "workload"), js(w, "unit"));
-		bool any = false;
+		bool ratio = false, value = false;
 
 		if (!sv_has(&done, key)) {
 			sv_push(&done, key);
-			json_array_foreach(rows, k, o)
-				if (same_pair(o, js(w, "workload"), js(w, "unit")) &&
-				    json_is_number(json_object_get(o, "ratio_to_floor")))
-					any = true;
-			if (any)
+			json_array_foreach(rows, k, o) {
+				if (!same_pair(o, js(w, "workload"), js(w, "unit")))
+					continue;
+				ratio = ratio || json_is_number(json_object_get(o, "ratio_to_floor"));
+				value = value || json_is_number(json_object_get(o, "value"));
+			}
+			if (ratio)
 				perf_chart(b, rows, js(w, "workload"), js(w, "unit"));
+			else if (value)
+				perf_value_chart(b, rows, js(w, "workload"), js(w, "unit"));
 		}
 		free(key);
 	}

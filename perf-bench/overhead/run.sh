@@ -82,16 +82,20 @@ for w in \$(echo "\${3:-$WORKLOADS}" | tr , ' '); do
 done
 RUNS
 
-# A full run (the default five rounds and more) runs every variant's
-# twins; a short one (make check-grid-perf) ours, the floors and the
-# counter's peers, and says of the rest that they did not run.
+# A full run (the default five rounds and more) runs every variant and
+# twin; a short one (make check-grid-perf) one of each kind of row: the
+# floors of kprobes and ftrace, our counter with its twin and bpftrace's
+# kfunc peer (ratio_to_twin), and two map sizes (the growth), the rest
+# rows that say they were not run.  prebuild.sh builds the same set.
 FULL=false
 [ "$DUR" -ge 50 ] && FULL=true
+SHORT="floor floor_ftrace counter map_1000 map_100000 bpftrace_counter bpftrace_kfunc_counter"
+FLOORS="floor floor_ftrace floor_tracepoint"
 # Ours, each with its twin: the same script in bpftrace (gperf.c's
 # ratio_to_twin); SystemTap 4.8's twin of VARIANT is systemtap_VARIANT_patched.
 OURS="empty counter counter_kprobe map_by_pid stats printf return tracepoint"
-# a[pid()]++ in a map of 1,000, 100,000 and 1,000,000 entries (full runs,
-# getppid only): each compared with the first, its "twin" here
+# a[pid()]++ in a map of 1,000, 100,000 and 1,000,000 entries (getppid
+# only): each compared with the first, its "twin" here
 MAPS="map_1000 map_100000 map_1000000"
 twin_of() {
 	case $1 in
@@ -101,7 +105,6 @@ twin_of() {
 	esac
 }
 BPF_TWINS="bpftrace_empty bpftrace_counter bpftrace_kfunc_counter bpftrace_map_by_pid bpftrace_stats bpftrace_printf bpftrace_return bpftrace_tracepoint"
-$FULL || BPF_TWINS="bpftrace_counter bpftrace_kfunc_counter"
 KPROBES='kprobe:__x64_sys_getppid,kprobe:pipe_read,kprobe:shmem_file_read_iter,kprobe:__x64_sys_execve'
 bpf_prog() {
 	case $1 in
@@ -153,38 +156,40 @@ run_variant() {
 	esac
 }
 
-# The variants this kernel has: the floors, ours, the peers that built.
-variants() {
-	echo floor floor_ftrace floor_tracepoint $OURS
-	$FULL && echo $MAPS
-	command -v bpftrace > /dev/null && echo $BPF_TWINS
-	awk '$1 ~ /^systemtap_/ && $2 != "!failed" { print $1 }' "$B/modules.txt"
+# Whether VARIANT runs here: a floor or bpftrace's (if installed) in a
+# full run or in SHORT, ours and SystemTap 4.8's where prebuild.sh built
+# it (modules.txt: a path, not "!failed" or "!short").
+short_ok() { $FULL || case " $SHORT " in *" $1 "*) true ;; *) false ;; esac; }
+runnable() {
+	case $1 in
+	floor_uprobe) false ;;
+	floor*) short_ok "$1" ;;
+	bpftrace_*) command -v bpftrace > /dev/null && short_ok "$1" ;;
+	*) [ -n "$(ko "$1")" ] && case $(ko "$1") in !*) false ;; esac ;;
+	esac
 }
-
-# The variants that could not run here, and why: the peers that failed
-# (their prebuild error), what a short run leaves out, the uprobe floor.
+# Every variant this suite knows, whether it runs here or not.
+all_variants() {
+	echo $FLOORS floor_uprobe $OURS $MAPS $BPF_TWINS
+	awk '$1 ~ /^systemtap_/ { print $1 }' "$B/modules.txt"
+}
+variants() {
+	for v in $(all_variants); do runnable "$v" && echo "$v"; done
+}
+# The variants that could not run here, and why (why_failed).
 failed_variants() {
-	command -v bpftrace > /dev/null || echo $BPF_TWINS
-	awk '$2 == "!failed" { print $1 }' "$B/modules.txt"
-	$FULL || for v in $OURS; do
-		case " $BPF_TWINS " in *" $(twin_of "$v") "*) ;; *) echo "$(twin_of "$v")" ;; esac
-		case $v in counter*) ;; *) echo "systemtap_${v}_patched" ;; esac
-	done | sort -u
-	$FULL || echo $MAPS
-	echo floor_uprobe
+	for v in $(all_variants); do runnable "$v" || echo "$v"; done
 }
 why_failed() {
 	case $1 in
-	floor_uprobe) echo "not run: user-space probing is not in this runtime yet (a bare uprobe's floor comes with it)" ;;
-	map_1000*) echo "not run: a short run (--duration under 50) leaves the map sizes to stapgrid run --suite perf" ;;
+	floor_uprobe) echo "not run: user-space probes (uprobes) have no variant or floor in this suite yet" ;;
 	bpftrace_*) command -v bpftrace > /dev/null &&
-		echo "not run: a short run (--duration under 50) runs the counter's twins only; stapgrid run --suite perf runs every twin" ||
+		echo "not run: a short run (--duration under 50) runs $SHORT; stapgrid run --suite perf runs every variant" ||
 		echo "bpftrace is not installed (apt-get install bpftrace)" ;;
-	*) if grep -q "^$1 " "$B/modules.txt"; then
-		echo "does not build for $GRID_RELEASE: $(first_error "$B/$1.err")"
-	else
-		echo "not run: a short run (--duration under 50) runs the counter's twins only; stapgrid run --suite perf runs every twin"
-	fi ;;
+	*) case $(ko "$1") in
+	   !failed) echo "does not build for $GRID_RELEASE: $(first_error "$B/$1.err")" ;;
+	   *) echo "not run: a short run (--duration under 50) runs $SHORT; stapgrid run --suite perf runs every variant" ;;
+	   esac ;;
 	esac
 }
 # Why VARIANT does not run WORKLOAD.
