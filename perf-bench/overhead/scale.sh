@@ -49,8 +49,11 @@ ko() { awk -v n="$1" '$1 == n { print $2 }' "$B/modules.txt"; }
 ALL_NS="1 100 1000 10000"
 NS=$ALL_NS
 [ "$DUR" -ge 50 ] || NS="1 100"
+# by hand: SCALE_NS="1 1000" SCALE_TRACERS=ours sh scale.sh (the others
+# are rows saying so)
+NS=${SCALE_NS:-$NS}
 SHORT_NOTE="not run: a short run (--duration under 50) runs ours and bpftrace's on 1 and 100 probes; stapgrid run --suite perf runs every tracer on 1 to 10,000"
-TRACERS="ours bpftrace systemtap"
+TRACERS=${SCALE_TRACERS:-ours bpftrace systemtap}
 
 # The command each tracer runs: "armed TIME KMEM CORESIZE PROBES", then
 # "end TIME".  PROBES: kprobes registered plus our ftrace_ops' functions.
@@ -77,8 +80,9 @@ run_one() {
 	ours) timeout 1800 "$STAPRUN" -c "sh $W/mark.sh" "$(ko "scale_ours_$n")" > "$out" 2> "$err" ;;
 	systemtap) timeout 1800 /usr/bin/staprun -c "sh $W/mark.sh" "$(ko "scale_systemtap_$n")" > "$out" 2> "$err" ;;
 	# each kprobe is a perf event, an open file: 10,000 need more than
-	# the default 1,024
-	bpftrace) (ulimit -n 65536; timeout 1800 bpftrace -c "/bin/sh $W/mark.sh" "$B/scale_$n.bt") > "$out" 2> "$err" ;;
+	# the default 1,024; and bpftrace refuses more than 512 probes
+	# unless told (BPFTRACE_MAX_PROBES)
+	bpftrace) (ulimit -n 65536; BPFTRACE_MAX_PROBES=$((n + 1)) timeout 1800 bpftrace -c "/bin/sh $W/mark.sh" "$B/scale_$n.bt") > "$out" 2> "$err" ;;
 	esac
 	rc=$?
 	t3=$(date +%s.%N)
