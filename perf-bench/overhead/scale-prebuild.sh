@@ -12,7 +12,8 @@
 #                    which the guest would copy into its memory to load
 #                    what is 10 MB of code and data
 # scale-funcs.txt: the kernel's functions that no guest workload calls, so
-# that arming measures arming, not hits: functions of the plain .text
+# that arming measures arming, not hits: functions ftrace can trace
+# (scale_traceable) of the plain .text
 # (before the noinstr, cpuidle, kprobes and entry sections, whose
 # functions kprobes refuse or are hot), not in .init (freed: kprobes
 # refuse them), one name each (no .isra/.constprop copies, no name two
@@ -27,16 +28,50 @@ SCALE_IDLE='^_*(tcp_|udp|ip6|ipv6_|inet|xfrm|mptcp|netlbl|ethtool|nf_|tomoyo_|se
 # ACPI interpreter's and timer's helpers, PCI config access
 SCALE_HOT='^(acpi_(idle|processor|os_|hw_|ev_|pm)|pci_(read|write|bus_read|bus_write))'
 
+# scale_traceable VMLINUX NM: the functions of NM (nm -n's lines) that
+# ftrace can trace, as available_filter_functions would list them: those
+# with a __fentry__ call site, from the kernel's __mcount_loc table
+# (__start_mcount_loc to __stop_mcount_loc, link addresses), at their
+# first byte or past an endbr64 (IBT kernels, 6.12).  bpftrace leaves the
+# others out with a warning, where kprobes would take them by a
+# breakpoint: the tracers would arm different sets.
+scale_traceable() {
+	python3 - "$1" "$2" <<'PY'
+import struct, sys
+elf, nm = open(sys.argv[1], "rb"), [l.split() for l in open(sys.argv[2])]
+sym = {l[2]: int(l[0], 16) for l in nm if len(l) == 3}
+start, stop = sym["__start_mcount_loc"], sym["__stop_mcount_loc"]
+head = elf.read(64)
+shoff, = struct.unpack_from("<Q", head, 0x28)
+shentsize, shnum = struct.unpack_from("<HH", head, 0x3A)
+for i in range(shnum):
+    elf.seek(shoff + i * shentsize)
+    _, kind, _, addr, off, size = struct.unpack("<IIQQQQ", elf.read(40))
+    if kind != 8 and addr <= start < addr + size:
+        elf.seek(off + start - addr)
+        sites = set(struct.unpack("<%dQ" % ((stop - start) // 8), elf.read(stop - start)))
+        break
+else:
+    sys.exit("no section holds __mcount_loc")
+for l in nm:
+    if len(l) == 3 and l[1] in "tT" and (int(l[0], 16) in sites or int(l[0], 16) + 4 in sites):
+        print(l[2])
+PY
+}
+
 scale_funcs() {
 	vml="$KDIR/root/usr/lib/debug/boot/vmlinux-$GRID_RELEASE"
 	if [ ! -f "$vml" ]; then
 		echo "no -dbg vmlinux ($vml): stapgrid prepare --dbg" > "$B/scale.err"
 		return 1
 	fi
-	nm -n "$vml" | awk '$3 == "__noinstr_text_start" { exit }
+	nm -n "$vml" > "$B/scale-nm.txt"
+	scale_traceable "$vml" "$B/scale-nm.txt" | LC_ALL=C sort -u > "$B/scale-traceable.txt" ||
+		{ echo "cannot read __mcount_loc of $vml" > "$B/scale.err"; return 1; }
+	awk '$3 == "__noinstr_text_start" { exit }
 		$3 == "_stext" { on = 1 }
-		on && ($2 == "t" || $2 == "T") && $3 !~ /[.]/ { print $3 }' |
-		LC_ALL=C sort | uniq -u > "$B/scale-text.txt"
+		on && ($2 == "t" || $2 == "T") && $3 !~ /[.]/ { print $3 }' "$B/scale-nm.txt" |
+		LC_ALL=C sort | uniq -u | LC_ALL=C comm -12 - "$B/scale-traceable.txt" > "$B/scale-text.txt"
 	"$STAP" -r "$GRID_KERNEL" -l 'kprobe.function("*")' 2> "$B/scale.err" |
 		sed -n 's/^kprobe\.function("\(.*\)")$/\1/p' | LC_ALL=C sort > "$B/scale-kprobe.txt"
 	LC_ALL=C comm -12 "$B/scale-text.txt" "$B/scale-kprobe.txt" |
