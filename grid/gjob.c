@@ -365,17 +365,19 @@ static const char *endname(enum g_domend e)
 
 /* The suite's prebuild script on this host (the controller's), before the
  * guest boots: `sh SCRIPT` in the suite folder, its output in
- * prebuild.log.  Becomes the test "prebuild", first in the job's list. */
+ * prebuild.log.  Becomes the test "prebuild", first in the job's list.
+ * GRID_DURATION is the guest's: a short run may build less. */
 static void prebuild(const struct g_kernel *k, const struct g_kinfo *ki, const struct g_suite *s,
-		     const char *jobdir, struct g_testres *t)
+		     const struct g_jobopt *o, const char *jobdir, struct g_testres *t)
 {
 	char *script = g_path(s->dir, s->prebuild), *log = g_path(jobdir, "prebuild.log");
 	char *abs = realpath(jobdir, NULL); /* the script runs in the suite folder */
-	char *e[6] = {
+	char *e[7] = {
 		xasprintf("GRID_KERNEL=%s", k->id), xasprintf("GRID_RELEASE=%s", ki->release),
 		xasprintf("GRID_SRC=%s", G.src), xasprintf("GRID_CACHE=%s", G.cache),
-		xasprintf("GRID_JOBDIR=%s", abs ? abs : jobdir), NULL};
-	char *argv[] = {"env", e[0], e[1], e[2], e[3], e[4], "sh", script, NULL};
+		xasprintf("GRID_JOBDIR=%s", abs ? abs : jobdir),
+		xasprintf("GRID_DURATION=%d", job_duration(s, o)), NULL};
+	char *argv[] = {"env", e[0], e[1], e[2], e[3], e[4], e[5], "sh", script, NULL};
 	double t0 = g_now();
 	int rc = g_run(argv, s->dir, NULL, log);
 
@@ -387,7 +389,7 @@ static void prebuild(const struct g_kernel *k, const struct g_kinfo *ki, const s
 	if (g_verbose)
 		g_info("%s/%s: prebuild %s (%.1f s)", k->id, s->name, rc == 0 ? "passed" : "failed",
 		       t->duration);
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 6; i++)
 		free(e[i]);
 	free(abs);
 	free(script);
@@ -469,7 +471,7 @@ static int job_setup(struct job *j)
 	if (g_mkdirs(j->jobdir, 0755) < 0)
 		return job_fail(j, xstrdup("cannot create the job folder"));
 	if (j->s && j->s->prebuild)
-		prebuild(j->k, j->ki, j->s, j->jobdir, &j->pre);
+		prebuild(j->k, j->ki, j->s, j->o, j->jobdir, &j->pre);
 	if (g_interrupted)
 		return job_fail(j, xstrdup("interrupted"));
 	return 0;

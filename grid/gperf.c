@@ -102,6 +102,7 @@ static void row_free(struct g_perfrow *w)
 	free(w->workload);
 	free(w->unit);
 	free(w->note);
+	free(w->twin);
 }
 
 /* A row's keys and where they go: names (str), numbers, and the two
@@ -117,6 +118,7 @@ static const struct {
 	{"runs", false, ROFF(runs), 0},       {"min", false, ROFF(min), 0},
 	{"max", false, ROFF(max), 0},         {"drops", false, ROFF(drops), ROFF(has_drops)},
 	{"hits_per_op", false, ROFF(hits_per_op), ROFF(has_hits)},
+	{"twin", true, ROFF(twin), 0},
 };
 
 /* One KEY=VALUE token into w; false when the line must be dropped.  A key
@@ -251,23 +253,33 @@ static bool read_rows(struct g_jobres *r, const char *jobdir, const char *name, 
 	return true;
 }
 
-/* value / the floor's value, same workload and unit; NAN when there is no
- * floor row or either value is missing or zero. */
+/* W's value / the value of variant NAME's row of the same workload and
+ * unit; NAN when there is no such row or either value is missing or zero. */
+static double ratio_to(const struct g_jobres *r, const struct g_perfrow *w, const char *name)
+{
+	double q = NAN;
+
+	for (int f = 0; name && f < r->nperf; f++) {
+		const struct g_perfrow *o = &r->perf[f];
+
+		if (strcmp(o->variant, name) || strcmp(o->workload, w->workload) ||
+		    strcmp(o->unit, w->unit))
+			continue;
+		if (isfinite(w->value) && isfinite(o->value) && w->value != 0 && o->value != 0)
+			q = w->value / o->value;
+	}
+	return q;
+}
+
+/* Each row's ratio to its workload's floor, and to its twin (the same
+ * script in another tracer) when the row names one. */
 static void ratios(struct g_jobres *r)
 {
 	for (int i = 0; i < r->nperf; i++) {
 		struct g_perfrow *w = &r->perf[i];
 
-		w->ratio = NAN;
-		for (int f = 0; f < r->nperf; f++) {
-			const struct g_perfrow *fl = &r->perf[f];
-
-			if (strcmp(fl->variant, "floor") || strcmp(fl->workload, w->workload) ||
-			    strcmp(fl->unit, w->unit))
-				continue;
-			if (isfinite(w->value) && isfinite(fl->value) && w->value != 0 && fl->value != 0)
-				w->ratio = w->value / fl->value;
-		}
+		w->ratio = ratio_to(r, w, "floor");
+		w->ratio_twin = ratio_to(r, w, w->twin);
 	}
 }
 
@@ -296,6 +308,10 @@ struct json_t *g_perf_rows_json(const struct g_jobres *r)
 		if (!strcmp(w->unit, "ns_per_hit"))
 			json_object_set_new(o, "ns_per_hit", jnum(w->value, false));
 		json_object_set_new(o, "ratio_to_floor", jnum(w->ratio, false));
+		if (w->twin) {
+			json_object_set_new(o, "twin", json_string(w->twin));
+			json_object_set_new(o, "ratio_to_twin", jnum(w->ratio_twin, false));
+		}
 		json_object_set_new(o, "runs", jnum(w->runs, true));
 		json_object_set_new(o, "min", jnum(w->min, false));
 		json_object_set_new(o, "max", jnum(w->max, false));

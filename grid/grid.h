@@ -430,6 +430,8 @@ struct g_perfrow {
 	double drops, hits_per_op;
 	bool has_drops, has_hits; /* optional keys: shown only when given */
 	double ratio;       /* value / its workload's floor value, or NAN */
+	char *twin;         /* the variant it is compared with, or NULL */
+	double ratio_twin;  /* value / the twin's value, same workload, or NAN */
 };
 /* The job folder's perf-host.txt, then perf.txt, into r->perf, and
  * perf.json when either exists.  Returns the number of rows, -1 when

@@ -332,10 +332,11 @@ static void perf_table(sbuf *b, json_t *rows)
 	size_t i;
 
 	sb_add(b, "<table class='perf'><tr><th>workload</th><th>variant</th><th>value</th>"
-		  "<th>ratio to floor</th><th>runs</th><th>min</th><th>max</th><th>drops</th>"
-		  "<th>note</th></tr>\n");
+		  "<th>ratio to floor</th><th>ratio to twin</th><th>runs</th><th>min</th><th>max</th>"
+		  "<th>drops</th><th>note</th></tr>\n");
 	json_array_foreach(rows, i, w) {
 		json_t *ratio = json_object_get(w, "ratio_to_floor");
+		json_t *to_twin = json_object_get(w, "ratio_to_twin");
 
 		sb_addtag(b, "<tr><td>", js(w, "workload"), "</td><td>");
 		sb_addxml(b, js(w, "variant"));
@@ -350,6 +351,17 @@ static void perf_table(sbuf *b, json_t *rows)
 			sb_addf(b, "%.2f", json_number_value(ratio));
 		else
 			sb_add(b, "-");
+		/* the twin (the same script in bpftrace) named with the ratio */
+		sb_add(b, "</td><td>");
+		if (json_is_number(to_twin))
+			sb_addf(b, "%.2f ", json_number_value(to_twin));
+		else if (json_is_string(json_object_get(w, "twin")))
+			sb_add(b, "- ");
+		if (json_is_string(json_object_get(w, "twin"))) {
+			sb_add(b, "(");
+			sb_addxml(b, js(w, "twin"));
+			sb_add(b, ")");
+		}
 		sb_add(b, "</td>");
 		perf_td(b, w, "runs");
 		perf_td(b, w, "min");
@@ -394,7 +406,31 @@ static void perf_chart(sbuf *b, json_t *rows, const char *workload, const char *
 	free(tip);
 }
 
-/* A chart per (workload, unit) that has a ratio at all. */
+/* The values themselves for rows no floor compares (the scale test's
+ * seconds, KiB and bytes for 1 to 10,000 probes), a bar each. */
+static void perf_value_chart(sbuf *b, json_t *rows, const char *workload, const char *unit)
+{
+	struct g_bar *bars = xcalloc(json_array_size(rows), sizeof(*bars));
+	char *title = xasprintf("%s (%s)", workload, unit);
+	struct g_chart c = { .title = title, .tip = title, .bars = bars, .digits = 3,
+			     .none = "not measured" };
+	json_t *w;
+	size_t i;
+
+	json_array_foreach(rows, i, w) {
+		json_t *v = json_object_get(w, "value");
+
+		if (same_pair(w, workload, unit))
+			bars[c.n++] = (struct g_bar){ js(w, "variant"), json_number_value(v),
+						      json_is_number(v), false };
+	}
+	g_chart_svg(b, &c);
+	free(bars);
+	free(title);
+}
+
+/* A chart per (workload, unit): of ratios to the floor where it has any,
+ * else of the values where it has any. */
 static void perf_charts(sbuf *b, json_t *rows)
 {
 	strv done = {0};
@@ -403,16 +439,20 @@ static void perf_charts(sbuf *b, json_t *rows)
 
 	json_array_foreach(rows, i, w) {
 		char *key = xasprintf("%s %s", js(w, "workload"), js(w, "unit"));
-		bool any = false;
+		bool ratio = false, value = false;
 
 		if (!sv_has(&done, key)) {
 			sv_push(&done, key);
-			json_array_foreach(rows, k, o)
-				if (same_pair(o, js(w, "workload"), js(w, "unit")) &&
-				    json_is_number(json_object_get(o, "ratio_to_floor")))
-					any = true;
-			if (any)
+			json_array_foreach(rows, k, o) {
+				if (!same_pair(o, js(w, "workload"), js(w, "unit")))
+					continue;
+				ratio = ratio || json_is_number(json_object_get(o, "ratio_to_floor"));
+				value = value || json_is_number(json_object_get(o, "value"));
+			}
+			if (ratio)
 				perf_chart(b, rows, js(w, "workload"), js(w, "unit"));
+			else if (value)
+				perf_value_chart(b, rows, js(w, "workload"), js(w, "unit"));
 		}
 		free(key);
 	}

@@ -310,6 +310,11 @@ struct stp_probe {
 					   DWARF sites) */
 	void *kp_hit;			/* kernel kprobes: the pre-handler the
 					   program made (khit.h), or NULL */
+	void *ft_hit;			/* kernel function entries: the ftrace
+					   callback the program made, or NULL */
+	bool ft_regs;			/* it reads registers (not quiet) */
+	int64_t ft_addr;		/* its function's link address (moved
+					   by KASLR as address is), or 0 */
 	bool (*cond)(void);		/* kernel kprobes with a condition of
 					   scalar globals: the kprobe is
 					   disabled while it is false */

@@ -1430,6 +1430,49 @@ static bool kprobe_hit(const Derived *d)
 	return !strcmp(S->runtime, "kernel") && d->form->kind == PK_KPROBE;
 }
 
+/* A kernel kprobe that may attach through ftrace instead (khit.h): one
+ * on a kernel function by name, or at a DWARF site of the kernel (the
+ * runtime asks ftrace for the address, which it grants only at a
+ * function's entry, and falls back to the kprobe where it refuses).  Not
+ * in guru mode: embedded C or a write to a register may change what
+ * only a kprobe's saved registers carry back (docs/kernel.md).  Nor a
+ * probe its condition disables (disarmable): disable_kprobe turns it off
+ * while the condition is false, which an ftrace_ops has no cheap way to
+ * do. */
+static bool ftrace_hit(const Derived *d, const Reg *r)
+{
+	const DwSite *site = d->point->site;
+
+	if (!kprobe_hit(d) || S->guru || disarmable(d))
+		return false;
+	if (site)
+		return !site->module;
+	return strcmp(r->symbol, "NULL") && !strchr(r->symbol, ':');
+}
+
+/* An ftrace callback for probe row N beside its kprobe pre-handler,
+ * and its fields: by name, the function's address where the symbol list
+ * has it (ftrace knows a function by one name, kallsyms' first, where a
+ * kprobe takes any of its aliases: __x64_sys_getppid is
+ * __do_sys_getppid's), moved by KASLR as a DWARF site is. */
+static void ftrace_fields(Unit *u, const Derived *d, Reg *r, int h,
+			  const char *quiet)
+{
+	uint64_t addr, anchor;
+
+	buf_printf(&u->khits, "STP_FTRACE_HANDLER(%d, probe_%d, %s)\n",
+		   u->nprobes, h, quiet);
+	r->fields = arena_printf("%s, .ft_hit = STP_FT(%d), .ft_regs = !(%s)",
+				 r->fields, u->nprobes, quiet);
+	if (!d->point->site &&
+	    kernel_function_address(d->point->comps.v[1].param->str, &addr,
+				    &anchor))
+		r->fields = arena_printf("%s, .ft_addr = %#llxLL, "
+					 ".anchor = %#llxLL", r->fields,
+					 (unsigned long long)addr,
+					 (unsigned long long)anchor);
+}
+
 static void probe(Unit *u, Derived *d, int index)
 {
 	Emit e = { .u = u, .quiet = -1 };
@@ -1746,6 +1789,7 @@ static void emit_probes(Unit *u)
 		Buf pp = { 0 };
 		Reg r;
 		bool kp_hit;
+		const char *quiet;
 		int h;
 
 		if (!d->used)
@@ -1760,11 +1804,13 @@ static void emit_probes(Unit *u)
 		/* A kernel kprobe's own pre-handler calls its handler
 		 * directly (khit.h): no indirect call on the hit's path. */
 		kp_hit = kprobe_hit(d);
+		quiet = S->derived.v[h]->quiet ?
+			arena_printf("STP_QUIET_%d", h) : "false";
 		if (kp_hit)
 			buf_printf(&u->khits, "STP_KPROBE_HANDLER(%d, probe_%d, "
-				   "%s)\n", u->nprobes, h,
-				   S->derived.v[h]->quiet ?
-				   arena_printf("STP_QUIET_%d", h) : "false");
+				   "%s)\n", u->nprobes, h, quiet);
+		if (ftrace_hit(d, &r))
+			ftrace_fields(u, d, &r, h, quiet);
 		buf_printf(&u->table, "\t{ %s, %s, %lld, %lldLL, %lldLL, "
 			   "probe_%d, %s, %lldLL, %s, %s%s%s%s%s },\n",
 			   c_string(pp.s, pp.len), probe_kind(d),

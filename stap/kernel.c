@@ -274,6 +274,26 @@ static const KFunc *find_func(const char *name)
 	return i ? &K.funcs.v[i - 1] : NULL;
 }
 
+/* Kernel function NAME's link address in the symbol list, and kfree's
+ * (the anchor the runtime measures KASLR against): false when the list
+ * has no addresses (BTF's) or not both.  A name the list has twice is
+ * its first, as kallsyms_lookup_name and a kprobe by name take it. */
+bool kernel_function_address(const char *name, uint64_t *addr,
+			     uint64_t *anchor)
+{
+	const KFunc *f, *kfree;
+
+	if (!load_symbols() || K.from_btf)
+		return false;
+	f = find_func(name);
+	kfree = find_func("kfree");
+	if (!f || !f->addr || !kfree || !kfree->addr)
+		return false;
+	*addr = f->addr;
+	*anchor = kfree->addr;
+	return true;
+}
+
 bool kernel_symbol(const char *name, uint64_t *addr, uint64_t *anchor)
 {
 	uintptr_t data;

@@ -802,6 +802,8 @@ int kernel_functions(const char *pattern, const Token *at, const char ***out);
 /* NAME is a probeable function (true when there is no symbol list, or
  * when EXACT and there is only BTF's list of functions). */
 bool kernel_function_ok(const char *name, const Token *at, bool exact);
+bool kernel_function_address(const char *name, uint64_t *addr,
+			     uint64_t *anchor);
 const struct btf *kernel_btf(void);
 const char *kernel_btf_source(void);
 /* FUNC is a function of MODULE (checked against its BTF if found). */

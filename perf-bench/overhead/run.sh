@@ -63,8 +63,10 @@ more_of() { case $1 in getppid|fileread) echo 3 ;; *) echo 1 ;; esac; }
 # into samples: the run's figure is its fastest slice (pbload.c says why)
 # where it has slices, else the whole run; the whole run's is kept beside.
 # pbload writes a file, read after it exits: no reader starts beside it.
+# runs.sh LABEL K [WORKLOADS]: all of them unless given, a comma-separated
+# list (one word: bpftrace -c splits its command at spaces, quotes or not).
 cat > "$W/runs.sh" <<RUNS
-for w in $WORKLOADS; do
+for w in \$(echo "\${3:-$WORKLOADS}" | tr , ' '); do
 	case \$w in
 	getppid) a="$(args_of getppid)" m=$(more_of getppid) ;;
 	fileread) a="$(args_of fileread)" m=$(more_of fileread) ;;
@@ -80,50 +82,126 @@ for w in $WORKLOADS; do
 done
 RUNS
 
-BPF_PROG='kprobe:__x64_sys_getppid,kprobe:pipe_read,kprobe:shmem_file_read_iter,kprobe:__x64_sys_execve { @n = count(); }'
+# A full run (the default five rounds and more) runs every variant and
+# twin; a short one (make check-grid-perf) one of each kind of row: the
+# floors of kprobes and ftrace, our counter with its twin and bpftrace's
+# kfunc peer (ratio_to_twin), and two map sizes (the growth), the rest
+# rows that say they were not run.  prebuild.sh builds the same set.
+FULL=false
+[ "$DUR" -ge 50 ] && FULL=true
+SHORT="floor floor_ftrace counter map_1000 map_100000 bpftrace_counter bpftrace_kfunc_counter"
+FLOORS="floor floor_ftrace floor_tracepoint"
+# Ours, each with its twin: the same script in bpftrace (gperf.c's
+# ratio_to_twin); SystemTap 4.8's twin of VARIANT is systemtap_VARIANT_patched.
+OURS="empty counter counter_kprobe map_by_pid stats printf return tracepoint"
+# a[pid()]++ in a map of 1,000, 100,000 and 1,000,000 entries (getppid
+# only): each compared with the first, its "twin" here
+MAPS="map_1000 map_100000 map_1000000"
+twin_of() {
+	case $1 in
+	counter_kprobe) echo bpftrace_counter ;;
+	map_1000*) echo map_1000 ;;
+	*) echo "bpftrace_$1" ;;
+	esac
+}
+BPF_TWINS="bpftrace_empty bpftrace_counter bpftrace_kfunc_counter bpftrace_map_by_pid bpftrace_stats bpftrace_printf bpftrace_return bpftrace_tracepoint"
+KPROBES='kprobe:__x64_sys_getppid,kprobe:pipe_read,kprobe:shmem_file_read_iter,kprobe:__x64_sys_execve'
+bpf_prog() {
+	case $1 in
+	bpftrace_empty) printf '%s\n' "$KPROBES { }" ;;
+	bpftrace_counter) printf '%s\n' "$KPROBES { @n = count(); }" ;;
+	# fentry: bpftrace's way into a function through ftrace (BTF)
+	bpftrace_kfunc_counter) printf '%s\n' "$KPROBES { @n = count(); }" | sed 's/kprobe:/kfunc:/g' ;;
+	bpftrace_map_by_pid) printf '%s\n' "$KPROBES { @a[pid] = count(); }" ;;
+	bpftrace_stats) printf '%s\n' "$KPROBES { @s = hist(tid); }" ;;
+	bpftrace_printf) printf '%s\n' "$KPROBES { printf(\"hit %d\\n\", tid); }" ;;
+	bpftrace_return) printf '%s\n' "$KPROBES { @r = sum(retval); }" | sed 's/kprobe:/kretprobe:/g' ;;
+	bpftrace_tracepoint) printf '%s\n' "tracepoint:raw_syscalls:sys_enter { @n = count(); }" ;;
+	esac
+}
+# The workloads a variant runs: a tracepoint on every system call's entry
+# makes one hit an operation of getppid and of fileread only.
+workloads_of() {
+	case $1 in
+	*tracepoint*) echo getppid fileread ;;
+	map_1000*) echo getppid ;;
+	*) echo $WORKLOADS ;;
+	esac
+}
+# insmod_runs MODULE VARIANT K: a bare floor module loaded around the runs.
+insmod_runs() {
+	insmod "$B/$1.ko" || return 1
+	sh "$W/runs.sh" "$2" "$3" "$(workloads_of "$2" | tr ' ' ,)"
+	rmmod "$1"
+}
 
 # run_variant VARIANT K: the workloads under it; 0 when it ran cleanly.
 run_variant() {
 	v=$1 k=$2 out="$W/$1.out" err="$W/$1.err"
+	ws=$(workloads_of "$v" | tr ' ' ,)
 	case $v in
-	floor)
-		insmod "$B/pbfloor.ko" || return 1
-		sh "$W/runs.sh" floor "$k"
-		rmmod pbfloor
-		;;
-	bpftrace_counter)
+	floor) insmod_runs pbfloor "$v" "$k" ;;
+	floor_ftrace) insmod_runs pbfloor_ftrace "$v" "$k" ;;
+	floor_tracepoint) insmod_runs pbfloor_tp "$v" "$k" ;;
+	bpftrace_*)
 		# bpftrace -c wants a path: "sh" matches /bin/sh and /usr/bin/sh
-		timeout 600 bpftrace -e "$BPF_PROG" -c "/bin/sh $W/runs.sh $v $k" > "$out" 2> "$err"
+		timeout 600 bpftrace -e "$(bpf_prog "$v")" -c "/bin/sh $W/runs.sh $v $k $ws" > "$out" 2> "$err"
 		;;
 	systemtap_*)
-		timeout 600 /usr/bin/staprun -c "sh $W/runs.sh $v $k" "$(ko "$v")" > "$out" 2> "$err"
+		timeout 600 /usr/bin/staprun -c "sh $W/runs.sh $v $k $ws" "$(ko "$v")" > "$out" 2> "$err"
 		;;
 	*)
-		timeout 600 "$STAPRUN" -c "sh $W/runs.sh $v $k" "$(ko "$v")" > "$out" 2> "$err"
+		timeout 600 "$STAPRUN" -c "sh $W/runs.sh $v $k $ws" "$(ko "$v")" > "$out" 2> "$err"
 		;;
 	esac
 }
 
-# The variants this kernel has: ours, the floor, the peers that built.
-variants() {
-	echo floor empty counter map_by_pid stats printf
-	command -v bpftrace > /dev/null && echo bpftrace_counter
-	for v in systemtap_counter systemtap_counter_patched; do
-		p=$(ko "$v")
-		[ -n "$p" ] && [ "$p" != "!failed" ] && echo "$v"
-	done
+# Whether VARIANT runs here: a floor or bpftrace's (if installed) in a
+# full run or in SHORT, ours and SystemTap 4.8's where prebuild.sh built
+# it (modules.txt: a path, not "!failed" or "!short").
+short_ok() { $FULL || case " $SHORT " in *" $1 "*) true ;; *) false ;; esac; }
+runnable() {
+	case $1 in
+	floor_uprobe) false ;;
+	floor*) short_ok "$1" ;;
+	bpftrace_*) command -v bpftrace > /dev/null && short_ok "$1" ;;
+	*) [ -n "$(ko "$1")" ] && case $(ko "$1") in !*) false ;; esac ;;
+	esac
 }
-
-# The peers that could not run here, and why (their prebuild error).
+# Every variant this suite knows, whether it runs here or not.
+all_variants() {
+	echo $FLOORS floor_uprobe $OURS $MAPS $BPF_TWINS
+	awk '$1 ~ /^systemtap_/ { print $1 }' "$B/modules.txt"
+}
+variants() {
+	for v in $(all_variants); do runnable "$v" && echo "$v"; done
+}
+# The variants that could not run here, and why (why_failed).
 failed_variants() {
-	command -v bpftrace > /dev/null || echo bpftrace_counter
-	awk '$2 == "!failed" { print $1 }' "$B/modules.txt"
+	for v in $(all_variants); do runnable "$v" || echo "$v"; done
 }
 why_failed() {
 	case $1 in
-	bpftrace_counter) echo "bpftrace is not installed (apt-get install bpftrace)" ;;
-	*) echo "does not build for $GRID_RELEASE: $(first_error "$B/$1.err")" ;;
+	floor_uprobe) echo "not run: user-space probes (uprobes) have no variant or floor in this suite yet" ;;
+	bpftrace_*) command -v bpftrace > /dev/null &&
+		echo "not run: a short run (--duration under 50) runs $SHORT; stapgrid run --suite perf runs every variant" ||
+		echo "bpftrace is not installed (apt-get install bpftrace)" ;;
+	*) case $(ko "$1") in
+	   !failed) echo "does not build for $GRID_RELEASE: $(first_error "$B/$1.err")" ;;
+	   *) echo "not run: a short run (--duration under 50) runs $SHORT; stapgrid run --suite perf runs every variant" ;;
+	   esac ;;
 	esac
+}
+# Why VARIANT does not run WORKLOAD.
+why_not() {
+	case $1 in
+	map_1000*) echo "the map's size is measured on getppid alone" ;;
+	*) echo "a tracepoint on every system call's entry has no fixed number of hits per $2 operation" ;;
+	esac
+}
+# " twin=NAME" for our variants' rows.
+twin_key() {
+	case " $OURS $MAPS " in *" $1 "*) echo " twin=$(twin_of "$1")" ;; esac
 }
 
 # Medians and rows from the samples (awk: sort per key, then pick).
@@ -144,23 +222,28 @@ summarize() {
 		base=${1:-} iqr=${2:-0}
 		echo "# $w: unprobed median $base ns/op, interquartile range $iqr"
 		for v in $(failed_variants); do
-			echo "row variant=$v workload=$w unit=ns_per_hit value=- runs=0 min=- max=- note=$(why_failed "$v")"
+			echo "row variant=$v workload=$w unit=ns_per_hit value=- runs=0 min=- max=-$(twin_key "$v") note=$(why_failed "$v")"
 		done
 		for v in $(variants); do
+			case " $(workloads_of "$v") " in
+			*" $w "*) ;;
+			*) echo "row variant=$v workload=$w unit=ns_per_hit value=- runs=0 min=- max=-$(twin_key "$v") note=not run: $(why_not "$v" "$w")"
+				continue ;;
+			esac
 			awk -v v="$v" -v w="$w" '$1 == v && $2 == w { print $3 }' "$W/samples" | sort -g |
-				awk -v v="$v" -v w="$w" -v b="$base" -v h="$h" -v iqr="$iqr" '
+				awk -v v="$v" -v w="$w" -v b="$base" -v h="$h" -v iqr="$iqr" -v tk="$(twin_key "$v")" '
 				{ x[NR] = $1 }
 				END {
-					if (!NR || b == "") { printf "row variant=%s workload=%s unit=ns_per_hit value=- runs=0 min=- max=- note=no runs\n", v, w; exit }
+					if (!NR || b == "") { printf "row variant=%s workload=%s unit=ns_per_hit value=- runs=0 min=- max=-%s note=no runs\n", v, w, tk; exit }
 					m = NR % 2 ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2
 					d = (m - b) / h
 					noise = 2 * 0.93 * iqr / sqrt(NR) / h
 					if (d < noise)
-						printf "row variant=%s workload=%s unit=ns_per_hit value=- runs=%d min=- max=- hits_per_op=%d note=within the noise: %.0f ns a hit, under two standard errors (%.0f ns) from the unprobed runs\x27 spread\n",
-							v, w, NR, h, d, noise
+						printf "row variant=%s workload=%s unit=ns_per_hit value=- runs=%d min=- max=- hits_per_op=%d%s note=within the noise: %.0f ns a hit, under two standard errors (%.0f ns) from the unprobed runs\x27 spread\n",
+							v, w, NR, h, tk, d, noise
 					else
-						printf "row variant=%s workload=%s unit=ns_per_hit value=%.1f runs=%d min=%.1f max=%.1f hits_per_op=%d\n",
-							v, w, d, NR, (x[1] - b) / h, (x[NR] - b) / h, h
+						printf "row variant=%s workload=%s unit=ns_per_hit value=%.1f runs=%d min=%.1f max=%.1f hits_per_op=%d%s\n",
+							v, w, d, NR, (x[1] - b) / h, (x[NR] - b) / h, h, tk
 				}'
 		done
 	done
@@ -202,7 +285,7 @@ overhead() {
 	# Every variant ran every workload k times a round: a run that
 	# printed nothing (or a sample line that did not parse) is a failure.
 	for v in base $vs; do
-		for w in $WORKLOADS; do
+		for w in $(workloads_of "$v"); do
 			want=$((rounds * k * $(more_of "$w")))
 			[ "$v" = base ] && want=$((want * n))
 			got=$(awk -v v="$v" -v w="$w" '$1 == v && $2 == w && NF == 4' "$W/samples" | wc -l)
@@ -212,19 +295,20 @@ overhead() {
 	# No variant but printf writes output; a drop or error anywhere is a failure.
 	for v in $vs; do
 		[ -f "$W/$v.err" ] || continue
-		if [ "$v" = printf ]; then
+		case $v in
+		*printf*)
 			# a line a hit may outrun the transport: drops are its
 			# figure (the transport test), errors are not
 			grep -h 'dropped\|lost' "$W/$v.err"
-			check "$v: no errors or skips reported" noerror "$W/$v.err"
-		elif [ "$v" = bpftrace_counter ]; then
+			check "$v: no errors or skips reported" noerror "$W/$v.err" ;;
+		bpftrace_*)
 			# bpftrace warns about what it cannot find (headers, BTF
 			# of modules): its errors are what count
-			sed 's/^/bpftrace: /' "$W/$v.err" | head -5
-			check "$v: no errors reported" noerror "$W/$v.err"
-		else
-			check "$v: no errors, skips or drops reported" clean "$W/$v.err"
-		fi
+			sed "s/^/$v: /" "$W/$v.err" | head -5
+			check "$v: no errors reported" noerror "$W/$v.err" ;;
+		*)
+			check "$v: no errors, skips or drops reported" clean "$W/$v.err" ;;
+		esac
 	done
 	grep -h . "$W"/counter.out "$W"/bpftrace_counter.out 2> /dev/null | sed 's/^/last run: /'
 	cp "$W/samples" "$GRID/samples.txt"

@@ -197,4 +197,80 @@ static __always_inline bool stp_hit(const struct stp_probe *p,
 		return 0;                                                    \
 	}
 
+/*
+ * Function entry through ftrace (docs/kernel.md): a kernel function's
+ * entry probe attaches a callback of its own to the function's ftrace
+ * site, where the kernel allows it, rather than a kprobe there (which on
+ * x86 is itself an ftrace callback, shared by all kprobes, that looks up
+ * the kprobe by address and then calls its pre-handler).  The kprobe
+ * stays the fallback: kmain.c arms one when ftrace refuses the function.
+ * -DSTP_NO_FTRACE makes every entry probe a kprobe again.
+ */
+#if defined(CONFIG_DYNAMIC_FTRACE_WITH_REGS) && !defined(STP_NO_FTRACE)
+#define STP_FTRACE 1
+#include <linux/ftrace.h>
+#include <linux/trace_recursion.h>
+
+/* Hits ftrace's recursion guard kept from us, as kprobes' nmissed. */
+extern atomic64_t stp_ftrace_missed;
+
+/*
+ * An ftrace hit: ftrace's recursion guard (which also disables
+ * preemption) stands where kprobes' re-entry check stood.  A probe that
+ * reads nothing of the hit (QUIET) is attached without saved registers
+ * and gets none; another gets the registers ftrace saved, its IP where
+ * a kprobe would have put it (the site + 1, what x86 reports for a
+ * breakpoint: stp_probe_addr takes the 1 away) and put back after, as
+ * ftrace returns to it.
+ */
+static __always_inline void stp_ftrace_hit(const struct stp_probe *p,
+					   struct stp_probe_hit *h,
+					   unsigned long ip,
+					   unsigned long parent_ip,
+					   struct ftrace_regs *fregs,
+					   bool quiet)
+{
+	struct pt_regs *regs = NULL;
+	unsigned long saved_ip = 0;
+	int bit = ftrace_test_recursion_trylock(ip, parent_ip);
+
+	if (unlikely(bit < 0)) {
+		atomic64_inc(&stp_ftrace_missed);
+		return;
+	}
+	if (!quiet) {
+		regs = ftrace_get_regs(fregs);
+		if (unlikely(!regs)) {
+			atomic64_inc(&stp_ftrace_missed);
+			goto out;
+		}
+		saved_ip = regs->ip;
+		regs->ip = ip + 1;
+		h->regs = regs;
+	}
+	__stp_hit(p, h, MAXACTION, false, false, quiet);
+	if (!quiet)
+		regs->ip = saved_ip;
+out:
+	ftrace_test_recursion_unlock(bit);
+}
+
+/* The ftrace callback prog.c makes for entry probe N, beside its
+ * kprobe pre-handler (the fallback). */
+#define STP_FTRACE_HANDLER(n, fn, quiet)                                     \
+	static void notrace stp_ft_##n(unsigned long ip,                     \
+				       unsigned long parent_ip,              \
+				       struct ftrace_ops *op,                \
+				       struct ftrace_regs *fregs)            \
+	{                                                                    \
+		struct stp_probe_hit h = { .handler = fn };                  \
+		stp_ftrace_hit(&stp_probes[n], &h, ip, parent_ip, fregs,     \
+			       quiet);                                       \
+	}
+#define STP_FT(n) stp_ft_##n
+#else
+#define STP_FTRACE_HANDLER(n, fn, quiet)
+#define STP_FT(n) NULL
+#endif
+
 #endif /* STP_KHIT_H */

@@ -76,6 +76,10 @@ struct kprobe_slot {
 	struct uprobe *uprobe;		/* 6.12: what uprobe_register gave */
 	const struct stp_probe *probe;
 	bool registered;
+#ifdef STP_FTRACE
+	struct ftrace_ops fops;
+	bool ftrace;			/* attached through fops, not kp */
+#endif
 	bool pending;			/* its module is not loaded: armed
 					   when it loads (module_event) */
 	bool off;			/* disabled: its condition is false */
@@ -368,6 +372,94 @@ static kprobe_opcode_t *probe_address(const struct stp_probe *p)
 					      stp_kaslr(p->anchor));
 }
 
+/* ---- function entry through ftrace (khit.h) ---- */
+
+/*
+ * Each ftrace-attached probe has its own ftrace_ops, so ftrace calls its
+ * callback directly from a trampoline of its own; but each such
+ * trampoline is executable memory, and registering or unregistering an
+ * ops waits for ftrace's grace periods, one by one.  A script with more
+ * entry probes than STP_FTRACE_MAX attaches the rest as kprobes, which
+ * share one ftrace callback and are unregistered in batches.
+ */
+#ifndef STP_FTRACE_MAX
+#define STP_FTRACE_MAX 64
+#endif
+
+static void unregister_failed(const char *what);
+
+#ifdef STP_FTRACE
+atomic64_t stp_ftrace_missed;
+static int nftrace;
+
+static bool kslot_ftrace(const struct kprobe_slot *s)
+{
+	return s->ftrace;
+}
+
+/* A kernel function's entry, by name or by address, with the program's
+ * callback; nonzero when ftrace refuses it (not a function's entry, a
+ * function ftrace does not trace: the caller arms a kprobe instead). */
+static int arm_ftrace(struct kprobe_slot *s, const struct stp_probe *p)
+{
+	int rc;
+
+	if (!p->ft_hit || p->offset || nftrace >= STP_FTRACE_MAX ||
+	    (p->symbol && strchr(p->symbol, ':')))
+		return -EOPNOTSUPP;
+	s->fops.func = p->ft_hit;
+	/* No FTRACE_OPS_FL_RECURSION: the callback has its own guard
+	 * (khit.h), so ftrace calls it directly, not through its assist
+	 * function. */
+	s->fops.flags = p->ft_regs ? FTRACE_OPS_FL_SAVE_REGS : 0;
+	if (p->ft_addr)
+		rc = ftrace_set_filter_ip(&s->fops, p->ft_addr +
+					  stp_kaslr(p->anchor), 0, 1);
+	else if (p->symbol)
+		rc = ftrace_set_filter(&s->fops, (unsigned char *)p->symbol,
+				       strlen(p->symbol), 1);
+	else
+		rc = ftrace_set_filter_ip(&s->fops,
+					  (unsigned long)probe_address(p),
+					  0, 1);
+	if (rc == 0)
+		rc = register_ftrace_function(&s->fops);
+	if (rc) {
+		ftrace_free_filter(&s->fops);
+		return rc;
+	}
+	s->ftrace = true;
+	nftrace++;
+	return 0;
+}
+
+static void disarm_ftrace(struct kprobe_slot *s)
+{
+	if (!s->ftrace)
+		return;
+	if (unregister_ftrace_function(&s->fops))
+		unregister_failed(s->probe->symbol);
+	else
+		ftrace_free_filter(&s->fops);
+	s->ftrace = false;
+	nftrace--;
+}
+#else
+static bool kslot_ftrace(const struct kprobe_slot *s)
+{
+	return false;
+}
+
+static int arm_ftrace(struct kprobe_slot *s, const struct stp_probe *p)
+{
+	return -EOPNOTSUPP;
+}
+
+static void disarm_ftrace(struct kprobe_slot *s)
+{
+}
+#endif
+
 static int arm_kprobe(struct kprobe_slot *s, const struct stp_probe *p)
 {
 	char msg[512];		/* a frame within stap-validate's budget */
@@ -386,6 +478,8 @@ static int arm_kprobe(struct kprobe_slot *s, const struct stp_probe *p)
 	} else if (p->kind == STP_PROBE_UPROBE ||
 		   p->kind == STP_PROBE_URETPROBE) {
 		rc = arm_uprobe(s, p);
+	} else if (p->kind == STP_PROBE_KPROBE && arm_ftrace(s, p) == 0) {
+		rc = 0;
 	} else if (p->kind == STP_PROBE_KPROBE) {
 		s->kp.symbol_name = p->symbol;
 		s->kp.offset = p->offset;
@@ -616,6 +710,9 @@ static void disarm(void)
 		} else if (p->kind == STP_PROBE_NETFILTER) {
 			stp_nf_disarm(k->nf);
 			k->nf = NULL;
+		} else if (k->registered && p->kind == STP_PROBE_KPROBE &&
+			   kslot_ftrace(k)) {
+			disarm_ftrace(k);
 		} else if (k->registered && p->kind == STP_PROBE_KPROBE) {
 			kp_batch[nk++] = &k->kp;
 		} else if (k->registered && p->kind == STP_PROBE_TRACEPOINT) {
@@ -636,6 +733,9 @@ static void disarm(void)
 		unregister_kretprobes(rp_batch + i, min(nr - i, STP_UNREGISTER_BATCH));
 	for (i = 0; i < nk; i++)
 		missed += kp_batch[i]->nmissed;
+#ifdef STP_FTRACE
+	missed += atomic64_xchg(&stp_ftrace_missed, 0);
+#endif
 	for (i = 0; i < nr; i++)
 		missed += rp_batch[i]->nmissed + rp_batch[i]->kp.nmissed;
 	/* A probe the kernel failed to unregister (it clears its address:
