@@ -613,15 +613,16 @@ void stp_print_ubacktrace(struct stp_context *c)
 {
 	unsigned long pcs[MAXBACKTRACE];
 	int n = stp_ustack(c, pcs, MAXBACKTRACE), i;
-	char line[MAXSTRINGLEN];
+	char *line = c->scratch;	/* off the stack (stap-validate) */
+	size_t size = MAXSTRINGLEN;
 
 	if (!n) {
-		snprintf(line, sizeof(line), "<no user backtrace at %s>\n",
+		snprintf(line, size, "<no user backtrace at %s>\n",
 			 c->probe_point);
 		stp_print_string(c, line);
 	}
 	for (i = 0; i < n; i++) {
-		usym_format(line, sizeof(line), pcs[i], USYM_FULL);
+		usym_format(line, size, pcs[i], USYM_FULL);
 		stp_print_string(c, line);
 	}
 }

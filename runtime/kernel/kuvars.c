@@ -81,10 +81,10 @@ void stp_uvar_write(struct stp_context *c, int64_t addr, int size, int64_t v)
  * cannot be read, as SystemTap's user_string_quoted. */
 const char *stp_uvar_string_quoted(struct stp_context *c, int i, int64_t addr)
 {
-	char raw[MAXSTRINGLEN];
+	char *raw = c->scratch;		/* off the stack (stap-validate) */
 	char *out = c->pretty[i & 3];
 
-	if (!addr || stp_user_string(raw, addr, sizeof(raw)) < 0)
+	if (!addr || stp_user_string(raw, addr, MAXSTRINGLEN) < 0)
 		snprintf(out, MAXSTRINGLEN, "0x%llx", (unsigned long long)addr);
 	else
 		stp_text_str(out, raw, 0, 1);
