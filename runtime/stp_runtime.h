@@ -270,6 +270,16 @@ enum stp_probe_kind {
 	STP_PROBE_UPROBE,		/* process("PATH") function entry,
 					   statement */
 	STP_PROBE_URETPROBE,		/* process("PATH") function return */
+	STP_PROBE_UTASK,		/* process[(..)][.thread].begin/.end
+					   (kernel/kutask.c) */
+};
+
+/* What an STP_PROBE_UTASK probe waits for. */
+enum stp_utask_event {
+	STP_UTASK_PROC_BEGIN = 1,
+	STP_UTASK_PROC_END,
+	STP_UTASK_THREAD_BEGIN,
+	STP_UTASK_THREAD_END,
 };
 
 struct stp_probe {
@@ -305,6 +315,9 @@ struct stp_probe {
 					   disabled while it is false */
 	const char *upath;		/* uprobes: the binary */
 	int64_t uoffset;		/* uprobes: the offset in its file */
+	int64_t upid;			/* process(PID): only this process
+					   (uprobes and utask), else 0 */
+	int utask;			/* utask: enum stp_utask_event */
 };
 
 /* A handler wrote a global that a probe's condition (.cond) reads: the

@@ -2,8 +2,8 @@
 /*
  * pf_process.c - functions and statements of a user binary.
  *
- *   process("PATH").function("F")[.call|.return|.inline]
- *   process("PATH").statement("F@FILE:LINE")
+ *   process("PATH"|PID).function("F")[.call|.return|.inline]
+ *   process("PATH"|PID).statement("F@FILE:LINE")
  *
  * PATH is found as SystemTap finds it: with a '/' relative to the
  * current directory, else along $PATH, a wildcard globbed over files;
@@ -12,7 +12,9 @@
  * binary's DWARF (dwarf.c: its own, or Debian's -dbgsym by debuglink or
  * build id), each site a link address and the file offset uprobes need;
  * without DWARF through its symbol table, function entries only.
- * Every process that maps the binary is probed, as SystemTap does.
+ * Every process that maps the binary is probed, as SystemTap does;
+ * process(PID) takes the binary /proc/PID/exe names at pass 2 and
+ * fires in that process (all its threads) only.
  */
 #include <glob.h>
 #include <limits.h>
@@ -45,13 +47,32 @@ static const char *search_path(const char *name)
 	return NULL;
 }
 
-/* process("NAME")'s binary as a canonical absolute path; NULL after
- * saying why. */
-static const char *binary_path(const Component *p)
+/* process(PID)'s binary: what /proc/PID/exe names, read at pass 2 as
+ * SystemTap does; NULL after saying why. */
+static const char *pid_binary(const Component *p)
 {
-	const char *name = p->param->str, *found;
+	const char *exe = arena_printf("/proc/%lld/exe",
+				       (long long)p->param->num);
 	char real[PATH_MAX];
 
+	if (p->param->num <= 0 || !realpath(exe, real) || !is_program(real)) {
+		sem_error(p->param->tok, "process(%lld): no such process, or"
+			  " its binary cannot be read", (long long)p->param->num);
+		return NULL;
+	}
+	return arena_strdup(real);
+}
+
+/* process("NAME")'s (or process(PID)'s) binary as a canonical absolute
+ * path; NULL after saying why. */
+const char *process_binary(const Component *p)
+{
+	const char *name, *found;
+	char real[PATH_MAX];
+
+	if (p->param->kind == N_NUM)
+		return pid_binary(p);
+	name = p->param->str;
 	if (!*name) {
 		sem_error(p->param->tok, "process(\"\") needs the path or the"
 			  " name of a binary");
@@ -71,7 +92,7 @@ static const char *binary_path(const Component *p)
  * and its file are one binary); their number, or -1 after saying why. */
 static int binary_paths(const Component *p, const char ***out)
 {
-	const char *name = p->param->str;
+	const char *name = p->param->kind == N_NUM ? "" : p->param->str;
 	VEC(const char *) v = { 0 };
 	glob_t g;
 	size_t i;
@@ -79,7 +100,7 @@ static int binary_paths(const Component *p, const char ***out)
 
 	*out = NULL;
 	if (!is_glob(name)) {
-		const char *one = binary_path(p);
+		const char *one = process_binary(p);
 
 		if (!one)
 			return -1;
@@ -109,6 +130,14 @@ static int binary_paths(const Component *p, const char ***out)
 	return v.len ? v.len : -1;
 }
 
+/* process("NAME") or process(PID), as the script wrote it. */
+static const char *point_root(const Component *p)
+{
+	if (p->param->kind == N_NUM)
+		return arena_printf("process(%lld)", (long long)p->param->num);
+	return arena_printf("process(\"%s\")", p->param->str);
+}
+
 /* What only DWARF places, asked of a binary without it. */
 static int needs_dwarf(const Component *f, const char *path)
 {
@@ -127,8 +156,8 @@ static int sites_of(const ProbePoint *pp, const char *path, DwSite ***out)
 
 	switch (dwarf_user_open(path)) {
 	case -1:
-		sem_error(pp->comps.v[0].param->tok, "process(\"%s\"): %s is"
-			  " not an ELF binary", pp->comps.v[0].param->str, path);
+		sem_error(pp->comps.v[0].param->tok, "%s: %s is not an ELF"
+			  " binary", point_root(&pp->comps.v[0]), path);
 		return -1;
 	case 0:
 		if (statement || which == DW_INLINE || kfunc_label(pp) ||
@@ -217,31 +246,39 @@ static void process_context(const ProbePoint *pp, Context *c)
 	c->func = s->func;
 }
 
-/* A uprobe on the site's binary at its file offset. */
+/* A uprobe on the site's binary at its file offset; process(PID)'s
+ * fires in that process only (kmain.c checks the pid before the
+ * handler). */
 static void process_reg(const Derived *d, int index, Reg *r, Buf *code)
 {
 	const DwSite *s = d->point->site;
+	const Node *p = d->point->comps.v[0].param;
 
 	(void)index;
 	(void)code;
-	r->fields = arena_printf(", .upath = %s, .uoffset = %#llxLL",
+	r->fields = arena_printf(", .upath = %s, .uoffset = %#llxLL%s",
 				 c_literal(s->module),
-				 (unsigned long long)s->offset);
+				 (unsigned long long)s->offset,
+				 p->kind == N_NUM ? arena_printf(", .upid = "
+				 "%lldLL", (long long)p->num) : "");
 }
 
-#define PROCESS(pk, ...)						\
-	{ .family = &pf_process, .parts = { { "process", 'S' },		\
+#define PROCESS(param, pk, ...)						\
+	{ .family = &pf_process, .parts = { { "process", param },	\
 		{ "function", 'S' }, __VA_ARGS__ },			\
 	  .kind = pk, .check = check_process, .sites = process_sites }
+#define PROCESS_FORMS(param)						\
+	PROCESS(param, PK_UPROBE, { NULL, 0 }),				\
+	PROCESS(param, PK_UPROBE, { "call", 0 }),			\
+	PROCESS(param, PK_URETPROBE, { "return", 0 }),			\
+	PROCESS(param, PK_UPROBE, { "inline", 0 }),			\
+	{ .family = &pf_process, .parts = { { "process", param },	\
+		{ "statement", 'S' } },					\
+	  .kind = PK_UPROBE, .check = check_process,			\
+	  .sites = process_sites }
 
 static const Form forms[] = {
-	PROCESS(PK_UPROBE, { NULL, 0 }),
-	PROCESS(PK_UPROBE, { "call", 0 }),
-	PROCESS(PK_URETPROBE, { "return", 0 }),
-	PROCESS(PK_UPROBE, { "inline", 0 }),
-	{ .family = &pf_process, .parts = { { "process", 'S' },
-		{ "statement", 'S' } },
-	  .kind = PK_UPROBE, .check = check_process, .sites = process_sites },
+	PROCESS_FORMS('S'), PROCESS_FORMS('N'),
 	{ 0 },
 };
 

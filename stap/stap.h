@@ -620,7 +620,7 @@ void tapset_each_file(void (*fn)(File *f));
 typedef enum {
 	PK_BEGIN, PK_END, PK_ERROR, PK_NEVER, PK_TIMER, PK_KPROBE,
 	PK_KRETPROBE, PK_TRACEPOINT, PK_PROFILE, PK_PERF, PK_PROCFS_READ,
-	PK_PROCFS_WRITE, PK_NETFILTER, PK_UPROBE, PK_URETPROBE,
+	PK_PROCFS_WRITE, PK_NETFILTER, PK_UPROBE, PK_URETPROBE, PK_UTASK,
 } ProbeKind;
 
 /* A component of a form: its name and what its parameter must be. */
@@ -691,7 +691,8 @@ struct Family {
 /* The families (probes.c), ended by NULL. */
 extern const Family *const families[];
 extern const Family pf_session, pf_timer, pf_kprobe, pf_module, pf_perf,
-	pf_procfs, pf_kfunc, pf_ktrace, pf_netfilter, pf_hwbkpt, pf_process;
+	pf_procfs, pf_kfunc, pf_ktrace, pf_netfilter, pf_hwbkpt, pf_process,
+	pf_pbegin;
 
 /* Find the form a concrete point has; NULL if none. */
 const Form *family_match(const ProbePoint *pp, const char **why,
@@ -721,6 +722,9 @@ bool kfunc_only_inlined(const char *module, const ProbePoint *pp,
 			const char *spec, int which);
 void kfunc_site_context(const ProbePoint *pp, Context *c);
 void kfunc_site_reg(const ProbePoint *pp, Reg *r);
+/* process("PATH")'s or process(PID)'s binary, canonical; NULL after
+ * saying why (pf_process.c, for pf_pbegin.c too). */
+const char *process_binary(const Component *p);
 /* What module lends kprobe.module (pf_module.c): the check of module M's
  * function F. */
 bool module_check(const ProbePoint *pp, const Component *m,

@@ -46,6 +46,11 @@ void stp_procfs_disarm(void);
 int stp_nf_arm(const struct stp_probe *p, void **state);
 void stp_nf_disarm(void *state);
 
+/* kutask.c: process.begin/end, thread.begin/end; armed after the
+ * other probes, disarmed (and drained) with them. */
+int stp_utask_arm(void);
+void stp_utask_disarm(void);
+
 /* Relay records that could not be written (full buffers). */
 extern atomic64_t stp_dropped;
 

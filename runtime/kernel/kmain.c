@@ -197,12 +197,23 @@ static int kretprobe_entry(struct kretprobe_instance *ri,
  * offset, for every process that maps it (as SystemTap's process probes).
  * The handlers run in the probed task, in process context with
  * preemption enabled: stp_hit disables it for the handler, which takes
- * this CPU's context as any probe does.
+ * this CPU's context as any probe does.  process(PID)'s fire in that
+ * process only: a check of the pid before the handler, rather than a
+ * uprobe_consumer filter, whose arguments differ between 6.1 and 6.12
+ * and which only decides where breakpoints are inserted (another
+ * process mapping the binary may still hit one and call us).
  */
+static bool stp_upid_other(const struct stp_probe *p)
+{
+	return p->upid && task_tgid_nr(current) != p->upid;
+}
+
 static int uprobe_hit(struct uprobe_consumer *uc, struct pt_regs *regs)
 {
 	struct kprobe_slot *s = container_of(uc, struct kprobe_slot, uc);
 
+	if (stp_upid_other(s->probe))
+		return 0;
 	run_plain(s->probe, regs, MAXACTION);
 	return 0;
 }
@@ -212,6 +223,8 @@ static int uretprobe_hit(struct uprobe_consumer *uc, unsigned long func,
 {
 	struct kprobe_slot *s = container_of(uc, struct kprobe_slot, uc);
 
+	if (stp_upid_other(s->probe))
+		return 0;
 	run_plain(s->probe, regs, MAXACTION);
 	return 0;
 }
@@ -610,6 +623,7 @@ static void disarm(void)
 		if (!rp_batch[i]->kp.addr)
 			unregister_failed(rp_batch[i]->kp.symbol_name);
 	disarm_uprobes();
+	stp_utask_disarm();
 	stp_procfs_disarm();
 	/* No CPU may still be inside one of our trampolines. */
 	if (tracepoints)
@@ -641,6 +655,8 @@ static int start(void)
 		else if (p->kind == STP_PROBE_TIMER)
 			arm_timer(&tslots[i], p);
 	}
+	if (rc == 0)
+		rc = stp_utask_arm();
 	module_watch = rc == 0;
 	conditions_live = rc == 0;
 	for (i = 0; conditions_live && i < stp_nprobes; i++)
