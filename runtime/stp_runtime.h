@@ -317,6 +317,9 @@ struct stp_probe {
 	int64_t uoffset;		/* uprobes: the offset in its file */
 	int64_t upid;			/* process(PID): only this process
 					   (uprobes and utask), else 0 */
+	const char *uexe;		/* .library(): a uprobe in a library
+					   fires in this binary's processes
+					   only, else NULL */
 	int utask;			/* utask: enum stp_utask_event */
 };
 

@@ -63,6 +63,37 @@ static const char *pid_binary(const Component *p)
 	return arena_strdup(real);
 }
 
+/* A plain process's binary, as SystemTap takes it: -x's process's, or
+ * the program -c's command runs (its first word, along $PATH). */
+static const char *target_binary(const Component *p)
+{
+	const char *cmd = S->target_cmd, *found;
+	char real[PATH_MAX], *word;
+
+	if (S->target_pid) {
+		found = arena_printf("/proc/%ld/exe", S->target_pid);
+		if (realpath(found, real) && is_program(real))
+			return arena_strdup(real);
+		sem_error(p->tok, "process: -x %ld: no such process, or its"
+			  " binary cannot be read", S->target_pid);
+		return NULL;
+	}
+	if (!cmd) {
+		sem_error(p->tok, "a process probe without a path or pid"
+			  " needs -c CMD or -x PID");
+		return NULL;
+	}
+	word = arena_strdup(cmd + strspn(cmd, " \t"));
+	word[strcspn(word, " \t")] = 0;
+	found = strchr(word, '/') ? word : search_path(word);
+	if (!found || !realpath(found, real) || !is_program(real)) {
+		sem_error(p->tok, "process: -c's program '%s' is not found",
+			  word);
+		return NULL;
+	}
+	return arena_strdup(real);
+}
+
 /* process("NAME")'s (or process(PID)'s) binary as a canonical absolute
  * path; NULL after saying why. */
 const char *process_binary(const Component *p)
@@ -70,6 +101,8 @@ const char *process_binary(const Component *p)
 	const char *name, *found;
 	char real[PATH_MAX];
 
+	if (!p->param)
+		return target_binary(p);
 	if (p->param->kind == N_NUM)
 		return pid_binary(p);
 	name = p->param->str;
@@ -92,7 +125,8 @@ const char *process_binary(const Component *p)
  * and its file are one binary); their number, or -1 after saying why. */
 static int binary_paths(const Component *p, const char ***out)
 {
-	const char *name = p->param->kind == N_NUM ? "" : p->param->str;
+	const char *name = !p->param || p->param->kind == N_NUM ? "" :
+			   p->param->str;
 	VEC(const char *) v = { 0 };
 	glob_t g;
 	size_t i;
@@ -133,6 +167,8 @@ static int binary_paths(const Component *p, const char ***out)
 /* process("NAME") or process(PID), as the script wrote it. */
 static const char *point_root(const Component *p)
 {
+	if (!p->param)
+		return "process";
 	if (p->param->kind == N_NUM)
 		return arena_printf("process(%lld)", (long long)p->param->num);
 	return arena_printf("process(\"%s\")", p->param->str);
@@ -147,17 +183,20 @@ static int needs_dwarf(const Component *f, const char *path)
 	return -1;
 }
 
-static int sites_of(const ProbePoint *pp, const char *path, DwSite ***out)
+/* The sites of function (or statement) component FI of PP in PATH. */
+int process_function_sites(const ProbePoint *pp, int fi, const char *path,
+			   DwSite ***out)
 {
-	const Component *f = &pp->comps.v[1];
+	const Component *f = &pp->comps.v[fi];
 	bool statement = !strcmp(f->name, "statement");
 	int which = kfunc_copies(pp), n;
 	const char *spec = f->param->str;
 
 	switch (dwarf_user_open(path)) {
 	case -1:
-		sem_error(pp->comps.v[0].param->tok, "%s: %s is not an ELF"
-			  " binary", point_root(&pp->comps.v[0]), path);
+		sem_error(pp->comps.v[0].param ? pp->comps.v[0].param->tok :
+			  pp->comps.v[0].tok, "%s: %s is not an ELF binary",
+			  point_root(&pp->comps.v[0]), path);
 		return -1;
 	case 0:
 		if (statement || which == DW_INLINE || kfunc_label(pp) ||
@@ -167,7 +206,7 @@ static int sites_of(const ProbePoint *pp, const char *path, DwSite ***out)
 	}
 	n = dwarf_sites(path, spec, which, statement, kfunc_label(pp),
 			f->param->tok, out);
-	if (n == 0 && kfunc_only_inlined(path, pp, spec, which))
+	if (n == 0 && fi == 1 && kfunc_only_inlined(path, pp, spec, which))
 		return -1;
 	/* A name only the symbol table has (glibc's malloc is an alias of
 	 * __libc_malloc), as SystemTap finds it. */
@@ -209,7 +248,7 @@ static int process_sites(const ProbePoint *pp, DwSite ***out)
 		return -1;
 	}
 	for (k = 0; k < npaths; k++) {
-		if ((n = sites_of(pp, paths[k], &sites)) < 0)
+		if ((n = process_function_sites(pp, 1, paths[k], &sites)) < 0)
 			return -1;
 		for (i = 0; i < n; i++) {
 			if (unplaceable(f, sites[i]))
@@ -221,7 +260,7 @@ static int process_sites(const ProbePoint *pp, DwSite ***out)
 		sem_error(f->param->tok, "no %s matches \"%s\" in %s",
 			  strcmp(f->name, "statement") ? "function" :
 			  "statement", f->param->str,
-			  npaths == 1 ? paths[0] : p->param->str);
+			  npaths == 1 || !p->param ? paths[0] : p->param->str);
 	*out = all.v;
 	return all.len ? all.len : -1;
 }
@@ -259,7 +298,7 @@ static void process_reg(const Derived *d, int index, Reg *r, Buf *code)
 	r->fields = arena_printf(", .upath = %s, .uoffset = %#llxLL%s",
 				 c_literal(s->module),
 				 (unsigned long long)s->offset,
-				 p->kind == N_NUM ? arena_printf(", .upid = "
+				 p && p->kind == N_NUM ? arena_printf(", .upid = "
 				 "%lldLL", (long long)p->num) : "");
 }
 
@@ -278,7 +317,7 @@ static void process_reg(const Derived *d, int index, Reg *r, Buf *code)
 	  .sites = process_sites }
 
 static const Form forms[] = {
-	PROCESS_FORMS('S'), PROCESS_FORMS('N'),
+	PROCESS_FORMS('S'), PROCESS_FORMS('N'), PROCESS_FORMS(0),
 	{ 0 },
 };
 

@@ -42,8 +42,8 @@ bool family_needs_kernel(const ProbePoint *pp)
 
 UNSUPPORTED(hrtimer, "hrtimer", "hrtimer");
 /* process("PATH"|PID).function/statement are pf_process.c's, the
- * .begin/.end points pf_pbegin.c's; the other process points (.mark,
- * .plt, .library) are not built yet. */
+ * .begin/.end points pf_pbegin.c's, .plt and .library() pf_plt.c's;
+ * the other process points (.mark) are not built yet. */
 UNSUPPORTED(process, "process", "user-space process");
 UNSUPPORTED(java, "java", "java");
 UNSUPPORTED(python2, "python2", "python");
@@ -57,7 +57,7 @@ UNSUPPORTED(input, "input", "input");
 const Family *const families[] = {
 	&pf_session, &pf_timer, &pf_kprobe, &pf_module, &pf_perf, &pf_procfs,
 	&pf_kfunc, &pf_ktrace, &pf_netfilter, &pf_hwbkpt, &pf_process,
-	&pf_pbegin,
+	&pf_pbegin, &pf_plt,
 	&hrtimer, &process, &java, &python2, &python3, &input,
 	NULL,
 };

@@ -72,6 +72,7 @@ struct kprobe_slot {
 	struct uprobe_consumer uc;	/* uprobes: on the inode of upath */
 	struct path upath;		/* held while registered */
 	struct uprobe *uprobe;		/* 6.12: what uprobe_register gave */
+	struct path uexe;		/* .library(): the binary, held */
 	const struct stp_probe *probe;
 	bool registered;
 	bool pending;			/* its module is not loaded: armed
@@ -201,18 +202,34 @@ static int kretprobe_entry(struct kretprobe_instance *ri,
  * process only: a check of the pid before the handler, rather than a
  * uprobe_consumer filter, whose arguments differ between 6.1 and 6.12
  * and which only decides where breakpoints are inserted (another
- * process mapping the binary may still hit one and call us).
+ * process mapping the binary may still hit one and call us).  A
+ * library's probe fires only where the task runs the binary named
+ * (.uexe): its mm's exe_file, read under RCU.
  */
-static bool stp_upid_other(const struct stp_probe *p)
+static bool stp_uprobe_elsewhere(const struct kprobe_slot *s)
 {
-	return p->upid && task_tgid_nr(current) != p->upid;
+	const struct stp_probe *p = s->probe;
+	struct file *exe;
+	bool other;
+
+	if (p->upid && task_tgid_nr(current) != p->upid)
+		return true;
+	if (!p->uexe)
+		return false;
+	if (!current->mm)
+		return true;
+	rcu_read_lock();
+	exe = rcu_dereference(current->mm->exe_file);
+	other = !exe || file_inode(exe) != d_inode(s->uexe.dentry);
+	rcu_read_unlock();
+	return other;
 }
 
 static int uprobe_hit(struct uprobe_consumer *uc, struct pt_regs *regs)
 {
 	struct kprobe_slot *s = container_of(uc, struct kprobe_slot, uc);
 
-	if (stp_upid_other(s->probe))
+	if (stp_uprobe_elsewhere(s))
 		return 0;
 	run_plain(s->probe, regs, MAXACTION);
 	return 0;
@@ -223,7 +240,7 @@ static int uretprobe_hit(struct uprobe_consumer *uc, unsigned long func,
 {
 	struct kprobe_slot *s = container_of(uc, struct kprobe_slot, uc);
 
-	if (stp_upid_other(s->probe))
+	if (stp_uprobe_elsewhere(s))
 		return 0;
 	run_plain(s->probe, regs, MAXACTION);
 	return 0;
@@ -238,6 +255,14 @@ static int arm_uprobe(struct kprobe_slot *s, const struct stp_probe *p)
 
 	if (rc)
 		return rc;
+	if (p->uexe) {
+		rc = kern_path(p->uexe, LOOKUP_FOLLOW, &s->uexe);
+		if (rc) {
+			path_put(&s->upath);
+			memset(&s->upath, 0, sizeof(s->upath));
+			return rc;
+		}
+	}
 	inode = d_inode(s->upath.dentry);
 	if (p->kind == STP_PROBE_UPROBE)
 		s->uc.handler = uprobe_hit;
@@ -249,8 +274,15 @@ static int arm_uprobe(struct kprobe_slot *s, const struct stp_probe *p)
 #else
 	rc = uprobe_register(inode, p->uoffset, &s->uc);
 #endif
-	if (rc)
+	/* Cleared: disarm_uprobes takes a held path for a registered
+	 * consumer. */
+	if (rc) {
 		path_put(&s->upath);
+		memset(&s->upath, 0, sizeof(s->upath));
+		if (s->uexe.dentry)
+			path_put(&s->uexe);
+		memset(&s->uexe, 0, sizeof(s->uexe));
+	}
 	return rc;
 }
 
@@ -287,6 +319,9 @@ static void disarm_uprobes(void)
 			continue;
 		path_put(&k->upath);
 		memset(&k->upath, 0, sizeof(k->upath));
+		if (k->uexe.dentry)
+			path_put(&k->uexe);
+		memset(&k->uexe, 0, sizeof(k->uexe));
 		k->registered = false;
 	}
 }
