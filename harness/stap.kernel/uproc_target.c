@@ -6,9 +6,13 @@
  *   uproc_target threads N  starts N threads that return, joins them
  *   uproc_target calls N    calls stp_add N times, then exits
  *   uproc_target puts N     calls libc's puts N times (through its PLT)
+ *   uproc_target hold N     waits for SIGUSR1 (120 s at most), then calls
+ *                           stp_add N times (kernel.exp's process with a
+ *                           known pid, for process(PID) and -x)
  * and nothing else of its own.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +62,30 @@ static int threads(int n)
 	return 0;
 }
 
+static volatile sig_atomic_t go;
+
+static void on_usr1(int sig)
+{
+	go = sig;
+}
+
+/* Until SIGUSR1: sigsuspend with it blocked outside, so a signal sent
+ * before the wait is not lost; a session's task_work (TWA_SIGNAL) only
+ * restarts the wait. */
+static int hold(void)
+{
+	sigset_t block, old;
+
+	signal(SIGUSR1, on_usr1);
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	alarm(120);
+	while (!go)
+		sigsuspend(&old);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int n = argc > 2 ? atoi(argv[2]) : 0, i;
@@ -69,6 +97,8 @@ int main(int argc, char **argv)
 		return forks(n);
 	if (!strcmp(argv[1], "threads"))
 		return threads(n);
+	if (!strcmp(argv[1], "hold") && hold())
+		return 1;
 	for (i = 0; i < n; i++) {
 		if (!strcmp(argv[1], "puts"))
 			puts("x");
