@@ -2,9 +2,9 @@
 /*
  * pf_plt.c - PLT entries and shared libraries of a user binary.
  *
- *   process[("PATH")].plt[("NAME")][.return]
- *   process[("PATH")].library("LIB").plt[("NAME")][.return]
- *   process[("PATH")].library("LIB").function("F")[.call|.return]
+ *   process[("PATH")|(PID)].plt[("NAME")][.return]
+ *   process[("PATH")|(PID)].library("LIB").plt[("NAME")][.return]
+ *   process[("PATH")|(PID)].library("LIB").function("F")[.call|.return]
  *
  * A .plt probe is a uprobe on the stub of each PLT entry whose called
  * symbol NAME matches (all without NAME), $$name that symbol
@@ -159,6 +159,7 @@ static void plt_reg(const Derived *d, int index, Reg *r, Buf *code)
 
 static const Form forms[] = {
 	PLT_FORMS('S', 'S'), PLT_FORMS('S', 0), LIB_FORMS('S'),
+	PLT_FORMS('N', 'S'), PLT_FORMS('N', 0), LIB_FORMS('N'),
 	PLT_FORMS(0, 'S'), PLT_FORMS(0, 0), LIB_FORMS(0),
 	{ 0 },
 };
