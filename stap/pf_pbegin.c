@@ -11,8 +11,9 @@
  * so pid(), tid() and execname() are its own; .end when its last thread
  * exits (or it execs).  .thread.begin/.end are the same for the threads
  * other than a process's first.  PATH keeps the processes running that
- * binary (found as process("PATH").function finds it: pf_process.c),
- * PID the one process.  The kernel runtime (runtime/kernel/kutask.c)
+ * binary (found as process("PATH").function finds it, wildcards too:
+ * pf_process.c), a site each (only a binary: its path is in the
+ * module's key, as process probes' binaries are), PID the one process.  The kernel runtime (runtime/kernel/kutask.c)
  * watches the scheduler's fork, exec and exit tracepoints; there are
  * no target variables here ($$parms and the like do not exist).
  */
@@ -49,13 +50,31 @@ static bool check_pbegin(const ProbePoint *pp, int64_t *seq)
 		}
 		return true;
 	}
-	if (is_glob(p->param->str)) {
-		sem_error(p->param->tok, "process(\"%s\").%s: a wildcard"
-			  " path is not supported here", p->param->str,
-			  pp->comps.v[1].name);
-		return false;
+	return true;		/* pbegin_sites found the binary */
+}
+
+/* process("PATH"): each binary PATH stands for, a site that is only
+ * the binary. */
+static int pbegin_sites(const ProbePoint *pp, DwSite ***out)
+{
+	const char **paths;
+	DwSiteVec v = { 0 };
+	int n, i;
+
+	if (strcmp(S->runtime, "kernel"))
+		return DW_NONE;		/* check_pbegin says why not */
+	if ((n = process_binaries(&pp->comps.v[0], &paths)) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		DwSite *s = NEW(DwSite);
+
+		s->module = paths[i];
+		s->func = "";
+		s->user = true;
+		vec_push(&v, s);
 	}
-	return process_binary(p) != NULL;
+	*out = v.v;
+	return v.len;
 }
 
 static void pbegin_reg(const Derived *d, int index, Reg *r, Buf *code)
@@ -71,13 +90,14 @@ static void pbegin_reg(const Derived *d, int index, Reg *r, Buf *code)
 				     (long long)p->param->num);
 	else if (p->has_param)
 		scope = arena_printf(", .upath = %s",
-				     c_literal(process_binary(p)));
+				     c_literal(pp->site->module));
 	r->fields = arena_printf(", .utask = %s%s", event_name(pp), scope);
 }
 
 #define PBEGIN(param, ...)						\
 	{ .family = &pf_pbegin, .parts = { { "process", param },	\
-		__VA_ARGS__ }, .kind = PK_UTASK, .check = check_pbegin }
+		__VA_ARGS__ }, .kind = PK_UTASK, .check = check_pbegin,	\
+	  .sites = param == 'S' ? pbegin_sites : NULL, .site_at = -1 }
 #define EVENTS(param)							\
 	PBEGIN(param, { "begin", 0 }), PBEGIN(param, { "end", 0 }),	\
 	PBEGIN(param, { "thread", 0 }, { "begin", 0 }),			\

@@ -123,7 +123,7 @@ const char *process_binary(const Component *p)
 /* process("/lib64/ld-*.so.?"): SystemTap globs a path with wildcards; the
  * canonical paths of the ELF binaries it matches, once each (a symlink
  * and its file are one binary); their number, or -1 after saying why. */
-static int binary_paths(const Component *p, const char ***out)
+int process_binaries(const Component *p, const char ***out)
 {
 	const char *name = !p->param || p->param->kind == N_NUM ? "" :
 			   p->param->str;
@@ -240,7 +240,7 @@ static int process_sites(const ProbePoint *pp, DwSite ***out)
 
 	if (strcmp(S->runtime, "kernel"))
 		return DW_NONE;		/* check_process says why not */
-	if ((npaths = binary_paths(p, &paths)) < 0)
+	if ((npaths = process_binaries(p, &paths)) < 0)
 		return -1;
 	if (!*f->param->str) {
 		sem_error(f->param->tok, "a process probe needs a function"

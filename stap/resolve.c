@@ -1009,7 +1009,7 @@ static bool derive_sites(Probe *probe, ProbePoint *pp, const Form *form,
 	int i, at = form->site_at ? form->site_at : 1;
 	const Node *proc = pp->comps.v[0].param;
 
-	if (n == 0 && report) {
+	if (n == 0 && report && at >= 0) {
 		Buf b = { 0 };
 
 		print_point(&b, pp);
@@ -1019,9 +1019,10 @@ static bool derive_sites(Probe *probe, ProbePoint *pp, const Form *form,
 		buf_free(&b);
 	}
 	for (i = 0; i < n; i++) {
-		const Node *named = pp->comps.v[at].param;
-		ProbePoint *np = with_param(pp, at, named ? site_text(sites[i],
-					    named->str) : sites[i]->func);
+		const Node *named = at >= 0 ? pp->comps.v[at].param : NULL;
+		ProbePoint *np = at < 0 ? pp : with_param(pp, at, named ?
+					  site_text(sites[i], named->str) :
+					  sites[i]->func);
 
 		if (sites[i]->label)	/* .label("out*"): the label's name */
 			np = with_param(np, np->comps.len - 1, sites[i]->label);

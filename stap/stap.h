@@ -644,7 +644,8 @@ struct Form {
 	/* Where the point stands by the kernel's DWARF: the sites, -1 after
 	 * an error, or DW_NONE when DWARF does not decide (no debuginfo). */
 	int (*sites)(const ProbePoint *pp, struct DwSite ***out);
-	/* The component a site's name fills in (its function): 1 if 0. */
+	/* The component a site's name fills in (its function): 1 if 0,
+	 * none if -1 (a site that is only a binary: process("P").begin). */
 	int site_at;
 };
 enum { DW_NONE = -2 };
@@ -729,6 +730,9 @@ void kfunc_site_reg(const ProbePoint *pp, Reg *r);
  * process: -c's command's or -x's process's); NULL after saying why
  * (pf_process.c, for pf_pbegin.c and pf_plt.c too). */
 const char *process_binary(const Component *p);
+/* The same with wildcards: each ELF binary the path matches, once;
+ * their number, or -1 after saying why. */
+int process_binaries(const Component *p, const char ***out);
 /* The sites of function component FI of PP in binary PATH; -1 after
  * saying why (pf_process.c, for .library().function). */
 int process_function_sites(const ProbePoint *pp, int fi, const char *path,

@@ -422,8 +422,10 @@ static void utask_walk(void)
 
 	rcu_read_lock();
 	for_each_process_thread(g, t) {
+		/* A stopped or traced task would hold its work until it is
+		 * let go, and the module with it (utask_drain): no begin. */
 		if (!utask_user(t) || !t->mm || (t->flags & PF_EXITING) ||
-		    !utask_wants_begin(t))
+		    task_is_stopped_or_traced(t) || !utask_wants_begin(t))
 			continue;
 		if (!utask_queue(t, TWA_SIGNAL))
 			full++;
