@@ -6,14 +6,16 @@
  *   uproc_target threads N  starts N threads that return, joins them
  *   uproc_target calls N    calls stp_add N times, then exits
  *   uproc_target puts N     calls libc's puts N times (through its PLT)
- *   uproc_target hold N     waits for SIGUSR1 (120 s at most), then calls
- *                           stp_add N times (kernel.exp's process with a
- *                           known pid, for process(PID) and -x)
+ *   uproc_target hold N     waits for SIGUSR1, then calls stp_add N times
+ *                           (kernel.exp's process with a known pid, for
+ *                           process(PID) and -x); it ends with its parent
+ *                           (kernel.exp's runtest) or after an hour
  * and nothing else of its own.
  */
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -80,7 +82,10 @@ static int hold(void)
 	sigemptyset(&block);
 	sigaddset(&block, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &block, &old);
-	alarm(120);
+	/* The whole of kernel.exp's run, however long, and not past it. */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() == 1)
+		return 1;
+	alarm(3600);
 	while (!go)
 		sigsuspend(&old);
 	return 0;
