@@ -280,6 +280,16 @@ enum stp_probe_kind {
 	STP_PROBE_UPROBE,		/* process("PATH") function entry,
 					   statement */
 	STP_PROBE_URETPROBE,		/* process("PATH") function return */
+	STP_PROBE_UTASK,		/* process[(..)][.thread].begin/.end
+					   (kernel/kutask.c) */
+};
+
+/* What an STP_PROBE_UTASK probe waits for. */
+enum stp_utask_event {
+	STP_UTASK_PROC_BEGIN = 1,
+	STP_UTASK_PROC_END,
+	STP_UTASK_THREAD_BEGIN,
+	STP_UTASK_THREAD_END,
 };
 
 struct stp_probe {
@@ -322,6 +332,12 @@ struct stp_probe {
 	int64_t uoffset;		/* uprobes: the offset in its file */
 	int64_t usemaphore;		/* uprobes: an SDT marker's semaphore,
 					   its offset in the file (0: none) */
+	int64_t upid;			/* process(PID): only this process
+					   (uprobes and utask), else 0 */
+	const char *uexe;		/* .library(): a uprobe in a library
+					   fires in this binary's processes
+					   only, else NULL */
+	int utask;			/* utask: enum stp_utask_event */
 };
 
 /* A handler wrote a global that a probe's condition (.cond) reads: the

@@ -1673,6 +1673,7 @@ static const char *probe_kind(const Derived *d)
 		[PK_NETFILTER] = "STP_PROBE_NETFILTER",
 		[PK_UPROBE] = "STP_PROBE_UPROBE",
 		[PK_URETPROBE] = "STP_PROBE_URETPROBE",
+		[PK_UTASK] = "STP_PROBE_UTASK",
 	};
 
 	return names[d->form->kind];

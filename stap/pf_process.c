@@ -2,8 +2,8 @@
 /*
  * pf_process.c - functions and statements of a user binary.
  *
- *   process("PATH").function("F")[.call|.return|.inline]
- *   process("PATH").statement("F@FILE:LINE")
+ *   process("PATH"|PID).function("F")[.call|.return|.inline]
+ *   process("PATH"|PID).statement("F@FILE:LINE")
  *
  * PATH is found as SystemTap finds it: with a '/' relative to the
  * current directory, else along $PATH, a wildcard globbed over files;
@@ -12,7 +12,9 @@
  * binary's DWARF (dwarf.c: its own, or Debian's -dbgsym by debuglink or
  * build id), each site a link address and the file offset uprobes need;
  * without DWARF through its symbol table, function entries only.
- * Every process that maps the binary is probed, as SystemTap does.
+ * Every process that maps the binary is probed, as SystemTap does;
+ * process(PID) takes the binary /proc/PID/exe names at pass 2 and
+ * fires in that process (all its threads) only.
  */
 #include <elf.h>
 #include <glob.h>
@@ -46,13 +48,65 @@ static const char *search_path(const char *name)
 	return NULL;
 }
 
-/* process("NAME")'s binary as a canonical absolute path; NULL after
- * saying why. */
-static const char *binary_path(const Component *p)
+/* process(PID)'s binary: what /proc/PID/exe names, read at pass 2 as
+ * SystemTap does; NULL after saying why. */
+static const char *pid_binary(const Component *p)
 {
-	const char *name = p->param->str, *found;
+	const char *exe = arena_printf("/proc/%lld/exe",
+				       (long long)p->param->num);
 	char real[PATH_MAX];
 
+	if (p->param->num <= 0 || !realpath(exe, real) || !is_program(real)) {
+		sem_error(p->param->tok, "process(%lld): no such process, or"
+			  " its binary cannot be read", (long long)p->param->num);
+		return NULL;
+	}
+	return arena_strdup(real);
+}
+
+/* A plain process's binary, as SystemTap takes it: -x's process's, or
+ * the program -c's command runs (its first word, along $PATH). */
+static const char *target_binary(const Component *p)
+{
+	const char *cmd = S->target_cmd, *found;
+	char real[PATH_MAX], *word;
+
+	if (S->target_pid) {
+		found = arena_printf("/proc/%ld/exe", S->target_pid);
+		if (realpath(found, real) && is_program(real))
+			return arena_strdup(real);
+		sem_error(p->tok, "process: -x %ld: no such process, or its"
+			  " binary cannot be read", S->target_pid);
+		return NULL;
+	}
+	if (!cmd) {
+		sem_error(p->tok, "a process probe without a path or pid"
+			  " needs -c CMD or -x PID");
+		return NULL;
+	}
+	word = arena_strdup(cmd + strspn(cmd, " \t"));
+	word[strcspn(word, " \t")] = 0;
+	found = strchr(word, '/') ? word : search_path(word);
+	if (!found || !realpath(found, real) || !is_program(real)) {
+		sem_error(p->tok, "process: -c's program '%s' is not found",
+			  word);
+		return NULL;
+	}
+	return arena_strdup(real);
+}
+
+/* process("NAME")'s (or process(PID)'s) binary as a canonical absolute
+ * path; NULL after saying why. */
+const char *process_binary(const Component *p)
+{
+	const char *name, *found;
+	char real[PATH_MAX];
+
+	if (!p->param)
+		return target_binary(p);
+	if (p->param->kind == N_NUM)
+		return pid_binary(p);
+	name = p->param->str;
 	if (!*name) {
 		sem_error(p->param->tok, "process(\"\") needs the path or the"
 			  " name of a binary");
@@ -90,7 +144,8 @@ static bool is_x86_64_elf(const char *path)
  * and its file are one binary); their number, or -1 after saying why. */
 int process_binaries(const Component *p, const char ***out)
 {
-	const char *name = p->param->str;
+	const char *name = !p->param || p->param->kind == N_NUM ? "" :
+			   p->param->str;
 	VEC(const char *) v = { 0 };
 	glob_t g;
 	size_t i;
@@ -98,7 +153,7 @@ int process_binaries(const Component *p, const char ***out)
 
 	*out = NULL;
 	if (!is_glob(name)) {
-		const char *one = binary_path(p);
+		const char *one = process_binary(p);
 
 		if (!one)
 			return -1;
@@ -134,6 +189,16 @@ int process_binaries(const Component *p, const char ***out)
 	return v.len ? v.len : -1;
 }
 
+/* process("NAME") or process(PID), as the script wrote it. */
+static const char *point_root(const Component *p)
+{
+	if (!p->param)
+		return "process";
+	if (p->param->kind == N_NUM)
+		return arena_printf("process(%lld)", (long long)p->param->num);
+	return arena_printf("process(\"%s\")", p->param->str);
+}
+
 /* What only DWARF places, asked of a binary without it. */
 static int needs_dwarf(const Component *f, const char *path)
 {
@@ -162,17 +227,20 @@ static int with_symbol_only(const char *path, const char *spec, DwSite ***out,
 	return all.len;
 }
 
-static int sites_of(const ProbePoint *pp, const char *path, DwSite ***out)
+/* The sites of function (or statement) component FI of PP in PATH. */
+int process_function_sites(const ProbePoint *pp, int fi, const char *path,
+			   DwSite ***out)
 {
-	const Component *f = &pp->comps.v[1];
+	const Component *f = &pp->comps.v[fi];
 	bool statement = !strcmp(f->name, "statement");
 	int which = kfunc_copies(pp), n;
 	const char *spec = f->param->str;
 
 	switch (dwarf_user_open(path)) {
 	case -1:
-		sem_error(pp->comps.v[0].param->tok, "process(\"%s\"): %s is"
-			  " not an ELF binary", pp->comps.v[0].param->str, path);
+		sem_error(pp->comps.v[0].param ? pp->comps.v[0].param->tok :
+			  pp->comps.v[0].tok, "%s: %s is not an ELF binary",
+			  point_root(&pp->comps.v[0]), path);
 		return -1;
 	case 0:
 		if (statement || which == DW_INLINE || kfunc_label(pp) ||
@@ -182,7 +250,7 @@ static int sites_of(const ProbePoint *pp, const char *path, DwSite ***out)
 	}
 	n = dwarf_sites(path, spec, which, statement, kfunc_label(pp),
 			f->param->tok, out);
-	if (n == 0 && kfunc_only_inlined(path, pp, spec, which))
+	if (n == 0 && fi == 1 && kfunc_only_inlined(path, pp, spec, which))
 		return -1;
 	/* A name only the symbol table has (glibc's malloc is an alias of
 	 * __libc_malloc), as SystemTap finds it. */
@@ -227,7 +295,7 @@ static int process_sites(const ProbePoint *pp, DwSite ***out)
 		return -1;
 	}
 	for (k = 0; k < npaths; k++) {
-		if ((n = sites_of(pp, paths[k], &sites)) < 0)
+		if ((n = process_function_sites(pp, 1, paths[k], &sites)) < 0)
 			return -1;
 		for (i = 0; i < n; i++) {
 			if (unplaceable(f, sites[i]))
@@ -239,7 +307,7 @@ static int process_sites(const ProbePoint *pp, DwSite ***out)
 		sem_error(f->param->tok, "no %s matches \"%s\" in %s",
 			  strcmp(f->name, "statement") ? "function" :
 			  "statement", f->param->str,
-			  npaths == 1 ? paths[0] : p->param->str);
+			  npaths == 1 || !p->param ? paths[0] : p->param->str);
 	*out = all.v;
 	return all.len ? all.len : -1;
 }
@@ -264,31 +332,39 @@ static void process_context(const ProbePoint *pp, Context *c)
 	c->func = s->func;
 }
 
-/* A uprobe on the site's binary at its file offset. */
+/* A uprobe on the site's binary at its file offset; process(PID)'s
+ * fires in that process only (kmain.c checks the pid before the
+ * handler). */
 static void process_reg(const Derived *d, int index, Reg *r, Buf *code)
 {
 	const DwSite *s = d->point->site;
+	const Node *p = d->point->comps.v[0].param;
 
 	(void)index;
 	(void)code;
-	r->fields = arena_printf(", .upath = %s, .uoffset = %#llxLL",
+	r->fields = arena_printf(", .upath = %s, .uoffset = %#llxLL%s",
 				 c_literal(s->module),
-				 (unsigned long long)s->offset);
+				 (unsigned long long)s->offset,
+				 p && p->kind == N_NUM ? arena_printf(", .upid = "
+				 "%lldLL", (long long)p->num) : "");
 }
 
-#define PROCESS(pk, ...)						\
-	{ .family = &pf_process, .parts = { { "process", 'S' },		\
+#define PROCESS(param, pk, ...)						\
+	{ .family = &pf_process, .parts = { { "process", param },	\
 		{ "function", 'S' }, __VA_ARGS__ },			\
 	  .kind = pk, .check = check_process, .sites = process_sites }
+#define PROCESS_FORMS(param)						\
+	PROCESS(param, PK_UPROBE, { NULL, 0 }),				\
+	PROCESS(param, PK_UPROBE, { "call", 0 }),			\
+	PROCESS(param, PK_URETPROBE, { "return", 0 }),			\
+	PROCESS(param, PK_UPROBE, { "inline", 0 }),			\
+	{ .family = &pf_process, .parts = { { "process", param },	\
+		{ "statement", 'S' } },					\
+	  .kind = PK_UPROBE, .check = check_process,			\
+	  .sites = process_sites }
 
 static const Form forms[] = {
-	PROCESS(PK_UPROBE, { NULL, 0 }),
-	PROCESS(PK_UPROBE, { "call", 0 }),
-	PROCESS(PK_URETPROBE, { "return", 0 }),
-	PROCESS(PK_UPROBE, { "inline", 0 }),
-	{ .family = &pf_process, .parts = { { "process", 'S' },
-		{ "statement", 'S' } },
-	  .kind = PK_UPROBE, .check = check_process, .sites = process_sites },
+	PROCESS_FORMS('S'), PROCESS_FORMS('N'), PROCESS_FORMS(0),
 	{ 0 },
 };
 

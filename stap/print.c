@@ -656,10 +656,12 @@ void print_program(FILE *out)
 			continue;
 		print_point(&b, d->point);
 		/* SystemTap's form, to compare sites: pc=_stext+0x363fa0 */
-		if (d->point->site && d->point->site->user)
-			buf_printf(&b, " /* pc=.dynamic+%#llx */",
-				   (unsigned long long)d->point->site->vaddr);
-		else if (d->point->site)
+		if (d->point->site && d->point->site->user) {
+			if (d->point->site->vaddr)	/* not process().begin's */
+				buf_printf(&b, " /* pc=.dynamic+%#llx */",
+					   (unsigned long long)
+					   d->point->site->vaddr);
+		} else if (d->point->site)
 			buf_printf(&b, " /* pc=_stext+%#llx */", (unsigned long long)
 				   (d->point->site->addr - dwarf_symbol("_stext")));
 		buf_printf(&b, " /* <- %s */\n", d->chain);

@@ -41,10 +41,9 @@ bool family_needs_kernel(const ProbePoint *pp)
 			       " there are" }
 
 UNSUPPORTED(hrtimer, "hrtimer", "hrtimer");
-/* process("PATH").function/statement are pf_process.c's, .mark
- * pf_mark.c's; the other
- * process points (process.begin, .plt, process(PID)) are not
- * built yet. */
+/* process("PATH"|PID).function/statement are pf_process.c's, .mark
+ * pf_mark.c's, the .begin/.end points pf_pbegin.c's, .plt and
+ * .library() pf_plt.c's. */
 UNSUPPORTED(process, "process", "user-space process");
 UNSUPPORTED(java, "java", "java");
 UNSUPPORTED(python2, "python2", "python");
@@ -58,6 +57,7 @@ UNSUPPORTED(input, "input", "input");
 const Family *const families[] = {
 	&pf_session, &pf_timer, &pf_kprobe, &pf_module, &pf_perf, &pf_procfs,
 	&pf_kfunc, &pf_ktrace, &pf_netfilter, &pf_hwbkpt, &pf_process, &pf_mark,
+	&pf_pbegin, &pf_plt,
 	&hrtimer, &process, &java, &python2, &python3, &input,
 	NULL,
 };

@@ -921,7 +921,8 @@ static int wildcard_param(const ProbePoint *pp)
 	return -1;
 }
 
-/* PP with the string parameter of component AT replaced by STR. */
+/* PP with the string parameter of component AT replaced by STR (given
+ * one if it had none: process.plt's is the symbol's name). */
 static ProbePoint *with_param(const ProbePoint *pp, int at, const char *str)
 {
 	ProbePoint *np = NEW(ProbePoint);
@@ -933,7 +934,14 @@ static ProbePoint *with_param(const ProbePoint *pp, int at, const char *str)
 	np->comps.len = np->comps.cap = 0;
 	for (k = 0; k < pp->comps.len; k++)
 		vec_push(&np->comps, pp->comps.v[k]);
-	c.param = clone_node(c.param);
+	if (c.param) {
+		c.param = clone_node(c.param);
+	} else {
+		c.param = NEW(Node);
+		c.param->kind = N_STR;
+		c.param->tok = c.tok;
+		c.has_param = true;
+	}
 	c.param->str = str;
 	np->comps.v[at] = c;
 	return np;
@@ -998,9 +1006,10 @@ static bool derive_sites(Probe *probe, ProbePoint *pp, const Form *form,
 			 Node *body, Node *cond, const char *chain,
 			 DwSite **sites, int n, bool report)
 {
-	int i, at = 1;
+	int i, at = form->site_at ? form->site_at : 1;
+	const Node *proc = pp->comps.v[0].param;
 
-	if (n == 0 && report) {
+	if (n == 0 && report && at >= 0) {
 		Buf b = { 0 };
 
 		print_point(&b, pp);
@@ -1010,12 +1019,15 @@ static bool derive_sites(Probe *probe, ProbePoint *pp, const Form *form,
 		buf_free(&b);
 	}
 	for (i = 0; i < n; i++) {
-		ProbePoint *np = with_param(pp, at, site_text(sites[i],
-					    pp->comps.v[at].param->str));
+		const Node *named = at >= 0 ? pp->comps.v[at].param : NULL;
+		ProbePoint *np = at < 0 ? pp : with_param(pp, at, named ?
+					  site_text(sites[i], named->str) :
+					  sites[i]->func);
 
 		if (sites[i]->label)	/* .label("out*"): the label's name */
 			np = with_param(np, np->comps.len - 1, sites[i]->label);
-		if (sites[i]->user)	/* process("ls"): the binary's path */
+		/* process("ls"): the binary's path; process(PID) stays. */
+		if (sites[i]->user && (!proc || proc->kind == N_STR))
 			np = with_param(np, 0, sites[i]->module);
 		np->site = sites[i];
 		derive_concrete(probe, pp, np, form, body, cond, chain,

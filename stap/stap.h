@@ -630,7 +630,7 @@ void tapset_each_file(void (*fn)(File *f));
 typedef enum {
 	PK_BEGIN, PK_END, PK_ERROR, PK_NEVER, PK_TIMER, PK_KPROBE,
 	PK_KRETPROBE, PK_TRACEPOINT, PK_PROFILE, PK_PERF, PK_PROCFS_READ,
-	PK_PROCFS_WRITE, PK_NETFILTER, PK_UPROBE, PK_URETPROBE,
+	PK_PROCFS_WRITE, PK_NETFILTER, PK_UPROBE, PK_URETPROBE, PK_UTASK,
 } ProbeKind;
 
 /* A component of a form: its name and what its parameter must be. */
@@ -654,6 +654,9 @@ struct Form {
 	/* Where the point stands by the kernel's DWARF: the sites, -1 after
 	 * an error, or DW_NONE when DWARF does not decide (no debuginfo). */
 	int (*sites)(const ProbePoint *pp, struct DwSite ***out);
+	/* The component a site's name fills in (its function): 1 if 0,
+	 * none if -1 (a site that is only a binary: process("P").begin). */
+	int site_at;
 };
 enum { DW_NONE = -2 };
 
@@ -679,6 +682,7 @@ typedef struct Context {
 	 * $argN): as target_resolve, at its point; and -L's list. */
 	bool (*resolve)(Node *n, const ProbePoint *pp, int flags);
 	void (*list)(const ProbePoint *pp, Buf *b);
+	const char *plt_name;	/* process().plt: $$name, the called symbol */
 } Context;
 
 /* A concrete point's registration: what its row of stp_probes[] holds
@@ -706,10 +710,7 @@ struct Family {
 extern const Family *const families[];
 extern const Family pf_session, pf_timer, pf_kprobe, pf_module, pf_perf,
 	pf_procfs, pf_kfunc, pf_ktrace, pf_netfilter, pf_hwbkpt, pf_process,
-	pf_mark;
-/* process("PATH")'s binaries (pf_process.c): canonical paths, their
- * number, or -1 after saying why. */
-int process_binaries(const Component *p, const char ***out);
+	pf_mark, pf_pbegin, pf_plt;
 
 /* Find the form a concrete point has; NULL if none. */
 const Form *family_match(const ProbePoint *pp, const char **why,
@@ -739,6 +740,24 @@ bool kfunc_only_inlined(const char *module, const ProbePoint *pp,
 			const char *spec, int which);
 void kfunc_site_context(const ProbePoint *pp, Context *c);
 void kfunc_site_reg(const ProbePoint *pp, Reg *r);
+/* process("PATH")'s or process(PID)'s binary, canonical (plain
+ * process: -c's command's or -x's process's); NULL after saying why
+ * (pf_process.c, for pf_pbegin.c and pf_plt.c too). */
+const char *process_binary(const Component *p);
+/* The same with wildcards: each ELF binary the path matches, once;
+ * their number, or -1 after saying why. */
+int process_binaries(const Component *p, const char ***out);
+/* The sites of function component FI of PP in binary PATH; -1 after
+ * saying why (pf_process.c, for .library().function). */
+int process_function_sites(const ProbePoint *pp, int fi, const char *path,
+			   struct DwSite ***out);
+/* uelf.c: the PLT entries of binary PATH whose called symbol PATTERN
+ * matches, a site each at its stub (func: the symbol), -1 if PATH is no
+ * ELF file; the libraries binary BINARY needs that PATTERN names (or
+ * the file PATTERN is a path of), canonical, -1 if it is no ELF file. */
+int uelf_plt(const char *path, const char *pattern, struct DwSite ***out);
+int uelf_libraries(const char *binary, const char *pattern,
+		   const char ***out);
 /* What module lends kprobe.module (pf_module.c): the check of module M's
  * function F. */
 bool module_check(const ProbePoint *pp, const Component *m,
@@ -856,6 +875,8 @@ typedef struct DwSite {
 	uint64_t offset;	/* holding addr, and addr's offset in it; a
 				   user site: addr's offset in its file */
 	bool user;		/* in a user binary (process probes) */
+	const char *exe;	/* in a library: the binary whose processes
+				   it fires in (process().library()) */
 	uint64_t vaddr;		/* a user site: its ELF virtual address */
 	bool inlined;		/* an inlined instance */
 	bool entry;		/* at the function's entry */

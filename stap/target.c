@@ -766,6 +766,28 @@ static bool value_only(Node *n, const char *family, bool report)
 	return true;
 }
 
+/* process().plt's $$name: the called symbol, a string constant (a
+ * $$parms-like format with no parts). */
+static bool plt_name_only(Node *n, const char *name, bool report)
+{
+	TExpr *te = NEW(TExpr);
+	Buf b = { 0 };
+
+	if (strcmp(n->name, "$$name") || n->comps.len) {
+		if (report)
+			sem_error(n->tok, "process().plt probes have only"
+				  " '$$name', not '%s'", n->name);
+		return false;
+	}
+	for (; *name; name++)
+		buf_printf(&b, *name == '%' ? "%%%%" : "%c", *name);
+	te->fmt = arena_strdup(b.s ? b.s : "");
+	buf_free(&b);
+	te->is_string = true;
+	n->texpr = te;
+	return true;
+}
+
 const char *target_write_problem(const TExpr *t, const char *op)
 {
 	const TStep *last = t->steps.len ? &t->steps.v[t->steps.len - 1] :
@@ -857,6 +879,8 @@ bool target_resolve(Node *n, Derived *d, int flags)
 		d->site_specific = true;
 	if (s.value)
 		return value_only(n, s.value, report);
+	if (s.plt_name)
+		return plt_name_only(n, s.plt_name, report);
 	if (s.resolve)
 		return s.resolve(n, d->point, flags);
 	if (s.user) {

@@ -54,6 +54,10 @@ int64_t *stp_uentry_begin(const struct stp_probe *p, unsigned long sp);
 void stp_uentry_saved(int64_t *slots);
 int64_t *stp_uentry_find(const struct stp_probe *p, unsigned long sp);
 void stp_uentry_end(int64_t *slots);
+/* kutask.c: process.begin/end, thread.begin/end; armed after the
+ * other probes, disarmed (and drained) with them. */
+int stp_utask_arm(void);
+void stp_utask_disarm(void);
 
 /* Relay records that could not be written (full buffers). */
 extern atomic64_t stp_dropped;

@@ -74,6 +74,7 @@ struct kprobe_slot {
 	struct uprobe_consumer uc;	/* uprobes: on the inode of upath */
 	struct path upath;		/* held while registered */
 	struct uprobe *uprobe;		/* 6.12: what uprobe_register gave */
+	struct path uexe;		/* .library(): the binary, held */
 	const struct stp_probe *probe;
 	bool registered;
 #ifdef STP_FTRACE
@@ -203,12 +204,39 @@ static int kretprobe_entry(struct kretprobe_instance *ri,
  * offset, for every process that maps it (as SystemTap's process probes).
  * The handlers run in the probed task, in process context with
  * preemption enabled: stp_hit disables it for the handler, which takes
- * this CPU's context as any probe does.
+ * this CPU's context as any probe does.  process(PID)'s fire in that
+ * process only: a check of the pid before the handler, rather than a
+ * uprobe_consumer filter, whose arguments differ between 6.1 and 6.12
+ * and which only decides where breakpoints are inserted (another
+ * process mapping the binary may still hit one and call us).  A
+ * library's probe fires only where the task runs the binary named
+ * (.uexe): its mm's exe_file, read under RCU.
  */
+static bool stp_uprobe_elsewhere(const struct kprobe_slot *s)
+{
+	const struct stp_probe *p = s->probe;
+	struct file *exe;
+	bool other;
+
+	if (p->upid && task_tgid_nr(current) != p->upid)
+		return true;
+	if (!p->uexe)
+		return false;
+	if (!current->mm)
+		return true;
+	rcu_read_lock();
+	exe = rcu_dereference(current->mm->exe_file);
+	other = !exe || file_inode(exe) != d_inode(s->uexe.dentry);
+	rcu_read_unlock();
+	return other;
+}
+
 static int uprobe_hit(struct uprobe_consumer *uc, struct pt_regs *regs)
 {
 	struct kprobe_slot *s = container_of(uc, struct kprobe_slot, uc);
 
+	if (stp_uprobe_elsewhere(s))
+		return 0;
 	run_plain(s->probe, regs, MAXACTION);
 	return 0;
 }
@@ -223,6 +251,8 @@ static int uretprobe_hit(struct uprobe_consumer *uc, unsigned long func,
 	const struct stp_probe *p = s->probe;
 	struct stp_probe_hit h = { .regs = regs, .handler = p->handler };
 
+	if (stp_uprobe_elsewhere(s))
+		return 0;
 	if (!p->entry) {
 		run_plain(p, regs, MAXACTION);
 		return 0;
@@ -245,6 +275,8 @@ static int uretprobe_entry(struct uprobe_consumer *uc, struct pt_regs *regs)
 	const struct stp_probe *p = s->probe;
 	struct stp_probe_hit h = { .regs = regs, .handler = p->entry };
 
+	if (stp_uprobe_elsewhere(s))
+		return 0;	/* nor is its return run */
 	h.entry = stp_uentry_begin(p, regs->sp);
 	if (!h.entry)
 		return 0;	/* its return is skipped */
@@ -264,6 +296,14 @@ static int arm_uprobe(struct kprobe_slot *s, const struct stp_probe *p)
 
 	if (rc)
 		return rc;
+	if (p->uexe) {
+		rc = kern_path(p->uexe, LOOKUP_FOLLOW, &s->uexe);
+		if (rc) {
+			path_put(&s->upath);
+			memset(&s->upath, 0, sizeof(s->upath));
+			return rc;
+		}
+	}
 	inode = d_inode(s->upath.dentry);
 	if (p->kind == STP_PROBE_UPROBE)
 		s->uc.handler = uprobe_hit;
@@ -280,8 +320,15 @@ static int arm_uprobe(struct kprobe_slot *s, const struct stp_probe *p)
 	 * is registered (0: none, as uprobe_register). */
 	rc = uprobe_register_refctr(inode, p->uoffset, p->usemaphore, &s->uc);
 #endif
-	if (rc)
+	/* Cleared: disarm_uprobes takes a held path for a registered
+	 * consumer. */
+	if (rc) {
 		path_put(&s->upath);
+		memset(&s->upath, 0, sizeof(s->upath));
+		if (s->uexe.dentry)
+			path_put(&s->uexe);
+		memset(&s->uexe, 0, sizeof(s->uexe));
+	}
 	return rc;
 }
 
@@ -318,6 +365,9 @@ static void disarm_uprobes(void)
 			continue;
 		path_put(&k->upath);
 		memset(&k->upath, 0, sizeof(k->upath));
+		if (k->uexe.dentry)
+			path_put(&k->uexe);
+		memset(&k->uexe, 0, sizeof(k->uexe));
 		k->registered = false;
 	}
 }
@@ -750,6 +800,7 @@ static void disarm(void)
 		if (!rp_batch[i]->kp.addr)
 			unregister_failed(rp_batch[i]->kp.symbol_name);
 	disarm_uprobes();
+	stp_utask_disarm();
 	stp_procfs_disarm();
 	/* No CPU may still be inside one of our trampolines. */
 	if (tracepoints)
@@ -781,6 +832,8 @@ static int start(void)
 		else if (p->kind == STP_PROBE_TIMER)
 			arm_timer(&tslots[i], p);
 	}
+	if (rc == 0)
+		rc = stp_utask_arm();
 	module_watch = rc == 0;
 	conditions_live = rc == 0;
 	for (i = 0; conditions_live && i < stp_nprobes; i++)
