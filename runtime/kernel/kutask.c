@@ -441,12 +441,12 @@ static int utask_hold_path(int k)
 {
 	const struct stp_probe *p = &stp_probes[utask_ids[k]];
 	struct inode *inode;
-	char msg[MAXSTRINGLEN + 96];
+	char msg[512];		/* a frame within stap-validate's budget */
 	int rc, i;
 
 	rc = kern_path(p->upath, LOOKUP_FOLLOW, &utask_paths[k]);
 	if (rc) {
-		snprintf(msg, sizeof(msg), "ERROR: cannot probe %s: error %d"
+		snprintf(msg, sizeof(msg), "ERROR: cannot probe %.400s: error %d"
 			 " (no such binary)\n", p->pp, rc);
 		stp_control_send(msg);
 		return rc;
@@ -455,7 +455,7 @@ static int utask_hold_path(int k)
 	for (i = 0; i < utask_npaths && utask_inodes[i] != inode; i++)
 		;
 	if (i == STP_UTASK_MAXPATHS) {
-		snprintf(msg, sizeof(msg), "ERROR: cannot probe %s: more than"
+		snprintf(msg, sizeof(msg), "ERROR: cannot probe %.400s: more than"
 			 " %d binaries in process().begin/end probes\n", p->pp,
 			 STP_UTASK_MAXPATHS);
 		stp_control_send(msg);
