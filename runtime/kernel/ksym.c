@@ -4,8 +4,9 @@
  * probes make of it: symname, symdata, backtraces.
  *
  * The table is written before "start" and freed at unload, both in
- * process context under syms_lock; probes only read it, through a
- * pointer published once it is whole and checked.  Lookups are a binary
+ * process context under its upload's lock; probes only read it, through
+ * a pointer published once it is whole and checked.  The upload itself
+ * (stp_upload_*) serves kusym.c's table too.  Lookups are a binary
  * search: O(log n), no allocation, no lock.
  */
 #include <linux/debugfs.h>
@@ -23,58 +24,97 @@
 
 #include "ksym.h"
 
-static DEFINE_MUTEX(syms_lock);
-static char *upload;		/* the table as staprun writes it */
-static size_t upload_size;
-static const struct stp_syms_header *table;	/* published when checked */
-static struct dentry *syms_file;
+/* ---- an upload (process context) ---- */
 
-/* ---- the upload (process context) ---- */
-
-static ssize_t syms_write(struct file *f, const char __user *ubuf,
-			  size_t count, loff_t *ppos)
+static ssize_t upload_write(struct file *f, const char __user *ubuf,
+			    size_t count, loff_t *ppos)
 {
+	struct stp_upload *u = file_inode(f)->i_private;
 	ssize_t rc = count;
 
-	mutex_lock(&syms_lock);
-	if (!upload || table)
+	mutex_lock(&u->lock);
+	if (!u->buf || u->published)
 		rc = -EINVAL;
-	else if (*ppos < 0 || (size_t)*ppos > upload_size ||
-		 count > upload_size - (size_t)*ppos)
+	else if (*ppos < 0 || (size_t)*ppos > u->size ||
+		 count > u->size - (size_t)*ppos)
 		rc = -ENOSPC;
-	else if (copy_from_user(upload + *ppos, ubuf, count))
+	else if (copy_from_user(u->buf + *ppos, ubuf, count))
 		rc = -EFAULT;
 	else
 		*ppos += count;
-	mutex_unlock(&syms_lock);
+	mutex_unlock(&u->lock);
 	return rc;
 }
 
-static const struct file_operations syms_fops = {
+static const struct file_operations upload_fops = {
 	.owner = THIS_MODULE,
-	.write = syms_write,
+	.write = upload_write,
 	.llseek = default_llseek,
 };
 
 /* The file sits beside .cmd, in the folder the transport made. */
-static int create_file(void)
+static int create_file(struct stp_upload *u)
 {
 	struct dentry *dir;
 
-	if (syms_file)
+	if (u->dentry)
 		return 0;
 	dir = debugfs_lookup(THIS_MODULE->name, NULL);
 	if (IS_ERR_OR_NULL(dir))
 		return -ENOENT;
-	syms_file = debugfs_create_file(".symbols", 0200, dir, NULL,
-					&syms_fops);
+	u->dentry = debugfs_create_file(u->file, 0200, dir, u, &upload_fops);
 	dput(dir);
-	if (IS_ERR_OR_NULL(syms_file)) {
-		syms_file = NULL;
+	if (IS_ERR_OR_NULL(u->dentry)) {
+		u->dentry = NULL;
 		return -ENOENT;
 	}
 	return 0;
 }
+
+int stp_upload_command(struct stp_upload *u, const char *arg)
+{
+	unsigned long long size;
+	int rc = 0;
+
+	mutex_lock(&u->lock);
+	if (u->published) {
+		rc = -EBUSY;
+	} else if (!strcmp(arg, "end")) {
+		rc = u->buf ? u->check(u->buf, u->size) : -EINVAL;
+		if (rc == 0)
+			smp_store_release(&u->published, (const void *)u->buf);
+	} else if (kstrtoull(arg, 10, &size) == 0) {
+		vfree(u->buf);
+		u->buf = NULL;
+		if (size < u->min || size > u->max)
+			rc = -E2BIG;
+		else
+			rc = create_file(u);
+		if (rc == 0) {
+			u->buf = vzalloc(size);
+			u->size = size;
+			rc = u->buf ? 0 : -ENOMEM;
+		}
+	} else {
+		rc = -EINVAL;
+	}
+	mutex_unlock(&u->lock);
+	return rc;
+}
+
+void stp_upload_free(struct stp_upload *u)
+{
+	mutex_lock(&u->lock);
+	if (u->published && u->release)
+		u->release(u->published);
+	u->published = NULL;
+	vfree(u->buf);
+	u->buf = NULL;
+	u->dentry = NULL;	/* the transport removed its folder */
+	mutex_unlock(&u->lock);
+}
+
+/* ---- the kernel's symbols ---- */
 
 /* Everything a lookup relies on: sizes, offsets, order. */
 static int check_table(const char *buf, size_t size)
@@ -102,45 +142,22 @@ static int check_table(const char *buf, size_t size)
 	return 0;
 }
 
+static struct stp_upload syms = {
+	.lock = __MUTEX_INITIALIZER(syms.lock),
+	.file = ".symbols",
+	.min = sizeof(struct stp_syms_header),
+	.max = STP_SYMS_MAX,
+	.check = check_table,
+};
+
 int stp_symbols_command(const char *arg)
 {
-	unsigned long long size;
-	int rc = 0;
-
-	mutex_lock(&syms_lock);
-	if (table) {
-		rc = -EBUSY;
-	} else if (!strcmp(arg, "end")) {
-		rc = upload ? check_table(upload, upload_size) : -EINVAL;
-		if (rc == 0)
-			smp_store_release(&table, (const void *)upload);
-	} else if (kstrtoull(arg, 10, &size) == 0) {
-		vfree(upload);
-		upload = NULL;
-		if (size < sizeof(struct stp_syms_header) || size > STP_SYMS_MAX)
-			rc = -E2BIG;
-		else
-			rc = create_file();
-		if (rc == 0) {
-			upload = vzalloc(size);
-			upload_size = size;
-			rc = upload ? 0 : -ENOMEM;
-		}
-	} else {
-		rc = -EINVAL;
-	}
-	mutex_unlock(&syms_lock);
-	return rc;
+	return stp_upload_command(&syms, arg);
 }
 
 void stp_symbols_free(void)
 {
-	mutex_lock(&syms_lock);
-	table = NULL;
-	vfree(upload);
-	upload = NULL;
-	syms_file = NULL;	/* the transport removed its folder */
-	mutex_unlock(&syms_lock);
+	stp_upload_free(&syms);
 }
 
 /* ---- lookups (any context) ---- */
@@ -149,7 +166,7 @@ void stp_symbols_free(void)
 static const struct stp_sym *lookup(uint64_t addr, const char **name,
 				    const char **module)
 {
-	const struct stp_syms_header *h = smp_load_acquire(&table);
+	const struct stp_syms_header *h = smp_load_acquire(&syms.published);
 	const struct stp_sym *s, *e;
 	uint32_t lo = 0, hi;
 	const char *strings;

@@ -48,7 +48,32 @@ struct stp_sym {
 };
 
 #ifdef __KERNEL__
+#include <linux/mutex.h>
+
 #include "stp_runtime.h"
+
+/*
+ * A table staprun uploads (the kernel's symbols here, the user binaries'
+ * in kusym.c), in process context under LOCK: "BYTES" allocates it and
+ * makes the debugfs file FILE beside .cmd, staprun writes the table
+ * there, "end" has CHECK judge it (0: good) and publishes it.  Probes
+ * read only PUBLISHED (smp_load_acquire), which never changes while they
+ * run; RELEASE, if any, undoes what CHECK took, at unload.
+ */
+struct stp_upload {
+	struct mutex lock;
+	const char *file;
+	size_t min, max;		/* the table's bytes, bounds */
+	int (*check)(const char *buf, size_t size);
+	void (*release)(const void *published);
+	char *buf;			/* as staprun writes it */
+	size_t size;
+	const void *published;
+	struct dentry *dentry;
+};
+
+int stp_upload_command(struct stp_upload *u, const char *arg);
+void stp_upload_free(struct stp_upload *u);
 
 /* Marks a module whose script resolves symbols (staprun looks for it). */
 #define STP_WANTS_SYMBOLS()						\

@@ -4,8 +4,8 @@
  * table comes): uaddr, ubacktrace, usymname, usymdata, umodname.
  *
  * The table is written before "start" and freed at unload, in process
- * context under usyms_lock; probes read it through a pointer published
- * once it is whole, checked and its binaries' inodes are known.
+ * context (ksym.c's stp_upload); probes read it through a pointer
+ * published once it is whole, checked and its binaries' inodes are known.
  *
  * In probe context nothing here sleeps or allocates: the task's VMA of
  * an address is looked up under mmap_read_trylock (a probe may fire
@@ -55,60 +55,9 @@ struct return_instance {
 };
 #endif
 
-static DEFINE_MUTEX(usyms_lock);
-static char *usyms_upload;		/* the table as staprun writes it */
-static size_t usyms_upload_size;
 static struct path *usyms_paths;	/* each binary's, held */
 static const struct inode **usyms_inodes;
-static const struct stp_usyms_header *usyms_table;	/* published */
-static struct dentry *usyms_file;
 static atomic64_t usyms_busy = ATOMIC64_INIT(0);
-
-/* ---- the upload (process context) ---- */
-
-static ssize_t usyms_write(struct file *f, const char __user *ubuf,
-			   size_t count, loff_t *ppos)
-{
-	ssize_t rc = count;
-
-	mutex_lock(&usyms_lock);
-	if (!usyms_upload || usyms_table)
-		rc = -EINVAL;
-	else if (*ppos < 0 || (size_t)*ppos > usyms_upload_size ||
-		 count > usyms_upload_size - (size_t)*ppos)
-		rc = -ENOSPC;
-	else if (copy_from_user(usyms_upload + *ppos, ubuf, count))
-		rc = -EFAULT;
-	else
-		*ppos += count;
-	mutex_unlock(&usyms_lock);
-	return rc;
-}
-
-static const struct file_operations usyms_fops = {
-	.owner = THIS_MODULE,
-	.write = usyms_write,
-	.llseek = default_llseek,
-};
-
-static int usyms_create_file(void)
-{
-	struct dentry *dir;
-
-	if (usyms_file)
-		return 0;
-	dir = debugfs_lookup(THIS_MODULE->name, NULL);
-	if (IS_ERR_OR_NULL(dir))
-		return -ENOENT;
-	usyms_file = debugfs_create_file(".usymbols", 0200, dir, NULL,
-					 &usyms_fops);
-	dput(dir);
-	if (IS_ERR_OR_NULL(usyms_file)) {
-		usyms_file = NULL;
-		return -ENOENT;
-	}
-	return 0;
-}
 
 static const struct stp_usym_binary *
 usyms_bins(const struct stp_usyms_header *h)
@@ -209,52 +158,36 @@ static int usyms_find_binaries(const struct stp_usyms_header *h)
 	return 0;
 }
 
+/* Checked, and its binaries' inodes found, before it is published. */
+static int usyms_check_and_find(const char *buf, size_t size)
+{
+	int rc = usyms_check(buf, size);
+
+	return rc ? rc : usyms_find_binaries((const void *)buf);
+}
+
+static void usyms_release(const void *published)
+{
+	usyms_put_paths(((const struct stp_usyms_header *)published)->binaries);
+}
+
+static struct stp_upload usyms = {
+	.lock = __MUTEX_INITIALIZER(usyms.lock),
+	.file = ".usymbols",
+	.min = sizeof(struct stp_usyms_header),
+	.max = STP_USYMS_MAX,
+	.check = usyms_check_and_find,
+	.release = usyms_release,
+};
+
 int stp_usymbols_command(const char *arg)
 {
-	unsigned long long size;
-	int rc = 0;
-
-	mutex_lock(&usyms_lock);
-	if (usyms_table) {
-		rc = -EBUSY;
-	} else if (!strcmp(arg, "end")) {
-		rc = usyms_upload ? usyms_check(usyms_upload,
-						usyms_upload_size) : -EINVAL;
-		if (rc == 0)
-			rc = usyms_find_binaries((const void *)usyms_upload);
-		if (rc == 0)
-			smp_store_release(&usyms_table,
-					  (const void *)usyms_upload);
-	} else if (kstrtoull(arg, 10, &size) == 0) {
-		vfree(usyms_upload);
-		usyms_upload = NULL;
-		if (size < sizeof(struct stp_usyms_header) ||
-		    size > STP_USYMS_MAX)
-			rc = -E2BIG;
-		else
-			rc = usyms_create_file();
-		if (rc == 0) {
-			usyms_upload = vzalloc(size);
-			usyms_upload_size = size;
-			rc = usyms_upload ? 0 : -ENOMEM;
-		}
-	} else {
-		rc = -EINVAL;
-	}
-	mutex_unlock(&usyms_lock);
-	return rc;
+	return stp_upload_command(&usyms, arg);
 }
 
 void stp_usymbols_free(void)
 {
-	mutex_lock(&usyms_lock);
-	if (usyms_table)
-		usyms_put_paths(usyms_table->binaries);
-	usyms_table = NULL;
-	vfree(usyms_upload);
-	usyms_upload = NULL;
-	usyms_file = NULL;	/* the transport removed its folder */
-	mutex_unlock(&usyms_lock);
+	stp_upload_free(&usyms);
 }
 
 long long stp_usym_busy(void)
@@ -279,7 +212,7 @@ struct usym_place {
  */
 static bool usym_place_of(uint64_t addr, struct usym_place *p)
 {
-	const struct stp_usyms_header *h = smp_load_acquire(&usyms_table);
+	const struct stp_usyms_header *h = smp_load_acquire(&usyms.published);
 	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma;
 	bool found = false;
