@@ -901,7 +901,7 @@ bool target_resolve(Node *n, Derived *d, int flags)
 	if (!strncmp(n->name, "$$", 2))
 		return all_parameters(n, d, &s, report, at_entry);
 	if (!strcmp(n->name, "$return")) {
-		const char *why;
+		const char *why = NULL;	/* set only when it was asked */
 		int type = s.ret && !at_entry ? return_type(&s, &why) : -1;
 
 		if (type <= 0) {
