@@ -3,13 +3,18 @@
 # only when its arming, predicted from the first's, fits in four
 # durations.  Invariants: each session exits 0; "armed" is what the
 # kernel registered (debugfs kprobes/list, read while the session runs,
-# less what it held before), and it is every resolved probe less those
+# less what it held before, and the entry probes ftrace took, from
+# enabled_functions), and it is every resolved probe less those
 # the runtime said were refused; every sample function (the script's
 # "#sample:" files, read while armed) that the kernel lists fired; at
 # least 1,000 probes armed.  Figures: probes per tier, refused at arming,
 # registered, sample functions armed, arm and disarm times, the largest
 # count armed.
 KP="$DBG/kprobes/list"
+# Entry probes that ftrace took (docs/kernel.md) are no kprobes: each is
+# a line of enabled_functions naming its callback, stp_ft_N.
+EF=/sys/kernel/tracing/enabled_functions
+[ -r "$EF" ] || EF="$DBG/tracing/enabled_functions"
 check "the kernel's kprobe list is readable" [ -r "$KP" ]
 base=$(kprobes_live "$KP")
 largest=0
@@ -31,10 +36,12 @@ for tier in many1 many2; do
 	cat > /tmp/$tier.cmd <<CMD
 sleep 1
 cat "$KP" > /tmp/$tier.list
+cat "$EF" > /tmp/$tier.ftrace 2> /dev/null
 for f in \$(cut -d' ' -f1 /tmp/$tier.sample); do cat "\$f" > /dev/null; done
 sleep 1
 CMD
 	: > /tmp/$tier.list
+	: > /tmp/$tier.ftrace
 	timeout -k 30 $((DUR * 10 + 3600)) "$STAPRUN" -v -c "sh /tmp/$tier.cmd" "$(ko $tier)" \
 		> "$GRID/many-probes-$tier.out" 2> "$GRID/many-probes-$tier.err"
 	rc=$?
@@ -44,7 +51,9 @@ CMD
 	disarm=$(sed -n 's/.*disarmed and end probes run in \([0-9.]*\) s/\1/p' "$GRID/many-probes-$tier.err")
 	grep -v 'cannot probe' "$GRID/many-probes-$tier.err"
 	log "$tier: $refused refused at arming"
-	armed=$(($(kprobes_live /tmp/$tier.list) - base))
+	ftraced=$(grep -c 'stp_ft_' /tmp/$tier.ftrace)
+	armed=$(($(kprobes_live /tmp/$tier.list) - base + ftraced))
+	figure "${tier}_ftrace" "$ftraced"
 	figure "${tier}_probes" "$total"
 	figure "${tier}_refused" "$refused"
 	figure "${tier}_armed" "$armed"
