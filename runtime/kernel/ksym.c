@@ -330,17 +330,24 @@ int stp_stack(struct stp_context *c, unsigned long *pcs, int max)
 	return n;
 }
 
-/* backtrace(): "0x... 0x... ", SystemTap's hex words. */
-void stp_backtrace(struct stp_context *c, char *out)
+/* "0x... 0x... ", SystemTap's hex words, as many as MAXSTRINGLEN takes. */
+void stp_hex_words(char *out, const unsigned long *pcs, int n)
 {
-	unsigned long pcs[MAXBACKTRACE];
-	int n = stp_stack(c, pcs, MAXBACKTRACE), i;
 	size_t len = 0;
+	int i;
 
 	out[0] = 0;
 	for (i = 0; i < n && len + 20 < MAXSTRINGLEN; i++)
 		len += snprintf(out + len, MAXSTRINGLEN - len, "0x%016lx ",
 				pcs[i]);
+}
+
+/* backtrace(): the kernel stack's return addresses as hex words. */
+void stp_backtrace(struct stp_context *c, char *out)
+{
+	unsigned long pcs[MAXBACKTRACE];
+
+	stp_hex_words(out, pcs, stp_stack(c, pcs, MAXBACKTRACE));
 }
 
 /* One line per frame, "name+0xoff [module]", whole lines only. */

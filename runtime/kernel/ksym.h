@@ -99,6 +99,7 @@ bool stp_symmodule(char *out, int64_t addr);	/* "kernel", a module */
 #endif
 int stp_stack(struct stp_context *c, unsigned long *pcs, int max);
 void stp_backtrace(struct stp_context *c, char *out);	/* hex words */
+void stp_hex_words(char *out, const unsigned long *pcs, int n);
 void stp_sprint_backtrace(struct stp_context *c, char *out);
 void stp_print_backtrace(struct stp_context *c);
 int64_t stp_stack_n(struct stp_context *c, int64_t n);	/* or an error */

@@ -518,17 +518,12 @@ int stp_ustack(struct stp_context *c, unsigned long *pcs, int max)
 	return n;
 }
 
-/* ubacktrace(): "0x... 0x... ", SystemTap's hex words. */
+/* ubacktrace(): the user stack's addresses as hex words (ksym.c). */
 void stp_ubacktrace(struct stp_context *c, char *out)
 {
 	unsigned long pcs[MAXBACKTRACE];
-	int n = stp_ustack(c, pcs, MAXBACKTRACE), i;
-	size_t len = 0;
 
-	out[0] = 0;
-	for (i = 0; i < n && len + 20 < MAXSTRINGLEN; i++)
-		len += snprintf(out + len, MAXSTRINGLEN - len, "0x%016lx ",
-				pcs[i]);
+	stp_hex_words(out, pcs, stp_ustack(c, pcs, MAXBACKTRACE));
 }
 
 /* ustack(n): the Nth address (0 is the pc); 0 past the stack's end. */
