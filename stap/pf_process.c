@@ -95,6 +95,77 @@ static const char *target_binary(const Component *p)
 	return arena_strdup(real);
 }
 
+static bool is_x86_64_elf(const char *path);
+static int multiarch_libraries(const char *path, const char ***out);
+
+/* The x86-64 binaries PATTERN matches, canonical, once each (a symlink
+ * and its file are one binary), pushed on V; those of another
+ * architecture with DWARF counted in *OTHER_ARCH. */
+static void glob_binaries(const char *pattern, void *vec, int *other_arch)
+{
+	VEC(const char *) *v = vec;
+	glob_t g;
+	size_t i;
+	int k;
+
+	if (glob(pattern, 0, NULL, &g) != 0)
+		return;
+	for (i = 0; i < g.gl_pathc; i++) {
+		char real[PATH_MAX];
+
+		if (!realpath(g.gl_pathv[i], real) || !is_program(real))
+			continue;
+		if (!is_x86_64_elf(real)) {
+			*other_arch += dwarf_user_open(real) >= 0;
+			continue;
+		}
+		if (dwarf_user_open(real) < 0)
+			continue;
+		for (k = 0; k < v->len && strcmp(v->v[k], real); k++)
+			;
+		if (k == v->len)
+			vec_push(v, arena_strdup(real));
+	}
+	globfree(&g);
+}
+
+/*
+ * A library the script names in a system folder where this machine has
+ * none: SystemTap's examples write Fedora's /lib64/libc.so.6, or libc.so.*
+ * in the folders /lib* match, and Debian keeps its x86-64 libraries in
+ * the multiarch folders (where /lib* finds only the i386 /lib32).  If
+ * PATH's folder is (or its wildcard matches) /lib, /lib64, /usr/lib or
+ * /usr/lib64, the same file name is looked for in the multiarch folders
+ * ld.so searches.  The binaries found, or 0.
+ */
+static int multiarch_libraries(const char *path, const char ***out)
+{
+	static const char *const system[] = { "/lib", "/lib64", "/usr/lib",
+					      "/usr/lib64" };
+	static const char *const multiarch[] = { "/lib/x86_64-linux-gnu",
+						 "/usr/lib/x86_64-linux-gnu" };
+	VEC(const char *) v = { 0 };
+	const char *slash = strrchr(path, '/');
+	const char *dir;
+	size_t i;
+	int other = 0;
+
+	*out = NULL;
+	if (!slash || !strstr(slash, ".so"))
+		return 0;
+	dir = arena_strndup(path, slash - path);
+	for (i = 0; i < sizeof(system) / sizeof(system[0]); i++)
+		if (glob_match(dir, system[i]))
+			break;
+	if (i == sizeof(system) / sizeof(system[0]))
+		return 0;
+	for (i = 0; i < sizeof(multiarch) / sizeof(multiarch[0]); i++)
+		glob_binaries(arena_printf("%s%s", multiarch[i], slash), &v,
+			      &other);
+	*out = v.v;
+	return v.len;
+}
+
 /* process("NAME")'s (or process(PID)'s) binary as a canonical absolute
  * path; NULL after saying why. */
 const char *process_binary(const Component *p)
@@ -114,6 +185,10 @@ const char *process_binary(const Component *p)
 	}
 	found = strchr(name, '/') ? name : search_path(name);
 	if (!found || !realpath(found, real) || !is_program(real)) {
+		const char **libs;
+
+		if (multiarch_libraries(name, &libs) > 0)
+			return libs[0];
 		sem_error(p->param->tok, "process(\"%s\"): no such binary%s",
 			  name, strchr(name, '/') ? "" : " along $PATH");
 		return NULL;
@@ -147,9 +222,7 @@ int process_binaries(const Component *p, const char ***out)
 	const char *name = !p->param || p->param->kind == N_NUM ? "" :
 			   p->param->str;
 	VEC(const char *) v = { 0 };
-	glob_t g;
-	size_t i;
-	int k, other_arch = 0;
+	int other_arch = 0;
 
 	*out = NULL;
 	if (!is_glob(name)) {
@@ -161,26 +234,13 @@ int process_binaries(const Component *p, const char ***out)
 		*out = v.v;
 		return 1;
 	}
-	if (glob(name, 0, NULL, &g) != 0)
-		g.gl_pathc = 0;
-	for (i = 0; i < g.gl_pathc; i++) {
-		char real[PATH_MAX];
+	glob_binaries(name, &v, &other_arch);
+	if (!v.len) {
+		int n = multiarch_libraries(name, out);
 
-		if (!realpath(g.gl_pathv[i], real) || !is_program(real))
-			continue;
-		if (!is_x86_64_elf(real)) {
-			other_arch += dwarf_user_open(real) >= 0;
-			continue;
-		}
-		if (dwarf_user_open(real) < 0)
-			continue;
-		for (k = 0; k < v.len && strcmp(v.v[k], real); k++)
-			;
-		if (k == v.len)
-			vec_push(&v, arena_strdup(real));
+		if (n > 0)
+			return n;
 	}
-	if (g.gl_pathc)
-		globfree(&g);
 	if (!v.len)
 		sem_error(p->param->tok, "process(\"%s\"): no binary matches%s",
 			  name, other_arch ? " (only binaries of another "

@@ -70,15 +70,26 @@ static void check_points(void)
 	}
 }
 
+/* Whether a tapset function's embedded C carries SystemTap's MARK. */
+static bool marked(const Func *f, const char *mark)
+{
+	return f->embedded && memmem(f->embedded->text, f->embedded->len,
+				     mark, strlen(mark));
+}
+
 /* A tapset function's embedded C that says it reads nothing a user
  * could not (SystemTap's marks). */
 static bool marked_unprivileged(const Func *f)
 {
-	const char *c = f->embedded->text;
-	size_t n = f->embedded->len;
+	return marked(f, "/* unprivileged */") ||
+	       marked(f, "/* myproc-unprivileged */");
+}
 
-	return memmem(c, n, "/* unprivileged */", 18) ||
-	       memmem(c, n, "/* myproc-unprivileged */", 25);
+/* A tapset function that changes the traced system (raise() sends a
+ * signal): guru mode only, at any level. */
+static bool needs_guru(const Func *f)
+{
+	return !S->guru && marked(f, "/* guru */");
 }
 
 /* Whether F may run at the session's level; a tapset function's
@@ -86,6 +97,10 @@ static bool marked_unprivileged(const Func *f)
 static bool function_allowed(const Func *f)
 {
 	if (!f->embedded)
+		return true;
+	if (needs_guru(f))
+		return false;
+	if (S->privilege == PRIV_STAPDEV)
 		return true;
 	if (!f->file->src->tapset)
 		return false;	/* the script's own embedded C: stapdev */
@@ -112,7 +127,11 @@ static void report_call(const Node *call)
 {
 	const Func *f = call->func;
 
-	if (!f->file->src->tapset)
+	if (needs_guru(f))
+		error_at(call->tok, "semantic error", "function '%s' needs "
+			 "guru mode (-g): it changes the traced system",
+			 f->name);
+	else if (!f->file->src->tapset)
 		error_at(call->tok, "semantic error", "function '%s': embedded "
 			 "C needs --privilege=stapdev (at %s)", f->name,
 			 privilege_name(S->privilege));
@@ -157,9 +176,9 @@ static void check_embeds(void)
 
 void check_privilege(void)
 {
+	check_functions();	/* at stapdev too: guru-only functions */
 	if (S->privilege == PRIV_STAPDEV)
 		return;
 	check_points();
-	check_functions();
 	check_embeds();
 }
