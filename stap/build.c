@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sdt.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -301,27 +302,45 @@ bool make_dirs(const char *path)
 	return mkdir(p, 0755) == 0 || errno == EEXIST;
 }
 
-/* Run ARGV, its stderr into LOG; true if it exited 0. */
+/* ARGV as one line, for SystemTap's stap_system__start marker. */
+static const char *command_line(char **argv)
+{
+	Buf b = { 0 };
+	const char *line;
+	int i;
+
+	for (i = 0; argv[i]; i++)
+		buf_printf(&b, "%s%s", i ? " " : "", argv[i]);
+	line = arena_strdup(b.s ? b.s : "");
+	buf_free(&b);
+	return line;
+}
+
+/* Run ARGV, its stderr into LOG; true if it exited 0.  The
+ * stap_system__* markers are SystemTap's (stap.system aliases). */
 bool run_command(char **argv, const char *log)
 {
 	posix_spawn_file_actions_t fa;
-	pid_t pid;
-	int status;
+	pid_t pid = 0;
+	int status, rc;
 
+	STAP_PROBE1(stap, stap_system__start, command_line(argv));
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 2, log, O_WRONLY | O_CREAT |
 					 O_TRUNC, 0644);
 	posix_spawn_file_actions_adddup2(&fa, 2, 1);
-	if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) != 0) {
-		posix_spawn_file_actions_destroy(&fa);
+	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	STAP_PROBE2(stap, stap_system__spawn, rc, pid);
+	if (rc != 0) {
 		fprintf(stderr, "stap: cannot run %s: %s\n", argv[0],
-			strerror(errno));
+			strerror(rc));
 		return false;
 	}
-	posix_spawn_file_actions_destroy(&fa);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	while ((rc = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
 		;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	STAP_PROBE1(stap, stap_system__complete, rc < 0 ? -errno : status);
+	return rc >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 bool run_shell(const char *cmd)
@@ -544,11 +563,11 @@ static bool build(const char *cached, const char *exe)
 		return false;
 	csrc = arena_printf("%s/stap.c", dir);
 	built = arena_printf("%s/stap", dir);
-	pass_clock_start(&clock);
+	pass_start(&clock, 3);
 	if (!write_c(csrc))
 		goto fail;
 	pass_report(&clock, 3, "translated to C into \"%s\"", csrc);
-	pass_clock_start(&clock);
+	pass_start(&clock, 4);
 	if (!compile(dir, csrc, built))
 		goto fail;
 	pass_report(&clock, 4, "compiled C into \"%s\"", exe);
@@ -557,6 +576,7 @@ static bool build(const char *cached, const char *exe)
 			"%s: %s\n", cached, strerror(errno));
 		return false;
 	}
+	STAP_PROBE2(stap, cache__add__module, built, exe);
 	done_temp_dir(dir);
 	return true;
 fail:
@@ -827,13 +847,13 @@ static bool build_module(const char *cached, const char *ko, const char *name)
 	if (!dir)
 		return false;
 	log = arena_printf("%s/make.log", dir);
-	pass_clock_start(&clock);
+	pass_start(&clock, 3);
 	if (!kcompat_write(cache_dir(), dir) ||
 	    !write_c(arena_printf("%s/prog.c", dir)) ||
 	    !write_module_tree(dir, name, &obj, &shipped))
 		return false;
 	pass_report(&clock, 3, "translated to C into \"%s/prog.c\"", dir);
-	pass_clock_start(&clock);
+	pass_start(&clock, 4);
 	vec_push(&argv, "make");
 	vec_push(&argv, "-j2");	/* prog.o and the runtime side by side */
 	vec_push(&argv, "-C");
@@ -868,6 +888,8 @@ static bool build_module(const char *cached, const char *ko, const char *name)
 			"%s: %s\n", cached, strerror(errno));
 		return false;
 	}
+	STAP_PROBE2(stap, cache__add__module,
+		    arena_printf("%s/%s.ko", dir, name), ko);
 	done_temp_dir(dir);
 	return true;
 }
@@ -908,7 +930,7 @@ static int run_child(char **argv)
 	pid_t pid;
 
 	fprintf(stderr, "Pass 5: starting run.\n");
-	pass_clock_start(&clock);
+	pass_start(&clock, 5);
 	pid = fork();
 	if (pid < 0) {
 		fprintf(stderr, "stap: cannot run %s: %s\n", argv[0],
@@ -1070,9 +1092,10 @@ int front_cache_run(void)
 		free(exe);
 		return -1;
 	}
+	path = arena_strdup(exe);
+	STAP_PROBE2(stap, cache__get, front_entry(), path);
 	if (S->verbose)
 		fprintf(stderr, "Pass 2-4: using the cached %s\n", exe);
-	path = arena_strdup(exe);
 	free(exe);
 	return finish(path, kernel);
 }
@@ -1101,6 +1124,7 @@ int build_and_run(void)
 			    !build_module(cached, exe, name))
 				return 1;
 		} else {
+			STAP_PROBE2(stap, cache__get, cached, exe);
 			if (S->verbose)
 				fprintf(stderr, "Pass 3-4: using the cached "
 					"%s\n", exe);
@@ -1114,8 +1138,11 @@ int build_and_run(void)
 		if (stat(exe, &st) != 0 || !(st.st_mode & S_IXUSR)) {
 			if (cache_only(key) || !build(cached, exe))
 				return 1;
-		} else if (S->verbose) {
-			fprintf(stderr, "Pass 3-4: using the cached %s\n", exe);
+		} else {
+			STAP_PROBE2(stap, cache__get, cached, exe);
+			if (S->verbose)
+				fprintf(stderr, "Pass 3-4: using the cached "
+					"%s\n", exe);
 		}
 	}
 	/* A repeat would not print pass 2's warnings: such a script keeps

@@ -327,7 +327,7 @@ int run_passes(void)
 	PassClock clock;
 	int i;
 
-	pass_clock_start(&clock);
+	pass_start(&clock, 1);
 	tapset_load_macros();
 	if (dump_selected())
 		return dump_run();
@@ -340,6 +340,7 @@ int run_passes(void)
 	for (i = 0; i < S->extra_scripts.len; i++)
 		add_user_source(source_from_string(
 			arena_printf("<-E %d>", i + 1), S->extra_scripts.v[i]));
+	pass_library_marker();
 	pass_report(&clock, 1, "parsed user script");
 	if (S->errors) {
 		buf_free(&canonical);
@@ -357,7 +358,7 @@ int run_passes(void)
 	if (i >= 0)
 		return i;
 
-	pass_clock_start(&clock);
+	pass_start(&clock, 2);
 	if (resolve_program()) {
 		if (!S->unoptimized)
 			optimize_program();

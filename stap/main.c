@@ -355,6 +355,7 @@ int main(int argc, char **argv)
 	const char *env;
 
 	session_init(&session);
+	pass_marker(0, false);
 	parse_options(argc, argv);
 	if (!set_kernel(S->kernel))
 		return 1;
@@ -362,6 +363,7 @@ int main(int argc, char **argv)
 		S->arch = host_arch();
 	env = getenv("SYSTEMTAP_TAPSET");
 	vec_push(&S->include_dirs, env && *env ? env : STAP_TAPSET_DIR);
+	pass_marker(0, true);
 
 	/* A roomy stack: deeply nested (but bounded) input stays safe. */
 	pthread_attr_init(&attr);
@@ -371,6 +373,7 @@ int main(int argc, char **argv)
 	else
 		pthread_join(thread, NULL);
 	pthread_attr_destroy(&attr);
+	pass_marker(6, false);
 	fflush(stdout);
 	if (ferror(stdout)) {
 		fprintf(stderr, "stap: error writing the output\n");
@@ -378,6 +381,7 @@ int main(int argc, char **argv)
 	}
 	kernel_free();
 	dwarf_close();
+	pass_marker(6, true);	/* before the arena (S) is freed */
 	arena_free_all();
 	return rc;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/time.h>
+#include <sys/sdt.h>
 #include <time.h>
 
 #include "stap.h"
@@ -47,11 +48,53 @@ void pass_clock_start(PassClock *c)
 	c->real = real_ms();
 }
 
+/*
+ * SystemTap's markers in its own translator, same names and argument
+ * (the session's address, a key for the scripts), so that the stap.pass*
+ * aliases (stap/tapset/stap_markers.stp, apps/stap_time.stp) time our
+ * passes too.  A marker costs a nop until a uprobe is on it.
+ */
+void pass_marker(int pass, bool end)
+{
+	switch (pass * 2 + end) {
+	case 0: STAP_PROBE1(stap, pass0__start, S); break;
+	case 1: STAP_PROBE1(stap, pass0__end, S); break;
+	case 2: STAP_PROBE1(stap, pass1a__start, S); break;
+	case 3: STAP_PROBE1(stap, pass1__end, S); break;
+	case 4: STAP_PROBE1(stap, pass2__start, S); break;
+	case 5: STAP_PROBE1(stap, pass2__end, S); break;
+	case 6: STAP_PROBE1(stap, pass3__start, S); break;
+	case 7: STAP_PROBE1(stap, pass3__end, S); break;
+	case 8: STAP_PROBE1(stap, pass4__start, S); break;
+	case 9: STAP_PROBE1(stap, pass4__end, S); break;
+	case 10: STAP_PROBE1(stap, pass5__start, S); break;
+	case 11: STAP_PROBE1(stap, pass5__end, S); break;
+	case 12: STAP_PROBE1(stap, pass6__start, S); break;
+	case 13: STAP_PROBE1(stap, pass6__end, S); break;
+	}
+}
+
+/* SystemTap's pass 1b parses the tapset library after the user's
+ * scripts; ours parses a library file when pass 2 first needs it, so
+ * the marker fires where the user's scripts are parsed, as SystemTap's. */
+void pass_library_marker(void)
+{
+	STAP_PROBE1(stap, pass1b__start, S);
+}
+
+/* The start of pass PASS: its marker, then its clock. */
+void pass_start(PassClock *c, int pass)
+{
+	pass_marker(pass, false);
+	pass_clock_start(c);
+}
+
 void pass_report(const PassClock *c, int pass, const char *fmt, ...)
 {
 	PassClock now;
 	va_list ap;
 
+	pass_marker(pass, true);
 	if (!S->verbose)
 		return;
 	pass_clock_start(&now);

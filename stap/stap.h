@@ -1095,6 +1095,9 @@ bool run_shell(const char *cmd);
 /* -v: a pass's clock (ms of our and our children's CPU, and real). */
 typedef struct PassClock { double user, sys, real; } PassClock;
 void pass_clock_start(PassClock *c);
+void pass_start(PassClock *c, int pass);	/* its marker, then its clock */
+void pass_marker(int pass, bool end);	/* SystemTap's stap.passN markers */
+void pass_library_marker(void);	/* its pass1b__start */
 /* With -v: "Pass N: WHAT in Uusr/Ssys/Rreal ms." since C started. */
 void pass_report(const PassClock *c, int pass, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
