@@ -1985,10 +1985,62 @@ static bool is_var(Dwarf_Die *d, bool params, bool locals)
 	       (locals && tag == DW_TAG_variable);
 }
 
+/* A CU's file name matches @var's "@CU": the whole name, or its end
+ * past a '/' (SystemTap's "var@file.c" for "kernel/sched/file.c"). */
+static bool cu_matches(Dwarf_Die *cu, const char *pattern)
+{
+	const char *name = dwarf_diename(cu);
+
+	return !*pattern || (name && (glob_match(pattern, name) ||
+		glob_match(arena_printf("*/%s", pattern), name)));
+}
+
+/* @var's global NAME defined (with a location) at the top of a CU whose
+ * name matches CU_PATTERN ("" for any): the file's first such. */
+static bool find_global(const char *name, const char *cu_pattern,
+			Dwarf_Die *var)
+{
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	Dwarf_Attribute a;
+
+	while (dwarf_nextcu(F->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu, d;
+
+		if (dwarf_offdie(F->dw, off + hsize, &cu) &&
+		    cu_matches(&cu, cu_pattern) && dwarf_child(&cu, &d) == 0)
+			do {
+				const char *dn = dwarf_diename(&d);
+
+				if (dn && !strcmp(dn, name) &&
+				    is_var(&d, false, true) &&
+				    dwarf_attr(&d, DW_AT_location, &a)) {
+					*var = d;
+					return true;
+				}
+			} while (dwarf_siblingof(&d, &d) == 0);
+		off = next;
+	}
+	return false;
+}
+
+/*
+ * NAME in the site's scopes, innermost first.  @var("V@CU") comes as
+ * "V@CU": V among the globals of the CUs CU matches; @var("V") as "V@":
+ * V in scope, else among every CU's globals (an extern variable whose
+ * definition is in another file, as SystemTap finds it).
+ */
 static bool find_var(const DwSite *s, const char *name, Dwarf_Die *var)
 {
 	Dwarf_Die *scopes;
-	int n = site_scopes(s, &scopes), i;
+	const char *at = strchr(name, '@');
+	int n, i;
+
+	if (at && at[1])
+		return find_global(arena_strndup(name, at - name), at + 1, var);
+	if (at)
+		name = arena_strndup(name, at - name);
+	n = site_scopes(s, &scopes);
 
 	for (i = 0; i < n; i++) {
 		Dwarf_Die d;
@@ -2004,7 +2056,7 @@ static bool find_var(const DwSite *s, const char *name, Dwarf_Die *var)
 			}
 		} while (dwarf_siblingof(&d, &d) == 0);
 	}
-	return false;
+	return at && find_global(name, "", var);
 }
 
 /* The file a site's variables come from. */

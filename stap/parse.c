@@ -502,6 +502,22 @@ static void need_guru(Parser *p, const Token *t, const char *what)
  *       | "@hist_linear" "(" expr "," expr "," expr "," expr ")" ("[" expr "]")?
  *       | "@hist_log" "(" expr ")" ("[" expr "]")?
  */
+/*
+ * @var("NAME") and @var("NAME@CU") in the probe's own binary are target
+ * variables, "$NAME@" and "$NAME@CU": NAME in the probe's scope, else
+ * (or with CU, only) among the globals of the binary's CUs (dwarf.c's
+ * find_var).  With a module argument it stays an @var, resolved in no
+ * probe yet.
+ */
+static void at_var_target(Node *n)
+{
+	const char *v = n->args.v[0]->str;
+
+	n->kind = N_TARGET;
+	n->name = arena_printf("$%s%s", v, strchr(v, '@') ? "" : "@");
+	n->args.len = 0;
+}
+
 static Node *at_operator(Parser *p, Token *t)
 {
 	const char *op = t->text;
@@ -521,6 +537,8 @@ static Node *at_operator(Parser *p, Token *t)
 			vec_push(&n->args, string_literal(p, "naming the module"));
 		expect(p, ")", NULL);
 		components(p, n);
+		if (n->kind == N_ATOP && n->args.len == 1)
+			at_var_target(n);
 		return n;
 	}
 	if (str_in(op, stat_ops)) {

@@ -287,6 +287,10 @@ static TyVar *unsupported(Node *n)
 {
 	if (n->kind == N_ATOP && !strcmp(n->name, "entry"))
 		sem_error(n->tok, "@entry is only valid in .return probes");
+	else if (n->kind == N_ATOP && !strcmp(n->name, "var"))
+		sem_error(n->tok, "@var with a module argument is not supported"
+			  " yet: @var(\"NAME\") and @var(\"NAME@CU\") read the"
+			  " probe's own binary");
 	else if (n->kind == N_ATOP)
 		sem_error(n->tok, "@%s needs kernel or user-space probes: not"
 			  " supported yet", n->name);
