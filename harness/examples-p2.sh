@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Pass 2 of every script of SystemTap's examples (PEER_DIR/examples) with
-# our translator against a kernel of the grid's cache, as issue 16
-# measures it: each script with its .meta's `test_check` options (the
+# our translator against a kernel of the grid's cache, as issues 16 and 17
+# measure it: each script with its .meta's `test_check` options (the
 # first such line; its -pN dropped, -p2 given instead), a script without a
 # .meta with none.  One line a script, sorted by path:
 #   OK PATH
@@ -14,9 +14,8 @@
 #              STAP_TARGET_PATH (default /var/cache/stapgrid/kernels)
 #   -u LIST    also write LIST anew from these results (the list
 #              grid-examples-p2.exp holds the translator to): `pass2 PATH`
-#              for an OK, `no PATH REASON` for a NO, and the `user` and
-#              `lib` lines of the old LIST kept as they are (the scripts
-#              excepted, by hand, with their reason: docs/tapsets.md)
+#              for an OK, `no PATH REASON` for a NO: every script
+#              counts (issue 17's measure: none excepted)
 set -u
 kernel=debian-6.1-amd64
 update=
@@ -95,15 +94,11 @@ done < "$work/scripts" | tee "$work/results"
 if [ -n "$update" ]; then
 	{
 		echo "# Pass 2 of SystemTap's examples on $kernel: harness/examples-p2.sh -u (docs/tapsets.md)."
-		echo "# pass2 PATH: reaches pass 2; no PATH REASON: does not yet (its first error);"
-		echo "# excepted, by hand: user PATH REASON (needs user-space probes), lib PATH REASON (a tapset file, not a script)."
+		echo "# pass2 PATH: reaches pass 2; no PATH REASON: does not yet (its first error)."
 		while IFS= read -r l; do
 			p=${l#?? }
 			p=${p%%: *}
-			u=$(grep -m1 -E "^(user|lib) $p " "$update" 2> /dev/null)
-			if [ -n "$u" ]; then
-				echo "$u"
-			elif [ "${l%% *}" = OK ]; then
+			if [ "${l%% *}" = OK ]; then
 				echo "pass2 $p"
 			else
 				echo "no $p ${l#*: }"
