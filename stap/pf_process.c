@@ -2,7 +2,7 @@
 /*
  * pf_process.c - functions and statements of a user binary.
  *
- *   process("PATH"|PID).function("F")[.call|.return|.inline]
+ *   process("PATH"|PID).function("F")[.call|.return|.inline|.label("L")]
  *   process("PATH"|PID).statement("F@FILE:LINE")
  *
  * PATH is found as SystemTap finds it: with a '/' relative to the
@@ -418,6 +418,7 @@ static void process_reg(const Derived *d, int index, Reg *r, Buf *code)
 	PROCESS(param, PK_UPROBE, { "call", 0 }),			\
 	PROCESS(param, PK_URETPROBE, { "return", 0 }),			\
 	PROCESS(param, PK_UPROBE, { "inline", 0 }),			\
+	PROCESS(param, PK_UPROBE, { "label", 'S' }),			\
 	{ .family = &pf_process, .parts = { { "process", param },	\
 		{ "statement", 'S' } },					\
 	  .kind = PK_UPROBE, .check = check_process,			\
