@@ -4,6 +4,7 @@
  *
  *   process("PATH").mark("NAME")      NAME may have wildcards
  *   process("PATH").provider("P").mark("NAME")
+ *   process("PATH").library("LIB")[.provider("P")].mark("NAME")
  *
  * A '-' in NAME stands for the "__" dtrace makes of it (function-entry
  * is function__entry), as in SystemTap.
@@ -448,22 +449,46 @@ static const char *dtrace_name(const char *pattern)
 /* Marker M as a site of a .provider("P").mark("NAME") point: its own
  * copy, named so that the listed point names both (resolve.c puts
  * func into the second component and label into the last). */
-static DwSite *provider_site(const Mark *m)
+/* A copy of M's site for one probe point: under .provider() named by
+ * the provider (func) and marker (label); in a .library() firing only
+ * in EXE's processes (the cached marks are shared by every point). */
+static DwSite *point_site(const Mark *m, bool provider, const char *exe)
 {
-	Mark *copy = NEW(Mark);
+	Mark *copy;
 
+	if (!provider && !exe)
+		return (DwSite *)&m->site;
+	copy = NEW(Mark);
 	*copy = *m;
-	copy->site.func = copy->provider;
-	copy->site.label = copy->name;
+	if (provider) {
+		copy->site.func = copy->provider;
+		copy->site.label = copy->name;
+	}
+	copy->site.exe = exe;
 	return &copy->site;
+}
+
+/* process("PATH").library("LIB")...: the libraries PATH needs that LIB
+ * names, in *PATHS, and PATH in *EXE; else the binaries PATH matches. */
+static int mark_files(const ProbePoint *pp, const char ***paths,
+		      const char **exe)
+{
+	*exe = NULL;
+	if (strcmp(pp->comps.v[1].name, "library"))
+		return process_binaries(&pp->comps.v[0], paths);
+	if (!(*exe = process_binary(&pp->comps.v[0])))
+		return -1;
+	return process_libraries(pp, *exe, paths);
 }
 
 static int mark_sites(const ProbePoint *pp, DwSite ***out)
 {
 	const Component *p = &pp->comps.v[0];
-	const Component *prov = pp->comps.len > 2 ? &pp->comps.v[1] : NULL;
+	int lib = !strcmp(pp->comps.v[1].name, "library");
+	const Component *prov = pp->comps.len > 2 + lib ?
+				&pp->comps.v[1 + lib] : NULL;
 	const Component *f = &pp->comps.v[pp->comps.len - 1];
-	const char *name = dtrace_name(f->param->str);
+	const char *name = dtrace_name(f->param->str), *exe;
 	DwSiteVec all = { 0 };
 	const char **paths;
 	Mark **marks;
@@ -471,7 +496,7 @@ static int mark_sites(const ProbePoint *pp, DwSite ***out)
 
 	if (strcmp(S->runtime, "kernel"))
 		return DW_NONE;		/* check_mark says why not */
-	if ((npaths = process_binaries(p, &paths)) < 0)
+	if ((npaths = mark_files(pp, &paths, &exe)) < 0)
 		return -1;
 	for (k = 0; k < npaths; k++) {
 		if ((n = marks_of(paths[k], &marks)) < 0) {
@@ -482,10 +507,9 @@ static int mark_sites(const ProbePoint *pp, DwSite ***out)
 		for (i = 0; i < n; i++) {
 			if (!glob_match(name, marks[i]->name))
 				continue;
-			if (!prov)
-				vec_push(&all, &marks[i]->site);
-			else if (glob_match(prov->param->str, marks[i]->provider))
-				vec_push(&all, provider_site(marks[i]));
+			if (!prov || glob_match(prov->param->str,
+						marks[i]->provider))
+				vec_push(&all, point_site(marks[i], prov, exe));
 		}
 	}
 	if (!all.len)
@@ -689,10 +713,12 @@ static void mark_reg(const Derived *d, int index, Reg *r, Buf *code)
 	(void)index;
 	(void)code;
 	r->fields = arena_printf(", .upath = %s, .uoffset = %#llxLL, "
-				 ".usemaphore = %#llxLL",
+				 ".usemaphore = %#llxLL%s",
 				 c_literal(m->site.module),
 				 (unsigned long long)m->site.offset,
-				 (unsigned long long)m->semaphore);
+				 (unsigned long long)m->semaphore,
+				 m->site.exe ? arena_printf(", .uexe = %s",
+				 c_literal(m->site.exe)) : "");
 }
 
 static const Form forms[] = {
@@ -701,6 +727,14 @@ static const Form forms[] = {
 	{ .family = &pf_mark, .parts = { { "process", 'S' }, { "provider", 'S' },
 					 { "mark", 'S' } },
 	  .kind = PK_UPROBE, .check = check_mark, .sites = mark_sites },
+	{ .family = &pf_mark, .parts = { { "process", 'S' }, { "library", 'S' },
+					 { "mark", 'S' } },
+	  .kind = PK_UPROBE, .check = check_mark, .sites = mark_sites,
+	  .site_at = 2 },
+	{ .family = &pf_mark, .parts = { { "process", 'S' }, { "library", 'S' },
+					 { "provider", 'S' }, { "mark", 'S' } },
+	  .kind = PK_UPROBE, .check = check_mark, .sites = mark_sites,
+	  .site_at = 2 },
 	{ 0 },
 };
 

@@ -36,9 +36,9 @@ static const char *plt_pattern(const Component *c)
 }
 
 /* The libraries of BINARY that .library("LIB") names; -1 after saying
- * why. */
-static int libraries(const ProbePoint *pp, const char *binary,
-		     const char ***libs)
+ * why (for pf_mark.c's .library().mark too). */
+int process_libraries(const ProbePoint *pp, const char *binary,
+		      const char ***libs)
 {
 	const Component *lib = &pp->comps.v[1];
 	int n = uelf_libraries(binary, lib->param->str, libs);
@@ -78,7 +78,7 @@ static int plt_sites(const ProbePoint *pp, DwSite ***out)
 	if (!(binary = process_binary(&pp->comps.v[0])))
 		return -1;
 	files = &binary;
-	if (in_library(pp) && (nfiles = libraries(pp, binary, &files)) < 0)
+	if (in_library(pp) && (nfiles = process_libraries(pp, binary, &files)) < 0)
 		return -1;
 	for (k = 0; k < nfiles; k++) {
 		if ((n = sites_in(pp, files[k], &sites)) < 0)

@@ -1026,9 +1026,16 @@ static bool derive_sites(Probe *probe, ProbePoint *pp, const Form *form,
 
 		if (sites[i]->label)	/* .label("out*"): the label's name */
 			np = with_param(np, np->comps.len - 1, sites[i]->label);
-		/* process("ls"): the binary's path; process(PID) stays. */
-		if (sites[i]->user && (!proc || proc->kind == N_STR))
+		/* process("ls"): the binary's path; process(PID) stays.  In
+		 * a .library("LIB"), as SystemTap lists it, the program's path
+		 * and the library's: process("P").library("/usr/lib/L"). */
+		if (sites[i]->user && sites[i]->exe) {
+			if (!proc || proc->kind == N_STR)
+				np = with_param(np, 0, sites[i]->exe);
+			np = with_param(np, 1, sites[i]->module);
+		} else if (sites[i]->user && (!proc || proc->kind == N_STR)) {
 			np = with_param(np, 0, sites[i]->module);
+		}
 		np->site = sites[i];
 		derive_concrete(probe, pp, np, form, body, cond, chain,
 				n > 1 || wildcard_param(pp) >= 0, report);

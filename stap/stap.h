@@ -751,6 +751,10 @@ int process_binaries(const Component *p, const char ***out);
  * saying why (pf_process.c, for .library().function). */
 int process_function_sites(const ProbePoint *pp, int fi, const char *path,
 			   struct DwSite ***out);
+/* The libraries BINARY needs that PP's .library("LIB") (its second
+ * component) names; -1 after saying why (pf_plt.c, for pf_mark.c). */
+int process_libraries(const ProbePoint *pp, const char *binary,
+		      const char ***libs);
 /* uelf.c: the PLT entries of binary PATH whose called symbol PATTERN
  * matches, a site each at its stub (func: the symbol), -1 if PATH is no
  * ELF file; the libraries binary BINARY needs that PATTERN names (or
