@@ -76,14 +76,17 @@ static void on_usr1(int sig)
  * restarts the wait. */
 static int hold(void)
 {
+	pid_t parent = getppid();
 	sigset_t block, old;
 
 	signal(SIGUSR1, on_usr1);
 	sigemptyset(&block);
 	sigaddset(&block, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &block, &old);
-	/* The whole of kernel.exp's run, however long, and not past it. */
-	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() == 1)
+	/* The whole of kernel.exp's run, however long, and not past it (a
+	 * parent gone before the death signal was set: reparented; the
+	 * parent may be pid 1 of a pid namespace, prebuild.sh's). */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
 		return 1;
 	alarm(3600);
 	while (!go)

@@ -23,10 +23,16 @@ rt_path rt_harness "$harness" || exit 1 # runtest's own path (tests.sh)
 n=$(nproc 2>/dev/null || echo 1)
 [ "$n" -le 4 ] || n=4
 echo "prebuild: stap -r $GRID_KERNEL -p4 for $(echo $tests) into $SYSTEMTAP_DIR, $n at a time"
+# Each shard in a pid namespace of its own: kernel.exp's holder for
+# uproc_pid takes pid 31000 there, which on a busy host (pid_max 32768:
+# pids wrap) another process may hold or take first.
+ns=
+unshare --pid --fork --mount-proc --kill-child true 2> /dev/null &&
+	ns="unshare --pid --fork --mount-proc --kill-child"
 i=0
 while [ "$i" -lt "$n" ]; do
 	mkdir -p "$out/shard$i"
-	(cd "$out/shard$i" && runtest --tool stap --srcdir "$rt_harness" --outdir . \
+	(cd "$out/shard$i" && $ns runtest --tool stap --srcdir "$rt_harness" --outdir . \
 		STAP_PREBUILD="$GRID_KERNEL" STAP_PREBUILD_SHARD="$i/$n" $tests > runtest.out 2>&1) &
 	i=$((i + 1))
 done
