@@ -151,6 +151,7 @@ static void hash_common(Sha256 *h)
 	hash_string(h, S->compat);
 	hash_string(h, S->guru ? "g" : "");
 	hash_string(h, privilege_name(S->privilege));	/* .stap_privilege */
+	hash_string(h, signing_identity());	/* who signed it (sign.c) */
 	hash_string(h, S->unoptimized ? "u" : "");
 	hash_string(h, S->timing ? "t" : "");	/* stp_timing[] */
 	hash_defines(h);
@@ -853,7 +854,8 @@ static bool build_module(const char *cached, const char *ko, const char *name)
 		return false;
 	}
 	pass_report(&clock, 4, "compiled C into \"%s.ko\"", name);
-	if (!validate(arena_printf("%s/%s.ko", dir, name))) {
+	if (!validate(arena_printf("%s/%s.ko", dir, name)) ||
+	    !sign_module(arena_printf("%s/%s.ko", dir, name))) {
 		fprintf(stderr, "stap: the generated files are kept in %s\n",
 			dir);
 		return false;
