@@ -255,3 +255,11 @@ $(VALIDATE_OBJ): runtime/staprun/validate.c runtime/staprun/validate.h \
 $(BIN)/stap-validate: runtime/staprun/stap-validate.c $(VALIDATE_OBJ) $(ULIB_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(VALIDATE_OBJ) $(ULIB_OBJS) $(LDFLAGS) $(VALIDATE_LIBS)
+
+# staprun setuid root for the stap groups (docs/safety.md, "Installing
+# staprun for users"); PREFIX and DESTDIR as usual.  Never part of check.
+PREFIX ?= /usr/local
+install-staprun: $(BIN)/staprun
+	runtime/staprun/install-staprun.sh $(BIN)/staprun "$(DESTDIR)" "$(PREFIX)"
+
+.PHONY: install-staprun
