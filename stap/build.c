@@ -1041,7 +1041,7 @@ static int finish(const char *exe, bool kernel)
 	return run(exe, kernel);
 }
 
-static bool timing_defined;
+static bool timing_defined, stapusr_defined;
 
 int front_cache_run(void)
 {
@@ -1060,6 +1060,12 @@ int front_cache_run(void)
 	if (kernel && S->timing && !timing_defined) {
 		vec_push(&S->defines, ((Define){ "STP_TIMING", NULL }));
 		timing_defined = true;
+	}
+	/* A stapusr module's runtime without stapsys's interfaces
+	 * (runtime/kernel/kstapusr.h), in every key as -t is. */
+	if (kernel && S->privilege == PRIV_STAPUSR && !stapusr_defined) {
+		vec_push(&S->defines, ((Define){ "STP_STAPUSR", NULL }));
+		stapusr_defined = true;
 	}
 
 	if (S->last_pass < 4)
