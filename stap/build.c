@@ -891,6 +891,34 @@ static const char *sibling_path(const char *prog)
 	return arena_printf("%s/%s", self, prog);
 }
 
+static bool setuid_root(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && st.st_uid == 0 && (st.st_mode & S_ISUID);
+}
+
+/* The staprun of pass 5: the one beside stap, but for a user who is not
+ * root and whose build's staprun is not setuid root, the installed one
+ * (make install-staprun: setuid root for the stap groups) on PATH. */
+static const char *staprun_path(void)
+{
+	const char *own = sibling_path("staprun"), *path = getenv("PATH");
+	char *dirs, *dir, *save = NULL;
+
+	if (getuid() == 0 || setuid_root(own) || !path)
+		return own;
+	dirs = arena_strdup(path);
+	for (dir = strtok_r(dirs, ":", &save); dir;
+	     dir = strtok_r(NULL, ":", &save)) {
+		const char *p = arena_printf("%s/staprun", *dir ? dir : ".");
+
+		if (setuid_root(p))
+			return p;
+	}
+	return own;
+}
+
 /* -v's pass 5: a child to wait for, so that its time can be told.
  * Ctrl-C reaches it from the terminal; SIGTERM and SIGHUP sent to stap
  * are passed on.  Its exit status is stap's. */
@@ -949,7 +977,7 @@ static int run(const char *exe, bool module)
 	if (S->output && !output)
 		return 1;
 	if (module)
-		vec_push(&argv, (char *)sibling_path("staprun"));
+		vec_push(&argv, (char *)staprun_path());
 	else
 		vec_push(&argv, (char *)exe);
 	if (output) {
