@@ -615,7 +615,9 @@ static void check_valid(const struct module_image *m)
 		 m->release);
 	if (access(symvers, R_OK) == 0)
 		o.symvers = symvers;
-	n = validate_module(opt.module, &o, stderr);
+	/* The bytes that will be loaded, not the file again (it may have
+	 * changed since it was read). */
+	n = validate_image(opt.module, m->data, m->len, &o, stderr);
 	if (n)
 		die("%s failed validation (%d violation%s above): not loaded",
 		    opt.module, n, n == 1 ? "" : "s");
