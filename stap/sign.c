@@ -45,33 +45,40 @@ static const char *default_key(void)
 	return arena_printf("%s/signing_key.pem", key_dir());
 }
 
-/* Make the key pair once; quietly false when it cannot be made (a
- * read-only cache: then only cached modules run). */
+/* Make the key pair once, in a folder of this process's renamed to DIR
+ * whole: two stap runs that make it at once (a test suite's halves) end
+ * with one pair, never one's key beside the other's certificate.
+ * Quietly false when it cannot be made (a read-only cache: then only
+ * cached modules run). */
 static bool make_key(const char *dir, bool quiet)
 {
-	const char *pem = arena_printf("%s/signing_key.pem", dir);
-	const char *tmp = arena_printf("%s.%d", pem, (int)getpid());
-	const char *der = arena_printf("%s/signing_key.x509", dir);
-	const char *log = arena_printf("%s/openssl.log", dir);
+	const char *tmp = arena_printf("%s.%d", dir, (int)getpid());
+	const char *pem = arena_printf("%s/signing_key.pem", tmp);
+	const char *der = arena_printf("%s/signing_key.x509", tmp);
+	const char *log = arena_printf("%s.log", tmp);
 	char *subject = arena_printf("/CN=stap module signing key of uid %d",
 				     (int)getuid());
-	bool made = make_dirs(arena_printf("%s/", dir)) && chmod(dir, 0700) == 0;
+	bool made = make_dirs(arena_printf("%s/", tmp)) && chmod(tmp, 0700) == 0;
 	mode_t old = umask(077);	/* the key is born private */
 	bool ok = made &&
 		  run_command((char *[]){ "openssl", "req", "-new", "-x509",
 			"-newkey", "rsa:3072", "-sha256", "-nodes", "-days",
-			"36500", "-subj", subject, "-keyout", (char *)tmp,
-			"-out", (char *)tmp, NULL }, log) &&
-		  run_command((char *[]){ "openssl", "x509", "-in", (char *)tmp,
+			"36500", "-subj", subject, "-keyout", (char *)pem,
+			"-out", (char *)pem, NULL }, log) &&
+		  run_command((char *[]){ "openssl", "x509", "-in", (char *)pem,
 			"-outform", "DER", "-out", (char *)der, NULL }, log) &&
-		  chmod(der, 0644) == 0 && rename(tmp, pem) == 0;
+		  chmod(der, 0644) == 0;
 
 	umask(old);
-	unlink(tmp);
+	if (ok && rename(tmp, dir) != 0 && access(dir, R_OK) != 0)
+		ok = false;	/* not made by another run meanwhile either */
+	unlink(pem);		/* left when another run's folder won */
+	unlink(der);
+	rmdir(tmp);
 	if (!ok && !quiet)
 		fprintf(stderr, "stap: cannot make a signing key in %s (openssl "
 			"req; see %s)\n", dir, log);
-	if (ok)
+	if (ok || quiet)
 		unlink(log);
 	return ok;
 }
