@@ -18,6 +18,16 @@ mode=$1 work=$2 top=$3
 script='global who = "nobody"
 probe begin { printf("%s begins\n", who) }
 probe timer.ms(100) { printf("%s\n", who) }'
+guru_import='%{
+#include <linux/fs.h>
+%}
+function f() %{ struct file *fp = filp_open("/", O_RDONLY, 0); if (!IS_ERR(fp)) filp_close(fp, NULL); %}
+probe begin { f(); exit() }'
+guru_cli='%{
+static noinline void validate_cli(void) { asm volatile("cli\n\tsti"); }
+%}
+function f() %{ validate_cli(); %}
+probe begin { f(); exit() }'
 upscript='probe process("/lib/x86_64-linux-gnu/libc.so.6").function("getpid") { printf("uid %d\n", uid()) }
 probe begin { println("begin") }'
 
@@ -48,6 +58,16 @@ host() {
 	ko=$(SYSTEMTAP_DIR="$work/alice" "$top/build/bin/stap" -r debian-6.12-amd64 \
 		--privilege=stapsys -p4 "$work/two.stp")
 	cp "$ko" "$work/k612.ko"
+	# Guru modules (stapdev) with a forbidden import and with cli,
+	# rewritten to claim stapusr and signed with carol's trusted key: a
+	# signature does not make them safe, staprun's validator refuses them.
+	printf '%s\n' "$guru_import" > "$work/guru-import.stp"
+	printf '%s\n' "$guru_cli" > "$work/guru-cli.stp"
+	for g in import cli; do
+		ko=$(SYSTEMTAP_DIR="$work/root" "$top/build/bin/stap" -r debian-6.1-amd64 \
+			-g -p4 "$work/guru-$g.stp")
+		cp "$ko" "$work/guru-$g.ko"
+	done
 	python3 - "$work" <<'EOF'
 import struct, sys
 w = sys.argv[1]
@@ -62,7 +82,17 @@ open(w + "/altered.ko", "wb").write(a)
 # The recorded level, .stap_privilege's "stapsys", claimed as stapusr.
 assert plain.count(b"stapsys\0") == 1, plain.count(b"stapsys\0")
 open(w + "/forged.ko", "wb").write(plain.replace(b"stapsys\0", b"stapusr\0"))
+for g in ("import", "cli"):
+    d = open(w + "/guru-%s.ko" % g, "rb").read()
+    n = struct.unpack(">I", d[-len(magic) - 4:-len(magic)])[0]
+    plain = d[:len(d) - len(magic) - 12 - n]
+    assert plain.count(b"stapdev guru\0") == 1
+    open(w + "/carol-%s.ko" % g, "wb").write(plain.replace(b"stapdev guru\0", b"stapusr guru\0"))
 EOF
+	for g in import cli; do
+		"$STAP_TARGET_PATH/debian-6.1-amd64/build/scripts/sign-file" sha256 \
+			"$work/carol/keys/signing_key.pem" "$work/carol.x509" "$work/carol-$g.ko"
+	done
 	chmod a+r "$work"/*.ko "$work"/*.x509	# never the keys
 	echo "host: modules in $work"
 }
@@ -132,6 +162,14 @@ guest() {
 	as alice "$sr -T 2 $work/altered.ko"
 	[ $? -ne 0 ] && grep -q 'altered after signing' /tmp/out
 	check "alice is refused a module altered after signing" $?
+	as carol "$sr -T 2 $work/carol-import.ko"
+	[ $? -ne 0 ] && grep -q 'imports filp_open, which is not in the audited list' /tmp/out &&
+		grep -q 'failed validation .*: not loaded' /tmp/out
+	check "carol's signed module with a forbidden import is refused" $?
+	as carol "$sr -T 2 $work/carol-cli.ko"
+	[ $? -ne 0 ] && grep -q 'validate_cli+0x[0-9a-f]*: cli : changes the interrupt flag' /tmp/out &&
+		grep -q 'failed validation .*: not loaded' /tmp/out
+	check "carol's signed guru module with cli is refused" $?
 	as dave "$sr -T 2 $work/alice.ko"
 	[ $? -ne 0 ] && grep -qi 'permission denied' /tmp/out
 	check "dave (no stap group) cannot run staprun" $?
