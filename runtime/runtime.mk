@@ -225,12 +225,14 @@ VALIDATE_LIBS := -lcapstone -lelf
 # shared helpers of runtime/lib/).
 PROGRAMS += $(BIN)/staprun
 
+# modsign.c checks signatures with OpenSSL's libcrypto (CMS).
 $(BIN)/staprun: runtime/staprun/staprun.c runtime/staprun/usyms.c \
+		runtime/staprun/modsign.c runtime/staprun/modsign.h \
 		runtime/kernel/transport.h runtime/kernel/ksym.h \
 		runtime/kernel/kusym.h $(VALIDATE_OBJ) $(ULIB_OBJS) $(ULIB_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Iruntime/kernel -o $@ $(filter %.c,$^) \
-		$(VALIDATE_OBJ) $(ULIB_OBJS) $(LDFLAGS) -ldw $(VALIDATE_LIBS)
+		$(VALIDATE_OBJ) $(ULIB_OBJS) $(LDFLAGS) -ldw $(VALIDATE_LIBS) -lcrypto
 
 # The module validator (runtime/staprun/validate.c, docs/safety.md): its
 # own program (stap -p4 runs it) and linked into staprun (before loading).
@@ -253,3 +255,11 @@ $(VALIDATE_OBJ): runtime/staprun/validate.c runtime/staprun/validate.h \
 $(BIN)/stap-validate: runtime/staprun/stap-validate.c $(VALIDATE_OBJ) $(ULIB_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(VALIDATE_OBJ) $(ULIB_OBJS) $(LDFLAGS) $(VALIDATE_LIBS)
+
+# staprun setuid root for the stap groups (docs/safety.md, "Installing
+# staprun for users"); PREFIX and DESTDIR as usual.  Never part of check.
+PREFIX ?= /usr/local
+install-staprun: $(BIN)/staprun
+	runtime/staprun/install-staprun.sh $(BIN)/staprun "$(DESTDIR)" "$(PREFIX)"
+
+.PHONY: install-staprun

@@ -11,6 +11,9 @@
 #ifndef STP_RUNTIME_H
 #define STP_RUNTIME_H
 
+#if defined(__KERNEL__) && defined(STP_STAPUSR)
+#include "kstapusr.h"	/* a stapusr module: stapsys's interfaces out */
+#endif
 #include "stp_types.h"
 #include "stp_platform.h"
 #include "stp_string.h"

@@ -152,6 +152,7 @@ static void hash_common(Sha256 *h)
 	hash_string(h, S->compat);
 	hash_string(h, S->guru ? "g" : "");
 	hash_string(h, privilege_name(S->privilege));	/* .stap_privilege */
+	hash_string(h, signing_identity());	/* who signed it (sign.c) */
 	hash_string(h, S->unoptimized ? "u" : "");
 	hash_string(h, S->timing ? "t" : "");	/* stp_timing[] */
 	hash_defines(h);
@@ -873,7 +874,8 @@ static bool build_module(const char *cached, const char *ko, const char *name)
 		return false;
 	}
 	pass_report(&clock, 4, "compiled C into \"%s.ko\"", name);
-	if (!validate(arena_printf("%s/%s.ko", dir, name))) {
+	if (!validate(arena_printf("%s/%s.ko", dir, name)) ||
+	    !sign_module(arena_printf("%s/%s.ko", dir, name))) {
 		fprintf(stderr, "stap: the generated files are kept in %s\n",
 			dir);
 		return false;
@@ -909,6 +911,34 @@ static const char *sibling_path(const char *prog)
 		return prog;
 	*slash = 0;
 	return arena_printf("%s/%s", self, prog);
+}
+
+static bool setuid_root(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && st.st_uid == 0 && (st.st_mode & S_ISUID);
+}
+
+/* The staprun of pass 5: the one beside stap, but for a user who is not
+ * root and whose build's staprun is not setuid root, the installed one
+ * (make install-staprun: setuid root for the stap groups) on PATH. */
+static const char *staprun_path(void)
+{
+	const char *own = sibling_path("staprun"), *path = getenv("PATH");
+	char *dirs, *dir, *save = NULL;
+
+	if (getuid() == 0 || setuid_root(own) || !path)
+		return own;
+	dirs = arena_strdup(path);
+	for (dir = strtok_r(dirs, ":", &save); dir;
+	     dir = strtok_r(NULL, ":", &save)) {
+		const char *p = arena_printf("%s/staprun", *dir ? dir : ".");
+
+		if (setuid_root(p))
+			return p;
+	}
+	return own;
 }
 
 /* -v's pass 5: a child to wait for, so that its time can be told.
@@ -969,7 +999,7 @@ static int run(const char *exe, bool module)
 	if (S->output && !output)
 		return 1;
 	if (module)
-		vec_push(&argv, (char *)sibling_path("staprun"));
+		vec_push(&argv, (char *)staprun_path());
 	else
 		vec_push(&argv, (char *)exe);
 	if (output) {
@@ -1061,7 +1091,7 @@ static int finish(const char *exe, bool kernel)
 	return run(exe, kernel);
 }
 
-static bool timing_defined;
+static bool timing_defined, stapusr_defined;
 
 int front_cache_run(void)
 {
@@ -1080,6 +1110,12 @@ int front_cache_run(void)
 	if (kernel && S->timing && !timing_defined) {
 		vec_push(&S->defines, ((Define){ "STP_TIMING", NULL }));
 		timing_defined = true;
+	}
+	/* A stapusr module's runtime without stapsys's interfaces
+	 * (runtime/kernel/kstapusr.h), in every key as -t is. */
+	if (kernel && S->privilege == PRIV_STAPUSR && !stapusr_defined) {
+		vec_push(&S->defines, ((Define){ "STP_STAPUSR", NULL }));
+		stapusr_defined = true;
 	}
 
 	if (S->last_pass < 4)

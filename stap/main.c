@@ -67,6 +67,11 @@ static void usage(FILE *out)
 "  -L PROBE        as -l, with the variables each probe offers\n"
 "  --runtime=MODE  kernel (default) or user\n"
 "  --compatible=V  behave as SystemTap version V for systemtap_v\n"
+"  --privilege=LEVEL  stapusr, stapsys or stapdev (default): what the\n"
+"                  script may do, recorded in the module (--unprivileged:\n"
+"                  stapusr)\n"
+"  --signing-key=PEM  sign the module with this key and certificate, not\n"
+"                  the one made in $SYSTEMTAP_DIR/keys\n"
 "  --skip-badvars   a target variable that does not resolve is 0, not an\n"
 "                  error\n"
 "  --dump-probe-types    the probe types this translator builds\n"
@@ -146,7 +151,7 @@ enum {
 	OPT_RUNTIME = 256, OPT_COMPAT, OPT_SUPPRESS_TIME, OPT_SUPPRESS_ERR,
 	OPT_PRIVILEGE, OPT_UNPRIVILEGED, OPT_UNSUPPORTED,
 	OPT_DUMP_TYPES, OPT_DUMP_ALIASES, OPT_DUMP_FUNCTIONS, OPT_ALL_MODULES,
-	OPT_SKIP_BADVARS, OPT_LDD,
+	OPT_SKIP_BADVARS, OPT_LDD, OPT_SIGNING_KEY,
 };
 
 static const struct option long_options[] = {
@@ -158,6 +163,7 @@ static const struct option long_options[] = {
 	{ "ldd", no_argument, NULL, OPT_LDD },
 	{ "privilege", required_argument, NULL, OPT_PRIVILEGE },
 	{ "unprivileged", no_argument, NULL, OPT_UNPRIVILEGED },
+	{ "signing-key", required_argument, NULL, OPT_SIGNING_KEY },
 	{ "remote", required_argument, NULL, OPT_UNSUPPORTED },
 	{ "all-modules", no_argument, NULL, OPT_ALL_MODULES },
 	{ "dump-probe-types", no_argument, NULL, OPT_DUMP_TYPES },
@@ -300,6 +306,9 @@ static void other_option(int c, const char *arg, char **argv)
 		break;
 	case OPT_UNPRIVILEGED:
 		S->privilege = PRIV_STAPUSR;
+		break;
+	case OPT_SIGNING_KEY:	/* a PEM: the key and its certificate */
+		S->signing_key = arg;
 		break;
 	case OPT_UNSUPPORTED:
 		usage_error("%s is not supported", argv[optind - 1]);

@@ -479,6 +479,7 @@ struct Session {
 	int last_pass;		/* -p N, 5 by default */
 	bool guru;		/* -g */
 	Privilege privilege;	/* --privilege, --unprivileged */
+	const char *signing_key;	/* --signing-key (sign.c) */
 	bool unoptimized;	/* -u */
 	bool no_warnings;	/* -w */
 	bool warn_error;	/* -W */
@@ -1093,6 +1094,15 @@ void done_temp_dir(const char *dir);
 bool run_command(char **argv, const char *log);
 /* Run a shell command line quietly; true if it exited 0. */
 bool run_shell(const char *cmd);
+
+/* ---------------------------------------------------------------- sign.c */
+
+/* Pass 4: sign the module KO with the user's key (made once); false
+ * after saying why. */
+bool sign_module(const char *ko);
+/* What the module cache key covers of the signing key: its digest, or
+ * "unsigned", "" when no module is built. */
+const char *signing_identity(void);
 
 /* ---------------------------------------------------------------- report.c */
 

@@ -33,7 +33,7 @@ $(STAP_ASAN): $(STAP_SRCS) stap/stap.h $(ULIB_SRCS) $(ULIB_HDRS)
 # files are named, as runtest would also enter the grid's test folders.
 # Each suite runs as two runtests side by side (CI has two cores), in two
 # halves of about the same time; their summaries in DIR/1 and DIR/2.
-STAP_SUITES_1 = parse.exp limits.exp sem.exp syscalls.exp tapsets.exp cli.exp targets.exp roundtrip.exp
+STAP_SUITES_1 = parse.exp limits.exp sem.exp syscalls.exp tapsets.exp cli.exp targets.exp roundtrip.exp sign.exp
 STAP_SUITES_2 = fuzz.exp run.exp session.exp locks.exp validate.exp
 # Programs built by the tests go to a cache of their own.
 STAP_TEST_CACHE = SYSTEMTAP_DIR="$(CURDIR)/$(BUILD)/stap-cache"

@@ -212,12 +212,33 @@ static int kretprobe_entry(struct kretprobe_instance *ri,
  * library's probe fires only where the task runs the binary named
  * (.uexe): its mm's exe_file, read under RCU.
  */
+#ifdef STP_STAPUSR
+/* A stapusr module probes its user's own processes only (docs/safety.md):
+ * the user whose staprun started the session (setuid, it runs with the
+ * caller's real uid), as the real and the effective uid of the task (a
+ * setuid program the user runs is not theirs to probe). */
+static kuid_t stp_owner;
+
+static bool stp_not_owner(void)
+{
+	return !uid_eq(current_uid(), stp_owner) ||
+	       !uid_eq(current_euid(), stp_owner);
+}
+#else
+static bool stp_not_owner(void)
+{
+	return false;
+}
+#endif
+
 static bool stp_uprobe_elsewhere(const struct kprobe_slot *s)
 {
 	const struct stp_probe *p = s->probe;
 	struct file *exe;
 	bool other;
 
+	if (stp_not_owner())
+		return true;
 	if (p->upid && task_tgid_nr(current) != p->upid)
 		return true;
 	if (!p->uexe)
@@ -811,6 +832,9 @@ static int start(void)
 {
 	int i, rc = 0;
 
+#ifdef STP_STAPUSR
+	stp_owner = current_uid();	/* staprun's "start": its caller */
+#endif
 	stp_run_kind(STP_PROBE_BEGIN, run_session_probe);
 	WRITE_ONCE(state, RUNNING);
 	/* Before arming: a module that loads meanwhile is not missed. */

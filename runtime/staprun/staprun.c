@@ -3,6 +3,7 @@
  * staprun - load a script's module, stream its output, unload it.
  *
  *   staprun [-o FILE] [-b] [-c CMD] [-x PID] [-T SECS] [-v] MODULE.ko [NAME=VALUE ...]
+ *   staprun --check MODULE.ko        the checks of a load, nothing loaded
  *   staprun --merge FILE...          merge the per-cpu files of -b
  *
  * It checks the module was built for this kernel (release and build id,
@@ -15,6 +16,12 @@
  * same way: end probes run, the output drains, the module is unloaded.
  * Errors, skipped probes and dropped output are reported; any of the
  * first and a failure to run exit nonzero.
+ *
+ * Installed setuid root for the stapusr group (docs/safety.md, "Installing
+ * staprun for users"), it runs as the user who called it and is root only
+ * for the load, the module's debugfs files and the unload; a caller who is
+ * not root gets a module only at or below the level of their groups and
+ * signed by a key of the system's trusted folder (modsign.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -39,6 +46,7 @@
 
 #include "ksym.h"
 #include "kusym.h"
+#include "modsign.h"
 #include "transport.h"
 #include "validate.h"
 #include "../lib/ulib.h"
@@ -62,7 +70,7 @@ struct pending {
 
 static struct {
 	const char *output, *target_cmd, *module;
-	bool bulk, verbose;
+	bool bulk, verbose, check_only;
 	long target_pid;
 	int timeout;
 	char **params;
@@ -81,6 +89,57 @@ static double now(void);
 /* The module's name once it is loaded: an error after that unloads it. */
 static char loaded[64];
 
+/*
+ * ---- root only where it is needed ----
+ * Setuid root (the real user is not root), staprun keeps root as its
+ * saved user id and runs as the user: reading the module and the
+ * binaries it names, -o's file, the checks.  It takes root back for the
+ * load, the unload and opening the module's own debugfs and procfs
+ * files, and children (-c, system()) drop it for good.
+ */
+static bool setuid_run;
+
+static void user_mode(void)
+{
+	if (setuid_run && seteuid(getuid()) != 0)
+		abort();	/* never go on as root by mistake */
+}
+
+static void root_mode(void)
+{
+	if (setuid_run && seteuid(0) != 0)
+		abort();
+}
+
+static void drop_root_for_good(void)
+{
+	if (setuid_run && (setresgid(getgid(), getgid(), getgid()) != 0 ||
+			   setresuid(getuid(), getuid(), getuid()) != 0))
+		_exit(126);
+}
+
+static int open_as_root(const char *path, int flags)
+{
+	int fd, e;
+
+	root_mode();
+	fd = open(path, flags);
+	e = errno;
+	user_mode();
+	errno = e;
+	return fd;
+}
+
+static int delete_loaded(const char *name)
+{
+	int r;
+
+	root_mode();
+	r = (int)syscall(SYS_delete_module, name, O_NONBLOCK);
+	user_mode();
+	return r;
+}
+
 static void die(const char *fmt, ...)
 {
 	va_list ap;
@@ -90,7 +149,7 @@ static void die(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	if (loaded[0] && syscall(SYS_delete_module, loaded, O_NONBLOCK) != 0)
+	if (loaded[0] && delete_loaded(loaded) != 0)
 		fprintf(stderr, "staprun: cannot unload %s: %s\n", loaded,
 			strerror(errno));
 	exit(1);
@@ -227,6 +286,7 @@ static void run_command(const char *cmd)
 		return;
 	}
 	if (pid == 0) {
+		drop_root_for_good();
 		if (setgid(getgid()) != 0 || setuid(getuid()) != 0)
 			_exit(126);
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
@@ -432,6 +492,8 @@ struct module_image {
 	size_t this_module_off, this_module_size;
 	bool wants_symbols;	/* a STP_SYMS_SECTION section */
 	bool named;		/* stap -m NAME: loaded as NAME */
+	enum stp_privilege level;	/* .stap_privilege; stapdev if none */
+	bool is_signed;		/* a signature is appended */
 };
 
 /* The name the module was built with: "name=" in .modinfo. */
@@ -458,6 +520,7 @@ static void read_image(struct module_image *m, const char *path)
 	m->data = read_file(path, &m->len);
 	if (!m->data)
 		die("cannot read the module %s: %s", path, strerror(errno));
+	m->level = PRIV_NONE;
 	elf_version(EV_CURRENT);
 	elf = elf_memory(m->data, m->len);
 	if (!elf || elf_getshdrstrndx(elf, &shstrndx) != 0)
@@ -481,6 +544,14 @@ static void read_image(struct module_image *m, const char *path)
 		} else if (!strcmp(name, ".modinfo") &&
 			   sh.sh_offset + sh.sh_size <= m->len) {
 			modinfo_name(m, m->data + sh.sh_offset, sh.sh_size);
+		} else if (!strcmp(name, ".stap_privilege") &&
+			   sh.sh_offset + sh.sh_size <= m->len) {
+			char word[16];
+
+			snprintf(word, sizeof(word), "%.*s", (int)sh.sh_size,
+				 m->data + sh.sh_offset);
+			word[strcspn(word, " ")] = 0;
+			m->level = privilege_of(word);
 		} else if (!strcmp(name, ".stap_named")) {
 			m->named = true;
 		} else if (!strcmp(name, STP_SYMS_SECTION)) {
@@ -491,6 +562,8 @@ static void read_image(struct module_image *m, const char *path)
 		}
 	}
 	elf_end(elf);
+	if (m->level == PRIV_NONE)
+		m->level = PRIV_STAPDEV;
 	if (!m->release[0])
 		die("%s was not built by stap for the kernel runtime (no "
 		    ".stap_target section)", path);
@@ -542,17 +615,76 @@ static void check_valid(const struct module_image *m)
 		 m->release);
 	if (access(symvers, R_OK) == 0)
 		o.symvers = symvers;
-	n = validate_module(opt.module, &o, stderr);
+	/* The bytes that will be loaded, not the file again (it may have
+	 * changed since it was read). */
+	n = validate_image(opt.module, m->data, m->len, &o, stderr);
 	if (n)
 		die("%s failed validation (%d violation%s above): not loaded",
 		    opt.module, n, n == 1 ? "" : "s");
+}
+
+/*
+ * May the caller load this module?  Root may load any module.  Anyone
+ * else needs a group (stapusr, stapsys, stapdev) at the module's level
+ * or above, and, below stapdev (whose members may do what root does, as
+ * in SystemTap), a signature by a key of the trusted folder.  The checks
+ * read the bytes that will be loaded (m->data), never the file again.
+ */
+static const char *trust_dir(void)
+{
+	const char *d = getenv("STAPRUN_TRUST_DIR");
+
+	/* Only an unprivileged staprun (tests, --check) may be told where
+	 * the trusted keys are: the setuid one trusts the system's. */
+	return d && *d && !setuid_run ? d : STAPRUN_TRUST_DIR;
+}
+
+static void check_access(struct module_image *m)
+{
+	enum stp_privilege caller;
+	char why[512];
+	size_t content_len;
+
+	if (!modsign_split(m->data, m->len, &content_len, &m->is_signed))
+		die("%s: its signature trailer is malformed: not loaded",
+		    opt.module);
+	if (getuid() == 0)
+		return;
+	caller = modsign_caller_level();
+	if (caller == PRIV_NONE)
+		die("%s: only root and members of the stapusr, stapsys or "
+		    "stapdev groups may load modules: not loaded", opt.module);
+	if (m->level > caller)
+		die("%s needs privilege %s, and your groups give %s: not "
+		    "loaded", opt.module, privilege_name(m->level),
+		    privilege_name(caller));
+	if (caller == PRIV_STAPDEV)
+		return;
+	if (modsign_verify(m->data, m->len, trust_dir(),
+			   setuid_run ? (uid_t)-1 : getuid(), why,
+			   sizeof(why)) != MODSIGN_OK)
+		die("%s: %s; members of %s may load only modules signed by "
+		    "a key in %s (docs/safety.md): not loaded", opt.module,
+		    why, privilege_name(caller), trust_dir());
+}
+
+/* Whether the kernel refuses modules without a trusted signature. */
+static bool kernel_enforces_signatures(void)
+{
+	size_t len;
+	char *v = read_file("/sys/module/module/parameters/sig_enforce", &len);
+	bool yes = v && len && v[0] == 'Y';
+
+	free(v);
+	return yes;
 }
 
 /* A name of its own: two users may run the same module at once. */
 static void rename_module(struct module_image *m, char *name, size_t size)
 {
 	char *sec = m->data + m->this_module_off;
-	size_t i, len = strlen(m->name);
+	size_t i, len = strlen(m->name), content_len;
+	bool is_signed;
 
 	/* A name given with stap -m is the module's, as in SystemTap: its
 	 * files are /proc/systemtap/NAME/... (a second session of it is
@@ -562,6 +694,17 @@ static void rename_module(struct module_image *m, char *name, size_t size)
 		snprintf(name, size, "%s", m->name);
 		return;
 	}
+	/* A new name voids a signature: a signed module keeps its name for
+	 * a caller who is not root (the signature is what lets them load
+	 * it) and on a kernel that enforces signatures.  Root's renamed
+	 * copy goes to the kernel unsigned, as every module did before
+	 * modules were signed. */
+	if (m->is_signed && (getuid() != 0 || kernel_enforces_signatures())) {
+		snprintf(name, size, "%s", m->name);
+		return;
+	}
+	if (modsign_split(m->data, m->len, &content_len, &is_signed))
+		m->len = content_len;
 	snprintf(name, size, "%.40s_%d", m->name, (int)getpid());
 	for (i = 0; i + len < m->this_module_size; i++)
 		if (!memcmp(sec + i, m->name, len + 1)) {
@@ -763,7 +906,7 @@ static void upload_symbols(const char *dir)
 	snprintf(line, sizeof(line), "symbols %zu", size);
 	rc = try_command(line);
 	snprintf(path, sizeof(path), "%s/.symbols", dir);
-	if (rc == 0 && (fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
+	if (rc == 0 && (fd = open_as_root(path, O_WRONLY | O_CLOEXEC)) < 0)
 		rc = errno;
 	while (rc == 0 && off < size) {
 		size_t chunk = size - off < (1 << 20) ? size - off : 1 << 20;
@@ -865,7 +1008,7 @@ static void open_stdin_file(const char *name)
 	char path[256];
 
 	snprintf(path, sizeof(path), "/proc/systemtap/%s/__stdin", name);
-	stdin_file = open(path, O_WRONLY | O_CLOEXEC);
+	stdin_file = open_as_root(path, O_WRONLY | O_CLOEXEC);
 }
 
 static bool forward_stdin(void)
@@ -906,7 +1049,7 @@ static void open_streams(const char *dir, struct stream *st, int *nstreams)
 		if (open_cpu[cpu])
 			continue;
 		snprintf(path, sizeof(path), "%s/trace%d", dir, cpu);
-		st[n].fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		st[n].fd = open_as_root(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (st[n].fd < 0)
 			continue;
 		st[n].cpu = cpu;
@@ -952,6 +1095,7 @@ static pid_t start_child(int *gate)
 	if (pid == 0) {
 		char go;
 
+		drop_root_for_good();
 		close(p[1]);
 		if (read(p[0], &go, 1) != 1)
 			_exit(127);
@@ -982,6 +1126,14 @@ static int run(void)
 	const char *why;
 
 	read_image(&m, opt.module);
+	check_access(&m);
+	if (opt.check_only) {	/* not this kernel's module, perhaps */
+		check_valid(&m);
+		printf("staprun: %s may be loaded by you: privilege %s, %s\n",
+		       opt.module, privilege_name(m.level), m.is_signed ?
+		       "signed" : "not signed");
+		return 0;
+	}
 	why = usyms_prepare(m.data, m.len);	/* before anything loads */
 	if (why)
 		die("%s", why);
@@ -989,10 +1141,14 @@ static int run(void)
 	check_valid(&m);
 	rename_module(&m, name, sizeof(name));
 	t0 = now();
-	if (syscall(SYS_init_module, m.data, m.len, "") != 0)
+	root_mode();
+	i = (int)syscall(SYS_init_module, m.data, m.len, "");
+	user_mode();
+	if (i != 0)
 		die("cannot load %s: %s%s", opt.module, strerror(errno),
 		    errno == EPERM ? " (root, and a kernel that loads modules,"
-		    " are needed)" : "");
+		    " are needed)" : errno == EKEYREJECTED || errno == ENOKEY ?
+		    " (the kernel does not trust its signature)" : "");
 	snprintf(loaded, sizeof(loaded), "%s", name);
 	if (opt.verbose)
 		fprintf(stderr, "staprun: loaded %s in %.3f s\n", name, now() - t0);
@@ -1000,8 +1156,8 @@ static int run(void)
 	snprintf(dir, sizeof(dir), "/sys/kernel/debug/%s", name);
 	/* O_CLOEXEC: -c's command must not hold the module's files open (an
 	 * open file pins the module: it could not be unloaded). */
-	cmd_fd = open((snprintf(msgbuf, sizeof(msgbuf), "%s/.cmd", dir), msgbuf),
-		      O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	cmd_fd = open_as_root((snprintf(msgbuf, sizeof(msgbuf), "%s/.cmd", dir),
+			       msgbuf), O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (cmd_fd < 0)
 		die("cannot open %s/.cmd (is debugfs mounted?): %s", dir,
 		    strerror(errno));
@@ -1014,7 +1170,9 @@ static int run(void)
 		command("target %ld", opt.target_pid);
 	if (m.wants_symbols)
 		upload_symbols(dir);
+	root_mode();	/* its files are root's; the table is built already */
 	usyms_upload(dir, cmd_fd, opt.verbose);
+	user_mode();
 	send_time_zone();
 	t0 = now();
 	command("start");
@@ -1087,7 +1245,7 @@ static int run(void)
 		waitpid(child, NULL, 0);
 	}
 	t0 = now();
-	if (syscall(SYS_delete_module, name, O_NONBLOCK) != 0)
+	if (delete_loaded(name) != 0)
 		fprintf(stderr, "staprun: cannot unload %s: %s\n", name,
 			strerror(errno));
 	else if (opt.verbose)
@@ -1142,6 +1300,8 @@ static void usage(void)
 {
 	fputs("usage: staprun [-o FILE] [-b] [-c CMD] [-x PID] [-T SECS] [-v] "
 	      "MODULE.ko [NAME=VALUE ...]\n"
+	      "       staprun --check MODULE.ko (may you load it: groups, "
+	      "signature, validator)\n"
 	      "       staprun --merge FILE...   (the per-cpu files of -b)\n",
 	      stderr);
 	exit(1);
@@ -1153,8 +1313,12 @@ int main(int argc, char **argv)
 	int i;
 
 	out = stdout;
+	setuid_run = getuid() != 0 && geteuid() == 0;
+	user_mode();
 	if (argc > 1 && !strcmp(argv[1], "--merge"))
 		return merge(argc - 2, argv + 2);
+	if (argc == 3 && !strcmp(argv[1], "--check"))
+		opt.check_only = true, argv++, argc--;
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
 
@@ -1180,8 +1344,9 @@ int main(int argc, char **argv)
 	opt.module = argv[i++];
 	opt.params = argv + i;
 	opt.nparams = argc - i;
-	if (geteuid() != 0)
-		die("loading a module needs root");
+	if (getuid() != 0 && !setuid_run && !opt.check_only)
+		die("loading a module needs root, or staprun installed setuid "
+		    "root for the stap groups (docs/safety.md)");
 	if (opt.output && !opt.bulk) {
 		out = fopen(opt.output, "we");
 		if (!out)

@@ -150,7 +150,8 @@ static int open_module(struct module *m)
 {
 	GElf_Ehdr eh;
 
-	m->data = read_file(m->path, &m->len);
+	if (!m->data)	/* validate_image gives the bytes */
+		m->data = read_file(m->path, &m->len);
 	if (!m->data) {
 		violation(m, "cannot read it: %s", strerror(errno));
 		return -1;
@@ -528,10 +529,21 @@ static void check_version(struct module *m, const char *release)
 int validate_module(const char *path, const struct validate_opts *o,
 		    FILE *report)
 {
+	return validate_image(path, NULL, 0, o, report);
+}
+
+int validate_image(const char *path, const char *data, size_t len,
+		   const struct validate_opts *o, FILE *report)
+{
 	struct module m = { .path = path, .report = report };
 	struct code_rules rules;
 	enum stp_privilege level;
 
+	if (data) {
+		m.data = xmalloc(len ? len : 1);
+		memcpy(m.data, data, len);
+		m.len = len;
+	}
 	if (open_module(&m) == 0) {
 		level = o->level != PRIV_NONE ? o->level : m.level;
 		rules.may_privileged = m.guru && level == PRIV_STAPDEV;

@@ -41,5 +41,9 @@ struct validate_opts {
  */
 int validate_module(const char *path, const struct validate_opts *o,
 		    FILE *report);
+/* The same on the bytes DATA (LEN) of the module named PATH: what staprun
+ * read once, checked and will load (NULL: read PATH). */
+int validate_image(const char *path, const char *data, size_t len,
+		   const struct validate_opts *o, FILE *report);
 
 #endif /* VALIDATE_H */
