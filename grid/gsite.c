@@ -1051,7 +1051,16 @@ static int swap_in(const char *tmp, const char *site)
 
 int g_publish(const char *results)
 {
-	char *runs = g_path(results, "runs"), *site = g_path(results, "site");
+	char *site = g_path(results, "site");
+	int rc = g_publish_to(results, site);
+
+	free(site);
+	return rc;
+}
+
+int g_publish_to(const char *results, const char *sitedir)
+{
+	char *runs = g_path(results, "runs"), *site = xstrdup(sitedir);
 	char *pub = g_path(results, "published"), *idx;
 	char *tmp = xasprintf("%s.tmp%d", site, (int)getpid());
 	json_t **all = NULL;
