@@ -134,15 +134,17 @@ static json_t *torture_facts(json_t *run)
 	size_t i, k;
 
 	json_array_foreach(json_object_get(run, "jobs"), i, j) {
-		json_t *tests = json_array();
+		json_t *tests;
 
 		if (strcmp(js(j, "suite"), "torture"))
 			continue;
+		tests = json_array();
 		secs += jd(j, "duration") > 0 ? jd(j, "duration") : 0;
 		json_array_foreach(json_object_get(j, "tests"), k, t)
 			json_array_append_new(tests, json_pack("{s:s, s:s, s:O}", "name", js(t, "name"),
 							       "verdict", js(t, "verdict"), "figures",
-							       json_object_get(t, "figures") ?: json_object()));
+							       json_object_get(t, "figures") ? json_object_get(t, "figures")
+											     : json_null()));
 		json_array_append_new(jobs, json_pack("{s:s, s:s, s:o, s:o}", "kernel", js(j, "kernel"),
 						      "verdict", js(j, "verdict"), "seconds",
 						      jnum(jd(j, "duration")), "tests", tests));

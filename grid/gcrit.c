@@ -272,7 +272,7 @@ static int seconds_rule(struct g_criteria *c, const struct line *l, enum g_crit_
 	if (need(l, 2, kind == C_DURATION ? "duration SECONDS" : "fuzz SECONDS") < 0 ||
 	    number(l, 1, kind == C_DURATION ? 0 : 1, 1e7, &v) < 0)
 		return -1;
-	if (v != floor(v) || strchr(l->w[1].s, '%'))
+	if (v != (double)(long)v || strchr(l->w[1].s, '%'))
 		return bad(l, 1, "whole seconds, got '%s'", l->w[1].s);
 	if ((kind == C_DURATION ? c->duration : c->fuzz_seconds) >= 0)
 		return bad(l, 0, "'%s' given twice", l->w[0].s);
@@ -362,18 +362,17 @@ int g_criteria_load(const char *file, struct g_criteria *c)
 	text = read_file(file, &len);
 	if (!text) {
 		g_err("cannot read the criteria %s: %s", file, strerror(errno));
+		g_criteria_free(c);
 		return -1;
 	}
-	if (memchr(text, 0, len)) {
-		g_err("%s: a NUL byte: not a criteria file", file);
+	if (memchr(text, 0, len) || g_conf_kernels(&ks, &nk) < 0) {
+		if (memchr(text, 0, len))
+			g_err("%s: a NUL byte: not a criteria file", file);
 		free(text);
+		g_criteria_free(c);
 		return -1;
 	}
 	c->sha256 = g_sha256_hex(text, len);
-	if (g_conf_kernels(&ks, &nk) < 0) {
-		free(text);
-		return -1;
-	}
 	for (int i = 0; i < nk; i++)
 		sv_push(&kernels, ks[i].id);
 	G_FREE_ARRAY(ks, nk, g_kernel_free);
