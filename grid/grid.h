@@ -551,6 +551,23 @@ void g_chart_svg(sbuf *b, const struct g_chart *c);
 int g_publish(const char *results);
 /* The same site written into dir (publish --to DIR) instead of results/site. */
 int g_publish_to(const char *results, const char *dir);
+/* For the other page writers: the page's head, the page written (b freed),
+ * a run's file copied into the site (its name there, or NULL). */
+void g_site_head(sbuf *b, const char *title, const char *up);
+int g_site_write(const char *path, sbuf *b);
+char *g_site_copy(const char *srcdir, const char *relpath, const char *sitedir, const char *name);
+/* gcertsite.c: the index's headline overhead (the newest run with perf
+ * rows: each tracer's counter over the floor, charted), the certificates'
+ * pages and the comparisons' (each certificate against the one before, the
+ * latest run against the one before) with the index's lists of them. */
+struct json_t;
+void g_site_headline(sbuf *b, struct json_t **runs, size_t n);
+int g_site_certs(sbuf *b, const char *results, const char *sitedir, struct json_t **runs, size_t n);
+/* gtestsite.c: a test's page, JOB/TEST.html under the run's folder (its
+ * href, or NULL): the invariants it checked in words, held or not, and
+ * its figures with units; log is its log's copy in the run's folder. */
+char *g_site_test_page(struct json_t *job, struct json_t *test, const char *runid, const char *rundst,
+		       const char *log);
 
 /* ---- gsign.c: signatures and hashes (OpenSSL's libcrypto) ----------------- */
 char *g_sha256_hex(const void *data, size_t len); /* 64 hex digits */
