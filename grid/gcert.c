@@ -322,7 +322,7 @@ static void judge_seconds(const struct g_crit *r, json_t *run, json_t *fuzz, str
 		return;
 	}
 	if (!json_is_object(fuzz))
-		sb_add(&res->missed, "no fuzzing run");
+		sb_add(&res->missed, "no fuzzing run (with --run, give the run's with --fuzz DIR)");
 	else if (strcmp(js(fuzz, "verdict"), "PASS"))
 		sb_addf(&res->missed, "the fuzzer failed: %s", js(fuzz, "summary"));
 	else if (!(jd(fuzz, "seconds") >= r->bound))
@@ -744,7 +744,8 @@ static void report(json_t *cert, const char *dir)
 /* The run to judge: one taken (--run), or one made now from the criteria. */
 static char *the_run(const struct g_certopt *o, const struct g_criteria *c)
 {
-	struct g_runopt ro = {.progress = true, .coverage = true, .duration = c->duration};
+	struct g_runopt ro = {.progress = true, .coverage = true, .duration = c->duration,
+			      .jobs = o->jobs, .hosts_file = o->hosts_file};
 	char *id = NULL, *dir;
 
 	if (o->run)
@@ -799,7 +800,9 @@ int g_certify(const struct g_certopt *o)
 		goto crit;
 	}
 	fdir = o->fuzz ? xstrdup(o->fuzz) : xasprintf("%s/certify/%s/fuzz", G.cache, o->release);
-	fuzz = o->fuzz ? g_cert_fuzz_read(fdir) : c.fuzz_seconds > 0 ? fuzz_run(fdir, c.fuzz_seconds) : NULL;
+	/* A recorded run's fuzzing is recorded too (--fuzz): certifying it
+	 * later does not fuzz for an hour on its behalf. */
+	fuzz = o->fuzz ? g_cert_fuzz_read(fdir) : c.fuzz_seconds > 0 && !o->run ? fuzz_run(fdir, c.fuzz_seconds) : NULL;
 	if (o->fuzz && !fuzz)
 		goto crit;
 	cert = build(o, &c, run, rundir, fuzz);

@@ -46,50 +46,39 @@ static int bad(const struct line *l, int i, const char *fmt, ...)
 	return -1;
 }
 
-/* Split one line into words; -1 (said) on an unclosed quote or too many. */
+/* Split one line into words: a '#' that starts a word starts a comment;
+ * -1 (said) on an unclosed quote, a quote run into a word, too many. */
 static int split(char *text, struct line *l)
 {
 	char *p = text;
 
 	l->n = 0;
 	while (*p) {
-		char *start;
-
 		while (*p == ' ' || *p == '\t' || *p == '\r')
 			p++;
 		if (!*p || *p == '#')
 			break;
 		if (l->n == MAX_WORDS)
 			return bad(l, l->n - 1, "more than %d words on a line", MAX_WORDS);
-		start = p;
+		l->w[l->n].col = (int)(p - text) + 1;
+		l->w[l->n].s = p;
+		l->n++;
 		if (*p == '"') {
 			char *end = strchr(p + 1, '"');
 
-			if (!end) {
-				l->w[l->n].col = (int)(p - text) + 1;
-				l->n++;
+			if (!end)
 				return bad(l, l->n - 1, "unclosed '\"'");
-			}
+			if (end[1] && !isspace((unsigned char)end[1]))
+				return bad(l, l->n - 1, "a blank after the closing '\"'");
 			*end = 0;
-			l->w[l->n].s = p + 1;
+			l->w[l->n - 1].s = p + 1;
 			p = end + 1;
-		} else {
-			while (*p && !isspace((unsigned char)*p) && *p != '#')
-				p++;
-			if (*p && *p != '#')
-				*p++ = 0;
-			else if (*p == '#') {
-				/* "word#..." is a word then a comment */
-				*p = 0;
-				l->w[l->n].s = start;
-				l->w[l->n].col = (int)(start - text) + 1;
-				l->n++;
-				break;
-			}
-			l->w[l->n].s = start;
+			continue;
 		}
-		l->w[l->n].col = (int)(start - text) + 1;
-		l->n++;
+		while (*p && !isspace((unsigned char)*p))
+			p++;
+		if (*p)
+			*p++ = 0;
 	}
 	return 0;
 }

@@ -610,6 +610,8 @@ struct g_certopt {
 	const char *run;  /* judge this run (ID or folder) instead of running one */
 	const char *fuzz; /* a fuzzing run's folder (fuzz.sum, fuzz.log) instead of fuzzing */
 	const char *key;  /* the signing key (default CACHE/certify/signing-key.pem, made once) */
+	int jobs;         /* the run's --jobs (0: the hosts' capacity) */
+	const char *hosts_file; /* the run's --hosts */
 };
 int g_certify(const struct g_certopt *o);          /* 0 certified, 1 not, 2 bad input */
 int g_certify_verify(const char *dir, const char *pubkey); /* 0 good, 1 not */

@@ -43,6 +43,7 @@ static const char *usage =
 	"  publish [--to DIR]           rebuild results/site/ (or write DIR) from results/runs/,\n"
 	"                               results/published/ and results/certificates/\n"
 	"  certify --release NAME [--criteria FILE] [--run RUN] [--fuzz DIR] [--key KEY]\n"
+	"          [--jobs N] [--hosts FILE]\n"
 	"                               judge a run against the release criteria (default\n"
 	"                               configs/certify.conf; without --run, run them now)\n"
 	"                               and write the signed results/certificates/NAME/\n"
@@ -353,6 +354,8 @@ int main(int argc, char **argv)
 		if (rc == 2)
 			fprintf(stderr, "stapgrid: error: certify --verify DIR takes only --key PUB\n");
 	} else if (!strcmp(cmd, "certify")) {
+		a.cert.jobs = a.ro.jobs;
+		a.cert.hosts_file = a.ro.hosts_file;
 		rc = g_certify(&a.cert);
 	} else {
 		fprintf(stderr, "stapgrid: error: unknown command '%s'\n%s", cmd, usage);
