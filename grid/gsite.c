@@ -8,6 +8,8 @@
  *   runs/ID/index.html    one run: its jobs, its overhead rows
  *   runs/ID/JOB.html      one job: tests, verdicts, overhead rows, console
  *                         excerpt, logs
+ *   runs/ID/JOB/TEST.html one test: its invariants in words (gtestsite.c)
+ *   certificates/, compare/  releases and comparisons (gcertsite.c)
  *   bench.html            tables (results/bench/ *.json) with their charts
  *                         (gchart.c), plots (*.svg), written by perf-bench/
  */
