@@ -366,6 +366,12 @@ json_t *g_cert_judge(const struct g_criteria *c, json_t *run, json_t *facts, jso
 		/* A rule that judged nothing is missed: never a silent pass. */
 		if (!res[i].decided)
 			sb_add(&res[i].missed, "no job or test of the run is what it names");
+		else if (r->kind == C_VERDICT && !res[i].detail.len)
+			sb_addf(&res[i].detail, "%d %s as allowed", res[i].decided, r->test ? "tests" : "jobs");
+		else if (r->kind == C_KERNELS)
+			sb_addf(&res[i].detail, "%zu kernel(s), each with a job", kernels.n);
+		else if (r->kind == C_SUITES)
+			sb_addf(&res[i].detail, "%zu kernel(s) x %zu suite(s), each with a job", kernels.n, suites.n);
 		met = res[i].missed.len == 0;
 		json_array_append_new(out, json_pack("{s:s, s:s, s:b, s:s}", "rule", r->text, "where", r->where,
 						     "met", met, "detail",
