@@ -646,6 +646,15 @@ static json_t *evidence(const char *rundir)
 	return o;
 }
 
+/* A path in the source tree as the tree names it (configs/certify.conf):
+ * the machine's own folders are no input of the release. */
+static const char *in_tree(const char *path)
+{
+	size_t n = strlen(G.src);
+
+	return !strncmp(path, G.src, n) && path[n] == '/' ? path + n + 1 : path;
+}
+
 static json_t *build(const struct g_certopt *o, const struct g_criteria *c, json_t *run,
 		     const char *rundir, json_t *fuzz)
 {
@@ -661,7 +670,7 @@ static json_t *build(const struct g_certopt *o, const struct g_criteria *c, json
 			 "verdict", met == json_array_size(results) ? "certified" : "not certified",
 			 "criteria_met", (json_int_t)met, "criteria_missed", (json_int_t)(json_array_size(results) - met),
 			 "run_id", js(run, "run_id"), "run_kept", strstr(rundir, "/published/") ? "results/published" : "results/runs",
-			 "criteria", "file", c->file, "sha256", c->sha256, "text", ctext ? ctext : "",
+			 "criteria", "file", in_tree(c->file), "sha256", c->sha256, "text", ctext ? ctext : "",
 			 "results", results);
 	json_object_set_new(cert, "matrix", matrix(facts));
 	json_object_set(cert, "tests", json_object_get(facts, "tests"));
