@@ -35,6 +35,83 @@ static void num(sbuf *b, json_t *v, const char *fmt)
 		sb_add(b, "-");
 }
 
+/* ---- the latest verdicts ------------------------------------------------------ */
+
+/* (kernel, suite)'s newest job over runs (newest first): the worst of its
+ * repeats in the newest run that has it; NULL when no run has it. */
+static json_t *newest_job(json_t **runs, size_t n, const char *kernel, const char *suite, size_t *run)
+{
+	for (size_t r = 0; r < n; r++) {
+		json_t *j, *hit = NULL;
+		size_t i;
+
+		json_array_foreach(json_object_get(runs[r], "jobs"), i, j) {
+			int v = g_verdict_parse(js(j, "verdict"));
+
+			if (strcmp(js(j, "kernel"), kernel) || strcmp(js(j, "suite"), suite))
+				continue;
+			if (!hit || (v >= 0 && (int)g_verdict_worse((enum g_verdict)g_verdict_parse(js(hit, "verdict")),
+								     (enum g_verdict)v) == v))
+				hit = j;
+		}
+		if (hit) {
+			*run = r;
+			return hit;
+		}
+	}
+	return NULL;
+}
+
+void g_site_latest(sbuf *b, json_t **runs, size_t n)
+{
+	strv kernels = {0}, suites = {0}, real = {0}, deliberate = {0};
+
+	/* grid/selftest's deliberate guests (run as suites by check-lava)
+	 * judge the grid, not the tracer: not in this matrix. */
+	g_conf_suite_names("grid/suites", &real);
+	g_conf_suite_names("grid/selftest", &deliberate);
+	for (size_t r = 0; r < n; r++) {
+		json_t *j;
+		size_t i;
+
+		json_array_foreach(json_object_get(runs[r], "jobs"), i, j) {
+			if (sv_has(&deliberate, js(j, "suite")) && !sv_has(&real, js(j, "suite")))
+				continue;
+			if (!sv_has(&kernels, js(j, "kernel")))
+				sv_push(&kernels, js(j, "kernel"));
+			if (!sv_has(&suites, js(j, "suite")))
+				sv_push(&suites, js(j, "suite"));
+		}
+	}
+	sb_add(b, "<h2>Latest verdict per kernel and suite</h2>\n<p>Each cell is the newest run that "
+		  "ran the suite on the kernel (its date under the verdict); an empty cell, never run.</p>\n"
+		  "<table id='latest'><tr><th>kernel</th>");
+	for (size_t s = 0; s < suites.n; s++)
+		sb_addtag(b, "<th>", suites.v[s], "</th>");
+	sb_add(b, "</tr>\n");
+	for (size_t k = 0; k < kernels.n; k++) {
+		sb_addtag(b, "<tr><th>", kernels.v[k], "</th>");
+		for (size_t s = 0; s < suites.n; s++) {
+			size_t r = 0;
+			json_t *j = newest_job(runs, n, kernels.v[k], suites.v[s], &r);
+
+			if (!j) {
+				sb_add(b, "<td></td>");
+				continue;
+			}
+			sb_addf(b, "<td class='v %s'><a href='runs/%s/%s.html'>%s</a><br><small>%.15s</small></td>",
+				js(j, "verdict"), js(runs[r], "run_id"), js(j, "id"), js(j, "verdict"),
+				js(runs[r], "run_id"));
+		}
+		sb_add(b, "</tr>\n");
+	}
+	sb_add(b, "</table>\n");
+	sv_free(&kernels);
+	sv_free(&suites);
+	sv_free(&real);
+	sv_free(&deliberate);
+}
+
 /* ---- headline overhead ---------------------------------------------------- */
 
 /* The tracers' counters (ours, bpftrace's, SystemTap's): the one script

@@ -562,6 +562,8 @@ char *g_site_copy(const char *srcdir, const char *relpath, const char *sitedir, 
  * latest run against the one before) with the index's lists of them. */
 struct json_t;
 void g_site_headline(sbuf *b, struct json_t **runs, size_t n);
+/* The index's lead: each (kernel, suite)'s newest verdict over all runs. */
+void g_site_latest(sbuf *b, struct json_t **runs, size_t n);
 int g_site_certs(sbuf *b, const char *results, const char *sitedir, struct json_t **runs, size_t n);
 /* gtestsite.c: a test's page, JOB/TEST.html under the run's folder (its
  * href, or NULL): the invariants it checked in words, held or not, and

@@ -1108,6 +1108,7 @@ int g_publish_to(const char *results, const char *sitedir)
 	if (!n) {
 		sb_add(&b, "<p>No runs yet.</p>\n");
 	} else {
+		g_site_latest(&b, all, n);
 		latest_sections(&b, all, n);
 	}
 	/* Releases and what changed between them, before the raw history. */
