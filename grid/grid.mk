@@ -48,7 +48,9 @@ define grid_suite_test
 	$(1).exp >/dev/null 2>&1
 endef
 
-# Every grid test: configuration and bad input, kernel preparation (the two
+# Every grid test: configuration and bad input, certification on the host
+# (grid-certify.exp: criteria, certificates, compare, the site in Chromium;
+# ~30 s), kernel preparation (the two
 # Debian kernel lines are fetched on a fresh machine), 6.1's DWARF (prepare
 # --dbg, checked against addr2line), SystemTap's examples at pass 2 against
 # 6.1 (grid-examples-p2.exp, ~10 s: the target and its DWARF are there
