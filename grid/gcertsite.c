@@ -9,7 +9,8 @@
  *                                  signer.pub copied beside it
  *   compare/A--B.html              a comparison (gcompare.c): each
  *                                  certificate against the one before, the
- *                                  latest run against the one before
+ *                                  latest run against the newest earlier
+ *                                  one with a job in common
  *   index.html                     the headline overhead ratios with their
  *                                  chart, the certificates, the comparisons
  */
@@ -122,15 +123,31 @@ static bool headline_row(json_t *w)
 	       strcmp(js(w, "unit"), "ns_per_hit") == 0;
 }
 
+/* One chart a workload: the tracers' counters side by side, the floor at 1.0. */
+static void headline_chart(sbuf *b, const char *kernel, json_t *rows, const char *workload)
+{
+	struct g_bar *bars = xcalloc(json_array_size(rows) + 1, sizeof(*bars));
+	char *title = xasprintf("%s, %s: ratio to floor", kernel, workload);
+	struct g_chart c = {.title = title, .tip = title, .bars = bars, .digits = 2, .none = "no ratio",
+			    .mark = 1, .mark_label = "1.0 = floor (a bare kprobe)"};
+	json_t *w;
+	size_t i;
+
+	json_array_foreach(rows, i, w)
+		if (headline_row(w) && !strcmp(js(w, "workload"), workload))
+			bars[c.n++] = (struct g_bar){js(w, "variant"),
+						     json_number_value(json_object_get(w, "ratio_to_floor")), true,
+						     strcmp(js(w, "variant"), "counter") != 0};
+	g_chart_svg(b, &c);
+	free(bars);
+	free(title);
+}
+
 static void headline_job(sbuf *b, json_t *run, json_t *job)
 {
 	json_t *rows = json_object_get(json_object_get(job, "perf"), "rows"), *w;
-	struct g_bar *bars = xcalloc(json_array_size(rows) + 1, sizeof(*bars));
-	strv labels = {0};
+	strv workloads = {0};
 	size_t i;
-	struct g_chart c = {.bars = bars, .digits = 2, .none = "no ratio", .mark = 1,
-			    .mark_label = "1.0 = floor (a bare kprobe)"};
-	char *title = xasprintf("%s: ratio to floor, ns a hit", js(job, "kernel"));
 
 	sb_addf(b, "<h3><a href='runs/%s/%s.html'>", js(run, "run_id"), js(job, "id"));
 	sb_addxml(b, js(job, "kernel"));
@@ -142,6 +159,8 @@ static void headline_job(sbuf *b, json_t *run, json_t *job)
 	json_array_foreach(rows, i, w) {
 		if (!headline_row(w))
 			continue;
+		if (!sv_has(&workloads, js(w, "workload")))
+			sv_push(&workloads, js(w, "workload"));
 		sb_addtag(b, "<tr><td>", js(w, "workload"), "</td>");
 		sb_addtag(b, "<td>", js(w, "variant"), "</td><td>");
 		num(b, json_object_get(w, "ratio_to_floor"), "%.2f");
@@ -152,17 +171,11 @@ static void headline_job(sbuf *b, json_t *run, json_t *job)
 		sb_add(b, "</td><td>");
 		num(b, json_object_get(w, "runs"), "%.0f");
 		sb_add(b, "</td></tr>\n");
-		sv_pushown(&labels, xasprintf("%s %s", js(w, "workload"), js(w, "variant")));
-		bars[c.n++] = (struct g_bar){labels.v[labels.n - 1],
-					     json_number_value(json_object_get(w, "ratio_to_floor")), true,
-					     strcmp(js(w, "variant"), "counter") != 0};
 	}
 	sb_add(b, "</table>\n");
-	c.title = c.tip = title;
-	g_chart_svg(b, &c);
-	sv_free(&labels);
-	free(bars);
-	free(title);
+	for (size_t k = 0; k < workloads.n; k++)
+		headline_chart(b, js(job, "kernel"), rows, workloads.v[k]);
+	sv_free(&workloads);
 }
 
 void g_site_headline(sbuf *b, json_t **runs, size_t n)
@@ -545,6 +558,18 @@ static void compare_link(sbuf *b, char *res, const char *what)
 		tab + 1);
 }
 
+static bool shares_a_job(json_t *a, json_t *b)
+{
+	json_t *x, *y;
+	size_t i, k;
+
+	json_array_foreach(json_object_get(a, "jobs"), i, x)
+		json_array_foreach(json_object_get(b, "jobs"), k, y)
+			if (!strcmp(js(x, "id"), js(y, "id")))
+				return true;
+	return false;
+}
+
 int g_site_certs(sbuf *b, const char *results, const char *sitedir, json_t **runs, size_t n)
 {
 	char *dir = g_path(results, "certificates");
@@ -582,13 +607,19 @@ int g_site_certs(sbuf *b, const char *results, const char *sitedir, json_t **run
 	}
 	if (names.n)
 		sb_add(b, "</table>\n");
-	if (n >= 2) {
-		char *what = xasprintf("run %s against %s", js(runs[0], "run_id"), js(runs[1], "run_id"));
-		char *res = compare_page(js(runs[1], "run_id"), js(runs[0], "run_id"), js(runs[1], "run_id"),
-					 js(runs[0], "run_id"), sitedir);
+	/* The latest run against the newest earlier one that ran one of its
+	 * jobs: two runs of different matrices would only list additions. */
+	for (size_t r = 1; r < n && n >= 2; r++) {
+		char *what, *res;
 
+		if (!shares_a_job(runs[0], runs[r]))
+			continue;
+		what = xasprintf("run %s against %s", js(runs[0], "run_id"), js(runs[r], "run_id"));
+		res = compare_page(js(runs[r], "run_id"), js(runs[0], "run_id"), js(runs[r], "run_id"),
+				   js(runs[0], "run_id"), sitedir);
 		compare_link(&cmp, res, what);
 		g_free_strs(&what, &res, NULL);
+		break;
 	}
 	sb_add(b, "<h2 id='comparisons'>Comparisons</h2>\n");
 	sb_add(b, cmp.len ? "<ul>\n" : "<p>Nothing to compare yet: two runs or two certificates.</p>\n");
