@@ -384,6 +384,8 @@ int g_result_write(const struct g_run *r)
 	json_object_set_new(run, "engine", json_string(run_engine(r)));
 	if (r->source)
 		json_object_set(run, "source", r->source);
+	if (r->options)
+		json_object_set(run, "options", r->options);
 	sb_addf(&dg, "Test run by stapgrid on %s\nRunning run %s ...\n", host, r->id);
 	for (int i = 0; i < r->njobs; i++) {
 		const struct g_jobres *jr = &r->jobs[i];

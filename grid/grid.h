@@ -451,6 +451,7 @@ struct g_runopt {
 	const char *engine;     /* --engine: NULL (hosts.conf), "libvirt" or "lava" */
 	const char *lava_url;   /* --lava URL */
 	const char *lava_token; /* --lava-token-file F */
+	char **run_id;          /* when given: the run's ID, for its caller (certify) */
 };
 int g_run_grid(const struct g_runopt *o);
 /* ids, or the keywords "all" / "debian", to kernel ids; errors name the known ids. */
@@ -485,6 +486,7 @@ struct g_run {
 	bool selftest;
 	struct json_t *coverage; /* run.json's "coverage" (gcover.c), or NULL */
 	struct json_t *source;   /* run.json's "source": what was tested (g_source_state) */
+	struct json_t *options;  /* run.json's "options": --duration, --coverage, --repeat */
 };
 int g_result_write(const struct g_run *r);
 int g_json_write(struct json_t *j, const char *path); /* indented, keys in order */
@@ -547,5 +549,89 @@ void g_chart_svg(sbuf *b, const struct g_chart *c);
 
 /* ---- gsite.c: the static site ------------------------------------------ */
 int g_publish(const char *results);
+/* The same site written into dir (publish --to DIR) instead of results/site. */
+int g_publish_to(const char *results, const char *dir);
+/* For the other page writers: the page's head, the page written (b freed),
+ * a run's file copied into the site (its name there, or NULL). */
+void g_site_head(sbuf *b, const char *title, const char *up);
+int g_site_write(const char *path, sbuf *b);
+char *g_site_copy(const char *srcdir, const char *relpath, const char *sitedir, const char *name);
+/* gcertsite.c: the index's headline overhead (the newest run with perf
+ * rows: each tracer's counter over the floor, charted), the certificates'
+ * pages and the comparisons' (each certificate against the one before, the
+ * latest run against the one before) with the index's lists of them. */
+struct json_t;
+void g_site_headline(sbuf *b, struct json_t **runs, size_t n);
+/* The index's lead: each (kernel, suite)'s newest verdict over all runs. */
+void g_site_latest(sbuf *b, struct json_t **runs, size_t n);
+int g_site_certs(sbuf *b, const char *results, const char *sitedir, struct json_t **runs, size_t n);
+/* gtestsite.c: a test's page, JOB/TEST.html under the run's folder (its
+ * href, or NULL): the invariants it checked in words, held or not, and
+ * its figures with units; log is its log's copy in the run's folder. */
+char *g_site_test_page(struct json_t *job, struct json_t *test, const char *runid, const char *rundst,
+		       const char *log);
+
+/* ---- gsign.c: signatures and hashes (OpenSSL's libcrypto) ----------------- */
+char *g_sha256_hex(const void *data, size_t len); /* 64 hex digits */
+char *g_sha256_file(const char *path);            /* NULL: unreadable */
+/* A new Ed25519 key pair as PEM files (the private one 0600, made new). */
+int g_key_make(const char *priv, const char *pub);
+/* A detached signature of data (base64), the key's SHA-256 fingerprint;
+ * the public key written to pub_out when given. */
+int g_sign(const char *priv, const void *data, size_t len, char **sig_b64, char **fpr,
+	   const char *pub_out);
+/* 0 good, 1 bad signature, -1 could not check (said); *fpr the key's. */
+int g_verify(const char *pub, const void *data, size_t len, const char *sig_b64, char **fpr);
+
+/* ---- gcrit.c: the release criteria (configs/certify.conf) ----------------- */
+enum g_crit_kind { C_KERNELS, C_SUITES, C_DURATION, C_FUZZ, C_VERDICT, C_OVERHEAD, C_COVERAGE };
+struct g_crit {
+	enum g_crit_kind kind;
+	char *where, *text;          /* FILE:LINE; the rule as written */
+	char *kernel, *suite, *test; /* verdict (test NULL: the job's); overhead: kernel */
+	unsigned verdicts;           /* verdict: 1 << each allowed g_verdict */
+	char *workload, *variant, *against; /* overhead: floor, twin or a peer variant */
+	char *what, *measure;        /* coverage: kernel|user, lines|functions */
+	char op;                     /* l <=, L <, g >=, G > */
+	double bound;
+};
+struct g_criteria {
+	char *file, *sha256;
+	strv kernels, suites, limitations;
+	int duration, fuzz_seconds;  /* the run's --duration; seconds of fuzzing (-1: none) */
+	struct g_crit *rules;
+	int n;
+};
+/* Every mistake FILE:LINE:COL; -1 and nothing loaded on any. */
+int g_criteria_load(const char *file, struct g_criteria *c);
+void g_criteria_free(struct g_criteria *c);
+
+/* ---- gcert.c: stapgrid certify, the certificate --------------------------- */
+struct g_certopt {
+	const char *release, *criteria;
+	const char *run;  /* judge this run (ID or folder) instead of running one */
+	const char *fuzz; /* a fuzzing run's folder (fuzz.sum, fuzz.log) instead of fuzzing */
+	const char *key;  /* the signing key (default CACHE/certify/signing-key.pem, made once) */
+	int jobs;         /* the run's --jobs (0: the hosts' capacity) */
+	const char *hosts_file; /* the run's --hosts */
+};
+int g_certify(const struct g_certopt *o);          /* 0 certified, 1 not, 2 bad input */
+int g_certify_verify(const char *dir, const char *pubkey); /* 0 good, 1 not */
+/* A run's facts as a certificate holds them: jobs, tests, overhead, coverage, torture. */
+struct json_t *g_cert_facts(struct json_t *run);
+struct json_t *g_cert_judge(const struct g_criteria *c, struct json_t *run, struct json_t *facts,
+			    struct json_t *fuzz);
+struct json_t *g_cert_fuzz_read(const char *dir);
+struct json_t *g_cert_load(const char *dir); /* certificate.json, said when bad */
+char *g_cert_canonical(struct json_t *cert);
+char *g_find_run(const char *what); /* a run's folder by ID or path, or NULL */
+
+/* ---- gcompare.c: stapgrid compare A B --------------------------------------- */
+/* Two runs or certificates: verdict changes, new failures, overhead ratios
+ * beyond their noise, coverage, tests added and removed; {"a", "b",
+ * "regressions", "changes": [{kind, key, a, b, regression, note}]}, or NULL
+ * (said) when either cannot be read. */
+struct json_t *g_compare(const char *a, const char *b);
+int g_compare_cmd(const char *a, const char *b); /* 0, 1 on a regression, 2 bad input */
 
 #endif

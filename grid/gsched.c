@@ -517,6 +517,8 @@ int g_run_grid(const struct g_runopt *o)
 	       sids.n, reps > 1 ? " x repeats" : "", S.alive);
 	run.start = g_epoch();
 	run.source = g_source_state(G.src);
+	run.options = json_pack("{s:i, s:b, s:i}", "duration", o->duration, "coverage", o->coverage,
+				"repeat", reps);
 	if (schedule(&S) < 0) {
 		g_err("interrupted: guests destroyed, run %s discarded", id);
 		g_rmtree(S.rundir);
@@ -544,6 +546,8 @@ int g_run_grid(const struct g_runopt *o)
 		rc = 1;
 	} else {
 		printf("run %s: results in %s\n", id, S.rundir);
+		if (o->run_id)
+			*o->run_id = xstrdup(id);
 		for (int i = 0; i < S.njobs; i++) {
 			char *jid = g_job_id(&S.jobs[i].r);
 			printf("  %-40s %-8s %s\n", jid, g_verdict_name(S.jobs[i].r.verdict), S.jobs[i].r.host);
@@ -556,6 +560,7 @@ int g_run_grid(const struct g_runopt *o)
 	json_decref(run.coverage);
 out:
 	json_decref(run.source); /* an interrupted run's too */
+	json_decref(run.options);
 	sched_free(&S);
 	G_FREE_ARRAY(suites, ns, g_suite_free);
 	G_FREE_ARRAY(ks, nk, g_kernel_free);

@@ -8,6 +8,8 @@
  *   runs/ID/index.html    one run: its jobs, its overhead rows
  *   runs/ID/JOB.html      one job: tests, verdicts, overhead rows, console
  *                         excerpt, logs
+ *   runs/ID/JOB/TEST.html one test: its invariants in words (gtestsite.c)
+ *   certificates/, compare/  releases and comparisons (gcertsite.c)
  *   bench.html            tables (results/bench/ *.json) with their charts
  *                         (gchart.c), plots (*.svg), written by perf-bench/
  */
@@ -121,6 +123,22 @@ static char *copy_in(const char *runsrc, const char *relpath, const char *sitedi
 	free(src);
 	free(dst);
 	return ret;
+}
+
+/* For the other page writers (gcertsite.c, gtestsite.c): one look. */
+void g_site_head(sbuf *b, const char *title, const char *up)
+{
+	head(b, title, up);
+}
+
+int g_site_write(const char *path, sbuf *b)
+{
+	return writepage(path, b);
+}
+
+char *g_site_copy(const char *srcdir, const char *relpath, const char *sitedir, const char *name)
+{
+	return copy_in(srcdir, relpath, sitedir, name);
 }
 
 /* "N pass, N fail" over the job's DejaGnu summaries from the guest (not
@@ -594,7 +612,17 @@ static int job_page(json_t *job, const char *runid, const char *runsrc, const ch
 			copied = copy_in(runsrc, log, rundst, name);
 			free(name);
 		}
-		sb_addtag(&b, "<tr><td>", js(t, "name"), "</td>");
+		{
+			/* its own page: the invariants it checked, in words */
+			char *tp = g_site_test_page(job, t, runid, rundst, copied);
+
+			sb_add(&b, "<tr><td>");
+			if (tp)
+				sb_addtag(&b, "<a href='", tp, "'>");
+			sb_addxml(&b, js(t, "name"));
+			sb_add(&b, tp ? "</a></td>" : "</td>");
+			free(tp);
+		}
 		cell(&b, js(t, "verdict"), NULL);
 		sb_addf(&b, "<td>%.2f s</td><td>", json_number_value(json_object_get(t, "duration")));
 		if (copied)
@@ -987,6 +1015,7 @@ static void latest_sections(sbuf *b, json_t **all, size_t n)
 		sb_add(b, "</tr>\n");
 	}
 	sb_add(b, "</table>\n");
+	g_site_headline(b, all, n);
 	figures_matrix(b, latest, &kernels, &suites);
 	perf_sections(b, latest, prefix, true);
 	g_cover_site_index(b, all, n);
@@ -1051,7 +1080,16 @@ static int swap_in(const char *tmp, const char *site)
 
 int g_publish(const char *results)
 {
-	char *runs = g_path(results, "runs"), *site = g_path(results, "site");
+	char *site = g_path(results, "site");
+	int rc = g_publish_to(results, site);
+
+	free(site);
+	return rc;
+}
+
+int g_publish_to(const char *results, const char *sitedir)
+{
+	char *runs = g_path(results, "runs"), *site = xstrdup(sitedir);
 	char *pub = g_path(results, "published"), *idx;
 	char *tmp = xasprintf("%s.tmp%d", site, (int)getpid());
 	json_t **all = NULL;
@@ -1070,7 +1108,13 @@ int g_publish(const char *results)
 	if (!n) {
 		sb_add(&b, "<p>No runs yet.</p>\n");
 	} else {
+		g_site_latest(&b, all, n);
 		latest_sections(&b, all, n);
+	}
+	/* Releases and what changed between them, before the raw history. */
+	if (g_site_certs(&b, results, tmp, all, n) < 0)
+		rc = -1;
+	if (n) {
 		history_table(&b, all, n);
 		history_matrix(&b, all, n);
 	}

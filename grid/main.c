@@ -40,8 +40,17 @@ static const char *usage =
 	"                               warn, hang and fail to boot\n"
 	"  keep RUN_ID...               copy runs into results/published/ (kept in git:\n"
 	"                               the runs docs cite; logs gzipped, long ones cut)\n"
-	"  publish                      rebuild results/site/ from results/runs/ and\n"
-	"                               results/published/\n"
+	"  publish [--to DIR]           rebuild results/site/ (or write DIR) from results/runs/,\n"
+	"                               results/published/ and results/certificates/\n"
+	"  certify --release NAME [--criteria FILE] [--run RUN] [--fuzz DIR] [--key KEY]\n"
+	"          [--jobs N] [--hosts FILE]\n"
+	"                               judge a run against the release criteria (default\n"
+	"                               configs/certify.conf; without --run, run them now)\n"
+	"                               and write the signed results/certificates/NAME/\n"
+	"  certify --verify DIR [--key PUB]\n"
+	"                               check a certificate's signature (exit 1: altered)\n"
+	"  compare A B                  runs or certificates: verdicts, failures, overhead\n"
+	"                               beyond noise, coverage, tests; exit 1 on a regression\n"
 	"  with-libvirt -- CMD [ARGS]   run CMD with the local libvirt daemons up (started\n"
 	"                               and stopped around it when none runs)\n"
 	"options:\n"
@@ -111,9 +120,14 @@ static int cmd_prepare(const strv *ids, bool force, bool dbg)
 	return rc;
 }
 
+/* Long options without a letter (certify, compare, publish --to). */
+enum { O_RELEASE = 1000, O_CRITERIA, O_RUN, O_FUZZ, O_KEY, O_VERIFY, O_TO };
+
 struct cli {
 	struct g_runopt ro;
 	const char *kernel, *command;
+	struct g_certopt cert;
+	const char *verify, *to;
 	int timeout;
 	strv kernels;
 	bool force, dbg;
@@ -173,6 +187,13 @@ static int take(struct cli *a, int c)
 		else
 			a->ro.repeat = (int)v;
 		break;
+	case O_RELEASE: a->cert.release = optarg; break;
+	case O_CRITERIA: a->cert.criteria = optarg; break;
+	case O_RUN: a->cert.run = optarg; break;
+	case O_FUZZ: a->cert.fuzz = optarg; break;
+	case O_KEY: a->cert.key = optarg; break;
+	case O_VERIFY: a->verify = optarg; break;
+	case O_TO: a->to = optarg; break;
 	case 'h': fputs(usage, stdout); return 1;
 	default: fputs(usage, stderr); return -1;
 	}
@@ -238,6 +259,10 @@ int main(int argc, char **argv)
 		{"coverage", no_argument, 0, 'G'},
 		{"engine", required_argument, 0, 'E'},  {"lava", required_argument, 0, 'L'},
 		{"lava-token-file", required_argument, 0, 'A'},
+		{"release", required_argument, 0, O_RELEASE}, {"criteria", required_argument, 0, O_CRITERIA},
+		{"run", required_argument, 0, O_RUN},   {"fuzz", required_argument, 0, O_FUZZ},
+		{"key", required_argument, 0, O_KEY},   {"verify", required_argument, 0, O_VERIFY},
+		{"to", required_argument, 0, O_TO},
 		{0, 0, 0, 0}};
 	struct cli a = {.ro = {.progress = true, .publish = true}};
 	int c, t, rc = 2;
@@ -293,6 +318,13 @@ int main(int argc, char **argv)
 		g_proc_fini();
 		goto out;
 	}
+	if (!strcmp(cmd, "compare")) {
+		default_results();
+		rc = optind + 2 == argc ? g_compare_cmd(argv[optind], argv[optind + 1]) : 2;
+		if (optind + 2 != argc)
+			fprintf(stderr, "stapgrid: error: compare needs two runs or certificates (A B)\n");
+		goto out;
+	}
 	if (optind < argc) {
 		fprintf(stderr, "stapgrid: error: unexpected argument '%s'\n%s", argv[optind], usage);
 		goto out;
@@ -315,7 +347,16 @@ int main(int argc, char **argv)
 	} else if (!strcmp(cmd, "selftest")) {
 		rc = g_selftest(a.kernel ? a.kernel : "debian-6.1-amd64", a.ro.hosts_file);
 	} else if (!strcmp(cmd, "publish")) {
-		rc = g_publish(G.results) < 0 ? 1 : 0;
+		rc = (a.to ? g_publish_to(G.results, a.to) : g_publish(G.results)) < 0 ? 1 : 0;
+	} else if (!strcmp(cmd, "certify") && a.verify) {
+		rc = a.cert.release || a.cert.run || a.cert.fuzz || a.cert.criteria ? 2
+			: g_certify_verify(a.verify, a.cert.key);
+		if (rc == 2)
+			fprintf(stderr, "stapgrid: error: certify --verify DIR takes only --key PUB\n");
+	} else if (!strcmp(cmd, "certify")) {
+		a.cert.jobs = a.ro.jobs;
+		a.cert.hosts_file = a.ro.hosts_file;
+		rc = g_certify(&a.cert);
 	} else {
 		fprintf(stderr, "stapgrid: error: unknown command '%s'\n%s", cmd, usage);
 	}
