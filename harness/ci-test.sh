@@ -97,6 +97,14 @@ CHECKS += check-f
 check-f: ; @printf 'PASS: f1\nFAIL: f2\n' > \$(CHECKDIR)/f.sum; exit 1")
 expect "a failing test fails, counted once" "$d" fail "1 passed, 1 failed" "FAIL: f2"
 
+d=$(project beside "$program
+CHECKS += check-z+check-y
+check-y: ; @mkdir -p \$(CHECKDIR)/y && sleep 1 && echo 'PASS: y' > \$(CHECKDIR)/y/y.sum
+check-z: ; @mkdir -p \$(CHECKDIR)/z && test -f \$(CHECKDIR)/started || { touch \$(CHECKDIR)/started; sleep 2; }")
+expect "a suite run beside another is judged by its own summaries" "$d" fail \
+	"1 passed, 1 failed" "FAIL: check-z: wrote no summary (exit status 0)" \
+	"check: check-y done in"
+
 d=$(project empty "$program")
 expect "nothing ran: red" "$d" fail "0 passed, 1 failed" "nothing ran"
 

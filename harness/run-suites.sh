@@ -14,7 +14,14 @@
 # build that broke, a runtest that could not start): a suite can never
 # pass by saying nothing.
 #
-# usage: run-suites.sh CHECKDIR TARGET...
+# A target written BESIDE+PARTNER (check-stap-fuzz+check-grid) runs
+# beside PARTNER, started with it and waited for after it, each under its
+# own watchdog: a single-threaded suite beside one whose guests leave a
+# core idle (QEMU under TCG runs one vCPU thread), so the two cost the
+# time of the longer.  Each is judged by the summaries under its folder
+# (CHECKDIR/NAME without "check-").
+#
+# usage: run-suites.sh CHECKDIR TARGET[+PARTNER]...
 set -u
 dir=$1
 shift
@@ -34,27 +41,58 @@ fail() {
 	echo "check: $1: $2"
 }
 
-for target in "$@"; do
+# run TARGET: under the watchdog; its exit status.
+run() {
+	timeout -k 30 "$limit" "$make" -s --no-print-directory -k "$1"
+}
+
+# judge TARGET RC NEW T0: the watchdog's verdict on a finished target
+# from its exit status and the summaries it added (NEW, one a line).
+judge() {
+	if [ "$2" -eq 124 ] || [ "$2" -eq 137 ]; then
+		fail "$1" "killed after ${limit} s"
+	elif [ -z "$3" ]; then
+		fail "$1" "wrote no summary (exit status $2)"
+	elif [ "$2" -ne 0 ] && ! printf '%s\n' "$3" | tr '\n' '\0' |
+		xargs -0 grep -qE '^(FAIL|XPASS|UNRESOLVED|ERROR): '; then
+		fail "$1" "exited with status $2, yet its summaries show no failure"
+	fi
+	echo "check: $1 done in $(($(date +%s) - $4)) s (exit status $2)"
+}
+
+# The summaries a target of a pair added: those under its own folder.
+mine() { # TARGET NEW
+	printf '%s\n' "$2" | grep -F "$dir/${1#check-}/" || :
+}
+
+for arg in "$@"; do
+	target=${arg#*+}
+	beside=
+	[ "$target" != "$arg" ] && beside=${arg%%+*}
 	now=$(date +%s)
 	if [ $((now - start)) -ge "$budget" ]; then
 		fail "$target" "not run, the check budget of ${budget} s is spent"
+		[ -n "$beside" ] && fail "$beside" "not run, the check budget of ${budget} s is spent"
 		continue
 	fi
 	t0=$now
 	sums > "$before"
-	timeout -k 30 "$limit" "$make" -s --no-print-directory -k "$target"
+	if [ -z "$beside" ]; then
+		run "$target"
+		rc=$?
+		sums > "$after"
+		judge "$target" "$rc" "$(comm -13 "$before" "$after")" "$t0"
+		continue
+	fi
+	run "$beside" &
+	pid=$!
+	run "$target"
 	rc=$?
-	t1=$(date +%s)
+	wait "$pid"
+	brc=$?
 	sums > "$after"
 	new=$(comm -13 "$before" "$after")
-	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-		fail "$target" "killed after ${limit} s"
-	elif [ -z "$new" ]; then
-		fail "$target" "wrote no summary (exit status $rc)"
-	elif [ "$rc" -ne 0 ] && ! printf '%s\n' "$new" | tr '\n' '\0' |
-		xargs -0 grep -qE '^(FAIL|XPASS|UNRESOLVED|ERROR): '; then
-		fail "$target" "exited with status $rc, yet its summaries show no failure"
-	fi
-	echo "check: $target done in $((t1 - t0)) s (exit status $rc)"
+	judge "$target" "$rc" "$(mine "$target" "$new")" "$t0"
+	judge "$beside" "$brc" "$(mine "$beside" "$new")" "$t0"
 done
 echo "check: all suites in $(( $(date +%s) - start )) s"
