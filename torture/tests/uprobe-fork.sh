@@ -21,7 +21,7 @@ figure processes "$((rounds * threads * 3))"
 figure hits "$hits"
 figure skipped "$skipped"
 figure seconds "$secs"
-figure hits_per_s "$(awk -v h="$hits" -v s="$secs" 'BEGIN { printf "%d", s > 0 ? h / s : 0 }')"
+figure hits_per_s "$(awk -v h="$hits" -v s="$secs" 'BEGIN { printf "%d", (s > 0 ? h / s : 0) }')"
 check "staprun exits 0 ($rc)" [ "$rc" -eq 0 ]
 check "the workload ran its rounds, every result right (rounds $rounds, bad $bad)" [ "$bad" = 0 ]
 check "every entry and return counted exactly ($why)" ufork_exact "$GRID/$TEST.out" "$rounds" "$threads" "$work"
