@@ -1,7 +1,7 @@
 # uprobe-arm-disarm (docs/torture.md): uprobes armed and disarmed, their
 # module loaded and unloaded, again and again while their binary runs
 # under them: tuload's spin (a thread calling tu_work without pause, a
-# child forked every 50 ms) for the duration, and cycles of
+# child forked every 50 ms; SIGTERM ends it after the cycles), and cycles of
 # uarmdisarm.stp (tu_work's entry and return): two of every three with
 # "staprun -v -c 'tuload work 100'", the third killed once armed and
 # its module removed by rmmod under live probes.  Invariants: every
@@ -66,6 +66,7 @@ while [ "$n" -lt 3 ] || { before_end && kill -0 $spin 2> /dev/null; }; do
 done
 secs=$(elapsed "$t0")
 grep -v '^staprun: \(loaded\|begin\|probes\|unloaded\)' /tmp/ucycles.err | head -50
+kill -TERM $spin 2> /dev/null # done with it: it reports and exits 0
 wait $spin
 spin_rc=$?
 cat /tmp/uspin.out

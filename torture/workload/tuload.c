@@ -18,8 +18,9 @@
  *   tuload work N          tu_work N times; prints "calls N bad B"
  *   tuload spin SECONDS THREADS
  *       THREADS threads call tu_work without pause while the main
- *       thread forks a child calling tu_work 100 times every 50 ms;
- *       prints "calls N forks F bad B"
+ *       thread forks a child calling tu_work 100 times every 50 ms,
+ *       until SECONDS have passed or a SIGTERM comes; prints "calls N
+ *       forks F bad B"
  *   tuload dl LIB SECONDS CALLS
  *       rounds of dlopen(LIB), CALLS calls of its tulib_call, dlclose,
  *       and a look at /proc/self/maps (LIB must be gone), while a
@@ -29,6 +30,7 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,6 +193,13 @@ static void *spin_thread(void *arg)
 	return NULL;
 }
 
+static volatile sig_atomic_t terminated;
+
+static void on_term(int sig)
+{
+	terminated = sig;
+}
+
 static int spin(double secs, long threads)
 {
 	double end = seconds() + secs;
@@ -201,10 +210,11 @@ static int spin(double secs, long threads)
 		fprintf(stderr, "tuload: spin: 1 to 64 threads\n");
 		return 2;
 	}
+	signal(SIGTERM, on_term);	/* the test is done with it: report */
 	for (i = 0; i < threads; i++)
 		if (pthread_create(&t[i], NULL, spin_thread, NULL))
 			return 1;
-	while (seconds() < end) {
+	while (seconds() < end && !terminated) {
 		pid_t pid = tu_fork();
 
 		if (pid == 0) {
