@@ -94,7 +94,7 @@ check-grid-examples: $(BIN)/stapgrid $(BIN)/stap $(BIN)/staprun
 	@echo "check-grid-examples: SystemTap's examples, a sample, on debian-6.1-amd64"
 	$(call grid_suite_test,grid-examples)
 
-# A short torture run (--duration 5) on debian-6.1-amd64: the nine tests
+# A short torture run (--duration 5) on debian-6.1-amd64: the 14 tests
 # pass with their figures in run.json and on the site (docs/torture.md);
 # about 4 minutes (cold module cache: 5).  Long runs and every kernel:
 # make certify.

@@ -100,5 +100,51 @@ fails "transport: the probe missed calls, lines match its count (old: passed)" t
 fails "transport: a silent drop" transport_accounts 29999 0 30000 30000
 fails "transport: the end line dropped and a silent drop" transport_accounts 29000 1000 30000 ""
 
+# uprobe-fork: 3 rounds of 2 threads, 50 calls of tu_work each.
+printf 'tu_work 1200 1200 0\ntu_fork 12 24\ntu_step 24 12 0\ntu_exec 6 0\ntu_thread_exit 6 0\n' > "$W/ufork"
+holds "uprobe-fork: every count exact" ufork_exact "$W/ufork" 3 2 50
+sed 's/^tu_fork 12 24$/tu_fork 12 18/' "$W/ufork" > "$W/ufork-child"
+fails "uprobe-fork: the children's returns from fork lost" ufork_exact "$W/ufork-child" 3 2 50
+says "uprobe-fork: ... and which" "off: tu_fork 12 18 (want 12 24)" ufork_exact "$W/ufork-child" 3 2 50
+sed 's/^tu_step 24 12 0$/tu_step 24 12 1/' "$W/ufork" > "$W/ufork-stale"
+fails "uprobe-fork: a return ran on another call's entry values" ufork_exact "$W/ufork-stale" 3 2 50
+sed 's/^tu_exec 6 0$/tu_exec 6 1/' "$W/ufork" > "$W/ufork-exec"
+fails "uprobe-fork: a return probe fired after exec" ufork_exact "$W/ufork-exec" 3 2 50
+grep -v tu_thread_exit "$W/ufork" > "$W/ufork-short"
+fails "uprobe-fork: a line missing" ufork_exact "$W/ufork-short" 3 2 50
+fails "uprobe-fork: no round" ufork_exact "$W/ufork" 0 2 50
+
+# uprobe-arm-disarm: the cycle's own calls, exactly.
+holds "uprobe-arm-disarm: a cycle counted exactly" uhits_exact "uhits 100 100 5123" 100
+fails "uprobe-arm-disarm: a call missed" uhits_exact "uhits 99 100 5123" 100
+fails "uprobe-arm-disarm: a call counted twice" uhits_exact "uhits 101 101 5123" 100
+fails "uprobe-arm-disarm: returns lost" uhits_exact "uhits 100 0 5123" 100
+fails "uprobe-arm-disarm: no end line" uhits_exact "" 100
+
+# uprobe-dlclose: the library's calls across its unmaps.
+holds "uprobe-dlclose: exact" udl_exact "udl 4000 4000 0 77" 4000 77
+fails "uprobe-dlclose: calls after a re-map lost" udl_exact "udl 3900 3900 0 77" 4000 77
+fails "uprobe-dlclose: a return's value off" udl_exact "udl 4000 4000 2 77" 4000 77
+fails "uprobe-dlclose: the program's thread miscounted" udl_exact "udl 4000 4000 0 70" 4000 77
+fails "uprobe-dlclose: no call at all" udl_exact "udl 0 0 0 77" 0 77
+
+# uprobe-many: each of the functions, exactly.
+awk 'BEGIN { print "fn _start 2"; for (i = 0; i < 1000; i++) printf "fn uf_%04d %d\n", i, (i + 1 < 3 ? i + 1 : 3) * 2 }' > "$W/many"
+holds "uprobe-many: 1,000 functions exact" ufuncs_exact "$W/many" 2 1000 3
+says "uprobe-many: ... says so" "1000 of 1000 exact" ufuncs_exact "$W/many" 2 1000 3
+sed 's/^fn uf_0500 6$/fn uf_0500 5/' "$W/many" > "$W/many-off"
+fails "uprobe-many: one count off" ufuncs_exact "$W/many-off" 2 1000 3
+says "uprobe-many: ... and which" "999 of 1000 exact, 1 off: uf_0500 5 (want 6)" ufuncs_exact "$W/many-off" 2 1000 3
+grep -v '^fn uf_0999 ' "$W/many" > "$W/many-gone"
+fails "uprobe-many: a function never fired" ufuncs_exact "$W/many-gone" 2 1000 3
+fails "uprobe-many: no run" ufuncs_exact "$W/many" 0 1000 3
+
+# uprobe-staprun: both stapruns hit, the other's main once.
+holds "uprobe-staprun: both hit" uself_ok "uself 812 5321 1"
+fails "uprobe-staprun: the session's own staprun never hit" uself_ok "uself 0 5321 1"
+fails "uprobe-staprun: the other staprun's main missed" uself_ok "uself 812 5321 0"
+fails "uprobe-staprun: main counted twice" uself_ok "uself 812 5321 2"
+fails "uprobe-staprun: no end line" uself_ok ""
+
 [ "$bad" -eq 0 ] || { echo "judge-test: $bad case(s) failed"; exit 1; }
 echo "judge-test: every case as expected"

@@ -108,3 +108,77 @@ transport_accounts() { # LINES DROPS CALLS HITS
 		[ "$4" -eq "$3" ] && [ $(($1 + $2)) -eq "$3" ]
 	fi
 }
+
+# uprobe-fork: the script's end lines (OUT) against tuload tree's
+# ROUNDS, THREADS and WORK.  A thread's round: tu_work WORK times in it,
+# in each of its two children and in the exec'd leaf (4 WORK entries and
+# returns); tu_fork twice, returning 4 times (parents and children);
+# tu_step 4 times (a child's and a leaf's 0 and 1), returning twice (1
+# exits inside); tu_exec once and tu_thread_exit once, neither
+# returning; no return's value off its entry's parameter.  Prints what
+# is off.
+ufork_exact() { # OUT ROUNDS THREADS WORK
+	awk -v n=$(($2 * $3)) -v w="$4" '
+		BEGIN {
+			want["tu_work"] = 4 * w * n " " 4 * w * n " 0"
+			want["tu_fork"] = 2 * n " " 4 * n
+			want["tu_step"] = 4 * n " " 2 * n " 0"
+			want["tu_exec"] = n " 0"
+			want["tu_thread_exit"] = n " 0"
+		}
+		$1 in want { got = $2; for (i = 3; i <= NF; i++) got = got " " $i; seen[$1] = got }
+		END {
+			for (f in want) {
+				if (!(f in seen)) { bad = bad " " f " (no line)"; continue }
+				if (seen[f] != want[f]) bad = bad " " f " " seen[f] " (want " want[f] ")"
+			}
+			if (n < 1) { print "no round"; exit 1 }
+			if (bad != "") { print "off:" bad; exit 1 }
+			print "every entry, return and value exact"
+		}' "$1"
+}
+
+# uprobe-arm-disarm: one cycle's end line "uhits CALLS RETURNS ALL": its
+# own command's N calls each seen at entry and at return, exactly, and
+# ALL (every process's) at least those.
+uhits_exact() { # "uhits CALLS RETURNS ALL" N
+	set -- $1 "$2"
+	[ "$#" -eq 5 ] && [ "$1" = uhits ] && [ "$2" -eq "$5" ] && [ "$3" -eq "$5" ] && [ "$4" -ge "$5" ]
+}
+
+# uprobe-dlclose: "udl LIB LIB_RETURNS LIB_BAD WORK" against the
+# workload's CALLS of the library and WORK calls of tu_work: exact,
+# no return's value off.
+udl_exact() { # "udl LIB RET BAD WORK" CALLS WORK
+	set -- $1 "$2" "$3"
+	[ "$#" -eq 7 ] && [ "$1" = udl ] && [ "$6" -gt 0 ] && [ "$2" -eq "$6" ] &&
+		[ "$3" -eq "$6" ] && [ "$4" -eq 0 ] && [ "$5" -eq "$7" ]
+}
+
+# uprobe-many: the script's "fn NAME COUNT" lines (OUT) against RUNS runs
+# of "ufuncs 1 CAP": each of the N functions uf_0000 .. uf_(N-1) counted
+# exactly min(I + 1, CAP) * RUNS times.  Prints how many were exact and
+# the first few that were not.
+ufuncs_exact() { # OUT RUNS N CAP
+	awk -v runs="$2" -v n="$3" -v cap="$4" '
+		$1 == "fn" && $2 ~ /^uf_[0-9]+$/ { got[substr($2, 4) + 0] = $3 }
+		END {
+			for (i = 0; i < n; i++) {
+				want = (i + 1 < cap ? i + 1 : cap) * runs
+				if ((i in got) && got[i] == want) { ok++; continue }
+				if (++bad <= 5) off = off sprintf(" uf_%04d %s (want %d)", i, (i in got) ? got[i] : "none", want)
+			}
+			printf "%d of %d exact", ok, n
+			if (bad) printf ", %d off:%s", bad, off
+			print ""
+			exit !(runs > 0 && n > 0 && ok == n)
+		}' "$1"
+}
+
+# uprobe-staprun: "uself SELF OTHER OTHER_MAIN": the session's own
+# staprun was hit (SELF), and the one other staprun (the session its
+# command ran) entered main once, with its other functions hit.
+uself_ok() { # "uself SELF OTHER OTHER_MAIN"
+	set -- $1
+	[ "$#" -eq 4 ] && [ "$1" = uself ] && [ "$2" -gt 0 ] && [ "$3" -gt 1 ] && [ "$4" -eq 1 ]
+}

@@ -32,17 +32,46 @@ grep -q '^extra/tbait.ko:' "$mods/modules.dep" || echo 'extra/tbait.ko:' >> "$mo
 
 gcc -O2 -Wall -Wextra -Werror -o "$B/tload" "$T/workload/tload.c" || exit 1
 echo "prebuild: tload"
+# The uprobe tests' targets, with DWARF (their scripts read parameters):
+# tuload, the library its dl workload opens and closes, and the program
+# of 1,000 functions (generated: harness/stap.kernel/ufuncs-gen.sh).
+gcc -g -O1 -Wall -Wextra -Werror -pthread -o "$B/tuload" "$T/workload/tuload.c" -ldl || exit 1
+gcc -g -O1 -Wall -Wextra -Werror -shared -fPIC -o "$B/libtulib.so" "$T/workload/tulib.c" || exit 1
+sh "$GRID_SRC/harness/stap.kernel/ufuncs-gen.sh" 1000 |
+	gcc -g -O1 -fno-ipa-icf -x c - -o "$B/ufuncs" || exit 1
+echo "prebuild: tuload, libtulib.so, ufuncs"
+
+# A script's "#args:" lines, one argument each (a path may have spaces),
+# on stdout a line each: "$B/NAME" is NAME in this folder, "$STAPRUN"
+# our staprun (the guest sees the host's paths).
+script_args() {
+	sed -n 's/^#args: //p' "$1" | while IFS= read -r a; do
+		case $a in
+		'$B/'*) a="$B/${a#\$B/}" ;;
+		'$STAPRUN') a="$GRID_SRC/build/bin/staprun" ;;
+		esac
+		printf '%s\n' "$a"
+	done
+}
 
 # One script: "NAME PATH" or "NAME !refused" on stdout, its error in NAME.err.
 build_one() {
 	f=$1
 	name=$(basename "$f" .stp)
 	opts=$(sed -n 's/^#opts: //p' "$f")
+	set --
+	while IFS= read -r a; do
+		set -- "$@" "$a"
+	done <<ARGS
+$(script_args "$f")
+ARGS
+	[ "$1" = "" ] && shift # no "#args:" line: the one empty line
 	# shellcheck disable=SC2086 # the options are words
-	if ko=$("$STAP" -r "$GRID_KERNEL" -p4 $opts "$f" 2> "$B/$name.err"); then
-		# the probe points it resolved to (many-probes counts them)
-		"$STAP" -r "$GRID_KERNEL" -p2 $opts "$f" 2> /dev/null |
-			awk '/^# probes/ { p = 1; next } /^# / { p = 0 } p && /^(kernel|kprobe|module)\./' | wc -l > "$B/$name.probes"
+	if ko=$("$STAP" -r "$GRID_KERNEL" -p4 $opts "$f" "$@" 2> "$B/$name.err"); then
+		# the probe points it resolved to (many-probes and uprobe-many
+		# count them)
+		"$STAP" -r "$GRID_KERNEL" -p2 $opts "$f" "$@" 2> /dev/null |
+			awk '/^# probes/ { p = 1; next } /^# / { p = 0 } p && /^((kernel|kprobe|module)\.|process\()/' | wc -l > "$B/$name.probes"
 		echo "$name $ko"
 	elif grep -q '^#expect: refused' "$f"; then
 		echo "$name !refused"

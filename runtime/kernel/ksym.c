@@ -271,6 +271,25 @@ int64_t stp_probe_addr(struct stp_context *c)
 	return (int64_t)ip;
 }
 
+/*
+ * A process probe's function, from its point as SystemTap reads it:
+ * process("PATH").function("NAME@FILE:LINE") or .statement(...) gives
+ * NAME.  A uprobe has no kernel symbol, and its address is a user one
+ * that the kernel's symbol table cannot name.
+ */
+static const char *uprobe_function(const struct stp_probe *p)
+{
+	const char *f;
+
+	if (p->kind != STP_PROBE_UPROBE && p->kind != STP_PROBE_URETPROBE)
+		return NULL;
+	f = strstr(p->pp, ".function(\"");
+	if (f)
+		return f + strlen(".function(\"");
+	f = strstr(p->pp, ".statement(\"");
+	return f ? f + strlen(".statement(\"") : NULL;
+}
+
 /* probefunc(): the probed function's name as the probe names it. */
 void stp_probefunc(struct stp_context *c, char *out)
 {
@@ -278,6 +297,15 @@ void stp_probefunc(struct stp_context *c, char *out)
 	const char *s = p ? p->symbol : NULL;
 	size_t n;
 
+	if (!s && p && uprobe_function(p)) {
+		s = uprobe_function(p);
+		n = strcspn(s, "@\"");
+		if (n >= MAXSTRINGLEN)
+			n = MAXSTRINGLEN - 1;
+		memcpy(out, s, n);
+		out[n] = 0;
+		return;
+	}
 	if (s && strchr(s, ':'))	/* "module:function" */
 		s = strchr(s, ':') + 1;
 	if (s && !strpbrk(s, "*?[")) {

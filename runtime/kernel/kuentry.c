@@ -50,12 +50,33 @@ static struct uentry *take(void)
 	return old;
 }
 
+/*
+ * A record of P at SP left by this task (or by a task whose
+ * task_struct it now has: a forked child exits, the next one gets its
+ * memory and the same stack) is stale once a new call of P starts at
+ * SP: that call's frame is gone.  Dropped, so its return cannot find
+ * it and run on another call's values.  Called with pool_lock held.
+ */
+static void drop_stale(const struct stp_probe *p, unsigned long sp)
+{
+	int i;
+
+	for (i = 0; i < STP_UENTRY_MAX; i++) {
+		struct uentry *e = &pool[i];
+
+		if (e->task == current && e->probe == p && e->sp == sp &&
+		    !e->busy)
+			e->task = NULL;
+	}
+}
+
 int64_t *stp_uentry_begin(const struct stp_probe *p, unsigned long sp)
 {
 	struct uentry *e;
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&pool_lock, flags);
+	drop_stale(p, sp);
 	e = take();
 	if (e) {
 		e->task = current;
