@@ -22,18 +22,6 @@
 
 #define CERT_SCHEMA "stapgrid-certificate/1"
 
-static const char *js(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
-
-static double jd(json_t *o, const char *k)
-{
-	json_t *v = json_object_get(o, k);
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
 static json_t *jnum(double v)
 {
 	return isfinite(v) ? json_real(v) : json_null();
@@ -49,14 +37,14 @@ static json_t *job_fact(json_t *j)
 
 	json_object_foreach(c, k, v)
 		total += (long)json_integer_value(v);
-	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:o}", "id", js(j, "id"),
-			 "kernel", js(j, "kernel"), "suite", js(j, "suite"), "verdict", js(j, "verdict"),
+	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:o}", "id", g_jstr(j, "id"),
+			 "kernel", g_jstr(j, "kernel"), "suite", g_jstr(j, "suite"), "verdict", g_jstr(j, "verdict"),
 			 "tests_pass", (json_int_t)json_integer_value(json_object_get(c, "pass")),
 			 "tests", (json_int_t)total,
 			 "skipped", (json_int_t)(json_integer_value(json_object_get(c, "unsupported")) +
 						 json_integer_value(json_object_get(c, "notrun"))),
-			 "accel", js(j, "accel"),
-			 "tcg", json_is_string(json_object_get(j, "tcg")) ? json_string(js(j, "tcg")) : json_null());
+			 "accel", g_jstr(j, "accel"),
+			 "tcg", json_is_string(json_object_get(j, "tcg")) ? json_string(g_jstr(j, "tcg")) : json_null());
 }
 
 static json_t *find_row(json_t *rows, const char *workload, const char *variant)
@@ -65,7 +53,7 @@ static json_t *find_row(json_t *rows, const char *workload, const char *variant)
 	size_t i;
 
 	json_array_foreach(rows, i, w)
-		if (!strcmp(js(w, "workload"), workload) && !strcmp(js(w, "variant"), variant))
+		if (!strcmp(g_jstr(w, "workload"), workload) && !strcmp(g_jstr(w, "variant"), variant))
 			return w;
 	return NULL;
 }
@@ -75,20 +63,20 @@ static json_t *find_row(json_t *rows, const char *workload, const char *variant)
  * docs/overhead.md); null when one run or none. */
 static json_t *ratio_fact(json_t *job, json_t *rows, json_t *w)
 {
-	json_t *floor = find_row(rows, js(w, "workload"), "floor");
-	double f = floor ? jd(floor, "value") : NAN, lo = jd(w, "min"), hi = jd(w, "max");
-	bool band = jd(w, "runs") >= 2 && isfinite(lo) && isfinite(hi) && f > 0;
+	json_t *floor = find_row(rows, g_jstr(w, "workload"), "floor");
+	double f = floor ? g_jnum(floor, "value") : NAN, lo = g_jnum(w, "min"), hi = g_jnum(w, "max");
+	bool band = g_jnum(w, "runs") >= 2 && isfinite(lo) && isfinite(hi) && f > 0;
 
 	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-			 "kernel", js(job, "kernel"), "workload", js(w, "workload"),
-			 "variant", js(w, "variant"), "unit", js(w, "unit"),
-			 "value", jnum(jd(w, "value")), "floor", jnum(f),
-			 "ratio_to_floor", jnum(jd(w, "ratio_to_floor")),
+			 "kernel", g_jstr(job, "kernel"), "workload", g_jstr(w, "workload"),
+			 "variant", g_jstr(w, "variant"), "unit", g_jstr(w, "unit"),
+			 "value", jnum(g_jnum(w, "value")), "floor", jnum(f),
+			 "ratio_to_floor", jnum(g_jnum(w, "ratio_to_floor")),
 			 "ratio_min", band ? jnum(lo / f) : json_null(),
 			 "ratio_max", band ? jnum(hi / f) : json_null(),
-			 "runs", jnum(jd(w, "runs")),
-			 "twin", json_is_string(json_object_get(w, "twin")) ? json_string(js(w, "twin")) : json_null(),
-			 "ratio_to_twin", jnum(jd(w, "ratio_to_twin")));
+			 "runs", jnum(g_jnum(w, "runs")),
+			 "twin", json_is_string(json_object_get(w, "twin")) ? json_string(g_jstr(w, "twin")) : json_null(),
+			 "ratio_to_twin", jnum(g_jnum(w, "ratio_to_twin")));
 }
 
 /* Every row with a ratio to its floor, of each kernel's first perf job. */
@@ -101,9 +89,9 @@ static json_t *overhead_facts(json_t *jobs)
 	json_array_foreach(jobs, i, j) {
 		json_t *rows = json_object_get(json_object_get(j, "perf"), "rows");
 
-		if (!json_array_size(rows) || sv_has(&seen, js(j, "kernel")))
+		if (!json_array_size(rows) || sv_has(&seen, g_jstr(j, "kernel")))
 			continue;
-		sv_push(&seen, js(j, "kernel"));
+		sv_push(&seen, g_jstr(j, "kernel"));
 		json_array_foreach(rows, k, w)
 			if (json_is_number(json_object_get(w, "ratio_to_floor")))
 				json_array_append_new(out, ratio_fact(j, rows, w));
@@ -114,8 +102,8 @@ static json_t *overhead_facts(json_t *jobs)
 
 static json_t *cov_fact(json_t *c)
 {
-	double lf = jd(c, "lines_found"), lh = jd(c, "lines_hit");
-	double ff = jd(c, "functions_found"), fh = jd(c, "functions_hit");
+	double lf = g_jnum(c, "lines_found"), lh = g_jnum(c, "lines_hit");
+	double ff = g_jnum(c, "functions_found"), fh = g_jnum(c, "functions_hit");
 
 	if (!json_is_object(c))
 		return json_null();
@@ -136,21 +124,21 @@ static json_t *torture_facts(json_t *run)
 	json_array_foreach(json_object_get(run, "jobs"), i, j) {
 		json_t *tests;
 
-		if (strcmp(js(j, "suite"), "torture"))
+		if (strcmp(g_jstr(j, "suite"), "torture"))
 			continue;
 		tests = json_array();
-		secs += jd(j, "duration") > 0 ? jd(j, "duration") : 0;
+		secs += g_jnum(j, "duration") > 0 ? g_jnum(j, "duration") : 0;
 		json_array_foreach(json_object_get(j, "tests"), k, t)
-			json_array_append_new(tests, json_pack("{s:s, s:s, s:O}", "name", js(t, "name"),
-							       "verdict", js(t, "verdict"), "figures",
+			json_array_append_new(tests, json_pack("{s:s, s:s, s:O}", "name", g_jstr(t, "name"),
+							       "verdict", g_jstr(t, "verdict"), "figures",
 							       json_object_get(t, "figures") ? json_object_get(t, "figures")
 											     : json_null()));
-		json_array_append_new(jobs, json_pack("{s:s, s:s, s:o, s:o}", "kernel", js(j, "kernel"),
-						      "verdict", js(j, "verdict"), "seconds",
-						      jnum(jd(j, "duration")), "tests", tests));
+		json_array_append_new(jobs, json_pack("{s:s, s:s, s:o, s:o}", "kernel", g_jstr(j, "kernel"),
+						      "verdict", g_jstr(j, "verdict"), "seconds",
+						      jnum(g_jnum(j, "duration")), "tests", tests));
 	}
 	return json_pack("{s:o, s:o, s:o}", "duration_per_test",
-			 jnum(jd(json_object_get(run, "options"), "duration")),
+			 jnum(g_jnum(json_object_get(run, "options"), "duration")),
 			 "hours", json_real(secs / 3600), "jobs", jobs);
 }
 
@@ -163,9 +151,9 @@ json_t *g_cert_facts(json_t *run)
 	json_array_foreach(json_object_get(run, "jobs"), i, j) {
 		json_array_append_new(jobs, job_fact(j));
 		json_array_foreach(json_object_get(j, "tests"), k, t) {
-			char *key = xasprintf("%s/%s", js(j, "id"), js(t, "name"));
+			char *key = xasprintf("%s/%s", g_jstr(j, "id"), g_jstr(t, "name"));
 
-			json_object_set_new(tests, key, json_string(js(t, "verdict")));
+			json_object_set_new(tests, key, json_string(g_jstr(t, "verdict")));
 			free(key);
 		}
 	}
@@ -215,23 +203,23 @@ static void judge_verdicts(const struct g_criteria *c, json_t *run, struct judge
 	size_t i, k;
 
 	json_array_foreach(json_object_get(run, "jobs"), i, j) {
-		int r = deciding(c, js(j, "kernel"), js(j, "suite"), NULL), v = g_verdict_parse(js(j, "verdict"));
+		int r = deciding(c, g_jstr(j, "kernel"), g_jstr(j, "suite"), NULL), v = g_verdict_parse(g_jstr(j, "verdict"));
 
 		if (r >= 0) {
 			res[r].decided++;
 			if (v < 0 || !(c->rules[r].verdicts & (1u << v)))
 				sb_addf(&res[r].missed, "%s%s is %s", res[r].missed.len ? "; " : "",
-					js(j, "id"), js(j, "verdict"));
+					g_jstr(j, "id"), g_jstr(j, "verdict"));
 		}
 		json_array_foreach(json_object_get(j, "tests"), k, t) {
-			r = deciding(c, js(j, "kernel"), js(j, "suite"), js(t, "name"));
-			v = g_verdict_parse(js(t, "verdict"));
+			r = deciding(c, g_jstr(j, "kernel"), g_jstr(j, "suite"), g_jstr(t, "name"));
+			v = g_verdict_parse(g_jstr(t, "verdict"));
 			if (r < 0)
 				continue;
 			res[r].decided++;
 			if (v < 0 || !(c->rules[r].verdicts & (1u << v)))
 				sb_addf(&res[r].missed, "%s%s/%s is %s", res[r].missed.len ? "; " : "",
-					js(j, "id"), js(t, "name"), js(t, "verdict"));
+					g_jstr(j, "id"), g_jstr(t, "name"), g_jstr(t, "verdict"));
 		}
 	}
 }
@@ -247,8 +235,8 @@ static void judge_matrix(json_t *run, const strv *kernels, const strv *suites, b
 			bool found = false;
 
 			json_array_foreach(json_object_get(run, "jobs"), i, j)
-				found = found || (!strcmp(js(j, "kernel"), kernels->v[k]) &&
-						  (!pairs || !strcmp(js(j, "suite"), suites->v[s])));
+				found = found || (!strcmp(g_jstr(j, "kernel"), kernels->v[k]) &&
+						  (!pairs || !strcmp(g_jstr(j, "suite"), suites->v[s])));
 			if (!found && pairs)
 				sb_addf(missed, "%sno job of %s on %s", missed->len ? "; " : "",
 					suites->v[s], kernels->v[k]);
@@ -267,24 +255,24 @@ static void judge_overhead(const struct g_crit *r, json_t *run, struct judged *r
 		json_t *rows = json_object_get(json_object_get(j, "perf"), "rows"), *w, *peer;
 		double ratio = NAN;
 
-		if (!json_array_size(rows) || !wild_eq(r->kernel, js(j, "kernel")) || sv_has(&seen, js(j, "kernel")))
+		if (!json_array_size(rows) || !wild_eq(r->kernel, g_jstr(j, "kernel")) || sv_has(&seen, g_jstr(j, "kernel")))
 			continue;
-		sv_push(&seen, js(j, "kernel"));
+		sv_push(&seen, g_jstr(j, "kernel"));
 		res->decided++;
 		w = find_row(rows, r->workload, r->variant);
 		if (w && !strcmp(r->against, "floor"))
-			ratio = jd(w, "ratio_to_floor");
+			ratio = g_jnum(w, "ratio_to_floor");
 		else if (w && !strcmp(r->against, "twin"))
-			ratio = jd(w, "ratio_to_twin");
-		else if (w && (peer = find_row(rows, r->workload, r->against)) && jd(peer, "value") > 0)
-			ratio = jd(w, "value") / jd(peer, "value");
+			ratio = g_jnum(w, "ratio_to_twin");
+		else if (w && (peer = find_row(rows, r->workload, r->against)) && g_jnum(peer, "value") > 0)
+			ratio = g_jnum(w, "value") / g_jnum(peer, "value");
 		if (!isfinite(ratio))
 			sb_addf(&res->missed, "%s%s: no ratio of %s to %s on %s (not measured)",
-				res->missed.len ? "; " : "", js(j, "kernel"), r->variant, r->against, r->workload);
+				res->missed.len ? "; " : "", g_jstr(j, "kernel"), r->variant, r->against, r->workload);
 		else if (!holds(ratio, r->op, r->bound))
-			sb_addf(&res->missed, "%s%s: %.3f", res->missed.len ? "; " : "", js(j, "kernel"), ratio);
+			sb_addf(&res->missed, "%s%s: %.3f", res->missed.len ? "; " : "", g_jstr(j, "kernel"), ratio);
 		else
-			sb_addf(&res->detail, "%s%s: %.3f", res->detail.len ? "; " : "", js(j, "kernel"), ratio);
+			sb_addf(&res->detail, "%s%s: %.3f", res->detail.len ? "; " : "", g_jstr(j, "kernel"), ratio);
 	}
 	sv_free(&seen);
 }
@@ -293,12 +281,12 @@ static void judge_coverage(const struct g_crit *r, json_t *facts, struct judged 
 {
 	json_t *c = json_object_get(json_object_get(facts, "coverage"), r->what);
 	char *key = xasprintf("%s_pct", r->measure);
-	double pct = jd(c, key);
+	double pct = g_jnum(c, key);
 
 	res->decided = 1;
 	if (!isfinite(pct))
 		sb_addf(&res->missed, "the run measured no %s coverage", r->what);
-	else if (jd(c, "errors") > 0)
+	else if (g_jnum(c, "errors") > 0)
 		sb_addf(&res->missed, "%.1f%%, but coverage was lost (run.json's coverage errors)", pct);
 	else if (!holds(pct, r->op, r->bound))
 		sb_addf(&res->missed, "%.1f%%", pct);
@@ -323,12 +311,12 @@ static void judge_seconds(const struct g_crit *r, json_t *run, json_t *fuzz, str
 	}
 	if (!json_is_object(fuzz))
 		sb_add(&res->missed, "no fuzzing run (with --run, give the run's with --fuzz DIR)");
-	else if (strcmp(js(fuzz, "verdict"), "PASS"))
-		sb_addf(&res->missed, "the fuzzer failed: %s", js(fuzz, "summary"));
-	else if (!(jd(fuzz, "seconds") >= r->bound))
-		sb_addf(&res->missed, "%.0f s of fuzzing", jd(fuzz, "seconds"));
+	else if (strcmp(g_jstr(fuzz, "verdict"), "PASS"))
+		sb_addf(&res->missed, "the fuzzer failed: %s", g_jstr(fuzz, "summary"));
+	else if (!(g_jnum(fuzz, "seconds") >= r->bound))
+		sb_addf(&res->missed, "%.0f s of fuzzing", g_jnum(fuzz, "seconds"));
 	else
-		sb_addf(&res->detail, "%.0f s, %.0f inputs", jd(fuzz, "seconds"), jd(fuzz, "runs"));
+		sb_addf(&res->detail, "%.0f s, %.0f inputs", g_jnum(fuzz, "seconds"), g_jnum(fuzz, "runs"));
 }
 
 /* Each rule: where it is written, as written, met or missed, and why. */
@@ -403,20 +391,20 @@ static char *first_line(char *const argv[])
  * and the hash of the .config it was built with. */
 static json_t *kernel_input(json_t *job)
 {
-	char *kdir = xasprintf("%s/kernels/%s", G.cache, js(job, "kernel"));
+	char *kdir = xasprintf("%s/kernels/%s", G.cache, g_jstr(job, "kernel"));
 	char *kj = g_path(kdir, "kernel.json"), *cfg = g_path(kdir, "build/.config");
 	json_t *k = json_load_file(kj, 0, NULL);
 	char *cfg_sha = g_sha256_file(cfg);
-	json_t *o = json_pack("{s:s, s:s, s:s}", "id", js(job, "kernel"), "release", js(job, "release"),
-			      "build_id", js(job, "build_id"));
+	json_t *o = json_pack("{s:s, s:s, s:s}", "id", g_jstr(job, "kernel"), "release", g_jstr(job, "release"),
+			      "build_id", g_jstr(job, "build_id"));
 
-	if (k && !strcmp(js(k, "build_id"), js(job, "build_id"))) {
-		json_object_set_new(o, "source", json_string(js(k, "source")));
-		json_object_set_new(o, "package", json_string(js(k, "package")));
-		json_object_set_new(o, "version", json_string(js(k, "version")));
-		json_object_set_new(o, "stapgrid_conf_hash", json_string(js(k, "conf_hash")));
+	if (k && !strcmp(g_jstr(k, "build_id"), g_jstr(job, "build_id"))) {
+		json_object_set_new(o, "source", json_string(g_jstr(k, "source")));
+		json_object_set_new(o, "package", json_string(g_jstr(k, "package")));
+		json_object_set_new(o, "version", json_string(g_jstr(k, "version")));
+		json_object_set_new(o, "stapgrid_conf_hash", json_string(g_jstr(k, "conf_hash")));
 		json_object_set_new(o, "config_sha256", cfg_sha ? json_string(cfg_sha) : json_null());
-		json_object_set_new(o, "prepared_at", json_string(js(k, "prepared_at")));
+		json_object_set_new(o, "prepared_at", json_string(g_jstr(k, "prepared_at")));
 	} else {
 		/* Another build than the run's (or none): nothing of it is the run's. */
 		json_object_set_new(o, "note", json_string(k ? "the cache holds another build of this kernel "
@@ -457,10 +445,10 @@ static json_t *inputs(json_t *run)
 	char *qemu = first_line(qemu_argv), *libvirt;
 
 	json_array_foreach(json_object_get(run, "jobs"), i, j) {
-		char *a = xasprintf("%s%s%s", js(j, "accel"), *js(j, "tcg") ? " " : "", js(j, "tcg"));
+		char *a = xasprintf("%s%s%s", g_jstr(j, "accel"), *g_jstr(j, "tcg") ? " " : "", g_jstr(j, "tcg"));
 
-		if (!sv_has(&seen, js(j, "kernel"))) {
-			sv_push(&seen, js(j, "kernel"));
+		if (!sv_has(&seen, g_jstr(j, "kernel"))) {
+			sv_push(&seen, g_jstr(j, "kernel"));
 			json_array_append_new(kernels, kernel_input(j));
 		}
 		if (!sv_has(&acc, a)) {
@@ -477,7 +465,7 @@ static json_t *inputs(json_t *run)
 	j = json_pack("{s:O, s:o, s:s, s:s, s:o, s:o, s:s, s:s}", "source",
 		      json_object_get(run, "source") ?: json_null(), "kernels", kernels,
 		      "qemu", qemu, "libvirt", libvirt, "accel", accels, "host_cpu", host_cpu(),
-		      "engine", *js(run, "engine") ? js(run, "engine") : "libvirt",
+		      "engine", *g_jstr(run, "engine") ? g_jstr(run, "engine") : "libvirt",
 		      "collected", "QEMU, libvirt, the host CPU and the kernels' packages as they are on this "
 		      "machine when certifying; the commit, builds and accelerators as the run recorded them");
 	free(qemu);
@@ -621,13 +609,13 @@ static json_t *matrix(json_t *facts)
 	size_t i;
 
 	json_array_foreach(json_object_get(facts, "jobs"), i, j) {
-		if (!sv_has(&kernels, js(j, "kernel"))) {
-			sv_push(&kernels, js(j, "kernel"));
-			json_array_append_new(ks, json_string(js(j, "kernel")));
+		if (!sv_has(&kernels, g_jstr(j, "kernel"))) {
+			sv_push(&kernels, g_jstr(j, "kernel"));
+			json_array_append_new(ks, json_string(g_jstr(j, "kernel")));
 		}
-		if (!sv_has(&suites, js(j, "suite"))) {
-			sv_push(&suites, js(j, "suite"));
-			json_array_append_new(ss, json_string(js(j, "suite")));
+		if (!sv_has(&suites, g_jstr(j, "suite"))) {
+			sv_push(&suites, g_jstr(j, "suite"));
+			json_array_append_new(ss, json_string(g_jstr(j, "suite")));
 		}
 	}
 	sv_free(&kernels);
@@ -669,7 +657,7 @@ static json_t *build(const struct g_certopt *o, const struct g_criteria *c, json
 			 "schema", CERT_SCHEMA, "release", o->release, "issued", now,
 			 "verdict", met == json_array_size(results) ? "certified" : "not certified",
 			 "criteria_met", (json_int_t)met, "criteria_missed", (json_int_t)(json_array_size(results) - met),
-			 "run_id", js(run, "run_id"), "run_kept", strstr(rundir, "/published/") ? "results/published" : "results/runs",
+			 "run_id", g_jstr(run, "run_id"), "run_kept", strstr(rundir, "/published/") ? "results/published" : "results/runs",
 			 "criteria", "file", in_tree(c->file), "sha256", c->sha256, "text", ctext ? ctext : "",
 			 "results", results);
 	json_object_set_new(cert, "matrix", matrix(facts));
@@ -747,12 +735,12 @@ static void report(json_t *cert, const char *dir)
 	json_t *r;
 	size_t i;
 
-	printf("release %s: %s (%lld of %zu criteria met), run %s\n", js(cert, "release"), js(cert, "verdict"),
+	printf("release %s: %s (%lld of %zu criteria met), run %s\n", g_jstr(cert, "release"), g_jstr(cert, "verdict"),
 	       (long long)json_integer_value(json_object_get(cert, "criteria_met")),
-	       json_array_size(json_object_get(cert, "results")), js(cert, "run_id"));
+	       json_array_size(json_object_get(cert, "results")), g_jstr(cert, "run_id"));
 	json_array_foreach(json_object_get(cert, "results"), i, r)
 		printf("  %-6s %-22s %s: %s\n", json_is_true(json_object_get(r, "met")) ? "met" : "MISSED",
-		       js(r, "where"), js(r, "rule"), js(r, "detail"));
+		       g_jstr(r, "where"), g_jstr(r, "rule"), g_jstr(r, "detail"));
 	printf("certificate: %s/certificate.json (signed: certificate.sig, key signer.pub)\n", dir);
 }
 
@@ -830,7 +818,7 @@ int g_certify(const struct g_certopt *o)
 		free(parent);
 	}
 	report(cert, dir);
-	rc = strcmp(js(cert, "verdict"), "certified") ? 1 : 0;
+	rc = strcmp(g_jstr(cert, "verdict"), "certified") ? 1 : 0;
 crit:
 	g_criteria_free(&c);
 out:
@@ -851,8 +839,8 @@ json_t *g_cert_load(const char *dir)
 
 	if (!c)
 		g_err("%s:%d:%d: %s", p, e.line, e.column, e.text);
-	else if (strcmp(js(c, "schema"), CERT_SCHEMA)) {
-		g_err("%s: not a certificate (schema '%s', expected %s)", p, js(c, "schema"), CERT_SCHEMA);
+	else if (strcmp(g_jstr(c, "schema"), CERT_SCHEMA)) {
+		g_err("%s: not a certificate (schema '%s', expected %s)", p, g_jstr(c, "schema"), CERT_SCHEMA);
 		json_decref(c);
 		c = NULL;
 	}
@@ -873,7 +861,7 @@ int g_certify_verify(const char *dir, const char *pubkey)
 			g_err("%s: cannot read: %s", sigp, strerror(errno));
 		goto out;
 	}
-	want = js(json_object_get(cert, "signature"), "key_sha256");
+	want = g_jstr(json_object_get(cert, "signature"), "key_sha256");
 	canon = g_cert_canonical(cert);
 	v = g_verify(key, canon, strlen(canon), sig, &fpr);
 	if (v < 0)
@@ -884,9 +872,9 @@ int g_certify_verify(const char *dir, const char *pubkey)
 		printf("%s: BAD: signed by key %s, but the certificate names key %s\n", dir, fpr ? fpr : "?", want);
 	} else {
 		printf("%s: good signature by key SHA256 %s\nrelease %s: %s (%lld criteria met, %lld missed), run %s\n",
-		       dir, fpr, js(cert, "release"), js(cert, "verdict"),
+		       dir, fpr, g_jstr(cert, "release"), g_jstr(cert, "verdict"),
 		       (long long)json_integer_value(json_object_get(cert, "criteria_met")),
-		       (long long)json_integer_value(json_object_get(cert, "criteria_missed")), js(cert, "run_id"));
+		       (long long)json_integer_value(json_object_get(cert, "criteria_missed")), g_jstr(cert, "run_id"));
 		if (!pubkey)
 			printf("note: checked against the certificate's own signer.pub: this proves it is whole, "
 			       "not who signed it; give the publisher's key with --key PUB\n");

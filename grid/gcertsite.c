@@ -22,12 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *js(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
-
 static void num(sbuf *b, json_t *v, const char *fmt)
 {
 	if (json_is_number(v))
@@ -47,11 +41,11 @@ static json_t *newest_job(json_t **runs, size_t n, const char *kernel, const cha
 		size_t i;
 
 		json_array_foreach(json_object_get(runs[r], "jobs"), i, j) {
-			int v = g_verdict_parse(js(j, "verdict"));
+			int v = g_verdict_parse(g_jstr(j, "verdict"));
 
-			if (strcmp(js(j, "kernel"), kernel) || strcmp(js(j, "suite"), suite))
+			if (strcmp(g_jstr(j, "kernel"), kernel) || strcmp(g_jstr(j, "suite"), suite))
 				continue;
-			if (!hit || (v >= 0 && (int)g_verdict_worse((enum g_verdict)g_verdict_parse(js(hit, "verdict")),
+			if (!hit || (v >= 0 && (int)g_verdict_worse((enum g_verdict)g_verdict_parse(g_jstr(hit, "verdict")),
 								     (enum g_verdict)v) == v))
 				hit = j;
 		}
@@ -76,12 +70,12 @@ void g_site_latest(sbuf *b, json_t **runs, size_t n)
 		size_t i;
 
 		json_array_foreach(json_object_get(runs[r], "jobs"), i, j) {
-			if (sv_has(&deliberate, js(j, "suite")) && !sv_has(&real, js(j, "suite")))
+			if (sv_has(&deliberate, g_jstr(j, "suite")) && !sv_has(&real, g_jstr(j, "suite")))
 				continue;
-			if (!sv_has(&kernels, js(j, "kernel")))
-				sv_push(&kernels, js(j, "kernel"));
-			if (!sv_has(&suites, js(j, "suite")))
-				sv_push(&suites, js(j, "suite"));
+			if (!sv_has(&kernels, g_jstr(j, "kernel")))
+				sv_push(&kernels, g_jstr(j, "kernel"));
+			if (!sv_has(&suites, g_jstr(j, "suite")))
+				sv_push(&suites, g_jstr(j, "suite"));
 		}
 	}
 	sb_add(b, "<h2>Latest verdict per kernel and suite</h2>\n<p>Each cell is the newest run that "
@@ -101,8 +95,8 @@ void g_site_latest(sbuf *b, json_t **runs, size_t n)
 				continue;
 			}
 			sb_addf(b, "<td class='v %s'><a href='runs/%s/%s.html'>%s</a><br><small>%.15s</small></td>",
-				js(j, "verdict"), js(runs[r], "run_id"), js(j, "id"), js(j, "verdict"),
-				js(runs[r], "run_id"));
+				g_jstr(j, "verdict"), g_jstr(runs[r], "run_id"), g_jstr(j, "id"), g_jstr(j, "verdict"),
+				g_jstr(runs[r], "run_id"));
 		}
 		sb_add(b, "</tr>\n");
 	}
@@ -119,8 +113,8 @@ void g_site_latest(sbuf *b, json_t **runs, size_t n)
  * every tracer runs, so the ratio a reader compares first. */
 static bool headline_row(json_t *w)
 {
-	return strstr(js(w, "variant"), "counter") && json_is_number(json_object_get(w, "ratio_to_floor")) &&
-	       strcmp(js(w, "unit"), "ns_per_hit") == 0;
+	return strstr(g_jstr(w, "variant"), "counter") && json_is_number(json_object_get(w, "ratio_to_floor")) &&
+	       strcmp(g_jstr(w, "unit"), "ns_per_hit") == 0;
 }
 
 /* One chart a workload: the tracers' counters side by side, the floor at 1.0. */
@@ -134,10 +128,10 @@ static void headline_chart(sbuf *b, const char *kernel, json_t *rows, const char
 	size_t i;
 
 	json_array_foreach(rows, i, w)
-		if (headline_row(w) && !strcmp(js(w, "workload"), workload))
-			bars[c.n++] = (struct g_bar){js(w, "variant"),
+		if (headline_row(w) && !strcmp(g_jstr(w, "workload"), workload))
+			bars[c.n++] = (struct g_bar){g_jstr(w, "variant"),
 						     json_number_value(json_object_get(w, "ratio_to_floor")), true,
-						     strcmp(js(w, "variant"), "counter") != 0};
+						     strcmp(g_jstr(w, "variant"), "counter") != 0};
 	g_chart_svg(b, &c);
 	free(bars);
 	free(title);
@@ -149,32 +143,32 @@ static void headline_job(sbuf *b, json_t *run, json_t *job)
 	strv workloads = {0};
 	size_t i;
 
-	sb_addf(b, "<h3><a href='runs/%s/%s.html'>", js(run, "run_id"), js(job, "id"));
-	sb_addxml(b, js(job, "kernel"));
-	sb_addf(b, "</a> (run %s", js(run, "run_id"));
-	if (!strcmp(js(job, "accel"), "tcg"))
+	sb_addf(b, "<h3><a href='runs/%s/%s.html'>", g_jstr(run, "run_id"), g_jstr(job, "id"));
+	sb_addxml(b, g_jstr(job, "kernel"));
+	sb_addf(b, "</a> (run %s", g_jstr(run, "run_id"));
+	if (!strcmp(g_jstr(job, "accel"), "tcg"))
 		sb_add(b, ", under TCG: ratios carry over, absolute ns do not");
 	sb_add(b, ")</h3>\n<table class='headline'><tr><th>workload</th><th>variant</th>"
 		  "<th>ratio to floor</th><th>ratio to twin</th><th>runs</th></tr>\n");
 	json_array_foreach(rows, i, w) {
 		if (!headline_row(w))
 			continue;
-		if (!sv_has(&workloads, js(w, "workload")))
-			sv_push(&workloads, js(w, "workload"));
-		sb_addtag(b, "<tr><td>", js(w, "workload"), "</td>");
-		sb_addtag(b, "<td>", js(w, "variant"), "</td><td>");
+		if (!sv_has(&workloads, g_jstr(w, "workload")))
+			sv_push(&workloads, g_jstr(w, "workload"));
+		sb_addtag(b, "<tr><td>", g_jstr(w, "workload"), "</td>");
+		sb_addtag(b, "<td>", g_jstr(w, "variant"), "</td><td>");
 		num(b, json_object_get(w, "ratio_to_floor"), "%.2f");
 		sb_add(b, "</td><td>");
 		num(b, json_object_get(w, "ratio_to_twin"), "%.2f");
 		if (json_is_string(json_object_get(w, "twin")))
-			sb_addtag(b, " (", js(w, "twin"), ")");
+			sb_addtag(b, " (", g_jstr(w, "twin"), ")");
 		sb_add(b, "</td><td>");
 		num(b, json_object_get(w, "runs"), "%.0f");
 		sb_add(b, "</td></tr>\n");
 	}
 	sb_add(b, "</table>\n");
 	for (size_t k = 0; k < workloads.n; k++)
-		headline_chart(b, js(job, "kernel"), rows, workloads.v[k]);
+		headline_chart(b, g_jstr(job, "kernel"), rows, workloads.v[k]);
 	sv_free(&workloads);
 }
 
@@ -194,7 +188,7 @@ void g_site_headline(sbuf *b, json_t **runs, size_t n)
 
 			json_array_foreach(json_object_get(json_object_get(j, "perf"), "rows"), k, w)
 				has = has || headline_row(w);
-			if (!has || sv_has(&seen, js(j, "kernel")))
+			if (!has || sv_has(&seen, g_jstr(j, "kernel")))
 				continue;
 			if (!any)
 				sb_add(b, "<p>Each tracer's counter script (a global incremented a hit) over the "
@@ -202,7 +196,7 @@ void g_site_headline(sbuf *b, json_t **runs, size_t n)
 					  "1.0 is the floor's cost; our counter's bars are blue, the peers' grey "
 					  "(the newest run with overhead rows; the full tables are further down).</p>\n");
 			any = true;
-			sv_push(&seen, js(j, "kernel"));
+			sv_push(&seen, g_jstr(j, "kernel"));
 			headline_job(b, runs[r], j);
 		}
 		sv_free(&seen);
@@ -224,10 +218,10 @@ static void cert_criteria(sbuf *b, json_t *cert)
 	json_array_foreach(json_object_get(cert, "results"), i, r) {
 		bool met = json_is_true(json_object_get(r, "met"));
 
-		sb_addtag(b, "<tr><td><code>", js(r, "rule"), "</code></td>");
-		sb_addtag(b, "<td>", js(r, "where"), "</td>");
+		sb_addtag(b, "<tr><td><code>", g_jstr(r, "rule"), "</code></td>");
+		sb_addtag(b, "<td>", g_jstr(r, "where"), "</td>");
 		sb_addf(b, "<td class='v %s'>%s</td>", met ? "pass" : "fail", met ? "met" : "missed");
-		sb_addtag(b, "<td>", js(r, "detail"), "</td></tr>\n");
+		sb_addtag(b, "<td>", g_jstr(r, "detail"), "</td></tr>\n");
 	}
 	sb_add(b, "</table>\n");
 }
@@ -247,19 +241,19 @@ static void cert_matrix(sbuf *b, json_t *cert, bool run_here)
 			json_t *hit = NULL;
 
 			json_array_foreach(json_object_get(m, "jobs"), i, j)
-				if (!strcmp(js(j, "kernel"), json_string_value(k)) &&
-				    !strcmp(js(j, "suite"), json_string_value(s)) && !hit)
+				if (!strcmp(g_jstr(j, "kernel"), json_string_value(k)) &&
+				    !strcmp(g_jstr(j, "suite"), json_string_value(s)) && !hit)
 					hit = j;
 			if (!hit) {
 				sb_add(b, "<td>not run</td>");
 				continue;
 			}
-			sb_addf(b, "<td class='v %s'>", js(hit, "verdict"));
+			sb_addf(b, "<td class='v %s'>", g_jstr(hit, "verdict"));
 			if (run_here)
-				sb_addf(b, "<a href='../../runs/%s/%s.html'>%s</a>", js(cert, "run_id"), js(hit, "id"),
-					js(hit, "verdict"));
+				sb_addf(b, "<a href='../../runs/%s/%s.html'>%s</a>", g_jstr(cert, "run_id"), g_jstr(hit, "id"),
+					g_jstr(hit, "verdict"));
 			else
-				sb_addxml(b, js(hit, "verdict"));
+				sb_addxml(b, g_jstr(hit, "verdict"));
 			sb_addf(b, " <small>%lld/%lld</small></td>",
 				(long long)json_integer_value(json_object_get(hit, "tests_pass")),
 				(long long)json_integer_value(json_object_get(hit, "tests")));
@@ -283,10 +277,10 @@ static void cert_torture(sbuf *b, json_t *cert)
 		  "<th>figures</th></tr>\n");
 	json_array_foreach(json_object_get(t, "jobs"), i, j)
 		json_array_foreach(json_object_get(j, "tests"), m, x) {
-			sb_addtag(b, "<tr><td>", js(j, "kernel"), "</td>");
-			sb_addtag(b, "<td>", js(x, "name"), "</td>");
-			sb_addtag(b, "<td class='v ", js(x, "verdict"), "'>");
-			sb_addxml(b, js(x, "verdict"));
+			sb_addtag(b, "<tr><td>", g_jstr(j, "kernel"), "</td>");
+			sb_addtag(b, "<td>", g_jstr(x, "name"), "</td>");
+			sb_addtag(b, "<td class='v ", g_jstr(x, "verdict"), "'>");
+			sb_addxml(b, g_jstr(x, "verdict"));
 			sb_add(b, "</td><td class='fig'>");
 			json_object_foreach(json_object_get(x, "figures"), k, v) {
 				char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_REAL_PRECISION(6));
@@ -315,11 +309,11 @@ static void cert_overhead(sbuf *b, json_t *cert)
 		  "<th>variant</th><th>value</th><th>ratio to floor</th><th>band</th><th>runs</th>"
 		  "<th>ratio to twin</th></tr>\n");
 	json_array_foreach(o, i, w) {
-		sb_addtag(b, "<tr><td>", js(w, "kernel"), "</td>");
-		sb_addtag(b, "<td>", js(w, "workload"), "</td>");
-		sb_addtag(b, "<td>", js(w, "variant"), "</td><td>");
+		sb_addtag(b, "<tr><td>", g_jstr(w, "kernel"), "</td>");
+		sb_addtag(b, "<td>", g_jstr(w, "workload"), "</td>");
+		sb_addtag(b, "<td>", g_jstr(w, "variant"), "</td><td>");
 		num(b, json_object_get(w, "value"), "%.4g");
-		sb_addtag(b, " ", js(w, "unit"), "</td><td>");
+		sb_addtag(b, " ", g_jstr(w, "unit"), "</td><td>");
 		num(b, json_object_get(w, "ratio_to_floor"), "%.3f");
 		sb_add(b, "</td><td>");
 		num(b, json_object_get(w, "ratio_min"), "%.3f");
@@ -330,11 +324,11 @@ static void cert_overhead(sbuf *b, json_t *cert)
 		sb_add(b, "</td><td>");
 		num(b, json_object_get(w, "ratio_to_twin"), "%.3f");
 		sb_add(b, "</td></tr>\n");
-		if (strstr(js(w, "variant"), "counter")) {
-			sv_pushown(&labels, xasprintf("%s %s %s", js(w, "kernel"), js(w, "workload"), js(w, "variant")));
+		if (strstr(g_jstr(w, "variant"), "counter")) {
+			sv_pushown(&labels, xasprintf("%s %s %s", g_jstr(w, "kernel"), g_jstr(w, "workload"), g_jstr(w, "variant")));
 			bars[c.n++] = (struct g_bar){labels.v[labels.n - 1],
 						     json_number_value(json_object_get(w, "ratio_to_floor")), true,
-						     strcmp(js(w, "variant"), "counter") != 0};
+						     strcmp(g_jstr(w, "variant"), "counter") != 0};
 		}
 	}
 	sb_add(b, "</table>\n");
@@ -391,13 +385,13 @@ static void cert_rest(sbuf *b, json_t *cert)
 
 	sb_add(b, "<h2>Fuzzing</h2>\n<p>");
 	if (json_is_object(f)) {
-		sb_addtag(b, "", js(f, "verdict"), ": ");
+		sb_addtag(b, "", g_jstr(f, "verdict"), ": ");
 		num(b, json_object_get(f, "hours"), "%.2f");
 		sb_add(b, " hours, ");
 		num(b, json_object_get(f, "runs"), "%.0f");
 		sb_add(b, " inputs, seed ");
 		num(b, json_object_get(f, "seed"), "%.0f");
-		sb_addtag(b, ". <code>", js(f, "summary"), "</code>");
+		sb_addtag(b, ". <code>", g_jstr(f, "summary"), "</code>");
 	} else {
 		sb_add(b, "No fuzzing run.");
 	}
@@ -409,7 +403,7 @@ static void cert_rest(sbuf *b, json_t *cert)
 	pre_json(b, "Evidence", json_object_get(cert, "evidence"));
 	pre_json(b, "Signature", json_object_get(cert, "signature"));
 	sb_add(b, "<h2>Criteria file</h2>\n<pre>");
-	sb_addxml(b, js(json_object_get(cert, "criteria"), "text"));
+	sb_addxml(b, g_jstr(json_object_get(cert, "criteria"), "text"));
 	sb_add(b, "</pre>\n");
 }
 
@@ -430,23 +424,23 @@ static int cert_page(const char *srcdir, const char *name, const char *sitedir, 
 		char *c = g_site_copy(srcdir, files[i], dst, files[i]);
 		free(c);
 	}
-	title = xasprintf("Release %s: %s", name, js(cert, "verdict"));
+	title = xasprintf("Release %s: %s", name, g_jstr(cert, "verdict"));
 	g_site_head(&b, title, "../../");
 	free(title);
 	sb_addf(&b, "<p class='verdict'><span class='v %s'>%s</span>: %lld of %zu criteria met; issued %s; "
-		    "run ", strcmp(js(cert, "verdict"), "certified") ? "fail" : "pass", js(cert, "verdict"),
+		    "run ", strcmp(g_jstr(cert, "verdict"), "certified") ? "fail" : "pass", g_jstr(cert, "verdict"),
 		(long long)json_integer_value(json_object_get(cert, "criteria_met")),
-		json_array_size(json_object_get(cert, "results")), js(cert, "issued"));
-	if (sv_has(runs_here, js(cert, "run_id")))
-		sb_addf(&b, "<a href='../../runs/%s/index.html'>%s</a>", js(cert, "run_id"), js(cert, "run_id"));
+		json_array_size(json_object_get(cert, "results")), g_jstr(cert, "issued"));
+	if (sv_has(runs_here, g_jstr(cert, "run_id")))
+		sb_addf(&b, "<a href='../../runs/%s/index.html'>%s</a>", g_jstr(cert, "run_id"), g_jstr(cert, "run_id"));
 	else
-		sb_addtag(&b, "", js(cert, "run_id"), " (not in this site)");
+		sb_addtag(&b, "", g_jstr(cert, "run_id"), " (not in this site)");
 	sb_add(&b, ".</p>\n<p>Signed: <a href='certificate.json'>certificate.json</a>, "
 		   "<a href='certificate.sig'>certificate.sig</a> (Ed25519), key "
 		   "<a href='signer.pub'>signer.pub</a>; check it with <code>stapgrid certify --verify "
 		   "DIR --key PUBLISHER.pub</code> (docs/certify.md).</p>\n");
 	cert_criteria(&b, cert);
-	cert_matrix(&b, cert, sv_has(runs_here, js(cert, "run_id")));
+	cert_matrix(&b, cert, sv_has(runs_here, g_jstr(cert, "run_id")));
 	cert_torture(&b, cert);
 	cert_overhead(&b, cert);
 	cert_coverage(&b, cert);
@@ -472,7 +466,7 @@ static char *compare_page(const char *a, const char *b, const char *an, const ch
 		return NULL;
 	name = xasprintf("%s--%s.html", an, bn);
 	path = xasprintf("%s/compare/%s", sitedir, name);
-	title = xasprintf("%s %s against %s %s", js(c, "b_kind"), bn, js(c, "a_kind"), an);
+	title = xasprintf("%s %s against %s %s", g_jstr(c, "b_kind"), bn, g_jstr(c, "a_kind"), an);
 	g_site_head(&p, title, "../");
 	sb_addf(&p, "<p class='regressions'><span class='v %s'>%lld regression(s)</span>, %zu change(s). "
 		    "Noise: a ratio moved when the two runs' bands (their repeated samples' fastest and "
@@ -487,11 +481,11 @@ static char *compare_page(const char *a, const char *b, const char *an, const ch
 		bool reg = json_is_true(json_object_get(x, "regression"));
 
 		sb_addf(&p, "<tr><td class='v %s'>%s</td>", reg ? "fail" : "", reg ? "REGRESSION" : "");
-		sb_addtag(&p, "<td>", js(x, "kind"), "</td>");
-		sb_addtag(&p, "<td>", js(x, "key"), "</td>");
-		sb_addtag(&p, "<td>", *js(x, "a") ? js(x, "a") : "-", "</td>");
-		sb_addtag(&p, "<td>", *js(x, "b") ? js(x, "b") : "-", "</td>");
-		sb_addtag(&p, "<td>", js(x, "note"), "</td></tr>\n");
+		sb_addtag(&p, "<td>", g_jstr(x, "kind"), "</td>");
+		sb_addtag(&p, "<td>", g_jstr(x, "key"), "</td>");
+		sb_addtag(&p, "<td>", *g_jstr(x, "a") ? g_jstr(x, "a") : "-", "</td>");
+		sb_addtag(&p, "<td>", *g_jstr(x, "b") ? g_jstr(x, "b") : "-", "</td>");
+		sb_addtag(&p, "<td>", g_jstr(x, "note"), "</td></tr>\n");
 	}
 	sb_add(&p, "</table>\n");
 	{
@@ -527,10 +521,10 @@ static void cert_names(const char *dir, strv *names, strv *issued)
 		if (c) {
 			size_t at = 0;
 
-			while (at < issued->n && strcmp(issued->v[at], js(c, "issued")) <= 0)
+			while (at < issued->n && strcmp(issued->v[at], g_jstr(c, "issued")) <= 0)
 				at++;
 			sv_push(names, e->d_name);
-			sv_push(issued, js(c, "issued"));
+			sv_push(issued, g_jstr(c, "issued"));
 			/* insertion: small lists */
 			for (size_t k = names->n - 1; k > at; k--) {
 				char *t = names->v[k]; names->v[k] = names->v[k - 1]; names->v[k - 1] = t;
@@ -565,7 +559,7 @@ static bool shares_a_job(json_t *a, json_t *b)
 
 	json_array_foreach(json_object_get(a, "jobs"), i, x)
 		json_array_foreach(json_object_get(b, "jobs"), k, y)
-			if (!strcmp(js(x, "id"), js(y, "id")))
+			if (!strcmp(g_jstr(x, "id"), g_jstr(y, "id")))
 				return true;
 	return false;
 }
@@ -578,7 +572,7 @@ int g_site_certs(sbuf *b, const char *results, const char *sitedir, json_t **run
 	int rc = 0;
 
 	for (size_t r = 0; r < n; r++)
-		sv_push(&here, js(runs[r], "run_id"));
+		sv_push(&here, g_jstr(runs[r], "run_id"));
 	cert_names(dir, &names, &issued);
 	sb_add(b, "<h2 id='certificates'>Certificates</h2>\n");
 	if (!names.n)
@@ -593,7 +587,7 @@ int g_site_certs(sbuf *b, const char *results, const char *sitedir, json_t **run
 			rc = -1;
 		sb_addf(b, "<tr><td><a href='certificates/%s/index.html'>%s</a></td>", names.v[i], names.v[i]);
 		sb_addf(b, "<td class='v %s'>%s</td><td>%s</td></tr>\n",
-			strcmp(js(c, "verdict"), "certified") ? "fail" : "pass", js(c, "verdict"), issued.v[i]);
+			strcmp(g_jstr(c, "verdict"), "certified") ? "fail" : "pass", g_jstr(c, "verdict"), issued.v[i]);
 		if (i > 0) {
 			char *prev = g_path(dir, names.v[i - 1]), *what = xasprintf("release %s against %s",
 										  names.v[i], names.v[i - 1]);
@@ -614,9 +608,9 @@ int g_site_certs(sbuf *b, const char *results, const char *sitedir, json_t **run
 
 		if (!shares_a_job(runs[0], runs[r]))
 			continue;
-		what = xasprintf("run %s against %s", js(runs[0], "run_id"), js(runs[r], "run_id"));
-		res = compare_page(js(runs[r], "run_id"), js(runs[0], "run_id"), js(runs[r], "run_id"),
-				   js(runs[0], "run_id"), sitedir);
+		what = xasprintf("run %s against %s", g_jstr(runs[0], "run_id"), g_jstr(runs[r], "run_id"));
+		res = compare_page(g_jstr(runs[r], "run_id"), g_jstr(runs[0], "run_id"), g_jstr(runs[r], "run_id"),
+				   g_jstr(runs[0], "run_id"), sitedir);
 		compare_link(&cmp, res, what);
 		g_free_strs(&what, &res, NULL);
 		break;

@@ -25,18 +25,6 @@
  * is a regression. */
 #define COV_POINTS 1.0
 
-static const char *js(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
-
-static double jd(json_t *o, const char *k)
-{
-	json_t *v = json_object_get(o, k);
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
 /* {label, jobs, tests, overhead, coverage} of a certificate folder, a
  * certificate.json, or a run (ID or folder). */
 static json_t *side(const char *what)
@@ -56,8 +44,8 @@ static json_t *side(const char *what)
 		json_t *c = g_cert_load(certdir);
 
 		if (c) {
-			f = json_pack("{s:s, s:s, s:O, s:O, s:O, s:O}", "label", js(c, "release"), "run_id",
-				      js(c, "run_id"), "jobs", json_object_get(json_object_get(c, "matrix"), "jobs"),
+			f = json_pack("{s:s, s:s, s:O, s:O, s:O, s:O}", "label", g_jstr(c, "release"), "run_id",
+				      g_jstr(c, "run_id"), "jobs", json_object_get(json_object_get(c, "matrix"), "jobs"),
 				      "tests", json_object_get(c, "tests"), "overhead", json_object_get(c, "overhead"),
 				      "coverage", json_object_get(c, "coverage"));
 			json_object_set_new(f, "kind", json_string("certificate"));
@@ -69,8 +57,8 @@ static json_t *side(const char *what)
 
 		if (run) {
 			f = g_cert_facts(run);
-			json_object_set_new(f, "label", json_string(js(run, "run_id")));
-			json_object_set_new(f, "run_id", json_string(js(run, "run_id")));
+			json_object_set_new(f, "label", json_string(g_jstr(run, "run_id")));
+			json_object_set_new(f, "run_id", json_string(g_jstr(run, "run_id")));
 			json_object_set_new(f, "kind", json_string("run"));
 		} else {
 			g_err("%s: cannot read", rj);
@@ -126,11 +114,11 @@ static void jobs(json_t *out, json_t *A, json_t *B)
 	size_t i;
 
 	json_array_foreach(json_object_get(A, "jobs"), i, j)
-		json_object_set_new(ma, js(j, "id"), json_string(js(j, "verdict")));
+		json_object_set_new(ma, g_jstr(j, "id"), json_string(g_jstr(j, "verdict")));
 	json_array_foreach(json_object_get(B, "jobs"), i, j)
-		json_object_set_new(mb, js(j, "id"), json_string(js(j, "verdict")));
+		json_object_set_new(mb, g_jstr(j, "id"), json_string(g_jstr(j, "verdict")));
 	json_object_foreach(ma, k, v)
-		verdicts(out, "job", k, json_string_value(v), js(mb, k));
+		verdicts(out, "job", k, json_string_value(v), g_jstr(mb, k));
 	json_object_foreach(mb, k, v)
 		if (!json_object_get(ma, k))
 			verdicts(out, "job", k, "", json_string_value(v));
@@ -144,7 +132,7 @@ static void tests(json_t *out, json_t *A, json_t *B)
 	const char *k;
 
 	json_object_foreach(ta, k, v)
-		verdicts(out, "test", k, json_string_value(v), js(tb, k));
+		verdicts(out, "test", k, json_string_value(v), g_jstr(tb, k));
 	json_object_foreach(tb, k, v)
 		if (!json_object_get(ta, k))
 			verdicts(out, "test", k, "", json_string_value(v));
@@ -156,8 +144,8 @@ static json_t *find_ratio(json_t *rows, json_t *w)
 	size_t i;
 
 	json_array_foreach(rows, i, o)
-		if (!strcmp(js(o, "kernel"), js(w, "kernel")) && !strcmp(js(o, "workload"), js(w, "workload")) &&
-		    !strcmp(js(o, "variant"), js(w, "variant")) && !strcmp(js(o, "unit"), js(w, "unit")))
+		if (!strcmp(g_jstr(o, "kernel"), g_jstr(w, "kernel")) && !strcmp(g_jstr(o, "workload"), g_jstr(w, "workload")) &&
+		    !strcmp(g_jstr(o, "variant"), g_jstr(w, "variant")) && !strcmp(g_jstr(o, "unit"), g_jstr(w, "unit")))
 			return o;
 	return NULL;
 }
@@ -169,22 +157,22 @@ static void overhead(json_t *out, json_t *A, json_t *B)
 	int unjudged = 0;
 
 	json_array_foreach(json_object_get(A, "overhead"), i, w) {
-		double ra = jd(w, "ratio_to_floor"), rb, alo = jd(w, "ratio_min"), ahi = jd(w, "ratio_max");
+		double ra = g_jnum(w, "ratio_to_floor"), rb, alo = g_jnum(w, "ratio_min"), ahi = g_jnum(w, "ratio_max");
 		double blo, bhi;
 		char *key, *a, *b;
 
-		if (!strcmp(js(w, "variant"), "floor") || !(o = find_ratio(json_object_get(B, "overhead"), w)))
+		if (!strcmp(g_jstr(w, "variant"), "floor") || !(o = find_ratio(json_object_get(B, "overhead"), w)))
 			continue;
-		rb = jd(o, "ratio_to_floor");
-		blo = jd(o, "ratio_min");
-		bhi = jd(o, "ratio_max");
+		rb = g_jnum(o, "ratio_to_floor");
+		blo = g_jnum(o, "ratio_min");
+		bhi = g_jnum(o, "ratio_max");
 		if (!isfinite(alo) || !isfinite(blo) || !isfinite(ra) || !isfinite(rb)) {
 			unjudged++;
 			continue;
 		}
 		if (blo <= ahi && alo <= bhi)
 			continue; /* the bands overlap: within the noise */
-		key = xasprintf("%s %s %s", js(w, "kernel"), js(w, "workload"), js(w, "variant"));
+		key = xasprintf("%s %s %s", g_jstr(w, "kernel"), g_jstr(w, "workload"), g_jstr(w, "variant"));
 		a = xasprintf("%.3f [%.3f-%.3f]", ra, alo, ahi);
 		b = xasprintf("%.3f [%.3f-%.3f]", rb, blo, bhi);
 		change(out, "overhead", key, a, b, blo > ahi,
@@ -203,7 +191,7 @@ static void coverage(json_t *out, json_t *A, json_t *B)
 		for (int m = 0; m < 2; m++) {
 			json_t *ca = json_object_get(json_object_get(A, "coverage"), whats[w]);
 			json_t *cb = json_object_get(json_object_get(B, "coverage"), whats[w]);
-			double a = jd(ca, measures[m]), b = jd(cb, measures[m]);
+			double a = g_jnum(ca, measures[m]), b = g_jnum(cb, measures[m]);
 			char *key = xasprintf("%s %s", whats[w], measures[m]), *sa, *sb;
 
 			if (isfinite(a) || isfinite(b)) {
@@ -226,9 +214,9 @@ json_t *g_compare(const char *a, const char *b)
 	json_t *A = side(a), *B = A ? side(b) : NULL, *out = NULL;
 
 	if (A && B) {
-		out = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:[]}", "a", js(A, "label"), "b", js(B, "label"),
-				"a_kind", js(A, "kind"), "b_kind", js(B, "kind"), "a_run", js(A, "run_id"),
-				"b_run", js(B, "run_id"), "regressions", 0, "changes");
+		out = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:[]}", "a", g_jstr(A, "label"), "b", g_jstr(B, "label"),
+				"a_kind", g_jstr(A, "kind"), "b_kind", g_jstr(B, "kind"), "a_run", g_jstr(A, "run_id"),
+				"b_run", g_jstr(B, "run_id"), "regressions", 0, "changes");
 		jobs(out, A, B);
 		tests(out, A, B);
 		overhead(out, A, B);
@@ -247,11 +235,11 @@ int g_compare_cmd(const char *a, const char *b)
 
 	if (!c)
 		return 2;
-	printf("compare %s %s -> %s %s\n", js(c, "a_kind"), js(c, "a"), js(c, "b_kind"), js(c, "b"));
+	printf("compare %s %s -> %s %s\n", g_jstr(c, "a_kind"), g_jstr(c, "a"), g_jstr(c, "b_kind"), g_jstr(c, "b"));
 	json_array_foreach(json_object_get(c, "changes"), i, x)
 		printf("%-10s %-8s %s: %s -> %s (%s)\n", json_is_true(json_object_get(x, "regression")) ? "REGRESSION" : "",
-		       js(x, "kind"), js(x, "key"), *js(x, "a") ? js(x, "a") : "-", *js(x, "b") ? js(x, "b") : "-",
-		       js(x, "note"));
+		       g_jstr(x, "kind"), g_jstr(x, "key"), *g_jstr(x, "a") ? g_jstr(x, "a") : "-", *g_jstr(x, "b") ? g_jstr(x, "b") : "-",
+		       g_jstr(x, "note"));
 	if (json_integer_value(json_object_get(c, "overhead_unjudged")))
 		printf("%lld overhead ratio(s) not judged: fewer than 2 runs, no noise estimate\n",
 		       (long long)json_integer_value(json_object_get(c, "overhead_unjudged")));

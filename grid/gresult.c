@@ -8,6 +8,7 @@
 #include "grid.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -339,6 +340,20 @@ json_t *g_source_state(const char *src)
 	free(head);
 	free(st);
 	return o;
+}
+
+const char *g_jstr(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s ? s : "";
+}
+
+double g_jnum(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
 int g_json_write(struct json_t *j, const char *path)

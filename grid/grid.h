@@ -490,6 +490,9 @@ struct g_run {
 };
 int g_result_write(const struct g_run *r);
 int g_json_write(struct json_t *j, const char *path); /* indented, keys in order */
+/* Object O's member K: a string ("" when it is none), a number (NAN). */
+const char *g_jstr(struct json_t *o, const char *k);
+double g_jnum(struct json_t *o, const char *k);
 /* The source tree's git commit and uncommitted paths, read at the run's
  * start: a published figure names the code it measured. */
 struct json_t *g_source_state(const char *src);

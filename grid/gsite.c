@@ -54,12 +54,6 @@ static void cell(sbuf *b, const char *verdict, const char *href)
 	sb_add(b, "</td>");
 }
 
-static const char *js(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
-
 /* The job of (kernel, suite) with the worst verdict: under --repeat a
  * cell stands for several jobs, and one failure must show. */
 static json_t *worst_job(json_t *jobs, const char *kernel, const char *suite)
@@ -69,9 +63,9 @@ static json_t *worst_job(json_t *jobs, const char *kernel, const char *suite)
 	int worst = -1;
 
 	json_array_foreach(jobs, i, j) {
-		int v = g_verdict_parse(js(j, "verdict"));
+		int v = g_verdict_parse(g_jstr(j, "verdict"));
 
-		if (strcmp(js(j, "kernel"), kernel) || strcmp(js(j, "suite"), suite))
+		if (strcmp(g_jstr(j, "kernel"), kernel) || strcmp(g_jstr(j, "suite"), suite))
 			continue;
 		if (!hit || (int)g_verdict_worse((enum g_verdict)worst, (enum g_verdict)v) == v) {
 			hit = j;
@@ -152,7 +146,7 @@ static char *dg_brief(json_t *job)
 	sbuf b = {0};
 
 	json_array_foreach(json_object_get(job, "dejagnu"), i, d) {
-		if (!strncmp(js(d, "sum"), "prebuild/", 9))
+		if (!strncmp(g_jstr(d, "sum"), "prebuild/", 9))
 			continue;
 		any = true;
 		for (int c = 0; c < DG__N; c++)
@@ -177,8 +171,8 @@ static void dg_section(sbuf *b, json_t *job, const char *runsrc, const char *run
 		sb_addf(b, "<th>%s</th>", g_dg_name((enum g_dg)c));
 	sb_add(b, "</tr>\n");
 	json_array_foreach(dgs, i, d) {
-		char *rel = xasprintf("%s/%s", js(job, "dir"), js(d, "sum"));
-		char *name = xasprintf("%s/%s", js(job, "id"), js(d, "sum"));
+		char *rel = xasprintf("%s/%s", g_jstr(job, "dir"), g_jstr(d, "sum"));
+		char *name = xasprintf("%s/%s", g_jstr(job, "id"), g_jstr(d, "sum"));
 		char *copied;
 
 		for (char *p = strchr(name, '/') + 1; *p; p++)
@@ -188,7 +182,7 @@ static void dg_section(sbuf *b, json_t *job, const char *runsrc, const char *run
 		sb_add(b, "<tr><td>");
 		if (copied)
 			sb_addf(b, "<a href='%s'>", copied);
-		sb_addxml(b, js(d, "sum"));
+		sb_addxml(b, g_jstr(d, "sum"));
 		sb_add(b, copied ? "</a></td>" : "</td>");
 		for (int c = 0; c < DG__N; c++)
 			sb_addf(b, "<td>%ld</td>",
@@ -202,7 +196,7 @@ static void dg_section(sbuf *b, json_t *job, const char *runsrc, const char *run
 	json_array_foreach(dgs, i, d) {
 		if (!json_array_size(json_object_get(d, "failures")))
 			continue;
-		sb_addtag(b, "<h3>", js(d, "sum"), ": failures</h3>\n<pre>");
+		sb_addtag(b, "<h3>", g_jstr(d, "sum"), ": failures</h3>\n<pre>");
 		json_array_foreach(json_object_get(d, "failures"), k, f) {
 			sb_addxml(b, json_string_value(f));
 			sb_add(b, "\n");
@@ -264,12 +258,12 @@ static void figures_matrix(sbuf *b, json_t *run, const strv *kernels, const strv
 			json_t *t;
 			size_t k;
 
-			if (strcmp(js(j, "suite"), suites->v[s]) || !has_figures(json_object_get(j, "tests")))
+			if (strcmp(g_jstr(j, "suite"), suites->v[s]) || !has_figures(json_object_get(j, "tests")))
 				continue;
 			any = true;
 			json_array_foreach(json_object_get(j, "tests"), k, t)
-				if (!sv_has(&tests, js(t, "name")))
-					sv_push(&tests, js(t, "name"));
+				if (!sv_has(&tests, g_jstr(t, "name")))
+					sv_push(&tests, g_jstr(t, "name"));
 		}
 		if (!any) {
 			sv_free(&tests);
@@ -288,15 +282,15 @@ static void figures_matrix(sbuf *b, json_t *run, const strv *kernels, const strv
 				size_t m;
 
 				json_array_foreach(jobs, i, j)
-					if (!job && !strcmp(js(j, "suite"), suites->v[s]) &&
-					    !strcmp(js(j, "kernel"), kernels->v[k]))
+					if (!job && !strcmp(g_jstr(j, "suite"), suites->v[s]) &&
+					    !strcmp(g_jstr(j, "kernel"), kernels->v[k]))
 						job = j;
 				json_array_foreach(job ? json_object_get(job, "tests") : NULL, m, tt)
-					if (!strcmp(js(tt, "name"), tests.v[t]))
+					if (!strcmp(g_jstr(tt, "name"), tests.v[t]))
 						hit = tt;
 				if (hit) {
-					char *href = xasprintf("runs/%s/%s.html", js(run, "run_id"), js(job, "id"));
-					cell(b, js(hit, "verdict"), href);
+					char *href = xasprintf("runs/%s/%s.html", g_jstr(run, "run_id"), g_jstr(job, "id"));
+					cell(b, g_jstr(hit, "verdict"), href);
 					figures_cell(b, hit);
 					free(href);
 				} else {
@@ -318,7 +312,7 @@ static void figures_matrix(sbuf *b, json_t *run, const strv *kernels, const strv
  * emulator, and only the ratios carry over to real hardware. */
 static void tcg_note(sbuf *b, json_t *job)
 {
-	if (!strcmp(js(job, "accel"), "tcg"))
+	if (!strcmp(g_jstr(job, "accel"), "tcg"))
 		sb_add(b, " <small class='tcg'>" PERF_TCG_NOTE "</small>");
 }
 
@@ -356,13 +350,13 @@ static void perf_table(sbuf *b, json_t *rows)
 		json_t *ratio = json_object_get(w, "ratio_to_floor");
 		json_t *to_twin = json_object_get(w, "ratio_to_twin");
 
-		sb_addtag(b, "<tr><td>", js(w, "workload"), "</td><td>");
-		sb_addxml(b, js(w, "variant"));
+		sb_addtag(b, "<tr><td>", g_jstr(w, "workload"), "</td><td>");
+		sb_addxml(b, g_jstr(w, "variant"));
 		sb_add(b, "</td><td>");
 		perf_num(b, json_object_get(w, "value"));
 		if (json_is_number(json_object_get(w, "value"))) {
 			sb_add(b, " ");
-			sb_addxml(b, js(w, "unit"));
+			sb_addxml(b, g_jstr(w, "unit"));
 		}
 		sb_add(b, "</td><td>");
 		if (json_is_number(ratio))
@@ -377,7 +371,7 @@ static void perf_table(sbuf *b, json_t *rows)
 			sb_add(b, "- ");
 		if (json_is_string(json_object_get(w, "twin"))) {
 			sb_add(b, "(");
-			sb_addxml(b, js(w, "twin"));
+			sb_addxml(b, g_jstr(w, "twin"));
 			sb_add(b, ")");
 		}
 		sb_add(b, "</td>");
@@ -388,14 +382,14 @@ static void perf_table(sbuf *b, json_t *rows)
 			perf_td(b, w, "drops");
 		else
 			sb_add(b, "<td></td>");
-		sb_addtag(b, "<td>", js(w, "note"), "</td></tr>\n");
+		sb_addtag(b, "<td>", g_jstr(w, "note"), "</td></tr>\n");
 	}
 	sb_add(b, "</table>\n");
 }
 
 static bool same_pair(json_t *w, const char *workload, const char *unit)
 {
-	return !strcmp(js(w, "workload"), workload) && !strcmp(js(w, "unit"), unit);
+	return !strcmp(g_jstr(w, "workload"), workload) && !strcmp(g_jstr(w, "unit"), unit);
 }
 
 /* One horizontal bar chart: each variant's ratio to floor for one workload
@@ -415,8 +409,8 @@ static void perf_chart(sbuf *b, json_t *rows, const char *workload, const char *
 
 		if (!same_pair(w, workload, unit))
 			continue;
-		bars[c.n++] = (struct g_bar){ js(w, "variant"), json_number_value(r),
-					      json_is_number(r), !strcmp(js(w, "variant"), "floor") };
+		bars[c.n++] = (struct g_bar){ g_jstr(w, "variant"), json_number_value(r),
+					      json_is_number(r), !strcmp(g_jstr(w, "variant"), "floor") };
 	}
 	g_chart_svg(b, &c);
 	free(bars);
@@ -439,7 +433,7 @@ static void perf_value_chart(sbuf *b, json_t *rows, const char *workload, const 
 		json_t *v = json_object_get(w, "value");
 
 		if (same_pair(w, workload, unit))
-			bars[c.n++] = (struct g_bar){ js(w, "variant"), json_number_value(v),
+			bars[c.n++] = (struct g_bar){ g_jstr(w, "variant"), json_number_value(v),
 						      json_is_number(v), false };
 	}
 	g_chart_svg(b, &c);
@@ -456,21 +450,21 @@ static void perf_charts(sbuf *b, json_t *rows)
 	size_t i, k;
 
 	json_array_foreach(rows, i, w) {
-		char *key = xasprintf("%s %s", js(w, "workload"), js(w, "unit"));
+		char *key = xasprintf("%s %s", g_jstr(w, "workload"), g_jstr(w, "unit"));
 		bool ratio = false, value = false;
 
 		if (!sv_has(&done, key)) {
 			sv_push(&done, key);
 			json_array_foreach(rows, k, o) {
-				if (!same_pair(o, js(w, "workload"), js(w, "unit")))
+				if (!same_pair(o, g_jstr(w, "workload"), g_jstr(w, "unit")))
 					continue;
 				ratio = ratio || json_is_number(json_object_get(o, "ratio_to_floor"));
 				value = value || json_is_number(json_object_get(o, "value"));
 			}
 			if (ratio)
-				perf_chart(b, rows, js(w, "workload"), js(w, "unit"));
+				perf_chart(b, rows, g_jstr(w, "workload"), g_jstr(w, "unit"));
 			else if (value)
-				perf_value_chart(b, rows, js(w, "workload"), js(w, "unit"));
+				perf_value_chart(b, rows, g_jstr(w, "workload"), g_jstr(w, "unit"));
 		}
 		free(key);
 	}
@@ -486,9 +480,9 @@ static void perf_block(sbuf *b, json_t *job, int level, const char *href)
 	sb_addf(b, "<h%d>Overhead: ", level);
 	if (href)
 		sb_addf(b, "<a href='%s'>", href);
-	sb_addxml(b, js(job, "kernel"));
+	sb_addxml(b, g_jstr(job, "kernel"));
 	sb_add(b, " (");
-	sb_addxml(b, js(job, "release"));
+	sb_addxml(b, g_jstr(job, "release"));
 	sb_add(b, href ? ")</a>" : ")");
 	tcg_note(b, job);
 	sb_addf(b, "</h%d>\n", level);
@@ -515,17 +509,17 @@ static void perf_sections(sbuf *b, json_t *run, const char *prefix, bool latest)
 	size_t i, k;
 
 	json_array_foreach(jobs, i, j)
-		if (has_perf(j) && !sv_has(&suites, js(j, "suite")))
-			sv_push(&suites, js(j, "suite"));
+		if (has_perf(j) && !sv_has(&suites, g_jstr(j, "suite")))
+			sv_push(&suites, g_jstr(j, "suite"));
 	for (size_t s = 0; s < suites.n; s++) {
 		sb_add(b, "<h2>Overhead: ");
 		sb_addxml(b, suites.v[s]);
 		sb_addf(b, "%s</h2>\n", latest ? " (latest run)" : "");
 		json_array_foreach(jobs, k, o) {
-			char *key = xasprintf("%s %s", js(o, "kernel"), suites.v[s]);
+			char *key = xasprintf("%s %s", g_jstr(o, "kernel"), suites.v[s]);
 
-			if (has_perf(o) && !strcmp(js(o, "suite"), suites.v[s]) && !sv_has(&seen, key)) {
-				char *href = xasprintf("%s%s.html", prefix, js(o, "id"));
+			if (has_perf(o) && !strcmp(g_jstr(o, "suite"), suites.v[s]) && !sv_has(&seen, key)) {
+				char *href = xasprintf("%s%s.html", prefix, g_jstr(o, "id"));
 
 				sv_push(&seen, key);
 				perf_block(b, o, 3, href);
@@ -543,7 +537,7 @@ static void lava_link(sbuf *b, json_t *lava)
 {
 	if (!json_is_object(lava))
 		return;
-	sb_addtag(b, " (<a class='lava' href='", js(lava, "url"), "'>");
+	sb_addtag(b, " (<a class='lava' href='", g_jstr(lava, "url"), "'>");
 	sb_addf(b, "LAVA job %lld</a>)", (long long)json_integer_value(json_object_get(lava, "id")));
 }
 
@@ -558,9 +552,9 @@ static void lava_rows(sbuf *b, json_t *lava)
 		return;
 	sb_add(b, "<tr><th>LAVA job</th><td>");
 	lava_link(b, lava);
-	sb_addtag(b, " health ", js(lava, "health"), "");
-	if (*js(lava, "error"))
-		sb_addtag(b, "; error: ", js(lava, "error"), "");
+	sb_addtag(b, " health ", g_jstr(lava, "health"), "");
+	if (*g_jstr(lava, "error"))
+		sb_addtag(b, "; error: ", g_jstr(lava, "error"), "");
 	sb_add(b, "</td></tr>\n<tr><th>LAVA's test cases</th><td>");
 	json_object_foreach(json_object_get(lava, "cases"), k, v) {
 		sb_addtag(b, "", k, " ");
@@ -571,8 +565,8 @@ static void lava_rows(sbuf *b, json_t *lava)
 
 static int job_page(json_t *job, const char *runid, const char *runsrc, const char *rundst)
 {
-	const char *id = js(job, "id");
-	char *title = xasprintf("%s / %s (run %s)", js(job, "kernel"), js(job, "suite"), runid);
+	const char *id = g_jstr(job, "id");
+	char *title = xasprintf("%s / %s (run %s)", g_jstr(job, "kernel"), g_jstr(job, "suite"), runid);
 	char *logdir = g_path(rundst, id), *path = xasprintf("%s/%s.html", rundst, id);
 	json_t *tests = json_object_get(job, "tests"), *t;
 	size_t i;
@@ -583,14 +577,14 @@ static int job_page(json_t *job, const char *runid, const char *runsrc, const ch
 	head(&b, title, "../../");
 	sb_addf(&b, "<p><a href='index.html'>run %s</a></p>\n<table>", runid);
 	sb_add(&b, "<tr><th>verdict</th>");
-	cell(&b, js(job, "verdict"), NULL);
+	cell(&b, g_jstr(job, "verdict"), NULL);
 	sb_add(&b, "</tr>\n");
 	{
 		const char *keys[] = {"kernel", "release", "build_id", "suite", "host", "engine", "accel",
 				      "tcg", "reason", "start", "end", NULL};
 		for (const char **k = keys; *k; k++) {
 			sb_addf(&b, "<tr><th>%s</th><td>", *k);
-			sb_addxml(&b, js(job, *k));
+			sb_addxml(&b, g_jstr(job, *k));
 			sb_add(&b, "</td></tr>\n");
 		}
 		sb_addf(&b, "<tr><th>duration</th><td>%.1f s (boot %.1f s), %d attempt(s)</td></tr>\n",
@@ -619,11 +613,11 @@ static int job_page(json_t *job, const char *runid, const char *runsrc, const ch
 			sb_add(&b, "<tr><td>");
 			if (tp)
 				sb_addtag(&b, "<a href='", tp, "'>");
-			sb_addxml(&b, js(t, "name"));
+			sb_addxml(&b, g_jstr(t, "name"));
 			sb_add(&b, tp ? "</a></td>" : "</td>");
 			free(tp);
 		}
-		cell(&b, js(t, "verdict"), NULL);
+		cell(&b, g_jstr(t, "verdict"), NULL);
 		sb_addf(&b, "<td>%.2f s</td><td>", json_number_value(json_object_get(t, "duration")));
 		if (copied)
 			sb_addf(&b, "<a href='%s'>log</a>", copied);
@@ -638,12 +632,12 @@ static int job_page(json_t *job, const char *runid, const char *runsrc, const ch
 	if (has_perf(job))
 		perf_block(&b, job, 2, NULL);
 	if (json_string_value(json_object_get(job, "excerpt"))) {
-		sb_addtag(&b, "<h2>Console excerpt</h2>\n<pre>", js(job, "excerpt"), "</pre>\n");
+		sb_addtag(&b, "<h2>Console excerpt</h2>\n<pre>", g_jstr(job, "excerpt"), "</pre>\n");
 	}
 	{
 		char *name = xasprintf("%s/console.log", id);
 		console = json_string_value(json_object_get(job, "console"))
-				  ? copy_in(runsrc, js(job, "console"), rundst, name)
+				  ? copy_in(runsrc, g_jstr(job, "console"), rundst, name)
 				  : NULL;
 		free(name);
 	}
@@ -669,9 +663,9 @@ static void source_line(sbuf *b, json_t *src)
 		return;
 	sb_add(b, "<p>Source: ");
 	if (!json_string_value(json_object_get(src, "commit"))) {
-		sb_addxml(b, js(src, "note"));
+		sb_addxml(b, g_jstr(src, "note"));
 	} else {
-		sb_addtag(b, "commit <code>", js(src, "commit"), "</code>");
+		sb_addtag(b, "commit <code>", g_jstr(src, "commit"), "</code>");
 		if (json_is_true(json_object_get(src, "dirty"))) {
 			sb_add(b, " with uncommitted changes to");
 			json_array_foreach(json_object_get(src, "uncommitted"), i, p) {
@@ -685,7 +679,7 @@ static void source_line(sbuf *b, json_t *src)
 
 static int run_page(json_t *run, const char *runsrc, const char *sitedir)
 {
-	const char *id = js(run, "run_id");
+	const char *id = g_jstr(run, "run_id");
 	char *dst = xasprintf("%s/runs/%s", sitedir, id), *path = g_path(dst, "index.html");
 	char *title = xasprintf("run %s", id);
 	json_t *jobs = json_object_get(run, "jobs"), *j;
@@ -700,9 +694,9 @@ static int run_page(json_t *run, const char *runsrc, const char *sitedir)
 		return -1;
 	}
 	head(&b, title, "../../");
-	sb_addf(&b, "<p>%s to %s on ", js(run, "start"), js(run, "end"));
-	sb_addxml(&b, js(run, "host"));
-	sb_addtag(&b, ", engine <span class='engine'>", *js(run, "engine") ? js(run, "engine") : "libvirt",
+	sb_addf(&b, "<p>%s to %s on ", g_jstr(run, "start"), g_jstr(run, "end"));
+	sb_addxml(&b, g_jstr(run, "host"));
+	sb_addtag(&b, ", engine <span class='engine'>", *g_jstr(run, "engine") ? g_jstr(run, "engine") : "libvirt",
 		  "</span>");
 	sb_addtag(&b, "; <a href='../../kcidb/", id, ".json'>KCIDB submission</a></p>\n");
 	source_line(&b, json_object_get(run, "source"));
@@ -714,7 +708,7 @@ static int run_page(json_t *run, const char *runsrc, const char *sitedir)
 		   "<th>tests passed</th><th>DejaGnu</th><th>duration</th><th>reason</th></tr>\n");
 	json_array_foreach(jobs, i, j) {
 		json_t *c = json_object_get(j, "counts");
-		char *href = xasprintf("%s.html", js(j, "id"));
+		char *href = xasprintf("%s.html", g_jstr(j, "id"));
 		long total = 0, skipped = (long)json_integer_value(json_object_get(c, "unsupported")) +
 					  (long)json_integer_value(json_object_get(c, "notrun"));
 		const char *k;
@@ -724,16 +718,16 @@ static int run_page(json_t *run, const char *runsrc, const char *sitedir)
 		 * run) are said beside it, never among the passed. */
 		json_object_foreach(c, k, v)
 			total += (long)json_integer_value(v);
-		sb_addtag(&b, "<tr><td>", js(j, "kernel"), "</td><td>");
-		sb_addxml(&b, js(j, "suite"));
+		sb_addtag(&b, "<tr><td>", g_jstr(j, "kernel"), "</td><td>");
+		sb_addxml(&b, g_jstr(j, "suite"));
 		sb_add(&b, "</td>");
-		cell(&b, js(j, "verdict"), href);
-		sb_addtag(&b, "<td>", js(j, "host"), "");
+		cell(&b, g_jstr(j, "verdict"), href);
+		sb_addtag(&b, "<td>", g_jstr(j, "host"), "");
 		lava_link(&b, json_object_get(j, "lava"));
 		sb_add(&b, "</td><td>");
-		sb_addxml(&b, js(j, "accel"));
+		sb_addxml(&b, g_jstr(j, "accel"));
 		if (json_string_value(json_object_get(j, "tcg"))) {
-			sb_addtag(&b, " (", js(j, "tcg"), ")");
+			sb_addtag(&b, " (", g_jstr(j, "tcg"), ")");
 		}
 		{
 			char *dg = dg_brief(j);
@@ -747,7 +741,7 @@ static int run_page(json_t *run, const char *runsrc, const char *sitedir)
 			sb_addf(&b, "</td><td>%.1f s</td><td>", json_number_value(json_object_get(j, "duration")));
 			free(dg);
 		}
-		sb_addxml(&b, js(j, "reason"));
+		sb_addxml(&b, g_jstr(j, "reason"));
 		sb_add(&b, "</td></tr>\n");
 		free(href);
 		if (job_page(j, id, runsrc, dst) < 0)
@@ -782,7 +776,7 @@ static void bench_chart(sbuf *b, json_t *j)
 	size_t vc = json_integer_value(json_object_get(spec, "value"));
 	struct g_bar *bars = xcalloc(json_array_size(rows), sizeof(*bars));
 	strv labels = {0};
-	struct g_chart c = { .title = js(spec, "title"), .tip = js(spec, "title"), .bars = bars,
+	struct g_chart c = { .title = g_jstr(spec, "title"), .tip = g_jstr(spec, "title"), .bars = bars,
 			     .digits = 1, .none = "no value" };
 	size_t i;
 
@@ -828,8 +822,8 @@ static int bench_page(const char *results, const char *sitedir)
 			size_t r, c;
 
 			if (j) {
-				sb_addtag(&b, "<h2>", js(j, "title"), "</h2>\n<p>");
-				sb_addxml(&b, js(j, "note"));
+				sb_addtag(&b, "<h2>", g_jstr(j, "title"), "</h2>\n<p>");
+				sb_addxml(&b, g_jstr(j, "note"));
 				sb_add(&b, "</p>\n<table><tr>");
 				json_array_foreach(json_object_get(j, "columns"), c, x) {
 					sb_addtag(&b, "<th>", json_string_value(x), "</th>");
@@ -877,10 +871,10 @@ static void run_axes(json_t *run, strv *kernels, strv *suites)
 	size_t i;
 
 	json_array_foreach(json_object_get(run, "jobs"), i, j) {
-		if (!sv_has(kernels, js(j, "kernel")))
-			sv_push(kernels, js(j, "kernel"));
-		if (!sv_has(suites, js(j, "suite")))
-			sv_push(suites, js(j, "suite"));
+		if (!sv_has(kernels, g_jstr(j, "kernel")))
+			sv_push(kernels, g_jstr(j, "kernel"));
+		if (!sv_has(suites, g_jstr(j, "suite")))
+			sv_push(suites, g_jstr(j, "suite"));
 	}
 }
 
@@ -894,8 +888,8 @@ static void job_cell(sbuf *b, json_t *run, const char *kernel, const char *suite
 		sb_add(b, "<td></td>");
 		return;
 	}
-	href = xasprintf("runs/%s/%s.html", js(run, "run_id"), js(hit, "id"));
-	cell(b, js(hit, "verdict"), href);
+	href = xasprintf("runs/%s/%s.html", g_jstr(run, "run_id"), g_jstr(hit, "id"));
+	cell(b, g_jstr(hit, "verdict"), href);
 	free(href);
 }
 
@@ -908,7 +902,7 @@ static void history_matrix(sbuf *b, json_t **runs, size_t n)
 
 	for (size_t r = 0; r < cols; r++)
 		json_array_foreach(json_object_get(runs[r], "jobs"), i, j) {
-			char *key = xasprintf("%s %s", js(j, "kernel"), js(j, "suite"));
+			char *key = xasprintf("%s %s", g_jstr(j, "kernel"), g_jstr(j, "suite"));
 			if (!sv_has(&rows, key))
 				sv_push(&rows, key);
 			free(key);
@@ -917,8 +911,8 @@ static void history_matrix(sbuf *b, json_t **runs, size_t n)
 		qsort(rows.v, rows.n, sizeof(char *), cmp_asc);
 	sb_add(b, "<h2>History by job</h2>\n<table id='jobhistory'><tr><th>kernel</th><th>suite</th>");
 	for (size_t r = 0; r < cols; r++)
-		sb_addf(b, "<th><a href='runs/%s/index.html'>%.15s</a></th>", js(runs[r], "run_id"),
-			js(runs[r], "run_id"));
+		sb_addf(b, "<th><a href='runs/%s/index.html'>%.15s</a></th>", g_jstr(runs[r], "run_id"),
+			g_jstr(runs[r], "run_id"));
 	sb_add(b, "</tr>\n");
 	for (size_t k = 0; k < rows.n; k++) {
 		char *sp = strchr(rows.v[k], ' ');
@@ -998,10 +992,10 @@ static void latest_sections(sbuf *b, json_t **all, size_t n)
 {
 	json_t *latest = all[0];
 	strv kernels = {0}, suites = {0};
-	char *prefix = xasprintf("runs/%s/", js(latest, "run_id"));
+	char *prefix = xasprintf("runs/%s/", g_jstr(latest, "run_id"));
 
 	sb_addf(b, "<h2>Latest run: <a href='runs/%s/index.html'>%s</a></h2>\n",
-		js(latest, "run_id"), js(latest, "run_id"));
+		g_jstr(latest, "run_id"), g_jstr(latest, "run_id"));
 	run_axes(latest, &kernels, &suites);
 	sb_add(b, "<table id='matrix'><tr><th>kernel</th>");
 	for (size_t s = 0; s < suites.n; s++) {
@@ -1042,14 +1036,14 @@ static void history_table(sbuf *b, json_t **all, size_t n)
 		ks = sv_join(&rk, ", ");
 		ss = sv_join(&rs, ", ");
 		sb_addf(b, "<tr><td><a href='runs/%s/index.html'>%s</a></td><td>%s</td><td>%ld</td>",
-			js(all[r], "run_id"), js(all[r], "run_id"),
+			g_jstr(all[r], "run_id"), g_jstr(all[r], "run_id"),
 			json_is_true(json_object_get(all[r], "published")) ? "yes" : "", jobsn);
 		sb_addf(b, "<td class='v %s'>%ld</td><td class='v %s'>%ld</td><td>", pass ? "pass" : "",
 			pass, jobsn - pass ? "fail" : "", jobsn - pass);
 		sb_addxml(b, ks);
 		sb_addtag(b, "</td><td>", ss, "</td>");
 		/* Runs older than the LAVA engine ran on libvirt. */
-		sb_addtag(b, "<td class='engine'>", *js(all[r], "engine") ? js(all[r], "engine") : "libvirt",
+		sb_addtag(b, "<td class='engine'>", *g_jstr(all[r], "engine") ? g_jstr(all[r], "engine") : "libvirt",
 			  "</td></tr>\n");
 		free(ks);
 		free(ss);

@@ -14,12 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *js(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
-
 /* A figure's unit, from how the suites name them (torture/, perf-bench/). */
 static const char *unit_of(const char *k)
 {
@@ -109,23 +103,23 @@ static void figures(sbuf *b, json_t *test)
 
 char *g_site_test_page(json_t *job, json_t *test, const char *runid, const char *rundst, const char *log)
 {
-	char *href = xasprintf("%s/%s.html", js(job, "id"), js(test, "name"));
+	char *href = xasprintf("%s/%s.html", g_jstr(job, "id"), g_jstr(test, "name"));
 	char *path = g_path(rundst, href), *title, *logpath = log ? g_path(rundst, log) : NULL;
 	char *text = logpath ? read_file(logpath, NULL) : NULL;
 	sbuf b = {0};
 	int n;
 
-	title = xasprintf("%s / %s / %s (run %s)", js(job, "kernel"), js(job, "suite"), js(test, "name"), runid);
+	title = xasprintf("%s / %s / %s (run %s)", g_jstr(job, "kernel"), g_jstr(job, "suite"), g_jstr(test, "name"), runid);
 	g_site_head(&b, title, "../../../");
 	sb_addf(&b, "<p><a href='../index.html'>run %s</a>, <a href='../%s.html'>job %s</a>", runid,
-		js(job, "id"), js(job, "id"));
+		g_jstr(job, "id"), g_jstr(job, "id"));
 	if (log)
 		sb_addf(&b, ", <a href='%s'>its log</a>", g_basename(log));
-	sb_addf(&b, "</p>\n<p>Verdict: <span class='v %s'>%s</span>, %.2f s.</p>\n", js(test, "verdict"),
-		js(test, "verdict"), json_number_value(json_object_get(test, "duration")));
+	sb_addf(&b, "</p>\n<p>Verdict: <span class='v %s'>%s</span>, %.2f s.</p>\n", g_jstr(test, "verdict"),
+		g_jstr(test, "verdict"), json_number_value(json_object_get(test, "duration")));
 	sb_add(&b, "<h2>Invariants</h2>\n<table class='invariants'><tr><th>what was checked</th>"
 		   "<th>held?</th></tr>\n");
-	judge_rows(&b, js(test, "verdict"));
+	judge_rows(&b, g_jstr(test, "verdict"));
 	n = log_rows(&b, text);
 	sb_add(&b, "</table>\n");
 	sb_addf(&b, "<p>%s</p>\n", n ? "The rows after the first four are the test's own checks, as its log "
@@ -134,7 +128,7 @@ char *g_site_test_page(json_t *job, json_t *test, const char *runid, const char 
 				     "and the console scan above.");
 	figures(&b, test);
 	if (json_string_value(json_object_get(test, "excerpt")))
-		sb_addtag(&b, "<h2>Console excerpt</h2>\n<pre>", js(test, "excerpt"), "</pre>\n");
+		sb_addtag(&b, "<h2>Console excerpt</h2>\n<pre>", g_jstr(test, "excerpt"), "</pre>\n");
 	if (g_site_write(path, &b) < 0)
 		g_free_strs(&href, NULL);
 	g_free_strs(&path, &title, &logpath, &text, NULL);
