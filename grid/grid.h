@@ -430,6 +430,7 @@ struct g_perfrow {
 	double drops, hits_per_op;
 	bool has_drops, has_hits; /* optional keys: shown only when given */
 	double ratio;       /* value / its workload's floor value, or NAN */
+	char *floor;        /* that floor's variant when not "floor", or NULL */
 	char *twin;         /* the variant it is compared with, or NULL */
 	double ratio_twin;  /* value / the twin's value, same workload, or NAN */
 };
