@@ -219,7 +219,11 @@ run_variant() {
 # full run or in SHORT, ours and SystemTap 4.8's where prebuild.sh built
 # it (modules.txt: a path, not "!failed" or "!short").
 short_ok() { $FULL || case " $SHORT " in *" $1 "*) true ;; *) false ;; esac; }
+# By hand, PERF_VARIANTS="V1 V2 ..." runs only those (the rest are rows
+# saying so), as scale.sh's SCALE_NS and SCALE_TRACERS.
+picked() { [ -z "${PERF_VARIANTS:-}" ] || case " $PERF_VARIANTS " in *" $1 "*) true ;; *) false ;; esac; }
 runnable() {
+	picked "$1" || return 1
 	case $1 in
 	floor*) short_ok "$1" ;;
 	bpftrace_*) command -v bpftrace > /dev/null && short_ok "$1" ;;
@@ -239,6 +243,7 @@ failed_variants() {
 	for v in $(all_variants); do runnable "$v" || echo "$v"; done
 }
 why_failed() {
+	picked "$1" || { echo "not run: left out by hand (PERF_VARIANTS)"; return; }
 	case $1 in
 	bpftrace_*) command -v bpftrace > /dev/null &&
 		echo "not run: a short run (--duration under 50) runs $SHORT; stapgrid run --suite perf runs every variant" ||
