@@ -168,19 +168,29 @@ user_hits() {
 }
 
 # bpftrace_detached VARIANT K WORKLOADS: bpftrace started on its own, the
-# runs once its BEGIN line says every probe is attached, then SIGINT (its
-# end: the maps printed).  For usdt: with -c, bpftrace 0.17 ties USDT
-# probes to the command's pid (the sh of runs.sh, which never runs
-# pbload's marker; uprobes it attaches for every process).  -B none: the
-# BEGIN line is not held in a buffer.
+# runs once its BEGIN line says every probe is attached, then SIGTERM (its
+# end: the maps printed, as on SIGINT, which a background job of a
+# non-interactive shell starts with ignored).  For usdt: with -c, bpftrace
+# 0.17 ties USDT probes to the command's pid (the sh of runs.sh, which
+# never runs pbload's marker; uprobes it attaches for every process).
+# -B none: the BEGIN line is not held in a buffer.  Through timeout(1),
+# one SIGINT in five was seen lost (bpftrace ran on, its count printed
+# when the timeout ended it): the signal is sent again every 5 s, for at
+# most a minute, and how many it took is logged.
+# alive PID: a process, not a zombie (kill -0 is true of a child that
+# has exited and not yet been waited for).
+alive() {
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2> /dev/null | cut -d' ' -f1)
+	[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+}
 bpftrace_detached() {
-	timeout 600 bpftrace -B none -e "BEGIN { printf(\"armed\\n\"); } $(bpf_prog "$1")" > "$out" 2> "$err" &
+	bpftrace -B none -e "BEGIN { printf(\"armed\\n\"); } $(bpf_prog "$1")" > "$out" 2> "$err" &
 	bp=$!
 	waited=0
 	until grep -q '^armed' "$out"; do
-		if ! kill -0 "$bp" 2> /dev/null || [ "$waited" -ge 600 ]; then
+		if ! alive "$bp" || [ "$waited" -ge 600 ]; then
 			echo "bpftrace: no BEGIN line after $waited s" >> "$err"
-			kill "$bp" 2> /dev/null
+			kill -KILL "$bp" 2> /dev/null
 			wait "$bp"
 			return 1
 		fi
@@ -188,7 +198,23 @@ bpftrace_detached() {
 		waited=$((waited + 1))
 	done
 	sh "$W/runs.sh" "$1" "$2" "$3"
-	kill -INT "$bp"
+	sent=0
+	while alive "$bp" && [ "$sent" -lt 12 ]; do
+		kill -TERM "$bp" 2> /dev/null
+		sent=$((sent + 1))
+		waited=0
+		while alive "$bp" && [ "$waited" -lt 5 ]; do
+			sleep 1
+			waited=$((waited + 1))
+		done
+	done
+	[ "$sent" -gt 1 ] && log "$1: bpftrace ended after $sent SIGTERMs"
+	if alive "$bp"; then
+		echo "bpftrace: still running after $sent SIGTERMs, 5 s apart" >> "$err"
+		kill -KILL "$bp"
+		wait "$bp"
+		return 1
+	fi
 	wait "$bp"
 }
 
