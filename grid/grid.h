@@ -132,6 +132,7 @@ struct g_suite {
 	bool hostroot; /* chroot the tests into the host's system folders, tree and cache */
 	bool debuginfo; /* the kernel's DWARF (prepare --dbg) fetched before the run holds it */
 	int vcpus;     /* 0: the kernel configuration's */
+	int memory_mb; /* 0: the kernel configuration's */
 	struct g_test *tests;
 	int ntests;
 	strv files;   /* everything in the folder, copied into the share */
