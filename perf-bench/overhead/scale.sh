@@ -112,7 +112,7 @@ why_not() {
 	   "") echo "not built (prebuild.log)" ;;
 	   !short) echo "$SHORT_NOTE" ;;
 	   !too-few) echo "not run: fewer idle functions than $2 in this kernel (scale-funcs.txt)" ;;
-	   !failed) echo "does not build for $GRID_RELEASE: $(sed -n '1,/rror/p' "$B/scale_$1_$2.err" 2> /dev/null | grep -m1 -i error | cut -c1-160)" ;;
+	   !failed) echo "does not build for $GRID_RELEASE: $({ grep -m1 -i error "$B/scale_$1_$2.err" || head -1 "$B/scale_$1_$2.err"; } 2> /dev/null | cut -c1-160)" ;;
 	   esac ;;
 	esac
 }
