@@ -741,6 +741,7 @@ static const struct key suite_keys[] = {
 	{"hostroot", K_YESNO, SOFF(hostroot), .doc = "tests chrooted into the host's folders"},
 	{"debuginfo", K_YESNO, SOFF(debuginfo), .doc = "the run fetches the kernel's DWARF"},
 	{"vcpus", K_INT, SOFF(vcpus), 1, 64, .doc = "the kernel's vCPUs overridden"},
+	{"memory", K_INT, SOFF(memory_mb), 128, 65536, .doc = "the kernel's MiB overridden"},
 	{"test", K_FN, .fn = suite_test, .doc = "NAME SCRIPT: a test, in order"},
 	{"prebuild", K_FN, SOFF(prebuild), .held = H_STR, .fn = suite_prebuild,
 	 .doc = "SCRIPT run on the host first"},

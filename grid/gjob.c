@@ -577,7 +577,8 @@ static int job_boot(struct job *j)
 		.emulator = g_emulator_path(j->c, j->tcg), .share = g_share_dir(j->sh),
 		.sharetype = k->share, .console = g_share_console(j->sh), .hostroot = j->hostroot,
 		.dirs = &j->dirs,
-		.memory_mb = k->memory_mb, .vcpus = j->s && j->s->vcpus ? j->s->vcpus : k->vcpus,
+		.memory_mb = j->s && j->s->memory_mb ? j->s->memory_mb : k->memory_mb,
+		.vcpus = j->s && j->s->vcpus ? j->s->vcpus : k->vcpus,
 	};
 	char *name, *xp;
 

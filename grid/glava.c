@@ -107,13 +107,6 @@ static json_t *get_json(struct g_lava *l, const char *path, char **err)
 	return j;
 }
 
-static const char *jstr(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : "";
-}
-
 struct g_lava *g_lava_open(const struct g_host *h)
 {
 	struct g_lava *l = xcalloc(1, sizeof(*l));
@@ -266,8 +259,8 @@ int g_lava_job_state(struct g_lava *l, long id, char **state, char **health, cha
 	free(path);
 	if (!j)
 		return -1;
-	*state = xstrdup(jstr(j, "state"));
-	*health = xstrdup(jstr(j, "health"));
+	*state = xstrdup(g_jstr(j, "state"));
+	*health = xstrdup(g_jstr(j, "health"));
 	json_decref(j);
 	return 0;
 }
@@ -307,9 +300,9 @@ int g_lava_console(struct g_lava *l, long id, const char *path)
 			*nl++ = 0;
 		if (strncmp(ln, "- {", 3) || !(e = json_loads(ln + 2, 0, NULL)))
 			continue;
-		if ((!strcmp(jstr(e, "lvl"), "target") || !strcmp(jstr(e, "lvl"), "feedback")) &&
+		if ((!strcmp(g_jstr(e, "lvl"), "target") || !strcmp(g_jstr(e, "lvl"), "feedback")) &&
 		    json_is_string(json_object_get(e, "msg")))
-			sb_addf(&con, "%s\n", jstr(e, "msg"));
+			sb_addf(&con, "%s\n", g_jstr(e, "msg"));
 		json_decref(e);
 	}
 	rc = g_writefile(path, sb_str(&con), con.len, 0644);
@@ -346,7 +339,7 @@ static json_t *suite_names(struct g_lava *l, long id)
 		char k[32];
 
 		snprintf(k, sizeof(k), "%lld", (long long)json_integer_value(json_object_get(s, "id")));
-		json_object_set_new(names, k, json_string(jstr(s, "name")));
+		json_object_set_new(names, k, json_string(g_jstr(s, "name")));
 	}
 	json_decref(j);
 	free(err);
@@ -377,12 +370,12 @@ int g_lava_results(struct g_lava *l, long id, struct g_jobres *r)
 
 			snprintf(k, sizeof(k), "%lld", (long long)json_integer_value(json_object_get(t, "suite")));
 			suite = json_string_value(json_object_get(names, k));
-			sv_pushown(&r->lava_cases, xasprintf("%s.%s %s", suite ? suite : "?", jstr(t, "name"),
-							     jstr(t, "result")));
-			if (suite && !strcmp(suite, "lava") && !strcmp(jstr(t, "name"), "job") &&
-			    strcmp(jstr(t, "result"), "pass")) {
-				char *type = meta(jstr(t, "metadata"), "error_type");
-				char *msg = meta(jstr(t, "metadata"), "error_msg");
+			sv_pushown(&r->lava_cases, xasprintf("%s.%s %s", suite ? suite : "?", g_jstr(t, "name"),
+							     g_jstr(t, "result")));
+			if (suite && !strcmp(suite, "lava") && !strcmp(g_jstr(t, "name"), "job") &&
+			    strcmp(g_jstr(t, "result"), "pass")) {
+				char *type = meta(g_jstr(t, "metadata"), "error_type");
+				char *msg = meta(g_jstr(t, "metadata"), "error_msg");
 
 				free(r->lava_error);
 				r->lava_error = xasprintf("%s: %s", type ? type : "error", msg ? msg : "?");
@@ -391,7 +384,7 @@ int g_lava_results(struct g_lava *l, long id, struct g_jobres *r)
 			}
 		}
 		if (json_is_string(json_object_get(j, "next")))
-			next = xstrdup(jstr(j, "next"));
+			next = xstrdup(g_jstr(j, "next"));
 		json_decref(j);
 	}
 	free(err);

@@ -103,6 +103,7 @@ static void row_free(struct g_perfrow *w)
 	free(w->unit);
 	free(w->note);
 	free(w->twin);
+	free(w->floor);
 }
 
 /* A row's keys and where they go: names (str), numbers, and the two
@@ -118,7 +119,7 @@ static const struct {
 	{"runs", false, ROFF(runs), 0},       {"min", false, ROFF(min), 0},
 	{"max", false, ROFF(max), 0},         {"drops", false, ROFF(drops), ROFF(has_drops)},
 	{"hits_per_op", false, ROFF(hits_per_op), ROFF(has_hits)},
-	{"twin", true, ROFF(twin), 0},
+	{"twin", true, ROFF(twin), 0},        {"floor", true, ROFF(floor), 0},
 };
 
 /* One KEY=VALUE token into w; false when the line must be dropped.  A key
@@ -271,14 +272,16 @@ static double ratio_to(const struct g_jobres *r, const struct g_perfrow *w, cons
 	return q;
 }
 
-/* Each row's ratio to its workload's floor, and to its twin (the same
- * script in another tracer) when the row names one. */
+/* Each row's ratio to its workload's floor (the row "floor", the bare
+ * kprobe, unless it names another: a user-space workload's is the bare
+ * uprobe), and to its twin (the same script in another tracer) when the
+ * row names one. */
 static void ratios(struct g_jobres *r)
 {
 	for (int i = 0; i < r->nperf; i++) {
 		struct g_perfrow *w = &r->perf[i];
 
-		w->ratio = ratio_to(r, w, "floor");
+		w->ratio = ratio_to(r, w, w->floor ? w->floor : "floor");
 		w->ratio_twin = ratio_to(r, w, w->twin);
 	}
 }
@@ -307,6 +310,8 @@ struct json_t *g_perf_rows_json(const struct g_jobres *r)
 		json_object_set_new(o, "value", jnum(w->value, false));
 		if (!strcmp(w->unit, "ns_per_hit"))
 			json_object_set_new(o, "ns_per_hit", jnum(w->value, false));
+		if (w->floor)
+			json_object_set_new(o, "floor", json_string(w->floor));
 		json_object_set_new(o, "ratio_to_floor", jnum(w->ratio, false));
 		if (w->twin) {
 			json_object_set_new(o, "twin", json_string(w->twin));

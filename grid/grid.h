@@ -132,6 +132,7 @@ struct g_suite {
 	bool hostroot; /* chroot the tests into the host's system folders, tree and cache */
 	bool debuginfo; /* the kernel's DWARF (prepare --dbg) fetched before the run holds it */
 	int vcpus;     /* 0: the kernel configuration's */
+	int memory_mb; /* 0: the kernel configuration's */
 	struct g_test *tests;
 	int ntests;
 	strv files;   /* everything in the folder, copied into the share */
@@ -430,6 +431,7 @@ struct g_perfrow {
 	double drops, hits_per_op;
 	bool has_drops, has_hits; /* optional keys: shown only when given */
 	double ratio;       /* value / its workload's floor value, or NAN */
+	char *floor;        /* that floor's variant when not "floor", or NULL */
 	char *twin;         /* the variant it is compared with, or NULL */
 	double ratio_twin;  /* value / the twin's value, same workload, or NAN */
 };

@@ -104,8 +104,9 @@ check-grid-torture: $(BIN)/stapgrid $(BIN)/stap $(BIN)/staprun
 
 # A short perf run (--duration 10) on debian-6.1-amd64: one variant of
 # each kind of row measured (the floors of kprobes and ftrace, our
-# counter, its twin and bpftrace's kfunc counter, two map sizes, the
-# scale test on 1 and 100 probes), every other variant's row saying it
+# counter, its twin and bpftrace's kfunc counter, two map sizes, a user
+# function's uprobe with its floor and twin, the scale test on 1 and 100
+# probes), every other variant's row saying it
 # was not run (they run in stapgrid run --suite perf), the compile and
 # transport rows, the site (docs/overhead.md).  The job took 907 s on a
 # host at load 10 (prebuild 246 s, overhead 588 s, transport 17 s, scale

@@ -392,6 +392,12 @@ static bool same_pair(json_t *w, const char *workload, const char *unit)
 	return !strcmp(g_jstr(w, "workload"), workload) && !strcmp(g_jstr(w, "unit"), unit);
 }
 
+/* The variant a row's ratio_to_floor is against (gperf.c). */
+static const char *floor_of(json_t *w)
+{
+	return *g_jstr(w, "floor") ? g_jstr(w, "floor") : "floor";
+}
+
 /* One horizontal bar chart: each variant's ratio to floor for one workload
  * (and unit), a line at 1.0 where the floor is (gchart.c). */
 static void perf_chart(sbuf *b, json_t *rows, const char *workload, const char *unit)
@@ -410,7 +416,7 @@ static void perf_chart(sbuf *b, json_t *rows, const char *workload, const char *
 		if (!same_pair(w, workload, unit))
 			continue;
 		bars[c.n++] = (struct g_bar){ g_jstr(w, "variant"), json_number_value(r),
-					      json_is_number(r), !strcmp(g_jstr(w, "variant"), "floor") };
+					      json_is_number(r), !strcmp(g_jstr(w, "variant"), floor_of(w)) };
 	}
 	g_chart_svg(b, &c);
 	free(bars);

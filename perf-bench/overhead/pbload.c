@@ -16,6 +16,13 @@
  *   pbload forkexec N PROG     N fork + exec(PROG) + wait
  *   pbload paced RATE SECONDS  getppid() at RATE calls a second for SECONDS
  *                              (the transport test's driver)
+ *   pbload ucall N             N calls of the user function pb_ufunc, whose
+ *                              body is an SDT marker (pbload:pb_mark): the
+ *                              user-space rows' one hit an operation, a
+ *                              uprobe at the function's entry or at the
+ *                              marker (the floor_uprobe module, our
+ *                              process().function and .mark, bpftrace's
+ *                              uprobe: and usdt:)
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -24,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sdt.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -124,6 +132,31 @@ static long run_fileread(long n, const char *path)
 	return per * SLICES;
 }
 
+/*
+ * The probed user function.  noinline and used: it stays a function of
+ * its own, with its own symbol, whatever the optimiser sees; the marker
+ * (an asm volatile nop with a note) keeps the call from being dropped.
+ * The prebuild finds its file offset and the marker's in the binary.
+ */
+__attribute__((noinline, used)) void pb_ufunc(long i)
+{
+	STAP_PROBE1(pbload, pb_mark, i);
+}
+
+static long run_ucall(long n)
+{
+	long per = slice_len(n);
+
+	for (int s = 0; s < SLICES; s++) {
+		int64_t t0 = now_ns();
+
+		for (long i = 0; i < per; i++)
+			pb_ufunc(i);
+		slice_done(t0, per);
+	}
+	return per * SLICES;
+}
+
 static void xfer(int in, int out, long n, int first)
 {
 	char c = 'x';
@@ -204,7 +237,7 @@ static long run_paced(long rate, long secs)
 static int usage(void)
 {
 	fprintf(stderr, "usage: pbload getppid N | fileread N FILE | ctxswitch N |"
-			" forkexec N PROG | paced RATE SECONDS\n");
+			" forkexec N PROG | paced RATE SECONDS | ucall N\n");
 	return 2;
 }
 
@@ -227,6 +260,8 @@ int main(int argc, char **argv)
 		n = run_ctxswitch(n);
 	else if (!strcmp(mode, "forkexec") && argc == 4)
 		run_forkexec(n, argv[3]);
+	else if (!strcmp(mode, "ucall") && argc == 3)
+		n = run_ucall(n);
 	else if (!strcmp(mode, "paced") && argc == 4)
 		n = run_paced(n, number(argv[3]));
 	else

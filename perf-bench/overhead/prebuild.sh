@@ -6,10 +6,13 @@
 # through its share of the cache), and the translator's rows, measured here:
 #   pbload           the workloads (pbload.c)
 #   pbfloor.ko       the floor: empty kprobes (pbfloor/), kbuild
-#   pbfloor_ftrace.ko, pbfloor_tp.ko
+#   pbfloor_ftrace.ko, pbfloor_tp.ko, pbfloor_uprobe.ko
 #                    the floors of the other attach mechanisms: an empty
 #                    ftrace callback at function entry, an empty
-#                    tracepoint callback (pbfloor_ftrace/, pbfloor_tp/)
+#                    tracepoint callback, a bare uprobe on pbload's
+#                    pb_ufunc (pbfloor_ftrace/, pbfloor_tp/, pbfloor_uprobe/)
+#   pbload.ufunc     pb_ufunc's file offset in pbload: pbfloor_uprobe's
+#                    offset= parameter
 #   modules.txt      "VARIANT MODULE.ko" for our variants (stap -r KERNEL
 #                    -p4) and SystemTap 4.8's twins of them, or "VARIANT
 #                    !failed" (its error in VARIANT.err: a failure is
@@ -26,11 +29,32 @@ prebuild_setup perf
 P="$GRID_SRC/perf-bench/overhead"
 ROWS="$GRID_JOBDIR/perf-host.txt"
 
-gcc -O2 -Wall -Wextra -Werror -o "$B/pbload" "$P/pbload.c" || exit 1
+# -g: SystemTap 4.8 finds process().function in DWARF
+gcc -O2 -g -Wall -Wextra -Werror -o "$B/pbload" "$P/pbload.c" || exit 1
 echo "prebuild: pbload"
+
+# ufunc_offset BINARY: pb_ufunc's file offset, its address less its
+# PT_LOAD segment's address plus that segment's offset (what uprobes
+# take), or nothing.
+ufunc_offset() {
+	a=$(nm "$1" | awk '$3 == "pb_ufunc" { print "0x" $1 }')
+	[ -n "$a" ] || return 1
+	set -- $(readelf -lW "$1" | awk '$1 == "LOAD" { print $2, $3, $5 }')
+	while [ $# -ge 3 ]; do
+		if [ $((a)) -ge $(($2)) ] && [ $((a)) -lt $(($2 + $3)) ]; then
+			echo $((a - $2 + $1))
+			return 0
+		fi
+		shift 3
+	done
+	return 1
+}
+ufunc_offset "$B/pbload" > "$B/pbload.ufunc" || { echo "prebuild: no pb_ufunc in pbload"; exit 1; }
+echo "prebuild: pb_ufunc at file offset $(cat "$B/pbload.ufunc")"
 kbuild_module "$P/pbfloor" pbfloor
 kbuild_module "$P/pbfloor_ftrace" pbfloor_ftrace
 kbuild_module "$P/pbfloor_tp" pbfloor_tp
+kbuild_module "$P/pbfloor_uprobe" pbfloor_uprobe
 
 # Our variants: one script each over the four attach points.
 POINTS='kprobe.function("__x64_sys_getppid"), kprobe.function("pipe_read"),
@@ -51,6 +75,10 @@ script return r "r += returnval()" "$(echo "$POINTS" | sed 's/")/").return/g')" 
 # a tracepoint: every system call's entry (getppid and fileread make one
 # an operation)
 script tracepoint n "n++" 'kernel.trace("raw_syscalls:sys_enter")' > "$B/tracepoint.stp"
+# user space: pbload's pb_ufunc (the ucall workload), as a function and
+# as its SDT marker (the same instruction: pbload.c)
+script uprobe n "n++" "process(\"$B/pbload\").function(\"pb_ufunc\")" > "$B/uprobe.stp"
+script usdt n "n++" "process(\"$B/pbload\").mark(\"pb_mark\")" > "$B/usdt.stp"
 # The transport test: a line per getppid of the workload (pbload, whose
 # calls the test counts), and the count of them.
 cat > "$B/transport.stp" <<'STP'
@@ -69,7 +97,7 @@ NOOVERLOAD=-DSTP_OVERLOAD_THRESHOLD=990000000
 # modules.txt, rows that say they were not run.
 FULL=false
 [ "${GRID_DURATION:-50}" -ge 50 ] && FULL=true
-SHORT="counter map_1000 map_100000 transport systemtap_counter"
+SHORT="counter uprobe map_1000 map_100000 transport systemtap_counter"
 wanted() {
 	$FULL && return 0
 	case " $SHORT " in *" $1 "*) return 0 ;; esac
@@ -89,7 +117,7 @@ ours() {
 }
 # -u: an empty probe is otherwise elided as doing nothing
 ours empty empty -u
-for v in counter map_by_pid stats printf return tracepoint transport; do
+for v in counter map_by_pid stats printf return tracepoint uprobe usdt transport; do
 	ours $v $v
 done
 # the counter as a kprobe, as before function entry went through ftrace
@@ -130,9 +158,12 @@ peer_build() { # VARIANT SCRIPT [-R RUNTIME]
 	echo "prebuild: SystemTap 4.8 fails ($v): $(first_error "$B/$v.err")"
 }
 peer_setup "$B" "$KDIR" "$GRID_RELEASE" || exit 1
+# SystemTap resolves process("PATH") inside its sysroot: pbload there at
+# its own path (the module keeps the path, which the guest has)
+mkdir -p "$B/peer-root$B" && cp "$B/pbload" "$B/peer-root$B/pbload" || exit 1
 # Every variant's twin in a full run; in a short one only the counter
 # as it is (its failure on Debian's 6.1 is a row).
-TWINS="empty counter map_by_pid stats printf return tracepoint"
+TWINS="empty counter map_by_pid stats printf return tracepoint uprobe usdt"
 peer_build systemtap_counter counter
 for t in $TWINS; do
 	peer_needs_patch "$B" "$GRID_RELEASE" && peer_build "systemtap_${t}_patched" "$t" -R "$B/peer-runtime"

@@ -45,19 +45,25 @@ ko() { awk -v n="$1" '$1 == n { print $2 }' "$B/modules.txt"; }
 # ---- overhead ----------------------------------------------------------
 
 # Workloads: name, pbload arguments, attach-point hits per operation.
-WORKLOADS="getppid fileread ctxswitch forkexec"
+# The kernel's (KWORKLOADS) and user space's: ucall, a call of pbload's
+# pb_ufunc, whose first instruction is its SDT marker (a uprobe hit costs
+# microseconds under TCG: 20,000 calls are 100 to 300 ms probed).
+KWORKLOADS="getppid fileread ctxswitch forkexec"
+WORKLOADS="$KWORKLOADS ucall"
+UCALLS=20000
 args_of() {
 	case $1 in
 	getppid) echo "getppid 100000" ;;
 	fileread) echo "fileread 50000 $W/data" ;;
 	ctxswitch) echo "ctxswitch 5000" ;;
 	forkexec) echo "forkexec 30 /bin/true" ;;
+	ucall) echo "ucall $UCALLS" ;;
 	esac
 }
 hpo_of() { [ "$1" = ctxswitch ] && echo 2 || echo 1; }
 # Runs of a workload per K: getppid and fileread runs take 50 to 100 ms,
 # and more of them steady the medians the targets are read from.
-more_of() { case $1 in getppid|fileread) echo 3 ;; *) echo 1 ;; esac; }
+more_of() { case $1 in getppid|fileread|ucall) echo 3 ;; *) echo 1 ;; esac; }
 
 # Every workload K times; "LABEL WORKLOAD NS_PER_OP RUN_NS_PER_OP" lines
 # into samples: the run's figure is its fastest slice (pbload.c says why)
@@ -72,6 +78,7 @@ for w in \$(echo "\${3:-$WORKLOADS}" | tr , ' '); do
 	fileread) a="$(args_of fileread)" m=$(more_of fileread) ;;
 	ctxswitch) a="$(args_of ctxswitch)" m=$(more_of ctxswitch) ;;
 	forkexec) a="$(args_of forkexec)" m=$(more_of forkexec) ;;
+	ucall) a="$(args_of ucall)" m=$(more_of ucall) ;;
 	esac
 	k=0
 	while [ \$k -lt \$((\$2 * m)) ]; do
@@ -85,15 +92,16 @@ RUNS
 # A full run (the default five rounds and more) runs every variant and
 # twin; a short one (make check-grid-perf) one of each kind of row: the
 # floors of kprobes and ftrace, our counter with its twin and bpftrace's
-# kfunc peer (ratio_to_twin), and two map sizes (the growth), the rest
-# rows that say they were not run.  prebuild.sh builds the same set.
+# kfunc peer (ratio_to_twin), two map sizes (the growth), and the user
+# function's uprobe (its floor, ours, bpftrace's), the rest rows that say
+# they were not run.  prebuild.sh builds the same set.
 FULL=false
 [ "$DUR" -ge 50 ] && FULL=true
-SHORT="floor floor_ftrace counter map_1000 map_100000 bpftrace_counter bpftrace_kfunc_counter"
-FLOORS="floor floor_ftrace floor_tracepoint"
+SHORT="floor floor_ftrace counter map_1000 map_100000 bpftrace_counter bpftrace_kfunc_counter floor_uprobe uprobe bpftrace_uprobe"
+FLOORS="floor floor_ftrace floor_tracepoint floor_uprobe"
 # Ours, each with its twin: the same script in bpftrace (gperf.c's
 # ratio_to_twin); SystemTap 4.8's twin of VARIANT is systemtap_VARIANT_patched.
-OURS="empty counter counter_kprobe map_by_pid stats printf return tracepoint"
+OURS="empty counter counter_kprobe map_by_pid stats printf return tracepoint uprobe usdt"
 # a[pid()]++ in a map of 1,000, 100,000 and 1,000,000 entries (getppid
 # only): each compared with the first, its "twin" here
 MAPS="map_1000 map_100000 map_1000000"
@@ -104,7 +112,7 @@ twin_of() {
 	*) echo "bpftrace_$1" ;;
 	esac
 }
-BPF_TWINS="bpftrace_empty bpftrace_counter bpftrace_kfunc_counter bpftrace_map_by_pid bpftrace_stats bpftrace_printf bpftrace_return bpftrace_tracepoint"
+BPF_TWINS="bpftrace_empty bpftrace_counter bpftrace_kfunc_counter bpftrace_map_by_pid bpftrace_stats bpftrace_printf bpftrace_return bpftrace_tracepoint bpftrace_uprobe bpftrace_usdt"
 KPROBES='kprobe:__x64_sys_getppid,kprobe:pipe_read,kprobe:shmem_file_read_iter,kprobe:__x64_sys_execve'
 bpf_prog() {
 	case $1 in
@@ -117,22 +125,97 @@ bpf_prog() {
 	bpftrace_printf) printf '%s\n' "$KPROBES { printf(\"hit %d\\n\", tid); }" ;;
 	bpftrace_return) printf '%s\n' "$KPROBES { @r = sum(retval); }" | sed 's/kprobe:/kretprobe:/g' ;;
 	bpftrace_tracepoint) printf '%s\n' "tracepoint:raw_syscalls:sys_enter { @n = count(); }" ;;
+	bpftrace_uprobe) printf '%s\n' "uprobe:$B/pbload:pb_ufunc { @n = count(); }" ;;
+	bpftrace_usdt) printf '%s\n' "usdt:$B/pbload:pbload:pb_mark { @n = count(); }" ;;
 	esac
 }
 # The workloads a variant runs: a tracepoint on every system call's entry
-# makes one hit an operation of getppid and of fileread only.
+# makes one hit an operation of getppid and of fileread only; a probe on
+# pbload's user function is hit by ucall alone, which no kernel probe is.
 workloads_of() {
 	case $1 in
+	base) echo $WORKLOADS ;;
 	*tracepoint*) echo getppid fileread ;;
 	map_1000*) echo getppid ;;
-	*) echo $WORKLOADS ;;
+	*uprobe*|*usdt*) echo ucall ;;
+	*) echo $KWORKLOADS ;;
 	esac
 }
-# insmod_runs MODULE VARIANT K: a bare floor module loaded around the runs.
+# insmod_runs MODULE VARIANT K [PARAMETER...]: a bare floor module loaded
+# around the runs.
 insmod_runs() {
-	insmod "$B/$1.ko" || return 1
-	sh "$W/runs.sh" "$2" "$3" "$(workloads_of "$2" | tr ' ' ,)"
-	rmmod "$1"
+	m=$1 v=$2 k=$3
+	shift 3
+	insmod "$B/$m.ko" "$@" || return 1
+	sh "$W/runs.sh" "$v" "$k" "$(workloads_of "$v" | tr ' ' ,)"
+	rc=0
+	# the bare uprobe counts its hits: a wrong offset would be a floor
+	# of nothing
+	if [ "$m" = pbfloor_uprobe ]; then
+		h=$(cat /sys/module/pbfloor_uprobe/parameters/hits)
+		want=$((k * $(more_of ucall) * UCALLS))
+		echo "$m: $h hits of $want calls" > "$W/$v.err"
+		[ "$h" -ge "$want" ] || rc=1
+	fi
+	rmmod "$m"
+	return $rc
+}
+# user_hits VARIANT K: the calls of pb_ufunc a user-space variant counted
+# in its session (its end's output: ours and SystemTap's "n=N",
+# bpftrace's "@n: N"), against the calls the runs made.
+user_hits() {
+	sed -n 's/^n=\([0-9]*\)$/\1/p; s/^@n: \([0-9]*\)$/\1/p' "$W/$1.out" | tail -1
+}
+
+# bpftrace_detached VARIANT K WORKLOADS: bpftrace started on its own, the
+# runs once its BEGIN line says every probe is attached, then SIGTERM (its
+# end: the maps printed, as on SIGINT, which a background job of a
+# non-interactive shell starts with ignored).  For usdt: with -c, bpftrace
+# 0.17 ties USDT probes to the command's pid (the sh of runs.sh, which
+# never runs pbload's marker; uprobes it attaches for every process).
+# -B none: the BEGIN line is not held in a buffer.  Through timeout(1),
+# one SIGINT in five was seen lost (bpftrace ran on, its count printed
+# when the timeout ended it): the signal is sent again every 5 s, for at
+# most a minute, and how many it took is logged.
+# alive PID: a process, not a zombie (kill -0 is true of a child that
+# has exited and not yet been waited for).
+alive() {
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2> /dev/null | cut -d' ' -f1)
+	[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+}
+bpftrace_detached() {
+	bpftrace -B none -e "BEGIN { printf(\"armed\\n\"); } $(bpf_prog "$1")" > "$out" 2> "$err" &
+	bp=$!
+	waited=0
+	until grep -q '^armed' "$out"; do
+		if ! alive "$bp" || [ "$waited" -ge 600 ]; then
+			echo "bpftrace: no BEGIN line after $waited s" >> "$err"
+			kill -KILL "$bp" 2> /dev/null
+			wait "$bp"
+			return 1
+		fi
+		sleep 1
+		waited=$((waited + 1))
+	done
+	sh "$W/runs.sh" "$1" "$2" "$3"
+	sent=0
+	while alive "$bp" && [ "$sent" -lt 12 ]; do
+		kill -TERM "$bp" 2> /dev/null
+		sent=$((sent + 1))
+		waited=0
+		while alive "$bp" && [ "$waited" -lt 5 ]; do
+			sleep 1
+			waited=$((waited + 1))
+		done
+	done
+	[ "$sent" -gt 1 ] && log "$1: bpftrace ended after $sent SIGTERMs"
+	if alive "$bp"; then
+		echo "bpftrace: still running after $sent SIGTERMs, 5 s apart" >> "$err"
+		kill -KILL "$bp"
+		wait "$bp"
+		return 1
+	fi
+	wait "$bp"
 }
 
 # run_variant VARIANT K: the workloads under it; 0 when it ran cleanly.
@@ -143,6 +226,8 @@ run_variant() {
 	floor) insmod_runs pbfloor "$v" "$k" ;;
 	floor_ftrace) insmod_runs pbfloor_ftrace "$v" "$k" ;;
 	floor_tracepoint) insmod_runs pbfloor_tp "$v" "$k" ;;
+	floor_uprobe) insmod_runs pbfloor_uprobe "$v" "$k" "path=\"$B/pbload\"" "offset=$(cat "$B/pbload.ufunc")" ;;
+	bpftrace_usdt) bpftrace_detached "$v" "$k" "$ws" ;;
 	bpftrace_*)
 		# bpftrace -c wants a path: "sh" matches /bin/sh and /usr/bin/sh
 		timeout 600 bpftrace -e "$(bpf_prog "$v")" -c "/bin/sh $W/runs.sh $v $k $ws" > "$out" 2> "$err"
@@ -160,9 +245,12 @@ run_variant() {
 # full run or in SHORT, ours and SystemTap 4.8's where prebuild.sh built
 # it (modules.txt: a path, not "!failed" or "!short").
 short_ok() { $FULL || case " $SHORT " in *" $1 "*) true ;; *) false ;; esac; }
+# By hand, PERF_VARIANTS="V1 V2 ..." runs only those (the rest are rows
+# saying so), as scale.sh's SCALE_NS and SCALE_TRACERS.
+picked() { [ -z "${PERF_VARIANTS:-}" ] || case " $PERF_VARIANTS " in *" $1 "*) true ;; *) false ;; esac; }
 runnable() {
+	picked "$1" || return 1
 	case $1 in
-	floor_uprobe) false ;;
 	floor*) short_ok "$1" ;;
 	bpftrace_*) command -v bpftrace > /dev/null && short_ok "$1" ;;
 	*) [ -n "$(ko "$1")" ] && case $(ko "$1") in !*) false ;; esac ;;
@@ -170,7 +258,7 @@ runnable() {
 }
 # Every variant this suite knows, whether it runs here or not.
 all_variants() {
-	echo $FLOORS floor_uprobe $OURS $MAPS $BPF_TWINS
+	echo $FLOORS $OURS $MAPS $BPF_TWINS
 	awk '$1 ~ /^systemtap_/ { print $1 }' "$B/modules.txt"
 }
 variants() {
@@ -181,8 +269,8 @@ failed_variants() {
 	for v in $(all_variants); do runnable "$v" || echo "$v"; done
 }
 why_failed() {
+	picked "$1" || { echo "not run: left out by hand (PERF_VARIANTS)"; return; }
 	case $1 in
-	floor_uprobe) echo "not run: user-space probes (uprobes) have no variant or floor in this suite yet" ;;
 	bpftrace_*) command -v bpftrace > /dev/null &&
 		echo "not run: a short run (--duration under 50) runs $SHORT; stapgrid run --suite perf runs every variant" ||
 		echo "bpftrace is not installed (apt-get install bpftrace)" ;;
@@ -196,12 +284,21 @@ why_failed() {
 why_not() {
 	case $1 in
 	map_1000*) echo "the map's size is measured on getppid alone" ;;
-	*) echo "a tracepoint on every system call's entry has no fixed number of hits per $2 operation" ;;
+	*uprobe*|*usdt*) echo "a probe on pbload's user function: only ucall calls it" ;;
+	*) case $2 in
+	   ucall) echo "a kernel probe: ucall makes no system call" ;;
+	   *) echo "a tracepoint on every system call's entry has no fixed number of hits per $2 operation" ;;
+	   esac ;;
 	esac
 }
 # " twin=NAME" for our variants' rows.
 twin_key() {
 	case " $OURS $MAPS " in *" $1 "*) echo " twin=$(twin_of "$1")" ;; esac
+}
+# " floor=NAME" for a workload whose floor is not the bare kprobe's
+# (gperf.c's ratio_to_floor): ucall's is the bare uprobe.
+floor_key() {
+	case $1 in ucall) echo " floor=floor_uprobe" ;; esac
 }
 
 # Medians and rows from the samples (awk: sort per key, then pick).
@@ -222,16 +319,16 @@ summarize() {
 		base=${1:-} iqr=${2:-0}
 		echo "# $w: unprobed median $base ns/op, interquartile range $iqr"
 		for v in $(failed_variants); do
-			echo "row variant=$v workload=$w unit=ns_per_hit value=- runs=0 min=- max=-$(twin_key "$v") note=$(why_failed "$v")"
+			echo "row variant=$v workload=$w unit=ns_per_hit value=- runs=0 min=- max=-$(twin_key "$v")$(floor_key "$w") note=$(why_failed "$v")"
 		done
 		for v in $(variants); do
 			case " $(workloads_of "$v") " in
 			*" $w "*) ;;
-			*) echo "row variant=$v workload=$w unit=ns_per_hit value=- runs=0 min=- max=-$(twin_key "$v") note=not run: $(why_not "$v" "$w")"
+			*) echo "row variant=$v workload=$w unit=ns_per_hit value=- runs=0 min=- max=-$(twin_key "$v")$(floor_key "$w") note=not run: $(why_not "$v" "$w")"
 				continue ;;
 			esac
 			awk -v v="$v" -v w="$w" '$1 == v && $2 == w { print $3 }' "$W/samples" | sort -g |
-				awk -v v="$v" -v w="$w" -v b="$base" -v h="$h" -v iqr="$iqr" -v tk="$(twin_key "$v")" '
+				awk -v v="$v" -v w="$w" -v b="$base" -v h="$h" -v iqr="$iqr" -v tk="$(twin_key "$v")$(floor_key "$w")" '
 				{ x[NR] = $1 }
 				END {
 					if (!NR || b == "") { printf "row variant=%s workload=%s unit=ns_per_hit value=- runs=0 min=- max=-%s note=no runs\n", v, w, tk; exit }
@@ -276,6 +373,12 @@ overhead() {
 			rc=$?
 			check "round $r: $v ran (exit $rc)" [ "$rc" -eq 0 ]
 			[ "$rc" -eq 0 ] || cat "$W/$v.err" 2> /dev/null
+			case $v in floor*) ;; *uprobe*|*usdt*)
+				# every call of the session's runs counted: a
+				# probe at a wrong place would measure nothing
+				want=$((k * $(more_of ucall) * UCALLS))
+				check "round $r: $v counted $want calls (said $(user_hits "$v"))" [ "$(user_hits "$v")" = "$want" ] ;;
+			esac
 			sh "$W/runs.sh" base "$k"
 			log "round $r: $v in $(awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.1f", b - a }') s"
 		done

@@ -112,12 +112,18 @@ why_not() {
 	   "") echo "not built (prebuild.log)" ;;
 	   !short) echo "$SHORT_NOTE" ;;
 	   !too-few) echo "not run: fewer idle functions than $2 in this kernel (scale-funcs.txt)" ;;
-	   !failed) echo "does not build for $GRID_RELEASE: $(sed -n '1,/rror/p' "$B/scale_$1_$2.err" 2> /dev/null | grep -m1 -i error | cut -c1-160)" ;;
+	   !failed) echo "does not build for $GRID_RELEASE: $({ grep -m1 -i error "$B/scale_$1_$2.err" || head -1 "$B/scale_$1_$2.err"; } 2> /dev/null | cut -c1-160)" ;;
 	   esac ;;
 	esac
 }
 
 twin_of() { [ "$1" = ours ] && echo "bpftrace_$2"; }
+# The twin of TRACER's row of WORKLOAD at N: bpftrace loads no module, so
+# our module's size is compared with SystemTap's.
+twin_for() {
+	[ "$1" = ours ] || return 0
+	[ "$3" = module ] && echo "systemtap_$2" || echo "bpftrace_$2"
+}
 
 : > "$W/figures"
 base_kp=$(grep -c . "$KPLIST" 2> /dev/null)
@@ -128,7 +134,7 @@ for t in $TRACERS; do
 		why=$(why_not "$t" "$n")
 		if [ -n "$why" ]; then
 			for w in arm:s disarm:s kmem:KiB module:bytes; do
-				row "$v" "${w%:*}" "${w#*:}" - "$(twin_of "$t" "$n")" "$why"
+				row "$v" "${w%:*}" "${w#*:}" - "$(twin_for "$t" "$n" "${w%:*}")" "$why"
 			done
 			continue
 		fi
@@ -137,7 +143,7 @@ for t in $TRACERS; do
 		if [ -z "$r" ]; then
 			tail -5 "$W/${v}.err"
 			for w in arm:s disarm:s kmem:KiB module:bytes; do
-				row "$v" "${w%:*}" "${w#*:}" - "$(twin_of "$t" "$n")" "failed: $(tail -1 "$W/${v}.err" | cut -c1-160)"
+				row "$v" "${w%:*}" "${w#*:}" - "$(twin_for "$t" "$n" "${w%:*}")" "failed: $(tail -1 "$W/${v}.err" | cut -c1-160)"
 			done
 			continue
 		fi
