@@ -25,12 +25,12 @@
 set -u
 dir=$1
 shift
-limit=${SUITE_LIMIT:-1200}
+limit=${SUITE_LIMIT:-1500}
 budget=${CHECK_BUDGET:-2550}
 make=${MAKE:-make}
 start=$(date +%s)
 before=$(mktemp) && after=$(mktemp) || exit 1
-trap 'rm -f "$before" "$after"' EXIT
+trap 'rm -f "$before" "$before.end" "$after"' EXIT
 
 # The summaries under CHECKDIR, sorted, one a line.
 sums() { find "$dir" -name '*.sum' | sort; }
@@ -46,8 +46,9 @@ run() {
 	timeout -k 30 "$limit" "$make" -s --no-print-directory -k "$1"
 }
 
-# judge TARGET RC NEW T0: the watchdog's verdict on a finished target
-# from its exit status and the summaries it added (NEW, one a line).
+# judge TARGET RC NEW T0 [T1]: the watchdog's verdict on a target that
+# ran from T0 to T1 (now), from its exit status and the summaries it
+# added (NEW, one a line).
 judge() {
 	if [ "$2" -eq 124 ] || [ "$2" -eq 137 ]; then
 		fail "$1" "killed after ${limit} s"
@@ -57,7 +58,7 @@ judge() {
 		xargs -0 grep -qE '^(FAIL|XPASS|UNRESOLVED|ERROR): '; then
 		fail "$1" "exited with status $2, yet its summaries show no failure"
 	fi
-	echo "check: $1 done in $(($(date +%s) - $4)) s (exit status $2)"
+	echo "check: $1 done in $((${5:-$(date +%s)} - $4)) s (exit status $2)"
 }
 
 # The summaries a target of a pair added: those under its own folder.
@@ -84,15 +85,16 @@ for arg in "$@"; do
 		judge "$target" "$rc" "$(comm -13 "$before" "$after")" "$t0"
 		continue
 	fi
-	run "$beside" &
+	(run "$beside"; brc=$?; date +%s > "$before.end"; exit $brc) &
 	pid=$!
 	run "$target"
 	rc=$?
+	t1=$(date +%s)
 	wait "$pid"
 	brc=$?
 	sums > "$after"
 	new=$(comm -13 "$before" "$after")
-	judge "$target" "$rc" "$(mine "$target" "$new")" "$t0"
-	judge "$beside" "$brc" "$(mine "$beside" "$new")" "$t0"
+	judge "$target" "$rc" "$(mine "$target" "$new")" "$t0" "$t1"
+	judge "$beside" "$brc" "$(mine "$beside" "$new")" "$t0" "$(cat "$before.end")"
 done
 echo "check: all suites in $(( $(date +%s) - start )) s"

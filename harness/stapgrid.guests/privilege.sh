@@ -111,7 +111,7 @@ as() {	# USER COMMAND...: run as USER, output into /tmp/out
 # processes that call getpid; its output in /tmp/USER.out.
 up_session() {
 	: > /tmp/$1.out; chown "$1" /tmp/$1.out
-	su -s /bin/sh "$1" -c "$sr -T 8 $work/$2 > /tmp/$1.out 2>&1" &
+	su -s /bin/sh "$1" -c "$sr -T 8 '$work/$2' > /tmp/$1.out 2>&1" &
 	p=$!
 	i=0
 	while ! grep -qx begin /tmp/$1.out && [ $i -lt 60 ]; do sleep 0.5; i=$((i + 1)); done
@@ -147,33 +147,33 @@ guest() {
 	chmod 711 /tmp/inst /tmp/inst/bin
 	cd /tmp || exit 1
 
-	as alice "$sr -T 2 $work/alice.ko who=alice"
+	as alice "$sr -T 2 '$work/alice.ko' who=alice"
 	st=$?; grep -qx 'alice begins' /tmp/out && [ $st -eq 0 ]
 	check "alice (stapsys) loads her signed module" $?
-	as carol "$sr -T 2 $work/alice.ko who=carol"
+	as carol "$sr -T 2 '$work/alice.ko' who=carol"
 	[ $? -ne 0 ] && grep -q 'needs privilege stapsys, and your groups give stapusr: not loaded' /tmp/out
 	check "carol (stapusr) is refused a stapsys module" $?
-	as carol "$sr -T 2 $work/forged.ko"
+	as carol "$sr -T 2 '$work/forged.ko'"
 	[ $? -ne 0 ] && grep -q 'it is not signed; members of stapusr may load only modules signed by a key in /etc/stap/staprun' /tmp/out
 	check "carol (stapusr) is refused an unsigned module" $?
-	as alice "$sr -T 2 $work/unsigned.ko"
+	as alice "$sr -T 2 '$work/unsigned.ko'"
 	[ $? -ne 0 ] && grep -q 'it is not signed' /tmp/out
 	check "alice (stapsys) is refused an unsigned module" $?
-	as alice "$sr -T 2 $work/altered.ko"
+	as alice "$sr -T 2 '$work/altered.ko'"
 	[ $? -ne 0 ] && grep -q 'altered after signing' /tmp/out
 	check "alice is refused a module altered after signing" $?
-	as carol "$sr -T 2 $work/carol-import.ko"
+	as carol "$sr -T 2 '$work/carol-import.ko'"
 	[ $? -ne 0 ] && grep -q 'imports filp_open, which is not in the audited list' /tmp/out &&
 		grep -q 'failed validation .*: not loaded' /tmp/out
 	check "carol's signed module with a forbidden import is refused" $?
-	as carol "$sr -T 2 $work/carol-cli.ko"
+	as carol "$sr -T 2 '$work/carol-cli.ko'"
 	[ $? -ne 0 ] && grep -q 'validate_cli+0x[0-9a-f]*: cli : changes the interrupt flag' /tmp/out &&
 		grep -q 'failed validation .*: not loaded' /tmp/out
 	check "carol's signed guru module with cli is refused" $?
-	as dave "$sr -T 2 $work/alice.ko"
+	as dave "$sr -T 2 '$work/alice.ko'"
 	[ $? -ne 0 ] && grep -qi 'permission denied' /tmp/out
 	check "dave (no stap group) cannot run staprun" $?
-	as alice "STAPRUN_TRUST_DIR=/nonexistent $sr -T 2 $work/alice.ko who=alice"
+	as alice "STAPRUN_TRUST_DIR=/nonexistent $sr -T 2 '$work/alice.ko' who=alice"
 	grep -qx 'alice begins' /tmp/out
 	check "the setuid staprun ignores STAPRUN_TRUST_DIR" $?
 	grep -q '^stap_' /proc/modules; [ $? -ne 0 ]
@@ -182,9 +182,9 @@ guest() {
 	# Two users, one script, at once: each their own module and output.
 	touch /tmp/alice.out /tmp/bob.out
 	chown alice /tmp/alice.out; chown bob /tmp/bob.out
-	su -s /bin/sh alice -c "$sr -T 20 $work/alice.ko who=alice > /tmp/alice.out 2>&1" &
+	su -s /bin/sh alice -c "$sr -T 20 '$work/alice.ko' who=alice > /tmp/alice.out 2>&1" &
 	pa=$!
-	su -s /bin/sh bob -c "$sr -T 20 $work/bob.ko who=bob > /tmp/bob.out 2>&1" &
+	su -s /bin/sh bob -c "$sr -T 20 '$work/bob.ko' who=bob > /tmp/bob.out 2>&1" &
 	pb=$!
 	i=0	# both started (validation under TCG takes seconds)
 	until grep -qx 'alice begins' /tmp/alice.out && grep -qx 'bob begins' /tmp/bob.out ||
@@ -200,7 +200,7 @@ guest() {
 	as bob "kill -INT $spid"
 	[ $? -ne 0 ] && grep -qi 'not permitted' /tmp/out
 	check "bob cannot stop alice's staprun" $?
-	as bob "$sr -T 1 $work/alice.ko who=bob"
+	as bob "$sr -T 1 '$work/alice.ko' who=bob"
 	[ $? -ne 0 ] && grep -q 'File exists\|already' /tmp/out
 	check "bob cannot load alice's running module again" $?
 	wait $pa; sa=$?
