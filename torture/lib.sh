@@ -122,6 +122,18 @@ memsnap() {
 		END { print s, u, a + p, p }' /proc/meminfo /proc/zoneinfo
 }
 
+# The start of a test of arm/disarm cycles (its function `cycle`): one
+# warm-up cycle (first-use caches are not a leak), then the memory
+# baseline ($before), kmemleak cleared, the clock ($t0, $END).
+cycles_begin() {
+	n=warm-up
+	cycle
+	before=$(memsnap)
+	kmemleak_clear
+	t0=$(now)
+	END=$(($(secs) + DUR))
+}
+
 kmemleak_on() { [ -w "$DBG/kmemleak" ]; }
 kmemleak_clear() {
 	kmemleak_on || return 0

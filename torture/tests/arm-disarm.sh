@@ -33,12 +33,7 @@ cycle() {
 	[ "$left" -eq "$base" ] ||
 		{ echo "cycle $n: $((left - base)) kprobes still registered after disarm" >> /tmp/cycles.err; return 3; }
 }
-n=warm-up
-cycle # warm-up: first-use caches are not a leak
-before=$(memsnap)
-kmemleak_clear
-t0=$(now)
-END=$(($(secs) + DUR))
+cycles_begin
 n=0 bad=0 silent=0 stale=0
 : > /tmp/cycles.err
 while [ "$n" -lt "$min" ] || { [ "$n" -lt "$max" ] && before_end; }; do

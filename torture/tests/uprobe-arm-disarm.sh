@@ -41,12 +41,7 @@ hot_unload() {
 	[ -z "$mod" ] || { timeout 60 rmmod "$mod" >&2; rrc=$?; }
 	hot_unload_outcome $armed "$mod" $rrc
 }
-n=warm-up
-cycle # warm-up: first-use caches are not a leak
-before=$(memsnap)
-kmemleak_clear
-t0=$(now)
-END=$(($(secs) + DUR))
+cycles_begin
 n=0 bad=0 off=0 unloads=0 under_load=0
 while [ "$n" -lt 3 ] || { before_end && kill -0 $spin 2> /dev/null; }; do
 	kill -0 $spin 2> /dev/null && under_load=$((under_load + 1))
