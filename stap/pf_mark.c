@@ -446,12 +446,11 @@ static const char *dtrace_name(const char *pattern)
 	return r;
 }
 
-/* Marker M as a site of a .provider("P").mark("NAME") point: its own
- * copy, named so that the listed point names both (resolve.c puts
- * func into the second component and label into the last). */
-/* A copy of M's site for one probe point: under .provider() named by
- * the provider (func) and marker (label); in a .library() firing only
- * in EXE's processes (the cached marks are shared by every point). */
+/* Marker M as a site of one probe point: its own copy when the point
+ * changes it (the cached marks are shared by every point).  Under
+ * .provider() named so that the listed point names both (resolve.c puts
+ * func into the provider's component and label into the last); in a
+ * .library() firing only in EXE's processes. */
 static DwSite *point_site(const Mark *m, bool provider, const char *exe)
 {
 	Mark *copy;

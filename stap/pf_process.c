@@ -95,8 +95,23 @@ static const char *target_binary(const Component *p)
 	return arena_strdup(real);
 }
 
-static bool is_x86_64_elf(const char *path);
-static int multiarch_libraries(const char *path, const char ***out);
+/* An x86-64 ELF file: a wildcard for /lib, /lib64 and the like also
+ * matches Debian's /usr/lib32 libraries, which our x86-64 runtime cannot
+ * probe (their registers and DWARF are i386's). */
+static bool is_x86_64_elf(const char *path)
+{
+	unsigned char h[20];
+	FILE *f = fopen(path, "rb");
+	bool yes;
+
+	if (!f)
+		return false;
+	yes = fread(h, 1, sizeof(h), f) == sizeof(h) && !memcmp(h, ELFMAG, 4) &&
+	      h[EI_CLASS] == ELFCLASS64 && h[EI_DATA] == ELFDATA2LSB &&
+	      (h[18] | h[19] << 8) == EM_X86_64;
+	fclose(f);
+	return yes;
+}
 
 /* The x86-64 binaries PATTERN matches, canonical, once each (a symlink
  * and its file are one binary), pushed on V; those of another
@@ -194,24 +209,6 @@ const char *process_binary(const Component *p)
 		return NULL;
 	}
 	return arena_strdup(real);
-}
-
-/* An x86-64 ELF file: a wildcard for /lib, /lib64 and the like also
- * matches Debian's /usr/lib32 libraries, which our x86-64 runtime cannot
- * probe (their registers and DWARF are i386's). */
-static bool is_x86_64_elf(const char *path)
-{
-	unsigned char h[20];
-	FILE *f = fopen(path, "rb");
-	bool yes;
-
-	if (!f)
-		return false;
-	yes = fread(h, 1, sizeof(h), f) == sizeof(h) && !memcmp(h, ELFMAG, 4) &&
-	      h[EI_CLASS] == ELFCLASS64 && h[EI_DATA] == ELFDATA2LSB &&
-	      (h[18] | h[19] << 8) == EM_X86_64;
-	fclose(f);
-	return yes;
 }
 
 /* process("/lib64/ld-*.so.?"): SystemTap globs a path with wildcards; the
