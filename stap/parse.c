@@ -491,18 +491,6 @@ static void need_guru(Parser *p, const Token *t, const char *what)
 }
 
 /*
- * at_op = "@cast" "(" expr "," string ("," string)? ")" components
- *       | "@var" "(" string ("," string)? ")" components
- *       | "@defined" "(" expr ")" | "@entry" "(" expr ")"
- *       | "@probewrite" "(" expr ")"
- *       | "@perf" "(" string ")"
- *       | ("@kregister" | "@uregister") "(" NUM ")"
- *       | ("@kderef" | "@uderef") "(" NUM "," expr ")"
- *       | STATOP "(" expr ("," expr)? ")"
- *       | "@hist_linear" "(" expr "," expr "," expr "," expr ")" ("[" expr "]")?
- *       | "@hist_log" "(" expr ")" ("[" expr "]")?
- */
-/*
  * @var("NAME") and @var("NAME@CU") in the probe's own binary are target
  * variables, "$NAME@" and "$NAME@CU": NAME in the probe's scope, else
  * (or with CU, only) among the globals of the binary's CUs (dwarf.c's
@@ -518,6 +506,18 @@ static void at_var_target(Node *n)
 	n->args.len = 0;
 }
 
+/*
+ * at_op = "@cast" "(" expr "," string ("," string)? ")" components
+ *       | "@var" "(" string ("," string)? ")" components
+ *       | "@defined" "(" expr ")" | "@entry" "(" expr ")"
+ *       | "@probewrite" "(" expr ")"
+ *       | "@perf" "(" string ")"
+ *       | ("@kregister" | "@uregister") "(" NUM ")"
+ *       | ("@kderef" | "@uderef") "(" NUM "," expr ")"
+ *       | STATOP "(" expr ("," expr)? ")"
+ *       | "@hist_linear" "(" expr "," expr "," expr "," expr ")" ("[" expr "]")?
+ *       | "@hist_log" "(" expr ")" ("[" expr "]")?
+ */
 static Node *at_operator(Parser *p, Token *t)
 {
 	const char *op = t->text;

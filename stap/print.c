@@ -179,17 +179,10 @@ static void expr_body(Buf *b, const Node *n)
 		}
 		buf_putc(b, ')');
 		break;
-	case N_TARGET: {
-		const char *at = strchr(n->name, '@');
-
-		if (at)		/* an @var (parse.c's at_var_target) */
-			buf_printf(b, "@var(\"%.*s%s\")", (int)(at - n->name - 1),
-				   n->name + 1, at[1] ? at : "");
-		else
-			buf_puts(b, n->name);
+	case N_TARGET:
+		buf_puts(b, target_shown_name(n->name));
 		components(b, n);
 		break;
-	}
 	case N_CAST:
 		buf_puts(b, "@cast(");
 		expr_prec(b, n->lhs, 1);

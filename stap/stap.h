@@ -1017,6 +1017,9 @@ bool target_cast(Node *n, bool report);
 /* Why the target expression cannot be written with OP (guru mode), or
  * NULL: a register, the return value or a scalar in memory can be. */
 const char *target_write_problem(const TExpr *t, const char *op);
+/* A target variable's name as the script wrote it: "$x", or an @var's
+ * ("$x@cu", parse.c's at_var_target) as @var("x@cu") (print.c, errors). */
+const char *target_shown_name(const char *name);
 /* procfs's $value may be assigned (no guru mode needed). */
 bool target_writable(const Node *n, const Derived *d);
 /* -L: " $name:type" for each target variable of D. */

@@ -578,9 +578,7 @@ static void save_at_entry(TExpr *te, Derived *d)
 
 /* ---- variables by DWARF ---- */
 
-/* A target variable's name as the script wrote it: "$x", or an @var's
- * ("$x@cu" from parse.c's at_var_target) as @var("x@cu"). */
-static const char *shown_name(const char *name)
+const char *target_shown_name(const char *name)
 {
 	const char *at = strchr(name, '@');
 
@@ -597,7 +595,7 @@ static bool dwarf_base(Walk *w, const Context *s, const char *name)
 
 	if (!dwarf_variable(s->dw, name, &v))
 		return fail(w, "cannot read '%s' here: %s",
-			    shown_name(arena_printf("$%s", name)), v.why);
+			    target_shown_name(arena_printf("$%s", name)), v.why);
 	w->te->base = TB_DWARF;
 	w->te->code = v.code;
 	w->te->dwreg = v.reg;
@@ -849,7 +847,8 @@ static bool user_site(const Node *n, const Context *s, bool report)
 	if (!s->dw || !(B = dwarf_user_btf(s->module))) {
 		if (report)
 			sem_error(n->tok, "target variable '%s' needs the DWARF"
-				  " of %s, and it has none", shown_name(n->name),
+				  " of %s, and it has none",
+				  target_shown_name(n->name),
 				  s->module);
 		return false;
 	}
@@ -861,7 +860,7 @@ static bool user_site(const Node *n, const Context *s, bool report)
 		for (i = 0; i < k; i++)
 			buf_printf(&b, " $%s", names[i]);
 		sem_error(n->tok, "unable to find target variable '%s' in %s"
-			  " (%s); in scope:%s", shown_name(n->name), s->func,
+			  " (%s); in scope:%s", target_shown_name(n->name), s->func,
 			  s->module,
 			  k ? b.s : " none");
 		buf_free(&b);
